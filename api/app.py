@@ -1,0 +1,105 @@
+"""``create_app``: the one place that wires extensions, blueprints and error handlers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from prometheus_client import CollectorRegistry
+
+from api.auth.keys import load_signing_keys
+from api.auth.scopes import SCOPES
+from api.auth.server import init_oauth
+from api.auth.views import bp as oauth_bp
+from api.config import Settings, load_settings
+from api.db import Database, make_engine
+from api.http.blueprint import SECURITY_SCHEME, Api
+from api.http.idempotency import init_idempotency
+from api.http.media import init_media_type_check
+from api.http.observability import init_observability
+from api.http.problems import register_error_handlers
+from api.http.ratelimit import init_rate_limits
+from api.http.request_id import init_request_id
+from api.resources import admin, operations, patients
+
+API_DESCRIPTION = """\
+The Telemedical API takes a patient from a consultation request through clinical screening,
+eligibility and provider matching to a booked consultation and a follow-up plan.
+
+Authenticate with OAuth 2.0 (`client_credentials` for partner systems, `authorization_code` + PKCE S256
+for patients and clinicians). Errors are `application/problem+json` with a stable `code`. Lists are
+cursor-paginated. Every POST honours `Idempotency-Key`; PATCH requires `If-Match`.
+"""
+
+BLUEPRINTS = (operations.blp, patients.blp, admin.blp)
+
+
+def _spec_options() -> dict[str, object]:
+    return {
+        "info": {"description": API_DESCRIPTION, "contact": {"name": "Telemedical API team"}},
+        "servers": [{"url": "http://127.0.0.1:8000", "description": "Local development server"}],
+    }
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith("/v1/") and request.path not in ("/v1/openapi.json", "/v1/docs"):
+        # Responses carry PHI: no shared or on-disk caches (clients still revalidate with ETags).
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.issuer.startswith("https://"),
+        API_TITLE="Telemedical API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS=_spec_options(),
+        TESTING=settings.testing,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["settings"] = settings
+
+    (database or Database(make_engine(settings.database_url))).init_app(app)
+    keys = load_signing_keys(settings)
+    init_oauth(app, settings, keys)
+
+    # Hooks run in this order before a request (and in reverse after it).
+    init_request_id(app)
+    init_observability(app, CollectorRegistry())
+    init_media_type_check(app)
+    init_rate_limits(app, settings)
+    init_idempotency(app)
+    app.after_request(_security_headers)
+
+    api = Api(app)
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {
+            "type": "oauth2",
+            "description": "JWT access tokens (RFC 9068), 15 minutes.",
+            "flows": {
+                "clientCredentials": {"tokenUrl": "/oauth/token", "scopes": SCOPES},
+                "authorizationCode": {
+                    "authorizationUrl": "/oauth/authorize",
+                    "tokenUrl": "/oauth/token",
+                    "refreshUrl": "/oauth/token",
+                    "scopes": SCOPES,
+                },
+            },
+        },
+    )
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(oauth_bp)
+    register_error_handlers(app)
+    return app

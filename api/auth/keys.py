@@ -1,0 +1,52 @@
+"""The token-signing key: RS256 (RSA verification is the cheapest check on the hot request path).
+
+``JWT_PRIVATE_KEY_FILE`` names a PEM key in production. Without it a development key is generated once
+under ``instance/`` (created exclusively, so several server processes end up sharing one key).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from joserfc.jwk import KeySet, RSAKey
+
+from api.config import Settings
+
+ALGORITHM = "RS256"
+
+
+class SigningKeys:
+    def __init__(self, private_key: RSAKey) -> None:
+        kid = private_key.thumbprint()
+        params = {"kid": kid, "alg": ALGORITHM, "use": "sig"}
+        pem = private_key.as_pem(private=True)
+        self.private = KeySet([RSAKey.import_key(pem, parameters=params)])  # type: ignore[arg-type]
+        public = RSAKey.import_key(private_key.as_pem(private=False), parameters=params)  # type: ignore[arg-type]
+        self.public = KeySet([public])
+        self.kid = kid
+
+    def public_jwks(self) -> dict[str, Any]:
+        return self.public.as_dict(private=False)
+
+
+def _generate_dev_key(path: Path) -> RSAKey:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = RSAKey.generate_key(2048, private=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return RSAKey.import_key(path.read_bytes())
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key.as_pem(private=True))
+    return key
+
+
+def load_signing_keys(settings: Settings) -> SigningKeys:
+    if settings.jwt_private_key_file:
+        return SigningKeys(RSAKey.import_key(Path(settings.jwt_private_key_file).read_bytes()))
+    path = settings.dev_key_file
+    if path.exists():
+        return SigningKeys(RSAKey.import_key(path.read_bytes()))
+    return SigningKeys(_generate_dev_key(path))

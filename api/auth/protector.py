@@ -1,0 +1,114 @@
+"""The resource protector: a bearer token becomes a Principal, once per request, or a 401/403 problem."""
+
+from __future__ import annotations
+
+from authlib.oauth2.rfc6749 import OAuth2Error
+from flask import current_app, g, request
+from joserfc.errors import JoseError
+
+from api.auth import store
+from api.auth.principal import Principal, PrincipalKind
+from api.auth.server import OAuthExtension
+from api.auth.tokens import REALM
+from api.db import get_session
+from api.errors import Forbidden, Unauthorized
+
+_KINDS: dict[str, PrincipalKind] = {
+    "partner_client": "partner_client",
+    "patient": "patient",
+    "provider": "provider",
+    "admin": "admin",
+}
+
+
+class InvalidToken(Unauthorized):
+    code, title = "invalid_token", "Invalid access token"
+
+
+class InsufficientScope(Forbidden):
+    code, title = "insufficient_scope", "Insufficient scope"
+
+
+def _challenge(error: str | None = None, **params: str) -> dict[str, str]:
+    parts = [f'realm="{REALM}"']
+    if error:
+        parts.append(f'error="{error}"')
+    parts.extend(f'{k}="{v}"' for k, v in params.items())
+    return {"WWW-Authenticate": "Bearer " + ", ".join(parts)}
+
+
+def _invalid(description: str) -> InvalidToken:
+    return InvalidToken(description, headers=_challenge("invalid_token", error_description=description))
+
+
+def _authenticate() -> Principal:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        # RFC 6750 §3.1: a request with no credentials gets no error code.
+        raise Unauthorized("An access token is required.", headers=_challenge())
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _invalid("The Authorization header must be 'Bearer <token>'.")
+    ext: OAuthExtension = current_app.extensions["oauth"]
+    try:
+        claims = ext.validator.authenticate_token(token.strip())
+        claims.validate(leeway=30)
+    except (OAuth2Error, JoseError, ValueError):
+        raise _invalid("The access token is invalid or has expired.") from None
+    if store.is_token_revoked(get_session(), str(claims["jti"])):
+        raise _invalid("The access token has been revoked.")
+    kind = _KINDS.get(str(claims.get("role")))
+    if kind is None:
+        raise _invalid("The access token names no known role.")
+    user_id = None if claims["sub"] == claims["client_id"] else str(claims["sub"])
+    return Principal(
+        kind=kind,
+        client_id=str(claims["client_id"]),
+        subject=str(claims["sub"]),
+        scopes=frozenset(str(claims.get("scope") or "").split()),
+        partner_id=claims.get("partner_id"),
+        user_id=user_id,
+        patient_id=claims.get("patient_id"),
+        provider_id=claims.get("provider_id"),
+        token_id=str(claims["jti"]),
+    )
+
+
+def authenticate() -> Principal:
+    """The request's Principal; the outcome (or the error) is cached so the token is checked once."""
+    if "auth_result" not in g:
+        try:
+            g.auth_result = _authenticate()
+        except Unauthorized as exc:
+            g.auth_result = exc
+    result = g.auth_result
+    if isinstance(result, Unauthorized):
+        raise result
+    assert isinstance(result, Principal)
+    return result
+
+
+def peek_principal() -> Principal | None:
+    """The Principal if the request carries a valid token, else None (for rate-limit keys, logs)."""
+    try:
+        return authenticate()
+    except Unauthorized:
+        return None
+
+
+def require_scopes(*scopes: str) -> Principal:
+    principal = authenticate()
+    missing = [s for s in scopes if not principal.has_scope(s)]
+    if missing:
+        needed = " ".join(scopes)
+        raise InsufficientScope(
+            f"This operation needs the scope(s): {needed}.",
+            headers=_challenge("insufficient_scope", scope=needed),
+        )
+    g.principal = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    principal: Principal = g.principal
+    return principal

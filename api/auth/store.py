@@ -1,0 +1,94 @@
+"""Persistence of authorization codes and issued tokens, on the request's session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from api.auth.secrets import digest
+from api.auth.tokens import unverified_claims
+from api.db import utcnow
+from api.models import AuthorizationCode, OAuthClient, OAuthToken, User
+
+
+def find_client(session: Session, client_id: str) -> OAuthClient | None:
+    client = session.get(OAuthClient, client_id)
+    return client if client is not None and client.active else None
+
+
+def find_active_user(session: Session, user_id: str | None) -> User | None:
+    user = session.get(User, user_id) if user_id else None
+    return user if user is not None and user.disabled_at is None else None
+
+
+def record_issued_token(
+    session: Session, token: dict[str, Any], *, client_id: str, user_id: str | None, grant_type: str,
+    family_id: str | None, refresh_ttl: int,
+) -> OAuthToken:
+    claims = unverified_claims(token["access_token"])
+    refresh = token.get("refresh_token")
+    row = OAuthToken(
+        jti=claims["jti"],
+        family_id=family_id or claims["jti"],
+        client_id=client_id,
+        user_id=user_id,
+        grant_type=grant_type,
+        scope=token.get("scope", ""),
+        issued_at=datetime.fromtimestamp(claims["iat"], UTC),
+        access_expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        refresh_digest=digest(refresh) if refresh else None,
+        refresh_expires_at=utcnow() + timedelta(seconds=refresh_ttl) if refresh else None,
+    )
+    session.add(row)
+    return row
+
+
+def revoke_family(session: Session, family_id: str) -> None:
+    """Revoke every token descended from one grant (a replayed code or a reused refresh token)."""
+    session.execute(
+        update(OAuthToken)
+        .where(OAuthToken.family_id == family_id, OAuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def find_code(session: Session, code: str) -> AuthorizationCode | None:
+    return session.scalar(select(AuthorizationCode).where(AuthorizationCode.code_digest == digest(code)))
+
+
+def find_token_by_refresh(session: Session, refresh_token: str) -> OAuthToken | None:
+    return session.scalar(select(OAuthToken).where(OAuthToken.refresh_digest == digest(refresh_token)))
+
+
+def is_token_revoked(session: Session, jti: str) -> bool:
+    """One primary-key read per authenticated request: unknown or revoked tokens are not honoured."""
+    revoked_at = session.execute(select(OAuthToken.revoked_at).where(OAuthToken.jti == jti)).first()
+    return revoked_at is None or revoked_at[0] is not None
+
+
+@dataclass
+class IssuedToken:
+    """An access or refresh token as the revocation and introspection endpoints see it."""
+
+    row: OAuthToken
+    kind: str  # "access_token" | "refresh_token"
+
+    def check_client(self, client: Any) -> bool:
+        return self.row.check_client(client)
+
+    def is_expired(self) -> bool:
+        if self.kind == "refresh_token":
+            return self.row.refresh_expires_at is None or self.row.refresh_expires_at <= utcnow()
+        return self.row.is_expired()
+
+    def is_revoked(self) -> bool:
+        if self.kind == "refresh_token":
+            return self.row.revoked_at is not None or self.row.refresh_used_at is not None
+        return self.row.revoked_at is not None
+
+    def get_scope(self) -> str:
+        return self.row.scope

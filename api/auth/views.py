@@ -1,0 +1,162 @@
+"""The authorization server's HTTP endpoints (RFC 6749 error form, not problem+json) and its pages:
+the sign-in + consent page of the authorization-code flow and the patient activation page.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from authlib.oauth2.rfc6749 import OAuth2Error
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, session
+from flask.typing import ResponseReturnValue
+
+from api.auth.passwords import MIN_PASSWORD_LENGTH
+from api.auth.scopes import SCOPES
+from api.auth.server import OAuthExtension
+from api.db import get_session
+from api.errors import DomainError
+from api.services import accounts
+
+bp = Blueprint("oauth", __name__, template_folder="../templates")
+
+
+def _ext() -> OAuthExtension:
+    ext: OAuthExtension = current_app.extensions["oauth"]
+    return ext
+
+
+def _csrf_token() -> str:
+    token = session.get("csrf_token")
+    if not token:
+        token = session["csrf_token"] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf_token", "")
+    expected = session.get("csrf_token", "")
+    return bool(expected) and hmac.compare_digest(sent, expected)
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    response = current_app.response_class(render_template(template, **context), status=status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+    return response
+
+
+def _message(heading: str, message: str, status: int) -> Response:
+    return _page("message.html", status, heading=heading, message=message, error=status >= 400)
+
+
+@bp.post("/oauth/token")
+def issue_token() -> ResponseReturnValue:
+    response = _ext().server.create_token_response()
+    get_session().commit()
+    return response  # type: ignore[no-any-return]
+
+
+@bp.post("/oauth/revoke")
+def revoke_token() -> ResponseReturnValue:
+    return _ext().server.create_endpoint_response("revocation")  # type: ignore[no-any-return]
+
+
+@bp.post("/oauth/introspect")
+def introspect_token() -> ResponseReturnValue:
+    return _ext().server.create_endpoint_response("introspection")  # type: ignore[no-any-return]
+
+
+def _authorize_error(error: OAuth2Error) -> ResponseReturnValue:
+    if getattr(error, "redirect_uri", None):
+        # The client and its redirect URI are known good: tell the client (RFC 6749 §4.1.2.1).
+        return _ext().server.handle_error_response(None, error)  # type: ignore[no-any-return]
+    # Never redirect to an unverified URI; tell the person instead.
+    detail = error.description or error.error
+    return _message("This sign-in link is not valid", f"{error.error}: {detail}", 400)
+
+
+@bp.route("/oauth/authorize", methods=["GET", "POST"])
+def authorize() -> ResponseReturnValue:
+    server = _ext().server
+    try:
+        grant = server.get_consent_grant(end_user=None)
+    except OAuth2Error as error:
+        return _authorize_error(error)
+    client = grant.client
+    requested = (grant.request.scope or client.get_allowed_scope(None)).split()
+    context = {
+        "client_name": client.name,
+        "scopes": [SCOPES.get(s, s) for s in requested],
+        "action": request.full_path,
+        "email": request.form.get("email", ""),
+    }
+    if request.method == "GET":
+        return _page("authorize.html", csrf_token=_csrf_token(), error=None, **context)
+    if not _csrf_ok():
+        return _message("Your session expired", "Please start signing in again from the app.", 400)
+    if request.form.get("decision") != "allow":
+        return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
+    db = get_session()
+    user = accounts.authenticate_user(db, client, request.form.get("email", ""), request.form.get("password", ""))
+    if user is None:
+        return _page("authorize.html", 401, csrf_token=_csrf_token(), error="Wrong email or password.", **context)
+    response = server.create_authorization_response(grant_user=user, grant=grant)
+    db.commit()
+    return response  # type: ignore[no-any-return]
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+def activate() -> ResponseReturnValue:
+    token = request.values.get("token", "")
+    db = get_session()
+    try:
+        invitation = accounts.find_invitation(db, token)
+    except DomainError as exc:
+        return _message("Activation link not valid", exc.detail, 400)
+    context = {"token": token, "email": accounts.invitation_email(db, invitation),
+               "min_length": MIN_PASSWORD_LENGTH, "action": "/activate"}
+    if request.method == "GET":
+        return _page("activate.html", csrf_token=_csrf_token(), error=None, **context)
+    if not _csrf_ok():
+        return _message("Your session expired", "Please open the activation link again.", 400)
+    try:
+        accounts.activate_invitation(db, token, request.form.get("password", ""))
+    except DomainError as exc:
+        message = exc.errors[0].message if exc.errors else exc.detail
+        return _page("activate.html", 422, csrf_token=_csrf_token(), error=message, **context)
+    return _message("Your account is ready", "You can now sign in from your care partner's app.", 200)
+
+
+@bp.get("/.well-known/oauth-authorization-server")
+def metadata() -> ResponseReturnValue:
+    issuer = current_app.extensions["settings"].issuer
+    return jsonify(
+        {
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/oauth/authorize",
+            "token_endpoint": f"{issuer}/oauth/token",
+            "revocation_endpoint": f"{issuer}/oauth/revoke",
+            "introspection_endpoint": f"{issuer}/oauth/introspect",
+            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "scopes_supported": list(SCOPES),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": False,
+            "service_documentation": f"{issuer}/v1/docs",
+        }
+    )
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks() -> ResponseReturnValue:
+    response = jsonify(_ext().keys.public_jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

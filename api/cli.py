@@ -1,0 +1,176 @@
+"""The ``telemedical`` command group (a Flask CLI group)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+from api.app import create_app
+from api.config import load_settings
+from api.db import get_session
+from api.errors import DomainError
+from api.migrate import upgrade
+from api.services import accounts
+
+
+def _create_app() -> Flask:
+    return create_app(load_settings())
+
+
+class TelemedicalGroup(FlaskGroup):
+    """Domain errors become one clear line on stderr and exit status 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            details = "; ".join(f"{e.pointer}: {e.message}" for e in exc.errors)
+            raise click.ClickException(f"{exc.code}: {exc.detail}" + (f" ({details})" if details else "")) from None
+
+
+@click.group(cls=TelemedicalGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Telemedical API: serve, migrate, administer."""
+
+
+main.add_command(routes_command)
+main.add_command(shell_command)
+
+
+def _print(data: dict[str, Any]) -> None:
+    click.echo(json.dumps(data, indent=2))
+
+
+@main.group()
+def db() -> None:
+    """Database schema (Alembic)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    upgrade(current_app.extensions["settings"].database_url, revision)
+    click.echo(f"database upgraded to {revision}")
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def run(host: str, port: int, workers: int) -> None:
+    """Serve with gunicorn (the production WSGI server)."""
+    from gunicorn.app.base import BaseApplication
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", None)
+
+        def load(self) -> Flask:
+            return app  # type: ignore[no-any-return]
+
+    logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    Server().run()
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Run one pass and exit.")
+@click.option("--interval", default=60, show_default=True, type=int, help="Seconds between passes.")
+def worker(once: bool, interval: int) -> None:
+    """Background jobs: housekeeping of expired idempotency keys, codes and tokens."""
+    from api.services.housekeeping import purge_expired
+
+    while True:
+        counts = purge_expired(get_session())
+        click.echo(json.dumps({"purged": counts}))
+        if once:
+            return
+        time.sleep(interval)
+
+
+@main.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create (or refresh) the demo partner, clients, users and patients; print the credentials."""
+    from api.services.demo import seed_demo
+
+    _print(seed_demo(get_session(), current_app.extensions["settings"]))
+
+
+@main.group()
+def partners() -> None:
+    """Partners (tenants)."""
+
+
+@partners.command("create")
+@click.option("--name", required=True)
+def partners_create(name: str) -> None:
+    partner = accounts.create_partner(get_session(), accounts.system_principal(), name)
+    _print({"id": partner.id, "name": partner.name})
+
+
+@main.group()
+def clients() -> None:
+    """OAuth clients."""
+
+
+@clients.command("create")
+@click.option("--partner", "partner", required=True, help="par_… or 'platform'")
+@click.option("--name", required=True)
+@click.option("--grant-type", type=click.Choice(accounts.GRANT_TYPES), required=True)
+@click.option("--scope", required=True)
+@click.option("--redirect-uri", "redirect_uris", multiple=True)
+@click.option("--public", is_flag=True)
+@click.option("--introspect", "can_introspect", is_flag=True, help="Allow this client to introspect tokens.")
+@click.option("--client-id", default=None)
+@click.option("--client-secret", default=None)
+def clients_create(partner: str, name: str, grant_type: str, scope: str, redirect_uris: tuple[str, ...],
+                   public: bool, can_introspect: bool, client_id: str | None, client_secret: str | None) -> None:
+    client, secret = accounts.create_client(
+        get_session(), accounts.system_principal(), None if partner == "platform" else partner,
+        name=name, grant_type=grant_type, scope=scope, redirect_uris=list(redirect_uris), public=public,
+        can_introspect=can_introspect, client_id=client_id, client_secret=client_secret,
+    )
+    _print(accounts.as_dict(client, secret))
+
+
+@main.group()
+def users() -> None:
+    """Users who sign in with a password."""
+
+
+@users.command("create")
+@click.option("--role", type=click.Choice(["admin", "provider", "patient"]), required=True)
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--provider-id", default=None)
+@click.option("--patient-id", default=None)
+def users_create(role: str, email: str, password: str, provider_id: str | None, patient_id: str | None) -> None:
+    user = accounts.create_user(get_session(), accounts.system_principal(), role=role, email=email,
+                                password=password, provider_id=provider_id, patient_id=patient_id)
+    _print({"id": user.id, "role": user.role, "email": user.email})
+
+
+@main.group()
+def openapi() -> None:
+    """The OpenAPI document."""
+
+
+@openapi.command("write")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def openapi_write(path: Path) -> None:
+    """Write the OpenAPI 3.1 document generated from the code to PATH."""
+    from api.spec import render_spec
+
+    path.write_text(render_spec(current_app))
+    click.echo(f"wrote {path}")

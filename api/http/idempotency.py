@@ -1,0 +1,136 @@
+"""``Idempotency-Key`` for every POST under /v1, per OAuth client, kept 24 hours.
+
+The claim is a row with a unique (client_id, key): inserting it is atomic in the database, so the
+guarantee holds across any number of server processes. Same key and same request: the recorded
+response is replayed. Same key, other request: 422 ``idempotency_key_reused``. Same key while the
+first is still running: 409 ``idempotency_key_in_use``. A 5xx releases the key so it can be retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from api.auth.protector import peek_principal
+from api.db import get_session, utcnow
+from api.errors import BadRequest, Conflict, RuleViolation
+from api.models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+# Response headers worth replaying (request-specific ones such as X-Request-ID are set afresh).
+_REPLAYED_HEADERS = ("Content-Type", "Location", "ETag", "Link")
+
+
+def _fingerprint() -> str:
+    h = hashlib.sha256()
+    h.update(request.method.encode())
+    h.update(b"\0" + request.path.encode() + b"\0")
+    h.update(request.get_data(cache=True))
+    return h.hexdigest()
+
+
+def _replay(row: IdempotencyKey) -> Response:
+    response = current_app.response_class(row.response_body or b"", status=row.response_status or 200)
+    for name, value in (row.response_headers or {}).items():
+        response.headers[name] = value
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _claim() -> Response | None:
+    if request.method != "POST" or not request.path.startswith("/v1/"):
+        return None
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+        raise BadRequest(
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.", code="invalid_idempotency_key"
+        )
+    principal = peek_principal()
+    if principal is None:
+        return None  # the operation itself answers 401
+    settings = current_app.extensions["settings"]
+    session = get_session()
+    now = utcnow()
+    fingerprint = _fingerprint()
+    where = (IdempotencyKey.client_id == principal.client_id, IdempotencyKey.key == key)
+    session.execute(delete(IdempotencyKey).where(*where, IdempotencyKey.expires_at <= now))
+    try:
+        with session.begin_nested():
+            row = IdempotencyKey(
+                client_id=principal.client_id,
+                key=key,
+                request_fingerprint=fingerprint,
+                locked_at=now,
+                expires_at=now + timedelta(seconds=settings.idempotency_ttl),
+            )
+            session.add(row)
+        session.commit()
+        g.idempotency_row_id = row.id
+        return None
+    except IntegrityError:
+        pass
+    existing = session.scalar(select(IdempotencyKey).where(*where))
+    if existing is None:  # expired and purged between our two statements: let the client retry
+        raise Conflict("The idempotency key is being processed; retry.", code="idempotency_key_in_use")
+    if existing.request_fingerprint != fingerprint:
+        raise RuleViolation(
+            f"This {HEADER} was already used with a different request.", code="idempotency_key_reused"
+        )
+    if existing.response_status is not None:
+        session.rollback()
+        return _replay(existing)
+    stale = existing.locked_at is not None and existing.locked_at <= now - timedelta(
+        seconds=settings.idempotency_lock_timeout
+    )
+    if stale:
+        # The first attempt died mid-flight (crashed worker): take the claim over, atomically.
+        taken = session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.id == existing.id, IdempotencyKey.locked_at == existing.locked_at)
+            .values(locked_at=now)
+        )
+        session.commit()
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            g.idempotency_row_id = existing.id
+            return None
+    raise Conflict(
+        "A request with this idempotency key is still being processed.",
+        code="idempotency_key_in_use",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _record(response: Response) -> Response:
+    row_id = g.pop("idempotency_row_id", None)
+    if row_id is None:
+        return response
+    session = get_session()
+    session.rollback()  # never persist what a failed handler left uncommitted
+    if response.status_code >= 500 or response.is_streamed:
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row_id))
+    else:
+        headers = {h: response.headers[h] for h in _REPLAYED_HEADERS if h in response.headers}
+        session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.id == row_id)
+            .values(
+                response_status=response.status_code,
+                response_headers=headers,
+                response_body=response.get_data(),
+                locked_at=None,
+            )
+        )
+    session.commit()
+    return response
+
+
+def init_idempotency(app: Flask) -> None:
+    app.before_request(_claim)
+    app.after_request(_record)

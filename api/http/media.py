@@ -1,0 +1,34 @@
+"""415 for a request body that is not JSON, before anything tries to parse it."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from api.errors import DomainError
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class UnsupportedMediaType(DomainError):
+    status, code, title = 415, "unsupported_media_type", "Unsupported media type"
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding", "").lower() == "chunked"
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def _check_media_type() -> None:
+    if request.method in _BODY_METHODS and request.path.startswith("/v1/") and _has_body():
+        if not _is_json(request.mimetype):
+            raise UnsupportedMediaType(
+                f"Send the body as application/json (got {request.mimetype or 'no Content-Type'}).",
+                headers={"Accept-Post": "application/json", "Accept-Patch": "application/json"},
+            )
+
+
+def init_media_type_check(app: Flask) -> None:
+    app.before_request(_check_media_type)

@@ -1,0 +1,72 @@
+"""Keyset cursor pagination: opaque, signed cursors; ``{data, has_more, next_cursor}`` and ``Link``.
+
+A cursor names the list it belongs to and the (created_at, id) of the last row served; it is signed
+so that a tampered or foreign cursor is refused (400 ``invalid_cursor``) rather than misread.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from flask import current_app, request
+
+from api.errors import InvalidCursor
+from api.services.paging import Page, PageRequest
+
+MAX_LIMIT = 100
+T = TypeVar("T")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _sign(payload: bytes) -> bytes:
+    key = current_app.extensions["settings"].secret_key.encode()
+    return hmac.new(key, b"cursor:" + payload, hashlib.sha256).digest()[:16]
+
+
+def encode_cursor(list_name: str, key: tuple[datetime, str]) -> str:
+    payload = json.dumps({"l": list_name, "t": key[0].isoformat(), "i": key[1]}, separators=(",", ":")).encode()
+    return f"{_b64(payload)}.{_b64(_sign(payload))}"
+
+
+def decode_cursor(list_name: str, cursor: str) -> tuple[datetime, str]:
+    try:
+        body, _, signature = cursor.partition(".")
+        payload = _unb64(body)
+        if not hmac.compare_digest(_unb64(signature), _sign(payload)):
+            raise ValueError("bad signature")
+        data = json.loads(payload)
+        if data["l"] != list_name:
+            raise ValueError("cursor of another list")
+        return datetime.fromisoformat(data["t"]), str(data["i"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidCursor("The cursor is malformed or belongs to another list.") from exc
+
+
+def page_request(list_name: str, args: dict[str, Any]) -> PageRequest:
+    limit = min(int(args.get("limit") or 20), MAX_LIMIT)
+    cursor = args.get("cursor")
+    return PageRequest(limit=limit, after=decode_cursor(list_name, cursor) if cursor else None)
+
+
+def page_body(list_name: str, page: Page[T]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The response body and headers (``Link: <…>; rel="next"``) for a page."""
+    next_cursor = encode_cursor(list_name, page.last_key) if page.has_more and page.last_key else None
+    headers: dict[str, str] = {}
+    if next_cursor:
+        params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+        params.append(("cursor", next_cursor))
+        headers["Link"] = f'<{request.base_url}?{urlencode(params)}>; rel="next"'
+    return {"data": list(page.items), "has_more": page.has_more, "next_cursor": next_cursor}, headers

@@ -1,0 +1,67 @@
+"""Rate limits per OAuth client (flask-limiter): in memory by default, shared through Redis when
+``REDIS_URL`` is set. Headers follow the IETF draft (``RateLimit-Policy``, ``RateLimit``); a breach is a
+429 problem with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter, RateLimitExceeded
+
+from api.auth.protector import peek_principal
+from api.config import Settings
+from api.http.problems import problem_response
+
+POLICY = "default"
+_EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def rate_limit_key() -> str:
+    principal = peek_principal()
+    if principal is not None:
+        return f"client:{principal.client_id}"
+    return f"ip:{request.remote_addr or 'unknown'}"
+
+
+def _seconds_to_reset(limiter: Limiter) -> int:
+    current = limiter.current_limit
+    return max(0, current.reset_at - int(time.time())) if current else 0
+
+
+def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
+    limiter = Limiter(
+        key_func=rate_limit_key,
+        application_limits=[settings.rate_limit],
+        application_limits_exempt_when=lambda: request.path in _EXEMPT_PATHS,
+        storage_uri=settings.redis_url or "memory://",
+        headers_enabled=False,
+        strategy="moving-window" if not settings.redis_url else "fixed-window",
+    )
+    limiter.init_app(app)
+
+    @app.after_request
+    def _rate_limit_headers(response: Response) -> Response:
+        current = limiter.current_limit
+        if current is not None:
+            window = current.limit.get_expiry()
+            response.headers["RateLimit-Policy"] = f'"{POLICY}";q={current.limit.amount};w={window}'
+            response.headers["RateLimit"] = (
+                f'"{POLICY}";r={max(0, current.remaining)};t={_seconds_to_reset(limiter)}'
+            )
+        return response
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(_exc: RateLimitExceeded) -> Response:
+        retry_after = max(1, _seconds_to_reset(limiter))
+        return problem_response(
+            429,
+            "rate_limited",
+            "Too many requests",
+            f"Rate limit exceeded; retry in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    app.extensions["rate_limiter"] = limiter
+    return limiter

@@ -1,0 +1,26 @@
+"""``X-Request-ID`` on every response: the caller's (when it is a sane token) or a new one."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Flask, Response, g, request
+
+HEADER = "X-Request-ID"
+_VALID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def _assign() -> None:
+    incoming = request.headers.get(HEADER, "")
+    g.request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
+
+
+def _echo(response: Response) -> Response:
+    response.headers[HEADER] = g.get("request_id") or ""
+    return response
+
+
+def init_request_id(app: Flask) -> None:
+    app.before_request(_assign)
+    app.after_request(_echo)

@@ -1,0 +1,19 @@
+"""All models, imported here so that Alembic and the mapper registry see every table."""
+
+from api.models.idempotency import IdempotencyKey
+from api.models.oauth import AuthorizationCode, OAuthClient, OAuthToken
+from api.models.partner import Partner
+from api.models.patient import Consent, Invitation, Patient
+from api.models.user import User
+
+__all__ = [
+    "AuthorizationCode",
+    "Consent",
+    "IdempotencyKey",
+    "Invitation",
+    "OAuthClient",
+    "OAuthToken",
+    "Partner",
+    "Patient",
+    "User",
+]

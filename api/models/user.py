@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base, utcnow
+from api.ids import new_id
+
+Role = Literal["admin", "provider", "patient"]
+ROLES: tuple[Role, ...] = ("admin", "provider", "patient")
+PLATFORM_REALM = "platform"
+
+
+class User(Base):
+    """Someone who signs in through the authorization-code flow.
+
+    Patients sign in within their partner's realm (the same person may be a patient of two partners);
+    admins and providers within the platform realm.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("realm", "email"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("usr"))
+    realm: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    patient_id: Mapped[str | None] = mapped_column(ForeignKey("patients.id"), unique=True)
+    # The provider directory arrives with the providers issue; the link is kept as the provider's id.
+    provider_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None]
+
+    def get_user_id(self) -> str:
+        return self.id

@@ -1,0 +1,45 @@
+"""Operations: liveness, readiness and Prometheus metrics (no token needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app
+from flask.views import MethodView
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.db import get_session
+from api.http.blueprint import Blueprint
+from api.schemas.operations import HealthSchema
+from api.services.health import check_database
+
+blp = Blueprint("operations", __name__, description="Health and metrics")
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    @blp.public_operation("getHealth")
+    @blp.response(200, HealthSchema)
+    def get(self) -> Any:
+        """Liveness: the process is up"""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Ready(MethodView):
+    @blp.public_operation("getReadiness", errors=[503])
+    @blp.response(200, HealthSchema)
+    def get(self) -> Any:
+        """Readiness: the database is reachable"""
+        check_database(get_session())
+        return {"status": "ok"}
+
+
+@blp.route("/metrics")
+class Metrics(MethodView):
+    @blp.public_operation("getMetrics")
+    @blp.response(200, content_type=CONTENT_TYPE_LATEST, description="Prometheus text exposition")
+    def get(self) -> Any:
+        """Prometheus metrics: requests and latency by route and status"""
+        registry = current_app.extensions["metrics"].registry
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,0 +1,123 @@
+"""Patients, consents and invitations (scopes patients:*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+
+from api.auth.protector import current_principal
+from api.db import get_session
+from api.http.blueprint import Blueprint
+from api.http.pagination import page_body, page_request
+from api.schemas.common import PageArgsSchema
+from api.schemas.patients import (
+    ConsentCreateSchema,
+    ConsentPageSchema,
+    ConsentSchema,
+    InvitationCreateSchema,
+    InvitationSchema,
+    PatientCreateSchema,
+    PatientPageSchema,
+    PatientQueryArgsSchema,
+    PatientSchema,
+    PatientUpdateSchema,
+)
+from api.services import patients as service
+
+blp = Blueprint("patients", __name__, url_prefix="/v1/patients", description="Patients, consents, invitations")
+
+
+@blp.route("")
+class Patients(MethodView):
+    @blp.operation("createPatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422])
+    @blp.arguments(PatientCreateSchema)
+    @blp.response(201, PatientSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a patient
+
+        A partner creates patients for itself; a platform admin names the `partner_id`.
+        """
+        patient = service.create_patient(get_session(), current_principal(), data)
+        return patient, {"Location": f"/v1/patients/{patient.id}"}
+
+    @blp.operation("listPatients", scopes=["patients:read"], errors=[400, 422])
+    @blp.arguments(PatientQueryArgsSchema, location="query")
+    @blp.response(200, PatientPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List patients
+
+        Newest first. Filter by `external_id` or `email` (exact, case-insensitive).
+        """
+        page = service.list_patients(get_session(), current_principal(), args, page_request("patients", args))
+        return page_body("patients", page)
+
+
+@blp.route("/<string:patient_id>")
+class PatientById(MethodView):
+    @blp.operation("getPatient", scopes=["patients:read"], errors=[404])
+    @blp.etag
+    @blp.response(200, PatientSchema)
+    def get(self, patient_id: str) -> Any:
+        """Get a patient"""
+        return service.get_patient(get_session(), current_principal(), patient_id)
+
+    @blp.operation("updatePatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422])
+    @blp.etag
+    @blp.arguments(PatientUpdateSchema)
+    @blp.response(200, PatientSchema)
+    def patch(self, changes: dict[str, Any], patient_id: str) -> Any:
+        """Update a patient
+
+        Requires `If-Match` with the patient's current `ETag` (428 without, 412 when it changed).
+        A patient may change only their contact details.
+        """
+        return service.update_patient(
+            get_session(), current_principal(), patient_id, changes,
+            precondition=lambda p: blp.check_etag(p, PatientSchema),
+        )
+
+
+@blp.route("/<string:patient_id>/consents")
+class Consents(MethodView):
+    @blp.operation("createConsent", scopes=["patients:write"], errors=[404, 413, 415, 422])
+    @blp.arguments(ConsentCreateSchema)
+    @blp.response(201, ConsentSchema)
+    def post(self, data: dict[str, Any], patient_id: str) -> Any:
+        """Record a consent
+
+        Consents are append-only: a new version is a new record.
+        """
+        return service.record_consent(get_session(), current_principal(), patient_id, data)
+
+    @blp.operation("listConsents", scopes=["patients:read"], errors=[400, 404, 422])
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, ConsentPageSchema)
+    def get(self, args: dict[str, Any], patient_id: str) -> Any:
+        """List a patient's consents"""
+        page = service.list_consents(get_session(), current_principal(), patient_id, page_request("consents", args))
+        return page_body("consents", page)
+
+
+@blp.route("/<string:patient_id>/invitations")
+class Invitations(MethodView):
+    @blp.operation("createInvitation", scopes=["patients:write"], errors=[404, 415, 422])
+    @blp.arguments(InvitationCreateSchema, required=False)
+    @blp.response(201, InvitationSchema)
+    def post(self, _data: dict[str, Any], patient_id: str) -> Any:
+        """Invite a patient to sign in
+
+        Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
+        they then sign in through the partner's app with authorization code + PKCE.
+        """
+        settings = current_app.extensions["settings"]
+        invitation, token = service.create_invitation(
+            get_session(), current_principal(), patient_id, settings.invitation_ttl
+        )
+        return {
+            "id": invitation.id,
+            "patient_id": invitation.patient_id,
+            "activation_url": f"{settings.issuer}/activate?token={token}",
+            "expires_at": invitation.expires_at,
+        }

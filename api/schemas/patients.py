@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import date
+from marshmallow import Schema, ValidationError, fields, validate
+
+from api.domain.reference import BCP47, CONSENT_TYPES, E164, SEX_AT_BIRTH, US_POSTAL_CODE, US_STATES, is_valid_timezone
+from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+
+_NAME = validate.Length(min=1, max=200)
+
+
+def _timezone(value: str) -> None:
+    if not is_valid_timezone(value):
+        raise ValidationError("Not a valid IANA time zone (e.g. America/New_York).")
+
+
+def _birth_date(value: date) -> None:
+    if value > date.today():
+        raise ValidationError("Must not be in the future.")
+    if value.year < 1900:
+        raise ValidationError("Must be on or after 1900-01-01.")
+
+
+class AddressSchema(StrictSchema):
+    line1 = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    state = fields.String(
+        required=True,
+        validate=validate.OneOf(sorted(US_STATES)),
+        metadata={"description": "USPS code of the state or territory"},
+    )
+    postal_code = fields.String(required=True, validate=validate.Regexp(US_POSTAL_CODE))
+
+
+class PatientSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "pat_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
+    partner_id = fields.String(required=True)
+    external_id = fields.String(allow_none=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    birth_date = fields.Date(required=True)
+    sex_at_birth = fields.String(required=True, validate=validate.OneOf(SEX_AT_BIRTH))
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True)
+    preferred_language = fields.String(required=True)
+    address = fields.Nested(AddressSchema, allow_none=True)
+    timezone = fields.String(allow_none=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class _PatientFields(StrictSchema):
+    external_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+    given_name = fields.String(validate=_NAME)
+    family_name = fields.String(validate=_NAME)
+    birth_date = fields.Date(validate=_birth_date)
+    sex_at_birth = fields.String(validate=validate.OneOf(SEX_AT_BIRTH))
+    email = fields.Email(allow_none=True, validate=validate.Length(max=320))
+    phone = fields.String(
+        allow_none=True, validate=validate.Regexp(E164, error="Use E.164 format, e.g. +14155550123.")
+    )
+    preferred_language = fields.String(
+        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX.")
+    )
+    address = fields.Nested(AddressSchema, allow_none=True)
+    timezone = fields.String(allow_none=True, validate=_timezone)
+
+
+class PatientCreateSchema(_PatientFields):
+    partner_id = fields.String(
+        metadata={"description": "Required for platform admins; a partner's own id is implied otherwise"}
+    )
+    given_name = fields.String(required=True, validate=_NAME)
+    family_name = fields.String(required=True, validate=_NAME)
+    birth_date = fields.Date(required=True, validate=_birth_date)
+    sex_at_birth = fields.String(required=True, validate=validate.OneOf(SEX_AT_BIRTH))
+    preferred_language = fields.String(
+        load_default="en", validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX.")
+    )
+
+
+class PatientUpdateSchema(_PatientFields):
+    """Every field optional; ``null`` clears an optional field (required ones refuse ``null``)."""
+
+
+class PatientQueryArgsSchema(PageArgsSchema):
+    external_id = fields.String()
+    email = fields.String()
+
+
+PatientPageSchema = page_schema(PatientSchema, "PatientPage")
+
+
+class ConsentSchema(Schema):
+    id = fields.String(required=True)
+    patient_id = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(CONSENT_TYPES))
+    version = fields.String(required=True)
+    accepted_at = Timestamp(required=True)
+    created_at = Timestamp(required=True)
+
+
+class ConsentCreateSchema(StrictSchema):
+    type = fields.String(required=True, validate=validate.OneOf(CONSENT_TYPES))
+    version = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    accepted_at = Timestamp(required=True)
+
+
+ConsentPageSchema = page_schema(ConsentSchema, "ConsentPage")
+
+
+class InvitationCreateSchema(StrictSchema):
+    """No fields today; the body may be empty or ``{}``."""
+
+
+class InvitationSchema(Schema):
+    id = fields.String(required=True)
+    patient_id = fields.String(required=True)
+    activation_url = fields.Url(
+        required=True, metadata={"description": "One-time link; shown once, never stored in clear"}
+    )
+    expires_at = Timestamp(required=True)

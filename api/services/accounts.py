@@ -1,0 +1,242 @@
+"""Partners, OAuth clients and users (admin), patient activation, and sign-in."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from api.auth.principal import Principal
+from api.auth.scopes import SCOPES
+from api.auth.secrets import digest
+from api.db import utcnow
+from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from api.ids import random_secret
+from api.models import Invitation, OAuthClient, Partner, Patient, User
+from api.models.user import PLATFORM_REALM
+from api.services.access import require_kind
+from api.services.paging import Page, PageRequest, fetch_page
+
+GRANT_TYPES = ("client_credentials", "authorization_code")
+
+
+class PartnerNotFound(NotFound):
+    title = "Partner not found"
+
+
+def _require_admin(principal: Principal) -> None:
+    require_kind(principal, "admin", action="administer the platform")
+
+
+# --- partners -------------------------------------------------------------------------------------
+def create_partner(session: Session, principal: Principal, name: str) -> Partner:
+    _require_admin(principal)
+    partner = Partner(name=name)
+    session.add(partner)
+    session.commit()
+    return partner
+
+
+def list_partners(session: Session, principal: Principal, page: PageRequest) -> Page[Partner]:
+    _require_admin(principal)
+    return fetch_page(session, select(Partner), Partner, page)
+
+
+def get_partner(session: Session, principal: Principal, partner_id: str) -> Partner:
+    _require_admin(principal)
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise PartnerNotFound(f"No partner {partner_id}.")
+    return partner
+
+
+# --- clients --------------------------------------------------------------------------------------
+def _validate_redirect_uri(uri: str) -> bool:
+    parts = urlsplit(uri)
+    if parts.fragment or not parts.netloc:
+        return False
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    return parts.scheme == "https" or (parts.scheme == "http" and loopback)
+
+
+def create_client(
+    session: Session,
+    principal: Principal,
+    partner_id: str | None,
+    *,
+    name: str,
+    grant_type: str,
+    scope: str,
+    redirect_uris: list[str] | None = None,
+    public: bool = False,
+    can_introspect: bool = False,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> tuple[OAuthClient, str | None]:
+    """Register a client; the secret (confidential clients) is returned once and stored as a digest."""
+    _require_admin(principal)
+    if partner_id is not None:
+        get_partner(session, principal, partner_id)
+    errors: list[FieldError] = []
+    scopes = scope.split()
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        errors.append(FieldError("/scope", "unknown_scope", f"Unknown scope(s): {' '.join(unknown)}."))
+    if partner_id is not None and "admin" in scopes:
+        errors.append(FieldError("/scope", "admin_scope_platform_only", "Only platform clients get 'admin'."))
+    if grant_type not in GRANT_TYPES:
+        errors.append(FieldError("/grant_type", "invalid_choice", f"One of: {', '.join(GRANT_TYPES)}."))
+    uris = redirect_uris or []
+    if grant_type == "authorization_code" and not uris:
+        errors.append(FieldError("/redirect_uris", "required", "An authorization-code client needs one."))
+    for i, uri in enumerate(uris):
+        if not _validate_redirect_uri(uri):
+            errors.append(
+                FieldError(f"/redirect_uris/{i}", "invalid_redirect_uri", "Use https (or http on loopback).")
+            )
+    if public and grant_type != "authorization_code":
+        errors.append(FieldError("/public", "invalid", "Only authorization-code clients may be public."))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    secret = None if public else (client_secret or random_secret(32))
+    client = OAuthClient(
+        partner_id=partner_id,
+        name=name,
+        secret_digest=digest(secret) if secret else None,
+        is_public=public,
+        grant_types=[grant_type],
+        redirect_uris=uris,
+        scope=" ".join(scopes),
+        can_introspect=can_introspect,
+    )
+    if client_id:
+        client.id = client_id
+    session.add(client)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"A client {client_id} already exists.", code="client_exists") from None
+    return client, secret
+
+
+def list_clients(session: Session, principal: Principal, partner_id: str, page: PageRequest) -> Page[OAuthClient]:
+    get_partner(session, principal, partner_id)
+    stmt = select(OAuthClient).where(OAuthClient.partner_id == partner_id)
+    return fetch_page(session, stmt, OAuthClient, page)
+
+
+# --- users ----------------------------------------------------------------------------------------
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            errors=[FieldError("/password", "too_short", f"Use at least {MIN_PASSWORD_LENGTH} characters.")]
+        )
+
+
+def create_user(
+    session: Session,
+    principal: Principal,
+    *,
+    role: str,
+    email: str,
+    password: str,
+    patient_id: str | None = None,
+    provider_id: str | None = None,
+) -> User:
+    _require_admin(principal)
+    _check_password(password)
+    partner_id = None
+    if role == "patient":
+        patient = session.get(Patient, patient_id) if patient_id else None
+        if patient is None:
+            raise ValidationFailed(errors=[FieldError("/patient_id", "required", "Name an existing patient.")])
+        partner_id = patient.partner_id
+    elif role == "provider" and not provider_id:
+        raise ValidationFailed(errors=[FieldError("/provider_id", "required", "A provider user needs one.")])
+    user = User(
+        realm=partner_id or PLATFORM_REALM,
+        email=email.lower(),
+        password_hash=hash_password(password),
+        role=role,
+        partner_id=partner_id,
+        patient_id=patient_id if role == "patient" else None,
+        provider_id=provider_id if role == "provider" else None,
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("A user with this email (or for this patient) already exists.", code="user_exists") from None
+    return user
+
+
+def authenticate_user(session: Session, client: OAuthClient, email: str, password: str) -> User | None:
+    """Sign-in for the authorization page: patients within the client's partner, staff platform-wide."""
+    realms = [r for r in (client.partner_id, PLATFORM_REALM) if r]
+    candidates = session.scalars(select(User).where(User.realm.in_(realms), User.email == email.strip().lower()))
+    user = next(iter(sorted(candidates, key=lambda u: u.realm != client.partner_id)), None)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        return None
+    return user if user.disabled_at is None else None
+
+
+class InvitationInvalid(RuleViolation):
+    code, title = "invitation_invalid", "Invitation invalid"
+
+
+def find_invitation(session: Session, token: str) -> Invitation:
+    invitation = session.scalar(select(Invitation).where(Invitation.token_digest == digest(token)))
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
+        raise InvitationInvalid("This activation link is invalid, expired or already used.")
+    return invitation
+
+
+def invitation_email(session: Session, invitation: Invitation) -> str:
+    patient = session.get(Patient, invitation.patient_id)
+    return patient.email or "" if patient else ""
+
+
+def activate_invitation(session: Session, token: str, password: str) -> User:
+    """Spend the one-time token and set the patient's password (creating their sign-in account)."""
+    invitation = find_invitation(session, token)
+    _check_password(password)
+    patient = session.get(Patient, invitation.patient_id)
+    assert patient is not None and patient.email
+    user = session.scalar(select(User).where(User.patient_id == patient.id))
+    if user is None:
+        user = User(realm=patient.partner_id, role="patient", partner_id=patient.partner_id, patient_id=patient.id,
+                    email=patient.email, password_hash="")
+        session.add(user)
+    user.email = patient.email
+    user.password_hash = hash_password(password)
+    invitation.used_at = utcnow()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("Another account in this partner already uses the patient's email.", code="user_exists") from None
+    return user
+
+
+def system_principal() -> Principal:
+    """The command line acts as the platform admin."""
+    return Principal(kind="admin", client_id="cli", subject="cli", scopes=frozenset(SCOPES))
+
+
+def as_dict(client: OAuthClient, secret: str | None) -> dict[str, Any]:
+    return {
+        "client_id": client.id,
+        "client_secret": secret,
+        "partner_id": client.partner_id,
+        "name": client.name,
+        "grant_types": client.grant_types,
+        "redirect_uris": client.redirect_uris,
+        "scope": client.scope,
+        "public": client.is_public,
+    }

@@ -1,0 +1,35 @@
+"""Periodic clean-up run by ``telemedical worker``: rows whose purpose has expired."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from api.db import utcnow
+from api.models import AuthorizationCode, IdempotencyKey, OAuthToken
+
+# Spent codes and dead tokens are kept a while after expiry so replays are still recognised.
+RETENTION = timedelta(days=1)
+
+
+def purge_expired(session: Session) -> dict[str, int]:
+    now = utcnow()
+    cutoff = now - RETENTION
+    counts = {
+        "idempotency_keys": session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)
+        ).rowcount,  # type: ignore[attr-defined]
+        "authorization_codes": session.execute(
+            delete(AuthorizationCode).where(AuthorizationCode.expires_at <= cutoff)
+        ).rowcount,  # type: ignore[attr-defined]
+        "tokens": session.execute(
+            delete(OAuthToken).where(
+                OAuthToken.access_expires_at <= cutoff,
+                (OAuthToken.refresh_expires_at.is_(None)) | (OAuthToken.refresh_expires_at <= cutoff),
+            )
+        ).rowcount,  # type: ignore[attr-defined]
+    }
+    session.commit()
+    return counts

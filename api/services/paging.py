@@ -1,0 +1,40 @@
+"""The keyset query behind every list: newest first, on (created_at, id), stable under inserts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int
+    after: tuple[datetime, str] | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    has_more: bool
+    last_key: tuple[datetime, str] | None
+
+
+def fetch_page(session: Session, stmt: Select[tuple[T]], model: Any, page: PageRequest) -> Page[T]:
+    if page.after is not None:
+        created_at, row_id = page.after
+        stmt = stmt.where(
+            or_(model.created_at < created_at, and_(model.created_at == created_at, model.id < row_id))
+        )
+    stmt = stmt.order_by(model.created_at.desc(), model.id.desc()).limit(page.limit + 1)
+    rows = list(session.scalars(stmt))
+    has_more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    last = rows[-1] if rows else None
+    return Page(items=rows, has_more=has_more, last_key=(last.created_at, last.id) if last else None)

@@ -1,0 +1,155 @@
+"""Patients, their consents and invitations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth.principal import Principal
+from api.auth.secrets import digest
+from api.db import utcnow
+from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from api.ids import random_secret
+from api.models import Consent, Invitation, Partner, Patient
+from api.services.access import require_kind, scope_patients
+from api.services.paging import Page, PageRequest, fetch_page
+
+_ADDRESS_COLUMNS = {"line1": "address_line1", "city": "address_city", "state": "address_state",
+                    "postal_code": "address_postal_code"}
+# What a patient may change on their own record; the partner owns identity and demographics.
+PATIENT_SELF_EDITABLE = frozenset({"email", "phone", "preferred_language", "address", "timezone"})
+
+
+class PatientNotFound(NotFound):
+    title = "Patient not found"
+
+
+def _apply(patient: Patient, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        if name == "address":
+            for key, column in _ADDRESS_COLUMNS.items():
+                setattr(patient, column, (value or {}).get(key))
+        elif name == "email":
+            patient.email = value.lower() if value else None
+        else:
+            setattr(patient, name, value)
+
+
+def _commit_unique(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            "Another patient of this partner already has this external_id.", code="external_id_taken"
+        ) from None
+
+
+def get_patient(session: Session, principal: Principal, patient_id: str) -> Patient:
+    patient = session.scalar(scope_patients(select(Patient), principal).where(Patient.id == patient_id))
+    if patient is None:
+        raise PatientNotFound(f"No patient {patient_id}.")
+    return patient
+
+
+def create_patient(session: Session, principal: Principal, data: dict[str, Any]) -> Patient:
+    require_kind(principal, "partner_client", "admin", action="create patients")
+    data = dict(data)
+    requested_partner = data.pop("partner_id", None)
+    if principal.is_admin:
+        if not requested_partner or session.get(Partner, requested_partner) is None:
+            raise ValidationFailed(
+                "A platform admin must name an existing partner.",
+                errors=[FieldError("/partner_id", "required", "Name the partner that owns this patient.")],
+            )
+        partner_id = requested_partner
+    else:
+        if requested_partner not in (None, principal.partner_id):
+            raise ValidationFailed(
+                errors=[FieldError("/partner_id", "invalid", "A partner creates patients for itself only.")]
+            )
+        partner_id = principal.partner_id
+    patient = Patient(partner_id=partner_id)
+    _apply(patient, data)
+    session.add(patient)
+    _commit_unique(session)
+    return patient
+
+
+def list_patients(
+    session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
+) -> Page[Patient]:
+    stmt = scope_patients(select(Patient), principal)
+    if filters.get("external_id"):
+        stmt = stmt.where(Patient.external_id == filters["external_id"])
+    if filters.get("email"):
+        stmt = stmt.where(Patient.email == filters["email"].lower())
+    return fetch_page(session, stmt, Patient, page)
+
+
+def update_patient(
+    session: Session,
+    principal: Principal,
+    patient_id: str,
+    changes: dict[str, Any],
+    precondition: Callable[[Patient], None],
+) -> Patient:
+    """``precondition`` checks the caller's If-Match against the current representation."""
+    patient = get_patient(session, principal, patient_id)
+    precondition(patient)
+    if principal.kind == "patient":
+        refused = sorted(set(changes) - PATIENT_SELF_EDITABLE)
+        if refused:
+            raise ValidationFailed(
+                "A patient may change only their contact details.",
+                errors=[FieldError(f"/{f}", "read_only", "Only your care partner can change this.")
+                        for f in refused],
+            )
+    elif principal.kind not in ("partner_client", "admin"):
+        raise PatientNotFound(f"No patient {patient_id}.")
+    _apply(patient, changes)
+    _commit_unique(session)
+    return patient
+
+
+def record_consent(session: Session, principal: Principal, patient_id: str, data: dict[str, Any]) -> Consent:
+    patient = get_patient(session, principal, patient_id)
+    if data["accepted_at"] > utcnow() + timedelta(minutes=5):
+        raise ValidationFailed(errors=[FieldError("/accepted_at", "in_future", "Must not be in the future.")])
+    consent = Consent(patient_id=patient.id, recorded_by_client_id=principal.client_id, **data)
+    session.add(consent)
+    session.commit()
+    return consent
+
+
+def list_consents(session: Session, principal: Principal, patient_id: str, page: PageRequest) -> Page[Consent]:
+    patient = get_patient(session, principal, patient_id)
+    return fetch_page(session, select(Consent).where(Consent.patient_id == patient.id), Consent, page)
+
+
+def accepted_consent_types(session: Session, patient_id: str) -> set[str]:
+    return set(session.scalars(select(Consent.type).where(Consent.patient_id == patient_id)))
+
+
+def create_invitation(
+    session: Session, principal: Principal, patient_id: str, ttl_seconds: int
+) -> tuple[Invitation, str]:
+    """A one-time activation token for the patient; only its digest is stored."""
+    require_kind(principal, "partner_client", "admin", action="invite patients")
+    patient = get_patient(session, principal, patient_id)
+    if not patient.email:
+        raise RuleViolation(
+            "The patient needs an email address to sign in; add one first.", code="email_required"
+        )
+    token = random_secret(32)
+    invitation = Invitation(
+        patient_id=patient.id, token_digest=digest(token), expires_at=utcnow() + timedelta(seconds=ttl_seconds)
+    )
+    session.add(invitation)
+    session.commit()
+    return invitation, token
