@@ -7,7 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # USPS codes of the 50 states, DC and the inhabited territories (licensing is per jurisdiction).
-US_STATES: frozenset[str] = frozenset(
+US_STATES: frozenset[str] = frozenset(  # noqa: SIM905 - a block of codes reads better than 56 quoted strings
     """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY
     NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP""".split()
 )
@@ -16,7 +16,9 @@ SEX_AT_BIRTH: tuple[str, ...] = ("female", "male", "intersex", "unknown")
 CONSENT_TYPES: tuple[str, ...] = ("telehealth", "ketamine_treatment", "data_sharing")
 
 # BCP 47 language tag: language, optional script, region and variants (RFC 5646 §2.1, simplified).
-BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$")
+BCP47 = re.compile(
+    r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
+)
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 US_POSTAL_CODE = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 

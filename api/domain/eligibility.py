@@ -1,0 +1,312 @@
+"""Eligibility of a consultation for ketamine treatment (clinical-rules.md §2).
+
+The outcome is the first that matches, from the top: ``escalate`` (C-SSRS risk ``high``), ``pending`` (a
+required screening is missing), ``ineligible`` (an absolute contraindication, or under 18), ``needs_review``
+(a relative one, 65 or over, or no qualifying screen), ``eligible``. The rule supports a clinician; where it
+says review, a clinician decides.
+
+Sources: Sanacora et al., "A Consensus Statement on the Use of Ketamine in the Treatment of Mood Disorders",
+JAMA Psychiatry 2017;74(4):399-405 (APA Council of Research); ASKP3 standards of care for ketamine therapy;
+Spravato (esketamine) prescribing information and REMS.
+
+Decisions where the rules leave room:
+
+- Input is the raw answers of the latest screening per instrument; they are scored here by the same code as on
+  submission, so reasons can cite the answer and no stored score is trusted.
+- ``missing_screenings`` is reported with every outcome. A crisis escalates even while screenings are missing.
+- ``pending`` still lists the reasons found so far, except ``no_qualifying_screen``, which cannot be judged
+  before every screening is in. An under-18 case with screenings missing is ``pending`` too (creation
+  refuses under-18 patients anyway).
+- Every finding is one reason: two elevated readings give two ``blood_pressure_elevated`` reasons, one per
+  answer. Reasons are ordered escalate, ineligible, needs_review, then by instrument, then by answer.
+- ``field`` is a JSON pointer into the screening named by ``screening_id`` (``/answers/8``), or into the
+  consultation (``/conditions``) when ``screening_id`` is None; age reasons have neither (the age comes from
+  the patient's birth date).
+- An intake finding not listed as absolute is treated as a caution, so a new intake question can never make a
+  case eligible unnoticed.
+- A PCL-5 of 33 or more qualifies even when ``ptsd`` is not among the conditions (it is then optional).
+- Crisis resources come with ``escalate`` only; a PHQ-9 item-9 answer alone leads to a clinician's review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from api.domain.consultation_status import Condition, ConsultationAction, ConsultationStatus, transition
+from api.domain.screening import (
+    BLOOD_PRESSURE_ELEVATED,
+    CLINICAL_CUTOFFS,
+    INSTRUMENT_LABELS,
+    INSTRUMENTS,
+    SUICIDAL_IDEATION,
+    SUICIDE_RISK_HIGH,
+    SUICIDE_RISK_MODERATE,
+    Finding,
+    Instrument,
+    ScoredScreening,
+    score_screening,
+)
+
+
+class EligibilityOutcome(StrEnum):
+    ELIGIBLE = "eligible"
+    NEEDS_REVIEW = "needs_review"
+    INELIGIBLE = "ineligible"
+    ESCALATE = "escalate"
+    PENDING = "pending"
+
+
+# Intake answers that rule ketamine out (APA consensus, Spravato label).
+ABSOLUTE_CONTRAINDICATIONS: Final[frozenset[str]] = frozenset(
+    {
+        "aneurysmal_vascular_disease",
+        "arteriovenous_malformation",
+        "intracerebral_hemorrhage_history",
+        "ketamine_hypersensitivity",
+        "pregnant_or_breastfeeding",
+        "psychosis_history",
+        "current_mania",
+        "substance_use_disorder_active",
+        "elevated_intracranial_pressure",
+        "recent_mi_or_stroke_6_months",
+    }
+)
+# Intake findings a clinician must weigh first (APA consensus, ASKP3).
+RELATIVE_CONTRAINDICATIONS: Final[frozenset[str]] = frozenset(
+    {
+        BLOOD_PRESSURE_ELEVATED,
+        "uncontrolled_cardiovascular_disease",
+        "severe_hepatic_impairment",
+        "uncontrolled_hyperthyroidism",
+        "substance_use_disorder_history",
+        "interstitial_cystitis",
+    }
+)
+# Screening findings about suicide risk that need a clinician's review.
+REVIEW_RISK_FLAGS: Final[frozenset[str]] = frozenset({SUICIDE_RISK_MODERATE, SUICIDAL_IDEATION})
+QUALIFYING_CONDITIONS: Final[frozenset[Condition]] = frozenset({Condition.CHRONIC_PAIN, Condition.OCD})
+ADULT_AGE: Final = 18
+OLDER_ADULT_AGE: Final = 65
+ALWAYS_REQUIRED_SCREENINGS: Final[frozenset[Instrument]] = frozenset(
+    {Instrument.PHQ9, Instrument.GAD7, Instrument.CSSRS, Instrument.KETAMINE_INTAKE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LatestScreening:
+    """The latest screening of one instrument for the consultation, as stored."""
+
+    id: str
+    answers: object
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityReason:
+    code: str
+    detail: str
+    screening_id: str | None = None
+    field: str | None = None  # JSON pointer, see the module docstring
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisResource:
+    name: str
+    contact: str
+    description: str
+
+
+CRISIS_RESOURCES: Final[tuple[CrisisResource, ...]] = (
+    CrisisResource(
+        "988 Suicide & Crisis Lifeline",
+        "Call or text 988",
+        "Free, confidential 24/7 support for anyone in suicidal crisis or emotional distress (US).",
+    ),
+    CrisisResource(
+        "Crisis Text Line",
+        "Text HOME to 741741",
+        "Free 24/7 text support from a trained crisis counselor.",
+    ),
+    CrisisResource(
+        "Emergency services",
+        "Call 911",
+        "For immediate danger to life: call 911 or go to the nearest emergency department.",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityResult:
+    outcome: EligibilityOutcome
+    reasons: tuple[EligibilityReason, ...]
+    missing_screenings: tuple[Instrument, ...]
+    crisis_resources: tuple[CrisisResource, ...]
+
+
+# What each kind of reason means for the patient, appended to the finding's own sentence.
+_CONSEQUENCES: Final[Mapping[EligibilityOutcome, str]] = MappingProxyType(
+    {
+        EligibilityOutcome.ESCALATE: "Crisis: contact the patient now and share the crisis resources.",
+        EligibilityOutcome.INELIGIBLE: "This is an absolute contraindication to ketamine.",
+        EligibilityOutcome.NEEDS_REVIEW: "A clinician must review this first.",
+    }
+)
+
+
+def required_screenings(conditions: Iterable[str]) -> tuple[Instrument, ...]:
+    """Screenings needed before eligibility is decided: PCL-5 joins them when ``ptsd`` is a condition."""
+    needs_pcl5 = Condition.PTSD in set(conditions)
+    return tuple(
+        instrument
+        for instrument in INSTRUMENTS
+        if instrument in ALWAYS_REQUIRED_SCREENINGS or (instrument is Instrument.PCL5 and needs_pcl5)
+    )
+
+
+def _outcome_for_finding(instrument: Instrument, finding: Finding) -> EligibilityOutcome | None:
+    """Which outcome a screening finding argues for; None for findings that describe need, not risk."""
+    if finding.code == SUICIDE_RISK_HIGH:
+        return EligibilityOutcome.ESCALATE
+    if instrument is Instrument.KETAMINE_INTAKE:
+        if finding.code in ABSOLUTE_CONTRAINDICATIONS:
+            return EligibilityOutcome.INELIGIBLE
+        return EligibilityOutcome.NEEDS_REVIEW  # every other intake finding is at least a caution
+    if finding.code in REVIEW_RISK_FLAGS:
+        return EligibilityOutcome.NEEDS_REVIEW
+    return None
+
+
+_REASON_ORDER: Final = tuple(_CONSEQUENCES)  # escalate, ineligible, needs_review
+_Grounds = list[tuple[EligibilityOutcome, EligibilityReason]]
+
+
+def _screening_grounds(
+    scored: Mapping[Instrument, ScoredScreening], screening_ids: Mapping[Instrument, str]
+) -> _Grounds:
+    grounds: _Grounds = []
+    for instrument, result in scored.items():
+        for finding in result.findings:
+            outcome = _outcome_for_finding(instrument, finding)
+            if outcome is not None:
+                detail = f"{finding.detail} {_CONSEQUENCES[outcome]}"
+                reason = EligibilityReason(finding.code, detail, screening_ids[instrument], finding.pointer)
+                grounds.append((outcome, reason))
+    return grounds
+
+
+def _patient_grounds(conditions: frozenset[str], age_years: int) -> _Grounds:
+    grounds: _Grounds = []
+    if age_years < ADULT_AGE:
+        detail = f"The patient is {age_years}; ketamine treatment is for adults (18 and over)."
+        grounds.append((EligibilityOutcome.INELIGIBLE, EligibilityReason("age_under_18", detail)))
+    if age_years >= OLDER_ADULT_AGE:
+        detail = (
+            f"The patient is {age_years}; at 65 and over a clinician must weigh cardiovascular and "
+            "cognitive risks first."
+        )
+        grounds.append((EligibilityOutcome.NEEDS_REVIEW, EligibilityReason("age_65_or_over", detail)))
+    if Condition.BIPOLAR_DEPRESSION in conditions:
+        detail = (
+            "Bipolar depression is among the conditions; a psychiatrist must weigh the risk of a switch "
+            "to mania first."
+        )
+        reason = EligibilityReason(Condition.BIPOLAR_DEPRESSION.value, detail, field="/conditions")
+        grounds.append((EligibilityOutcome.NEEDS_REVIEW, reason))
+    return grounds
+
+
+def _no_qualifying_screen(
+    conditions: frozenset[str], scored: Mapping[Instrument, ScoredScreening]
+) -> EligibilityReason | None:
+    """The reason to review when nothing shows the need ketamine treats; None when something does."""
+    totals = {
+        instrument: scored[instrument].total or 0 for instrument in CLINICAL_CUTOFFS if instrument in scored
+    }
+    if conditions & QUALIFYING_CONDITIONS or any(
+        total >= CLINICAL_CUTOFFS[instrument] for instrument, total in totals.items()
+    ):
+        return None
+    found = ", ".join(
+        f"{INSTRUMENT_LABELS[instrument]} total {total}" for instrument, total in totals.items()
+    )
+    return EligibilityReason(
+        "no_qualifying_screen",
+        "No qualifying screen: treatment needs a PHQ-9 or GAD-7 total of 10 or more, a PCL-5 total of 33 "
+        f"or more, or chronic_pain or ocd among the conditions ({found}).",
+    )
+
+
+def evaluate_eligibility(
+    *, conditions: Iterable[str], age_years: int, latest_screenings: Mapping[str, LatestScreening]
+) -> EligibilityResult:
+    """Decide the consultation's eligibility and list every reason found.
+
+    ``latest_screenings`` maps an instrument name to its latest screening for this consultation. Raises
+    ``ValueError`` for an unknown instrument name (a programming error).
+    """
+    condition_set = frozenset(conditions)
+    screenings = {Instrument(name): screening for name, screening in latest_screenings.items()}
+    scored = {
+        instrument: score_screening(instrument, screenings[instrument].answers)
+        for instrument in INSTRUMENTS
+        if instrument in screenings
+    }
+    missing = tuple(
+        instrument for instrument in required_screenings(condition_set) if instrument not in scored
+    )
+    grounds = _screening_grounds(scored, {instrument: s.id for instrument, s in screenings.items()})
+    grounds += _patient_grounds(condition_set, age_years)
+    if not missing and (no_qualifying_screen := _no_qualifying_screen(condition_set, scored)):
+        grounds.append((EligibilityOutcome.NEEDS_REVIEW, no_qualifying_screen))
+
+    found = {outcome for outcome, _ in grounds}
+    if EligibilityOutcome.ESCALATE in found:
+        outcome = EligibilityOutcome.ESCALATE
+    elif missing:
+        outcome = EligibilityOutcome.PENDING
+    elif EligibilityOutcome.INELIGIBLE in found:
+        outcome = EligibilityOutcome.INELIGIBLE
+    elif EligibilityOutcome.NEEDS_REVIEW in found:
+        outcome = EligibilityOutcome.NEEDS_REVIEW
+    else:
+        outcome = EligibilityOutcome.ELIGIBLE
+    grounds.sort(key=lambda ground: _REASON_ORDER.index(ground[0]))  # stable: found order within a group
+    return EligibilityResult(
+        outcome=outcome,
+        reasons=tuple(reason for _, reason in grounds),
+        missing_screenings=missing,
+        crisis_resources=CRISIS_RESOURCES if outcome is EligibilityOutcome.ESCALATE else (),
+    )
+
+
+ACTION_BY_OUTCOME: Final[Mapping[EligibilityOutcome, ConsultationAction | None]] = MappingProxyType(
+    {
+        EligibilityOutcome.ELIGIBLE: ConsultationAction.MARK_ELIGIBLE,
+        EligibilityOutcome.NEEDS_REVIEW: ConsultationAction.REQUIRE_REVIEW,
+        EligibilityOutcome.INELIGIBLE: ConsultationAction.MARK_INELIGIBLE,
+        EligibilityOutcome.ESCALATE: ConsultationAction.ESCALATE,
+        EligibilityOutcome.PENDING: None,  # nothing to decide yet
+    }
+)
+
+
+def consultation_status_after(outcome: str, current: str) -> ConsultationStatus:
+    """The consultation's status once ``outcome`` is applied to it; ``pending`` leaves it unchanged.
+
+    Raises ``InvalidTransition`` when the consultation is past the point where eligibility applies.
+    """
+    action = ACTION_BY_OUTCOME[EligibilityOutcome(outcome)]
+    return ConsultationStatus(current) if action is None else transition(current, action)
+
+
+# eligible -> ready, needs_review -> awaiting_review, ineligible -> declined, escalate -> escalated,
+# pending -> submitted: read off the transition table, not restated.
+CONSULTATION_STATUS_BY_OUTCOME: Final[Mapping[EligibilityOutcome, ConsultationStatus]] = MappingProxyType(
+    {
+        outcome: consultation_status_after(outcome, ConsultationStatus.SUBMITTED)
+        for outcome in EligibilityOutcome
+    }
+)

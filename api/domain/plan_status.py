@@ -1,0 +1,75 @@
+"""The follow-up plan's life cycle: ``draft → active ⇄ on_hold → completed | revoked`` (api-contract.md §3).
+
+Every legal move is one row of ``TRANSITIONS``; anything else is a 409 ``invalid_transition``. Resuming a plan
+that is on hold is the same ``activate`` action that started it, so a client needs one verb to (re)start
+treatment and the consent check runs again before treatment resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+from api.errors import InvalidTransition, RuleViolation
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    REVOKED = "revoked"
+
+
+class PlanAction(StrEnum):
+    """The plan's action endpoints: POST /follow-up-plans/{id}/activate, /hold, /complete, /revoke."""
+
+    ACTIVATE = "activate"
+    HOLD = "hold"
+    COMPLETE = "complete"
+    REVOKE = "revoke"
+
+
+TRANSITIONS: Mapping[tuple[PlanStatus, PlanAction], PlanStatus] = {
+    (PlanStatus.DRAFT, PlanAction.ACTIVATE): PlanStatus.ACTIVE,
+    (PlanStatus.ON_HOLD, PlanAction.ACTIVATE): PlanStatus.ACTIVE,  # resume
+    (PlanStatus.ACTIVE, PlanAction.HOLD): PlanStatus.ON_HOLD,
+    (PlanStatus.ACTIVE, PlanAction.COMPLETE): PlanStatus.COMPLETED,
+    (PlanStatus.ON_HOLD, PlanAction.COMPLETE): PlanStatus.COMPLETED,
+    (PlanStatus.DRAFT, PlanAction.REVOKE): PlanStatus.REVOKED,
+    (PlanStatus.ACTIVE, PlanAction.REVOKE): PlanStatus.REVOKED,
+    (PlanStatus.ON_HOLD, PlanAction.REVOKE): PlanStatus.REVOKED,
+}
+
+TERMINAL_STATUSES = frozenset(PlanStatus) - {status for status, _ in TRANSITIONS}
+
+# Both must be accepted before any treatment session is scheduled (clinical-rules.md §4).
+ACTIVATION_CONSENTS = ("telehealth", "ketamine_treatment")
+
+
+def transition(current: PlanStatus, action: PlanAction) -> PlanStatus:
+    """The status ``action`` leads to from ``current``; refuses a move the life cycle does not allow."""
+    new_status = TRANSITIONS.get((current, action))
+    if new_status is None:
+        raise InvalidTransition(
+            f"Cannot {action} a plan that is {current}.",
+            extra={"status": str(current), "allowed_actions": sorted(map(str, allowed_actions(current)))},
+        )
+    return new_status
+
+
+def allowed_actions(current: PlanStatus) -> frozenset[PlanAction]:
+    """What a client may do next; empty once the plan is completed or revoked."""
+    return frozenset(action for status, action in TRANSITIONS if status == current)
+
+
+def check_activation_consents(accepted_consent_types: Iterable[str]) -> None:
+    """Refuse to (re)activate a plan until the patient has accepted every consent treatment needs."""
+    accepted = set(accepted_consent_types)
+    missing = [consent for consent in ACTIVATION_CONSENTS if consent not in accepted]
+    if missing:
+        raise RuleViolation(
+            f"The patient has not accepted the required consents: {', '.join(missing)}.",
+            code="consent_required",
+            extra={"missing_consents": missing},
+        )
