@@ -7,10 +7,14 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # USPS codes of the 50 states, DC and the inhabited territories (licensing is per jurisdiction).
-US_STATES: frozenset[str] = frozenset(  # noqa: SIM905 - a block of codes reads better than 56 quoted strings
-    """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY
-    NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP""".split()
-)
+# fmt: off
+US_STATES: frozenset[str] = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV",
+    "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN",
+    "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP",
+})
+# fmt: on
 
 SEX_AT_BIRTH: tuple[str, ...] = ("female", "male", "intersex", "unknown")
 CONSENT_TYPES: tuple[str, ...] = ("telehealth", "ketamine_treatment", "data_sharing")

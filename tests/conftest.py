@@ -1,0 +1,110 @@
+"""Test harness: the real migrations, a real token endpoint, one rolled-back transaction per test.
+
+SQLite by default; with ``TEST_DATABASE_URL`` (a PostgreSQL server URL) each test session (each xdist
+worker) creates its own throw-away database there and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from api.config import Settings, test_database_url
+from api.db import Database, make_engine, normalize_database_url
+from api.migrate import upgrade
+from tests.world import World, build_world
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = test_database_url()
+    if not server:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"telemedical_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("instance")  # the dev signing key is generated here once
+
+
+@pytest.fixture
+def settings(instance_dir: Path, database_url: str) -> Settings:
+    return Settings(database_url=database_url, instance_dir=instance_dir, testing=True, secret_key="test-secret")
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def make_app(settings: Settings, connection: Connection) -> Callable[..., Flask]:
+    """An app whose sessions all live inside the test's outer transaction (services' commits are savepoints)."""
+
+    def factory(**overrides: Any) -> Flask:
+        database = Database(connection.engine)
+        database.session_factory = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        return create_app(settings.with_overrides(**overrides), database=database)
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db(connection: Connection) -> Iterator[Session]:
+    """A session for arranging and inspecting data directly, outside any request."""
+    with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def world(db: Session) -> World:
+    return build_world(db)
