@@ -13,6 +13,7 @@ from api.http.pagination import page_body, page_request
 from api.schemas.admin import (
     ClientCreateSchema,
     ClientPageSchema,
+    ClientWithSecret,
     ClientWithSecretSchema,
     PartnerCreateSchema,
     PartnerPageSchema,
@@ -59,9 +60,7 @@ class PartnerClients(MethodView):
             name=data["name"], grant_type=data["grant_type"], scope=data["scope"],
             redirect_uris=data["redirect_uris"], public=data["public"], can_introspect=data["can_introspect"],
         )
-        body = ClientWithSecretSchema().dump(client)
-        body["client_secret"] = secret
-        return body
+        return ClientWithSecret(client, secret)
 
     @blp.operation("listClients", scopes=["admin"], errors=[400, 404, 422])
     @blp.arguments(PageArgsSchema, location="query")

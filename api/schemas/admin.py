@@ -33,6 +33,17 @@ class ClientSchema(Schema):
     created_at = Timestamp(required=True)
 
 
+class ClientWithSecret:
+    """A just-created client with its one-time plaintext secret, for ``ClientWithSecretSchema``."""
+
+    def __init__(self, client: object, client_secret: str | None) -> None:
+        self._client = client
+        self.client_secret = client_secret
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._client, name)
+
+
 class ClientWithSecretSchema(ClientSchema):
     client_secret = fields.String(
         allow_none=True, metadata={"description": "Shown once, at creation; null for public clients"}

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from api.db import Database, make_engine
+
+
+def test_healthz_and_readyz(client: FlaskClient) -> None:
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/readyz").get_json() == {"status": "ok"}
+
+
+def test_readyz_is_503_problem_when_the_database_is_unreachable(make_app: Callable[..., Flask]) -> None:
+    from api.app import create_app
+
+    base = make_app()
+    unreachable = Database(make_engine("postgresql://postgres@127.0.0.1:9/none", pool_pre_ping=False,
+                                       connect_args={"connect_timeout": 1}))
+    app = create_app(base.extensions["settings"], database=unreachable)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "service_unavailable"
+    assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_metrics_count_requests_by_route_and_status(client: FlaskClient) -> None:
+    client.get("/healthz")
+    client.get("/v1/patients")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
+    assert 'http_requests_total{method="GET",route="/v1/patients",status="401"} 1.0' in text
+    assert "http_request_duration_seconds_bucket" in text
