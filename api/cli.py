@@ -32,10 +32,14 @@ class TelemedicalGroup(FlaskGroup):
             return super().invoke(ctx)
         except DomainError as exc:
             details = "; ".join(f"{e.pointer}: {e.message}" for e in exc.errors)
-            raise click.ClickException(f"{exc.code}: {exc.detail}" + (f" ({details})" if details else "")) from None
+            raise click.ClickException(
+                f"{exc.code}: {exc.detail}" + (f" ({details})" if details else "")
+            ) from None
 
 
-@click.group(cls=TelemedicalGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+@click.group(
+    cls=TelemedicalGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
 def main() -> None:
     """Telemedical API: serve, migrate, administer."""
 
@@ -134,12 +138,29 @@ def clients() -> None:
 @click.option("--introspect", "can_introspect", is_flag=True, help="Allow this client to introspect tokens.")
 @click.option("--client-id", default=None)
 @click.option("--client-secret", default=None)
-def clients_create(partner: str, name: str, grant_type: str, scope: str, redirect_uris: tuple[str, ...],
-                   public: bool, can_introspect: bool, client_id: str | None, client_secret: str | None) -> None:
+def clients_create(
+    partner: str,
+    name: str,
+    grant_type: str,
+    scope: str,
+    redirect_uris: tuple[str, ...],
+    public: bool,
+    can_introspect: bool,
+    client_id: str | None,
+    client_secret: str | None,
+) -> None:
     client, secret = accounts.create_client(
-        get_session(), accounts.system_principal(), None if partner == "platform" else partner,
-        name=name, grant_type=grant_type, scope=scope, redirect_uris=list(redirect_uris), public=public,
-        can_introspect=can_introspect, client_id=client_id, client_secret=client_secret,
+        get_session(),
+        accounts.system_principal(),
+        None if partner == "platform" else partner,
+        name=name,
+        grant_type=grant_type,
+        scope=scope,
+        redirect_uris=list(redirect_uris),
+        public=public,
+        can_introspect=can_introspect,
+        client_id=client_id,
+        client_secret=client_secret,
     )
     _print(accounts.as_dict(client, secret))
 
@@ -155,9 +176,18 @@ def users() -> None:
 @click.option("--password", required=True)
 @click.option("--provider-id", default=None)
 @click.option("--patient-id", default=None)
-def users_create(role: str, email: str, password: str, provider_id: str | None, patient_id: str | None) -> None:
-    user = accounts.create_user(get_session(), accounts.system_principal(), role=role, email=email,
-                                password=password, provider_id=provider_id, patient_id=patient_id)
+def users_create(
+    role: str, email: str, password: str, provider_id: str | None, patient_id: str | None
+) -> None:
+    user = accounts.create_user(
+        get_session(),
+        accounts.system_principal(),
+        role=role,
+        email=email,
+        password=password,
+        provider_id=provider_id,
+        patient_id=patient_id,
+    )
     _print({"id": user.id, "role": user.role, "email": user.email})
 
 

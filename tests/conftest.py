@@ -62,7 +62,9 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def settings(instance_dir: Path, database_url: str) -> Settings:
-    return Settings(database_url=database_url, instance_dir=instance_dir, testing=True, secret_key="test-secret")
+    return Settings(
+        database_url=database_url, instance_dir=instance_dir, testing=True, secret_key="test-secret"
+    )
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def make_app(settings: Settings, connection: Connection) -> Callable[..., Flask]:
-    """An app whose sessions all live inside the test's outer transaction (services' commits are savepoints)."""
+    """An app whose sessions live inside the test's outer transaction (services' commits are savepoints)."""
 
     def factory(**overrides: Any) -> Flask:
         database = Database(connection.engine)
@@ -101,7 +103,9 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def db(connection: Connection) -> Iterator[Session]:
     """A session for arranging and inspecting data directly, outside any request."""
-    with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
         yield session
 
 

@@ -48,10 +48,22 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-def authorize_query(creds: Creds, challenge: str | None, *, method: str | None = "S256",
-                    redirect_uri: str = REDIRECT, scope: str = "patients:read", state: str = "st4te") -> str:
-    params = {"response_type": "code", "client_id": creds.client_id, "redirect_uri": redirect_uri,
-              "scope": scope, "state": state}
+def authorize_query(
+    creds: Creds,
+    challenge: str | None,
+    *,
+    method: str | None = "S256",
+    redirect_uri: str = REDIRECT,
+    scope: str = "patients:read",
+    state: str = "st4te",
+) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": creds.client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+    }
     if challenge is not None:
         params["code_challenge"] = challenge
     if method is not None:
@@ -77,23 +89,31 @@ def redirect_params(response: Any) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(location.query).items()}
 
 
-def authorization_code(client: FlaskClient, creds: Creds, email: str, password: str,
-                       scope: str = "patients:read") -> tuple[str, str]:
+def authorization_code(
+    client: FlaskClient, creds: Creds, email: str, password: str, scope: str = "patients:read"
+) -> tuple[str, str]:
     verifier, challenge = pkce_pair()
     params = redirect_params(sign_in(client, authorize_query(creds, challenge, scope=scope), email, password))
     assert params["state"] == "st4te"
     return params["code"], verifier
 
 
-def exchange_code(client: FlaskClient, creds: Creds, code: str, verifier: str | None,
-                  redirect_uri: str = REDIRECT) -> Any:
-    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-            "client_id": creds.client_id}
+def exchange_code(
+    client: FlaskClient, creds: Creds, code: str, verifier: str | None, redirect_uri: str = REDIRECT
+) -> Any:
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": redirect_uri,
+        "client_id": creds.client_id,
+    }
     if verifier is not None:
         form["code_verifier"] = verifier
     return client.post("/oauth/token", data=form)
 
 
 def refresh(client: FlaskClient, creds: Creds, refresh_token: str) -> Any:
-    return client.post("/oauth/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token,
-                                              "client_id": creds.client_id})
+    return client.post(
+        "/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": creds.client_id},
+    )

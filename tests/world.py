@@ -39,8 +39,13 @@ class World:
 
 def _patient(session: Session, partner_id: str, given: str, email: str | None = None) -> str:
     patient = Patient(
-        partner_id=partner_id, given_name=given, family_name="Test", birth_date=date(1985, 6, 1),
-        sex_at_birth="female", preferred_language="en", email=email,
+        partner_id=partner_id,
+        given_name=given,
+        family_name="Test",
+        birth_date=date(1985, 6, 1),
+        sex_at_birth="female",
+        preferred_language="en",
+        email=email,
     )
     session.add(patient)
     session.flush()
@@ -55,8 +60,9 @@ def build_world(session: Session) -> World:
     b = accounts.create_partner(session, admin, "Partner B").id
 
     def client(partner: str | None, grant: str, scope: str, **kw: object) -> Creds:
-        c, secret = accounts.create_client(session, admin, partner, name=f"{grant} {scope[:20]}", grant_type=grant,
-                                           scope=scope, **kw)  # type: ignore[arg-type]
+        c, secret = accounts.create_client(
+            session, admin, partner, name=f"{grant} {scope[:20]}", grant_type=grant, scope=scope, **kw
+        )  # type: ignore[arg-type]
         return Creds(c.id, secret)
 
     return World(

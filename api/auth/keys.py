@@ -28,7 +28,7 @@ class SigningKeys:
         self.kid = kid
 
     def public_jwks(self) -> dict[str, Any]:
-        return self.public.as_dict(private=False)
+        return dict(self.public.as_dict(private=False))
 
 
 def _generate_dev_key(path: Path) -> RSAKey:

@@ -41,7 +41,9 @@ class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
     def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
         data = grant.request.payload.data
         if not data.get("code_challenge"):
-            raise InvalidRequestError("PKCE is required: send 'code_challenge' with 'code_challenge_method=S256'.")
+            raise InvalidRequestError(
+                "PKCE is required: send 'code_challenge' with 'code_challenge_method=S256'."
+            )
         if data.get("code_challenge_method") != "S256":
             raise InvalidRequestError("Only 'code_challenge_method=S256' is supported.")
         super().validate_code_challenge(grant, redirect_uri)
@@ -194,7 +196,9 @@ class TokenIntrospection(IntrospectionEndpoint):  # type: ignore[misc]
 class OAuthExtension:
     """What the app keeps of the OAuth machinery, built once at start-up."""
 
-    def __init__(self, server: AuthorizationServer, keys: SigningKeys, validator: AccessTokenValidator) -> None:
+    def __init__(
+        self, server: AuthorizationServer, keys: SigningKeys, validator: AccessTokenValidator
+    ) -> None:
         self.server = server
         self.keys = keys
         self.validator = validator
@@ -228,7 +232,9 @@ def _save_token(token: dict[str, Any], request: Any) -> None:
 
 def init_oauth(app: Flask, settings: Settings, keys: SigningKeys) -> OAuthExtension:
     server = AuthorizationServer()
-    server.init_app(app, query_client=lambda cid: store.find_client(get_session(), cid), save_token=_save_token)
+    server.init_app(
+        app, query_client=lambda cid: store.find_client(get_session(), cid), save_token=_save_token
+    )
     server.scopes_supported = list(SCOPES)
     server.register_token_generator("default", AccessTokenGenerator(keys, settings))
     server.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])

@@ -26,8 +26,14 @@ def find_active_user(session: Session, user_id: str | None) -> User | None:
 
 
 def record_issued_token(
-    session: Session, token: dict[str, Any], *, client_id: str, user_id: str | None, grant_type: str,
-    family_id: str | None, refresh_ttl: int,
+    session: Session,
+    token: dict[str, Any],
+    *,
+    client_id: str,
+    user_id: str | None,
+    grant_type: str,
+    family_id: str | None,
+    refresh_ttl: int,
 ) -> OAuthToken:
     claims = unverified_claims(token["access_token"])
     refresh = token.get("refresh_token")

@@ -44,7 +44,9 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
     response = current_app.response_class(render_template(template, **context), status=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+    )
     return response
 
 
@@ -87,7 +89,7 @@ def authorize() -> ResponseReturnValue:
         return _authorize_error(error)
     client = grant.client
     requested = (grant.request.scope or client.get_allowed_scope(None)).split()
-    context = {
+    context: dict[str, Any] = {
         "client_name": client.name,
         "scopes": [SCOPES.get(s, s) for s in requested],
         "action": request.full_path,
@@ -100,9 +102,13 @@ def authorize() -> ResponseReturnValue:
     if request.form.get("decision") != "allow":
         return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
     db = get_session()
-    user = accounts.authenticate_user(db, client, request.form.get("email", ""), request.form.get("password", ""))
+    user = accounts.authenticate_user(
+        db, client, request.form.get("email", ""), request.form.get("password", "")
+    )
     if user is None:
-        return _page("authorize.html", 401, csrf_token=_csrf_token(), error="Wrong email or password.", **context)
+        return _page(
+            "authorize.html", 401, csrf_token=_csrf_token(), error="Wrong email or password.", **context
+        )
     response = server.create_authorization_response(grant_user=user, grant=grant)
     db.commit()
     return response  # type: ignore[no-any-return]
@@ -116,8 +122,12 @@ def activate() -> ResponseReturnValue:
         invitation = accounts.find_invitation(db, token)
     except DomainError as exc:
         return _message("Activation link not valid", exc.detail, 400)
-    context = {"token": token, "email": accounts.invitation_email(db, invitation),
-               "min_length": MIN_PASSWORD_LENGTH, "action": "/activate"}
+    context: dict[str, Any] = {
+        "token": token,
+        "email": accounts.invitation_email(db, invitation),
+        "min_length": MIN_PASSWORD_LENGTH,
+        "action": "/activate",
+    }
     if request.method == "GET":
         return _page("activate.html", csrf_token=_csrf_token(), error=None, **context)
     if not _csrf_ok():
@@ -146,7 +156,11 @@ def metadata() -> ResponseReturnValue:
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "revocation_endpoint_auth_methods_supported": [
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
             "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "code_challenge_methods_supported": ["S256"],
             "authorization_response_iss_parameter_supported": False,

@@ -18,16 +18,18 @@ def _has_body() -> bool:
 
 
 def _is_json(mimetype: str) -> bool:
-    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
 
 
 def _check_media_type() -> None:
-    if request.method in _BODY_METHODS and request.path.startswith("/v1/") and _has_body():
-        if not _is_json(request.mimetype):
-            raise UnsupportedMediaType(
-                f"Send the body as application/json (got {request.mimetype or 'no Content-Type'}).",
-                headers={"Accept-Post": "application/json", "Accept-Patch": "application/json"},
-            )
+    needs_json = request.method in _BODY_METHODS and request.path.startswith("/v1/") and _has_body()
+    if needs_json and not _is_json(request.mimetype):
+        raise UnsupportedMediaType(
+            f"Send the body as application/json (got {request.mimetype or 'no Content-Type'}).",
+            headers={"Accept-Post": "application/json", "Accept-Patch": "application/json"},
+        )
 
 
 def init_media_type_check(app: Flask) -> None:

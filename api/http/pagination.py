@@ -37,7 +37,9 @@ def _sign(payload: bytes) -> bytes:
 
 
 def encode_cursor(list_name: str, key: tuple[datetime, str]) -> str:
-    payload = json.dumps({"l": list_name, "t": key[0].isoformat(), "i": key[1]}, separators=(",", ":")).encode()
+    payload = json.dumps(
+        {"l": list_name, "t": key[0].isoformat(), "i": key[1]}, separators=(",", ":")
+    ).encode()
     return f"{_b64(payload)}.{_b64(_sign(payload))}"
 
 

@@ -56,9 +56,15 @@ class PartnerClients(MethodView):
         The `client_secret` of a confidential client is in this response only; it is stored hashed.
         """
         client, secret = accounts.create_client(
-            get_session(), current_principal(), partner_id,
-            name=data["name"], grant_type=data["grant_type"], scope=data["scope"],
-            redirect_uris=data["redirect_uris"], public=data["public"], can_introspect=data["can_introspect"],
+            get_session(),
+            current_principal(),
+            partner_id,
+            name=data["name"],
+            grant_type=data["grant_type"],
+            scope=data["scope"],
+            redirect_uris=data["redirect_uris"],
+            public=data["public"],
+            can_introspect=data["can_introspect"],
         )
         return ClientWithSecret(client, secret)
 
@@ -67,7 +73,9 @@ class PartnerClients(MethodView):
     @blp.response(200, ClientPageSchema)
     def get(self, args: dict[str, Any], partner_id: str) -> Any:
         """List a partner's OAuth clients (never their secrets)"""
-        page = accounts.list_clients(get_session(), current_principal(), partner_id, page_request("clients", args))
+        page = accounts.list_clients(
+            get_session(), current_principal(), partner_id, page_request("clients", args)
+        )
         return page_body("clients", page)
 
 

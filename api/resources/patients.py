@@ -26,7 +26,9 @@ from api.schemas.patients import (
 )
 from api.services import patients as service
 
-blp = Blueprint("patients", __name__, url_prefix="/v1/patients", description="Patients, consents, invitations")
+blp = Blueprint(
+    "patients", __name__, url_prefix="/v1/patients", description="Patients, consents, invitations"
+)
 
 
 @blp.route("")
@@ -74,7 +76,10 @@ class PatientById(MethodView):
         A patient may change only their contact details.
         """
         return service.update_patient(
-            get_session(), current_principal(), patient_id, changes,
+            get_session(),
+            current_principal(),
+            patient_id,
+            changes,
             precondition=lambda p: blp.check_etag(p, PatientSchema),
         )
 
@@ -96,7 +101,9 @@ class Consents(MethodView):
     @blp.response(200, ConsentPageSchema)
     def get(self, args: dict[str, Any], patient_id: str) -> Any:
         """List a patient's consents"""
-        page = service.list_consents(get_session(), current_principal(), patient_id, page_request("consents", args))
+        page = service.list_consents(
+            get_session(), current_principal(), patient_id, page_request("consents", args)
+        )
         return page_body("consents", page)
 
 

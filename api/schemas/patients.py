@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 from datetime import date
+
 from marshmallow import Schema, ValidationError, fields, validate
 
-from api.domain.reference import BCP47, CONSENT_TYPES, E164, SEX_AT_BIRTH, US_POSTAL_CODE, US_STATES, is_valid_timezone
+from api.domain.reference import (
+    BCP47,
+    CONSENT_TYPES,
+    E164,
+    SEX_AT_BIRTH,
+    US_POSTAL_CODE,
+    US_STATES,
+    is_valid_timezone,
+)
 from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
 
 _NAME = validate.Length(min=1, max=200)
@@ -75,7 +84,8 @@ class PatientCreateSchema(_PatientFields):
     birth_date = fields.Date(required=True, validate=_birth_date)
     sex_at_birth = fields.String(required=True, validate=validate.OneOf(SEX_AT_BIRTH))
     preferred_language = fields.String(
-        load_default="en", validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX.")
+        load_default="en",
+        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX."),
     )
 
 

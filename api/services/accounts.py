@@ -124,7 +124,9 @@ def create_client(
     return client, secret
 
 
-def list_clients(session: Session, principal: Principal, partner_id: str, page: PageRequest) -> Page[OAuthClient]:
+def list_clients(
+    session: Session, principal: Principal, partner_id: str, page: PageRequest
+) -> Page[OAuthClient]:
     get_partner(session, principal, partner_id)
     stmt = select(OAuthClient).where(OAuthClient.partner_id == partner_id)
     return fetch_page(session, stmt, OAuthClient, page)
@@ -154,7 +156,9 @@ def create_user(
     if role == "patient":
         patient = session.get(Patient, patient_id) if patient_id else None
         if patient is None:
-            raise ValidationFailed(errors=[FieldError("/patient_id", "required", "Name an existing patient.")])
+            raise ValidationFailed(
+                errors=[FieldError("/patient_id", "required", "Name an existing patient.")]
+            )
         partner_id = patient.partner_id
     elif role == "provider" and not provider_id:
         raise ValidationFailed(errors=[FieldError("/provider_id", "required", "A provider user needs one.")])
@@ -172,14 +176,18 @@ def create_user(
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict("A user with this email (or for this patient) already exists.", code="user_exists") from None
+        raise Conflict(
+            "A user with this email (or for this patient) already exists.", code="user_exists"
+        ) from None
     return user
 
 
 def authenticate_user(session: Session, client: OAuthClient, email: str, password: str) -> User | None:
     """Sign-in for the authorization page: patients within the client's partner, staff platform-wide."""
     realms = [r for r in (client.partner_id, PLATFORM_REALM) if r]
-    candidates = session.scalars(select(User).where(User.realm.in_(realms), User.email == email.strip().lower()))
+    candidates = session.scalars(
+        select(User).where(User.realm.in_(realms), User.email == email.strip().lower())
+    )
     user = next(iter(sorted(candidates, key=lambda u: u.realm != client.partner_id)), None)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
@@ -207,11 +215,18 @@ def activate_invitation(session: Session, token: str, password: str) -> User:
     invitation = find_invitation(session, token)
     _check_password(password)
     patient = session.get(Patient, invitation.patient_id)
-    assert patient is not None and patient.email
+    if patient is None or not patient.email:
+        raise InvitationInvalid("This invitation's patient has no email address to sign in with.")
     user = session.scalar(select(User).where(User.patient_id == patient.id))
     if user is None:
-        user = User(realm=patient.partner_id, role="patient", partner_id=patient.partner_id, patient_id=patient.id,
-                    email=patient.email, password_hash="")
+        user = User(
+            realm=patient.partner_id,
+            role="patient",
+            partner_id=patient.partner_id,
+            patient_id=patient.id,
+            email=patient.email,
+            password_hash="",
+        )
         session.add(user)
     user.email = patient.email
     user.password_hash = hash_password(password)
@@ -220,7 +235,9 @@ def activate_invitation(session: Session, token: str, password: str) -> User:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict("Another account in this partner already uses the patient's email.", code="user_exists") from None
+        raise Conflict(
+            "Another account in this partner already uses the patient's email.", code="user_exists"
+        ) from None
     return user
 
 

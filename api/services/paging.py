@@ -26,14 +26,15 @@ class Page(Generic[T]):
     last_key: tuple[datetime, str] | None
 
 
-def fetch_page(session: Session, stmt: Select[tuple[T]], model: Any, page: PageRequest) -> Page[T]:
+def fetch_page(session: Session, stmt: Select[Any], model: type[T], page: PageRequest) -> Page[T]:
+    columns: Any = model  # every listed model has created_at and id
     if page.after is not None:
         created_at, row_id = page.after
         stmt = stmt.where(
-            or_(model.created_at < created_at, and_(model.created_at == created_at, model.id < row_id))
+            or_(columns.created_at < created_at, and_(columns.created_at == created_at, columns.id < row_id))
         )
-    stmt = stmt.order_by(model.created_at.desc(), model.id.desc()).limit(page.limit + 1)
-    rows = list(session.scalars(stmt))
+    stmt = stmt.order_by(columns.created_at.desc(), columns.id.desc()).limit(page.limit + 1)
+    rows: list[Any] = list(session.scalars(stmt))
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]
     last = rows[-1] if rows else None

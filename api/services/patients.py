@@ -19,8 +19,12 @@ from api.models import Consent, Invitation, Partner, Patient
 from api.services.access import require_kind, scope_patients
 from api.services.paging import Page, PageRequest, fetch_page
 
-_ADDRESS_COLUMNS = {"line1": "address_line1", "city": "address_city", "state": "address_state",
-                    "postal_code": "address_postal_code"}
+_ADDRESS_COLUMNS = {
+    "line1": "address_line1",
+    "city": "address_city",
+    "state": "address_state",
+    "postal_code": "address_postal_code",
+}
 # What a patient may change on their own record; the partner owns identity and demographics.
 PATIENT_SELF_EDITABLE = frozenset({"email", "phone", "preferred_language", "address", "timezone"})
 
@@ -51,7 +55,9 @@ def _commit_unique(session: Session) -> None:
 
 
 def get_patient(session: Session, principal: Principal, patient_id: str) -> Patient:
-    patient = session.scalar(scope_patients(select(Patient), principal).where(Patient.id == patient_id))
+    patient: Patient | None = session.scalar(
+        scope_patients(select(Patient), principal).where(Patient.id == patient_id)
+    )
     if patient is None:
         raise PatientNotFound(f"No patient {patient_id}.")
     return patient
@@ -107,8 +113,10 @@ def update_patient(
         if refused:
             raise ValidationFailed(
                 "A patient may change only their contact details.",
-                errors=[FieldError(f"/{f}", "read_only", "Only your care partner can change this.")
-                        for f in refused],
+                errors=[
+                    FieldError(f"/{f}", "read_only", "Only your care partner can change this.")
+                    for f in refused
+                ],
             )
     elif principal.kind not in ("partner_client", "admin"):
         raise PatientNotFound(f"No patient {patient_id}.")
@@ -127,7 +135,9 @@ def record_consent(session: Session, principal: Principal, patient_id: str, data
     return consent
 
 
-def list_consents(session: Session, principal: Principal, patient_id: str, page: PageRequest) -> Page[Consent]:
+def list_consents(
+    session: Session, principal: Principal, patient_id: str, page: PageRequest
+) -> Page[Consent]:
     patient = get_patient(session, principal, patient_id)
     return fetch_page(session, select(Consent).where(Consent.patient_id == patient.id), Consent, page)
 
@@ -148,7 +158,9 @@ def create_invitation(
         )
     token = random_secret(32)
     invitation = Invitation(
-        patient_id=patient.id, token_digest=digest(token), expires_at=utcnow() + timedelta(seconds=ttl_seconds)
+        patient_id=patient.id,
+        token_digest=digest(token),
+        expires_at=utcnow() + timedelta(seconds=ttl_seconds),
     )
     session.add(invitation)
     session.commit()

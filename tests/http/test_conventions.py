@@ -70,14 +70,17 @@ def test_same_key_while_the_first_is_in_flight_is_409(
 
     def slow_create(*args: Any, **kwargs: Any) -> Any:
         # A second client request, made while this one has claimed the key but not finished.
-        nested = app.test_client().post("/v1/patients", json=PATIENT_BODY,
-                                        headers={"Idempotency-Key": "in-flight", **headers})
+        nested = app.test_client().post(
+            "/v1/patients", json=PATIENT_BODY, headers={"Idempotency-Key": "in-flight", **headers}
+        )
         seen["status"], seen["body"] = nested.status_code, nested.get_json()
         seen["retry_after"] = nested.headers.get("Retry-After")
         return original(*args, **kwargs)
 
     monkeypatch.setattr(service, "create_patient", slow_create)
-    first = client.post("/v1/patients", json=PATIENT_BODY, headers={"Idempotency-Key": "in-flight", **headers})
+    first = client.post(
+        "/v1/patients", json=PATIENT_BODY, headers={"Idempotency-Key": "in-flight", **headers}
+    )
     assert first.status_code == 201
     assert seen["status"] == 409 and seen["body"]["code"] == "idempotency_key_in_use" and seen["retry_after"]
 
@@ -99,8 +102,15 @@ def test_a_5xx_releases_its_key_and_keeps_nothing(
     before = _count_patients(db, world.partner_a)
 
     def crash_after_writing(session: Any, *args: Any, **kwargs: Any) -> Any:
-        session.add(Patient(partner_id=world.partner_a, given_name="Half", family_name="Written",
-                            birth_date=date(1990, 12, 9), sex_at_birth="female"))
+        session.add(
+            Patient(
+                partner_id=world.partner_a,
+                given_name="Half",
+                family_name="Written",
+                birth_date=date(1990, 12, 9),
+                sex_at_birth="female",
+            )
+        )
         session.flush()
         raise RuntimeError("database went away")
 
@@ -113,7 +123,9 @@ def test_a_5xx_releases_its_key_and_keeps_nothing(
     assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
 
 
-def test_abandoned_claim_is_taken_over(client: FlaskClient, headers: dict[str, str], db: Session, world: World) -> None:
+def test_abandoned_claim_is_taken_over(
+    client: FlaskClient, headers: dict[str, str], db: Session, world: World
+) -> None:
     key = {"Idempotency-Key": "crashed-worker", **headers}
     first = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
     row = db.query(IdempotencyKey).filter_by(key="crashed-worker").one()
@@ -137,14 +149,20 @@ def test_expired_keys_are_forgotten(client: FlaskClient, headers: dict[str, str]
 
 
 def test_overlong_idempotency_key_is_400(client: FlaskClient, headers: dict[str, str]) -> None:
-    response = client.post("/v1/patients", json=PATIENT_BODY, headers={"Idempotency-Key": "k" * 256, **headers})
+    response = client.post(
+        "/v1/patients", json=PATIENT_BODY, headers={"Idempotency-Key": "k" * 256, **headers}
+    )
     assert response.status_code == 400 and response.get_json()["code"] == "invalid_idempotency_key"
 
 
 # --- pagination ------------------------------------------------------------------------------------
 def _create(client: FlaskClient, headers: dict[str, str], n: int, prefix: str) -> list[str]:
-    return [client.post("/v1/patients", json={**PATIENT_BODY, "external_id": f"{prefix}-{i}"},
-                        headers=headers).get_json()["id"] for i in range(n)]
+    return [
+        client.post(
+            "/v1/patients", json={**PATIENT_BODY, "external_id": f"{prefix}-{i}"}, headers=headers
+        ).get_json()["id"]
+        for i in range(n)
+    ]
 
 
 def test_pagination_walks_every_row_once_while_rows_are_inserted(
@@ -204,7 +222,10 @@ def test_etag_304_412_428(client: FlaskClient, headers: dict[str, str], world: W
     assert ok.status_code == 200 and ok.get_json()["phone"] == "+14155550199"
     assert ok.headers["ETag"] != etag
     # The old ETag no longer matches: a lost update is refused.
-    assert client.patch(url, json={"phone": "+14155550100"}, headers={"If-Match": etag, **headers}).status_code == 412
+    assert (
+        client.patch(url, json={"phone": "+14155550100"}, headers={"If-Match": etag, **headers}).status_code
+        == 412
+    )
     assert client.get(url, headers={"If-None-Match": etag, **headers}).status_code == 200
 
 
@@ -237,18 +258,41 @@ def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
 
 
 def test_unknown_fields_are_422_with_pointers(client: FlaskClient, headers: dict[str, str]) -> None:
-    body = _problem(client.post("/v1/patients", json={**PATIENT_BODY, "ssn": "123", "address": {
-        **PATIENT_BODY["address"], "country": "US"}}, headers=headers), 422, "validation_failed")
-    assert {(e["pointer"], e["code"]) for e in body["errors"]} == {("/ssn", "unknown_field"),
-                                                                   ("/address/country", "unknown_field")}
+    body = _problem(
+        client.post(
+            "/v1/patients",
+            json={**PATIENT_BODY, "ssn": "123", "address": {**PATIENT_BODY["address"], "country": "US"}},
+            headers=headers,
+        ),
+        422,
+        "validation_failed",
+    )
+    assert {(e["pointer"], e["code"]) for e in body["errors"]} == {
+        ("/ssn", "unknown_field"),
+        ("/address/country", "unknown_field"),
+    }
 
 
 def test_wrong_types_and_values_are_422_with_pointers(client: FlaskClient, headers: dict[str, str]) -> None:
-    bad = {**PATIENT_BODY, "birth_date": 19900101, "given_name": "", "phone": "555-1234",
-           "address": {**PATIENT_BODY["address"], "state": "XX"}, "timezone": "Mars/Olympus", "preferred_language": "!"}
+    bad = {
+        **PATIENT_BODY,
+        "birth_date": 19900101,
+        "given_name": "",
+        "phone": "555-1234",
+        "address": {**PATIENT_BODY["address"], "state": "XX"},
+        "timezone": "Mars/Olympus",
+        "preferred_language": "!",
+    }
     body = _problem(client.post("/v1/patients", json=bad, headers=headers), 422, "validation_failed")
     pointers = {e["pointer"] for e in body["errors"]}
-    assert pointers == {"/birth_date", "/given_name", "/phone", "/address/state", "/timezone", "/preferred_language"}
+    assert pointers == {
+        "/birth_date",
+        "/given_name",
+        "/phone",
+        "/address/state",
+        "/timezone",
+        "/preferred_language",
+    }
 
 
 def test_malformed_json_is_a_problem(client: FlaskClient, headers: dict[str, str]) -> None:
@@ -264,8 +308,9 @@ def test_oversize_body_is_413(make_app: Callable[..., Flask], world: World) -> N
 
 
 def test_wrong_media_type_is_415(client: FlaskClient, headers: dict[str, str]) -> None:
-    response = client.post("/v1/patients", data="given_name=x", content_type="application/x-www-form-urlencoded",
-                           headers=headers)
+    response = client.post(
+        "/v1/patients", data="given_name=x", content_type="application/x-www-form-urlencoded", headers=headers
+    )
     _problem(response, 415, "unsupported_media_type")
 
 

@@ -36,15 +36,23 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def alice(db: Session, world: World) -> str:
-    accounts.create_user(db, accounts.system_principal(), role="patient", email="alice@example.test",
-                         password=PASSWORD, patient_id=world.patient_a1)
+    accounts.create_user(
+        db,
+        accounts.system_principal(),
+        role="patient",
+        email="alice@example.test",
+        password=PASSWORD,
+        patient_id=world.patient_a1,
+    )
     return "alice@example.test"
 
 
 def _claims(token: str) -> tuple[dict, dict]:
     header, payload, _ = token.split(".")
     pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
-    return json.loads(base64.urlsafe_b64decode(pad(header))), json.loads(base64.urlsafe_b64decode(pad(payload)))
+    return json.loads(base64.urlsafe_b64decode(pad(header))), json.loads(
+        base64.urlsafe_b64decode(pad(payload))
+    )
 
 
 # --- client credentials ----------------------------------------------------------------------------
@@ -52,7 +60,9 @@ def test_client_credentials_issues_rfc9068_jwt(client: FlaskClient, world: World
     response = token_response(client, world.portal_a, scope="patients:read")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["token_type"].lower() == "bearer" and body["expires_in"] == 900 and "refresh_token" not in body
+    assert (
+        body["token_type"].lower() == "bearer" and body["expires_in"] == 900 and "refresh_token" not in body
+    )
     assert response.headers["Cache-Control"] == "no-store"
     header, claims = _claims(body["access_token"])
     assert header["typ"] == "at+jwt" and header["alg"] == "RS256" and header["kid"]
@@ -61,20 +71,29 @@ def test_client_credentials_issues_rfc9068_jwt(client: FlaskClient, world: World
     assert claims["sub"] == claims["client_id"] == world.portal_a.client_id
     assert claims["aud"] == "http://127.0.0.1:8000/v1" and claims["iss"] == "http://127.0.0.1:8000"
     assert claims["scope"] == "patients:read"
-    assert client.get(f"/v1/patients/{world.patient_a1}", headers=bearer(body["access_token"])).status_code == 200
+    assert (
+        client.get(f"/v1/patients/{world.patient_a1}", headers=bearer(body["access_token"])).status_code
+        == 200
+    )
 
 
 def test_client_credentials_secret_post_and_default_scope(client: FlaskClient, world: World) -> None:
-    response = client.post("/oauth/token", data={"grant_type": "client_credentials",
-                                                 "client_id": world.readonly_a.client_id,
-                                                 "client_secret": world.readonly_a.secret})
+    response = client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": world.readonly_a.client_id,
+            "client_secret": world.readonly_a.secret,
+        },
+    )
     assert response.status_code == 200
     assert response.get_json()["scope"] == "patients:read"
 
 
 def test_wrong_secret_is_invalid_client(client: FlaskClient, world: World) -> None:
-    response = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                           auth=(world.portal_a.client_id, "wrong"))
+    response = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(world.portal_a.client_id, "wrong")
+    )
     assert response.status_code == 401
     assert response.get_json()["error"] == "invalid_client"
 
@@ -86,8 +105,9 @@ def test_scope_beyond_the_client_is_not_granted(client: FlaskClient, world: Worl
 
 
 def test_public_client_cannot_use_client_credentials(client: FlaskClient, world: World) -> None:
-    response = client.post("/oauth/token", data={"grant_type": "client_credentials",
-                                                 "client_id": world.mobile_a.client_id})
+    response = client.post(
+        "/oauth/token", data={"grant_type": "client_credentials", "client_id": world.mobile_a.client_id}
+    )
     assert response.status_code in (400, 401)
     assert response.get_json()["error"] in ("invalid_client", "unauthorized_client")
 
@@ -101,7 +121,9 @@ def test_client_secrets_are_stored_hashed(db: Session, world: World) -> None:
 
 
 # --- authorization code + PKCE ---------------------------------------------------------------------
-def test_authorization_code_with_pkce_end_to_end(client: FlaskClient, world: World, alice: str, db: Session) -> None:
+def test_authorization_code_with_pkce_end_to_end(
+    client: FlaskClient, world: World, alice: str, db: Session
+) -> None:
     code, verifier = authorization_code(client, world.mobile_a, alice, PASSWORD)
     response = exchange_code(client, world.mobile_a, code, verifier)
     assert response.status_code == 200, response.get_json()
@@ -123,9 +145,15 @@ def test_authorization_code_with_pkce_end_to_end(client: FlaskClient, world: Wor
 
 def test_confidential_client_authorization_code(client: FlaskClient, world: World, alice: str) -> None:
     code, verifier = authorization_code(client, world.confidential_app_a, alice, PASSWORD)
-    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier}
-    response = client.post("/oauth/token", data=form,
-                           auth=(world.confidential_app_a.client_id, world.confidential_app_a.secret))
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "code_verifier": verifier,
+    }
+    response = client.post(
+        "/oauth/token", data=form, auth=(world.confidential_app_a.client_id, world.confidential_app_a.secret)
+    )
     assert response.status_code == 200
 
 
@@ -145,8 +173,9 @@ def test_deny_redirects_with_access_denied(client: FlaskClient, world: World, al
 def test_consent_post_without_csrf_token_is_refused(client: FlaskClient, world: World, alice: str) -> None:
     _, challenge = pkce_pair()
     query = authorize_query(world.mobile_a, challenge)
-    response = client.post(f"/oauth/authorize?{query}", data={"email": alice, "password": PASSWORD,
-                                                              "decision": "allow"})
+    response = client.post(
+        f"/oauth/authorize?{query}", data={"email": alice, "password": PASSWORD, "decision": "allow"}
+    )
     assert response.status_code == 400 and "Location" not in response.headers
 
 
@@ -178,12 +207,20 @@ def test_wrong_code_verifier_is_refused(client: FlaskClient, world: World, alice
 def test_verifier_for_a_code_issued_without_challenge_is_refused(
     client: FlaskClient, world: World, alice: str, db: Session
 ) -> None:
-    """A downgrade: a code with no challenge on record must not be redeemed with a verifier (RFC 9700 §4.8)."""
+    """Downgrade: a code with no challenge on record is not redeemed with a verifier (RFC 9700 §4.8)."""
     from api.models import User
 
     user = db.query(User).filter_by(email=alice).one()
-    db.add(AuthorizationCode(code_digest=digest("legacy-code"), client_id=world.mobile_a.client_id, user_id=user.id,
-                             redirect_uri=REDIRECT, scope="patients:read", expires_at=utcnow() + timedelta(minutes=5)))
+    db.add(
+        AuthorizationCode(
+            code_digest=digest("legacy-code"),
+            client_id=world.mobile_a.client_id,
+            user_id=user.id,
+            redirect_uri=REDIRECT,
+            scope="patients:read",
+            expires_at=utcnow() + timedelta(minutes=5),
+        )
+    )
     db.commit()
     verifier, _ = pkce_pair()
     response = exchange_code(client, world.mobile_a, "legacy-code", verifier)
@@ -192,14 +229,22 @@ def test_verifier_for_a_code_issued_without_challenge_is_refused(
 
 def test_redirect_uri_mismatch_at_authorize_is_not_redirected(client: FlaskClient, world: World) -> None:
     _, challenge = pkce_pair()
-    for uri in ("http://127.0.0.1:8765/callback/", "http://evil.example/callback", "http://127.0.0.1:8765/Callback"):
-        response = client.get(f"/oauth/authorize?{authorize_query(world.mobile_a, challenge, redirect_uri=uri)}")
+    for uri in (
+        "http://127.0.0.1:8765/callback/",
+        "http://evil.example/callback",
+        "http://127.0.0.1:8765/Callback",
+    ):
+        response = client.get(
+            f"/oauth/authorize?{authorize_query(world.mobile_a, challenge, redirect_uri=uri)}"
+        )
         assert response.status_code == 400 and "Location" not in response.headers
 
 
 def test_redirect_uri_mismatch_at_token_is_refused(client: FlaskClient, world: World, alice: str) -> None:
     code, verifier = authorization_code(client, world.mobile_a, alice, PASSWORD)
-    response = exchange_code(client, world.mobile_a, code, verifier, redirect_uri="http://127.0.0.1:8765/other")
+    response = exchange_code(
+        client, world.mobile_a, code, verifier, redirect_uri="http://127.0.0.1:8765/other"
+    )
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_grant"
 
 
@@ -243,27 +288,42 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client: FlaskClient, world
 def test_refresh_token_of_another_client_is_refused(client: FlaskClient, world: World, alice: str) -> None:
     code, verifier = authorization_code(client, world.mobile_a, alice, PASSWORD)
     body = exchange_code(client, world.mobile_a, code, verifier).get_json()
-    response = client.post("/oauth/token", data={"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
-                           auth=(world.confidential_app_a.client_id, world.confidential_app_a.secret))
+    response = client.post(
+        "/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
+        auth=(world.confidential_app_a.client_id, world.confidential_app_a.secret),
+    )
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_grant"
 
 
 # --- revocation and introspection --------------------------------------------------------------------
 def test_revoked_access_token_is_401(client: FlaskClient, world: World) -> None:
     token = cc_token(client, world.portal_a)
-    assert client.post("/oauth/revoke", data={"token": token},
-                       auth=(world.portal_a.client_id, world.portal_a.secret)).status_code == 200
+    assert (
+        client.post(
+            "/oauth/revoke", data={"token": token}, auth=(world.portal_a.client_id, world.portal_a.secret)
+        ).status_code
+        == 200
+    )
     response = client.get("/v1/patients", headers=bearer(token))
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
     assert response.get_json()["code"] == "invalid_token"
 
 
-def test_revoking_a_refresh_token_ends_its_access_tokens(client: FlaskClient, world: World, alice: str) -> None:
+def test_revoking_a_refresh_token_ends_its_access_tokens(
+    client: FlaskClient, world: World, alice: str
+) -> None:
     code, verifier = authorization_code(client, world.mobile_a, alice, PASSWORD)
     body = exchange_code(client, world.mobile_a, code, verifier).get_json()
-    response = client.post("/oauth/revoke", data={"token": body["refresh_token"], "token_type_hint": "refresh_token",
-                                                  "client_id": world.mobile_a.client_id})
+    response = client.post(
+        "/oauth/revoke",
+        data={
+            "token": body["refresh_token"],
+            "token_type_hint": "refresh_token",
+            "client_id": world.mobile_a.client_id,
+        },
+    )
     assert response.status_code == 200
     assert client.get("/v1/patients", headers=bearer(body["access_token"])).status_code == 401
     assert refresh(client, world.mobile_a, body["refresh_token"]).status_code == 400
@@ -271,7 +331,9 @@ def test_revoking_a_refresh_token_ends_its_access_tokens(client: FlaskClient, wo
 
 def test_a_client_cannot_revoke_another_clients_token(client: FlaskClient, world: World) -> None:
     token = cc_token(client, world.portal_a)
-    client.post("/oauth/revoke", data={"token": token}, auth=(world.portal_b.client_id, world.portal_b.secret))
+    client.post(
+        "/oauth/revoke", data={"token": token}, auth=(world.portal_b.client_id, world.portal_b.secret)
+    )
     assert client.get("/v1/patients", headers=bearer(token)).status_code == 200
 
 
@@ -282,12 +344,17 @@ def test_introspection_is_authenticated_and_restricted(client: FlaskClient, worl
     assert active["active"] is True and active["client_id"] == world.portal_a.client_id
     assert active["scope"] and active["exp"] > time.time()
     assert client.post("/oauth/introspect", data={"token": token}).status_code == 401
-    refused = client.post("/oauth/introspect", data={"token": token},
-                          auth=(world.portal_a.client_id, world.portal_a.secret))
+    refused = client.post(
+        "/oauth/introspect", data={"token": token}, auth=(world.portal_a.client_id, world.portal_a.secret)
+    )
     assert refused.status_code == 403 and refused.get_json()["error"] == "unauthorized_client"
-    client.post("/oauth/revoke", data={"token": token}, auth=(world.portal_a.client_id, world.portal_a.secret))
+    client.post(
+        "/oauth/revoke", data={"token": token}, auth=(world.portal_a.client_id, world.portal_a.secret)
+    )
     assert client.post("/oauth/introspect", data={"token": token}, auth=admin).get_json() == {"active": False}
-    assert client.post("/oauth/introspect", data={"token": "garbage"}, auth=admin).get_json() == {"active": False}
+    assert client.post("/oauth/introspect", data={"token": "garbage"}, auth=admin).get_json() == {
+        "active": False
+    }
 
 
 # --- bad tokens ------------------------------------------------------------------------------------
@@ -302,8 +369,17 @@ def test_expired_token_is_401(make_app, world: World) -> None:  # type: ignore[n
 def _forge(app: Flask, claims_update: dict, header_update: dict | None = None) -> str:
     keys = app.extensions["oauth"].keys
     now = int(time.time())
-    claims = {"iss": "http://127.0.0.1:8000", "aud": "http://127.0.0.1:8000/v1", "exp": now + 600, "iat": now,
-              "jti": "forged", "sub": "x", "client_id": "x", "scope": "patients:read", "role": "admin"}
+    claims = {
+        "iss": "http://127.0.0.1:8000",
+        "aud": "http://127.0.0.1:8000/v1",
+        "exp": now + 600,
+        "iat": now,
+        "jti": "forged",
+        "sub": "x",
+        "client_id": "x",
+        "scope": "patients:read",
+        "role": "admin",
+    }
     claims.update(claims_update)
     header = {"alg": "RS256", "typ": "at+jwt", **(header_update or {})}
     return jwt.encode(header, claims, keys.private)
@@ -318,7 +394,10 @@ def test_wrong_audience_is_401(app: Flask, client: FlaskClient, world: World, db
 
 def test_wrong_issuer_and_missing_typ_are_401(app: Flask, client: FlaskClient, world: World) -> None:
     _, real = _claims(cc_token(client, world.portal_a))
-    assert client.get("/v1/patients", headers=bearer(_forge(app, {**real, "iss": "https://evil"}))).status_code == 401
+    assert (
+        client.get("/v1/patients", headers=bearer(_forge(app, {**real, "iss": "https://evil"}))).status_code
+        == 401
+    )
     assert client.get("/v1/patients", headers=bearer(_forge(app, real, {"typ": "JWT"}))).status_code == 401
 
 
@@ -332,7 +411,7 @@ def test_alg_none_is_401(client: FlaskClient, world: World) -> None:
 
 def test_tampered_token_is_401(client: FlaskClient, world: World) -> None:
     token = cc_token(client, world.readonly_a)
-    header, claims = _claims(token)
+    _, claims = _claims(token)
     claims["scope"] = "patients:read patients:write admin"
     payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     head, _, signature = token.split(".")

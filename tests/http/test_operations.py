@@ -17,8 +17,11 @@ def test_readyz_is_503_problem_when_the_database_is_unreachable(make_app: Callab
     from api.app import create_app
 
     base = make_app()
-    unreachable = Database(make_engine("postgresql://postgres@127.0.0.1:9/none", pool_pre_ping=False,
-                                       connect_args={"connect_timeout": 1}))
+    unreachable = Database(
+        make_engine(
+            "postgresql://postgres@127.0.0.1:9/none", pool_pre_ping=False, connect_args={"connect_timeout": 1}
+        )
+    )
     app = create_app(base.extensions["settings"], database=unreachable)
     response = app.test_client().get("/readyz")
     assert response.status_code == 503

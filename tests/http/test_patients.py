@@ -44,10 +44,22 @@ def test_partner_cannot_read_or_list_another_tenants_patient(
     assert response.status_code == 404 and response.get_json()["code"] == "not_found"
     ids = {p["id"] for p in client.get("/v1/patients?limit=100", headers=a).get_json()["data"]}
     assert world.patient_b1 not in ids and {world.patient_a1, world.patient_a2} <= ids
-    assert client.patch(f"/v1/patients/{world.patient_b1}", json={"phone": "+14155550100"},
-                        headers={"If-Match": '"x"', **a}).status_code == 404
-    assert client.post(f"/v1/patients/{world.patient_b1}/consents", json={
-        "type": "telehealth", "version": "1", "accepted_at": "2026-01-01T00:00:00Z"}, headers=a).status_code == 404
+    assert (
+        client.patch(
+            f"/v1/patients/{world.patient_b1}",
+            json={"phone": "+14155550100"},
+            headers={"If-Match": '"x"', **a},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/v1/patients/{world.patient_b1}/consents",
+            json={"type": "telehealth", "version": "1", "accepted_at": "2026-01-01T00:00:00Z"},
+            headers=a,
+        ).status_code
+        == 404
+    )
     assert client.get(f"/v1/patients/{world.patient_b1}/consents", headers=a).status_code == 404
     assert client.post(f"/v1/patients/{world.patient_b1}/invitations", headers=a).status_code == 404
     assert client.get(f"/v1/patients/{world.patient_b1}", headers=b).status_code == 200
@@ -63,12 +75,16 @@ def test_filters_by_external_id_and_email(client: FlaskClient, a: dict[str, str]
 
 
 def test_external_id_is_unique_per_partner(client: FlaskClient, a: dict[str, str]) -> None:
-    assert client.post("/v1/patients", json={**PATIENT_BODY, "external_id": "dup"}, headers=a).status_code == 201
+    assert (
+        client.post("/v1/patients", json={**PATIENT_BODY, "external_id": "dup"}, headers=a).status_code == 201
+    )
     response = client.post("/v1/patients", json={**PATIENT_BODY, "external_id": "dup"}, headers=a)
     assert response.status_code == 409 and response.get_json()["code"] == "external_id_taken"
 
 
-def test_partner_cannot_create_for_another_partner(client: FlaskClient, a: dict[str, str], world: World) -> None:
+def test_partner_cannot_create_for_another_partner(
+    client: FlaskClient, a: dict[str, str], world: World
+) -> None:
     response = client.post("/v1/patients", json={**PATIENT_BODY, "partner_id": world.partner_b}, headers=a)
     assert response.status_code == 422 and response.get_json()["errors"][0]["pointer"] == "/partner_id"
 
@@ -95,22 +111,27 @@ def test_patch_clears_optional_and_refuses_null_required(
     etag = client.get(url, headers=a).headers["ETag"]
     refused = client.patch(url, json={"given_name": None}, headers={"If-Match": etag, **a})
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["pointer"] == "/given_name"
-    cleared = client.patch(url, json={"email": None, "address": PATIENT_BODY["address"]},
-                           headers={"If-Match": etag, **a})
+    cleared = client.patch(
+        url, json={"email": None, "address": PATIENT_BODY["address"]}, headers={"If-Match": etag, **a}
+    )
     assert cleared.status_code == 200
     assert cleared.get_json()["email"] is None and cleared.get_json()["address"]["state"] == "TX"
 
 
 def test_consents_are_recorded_and_listed(client: FlaskClient, a: dict[str, str], world: World) -> None:
     url = f"/v1/patients/{world.patient_a2}/consents"
-    created = client.post(url, json={"type": "ketamine_treatment", "version": "2026-03",
-                                     "accepted_at": "2026-03-01T10:00:00-05:00"}, headers=a)
+    created = client.post(
+        url,
+        json={"type": "ketamine_treatment", "version": "2026-03", "accepted_at": "2026-03-01T10:00:00-05:00"},
+        headers=a,
+    )
     assert created.status_code == 201
     assert created.get_json()["accepted_at"] == "2026-03-01T15:00:00Z"
     types = {c["type"] for c in client.get(url, headers=a).get_json()["data"]}
     assert types == {"telehealth", "ketamine_treatment"}
-    bad = client.post(url, json={"type": "marketing", "version": "1", "accepted_at": "2026-03-01T10:00:00"},
-                      headers=a)
+    bad = client.post(
+        url, json={"type": "marketing", "version": "1", "accepted_at": "2026-03-01T10:00:00"}, headers=a
+    )
     assert {e["pointer"] for e in bad.get_json()["errors"]} == {"/type", "/accepted_at"}
 
 
@@ -128,20 +149,28 @@ def test_invitation_activation_then_sign_in_reads_only_own_record(
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     short = client.post("/activate", data={"csrf_token": csrf, "token": token, "password": "short"})
     assert short.status_code == 422
-    done = client.post("/activate", data={"csrf_token": csrf, "token": token, "password": "a-long-new-password"})
+    done = client.post(
+        "/activate", data={"csrf_token": csrf, "token": token, "password": "a-long-new-password"}
+    )
     assert done.status_code == 200 and "ready" in done.get_data(as_text=True)
     # One-time: the link is spent.
     assert client.get(f"/activate?{url.query}").status_code == 400
     # The patient signs in through the partner's app with PKCE and sees only themselves.
-    code, verifier = authorization_code(client, world.mobile_a, "alice@example.test", "a-long-new-password",
-                                        scope="patients:read patients:write")
+    code, verifier = authorization_code(
+        client,
+        world.mobile_a,
+        "alice@example.test",
+        "a-long-new-password",
+        scope="patients:read patients:write",
+    )
     headers = bearer(exchange_code(client, world.mobile_a, code, verifier).get_json()["access_token"])
     assert client.get(f"/v1/patients/{world.patient_a1}", headers=headers).status_code == 200
     assert client.get(f"/v1/patients/{world.patient_a2}", headers=headers).status_code == 404
     # A patient may edit contact details only.
     etag = client.get(f"/v1/patients/{world.patient_a1}", headers=headers).headers["ETag"]
-    renamed = client.patch(f"/v1/patients/{world.patient_a1}", json={"family_name": "X"},
-                           headers={"If-Match": etag, **headers})
+    renamed = client.patch(
+        f"/v1/patients/{world.patient_a1}", json={"family_name": "X"}, headers={"If-Match": etag, **headers}
+    )
     assert renamed.status_code == 422 and renamed.get_json()["errors"][0]["code"] == "read_only"
 
 

@@ -24,8 +24,12 @@ def spec(client: FlaskClient) -> dict[str, Any]:
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(path, method, op) for path, item in spec["paths"].items() for method, op in item.items()
-            if method in METHODS]
+    return [
+        (path, method, op)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    ]
 
 
 def test_committed_spec_matches_the_code(app: Flask) -> None:
@@ -70,7 +74,8 @@ def test_error_responses_are_problem_json(spec: dict[str, Any]) -> None:
         if "content" in response and name not in ("NOT_MODIFIED",):
             assert list(response["content"]) == ["application/problem+json"], name
             assert response["content"]["application/problem+json"]["schema"] == {
-                "$ref": "#/components/schemas/Problem"}
+                "$ref": "#/components/schemas/Problem"
+            }
 
 
 def test_schemas_are_named_components(spec: dict[str, Any]) -> None:
