@@ -17,6 +17,7 @@ from api.auth.scopes import SCOPES
 from api.auth.server import OAuthExtension
 from api.db import get_session
 from api.errors import DomainError
+from api.http.problems import PROBLEM_DOCS
 from api.services import accounts
 
 bp = Blueprint("oauth", __name__, template_folder="../templates")
@@ -138,6 +139,15 @@ def activate() -> ResponseReturnValue:
         message = exc.errors[0].message if exc.errors else exc.detail
         return _page("activate.html", 422, csrf_token=_csrf_token(), error=message, **context)
     return _message("Your account is ready", "You can now sign in from your care partner's app.", 200)
+
+
+@bp.get("/problems/<code>")
+def problem_doc(code: str) -> ResponseReturnValue:
+    """The ``type`` URI of every problem resolves to a short explanation of its ``code``."""
+    description = PROBLEM_DOCS.get(code)
+    if description is None:
+        return _message("Unknown problem type", f"No problem type '{code}' is documented.", 404)
+    return _message(f"Problem: {code}", description, 200)
 
 
 @bp.get("/.well-known/oauth-authorization-server")

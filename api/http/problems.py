@@ -38,6 +38,37 @@ HTTP_CODES: dict[int, str] = {
     503: "service_unavailable",
 }
 
+# What each problem code means and what to do about it, served at /problems/{code} (the ``type`` URI).
+PROBLEM_DOCS: dict[str, str] = {
+    "bad_request": "The request could not be understood. Check the syntax and parameters.",
+    "invalid_cursor": "The cursor is malformed or belongs to another list. Restart from the first page.",
+    "invalid_idempotency_key": "Idempotency-Key must be 1 to 255 characters.",
+    "unauthorized": "No access token was sent. Get one from /oauth/token and send it as a Bearer token.",
+    "invalid_token": "The access token is invalid, expired or revoked. Get a new one.",
+    "forbidden": "Your principal may not perform this operation.",
+    "insufficient_scope": "The token lacks a scope this operation needs (named in WWW-Authenticate).",
+    "not_found": "No such resource, or it belongs to another tenant.",
+    "method_not_allowed": "The resource does not support this method; see the Allow header.",
+    "conflict": "The request conflicts with the current state of the resource.",
+    "invalid_transition": "The resource's state does not allow this action now.",
+    "idempotency_key_in_use": "A request with this Idempotency-Key is still running; retry later.",
+    "external_id_taken": "Another patient of this partner already has this external_id.",
+    "client_exists": "An OAuth client with this id already exists.",
+    "user_exists": "A user with this email (or for this patient) already exists.",
+    "precondition_failed": "If-Match does not match the current ETag: someone changed it. GET it again.",
+    "payload_too_large": "The request body exceeds MAX_CONTENT_LENGTH.",
+    "unsupported_media_type": "Send request bodies as application/json.",
+    "validation_failed": "Some fields are invalid; each entry of `errors` points at one (JSON pointer).",
+    "rule_violation": "A business or clinical rule refuses the request; see detail.",
+    "idempotency_key_reused": "This Idempotency-Key was used with a different request. Use a new key.",
+    "email_required": "The patient needs an email address before they can be invited to sign in.",
+    "invitation_invalid": "The activation link is invalid, expired or already used.",
+    "precondition_required": "This operation needs If-Match with the resource's current ETag.",
+    "rate_limited": "Too many requests for this client. Retry after Retry-After seconds.",
+    "internal_error": "Something failed on our side. Retry later; quote request_id if you contact us.",
+    "service_unavailable": "A dependency (the database) is unreachable. Retry after Retry-After seconds.",
+}
+
 # marshmallow's messages -> stable codes for each field error.
 _MESSAGE_CODES: tuple[tuple[str, str], ...] = (
     ("Unknown field", "unknown_field"),

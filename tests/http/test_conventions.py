@@ -347,3 +347,11 @@ def test_request_id_is_echoed_or_generated(client: FlaskClient) -> None:
 def test_phi_responses_are_not_cached(client: FlaskClient, headers: dict[str, str], world: World) -> None:
     response = client.get(f"/v1/patients/{world.patient_a1}", headers=headers)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_problem_types_resolve_to_documentation(client: FlaskClient, headers: dict[str, str]) -> None:
+    problem = client.get("/v1/patients/pat_nope", headers=headers).get_json()
+    assert problem["type"] == "http://127.0.0.1:8000/problems/not_found"
+    page = client.get("/problems/not_found")
+    assert page.status_code == 200 and "another tenant" in page.get_data(as_text=True)
+    assert client.get("/problems/no_such_code").status_code == 404
