@@ -65,24 +65,25 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database upgraded to {revision}")
 
 
-@main.command("run")
+@main.command("run", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 def run(host: str, port: int, workers: int) -> None:
-    """Serve with gunicorn (the production WSGI server)."""
-    from gunicorn.app.base import BaseApplication
+    """Serve with gunicorn (the production WSGI server).
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    Runs outside any application context: each request must get its own (its own ``g``, its own
+    database session), which a context pushed around the whole server would break.
+    """
+    from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", None)
 
         def load(self) -> Flask:
-            return app  # type: ignore[no-any-return]
+            return _create_app()
 
     logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
     Server().run()

@@ -355,3 +355,12 @@ def test_problem_types_resolve_to_documentation(client: FlaskClient, headers: di
     page = client.get("/problems/not_found")
     assert page.status_code == 200 and "another tenant" in page.get_data(as_text=True)
     assert client.get("/problems/no_such_code").status_code == 404
+
+
+def test_each_request_authenticates_afresh(client: FlaskClient, world: World) -> None:
+    """Nothing of one request's identity survives into the next (per-request g and session)."""
+    a = bearer(cc_token(client, world.portal_a))
+    assert client.get(f"/v1/patients/{world.patient_a1}", headers=a).status_code == 200
+    assert client.get(f"/v1/patients/{world.patient_a1}").status_code == 401
+    b = bearer(cc_token(client, world.portal_b))
+    assert client.get(f"/v1/patients/{world.patient_a1}", headers=b).status_code == 404
