@@ -39,6 +39,9 @@ def status_name(status: int) -> str:
 class Api(flask_smorest.Api):  # type: ignore[misc]
     ERROR_SCHEMA = ProblemSchema
 
+    def _register_pagination_header(self) -> None:
+        """Our lists use keyset cursors (api.http.pagination), not flask-smorest's offset pagination."""
+
     def _register_responses(self) -> None:
         """Every error response of the spec is problem+json with the Problem schema."""
         for status in http.HTTPStatus:

@@ -33,14 +33,20 @@ class Partners(MethodView):
     @blp.arguments(PartnerCreateSchema)
     @blp.response(201, PartnerSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Create a partner (tenant)"""
+        """Create a partner
+
+        A partner is a tenant: it owns its patients, and its clients see only those.
+        """
         return accounts.create_partner(get_session(), current_principal(), data["name"])
 
     @blp.operation("listPartners", scopes=["admin"], errors=[400, 422])
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, PartnerPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
-        """List partners"""
+        """List partners
+
+        Newest first, cursor-paginated.
+        """
         page = accounts.list_partners(get_session(), current_principal(), page_request("partners", args))
         return page_body("partners", page)
 
@@ -72,7 +78,10 @@ class PartnerClients(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, ClientPageSchema)
     def get(self, args: dict[str, Any], partner_id: str) -> Any:
-        """List a partner's OAuth clients (never their secrets)"""
+        """List a partner's OAuth clients
+
+        Secrets are never shown again after creation.
+        """
         page = accounts.list_clients(
             get_session(), current_principal(), partner_id, page_request("clients", args)
         )
@@ -85,5 +94,9 @@ class Users(MethodView):
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Create a user (admin, provider or patient) who signs in with a password"""
+        """Create a user
+
+        An admin, provider or patient who signs in with a password (argon2id-hashed) through the
+        authorization-code flow. Patients are usually invited instead (createInvitation).
+        """
         return accounts.create_user(get_session(), current_principal(), **data)

@@ -21,7 +21,10 @@ class Health(MethodView):
     @blp.public_operation("getHealth")
     @blp.response(200, HealthSchema)
     def get(self) -> Any:
-        """Liveness: the process is up"""
+        """Liveness: the process is up
+
+        Answers 200 whenever the process serves requests; it checks no dependency.
+        """
         return {"status": "ok"}
 
 
@@ -30,7 +33,10 @@ class Ready(MethodView):
     @blp.public_operation("getReadiness", errors=[503])
     @blp.response(200, HealthSchema)
     def get(self) -> Any:
-        """Readiness: the database is reachable"""
+        """Readiness: the database is reachable
+
+        503 (problem+json, with Retry-After) while the database cannot be reached.
+        """
         check_database(get_session())
         return {"status": "ok"}
 
@@ -40,6 +46,9 @@ class Metrics(MethodView):
     @blp.public_operation("getMetrics")
     @blp.response(200, content_type=CONTENT_TYPE_LATEST, description="Prometheus text exposition")
     def get(self) -> Any:
-        """Prometheus metrics: requests and latency by route and status"""
+        """Prometheus metrics
+
+        Request counts and latency histograms by method, route template and status.
+        """
         registry = current_app.extensions["metrics"].registry
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -62,7 +62,10 @@ class PatientById(MethodView):
     @blp.etag
     @blp.response(200, PatientSchema)
     def get(self, patient_id: str) -> Any:
-        """Get a patient"""
+        """Get a patient
+
+        Returns a strong `ETag`; send it in `If-None-Match` for a 304, or in `If-Match` to update.
+        """
         return service.get_patient(get_session(), current_principal(), patient_id)
 
     @blp.operation("updatePatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422])
@@ -100,7 +103,10 @@ class Consents(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, ConsentPageSchema)
     def get(self, args: dict[str, Any], patient_id: str) -> Any:
-        """List a patient's consents"""
+        """List a patient's consents
+
+        Newest first, cursor-paginated.
+        """
         page = service.list_consents(
             get_session(), current_principal(), patient_id, page_request("consents", args)
         )

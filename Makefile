@@ -1,0 +1,79 @@
+# Telemedical API — developer commands. `make help` lists them.
+#
+# Everything runs from the project's own virtualenv (.venv), created on first use. The install is
+# redone only when pyproject.toml changes (stamp: .venv/.installed).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PYTEST_ARGS ?=
+# The server the PostgreSQL test run creates (and drops) its throw-away databases on.
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+SPEC := openapi/v1.json
+# bench/ may not exist yet; lint what is there.
+LINT_PATHS := api tests $(wildcard bench)
+# The server `make run` starts: gunicorn, as in production (see Dockerfile), on the default ISSUER's address.
+# Not `telemedical run` for now: it serves from inside the CLI's application context, so Flask's `g`
+# (token check, database session) is shared between requests in a worker.
+SERVE ?= $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 api.wsgi:app
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-postgres lint spec spec-check
+
+help:
+	@echo "make run            migrate + seed the SQLite demo database, then serve on http://127.0.0.1:8000"
+	@echo "make test           run the whole test suite (SQLite, 2 workers)"
+	@echo "make test-postgres  the same on PostgreSQL ($(TEST_POSTGRES_URL))"
+	@echo "make lint           ruff check, ruff format --check, mypy"
+	@echo "make spec           regenerate $(SPEC) from the code"
+	@echo "make spec-check     fail if $(SPEC) is stale; lint it with Spectral"
+	@echo "make install        create .venv and install the project with its dev extras"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev]"
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/telemedical db upgrade
+	$(BIN)/telemedical seed-demo
+	@echo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop). Get a token with:"
+	@echo "  curl -s -u cli_demo_portal:demo-portal-secret -d grant_type=client_credentials http://127.0.0.1:8000/oauth/token"
+	@echo "API docs: http://127.0.0.1:8000/v1/docs"
+	@echo
+	$(SERVE)
+
+test: $(STAMP)
+	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy api
+
+spec: $(STAMP)
+	$(BIN)/telemedical openapi write $(SPEC)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+spec-check: $(STAMP) $(NODE_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/telemedical openapi write "$$tmp/v1.json" >/dev/null && \
+	if diff -u $(SPEC) "$$tmp/v1.json"; then \
+		echo "$(SPEC) is up to date with the code"; \
+	else \
+		echo "$(SPEC) differs from the code (diff above): run 'make spec' and commit the result" >&2; exit 1; \
+	fi
+	npx --no-install spectral lint $(SPEC) --ruleset .spectral.yaml --fail-severity error
