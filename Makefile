@@ -15,9 +15,16 @@ SPEC := openapi/v1.json
 # bench/ may not exist yet; lint what is there.
 LINT_PATHS := api tests $(wildcard bench)
 # The server `make run` starts: gunicorn, as in production (see Dockerfile), on the default ISSUER's address.
-# Not `telemedical run` for now: it serves from inside the CLI's application context, so Flask's `g`
-# (token check, database session) is shared between requests in a worker.
 SERVE ?= $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 api.wsgi:app
+
+# A .venv copied from another checkout (`cp -r`) keeps that checkout's absolute paths in its scripts: its
+# pip would install into, and its tools run, the other checkout's environment. Start such a .venv afresh.
+ifneq ($(wildcard $(BIN)/pip),)
+ifneq ($(realpath $(dir $(shell head -n1 $(BIN)/pip | cut -c3-))),$(realpath $(BIN)))
+$(info $(VENV) was created for another directory: recreating it)
+$(shell rm -rf $(VENV))
+endif
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-postgres lint spec spec-check
@@ -34,8 +41,8 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --disable-pip-version-check -q -e ".[dev]"
+$(STAMP): pyproject.toml $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[dev]"
 	@touch $@
 
 install: $(STAMP)

@@ -32,6 +32,12 @@ USERS = {
     "provider": ("usr_demo_provider", "provider@demo.telemedical.test", "demo-provider-password"),
     "patient": ("usr_demo_patient", "ada@demo.telemedical.test", "demo-patient-password"),
 }
+# What each demo user is: a platform admin, the clinician of provider prv_demo_provider, patient Ada.
+USER_LINKS: dict[str, dict[str, str]] = {
+    "admin": {},
+    "provider": {"provider_id": "prv_demo_provider"},
+    "patient": {"partner_id": DEMO_PARTNER_ID, "patient_id": "pat_demo_ada"},
+}
 PATIENTS: list[dict[str, Any]] = [
     {
         "id": "pat_demo_ada",
@@ -159,45 +165,18 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
                     accepted_at=datetime(2026, 1, 15, 12, 0, tzinfo=utcnow().tzinfo),
                 )
             )
-    admin_id, admin_email, admin_password = USERS["admin"]
-    _upsert(
-        session,
-        User,
-        admin_id,
-        realm=PLATFORM_REALM,
-        email=admin_email,
-        role="admin",
-        password_hash=hash_password(admin_password),
-        partner_id=None,
-        patient_id=None,
-        provider_id=None,
-    )
-    provider_id, provider_email, provider_password = USERS["provider"]
-    _upsert(
-        session,
-        User,
-        provider_id,
-        realm=PLATFORM_REALM,
-        email=provider_email,
-        role="provider",
-        password_hash=hash_password(provider_password),
-        partner_id=None,
-        patient_id=None,
-        provider_id="prv_demo_provider",
-    )
-    patient_user_id, patient_email, patient_password = USERS["patient"]
-    _upsert(
-        session,
-        User,
-        patient_user_id,
-        realm=DEMO_PARTNER_ID,
-        email=patient_email,
-        role="patient",
-        password_hash=hash_password(patient_password),
-        partner_id=DEMO_PARTNER_ID,
-        patient_id="pat_demo_ada",
-        provider_id=None,
-    )
+    for role, (user_id, email, password) in USERS.items():
+        link = {"partner_id": None, "patient_id": None, "provider_id": None, **USER_LINKS[role]}
+        _upsert(
+            session,
+            User,
+            user_id,
+            realm=link["partner_id"] or PLATFORM_REALM,
+            email=email,
+            role=role,
+            password_hash=hash_password(password),
+            **link,
+        )
     session.commit()
     issuer = settings.issuer
     return {

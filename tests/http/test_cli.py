@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
 from api.cli import main
+from api.models import Consent, OAuthClient, Patient, User
+from api.services.demo import seed_demo
+from tests.helpers import authorization_code, bearer, exchange_code
+from tests.world import Creds
 
 
 def test_run_command_does_not_push_an_app_context() -> None:
@@ -10,3 +18,27 @@ def test_run_command_does_not_push_an_app_context() -> None:
     # one caller's verified token and database session would leak into the next request.
     command = main.commands["run"]
     assert getattr(command.callback, "__wrapped__", None) is None
+
+
+def test_seed_demo_is_idempotent_and_its_credentials_work(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    settings = app.extensions["settings"]
+    first = seed_demo(db, settings)
+    counts = [db.query(m).count() for m in (OAuthClient, Patient, User, Consent)]
+    second = seed_demo(db, settings)
+    assert first == second
+    assert [db.query(m).count() for m in (OAuthClient, Patient, User, Consent)] == counts
+    portal = first["partner_portal"]
+    token = client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(portal["client_id"], portal["client_secret"]),
+    ).get_json()["access_token"]
+    assert client.get("/v1/patients/pat_demo_ada", headers=bearer(token)).status_code == 200
+    mobile = Creds(first["patient_app"]["client_id"], None)
+    ada = first["users"]["patient"]
+    code, verifier = authorization_code(client, mobile, ada["email"], ada["password"])
+    patient_token = exchange_code(client, mobile, code, verifier).get_json()["access_token"]
+    assert client.get("/v1/patients/pat_demo_ada", headers=bearer(patient_token)).status_code == 200
+    assert client.get("/v1/patients/pat_demo_luis", headers=bearer(patient_token)).status_code == 404
