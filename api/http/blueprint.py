@@ -14,7 +14,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import flask_smorest
+from flask import request
+from flask_smorest.exceptions import NotModified
 from flask_smorest.utils import prepare_response
+from werkzeug.http import quote_etag
 
 from api.auth.protector import require_scopes
 from api.http.problems import PROBLEM_MEDIA_TYPE
@@ -30,6 +33,28 @@ _ERROR_HEADERS: dict[int, dict[str, Any]] = {
     405: {"Allow": {"description": "Methods the resource allows", "schema": {"type": "string"}}},
     429: {"Retry-After": {"description": "Seconds until the limit resets", "schema": {"type": "integer"}}},
 }
+
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Retry safely: the same key and body within 24 h replays the first response "
+    "(`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; "
+    "a request still running is 409 `idempotency_key_in_use`.",
+}
+
+
+class NotModifiedWithETag(NotModified):  # type: ignore[misc]
+    """304 carries the ETag it confirms (RFC 9110 §15.4.5)."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__()
+        self.etag = etag
+
+    def get_headers(self, environ: Any = None, scope: Any = None) -> list[tuple[str, str]]:
+        return [("ETag", quote_etag(self.etag))]
 
 
 def status_name(status: int) -> str:
@@ -60,6 +85,10 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
 
 
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+    def _check_not_modified(self, etag: str) -> None:
+        if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
+            raise NotModifiedWithETag(etag)
+
     def operation(
         self, operation_id: str, *, scopes: Iterable[str], errors: Iterable[int] = ()
     ) -> Callable[[F], F]:
@@ -77,6 +106,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             manual = apidoc.setdefault("manual_doc", {})
             manual["operationId"] = operation_id
             manual["security"] = [{SECURITY_SCHEME: scope_list}]
+            if func.__name__ == "post":  # every POST honours Idempotency-Key (api.http.idempotency)
+                manual["parameters"] = [*manual.get("parameters", []), IDEMPOTENCY_KEY_PARAMETER]
             responses = apidoc.setdefault("response", {}).setdefault("responses", {})
             for status in statuses:
                 responses.setdefault(status, []).append(status_name(status))

@@ -44,12 +44,14 @@ class OAuthClient(Base):
         # No default: the redirect_uri must be sent and must match exactly (RFC 9700 §4.1.1).
         return None
 
-    def get_allowed_scope(self, scope: str | None) -> str:
+    def get_allowed_scope(self, scope: str | None) -> str | None:
         if scope is None:
             # RFC 6749 §3.3: an omitted scope means the client's registered default, all it may ask for.
             return self.scope
         allowed = set(self.scope.split())
-        return " ".join(s for s in scope.split() if s in allowed)
+        granted = [s for s in scope.split() if s in allowed]
+        # Nothing grantable: None makes Authlib answer invalid_scope rather than issue a scopeless token.
+        return " ".join(granted) if granted else None
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         return redirect_uri in self.redirect_uris

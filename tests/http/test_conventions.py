@@ -214,6 +214,7 @@ def test_etag_304_412_428(client: FlaskClient, headers: dict[str, str], world: W
     assert etag.startswith('"') and not etag.startswith("W/")
     not_modified = client.get(url, headers={"If-None-Match": etag, **headers})
     assert not_modified.status_code == 304 and not_modified.get_data() == b""
+    assert not_modified.headers["ETag"] == etag
     missing = client.patch(url, json={"phone": "+14155550199"}, headers=headers)
     assert missing.status_code == 428 and missing.get_json()["code"] == "precondition_required"
     stale = client.patch(url, json={"phone": "+14155550199"}, headers={"If-Match": '"stale"', **headers})

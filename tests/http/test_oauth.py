@@ -104,6 +104,11 @@ def test_scope_beyond_the_client_is_not_granted(client: FlaskClient, world: Worl
     assert response.get_json()["scope"] == "patients:read"
 
 
+def test_only_disallowed_scopes_is_invalid_scope(client: FlaskClient, world: World) -> None:
+    response = token_response(client, world.readonly_a, scope="admin")
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_scope"
+
+
 def test_public_client_cannot_use_client_credentials(client: FlaskClient, world: World) -> None:
     response = client.post(
         "/oauth/token", data={"grant_type": "client_credentials", "client_id": world.mobile_a.client_id}

@@ -59,6 +59,9 @@ def test_every_operation_is_documented(spec: dict[str, Any]) -> None:
             assert requirement["oauth2"], where
         for code in errors:
             assert op["responses"][code] == {"$ref": f"#/components/responses/{_name(code)}"}, where
+        if method == "post" and op["security"]:
+            headers = {p["name"] for p in op.get("parameters", []) if p["in"] == "header"}
+            assert "Idempotency-Key" in headers, where
     assert len(ids) == len(set(ids))
     assert {"createPatient", "listPatients", "getPatient", "updatePatient"} <= set(ids)
 
