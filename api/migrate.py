@@ -25,7 +25,3 @@ def upgrade(database_url: str, revision: str = "head", engine: Engine | None = N
             command.upgrade(cfg, revision)
     else:
         command.upgrade(cfg, revision)
-
-
-def downgrade(database_url: str, revision: str) -> None:
-    command.downgrade(alembic_config(database_url), revision)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast, get_args
+
 from authlib.oauth2.rfc6749 import OAuth2Error
 from flask import current_app, g, request
 from joserfc.errors import JoseError
@@ -13,12 +15,7 @@ from api.auth.tokens import REALM
 from api.db import get_session
 from api.errors import Forbidden, Unauthorized
 
-_KINDS: dict[str, PrincipalKind] = {
-    "partner_client": "partner_client",
-    "patient": "patient",
-    "provider": "provider",
-    "admin": "admin",
-}
+_KINDS: frozenset[str] = frozenset(get_args(PrincipalKind))
 
 
 class InvalidToken(Unauthorized):
@@ -57,9 +54,10 @@ def _authenticate() -> Principal:
         raise _invalid("The access token is invalid or has expired.") from None
     if store.is_token_revoked(get_session(), str(claims["jti"])):
         raise _invalid("The access token has been revoked.")
-    kind = _KINDS.get(str(claims.get("role")))
-    if kind is None:
+    role = str(claims.get("role"))
+    if role not in _KINDS:
         raise _invalid("The access token names no known role.")
+    kind = cast(PrincipalKind, role)
     user_id = None if claims["sub"] == claims["client_id"] else str(claims["sub"])
     return Principal(
         kind=kind,

@@ -166,9 +166,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
     messages = data.get("messages") if isinstance(data, Mapping) else None
     if status == 422 and messages:
         # webargs: {"json": {...}, "query": {...}}; query errors point at the parameter name.
-        for location, loc_messages in messages.items():
+        for loc_messages in messages.values():
             errors.extend(marshmallow_errors(loc_messages))
-            _ = location
         detail = "The request has invalid fields; see errors."
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     if data.get("headers"):

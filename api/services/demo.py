@@ -32,6 +32,38 @@ USERS = {
     "provider": ("usr_demo_provider", "provider@demo.telemedical.test", "demo-provider-password"),
     "patient": ("usr_demo_patient", "ada@demo.telemedical.test", "demo-patient-password"),
 }
+DEMO_CLIENTS: dict[str, dict[str, Any]] = {
+    PORTAL[0]: {
+        "partner_id": DEMO_PARTNER_ID,
+        "name": "Demo partner portal",
+        "secret_digest": digest(PORTAL[1]),
+        "is_public": False,
+        "grant_types": ["client_credentials"],
+        "redirect_uris": [],
+        "scope": PARTNER_SCOPES,
+        "can_introspect": False,
+    },
+    MOBILE_CLIENT_ID: {
+        "partner_id": DEMO_PARTNER_ID,
+        "name": "Demo patient app",
+        "secret_digest": None,
+        "is_public": True,
+        "grant_types": ["authorization_code"],
+        "redirect_uris": [MOBILE_REDIRECT],
+        "scope": PATIENT_APP_SCOPES,
+        "can_introspect": False,
+    },
+    ADMIN_CLIENT[0]: {
+        "partner_id": None,
+        "name": "Demo platform admin",
+        "secret_digest": digest(ADMIN_CLIENT[1]),
+        "is_public": False,
+        "grant_types": ["client_credentials"],
+        "redirect_uris": [],
+        "scope": " ".join(SCOPES),
+        "can_introspect": True,
+    },
+}
 # What each demo user is: a platform admin, the clinician of provider prv_demo_provider, patient Ada.
 USER_LINKS: dict[str, dict[str, str]] = {
     "admin": {},
@@ -104,45 +136,8 @@ def _upsert(session: Session, model: Any, obj_id: str, **fields: Any) -> Any:
 def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
     _upsert(session, Partner, DEMO_PARTNER_ID, name="Demo Clinic Network")
     session.flush()
-    _upsert(
-        session,
-        OAuthClient,
-        PORTAL[0],
-        partner_id=DEMO_PARTNER_ID,
-        name="Demo partner portal",
-        secret_digest=digest(PORTAL[1]),
-        is_public=False,
-        grant_types=["client_credentials"],
-        redirect_uris=[],
-        scope=PARTNER_SCOPES,
-        can_introspect=False,
-    )
-    _upsert(
-        session,
-        OAuthClient,
-        MOBILE_CLIENT_ID,
-        partner_id=DEMO_PARTNER_ID,
-        name="Demo patient app",
-        secret_digest=None,
-        is_public=True,
-        grant_types=["authorization_code"],
-        redirect_uris=[MOBILE_REDIRECT],
-        scope=PATIENT_APP_SCOPES,
-        can_introspect=False,
-    )
-    _upsert(
-        session,
-        OAuthClient,
-        ADMIN_CLIENT[0],
-        partner_id=None,
-        name="Demo platform admin",
-        secret_digest=digest(ADMIN_CLIENT[1]),
-        is_public=False,
-        grant_types=["client_credentials"],
-        redirect_uris=[],
-        scope=" ".join(SCOPES),
-        can_introspect=True,
-    )
+    for client_id, fields in DEMO_CLIENTS.items():
+        _upsert(session, OAuthClient, client_id, **fields)
     for fields in PATIENTS:
         _upsert(
             session,

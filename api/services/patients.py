@@ -142,10 +142,6 @@ def list_consents(
     return fetch_page(session, select(Consent).where(Consent.patient_id == patient.id), Consent, page)
 
 
-def accepted_consent_types(session: Session, patient_id: str) -> set[str]:
-    return set(session.scalars(select(Consent.type).where(Consent.patient_id == patient_id)))
-
-
 def create_invitation(
     session: Session, principal: Principal, patient_id: str, ttl_seconds: int
 ) -> tuple[Invitation, str]:

@@ -186,9 +186,23 @@ def test_pagination_walks_every_row_once_while_rows_are_inserted(
     assert set(seen) == existing | created
 
 
-def test_limit_is_clamped_to_100(client: FlaskClient, headers: dict[str, str]) -> None:
-    response = client.get("/v1/patients?limit=1000", headers=headers)
-    assert response.status_code == 200
+def test_limit_is_clamped_to_100(
+    client: FlaskClient, headers: dict[str, str], db: Session, world: World
+) -> None:
+    db.add_all(
+        Patient(
+            partner_id=world.partner_a,
+            given_name=f"P{i}",
+            family_name="Bulk",
+            birth_date=date(1980, 1, 1),
+            sex_at_birth="male",
+            preferred_language="en",
+        )
+        for i in range(105)
+    )
+    db.commit()
+    body = client.get("/v1/patients?limit=1000", headers=headers).get_json()
+    assert len(body["data"]) == 100 and body["has_more"] is True
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "eyJsIjoicGF0aWVudHMifQ.AAAA", ""])
