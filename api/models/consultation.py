@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base, utcnow
+from api.ids import new_id
+from api.models.types import JSONType
+
+
+class Consultation(Base):
+    """A patient's request for a consultation, from screening through booking to the visit.
+
+    ``partner_id`` is copied from the patient so that every tenant query is one indexed column.
+    The latest eligibility decision is kept whole (outcome, reasons, missing screenings, crisis
+    resources) in ``eligibility``, so it reads back exactly as it was decided.
+    """
+
+    __tablename__ = "consultations"
+    __table_args__ = (
+        Index("ix_consultations_partner_id_created_at_id", "partner_id", "created_at", "id"),
+        Index("ix_consultations_patient_id_created_at_id", "patient_id", "created_at", "id"),
+        Index("ix_consultations_provider_id_created_at_id", "provider_id", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("con"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    conditions: Mapped[list[str]] = mapped_column(JSONType)
+    patient_location_state: Mapped[str] = mapped_column(String(2))
+    preferred_language: Mapped[str | None] = mapped_column(String(35))
+    preferred_routes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    preferred_times: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+    # The assigned clinician (set by booking; the providers issue adds the directory it points into).
+    provider_id: Mapped[str | None] = mapped_column(String(40))
+    eligibility_outcome: Mapped[str] = mapped_column(String(20), default="pending")
+    eligibility: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    eligibility_evaluated_at: Mapped[datetime | None]
+    review_decision: Mapped[str | None] = mapped_column(String(20))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(40))
+    reviewed_at: Mapped[datetime | None]
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    created_by_client_id: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

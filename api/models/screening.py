@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base, utcnow
+from api.ids import new_id
+from api.models.types import JSONType
+
+
+class Screening(Base):
+    """One completed questionnaire, scored by the server; immutable once stored.
+
+    ``plan_id`` links a follow-up check-in to its plan (the plans issue adds the table it points into).
+    """
+
+    __tablename__ = "screenings"
+    __table_args__ = (
+        Index("ix_screenings_partner_id_created_at_id", "partner_id", "created_at", "id"),
+        Index("ix_screenings_patient_id_created_at_id", "patient_id", "created_at", "id"),
+        Index("ix_screenings_consultation_id_instrument", "consultation_id", "instrument", "completed_at"),
+        Index("ix_screenings_plan_id_created_at_id", "plan_id", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("scr"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
+    consultation_id: Mapped[str | None] = mapped_column(ForeignKey("consultations.id"))
+    plan_id: Mapped[str | None] = mapped_column(String(40))
+    instrument: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[Any] = mapped_column(JSONType)
+    total: Mapped[int | None] = mapped_column(Integer)
+    severity: Mapped[str | None] = mapped_column(String(30))
+    flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    loinc: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    completed_at: Mapped[datetime]
+    submitted_by_client_id: Mapped[str | None] = mapped_column(String(80))
+    submitted_by_user_id: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
