@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the mapper registry see every table."""
 
 from api.models.consultation import Consultation
+from api.models.event import Event
 from api.models.idempotency import IdempotencyKey
 from api.models.oauth import AuthorizationCode, OAuthClient, OAuthToken
 from api.models.partner import Partner
@@ -12,6 +13,7 @@ __all__ = [
     "AuthorizationCode",
     "Consent",
     "Consultation",
+    "Event",
     "IdempotencyKey",
     "Invitation",
     "OAuthClient",
