@@ -18,7 +18,7 @@ from api.http.observability import init_observability
 from api.http.problems import register_error_handlers
 from api.http.ratelimit import init_rate_limits
 from api.http.request_id import init_request_id
-from api.resources import admin, operations, patients
+from api.resources import admin, consultations, operations, patients, screenings
 
 API_DESCRIPTION = """\
 The Telemedical API takes a patient from a consultation request through clinical screening,
@@ -29,7 +29,7 @@ for patients and clinicians). Errors are `application/problem+json` with a stabl
 cursor-paginated. Every POST honours `Idempotency-Key`; PATCH requires `If-Match`.
 """
 
-BLUEPRINTS = (operations.blp, patients.blp, admin.blp)
+BLUEPRINTS = (operations.blp, patients.blp, consultations.blp, screenings.blp, admin.blp)
 
 
 def _spec_options() -> dict[str, object]:

@@ -12,7 +12,9 @@ from api.models import Consent, Patient
 from api.services import accounts
 
 PARTNER_SCOPES = " ".join(s for s in SCOPES if s != "admin")
-APP_SCOPES = "patients:read patients:write consultations:read screenings:read screenings:write"
+APP_SCOPES = (
+    "patients:read patients:write consultations:read consultations:write screenings:read screenings:write"
+)
 REDIRECT = "http://127.0.0.1:8765/callback"
 
 

@@ -138,6 +138,11 @@ CRISIS_RESOURCES: Final[tuple[CrisisResource, ...]] = (
 )
 
 
+def crisis_resources_for(flags: Iterable[str]) -> tuple[CrisisResource, ...]:
+    """The crisis resources a screening is returned with: those of a C-SSRS ``high`` answer, else none."""
+    return CRISIS_RESOURCES if SUICIDE_RISK_HIGH in flags else ()
+
+
 @dataclass(frozen=True, slots=True)
 class EligibilityResult:
     outcome: EligibilityOutcome

@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 import flask_smorest
 from flask import request
 from flask_smorest.exceptions import NotModified
-from flask_smorest.utils import prepare_response
+from flask_smorest.utils import prepare_response, resolve_schema_instance
 from werkzeug.http import quote_etag
 
 from api.auth.protector import require_scopes
+from api.errors import PreconditionFailed
 from api.http.problems import PROBLEM_MEDIA_TYPE
 from api.schemas.common import ProblemSchema
 
@@ -115,6 +116,23 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             return wrapper  # type: ignore[return-value]
 
         return decorator
+
+    def if_match(self, schema: Any) -> Callable[[Any], None]:
+        """A precondition for state-changing actions (POST): checked when ``If-Match`` is sent, else none.
+
+        The ETag is computed exactly as for the resource's GET, so a client sends back what it read.
+        """
+
+        def check(obj: Any) -> None:
+            if not request.if_match:
+                return
+            etag = self._generate_etag(resolve_schema_instance(schema).dump(obj))
+            if etag not in request.if_match:
+                raise PreconditionFailed(
+                    "If-Match does not match the current ETag: the resource changed. GET it again."
+                )
+
+        return check
 
     def public_operation(self, operation_id: str, *, errors: Iterable[int] = ()) -> Callable[[F], F]:
         """An operation that needs no token (health checks)."""

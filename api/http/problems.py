@@ -64,6 +64,8 @@ PROBLEM_DOCS: dict[str, str] = {
     "email_required": "The patient needs an email address before they can be invited to sign in.",
     "invitation_invalid": "The activation link is invalid, expired or already used.",
     "precondition_required": "This operation needs If-Match with the resource's current ETag.",
+    "patient_underage": "The patient must be 18 or older for this service.",
+    "consent_required": "A required consent (see missing_consents) is not on record; record it first.",
     "rate_limited": "Too many requests for this client. Retry after Retry-After seconds.",
     "internal_error": "Something failed on our side. Retry later; quote request_id if you contact us.",
     "service_unavailable": "A dependency (the database) is unreachable. Retry after Retry-After seconds.",
@@ -83,6 +85,7 @@ _MESSAGE_CODES: tuple[tuple[str, str], ...] = (
     ("Must be greater", "out_of_range"),
     ("Must be less", "out_of_range"),
     ("String does not match", "invalid_format"),
+    ("Use ", "invalid_format"),  # our own format hints: "Use a BCP 47 language tag ..."
 )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
+from api.domain.eligibility import crisis_resources_for
 from api.ids import new_id
 from api.models.types import JSONType
 
@@ -40,3 +41,14 @@ class Screening(Base):
     submitted_by_client_id: Mapped[str | None] = mapped_column(String(80))
     submitted_by_user_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def score(self) -> dict[str, int | str | None]:
+        return {"total": self.total, "severity": self.severity}
+
+    @property
+    def crisis_resources(self) -> list[dict[str, str]]:
+        return [
+            {"name": r.name, "contact": r.contact, "description": r.description}
+            for r in crisis_resources_for(self.flags or [])
+        ]

@@ -58,7 +58,10 @@ class Timestamp(fields.AwareDateTime):
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        from datetime import UTC
+        from datetime import UTC, datetime
+
+        if isinstance(value, str):  # stored in a JSON column
+            value = datetime.fromisoformat(value)
 
         return str(value.astimezone(UTC).isoformat().replace("+00:00", "Z"))
 

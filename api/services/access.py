@@ -1,29 +1,69 @@
 """Tenancy: what each Principal may see, expressed once as query filters.
 
 Every service builds its queries through these functions, so a partner only ever reaches its own
-patients, and a patient only themselves. Another tenant's object is simply not found (404).
+patients, a patient only themselves, and a provider the patients of consultations assigned to them.
+Another tenant's object is simply not found (404).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, false
+from sqlalchemy import ColumnElement, Select, false, select
 
 from api.auth.principal import Principal
 from api.errors import Forbidden
-from api.models import Patient
+from api.models import Consultation, FollowUpPlan, Patient, Screening
+
+
+def _assigned_patient_ids(principal: Principal) -> Select[Any]:
+    return select(Consultation.patient_id).where(Consultation.provider_id == principal.provider_id)
+
+
+def _patient_rows(principal: Principal, partner_id: Any, patient_id: Any) -> ColumnElement[bool] | None:
+    """The condition that limits rows carrying ``partner_id`` and ``patient_id`` to ``principal``.
+
+    None means no limit (an admin).
+    """
+    if principal.is_admin:
+        return None
+    if principal.kind == "partner_client":
+        return partner_id == principal.partner_id  # type: ignore[no-any-return]
+    if principal.kind == "patient":
+        return patient_id == principal.patient_id  # type: ignore[no-any-return]
+    if principal.kind == "provider" and principal.provider_id:
+        return patient_id.in_(_assigned_patient_ids(principal))  # type: ignore[no-any-return]
+    return false()
 
 
 def scope_patients(stmt: Select[Any], principal: Principal) -> Select[Any]:
-    if principal.is_admin:
-        return stmt
-    if principal.kind == "partner_client":
-        return stmt.where(Patient.partner_id == principal.partner_id)
-    if principal.kind == "patient":
-        return stmt.where(Patient.id == principal.patient_id)
-    # Providers see patients through the consultations assigned to them (providers issue).
-    return stmt.where(false())
+    condition = _patient_rows(principal, Patient.partner_id, Patient.id)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def scope_consultations(stmt: Select[Any], principal: Principal) -> Select[Any]:
+    """A provider sees the consultations assigned to them, not every consultation of their patients."""
+    if principal.kind == "provider":
+        if not principal.provider_id:
+            return stmt.where(false())
+        return stmt.where(Consultation.provider_id == principal.provider_id)
+    condition = _patient_rows(principal, Consultation.partner_id, Consultation.patient_id)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def scope_screenings(stmt: Select[Any], principal: Principal) -> Select[Any]:
+    condition = _patient_rows(principal, Screening.partner_id, Screening.patient_id)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def scope_plans(stmt: Select[Any], principal: Principal) -> Select[Any]:
+    """A provider sees the plans they own (the assigned provider), as with consultations."""
+    if principal.kind == "provider":
+        if not principal.provider_id:
+            return stmt.where(false())
+        return stmt.where(FollowUpPlan.provider_id == principal.provider_id)
+    condition = _patient_rows(principal, FollowUpPlan.partner_id, FollowUpPlan.patient_id)
+    return stmt if condition is None else stmt.where(condition)
 
 
 def require_kind(principal: Principal, *kinds: str, action: str) -> None:

@@ -1,0 +1,130 @@
+"""Consultations: request, read, eligibility, review, cancel (scopes consultations:*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from api.auth.protector import current_principal
+from api.db import get_session
+from api.http.blueprint import Blueprint
+from api.http.pagination import page_body, page_request
+from api.schemas.consultations import (
+    ConsultationCancelSchema,
+    ConsultationCreateSchema,
+    ConsultationPageSchema,
+    ConsultationQueryArgsSchema,
+    ConsultationReviewSchema,
+    ConsultationSchema,
+    EligibilitySchema,
+)
+from api.services import consultations as service
+
+blp = Blueprint(
+    "consultations",
+    __name__,
+    url_prefix="/v1/consultations",
+    description="Consultation requests, eligibility and clinician review",
+)
+
+
+@blp.route("")
+class Consultations(MethodView):
+    @blp.operation("createConsultation", scopes=["consultations:write"], errors=[404, 409, 413, 415, 422])
+    @blp.arguments(ConsultationCreateSchema)
+    @blp.response(201, ConsultationSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Request a consultation
+
+        The patient must be 18 or older (422 `patient_underage`) and have accepted the `telehealth`
+        consent (422 `consent_required`). The consultation starts `submitted`; it moves on as the
+        screenings arrive (see `GET /v1/consultations/{id}/eligibility`).
+        """
+        consultation = service.create_consultation(get_session(), current_principal(), data)
+        return consultation, {"Location": f"/v1/consultations/{consultation.id}"}
+
+    @blp.operation("listConsultations", scopes=["consultations:read"], errors=[400, 422])
+    @blp.arguments(ConsultationQueryArgsSchema, location="query")
+    @blp.response(200, ConsultationPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List consultations
+
+        Newest first. Filter by `patient_id`, `provider_id`, `status` (one, or several separated by
+        commas) and `created_after`.
+        """
+        page = service.list_consultations(
+            get_session(), current_principal(), args, page_request("consultations", args)
+        )
+        return page_body("consultations", page)
+
+
+@blp.route("/<string:consultation_id>")
+class ConsultationById(MethodView):
+    @blp.operation("getConsultation", scopes=["consultations:read"], errors=[404])
+    @blp.etag
+    @blp.response(200, ConsultationSchema)
+    def get(self, consultation_id: str) -> Any:
+        """Get a consultation
+
+        Returns a strong `ETag`; send it in `If-Match` with an action to act only on what you read.
+        """
+        return service.get_consultation(get_session(), current_principal(), consultation_id)
+
+
+@blp.route("/<string:consultation_id>/eligibility")
+class ConsultationEligibility(MethodView):
+    @blp.operation("getConsultationEligibility", scopes=["consultations:read"], errors=[404])
+    @blp.response(200, EligibilitySchema)
+    def get(self, consultation_id: str) -> Any:
+        """Get a consultation's eligibility
+
+        The latest decision with every reason behind it (the code, the screening and the answer),
+        the screenings still missing, and crisis resources when the case was escalated. `pending`
+        until every required screening is in (a C-SSRS `high` escalates at once).
+        """
+        return service.get_eligibility(get_session(), current_principal(), consultation_id)
+
+
+@blp.route("/<string:consultation_id>/cancel")
+class CancelConsultation(MethodView):
+    @blp.operation("cancelConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 415, 422])
+    @blp.etag
+    @blp.arguments(ConsultationCancelSchema, required=False)
+    @blp.response(200, ConsultationSchema)
+    def post(self, data: dict[str, Any], consultation_id: str) -> Any:
+        """Cancel a consultation
+
+        Allowed in any state before the visit starts (409 `invalid_transition` after). Honours `If-Match`.
+        """
+        return service.cancel_consultation(
+            get_session(),
+            current_principal(),
+            consultation_id,
+            data.get("reason"),
+            precondition=blp.if_match(ConsultationSchema),
+        )
+
+
+@blp.route("/<string:consultation_id>/review")
+class ReviewConsultation(MethodView):
+    @blp.operation(
+        "reviewConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422]
+    )
+    @blp.etag
+    @blp.arguments(ConsultationReviewSchema)
+    @blp.response(200, ConsultationSchema)
+    def post(self, data: dict[str, Any], consultation_id: str) -> Any:
+        """Review a flagged consultation
+
+        A clinician (provider) or an admin approves (`ready`) or declines (`declined`) a consultation in
+        `awaiting_review`, with a note kept on the case. Honours `If-Match`.
+        """
+        return service.review_consultation(
+            get_session(),
+            current_principal(),
+            consultation_id,
+            data["decision"],
+            data["note"],
+            precondition=blp.if_match(ConsultationSchema),
+        )

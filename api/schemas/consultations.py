@@ -1,0 +1,148 @@
+"""Consultations, their eligibility, review and cancellation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from webargs.fields import DelimitedList
+
+from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES
+from api.domain.eligibility import EligibilityOutcome
+from api.domain.protocols import Route
+from api.domain.reference import BCP47, US_STATES
+from api.domain.screening import INSTRUMENTS
+from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+
+_STATE = validate.OneOf(
+    sorted(US_STATES), error="Must be one of the USPS state or territory codes, e.g. CA or NY."
+)
+_ROUTES = [str(route) for route in Route]
+_NOTE = validate.Length(min=1, max=4000)
+
+
+class TimeWindowSchema(StrictSchema):
+    start = Timestamp(required=True)
+    end = Timestamp(required=True)
+
+    @validates_schema
+    def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
+        if data["end"] <= data["start"]:
+            raise ValidationError("Must be after start.", field_name="end")
+
+
+class ConsultationSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "con_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
+    partner_id = fields.String(required=True)
+    patient_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(CONSULTATION_STATUSES))
+    conditions = fields.List(fields.String(validate=validate.OneOf(CONDITIONS)), required=True)
+    patient_location_state = fields.String(required=True)
+    preferred_language = fields.String(allow_none=True)
+    preferred_routes = fields.List(fields.String(validate=validate.OneOf(_ROUTES)), required=True)
+    preferred_times = fields.List(fields.Nested(TimeWindowSchema), required=True)
+    notes = fields.String(allow_none=True)
+    eligibility_outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(list(EligibilityOutcome)),
+        metadata={"description": "The latest eligibility decision; details at /eligibility"},
+    )
+    provider_id = fields.String(allow_none=True, metadata={"description": "The assigned clinician"})
+    review_decision = fields.String(allow_none=True, validate=validate.OneOf(["approve", "decline"]))
+    review_note = fields.String(allow_none=True)
+    reviewed_by = fields.String(allow_none=True)
+    reviewed_at = Timestamp(allow_none=True)
+    cancellation_reason = fields.String(allow_none=True)
+    cancelled_at = Timestamp(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True)
+    started_at = Timestamp(allow_none=True)
+    completed_at = Timestamp(allow_none=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class ConsultationCreateSchema(StrictSchema):
+    patient_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    conditions = fields.List(
+        fields.String(validate=validate.OneOf(CONDITIONS)),
+        required=True,
+        validate=validate.Length(min=1, max=len(CONDITIONS)),
+    )
+    patient_location_state = fields.String(
+        required=True,
+        validate=_STATE,
+        metadata={"description": "USPS code of where the patient is during care (licensing follows it)"},
+    )
+    preferred_language = fields.String(
+        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX."),
+        metadata={"description": "Defaults to the patient's preferred language"},
+    )
+    preferred_routes = fields.List(
+        fields.String(validate=validate.OneOf(_ROUTES)),
+        load_default=list,
+        validate=validate.Length(max=len(_ROUTES)),
+        metadata={"description": "Routes the patient accepts; empty means any"},
+    )
+    preferred_times = fields.List(
+        fields.Nested(TimeWindowSchema), load_default=list, validate=validate.Length(max=50)
+    )
+    notes = fields.String(allow_none=True, validate=_NOTE)
+
+
+class ConsultationQueryArgsSchema(PageArgsSchema):
+    patient_id = fields.String()
+    provider_id = fields.String()
+    status = DelimitedList(
+        fields.String(validate=validate.OneOf(CONSULTATION_STATUSES)),
+        metadata={"description": "One status, or several separated by commas"},
+    )
+    created_after = Timestamp()
+
+
+ConsultationPageSchema = page_schema(ConsultationSchema, "ConsultationPage")
+
+
+class ConsultationCancelSchema(StrictSchema):
+    reason = fields.String(allow_none=True, validate=validate.Length(min=1, max=1000))
+
+
+class ConsultationReviewSchema(StrictSchema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "decline"]))
+    note = fields.String(
+        required=True,
+        validate=_NOTE,
+        metadata={"description": "The clinician's reasoning, kept with the case"},
+    )
+
+
+class EligibilityReasonSchema(Schema):
+    code = fields.String(required=True, metadata={"example": "blood_pressure_elevated"})
+    detail = fields.String(required=True)
+    screening_id = fields.String(
+        required=True, allow_none=True, metadata={"description": "The screening holding the answer"}
+    )
+    field = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "JSON pointer to the answer in that screening (e.g. /answers/systolic_bp), or "
+            "to the consultation (/conditions) when screening_id is null"
+        },
+    )
+
+
+class CrisisResourceSchema(Schema):
+    name = fields.String(required=True, metadata={"example": "988 Suicide & Crisis Lifeline"})
+    contact = fields.String(required=True, metadata={"example": "Call or text 988"})
+    description = fields.String(required=True)
+
+
+class EligibilitySchema(Schema):
+    consultation_id = fields.String(required=True)
+    consultation_status = fields.String(required=True, validate=validate.OneOf(CONSULTATION_STATUSES))
+    outcome = fields.String(required=True, validate=validate.OneOf(list(EligibilityOutcome)))
+    reasons = fields.List(fields.Nested(EligibilityReasonSchema), required=True)
+    missing_screenings = fields.List(fields.String(validate=validate.OneOf(INSTRUMENTS)), required=True)
+    crisis_resources = fields.List(fields.Nested(CrisisResourceSchema), required=True)
+    evaluated_at = Timestamp(required=True, allow_none=True)

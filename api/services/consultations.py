@@ -1,0 +1,253 @@
+"""Consultations: request, eligibility, clinician review, cancellation.
+
+The status only ever changes through ``change_status``, which applies the pure state machine
+(api.domain.consultation_status) and writes ``consultation.status_changed`` to the outbox in the same
+transaction. Eligibility is decided by api.domain.eligibility from the latest screening per instrument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth.principal import Principal
+from api.db import utcnow
+from api.domain.consultation_status import ConsultationAction, ConsultationStatus, transition
+from api.domain.eligibility import (
+    ACTION_BY_OUTCOME,
+    EligibilityResult,
+    LatestScreening,
+    evaluate_eligibility,
+)
+from api.domain.reference import age_on
+from api.errors import NotFound, RuleViolation
+from api.events.outbox import emit
+from api.models import Consent, Consultation, Patient, Screening
+from api.services.access import require_kind, scope_consultations
+from api.services.paging import Page, PageRequest, fetch_page
+from api.services.patients import get_patient
+
+MINIMUM_AGE_YEARS = 18
+REQUIRED_CONSENT = "telehealth"
+# Statuses in which a newer screening still changes the decision (clinical-rules.md §2).
+REEVALUATED_STATUSES = frozenset({ConsultationStatus.SUBMITTED, ConsultationStatus.AWAITING_REVIEW})
+
+
+class ConsultationNotFound(NotFound):
+    title = "Consultation not found"
+
+
+def get_consultation(session: Session, principal: Principal, consultation_id: str) -> Consultation:
+    consultation: Consultation | None = session.scalar(
+        scope_consultations(select(Consultation), principal).where(Consultation.id == consultation_id)
+    )
+    if consultation is None:
+        raise ConsultationNotFound(f"No consultation {consultation_id}.")
+    return consultation
+
+
+def change_status(
+    session: Session, consultation: Consultation, action: ConsultationAction, **facts: Any
+) -> None:
+    """Apply ``action`` through the state machine (409 ``invalid_transition`` when refused).
+
+    A self-transition (``reschedule``, a repeated ``require_review``) changes nothing and emits nothing.
+    """
+    previous = consultation.status
+    consultation.status = transition(previous, action)
+    if consultation.status != previous:
+        emit(
+            session,
+            partner_id=consultation.partner_id,
+            type="consultation.status_changed",
+            object_type="consultation",
+            object_id=consultation.id,
+            previous_status=previous,
+            status=consultation.status,
+            **facts,
+        )
+
+
+def _today_utc() -> Any:
+    return datetime.now(UTC).date()
+
+
+def _has_consent(session: Session, patient_id: str, consent_type: str) -> bool:
+    return (
+        session.scalar(
+            select(Consent.id).where(Consent.patient_id == patient_id, Consent.type == consent_type).limit(1)
+        )
+        is not None
+    )
+
+
+def create_consultation(session: Session, principal: Principal, data: dict[str, Any]) -> Consultation:
+    require_kind(principal, "partner_client", "patient", "admin", action="request consultations")
+    patient = get_patient(session, principal, data["patient_id"])
+    if age_on(patient.birth_date, _today_utc()) < MINIMUM_AGE_YEARS:
+        raise RuleViolation(
+            "Ketamine treatment through this service is for adults: the patient must be 18 or older.",
+            code="patient_underage",
+        )
+    if not _has_consent(session, patient.id, REQUIRED_CONSENT):
+        raise RuleViolation(
+            "The patient has not accepted the telehealth consent. Record it with "
+            f"POST /v1/patients/{patient.id}/consents first.",
+            code="consent_required",
+            extra={"missing_consents": [REQUIRED_CONSENT]},
+        )
+    consultation = Consultation(
+        partner_id=patient.partner_id,
+        patient_id=patient.id,
+        status=ConsultationStatus.SUBMITTED,
+        conditions=list(dict.fromkeys(data["conditions"])),
+        patient_location_state=data["patient_location_state"],
+        preferred_language=data.get("preferred_language") or patient.preferred_language,
+        preferred_routes=list(dict.fromkeys(data.get("preferred_routes") or [])),
+        preferred_times=[
+            {"start": _iso(window["start"]), "end": _iso(window["end"])}
+            for window in data.get("preferred_times") or []
+        ],
+        notes=data.get("notes"),
+        created_by_client_id=principal.client_id,
+    )
+    session.add(consultation)
+    session.flush()
+    _store_eligibility(consultation, _evaluate(session, consultation, patient))
+    emit(
+        session,
+        partner_id=consultation.partner_id,
+        type="consultation.created",
+        object_type="consultation",
+        object_id=consultation.id,
+        status=consultation.status,
+    )
+    session.commit()
+    return consultation
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def list_consultations(
+    session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
+) -> Page[Consultation]:
+    stmt = scope_consultations(select(Consultation), principal)
+    if filters.get("patient_id"):
+        stmt = stmt.where(Consultation.patient_id == filters["patient_id"])
+    if filters.get("provider_id"):
+        stmt = stmt.where(Consultation.provider_id == filters["provider_id"])
+    if filters.get("status"):
+        stmt = stmt.where(Consultation.status.in_(filters["status"]))
+    if filters.get("created_after"):
+        stmt = stmt.where(Consultation.created_at > filters["created_after"])
+    return fetch_page(session, stmt, Consultation, page)
+
+
+def cancel_consultation(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    reason: str | None,
+    precondition: Callable[[Consultation], None],
+) -> Consultation:
+    consultation = get_consultation(session, principal, consultation_id)
+    precondition(consultation)
+    change_status(session, consultation, ConsultationAction.CANCEL)
+    consultation.cancellation_reason = reason
+    consultation.cancelled_at = utcnow()
+    session.commit()
+    return consultation
+
+
+def review_consultation(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    decision: str,
+    note: str,
+    precondition: Callable[[Consultation], None],
+) -> Consultation:
+    """A clinician's decision on a case eligibility flagged for review (approve -> ready, decline)."""
+    require_kind(principal, "provider", "admin", action="review consultations")
+    consultation = get_consultation(session, principal, consultation_id)
+    precondition(consultation)
+    action = ConsultationAction.APPROVE if decision == "approve" else ConsultationAction.DECLINE
+    change_status(session, consultation, action, review_decision=decision)
+    consultation.review_decision = decision
+    consultation.review_note = note
+    consultation.reviewed_by = principal.provider_id or principal.actor_id
+    consultation.reviewed_at = utcnow()
+    session.commit()
+    return consultation
+
+
+def get_eligibility(session: Session, principal: Principal, consultation_id: str) -> dict[str, Any]:
+    consultation = get_consultation(session, principal, consultation_id)
+    return eligibility_view(consultation)
+
+
+def eligibility_view(consultation: Consultation) -> dict[str, Any]:
+    stored = consultation.eligibility or {}
+    return {
+        "consultation_id": consultation.id,
+        "consultation_status": consultation.status,
+        "outcome": consultation.eligibility_outcome,
+        "reasons": stored.get("reasons", []),
+        "missing_screenings": stored.get("missing_screenings", []),
+        "crisis_resources": stored.get("crisis_resources", []),
+        "evaluated_at": consultation.eligibility_evaluated_at,
+    }
+
+
+def _latest_screenings(session: Session, consultation_id: str) -> dict[str, LatestScreening]:
+    """The latest answer per instrument (by completion time, then by arrival) for the consultation."""
+    rows = session.execute(
+        select(Screening.instrument, Screening.id, Screening.answers)
+        .where(Screening.consultation_id == consultation_id)
+        .order_by(Screening.completed_at, Screening.created_at, Screening.id)
+    )
+    latest: dict[str, LatestScreening] = {}
+    for instrument, screening_id, answers in rows:
+        latest[instrument] = LatestScreening(id=screening_id, answers=answers)
+    return latest
+
+
+def _evaluate(session: Session, consultation: Consultation, patient: Patient) -> EligibilityResult:
+    return evaluate_eligibility(
+        conditions=consultation.conditions,
+        age_years=age_on(patient.birth_date, _today_utc()),
+        latest_screenings=_latest_screenings(session, consultation.id),
+    )
+
+
+def _store_eligibility(consultation: Consultation, result: EligibilityResult) -> None:
+    consultation.eligibility_outcome = result.outcome
+    consultation.eligibility = {
+        "reasons": [asdict(reason) for reason in result.reasons],
+        "missing_screenings": [str(instrument) for instrument in result.missing_screenings],
+        "crisis_resources": [asdict(resource) for resource in result.crisis_resources],
+    }
+    consultation.eligibility_evaluated_at = utcnow()
+
+
+def reevaluate_eligibility(session: Session, consultation: Consultation, patient: Patient) -> bool:
+    """Decide again after a new screening, while the decision is still open; True when it was.
+
+    From ``ready`` on, the stored decision and the status stay as they were (the caller still flags a
+    crisis). The caller commits.
+    """
+    if consultation.status not in REEVALUATED_STATUSES:
+        return False
+    result = _evaluate(session, consultation, patient)
+    _store_eligibility(consultation, result)
+    action = ACTION_BY_OUTCOME[result.outcome]
+    if action is not None:
+        change_status(session, consultation, action, eligibility_outcome=str(result.outcome))
+    return True

@@ -1,0 +1,114 @@
+"""Screenings: validated, scored by the server, stored once and never changed.
+
+A screening linked to a consultation whose decision is still open re-decides its eligibility in the same
+transaction; a C-SSRS ``high`` escalates at once and is flagged (``screening.risk_flagged``) whatever the
+consultation's status.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth.principal import Principal
+from api.db import utcnow
+from api.domain.screening import SUICIDE_RISK_HIGH, score_screening
+from api.errors import FieldError, NotFound, ValidationFailed
+from api.events.outbox import emit
+from api.models import Consultation, Screening
+from api.services.access import require_kind, scope_screenings
+from api.services.consultations import get_consultation, reevaluate_eligibility
+from api.services.paging import Page, PageRequest, fetch_page
+from api.services.patients import get_patient
+
+# Device clocks drift; a completion time a little ahead of ours is accepted, more is a mistake.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class ScreeningNotFound(NotFound):
+    title = "Screening not found"
+
+
+def get_screening(session: Session, principal: Principal, screening_id: str) -> Screening:
+    screening: Screening | None = session.scalar(
+        scope_screenings(select(Screening), principal).where(Screening.id == screening_id)
+    )
+    if screening is None:
+        raise ScreeningNotFound(f"No screening {screening_id}.")
+    return screening
+
+
+def _linked_consultation(
+    session: Session, principal: Principal, patient_id: str, consultation_id: str | None
+) -> Consultation | None:
+    if consultation_id is None:
+        return None
+    consultation = get_consultation(session, principal, consultation_id)
+    if consultation.patient_id != patient_id:
+        raise ValidationFailed(
+            errors=[
+                FieldError("/consultation_id", "patient_mismatch", "This consultation is another patient's.")
+            ]
+        )
+    return consultation
+
+
+def submit_screening(session: Session, principal: Principal, data: dict[str, Any]) -> Screening:
+    require_kind(principal, "partner_client", "patient", "provider", "admin", action="submit screenings")
+    patient = get_patient(session, principal, data["patient_id"])
+    if data["completed_at"] > utcnow() + CLOCK_SKEW:
+        raise ValidationFailed(
+            errors=[FieldError("/completed_at", "in_future", "Must not be in the future.")]
+        )
+    scored = score_screening(data["instrument"], data["answers"])  # 422 with a pointer per bad answer
+    consultation = _linked_consultation(session, principal, patient.id, data.get("consultation_id"))
+    screening = Screening(
+        partner_id=patient.partner_id,
+        patient_id=patient.id,
+        consultation_id=consultation.id if consultation else None,
+        plan_id=data.get("plan_id"),
+        instrument=scored.instrument,
+        answers=data["answers"],
+        total=scored.total,
+        severity=scored.severity,
+        flags=list(scored.flags),
+        loinc=scored.loinc.as_dict(),
+        completed_at=data["completed_at"],
+        submitted_by_client_id=principal.client_id,
+        submitted_by_user_id=principal.user_id,
+    )
+    session.add(screening)
+    session.flush()
+    _emit(session, screening, "screening.completed")
+    if SUICIDE_RISK_HIGH in screening.flags:
+        _emit(session, screening, "screening.risk_flagged", risk_level=scored.severity)
+    if consultation is not None:
+        reevaluate_eligibility(session, consultation, patient)
+    session.commit()
+    return screening
+
+
+def _emit(session: Session, screening: Screening, type: str, **facts: Any) -> None:
+    emit(
+        session,
+        partner_id=screening.partner_id,
+        type=type,
+        object_type="screening",
+        object_id=screening.id,
+        instrument=screening.instrument,
+        consultation_id=screening.consultation_id,
+        **facts,
+    )
+
+
+def list_screenings(
+    session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
+) -> Page[Screening]:
+    stmt = scope_screenings(select(Screening), principal)
+    for name in ("patient_id", "consultation_id", "plan_id", "instrument"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(Screening, name) == filters[name])
+    return fetch_page(session, stmt, Screening, page)

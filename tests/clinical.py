@@ -1,0 +1,83 @@
+"""Screening answers for HTTP tests, and a helper that submits them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+PHQ9_MODERATE = [2, 2, 2, 2, 2, 0, 0, 0, 0]  # 10
+PHQ9_MILD = [2, 2, 2, 2, 1, 0, 0, 0, 0]  # 9
+PHQ9_ITEM_9 = [1, 0, 0, 0, 0, 0, 0, 0, 1]  # 2: minimal, but thoughts of self-harm
+GAD7_MILD = [2, 2, 2, 2, 1, 0, 0]  # 9
+PCL5_33 = [2] * 16 + [1, 0, 0, 0]
+CSSRS_NONE = {"wish_to_be_dead": False, "suicidal_thoughts": False, "behavior_lifetime": False}
+CSSRS_MODERATE = {**CSSRS_NONE, "behavior_lifetime": True, "behavior_past_3_months": False}
+CSSRS_HIGH = {
+    "wish_to_be_dead": True,
+    "suicidal_thoughts": True,
+    "thoughts_with_method": True,
+    "intent": True,
+    "plan": False,
+    "behavior_lifetime": False,
+}
+INTAKE_BOOLEANS = (
+    "aneurysmal_vascular_disease",
+    "arteriovenous_malformation",
+    "intracerebral_hemorrhage_history",
+    "ketamine_hypersensitivity",
+    "pregnant_or_breastfeeding",
+    "psychosis_history",
+    "current_mania",
+    "substance_use_disorder_active",
+    "elevated_intracranial_pressure",
+    "recent_mi_or_stroke_6_months",
+    "uncontrolled_cardiovascular_disease",
+    "severe_hepatic_impairment",
+    "uncontrolled_hyperthyroidism",
+    "substance_use_disorder_history",
+    "interstitial_cystitis",
+)
+
+
+def intake(**changes: object) -> dict[str, object]:
+    """An unremarkable medical intake, with ``changes`` applied."""
+    answers: dict[str, object] = {
+        "systolic_bp": 118,
+        "diastolic_bp": 76,
+        "heart_rate": 68,
+        "weight_kg": 80,
+        "current_medications": [],
+        **dict.fromkeys(INTAKE_BOOLEANS, False),
+    }
+    answers.update(changes)
+    return answers
+
+
+# The screenings of a case that is eligible: moderate depression, no risk, a clean intake.
+ELIGIBLE_SET: dict[str, Any] = {
+    "phq9": PHQ9_MODERATE,
+    "gad7": GAD7_MILD,
+    "cssrs": CSSRS_NONE,
+    "ketamine_intake": intake(),
+}
+
+
+def submit(
+    client: FlaskClient,
+    headers: dict[str, str],
+    patient_id: str,
+    instrument: str,
+    answers: object,
+    consultation_id: str | None = None,
+    completed_at: str = "2026-01-05T10:00:00Z",
+) -> Any:
+    body: dict[str, Any] = {
+        "patient_id": patient_id,
+        "instrument": instrument,
+        "answers": answers,
+        "completed_at": completed_at,
+    }
+    if consultation_id:
+        body["consultation_id"] = consultation_id
+    return client.post("/v1/screenings", json=body, headers=headers)
