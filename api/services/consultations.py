@@ -25,7 +25,7 @@ from api.domain.eligibility import (
     evaluate_eligibility,
 )
 from api.domain.reference import age_on
-from api.errors import NotFound, RuleViolation
+from api.errors import Forbidden, NotFound, RuleViolation
 from api.events.outbox import emit
 from api.models import Consent, Consultation, Patient, Screening
 from api.services.access import require_kind, scope_consultations
@@ -158,6 +158,8 @@ def cancel_consultation(
     precondition: Callable[[Consultation], None],
 ) -> Consultation:
     consultation = get_consultation(session, principal, consultation_id)
+    if principal.kind == "provider" and consultation.provider_id != principal.provider_id:
+        raise Forbidden("A provider may cancel only consultations assigned to them.")
     precondition(consultation)
     change_status(session, consultation, ConsultationAction.CANCEL)
     consultation.cancellation_reason = reason
