@@ -27,7 +27,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint spec spec-check
+.PHONY: help install run test test-postgres lint spec spec-check bench
 
 help:
 	@echo "make run            migrate + seed the SQLite demo database, then serve on http://127.0.0.1:8000"
@@ -37,6 +37,7 @@ help:
 	@echo "make spec           regenerate $(SPEC) from the code"
 	@echo "make spec-check     fail if $(SPEC) is stale; lint it with Spectral"
 	@echo "make install        create .venv and install the project with its dev extras"
+	@echo "make bench          time provider matching at 10,000 and 100,000 providers (SQLite in /tmp)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +85,6 @@ spec-check: $(STAMP) $(NODE_STAMP)
 		echo "$(SPEC) differs from the code (diff above): run 'make spec' and commit the result" >&2; exit 1; \
 	fi
 	npx --no-install spectral lint $(SPEC) --ruleset .spectral.yaml --fail-severity error
+
+bench: $(STAMP)
+	$(BIN)/python bench/matching.py

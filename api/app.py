@@ -18,7 +18,16 @@ from api.http.observability import init_observability
 from api.http.problems import register_error_handlers
 from api.http.ratelimit import init_rate_limits
 from api.http.request_id import init_request_id
-from api.resources import admin, consultations, operations, patients, screenings
+from api.resources import (
+    admin,
+    bookings,
+    consultations,
+    operations,
+    patients,
+    plans,
+    providers,
+    screenings,
+)
 
 API_DESCRIPTION = """\
 The Telemedical API takes a patient from a consultation request through clinical screening,
@@ -29,7 +38,16 @@ for patients and clinicians). Errors are `application/problem+json` with a stabl
 cursor-paginated. Every POST honours `Idempotency-Key`; PATCH requires `If-Match`.
 """
 
-BLUEPRINTS = (operations.blp, patients.blp, consultations.blp, screenings.blp, admin.blp)
+BLUEPRINTS = (
+    operations.blp,
+    patients.blp,
+    providers.blp,
+    consultations.blp,
+    bookings.blp,
+    screenings.blp,
+    plans.blp,
+    admin.blp,
+)
 
 
 def _spec_options() -> dict[str, object]:

@@ -93,12 +93,14 @@ def run(host: str, port: int, workers: int) -> None:
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 @click.option("--interval", default=60, show_default=True, type=int, help="Seconds between passes.")
 def worker(once: bool, interval: int) -> None:
-    """Background jobs: housekeeping of expired idempotency keys, codes and tokens."""
+    """Background jobs: mark overdue follow-up tasks; purge expired idempotency keys, codes and tokens."""
     from api.services.housekeeping import purge_expired
+    from api.services.plan_tasks import mark_overdue_tasks
 
     while True:
+        overdue = mark_overdue_tasks(get_session())
         counts = purge_expired(get_session())
-        click.echo(json.dumps({"purged": counts}))
+        click.echo(json.dumps({"overdue_tasks": overdue, "purged": counts}))
         if once:
             return
         time.sleep(interval)

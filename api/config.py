@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from api.domain.matching import MatchWeights
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
 
@@ -35,6 +37,10 @@ class Settings:
     instance_dir: Path = INSTANCE_DIR
     testing: bool = False
     log_level: str = "INFO"
+    # Appointment join links are this base plus "/" and a random token (VIDEO_BASE_URL).
+    video_base_url: str = "https://video.telemedical.example/join"
+    # Ranking weights overriding clinical-rules.md §3 defaults, e.g. (("language", 0.4),) (MATCH_WEIGHTS).
+    match_weights: tuple[tuple[str, float], ...] = ()
 
     @property
     def audience(self) -> str:
@@ -47,6 +53,17 @@ class Settings:
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **overrides)
+
+
+def _weights(name: str) -> tuple[tuple[str, float], ...]:
+    """``earliest_slot=0.4,language=0.2`` -> pairs of MatchWeights fields (clinical-rules.md §3)."""
+    raw = os.environ.get(name) or ""
+    pairs = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key, _, value = item.partition("=")
+        pairs.append((key.strip(), float(value)))
+    MatchWeights(**dict(pairs))  # unknown names or invalid values fail at start-up, not per request
+    return tuple(pairs)
 
 
 def load_settings() -> Settings:
@@ -62,6 +79,8 @@ def load_settings() -> Settings:
         max_content_length=_int("MAX_CONTENT_LENGTH", defaults.max_content_length),
         access_token_ttl=_int("ACCESS_TOKEN_TTL", defaults.access_token_ttl),
         log_level=os.environ.get("LOG_LEVEL") or defaults.log_level,
+        video_base_url=(os.environ.get("VIDEO_BASE_URL") or defaults.video_base_url).rstrip("/"),
+        match_weights=_weights("MATCH_WEIGHTS"),
     )
 
 

@@ -135,6 +135,13 @@ class MatchWeights:
         if any(not math.isfinite(value) or value < 0 for value in values) or sum(values) <= 0:
             raise ValueError("weights must be finite, non-negative and not all zero")
 
+    @property
+    def total(self) -> float:
+        """The sum the weighted mean divides by (field by field: ``asdict`` is slow in the ranking loop)."""
+        return float(
+            self.earliest_slot + self.language + self.preferred_times + self.spare_capacity + self.continuity
+        )
+
 
 DEFAULT_WEIGHTS = MatchWeights()
 
@@ -157,10 +164,16 @@ class ScoreComponents:
             + weights.spare_capacity * self.spare_capacity
             + weights.continuity * self.continuity
         )
-        return total / float(sum(asdict(weights).values()))
+        return total / weights.total
 
     def rounded(self) -> ScoreComponents:
-        return ScoreComponents(**{name: round(value, SCORE_DECIMALS) for name, value in asdict(self).items()})
+        return ScoreComponents(
+            earliest_slot=round(self.earliest_slot, SCORE_DECIMALS),
+            language=round(self.language, SCORE_DECIMALS),
+            preferred_times=round(self.preferred_times, SCORE_DECIMALS),
+            spare_capacity=round(self.spare_capacity, SCORE_DECIMALS),
+            continuity=round(self.continuity, SCORE_DECIMALS),
+        )
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)

@@ -6,20 +6,43 @@ from api.models.idempotency import IdempotencyKey
 from api.models.oauth import AuthorizationCode, OAuthClient, OAuthToken
 from api.models.partner import Partner
 from api.models.patient import Consent, Invitation, Patient
+from api.models.plan import AdverseEvent, FollowUpPlan, PlanTask, SessionRecord
+from api.models.provider import (
+    Appointment,
+    DeaRegistration,
+    PracticeSite,
+    Provider,
+    ProviderLanguage,
+    ProviderLicense,
+    ProviderRoute,
+    ProviderSpecialty,
+)
 from api.models.screening import Screening
 from api.models.user import User
 
 __all__ = [
+    "AdverseEvent",
+    "Appointment",
     "AuthorizationCode",
     "Consent",
     "Consultation",
+    "DeaRegistration",
     "Event",
+    "FollowUpPlan",
     "IdempotencyKey",
     "Invitation",
     "OAuthClient",
     "OAuthToken",
     "Partner",
     "Patient",
+    "PlanTask",
+    "PracticeSite",
+    "Provider",
+    "ProviderLanguage",
+    "ProviderLicense",
+    "ProviderRoute",
+    "ProviderSpecialty",
     "Screening",
+    "SessionRecord",
     "User",
 ]

@@ -36,8 +36,8 @@ class Consultation(Base):
     preferred_routes: Mapped[list[str]] = mapped_column(JSONType, default=list)
     preferred_times: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
-    # The assigned clinician (set by booking; the providers issue adds the directory it points into).
-    provider_id: Mapped[str | None] = mapped_column(String(40))
+    # The assigned clinician, set by booking.
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
     eligibility_outcome: Mapped[str] = mapped_column(String(20), default="pending")
     eligibility: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     eligibility_evaluated_at: Mapped[datetime | None]

@@ -7,13 +7,14 @@ Another tenant's object is simply not found (404).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from api.auth.principal import Principal
 from api.errors import Forbidden
-from api.models import Consultation, FollowUpPlan, Patient, Screening
+from api.models import Consultation, FollowUpPlan, Patient, ProviderLicense, Screening
 
 
 def _assigned_patient_ids(principal: Principal) -> Select[Any]:
@@ -41,12 +42,30 @@ def scope_patients(stmt: Select[Any], principal: Principal) -> Select[Any]:
     return stmt if condition is None else stmt.where(condition)
 
 
+def _review_states(principal: Principal) -> Select[Any]:
+    """The states where the provider holds an active licence not yet expired (today, UTC)."""
+    return select(ProviderLicense.state).where(
+        ProviderLicense.provider_id == principal.provider_id,
+        ProviderLicense.status == "active",
+        ProviderLicense.expires_on >= datetime.now(UTC).date(),
+    )
+
+
 def scope_consultations(stmt: Select[Any], principal: Principal) -> Select[Any]:
-    """A provider sees the consultations assigned to them, not every consultation of their patients."""
+    """A provider sees the consultations assigned to them, not every consultation of their patients,
+    and the review queue: cases ``awaiting_review`` located where they hold an active, unexpired licence."""
     if principal.kind == "provider":
         if not principal.provider_id:
             return stmt.where(false())
-        return stmt.where(Consultation.provider_id == principal.provider_id)
+        return stmt.where(
+            or_(
+                Consultation.provider_id == principal.provider_id,
+                and_(
+                    Consultation.status == "awaiting_review",
+                    Consultation.patient_location_state.in_(_review_states(principal)),
+                ),
+            )
+        )
     condition = _patient_rows(principal, Consultation.partner_id, Consultation.patient_id)
     return stmt if condition is None else stmt.where(condition)
 

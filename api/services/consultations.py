@@ -29,6 +29,7 @@ from api.errors import Forbidden, NotFound, RuleViolation
 from api.events.outbox import emit
 from api.models import Consent, Consultation, Patient, Screening
 from api.services.access import require_kind, scope_consultations
+from api.services.appointments import release_booking
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import get_patient
 
@@ -162,6 +163,7 @@ def cancel_consultation(
         raise Forbidden("A provider may cancel only consultations assigned to them.")
     precondition(consultation)
     change_status(session, consultation, ConsultationAction.CANCEL)
+    release_booking(session, consultation)
     consultation.cancellation_reason = reason
     consultation.cancelled_at = utcnow()
     session.commit()

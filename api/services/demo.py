@@ -14,8 +14,9 @@ from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
 from api.config import Settings
 from api.db import utcnow
-from api.models import Consent, OAuthClient, Partner, Patient, User
+from api.models import Consent, OAuthClient, Partner, Patient, Provider, User
 from api.models.user import PLATFORM_REALM
+from api.services.providers import apply_provider_fields
 
 DEMO_PARTNER_ID = "par_demo"
 PORTAL = ("cli_demo_portal", "demo-portal-secret")
@@ -122,6 +123,167 @@ PATIENTS: list[dict[str, Any]] = [
 ]
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+_ALL_ROUTES = ["oral", "sublingual", "intranasal", "intramuscular", "intravenous"]
+_VALID = "2030-12-31"
+_EXPIRED = "2025-06-30"
+
+
+def _week(start: str, end: str, days: tuple[str, ...] = _WEEKDAYS) -> dict[str, Any]:
+    return {"weekly": [{"weekday": day, "start": start, "end": end} for day in days], "exceptions": []}
+
+
+def _licence(state: str, number: str, status: str = "active", expires_on: str = _VALID) -> dict[str, Any]:
+    return {"state": state, "number": number, "status": status, "expires_on": date.fromisoformat(expires_on)}
+
+
+def _dea(
+    state: str, number: str, schedules: tuple[str, ...] = ("II", "III", "IV", "V"), expires_on: str = _VALID
+) -> dict[str, Any]:
+    return {
+        "state": state,
+        "number": number,
+        "schedules": list(schedules),
+        "expires_on": date.fromisoformat(expires_on),
+    }
+
+
+def _site(name: str, state: str, rems: bool) -> dict[str, Any]:
+    return {"name": name, "state": state, "rems_certified": rems}
+
+
+# A directory that shows matching at work: Ada (CA), Luis (FL) and Mei (NY) each find someone, and the
+# excluded counts show why others do not (expired or suspended licences, DEA gaps, no sites, full lists).
+PROVIDERS: list[dict[str, Any]] = [
+    {
+        "id": "prv_demo_provider",  # the demo clinician user signs in as this provider
+        "npi": "1234567893",
+        "given_name": "Rosa",
+        "family_name": "Delgado",
+        "credential": "MD",
+        "specialties": ["psychiatry"],
+        "languages": ["en", "es"],
+        "routes_offered": _ALL_ROUTES,
+        "sites": [_site("Mission Bay Ketamine Clinic", "CA", True)],
+        "licenses": [_licence("CA", "A-150233"), _licence("NV", "NV-22871")],
+        "dea_registrations": [_dea("CA", "FD2837461"), _dea("NV", "FD2837472")],
+        "max_active_patients": 40,
+        "timezone": "America/Los_Angeles",
+        "availability": _week("08:00", "16:00"),
+    },
+    {
+        "id": "prv_demo_okafor",
+        "npi": "1245319599",
+        "given_name": "Chidi",
+        "family_name": "Okafor",
+        "credential": "DO",
+        "specialties": ["psychiatry", "addiction_medicine"],
+        "languages": ["en"],
+        "routes_offered": ["oral", "sublingual", "intramuscular"],
+        "sites": [_site("Brooklyn Infusion Center", "NY", False)],
+        "licenses": [_licence("NY", "NY-301188"), _licence("NJ", "NJ-25MA09913")],
+        "dea_registrations": [_dea("NY", "FO3946152"), _dea("NJ", "FO3946163")],
+        "max_active_patients": 30,
+        "timezone": "America/New_York",
+        "availability": _week("09:00", "17:00"),
+    },
+    {
+        "id": "prv_demo_alvarez",
+        "npi": "1093817462",
+        "given_name": "Lucia",
+        "family_name": "Alvarez",
+        "credential": "NP",
+        "specialties": ["psychiatric_mental_health"],
+        "languages": ["es", "en"],
+        "routes_offered": ["oral", "sublingual"],
+        "sites": [],
+        "licenses": [_licence("FL", "APRN-9301174"), _licence("TX", "TX-AP88213")],
+        "dea_registrations": [
+            _dea("FL", "MA4821937", ("III", "IV", "V")),
+            _dea("TX", "MA4821948", ("III", "IV", "V")),
+        ],
+        "max_active_patients": 25,
+        "timezone": "America/New_York",
+        "availability": _week("12:00", "20:00", ("monday", "tuesday", "wednesday", "thursday", "saturday")),
+    },
+    {
+        "id": "prv_demo_nguyen",
+        "npi": "1508866112",
+        "given_name": "Thanh",
+        "family_name": "Nguyen",
+        "credential": "MD",
+        "specialties": ["psychiatry"],
+        "languages": ["en", "vi"],
+        "routes_offered": ["intranasal", "intravenous", "oral"],
+        "sites": [
+            _site("Harbor Spravato Center", "CA", True),
+            _site("Houston Med Center Clinic", "TX", True),
+        ],
+        "licenses": [_licence("CA", "A-177390"), _licence("TX", "TX-Q4410")],
+        # The California registration lapsed: matched in Texas only.
+        "dea_registrations": [_dea("CA", "BN5521734", expires_on=_EXPIRED), _dea("TX", "BN5521745")],
+        "max_active_patients": 35,
+        "timezone": "America/Los_Angeles",
+        "availability": _week("07:00", "15:00"),
+    },
+    {
+        "id": "prv_demo_schmidt",
+        "npi": "1669473286",
+        "given_name": "Hannah",
+        "family_name": "Schmidt",
+        "credential": "PA",
+        "specialties": ["family_medicine"],
+        "languages": ["en", "de"],
+        "routes_offered": ["oral"],
+        "sites": [],
+        # Expired licence in New York: excluded by `license` there.
+        "licenses": [_licence("NY", "NY-288104", expires_on=_EXPIRED), _licence("FL", "PA-9104473")],
+        "dea_registrations": [
+            _dea("NY", "MS6620193", ("III", "IV", "V")),
+            _dea("FL", "MS6620205", ("III", "IV", "V")),
+        ],
+        "max_active_patients": 20,
+        "timezone": "America/New_York",
+        "availability": _week("08:00", "12:00"),
+    },
+    {
+        "id": "prv_demo_haddad",
+        "npi": "1932104585",
+        "given_name": "Omar",
+        "family_name": "Haddad",
+        "credential": "MD",
+        "specialties": ["psychiatry", "pain_medicine"],
+        "languages": ["en", "ar", "fr"],
+        "routes_offered": _ALL_ROUTES,
+        "sites": [_site("Upper West Side Clinic", "NY", True)],
+        # Suspended in California; full in New York (not accepting new patients).
+        "licenses": [_licence("NY", "NY-270551"), _licence("CA", "A-160042", status="suspended")],
+        "dea_registrations": [_dea("NY", "FH7730284"), _dea("CA", "FH7730295")],
+        "accepting_new_patients": False,
+        "max_active_patients": 15,
+        "timezone": "America/New_York",
+        "availability": _week("10:00", "18:00"),
+    },
+    {
+        "id": "prv_demo_brooks",
+        "npi": "1417953266",
+        "given_name": "Keisha",
+        "family_name": "Brooks",
+        "credential": "NP",
+        "specialties": ["psychiatric_mental_health"],
+        "languages": ["en"],
+        "routes_offered": ["oral", "sublingual"],
+        "sites": [],
+        "licenses": [_licence("FL", "APRN-9488210"), _licence("GA", "GA-RN338120")],
+        # Schedule II and IV only: cannot prescribe ketamine (schedule III).
+        "dea_registrations": [_dea("FL", "MB8841027", ("II", "IV"))],
+        "max_active_patients": 30,
+        "timezone": "America/New_York",
+        "availability": _week("08:00", "17:00"),
+    },
+]
+
+
 def _upsert(session: Session, model: Any, obj_id: str, **fields: Any) -> Any:
     obj = session.get(model, obj_id)
     if obj is None:
@@ -160,6 +322,18 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
                     accepted_at=datetime(2026, 1, 15, 12, 0, tzinfo=utcnow().tzinfo),
                 )
             )
+    for fields in PROVIDERS:
+        provider = session.get(Provider, fields["id"]) or Provider(id=fields["id"], active_patients=0)
+        session.add(provider)
+        provider.availability = fields["availability"]
+        apply_provider_fields(
+            provider,
+            {
+                "accepting_new_patients": True,
+                **{k: v for k, v in fields.items() if k not in ("id", "availability")},
+            },
+        )
+    session.flush()
     for role, (user_id, email, password) in USERS.items():
         link = {"partner_id": None, "patient_id": None, "provider_id": None, **USER_LINKS[role]}
         _upsert(
@@ -199,6 +373,7 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
             role: {"email": email, "password": password} for role, (_, email, password) in USERS.items()
         },
         "patients": [p["id"] for p in PATIENTS],
+        "providers": [p["id"] for p in PROVIDERS],
         "get_a_token": (
             f"curl -s -u {PORTAL[0]}:{PORTAL[1]} -d grant_type=client_credentials {issuer}/oauth/token"
         ),

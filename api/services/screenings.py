@@ -23,6 +23,7 @@ from api.services.access import require_kind, scope_screenings
 from api.services.consultations import get_consultation, reevaluate_eligibility
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import get_patient
+from api.services.plans import plan_for_screening
 
 # Device clocks drift; a completion time a little ahead of ours is accepted, more is a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -65,6 +66,8 @@ def submit_screening(session: Session, principal: Principal, data: dict[str, Any
         )
     scored = score_screening(data["instrument"], data["answers"])  # 422 with a pointer per bad answer
     consultation = _linked_consultation(session, principal, patient.id, data.get("consultation_id"))
+    if data.get("plan_id"):
+        plan_for_screening(session, principal, data["plan_id"], patient.id)
     screening = Screening(
         partner_id=patient.partner_id,
         patient_id=patient.id,

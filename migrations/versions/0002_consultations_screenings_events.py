@@ -45,7 +45,6 @@ def upgrade() -> None:
     sa.Column('preferred_routes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('preferred_times', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
-    sa.Column('provider_id', sa.String(length=40), nullable=True),
     sa.Column('eligibility_outcome', sa.String(length=20), nullable=False),
     sa.Column('eligibility', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('eligibility_evaluated_at', sa.DateTime(timezone=True), nullable=True),
@@ -69,7 +68,6 @@ def upgrade() -> None:
     with op.batch_alter_table('consultations', schema=None) as batch_op:
         batch_op.create_index('ix_consultations_partner_id_created_at_id', ['partner_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_consultations_patient_id_created_at_id', ['patient_id', 'created_at', 'id'], unique=False)
-        batch_op.create_index('ix_consultations_provider_id_created_at_id', ['provider_id', 'created_at', 'id'], unique=False)
 
     op.create_table('screenings',
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -111,7 +109,6 @@ def downgrade() -> None:
 
     op.drop_table('screenings')
     with op.batch_alter_table('consultations', schema=None) as batch_op:
-        batch_op.drop_index('ix_consultations_provider_id_created_at_id')
         batch_op.drop_index('ix_consultations_patient_id_created_at_id')
         batch_op.drop_index('ix_consultations_partner_id_created_at_id')
 

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base, utcnow
+from api.ids import new_id
+from api.models.types import JSONType
+
+# Statuses in which a plan is still running; at most one such plan per consultation (a partial unique index).
+OPEN_PLAN_STATUSES = ("draft", "active", "on_hold")
+_OPEN_PLAN_PREDICATE = text("status IN ('draft', 'active', 'on_hold')")
+
+
+class FollowUpPlan(Base):
+    """The weeks of care after a consultation: a protocol's sessions and check-ins, and its life cycle.
+
+    ``partner_id``, ``patient_id`` and ``provider_id`` are copied from the consultation so that every tenant
+    query is one indexed column. The schedule fields are kept as given; the tasks are generated from them.
+    """
+
+    __tablename__ = "follow_up_plans"
+    __table_args__ = (
+        Index("ix_follow_up_plans_partner_id_created_at_id", "partner_id", "created_at", "id"),
+        Index("ix_follow_up_plans_patient_id_created_at_id", "patient_id", "created_at", "id"),
+        Index("ix_follow_up_plans_provider_id_created_at_id", "provider_id", "created_at", "id"),
+        Index(
+            "uq_follow_up_plans_open_consultation_id",
+            "consultation_id",
+            unique=True,
+            sqlite_where=_OPEN_PLAN_PREDICATE,
+            postgresql_where=_OPEN_PLAN_PREDICATE,
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("pln"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
+    consultation_id: Mapped[str] = mapped_column(ForeignKey("consultations.id"))
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    protocol: Mapped[str] = mapped_column(String(40))
+    route: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    dose_note: Mapped[str | None] = mapped_column(Text)
+    check_in_instruments: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    check_in_interval_days: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    activated_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PlanTask(Base):
+    """One treatment session or check-in of a plan, due on a date.
+
+    A plan has at most one task of each kind per day, so ``(plan_id, due_on, kind)`` orders and pages the
+    tasks; ``sequence`` is the position in the plan (renumbered whenever the schedule changes).
+    """
+
+    __tablename__ = "plan_tasks"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "due_on", "kind"),
+        # The overdue job looks for open tasks by due date.
+        Index("ix_plan_tasks_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("tsk"))
+    plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date]
+    sequence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    instructions: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    instruments: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The check-in's answer; unique so one screening answers one check-in.
+    screening_id: Mapped[str | None] = mapped_column(ForeignKey("screenings.id"), unique=True)
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(80))
+    overdue_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    session_record: Mapped[SessionRecord | None] = relationship(lazy="selectin", uselist=False)
+
+
+class SessionRecord(Base):
+    """What happened at a treatment session: the safety checks' readings, kept once per session task."""
+
+    __tablename__ = "session_records"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("plan_tasks.id"), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"), index=True)
+    administered_at: Mapped[datetime]
+    pre_systolic: Mapped[int] = mapped_column(Integer)
+    pre_diastolic: Mapped[int] = mapped_column(Integer)
+    post_systolic: Mapped[int] = mapped_column(Integer)
+    post_diastolic: Mapped[int] = mapped_column(Integer)
+    observation_minutes: Mapped[int] = mapped_column(Integer)
+    escort_confirmed: Mapped[bool] = mapped_column(Boolean)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    # True when the pre-dose blood pressure was above 140/90 and a provider proceeded (kept for audit).
+    blood_pressure_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_by_type: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def recorder(self) -> dict[str, str]:
+        return {"type": self.recorded_by_type, "id": self.recorded_by}
+
+    adverse_events: Mapped[list[AdverseEvent]] = relationship(
+        lazy="selectin",
+        primaryjoin="SessionRecord.task_id == foreign(AdverseEvent.task_id)",
+        order_by="(AdverseEvent.created_at, AdverseEvent.id)",
+        viewonly=True,
+    )
+
+
+class AdverseEvent(Base):
+    """A side effect, reported with a session record or on its own (by the patient, the care team)."""
+
+    __tablename__ = "adverse_events"
+    __table_args__ = (Index("ix_adverse_events_plan_id_created_at_id", "plan_id", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ade"))
+    plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
+    task_id: Mapped[str | None] = mapped_column(ForeignKey("plan_tasks.id"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(20))
+    onset_at: Mapped[datetime]
+    description: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(80))
+    reported_by_type: Mapped[str] = mapped_column(String(20))
+    # True when this event put the plan on hold.
+    put_plan_on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def reporter(self) -> dict[str, str]:
+        return {"type": self.reported_by_type, "id": self.reported_by}

@@ -1,0 +1,239 @@
+"""The provider directory (clinicians, their licences, DEA registrations, sites, routes) and appointments.
+
+Lists that matching filters on (routes, languages, specialties) and the regulatory records (licences, DEA
+registrations, sites) are rows of their own, indexed by the column a query starts from, so that the
+matching query reads only the providers licensed in the patient's state, never the whole directory.
+
+Double booking is impossible at the database level, not only in Python: migration 0003 adds a
+PostgreSQL exclusion constraint (``btree_gist``; same ``provider_id``, overlapping ``tstzrange``, status
+not cancelled) and, on SQLite, BEFORE INSERT / UPDATE triggers that abort on an overlap (SQLite serialises
+writers, so the trigger's check and the write are atomic). Neither can be declared portably on the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from api.db import Base, utcnow
+from api.domain.protocols import Route
+from api.ids import new_id
+from api.models.types import JSONType
+
+KETAMINE_SCHEDULE = "III"
+APPOINTMENT_OVERLAP = "appointment_overlap"  # name of the constraint (PostgreSQL) / trigger message (SQLite)
+CANCELLED = "cancelled"  # the one appointment status that frees its time
+_ROUTE_ORDER = {route.value: index for index, route in enumerate(Route)}
+
+
+def empty_availability() -> dict[str, Any]:
+    return {"weekly": [], "exceptions": []}
+
+
+class Provider(Base):
+    """A clinician. ``active_patients`` counts their consultations booked and not yet completed or cancelled
+    (``scheduled`` or ``in_progress``); booking raises it, completing or cancelling lowers it."""
+
+    __tablename__ = "providers"
+    __table_args__ = (Index("ix_providers_created_at_id", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("prv"))
+    npi: Mapped[str] = mapped_column(String(10), unique=True)
+    given_name: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200))
+    credential: Mapped[str] = mapped_column(String(4))
+    accepting_new_patients: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_active_patients: Mapped[int] = mapped_column(Integer)
+    active_patients: Mapped[int] = mapped_column(Integer, default=0)
+    timezone: Mapped[str] = mapped_column(String(64))
+    # {"weekly": [...], "exceptions": [...]} exactly as ``api.domain.availability.Availability.as_dict``.
+    availability: Mapped[dict[str, Any]] = mapped_column(JSONType, default=empty_availability)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    license_rows: Mapped[list[ProviderLicense]] = relationship(
+        back_populates="provider", cascade="all, delete-orphan", order_by="ProviderLicense.id"
+    )
+    dea_rows: Mapped[list[DeaRegistration]] = relationship(
+        back_populates="provider", cascade="all, delete-orphan", order_by="DeaRegistration.id"
+    )
+    site_rows: Mapped[list[PracticeSite]] = relationship(
+        back_populates="provider", cascade="all, delete-orphan", order_by="PracticeSite.created_at"
+    )
+    route_rows: Mapped[list[ProviderRoute]] = relationship(cascade="all, delete-orphan")
+    language_rows: Mapped[list[ProviderLanguage]] = relationship(cascade="all, delete-orphan")
+    specialty_rows: Mapped[list[ProviderSpecialty]] = relationship(cascade="all, delete-orphan")
+
+    # The API's list fields; setting one replaces the rows behind it.
+    @property
+    def routes_offered(self) -> list[str]:
+        return sorted((row.route for row in self.route_rows), key=lambda r: _ROUTE_ORDER.get(r, 99))
+
+    @routes_offered.setter
+    def routes_offered(self, values: Iterable[str]) -> None:
+        _replace_values(self.route_rows, "route", values, lambda v: ProviderRoute(route=v))
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(row.language for row in self.language_rows)
+
+    @languages.setter
+    def languages(self, values: Iterable[str]) -> None:
+        _replace_values(self.language_rows, "language", values, lambda v: ProviderLanguage(language=v))
+
+    @property
+    def specialties(self) -> list[str]:
+        return sorted(row.specialty for row in self.specialty_rows)
+
+    @specialties.setter
+    def specialties(self, values: Iterable[str]) -> None:
+        _replace_values(self.specialty_rows, "specialty", values, lambda v: ProviderSpecialty(specialty=v))
+
+    @property
+    def licenses(self) -> list[ProviderLicense]:
+        return list(self.license_rows)
+
+    @property
+    def dea_registrations(self) -> list[DeaRegistration]:
+        return list(self.dea_rows)
+
+    @property
+    def sites(self) -> list[PracticeSite]:
+        return list(self.site_rows)
+
+
+def _replace_values(rows: list[Any], attribute: str, values: Iterable[str], make: Any) -> None:
+    """Keep the rows whose value stays, drop the others, add the new ones (never re-insert a kept key)."""
+    wanted = list(dict.fromkeys(values))
+    rows[:] = [row for row in rows if getattr(row, attribute) in wanted]
+    present = {getattr(row, attribute) for row in rows}
+    rows.extend(make(value) for value in wanted if value not in present)
+
+
+class ProviderLicense(Base):
+    """A state medical (or nursing) licence. Matching reads it by (state, status, expires_on)."""
+
+    __tablename__ = "provider_licenses"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "state", "number"),
+        Index(
+            "ix_provider_licenses_matching",
+            "state",
+            "status",
+            "expires_on",
+            "provider_id",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(2))
+    number: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12))
+    expires_on: Mapped[date] = mapped_column(Date)
+
+    provider: Mapped[Provider] = relationship(back_populates="license_rows")
+
+
+class DeaRegistration(Base):
+    """A DEA registration, one per state; ``covers_schedule_iii`` mirrors ``schedules`` for the index."""
+
+    __tablename__ = "dea_registrations"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "state"),
+        Index(
+            "ix_dea_registrations_matching",
+            "state",
+            "covers_schedule_iii",
+            "expires_on",
+            "provider_id",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(2))
+    number: Mapped[str] = mapped_column(String(9))
+    schedules: Mapped[list[str]] = mapped_column(JSONType)
+    covers_schedule_iii: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_on: Mapped[date] = mapped_column(Date)
+
+    provider: Mapped[Provider] = relationship(back_populates="dea_rows")
+
+    @validates("schedules")
+    def _mirror_schedule_iii(self, _key: str, schedules: list[str]) -> list[str]:
+        self.covers_schedule_iii = KETAMINE_SCHEDULE in schedules
+        return schedules
+
+
+class PracticeSite(Base):
+    """A clinic where in-person routes are given; ``rems_certified`` for intranasal esketamine (Spravato)."""
+
+    __tablename__ = "practice_sites"
+    __table_args__ = (Index("ix_practice_sites_matching", "state", "rems_certified", "provider_id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("sit"))
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(2))
+    rems_certified: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    provider: Mapped[Provider] = relationship(back_populates="site_rows")
+
+
+class ProviderRoute(Base):
+    __tablename__ = "provider_routes"
+    __table_args__ = (Index("ix_provider_routes_route_provider_id", "route", "provider_id"),)
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
+    route: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class ProviderLanguage(Base):
+    __tablename__ = "provider_languages"
+    __table_args__ = (Index("ix_provider_languages_language_provider_id", "language", "provider_id"),)
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
+    # A BCP 47 tag in canonical case ("es-MX"); matching compares primary subtags.
+    language: Mapped[str] = mapped_column(String(35), primary_key=True)
+
+
+class ProviderSpecialty(Base):
+    __tablename__ = "provider_specialties"
+    __table_args__ = (Index("ix_provider_specialties_specialty_provider_id", "specialty", "provider_id"),)
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
+    specialty: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class Appointment(Base):
+    """A booked consultation slot. At most one booked appointment per consultation (partial unique index)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_provider_id_starts_at", "provider_id", "starts_at"),
+        Index(
+            "uq_appointments_consultation_id_booked",
+            "consultation_id",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("apt"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    consultation_id: Mapped[str] = mapped_column(ForeignKey("consultations.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="booked")
+    # Built once at booking from VIDEO_BASE_URL and a random token, so a link already sent keeps working.
+    video_url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,156 @@
+"""Matching a consultation to providers, booking, and the visit (scopes consultations:*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+
+from api.auth.protector import current_principal
+from api.db import get_session
+from api.http.blueprint import Blueprint
+from api.schemas.bookings import (
+    AppointmentSchema,
+    AssignmentSchema,
+    CompleteSchema,
+    MatchQueryArgsSchema,
+    ProviderMatchListSchema,
+    RescheduleSchema,
+    StartSchema,
+)
+from api.schemas.consultations import ConsultationSchema
+from api.services import booking as service
+
+blp = Blueprint(
+    "bookings",
+    __name__,
+    url_prefix="/v1/consultations",
+    description="Provider matching, booking and the video visit",
+)
+
+
+@blp.route("/<string:consultation_id>/provider-matches")
+class ProviderMatches(MethodView):
+    @blp.operation("listProviderMatches", scopes=["consultations:read"], errors=[404, 409, 422])
+    @blp.arguments(MatchQueryArgsSchema, location="query")
+    @blp.response(200, ProviderMatchListSchema)
+    def get(self, args: dict[str, Any], consultation_id: str) -> Any:
+        """Match providers to a consultation
+
+        For a `ready` consultation (409 `consultation_not_ready` otherwise): the providers passing every
+        hard filter of the clinical rules (licence and DEA schedule III registration in the patient's state,
+        an accepted route they can deliver there, capacity, a free slot within 30 days, a psychiatrist for
+        reviewed or bipolar cases), best first, each with its score components and earliest slots;
+        `excluded` counts the providers each filter removed.
+        """
+        settings = current_app.extensions["settings"]
+        return service.find_matches(
+            get_session(),
+            current_principal(),
+            consultation_id,
+            limit=args["limit"],
+            weights=service.match_weights(settings.match_weights),
+        )
+
+
+@blp.route("/<string:consultation_id>/assignment")
+class Assignment(MethodView):
+    @blp.operation("assignProvider", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422])
+    @blp.arguments(AssignmentSchema)
+    @blp.response(201, AppointmentSchema)
+    def post(self, data: dict[str, Any], consultation_id: str) -> Any:
+        """Book a provider
+
+        Books `provider_id` at `slot_start` for a `ready` consultation, which becomes `scheduled`. Every
+        hard filter is checked again in the same transaction: 422 `provider_not_qualified` (each failed
+        filter in `errors`), 409 `slot_unavailable` when the slot is taken, even by a concurrent request.
+        Honours `If-Match` (the consultation's ETag).
+        """
+        appointment = service.assign_provider(
+            get_session(),
+            current_principal(),
+            consultation_id,
+            data["provider_id"],
+            data["slot_start"],
+            video_base_url=current_app.extensions["settings"].video_base_url,
+            precondition=blp.if_match(ConsultationSchema),
+        )
+        return appointment, {"Location": f"/v1/consultations/{consultation_id}/appointment"}
+
+
+@blp.route("/<string:consultation_id>/reschedule")
+class Reschedule(MethodView):
+    @blp.operation(
+        "rescheduleConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422]
+    )
+    @blp.arguments(RescheduleSchema)
+    @blp.response(200, AppointmentSchema)
+    def post(self, data: dict[str, Any], consultation_id: str) -> Any:
+        """Reschedule the appointment
+
+        Moves a `scheduled` consultation's appointment to another free slot of the same provider (409
+        `slot_unavailable` if taken). The hard filters are checked again, except capacity: the patient
+        already holds a place. Honours `If-Match` (the consultation's ETag).
+        """
+        return service.reschedule(
+            get_session(),
+            current_principal(),
+            consultation_id,
+            data["slot_start"],
+            precondition=blp.if_match(ConsultationSchema),
+        )
+
+
+@blp.route("/<string:consultation_id>/start")
+class StartVisit(MethodView):
+    @blp.operation("startConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 415, 422])
+    @blp.etag
+    @blp.arguments(StartSchema, required=False)
+    @blp.response(200, ConsultationSchema)
+    def post(self, _data: dict[str, Any], consultation_id: str) -> Any:
+        """Start the visit
+
+        The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
+        Honours `If-Match`.
+        """
+        return service.start_visit(
+            get_session(), current_principal(), consultation_id, precondition=blp.if_match(ConsultationSchema)
+        )
+
+
+@blp.route("/<string:consultation_id>/complete")
+class CompleteVisit(MethodView):
+    @blp.operation(
+        "completeConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422]
+    )
+    @blp.etag
+    @blp.arguments(CompleteSchema)
+    @blp.response(200, ConsultationSchema)
+    def post(self, data: dict[str, Any], consultation_id: str) -> Any:
+        """Complete the visit
+
+        The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
+        `completed`; the provider's place is freed. Honours `If-Match`.
+        """
+        return service.complete_visit(
+            get_session(),
+            current_principal(),
+            consultation_id,
+            data["outcome"],
+            data["summary"],
+            precondition=blp.if_match(ConsultationSchema),
+        )
+
+
+@blp.route("/<string:consultation_id>/appointment")
+class ConsultationAppointment(MethodView):
+    @blp.operation("getAppointment", scopes=["consultations:read"], errors=[404])
+    @blp.etag
+    @blp.response(200, AppointmentSchema)
+    def get(self, consultation_id: str) -> Any:
+        """Get the appointment
+
+        The consultation's latest appointment (booked, completed or cancelled), with its video join link.
+        """
+        return service.get_appointment(get_session(), current_principal(), consultation_id)

@@ -1,0 +1,273 @@
+"""Follow-up plans: schedules, tasks, check-ins, session records, adverse events, outcomes (plans:*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from api.auth.protector import current_principal
+from api.db import get_session
+from api.domain.plan_status import PlanAction
+from api.http.blueprint import Blueprint
+from api.http.pagination import page_body, page_request
+from api.schemas.common import PageArgsSchema
+from api.schemas.plans import (
+    AdverseEventCreateSchema,
+    AdverseEventPageSchema,
+    AdverseEventSchema,
+    CheckInCompleteSchema,
+    OutcomesSchema,
+    PlanActionSchema,
+    PlanCreateSchema,
+    PlanPageSchema,
+    PlanQueryArgsSchema,
+    PlanSchema,
+    PlanUpdateSchema,
+    SessionRecordCreateSchema,
+    TaskPageSchema,
+    TaskQueryArgsSchema,
+    TaskSchema,
+)
+from api.services import plan_tasks as task_service
+from api.services import plans as service
+
+blp = Blueprint(
+    "follow-up-plans",
+    __name__,
+    url_prefix="/v1/follow-up-plans",
+    description="Follow-up plans: protocol schedules, check-ins, session safety records, outcomes",
+)
+
+
+@blp.route("")
+class Plans(MethodView):
+    @blp.operation("createFollowUpPlan", scopes=["plans:write"], errors=[409, 413, 415, 422])
+    @blp.arguments(PlanCreateSchema)
+    @blp.response(201, PlanSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a follow-up plan
+
+        From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
+        an admin). The protocol generates every session and check-in task; the plan starts as `draft`.
+        `end_date` defaults to 12 weeks after `start_date`; `sessions` (dates) only for `custom`.
+        A consultation has at most one open plan (409 `plan_exists`).
+        """
+        plan = service.create_plan(get_session(), current_principal(), data)
+        return plan, {"Location": f"/v1/follow-up-plans/{plan.id}"}
+
+    @blp.operation("listFollowUpPlans", scopes=["plans:read"], errors=[400, 422])
+    @blp.arguments(PlanQueryArgsSchema, location="query")
+    @blp.response(200, PlanPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List follow-up plans
+
+        Newest first. Filter by `patient_id`, `provider_id` and `status`.
+        """
+        page = service.list_plans(get_session(), current_principal(), args, page_request("plans", args))
+        return page_body("plans", page)
+
+
+@blp.route("/<string:plan_id>")
+class PlanById(MethodView):
+    @blp.operation("getFollowUpPlan", scopes=["plans:read"], errors=[404])
+    @blp.etag
+    @blp.response(200, PlanSchema)
+    def get(self, plan_id: str) -> Any:
+        """Get a follow-up plan
+
+        Returns a strong `ETag`; send it in `If-Match` to update the plan or act on it.
+        """
+        return service.get_plan(get_session(), current_principal(), plan_id)
+
+    @blp.operation("updateFollowUpPlan", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.etag
+    @blp.arguments(PlanUpdateSchema)
+    @blp.response(200, PlanSchema)
+    def patch(self, changes: dict[str, Any], plan_id: str) -> Any:
+        """Update a follow-up plan
+
+        Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
+        (`end_date`, check-ins, a custom plan's `sessions`; `start_date` only in `draft`): open tasks follow
+        the new schedule, done tasks stay. A completed or revoked plan cannot change (409 `plan_closed`).
+        """
+        return service.update_plan(
+            get_session(),
+            current_principal(),
+            plan_id,
+            changes,
+            precondition=lambda plan: blp.check_etag(plan, PlanSchema),
+        )
+
+
+def _action_view(action: PlanAction, operation_id: str, summary: str) -> type[MethodView]:
+    """The four life-cycle actions share one shape: optional reason, If-Match honoured, plan returned."""
+
+    class PlanActionView(MethodView):
+        @blp.operation(operation_id, scopes=["plans:write"], errors=[404, 409, 412, 413, 415, 422])
+        @blp.etag
+        @blp.arguments(PlanActionSchema, required=False)
+        @blp.response(200, PlanSchema)
+        def post(self, data: dict[str, Any], plan_id: str) -> Any:
+            return service.act_on_plan(
+                get_session(),
+                current_principal(),
+                plan_id,
+                action,
+                data.get("reason"),
+                precondition=blp.if_match(PlanSchema),
+            )
+
+    PlanActionView.post.__doc__ = summary
+    PlanActionView.__name__ = f"{action.capitalize()}Plan"
+    return PlanActionView
+
+
+blp.route("/<string:plan_id>/activate")(
+    _action_view(
+        PlanAction.ACTIVATE,
+        "activateFollowUpPlan",
+        """Activate or resume a plan
+
+        From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
+        `telehealth` and `ketamine_treatment` consents (422 `consent_required`). Honours `If-Match`.
+        """,
+    )
+)
+blp.route("/<string:plan_id>/hold")(
+    _action_view(
+        PlanAction.HOLD,
+        "holdFollowUpPlan",
+        """Put a plan on hold
+
+        From `active`; sessions cannot be recorded until it is resumed with `activate` (check-ins go on).
+        The optional `reason` is kept as `status_reason`. Honours `If-Match`.
+        """,
+    )
+)
+blp.route("/<string:plan_id>/complete")(
+    _action_view(
+        PlanAction.COMPLETE,
+        "completeFollowUpPlan",
+        """Complete a plan
+
+        From `active` or `on_hold`; open tasks are cancelled. Honours `If-Match`.
+        """,
+    )
+)
+blp.route("/<string:plan_id>/revoke")(
+    _action_view(
+        PlanAction.REVOKE,
+        "revokeFollowUpPlan",
+        """Revoke a plan
+
+        From any open status; open tasks are cancelled and the optional `reason` is kept. Honours `If-Match`.
+        """,
+    )
+)
+
+
+@blp.route("/<string:plan_id>/tasks")
+class PlanTasks(MethodView):
+    @blp.operation("listFollowUpPlanTasks", scopes=["plans:read"], errors=[400, 404, 422])
+    @blp.arguments(TaskQueryArgsSchema, location="query")
+    @blp.response(200, TaskPageSchema)
+    def get(self, args: dict[str, Any], plan_id: str) -> Any:
+        """List a plan's tasks
+
+        In due order (a day's session before its check-in), not newest first. Filter by `status`, `kind`,
+        `due_from` and `due_to` (inclusive) — e.g. `status=pending&due_to=<today>` is what is due now.
+        """
+        page = task_service.list_tasks(
+            get_session(), current_principal(), plan_id, args, page_request("plan_tasks", args)
+        )
+        return page_body("plan_tasks", page)
+
+
+@blp.route("/<string:plan_id>/tasks/<string:task_id>")
+class PlanTaskById(MethodView):
+    @blp.operation("getFollowUpPlanTask", scopes=["plans:read"], errors=[404])
+    @blp.etag
+    @blp.response(200, TaskSchema)
+    def get(self, plan_id: str, task_id: str) -> Any:
+        """Get a task
+
+        A session task carries its record once recorded; a check-in its screening once completed.
+        """
+        return task_service.get_task(get_session(), current_principal(), plan_id, task_id)
+
+
+@blp.route("/<string:plan_id>/tasks/<string:task_id>/complete")
+class CompleteCheckIn(MethodView):
+    @blp.operation("completeFollowUpPlanCheckIn", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.arguments(CheckInCompleteSchema)
+    @blp.response(200, TaskSchema)
+    def post(self, data: dict[str, Any], plan_id: str, task_id: str) -> Any:
+        """Complete a check-in
+
+        Links the screening that answered it (submit it first with `POST /v1/screenings`, naming this
+        `plan_id`); the check-in becomes `done`. Allowed while the plan is `active` or `on_hold`.
+        Sessions are completed by recording them instead (409 `task_kind_mismatch`).
+        """
+        return task_service.complete_check_in(
+            get_session(), current_principal(), plan_id, task_id, data["screening_id"]
+        )
+
+
+@blp.route("/<string:plan_id>/sessions/<string:task_id>/record")
+class RecordSession(MethodView):
+    @blp.operation("recordFollowUpPlanSession", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.arguments(SessionRecordCreateSchema)
+    @blp.response(200, TaskSchema)
+    def post(self, data: dict[str, Any], plan_id: str, task_id: str) -> Any:
+        """Record a treatment session
+
+        By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
+        pre-dose blood pressure is above 140/90 (`blood_pressure_above_threshold`, unless a provider gives
+        `override_reason`), when intranasal observation is under 120 minutes (`observation_too_short`), or
+        when no escort is confirmed (`escort_not_confirmed`); every failure is listed in `errors`. A severe
+        or serious adverse event puts the plan `on_hold`.
+        """
+        return task_service.record_session(get_session(), current_principal(), plan_id, task_id, data)
+
+
+@blp.route("/<string:plan_id>/adverse-events")
+class PlanAdverseEvents(MethodView):
+    @blp.operation("reportAdverseEvent", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.arguments(AdverseEventCreateSchema)
+    @blp.response(201, AdverseEventSchema)
+    def post(self, data: dict[str, Any], plan_id: str) -> Any:
+        """Report an adverse event
+
+        By the patient, the partner, the provider or an admin, once the plan has started. A severe or
+        serious event puts an active plan `on_hold`; every report emits `adverse_event.reported`.
+        """
+        return task_service.report_adverse_event(get_session(), current_principal(), plan_id, data)
+
+    @blp.operation("listAdverseEvents", scopes=["plans:read"], errors=[400, 404, 422])
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, AdverseEventPageSchema)
+    def get(self, args: dict[str, Any], plan_id: str) -> Any:
+        """List a plan's adverse events
+
+        Newest first, those recorded with sessions included.
+        """
+        page = task_service.list_adverse_events(
+            get_session(), current_principal(), plan_id, page_request("adverse_events", args)
+        )
+        return page_body("adverse_events", page)
+
+
+@blp.route("/<string:plan_id>/outcomes")
+class PlanOutcomes(MethodView):
+    @blp.operation("getFollowUpPlanOutcomes", scopes=["plans:read"], errors=[404])
+    @blp.response(200, OutcomesSchema)
+    def get(self, plan_id: str) -> Any:
+        """Get a plan's outcomes
+
+        Per scored instrument (phq9, gad7, pcl5): the consultation's screening as `baseline`, the latest
+        check-in, the whole series and the percent change; `response` (phq9, gad7: a drop of 50 % or more),
+        `remission` (phq9: latest below 5), `clinically_meaningful` (pcl5: a drop of 10 points or more).
+        """
+        outcomes = service.plan_outcomes(get_session(), current_principal(), plan_id)
+        return {"plan_id": plan_id, "instruments": outcomes}

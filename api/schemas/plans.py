@@ -1,0 +1,313 @@
+"""Follow-up plans, their tasks, session records, adverse events and outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
+
+from api.domain.outcomes import MEASURES
+from api.domain.plan_status import PlanStatus, allowed_actions
+from api.domain.protocols import (
+    CHECK_IN_INSTRUMENTS,
+    DEFAULT_CHECK_IN_INTERVAL_DAYS,
+    Route,
+    TaskKind,
+    TaskStatus,
+    TreatmentProtocol,
+)
+from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
+from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+
+_PROTOCOLS = [str(p) for p in TreatmentProtocol]
+_ROUTES = [str(r) for r in Route]
+_PLAN_STATUSES = [str(s) for s in PlanStatus]
+_TASK_KINDS = [str(k) for k in TaskKind]
+_TASK_STATUSES = [str(s) for s in TaskStatus]
+_AE_TYPES = [str(t) for t in AdverseEventType]
+_AE_SEVERITIES = [str(s) for s in AdverseEventSeverity]
+_REASON = validate.Length(min=1, max=2000)
+_ID = validate.Length(min=1, max=40)
+# Instruments are checked by the protocol rules (pointer per item), so the schema only asks for strings.
+_INSTRUMENTS_DESCRIPTION = f"Re-screened at every check-in; any of {', '.join(sorted(CHECK_IN_INSTRUMENTS))}"
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+class PlanSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "pln_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
+    partner_id = fields.String(required=True)
+    patient_id = fields.String(required=True)
+    consultation_id = fields.String(required=True)
+    provider_id = fields.String(required=True, metadata={"description": "The clinician who owns the plan"})
+    status = fields.String(required=True, validate=validate.OneOf(_PLAN_STATUSES))
+    status_reason = fields.String(
+        required=True, allow_none=True, metadata={"description": "Why the plan is on hold or was revoked"}
+    )
+    allowed_actions = fields.Method(
+        "_allowed_actions",
+        required=True,
+        metadata={
+            "type": "array",
+            "items": {"type": "string", "enum": ["activate", "hold", "complete", "revoke"]},
+            "description": "The life-cycle actions the plan's status allows now",
+        },
+    )
+    protocol = fields.String(required=True, validate=validate.OneOf(_PROTOCOLS))
+    route = fields.String(required=True, validate=validate.OneOf(_ROUTES))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    dose_note = fields.String(required=True, allow_none=True)
+    check_in_instruments = fields.List(fields.String(), required=True)
+    check_in_interval_days = fields.Integer(required=True)
+    activated_at = Timestamp(required=True, allow_none=True)
+    completed_at = Timestamp(required=True, allow_none=True)
+    revoked_at = Timestamp(required=True, allow_none=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+    def _allowed_actions(self, plan: Any) -> list[str]:
+        return sorted(str(action) for action in allowed_actions(PlanStatus(plan.status)))
+
+
+class PlanCreateSchema(StrictSchema):
+    consultation_id = fields.String(required=True, validate=_ID)
+    protocol = fields.String(required=True, validate=validate.OneOf(_PROTOCOLS))
+    route = fields.String(
+        required=True,
+        validate=validate.OneOf(_ROUTES),
+        metadata={"description": "Must suit the protocol (e.g. intranasal for intranasal_esketamine)"},
+    )
+    start_date = fields.Date(required=True, metadata={"description": "Day 0: the first session"})
+    end_date = fields.Date(metadata={"description": "Inclusive; defaults to 12 weeks after start_date"})
+    dose_note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    check_in_instruments = fields.List(
+        fields.String(validate=validate.Length(min=1, max=20)),
+        required=True,
+        validate=validate.Length(max=len(CHECK_IN_INSTRUMENTS)),
+        metadata={"description": _INSTRUMENTS_DESCRIPTION, "example": ["phq9", "gad7"]},
+    )
+    check_in_interval_days = fields.Integer(
+        load_default=DEFAULT_CHECK_IN_INTERVAL_DAYS,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "Days between check-ins; the first is one interval after start_date"},
+    )
+    sessions = fields.List(
+        fields.Date(),
+        validate=validate.Length(max=200),
+        metadata={"description": "Session dates, for the custom protocol only"},
+    )
+
+
+class PlanUpdateSchema(StrictSchema):
+    """Every field optional. Tasks follow the new schedule; what is done stays done."""
+
+    start_date = fields.Date(metadata={"description": "Only while the plan is a draft"})
+    end_date = fields.Date()
+    dose_note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    check_in_instruments = fields.List(
+        fields.String(validate=validate.Length(min=1, max=20)),
+        validate=validate.Length(max=len(CHECK_IN_INSTRUMENTS)),
+        metadata={"description": _INSTRUMENTS_DESCRIPTION},
+    )
+    check_in_interval_days = fields.Integer(validate=validate.Range(min=1, max=365))
+    sessions = fields.List(
+        fields.Date(),
+        validate=validate.Length(max=200),
+        metadata={"description": "Session dates, for the custom protocol only"},
+    )
+
+
+class PlanQueryArgsSchema(PageArgsSchema):
+    patient_id = fields.String()
+    provider_id = fields.String()
+    status = fields.String(validate=validate.OneOf(_PLAN_STATUSES))
+
+
+class PlanActionSchema(StrictSchema):
+    reason = fields.String(
+        validate=_REASON, metadata={"description": "Kept as status_reason when holding or revoking"}
+    )
+
+
+PlanPageSchema = page_schema(PlanSchema, "FollowUpPlanPage")
+
+
+# --- adverse events and session records ----------------------------------------------------------
+
+
+class ReporterSchema(Schema):
+    type = fields.String(
+        required=True, validate=validate.OneOf(["patient", "provider", "partner_client", "admin"])
+    )
+    id = fields.String(required=True, metadata={"description": "The user or OAuth client"})
+
+
+class AdverseEventSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "ade_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
+    plan_id = fields.String(required=True)
+    patient_id = fields.String(required=True)
+    task_id = fields.String(
+        required=True, allow_none=True, metadata={"description": "The session it followed, if known"}
+    )
+    type = fields.String(required=True, validate=validate.OneOf(_AE_TYPES))
+    severity = fields.String(required=True, validate=validate.OneOf(_AE_SEVERITIES))
+    onset_at = Timestamp(required=True)
+    description = fields.String(required=True, allow_none=True)
+    reported_by = fields.Nested(ReporterSchema, required=True, attribute="reporter")
+    put_plan_on_hold = fields.Boolean(
+        required=True, metadata={"description": "True when this event put the plan on hold"}
+    )
+    created_at = Timestamp(required=True)
+
+
+class _AdverseEventFields(StrictSchema):
+    type = fields.String(required=True, validate=validate.OneOf(_AE_TYPES))
+    severity = fields.String(
+        required=True,
+        validate=validate.OneOf(_AE_SEVERITIES),
+        metadata={"description": "severe or serious puts an active plan on hold"},
+    )
+    onset_at = Timestamp(required=True)
+    description = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=4000),
+        metadata={"description": "Required for type other"},
+    )
+
+
+class AdverseEventCreateSchema(_AdverseEventFields):
+    task_id = fields.String(
+        allow_none=True, validate=_ID, metadata={"description": "The session task it followed, if known"}
+    )
+
+
+AdverseEventPageSchema = page_schema(AdverseEventSchema, "AdverseEventPage")
+
+
+class SessionRecordSchema(Schema):
+    administered_at = Timestamp(required=True)
+    pre_systolic = fields.Integer(required=True)
+    pre_diastolic = fields.Integer(required=True)
+    post_systolic = fields.Integer(required=True)
+    post_diastolic = fields.Integer(required=True)
+    observation_minutes = fields.Integer(required=True)
+    escort_confirmed = fields.Boolean(required=True)
+    override_reason = fields.String(required=True, allow_none=True)
+    blood_pressure_overridden = fields.Boolean(
+        required=True, metadata={"description": "Dosed above 140/90 on a provider's override"}
+    )
+    recorded_by = fields.Nested(ReporterSchema, required=True, attribute="recorder")
+    recorded_at = Timestamp(required=True, attribute="created_at")
+    adverse_events = fields.List(fields.Nested(AdverseEventSchema), required=True)
+
+
+class SessionRecordCreateSchema(StrictSchema):
+    administered_at = Timestamp(required=True)
+    pre_systolic = fields.Integer(required=True, metadata={"description": "mmHg, before the dose"})
+    pre_diastolic = fields.Integer(required=True, metadata={"description": "mmHg, before the dose"})
+    post_systolic = fields.Integer(required=True)
+    post_diastolic = fields.Integer(required=True)
+    observation_minutes = fields.Integer(
+        required=True, metadata={"description": "At least 120 for intranasal esketamine (REMS)"}
+    )
+    escort_confirmed = fields.Boolean(required=True, metadata={"description": "Must be true, every route"})
+    override_reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "A provider's reason to dose above 140/90"},
+    )
+    adverse_events = fields.List(
+        fields.Nested(_AdverseEventFields), load_default=list, validate=validate.Length(max=50)
+    )
+
+
+# --- tasks ---------------------------------------------------------------------------------------
+
+
+class TaskSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "tsk_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
+    plan_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(_TASK_KINDS))
+    sequence = fields.Integer(required=True, metadata={"description": "Position in the plan, from 1"})
+    due_on = fields.Date(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(_TASK_STATUSES))
+    instructions = fields.List(fields.String(), required=True)
+    instruments = fields.List(fields.String(), required=True, metadata={"description": "Check-ins only"})
+    screening_id = fields.String(
+        required=True, allow_none=True, metadata={"description": "The screening that answered a check-in"}
+    )
+    session = fields.Nested(SessionRecordSchema, required=True, allow_none=True, attribute="session_record")
+    completed_at = Timestamp(required=True, allow_none=True)
+    overdue_at = Timestamp(required=True, allow_none=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class TaskQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(_TASK_STATUSES))
+    kind = fields.String(validate=validate.OneOf(_TASK_KINDS))
+    due_from = fields.Date(metadata={"description": "Due on or after this date"})
+    due_to = fields.Date(metadata={"description": "Due on or before this date"})
+
+
+class CheckInCompleteSchema(StrictSchema):
+    screening_id = fields.String(
+        required=True,
+        validate=_ID,
+        metadata={"description": "A screening of one of the check-in's instruments, completed for this plan"},
+    )
+
+
+TaskPageSchema = page_schema(TaskSchema, "TaskPage")
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+class ScorePointSchema(Schema):
+    on = fields.Date(required=True)
+    total = fields.Integer(required=True)
+
+
+class InstrumentOutcomeSchema(Schema):
+    baseline = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The consultation's (latest) score"}
+    )
+    latest = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The latest check-in; null before the first"}
+    )
+    series = fields.List(
+        fields.Nested(ScorePointSchema),
+        required=True,
+        metadata={"description": "Every score, baseline included, oldest first"},
+    )
+    percent_change = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "(latest - baseline) / baseline, negative is better"},
+    )
+    response = fields.Boolean(allow_none=True, metadata={"description": "phq9, gad7: a drop of 50 % or more"})
+    remission = fields.Boolean(allow_none=True, metadata={"description": "phq9: latest below 5"})
+    clinically_meaningful = fields.Boolean(
+        allow_none=True, metadata={"description": "pcl5: a drop of 10 points or more"}
+    )
+
+    @post_dump(pass_original=True)
+    def _applicable_measures_only(self, data: dict[str, Any], outcome: Any, **_: Any) -> dict[str, Any]:
+        """A measure that does not apply to the instrument is left out (null means "not yet")."""
+        applicable = MEASURES[outcome.instrument]
+        for measure in ("response", "remission", "clinically_meaningful"):
+            if measure not in applicable:
+                data.pop(measure, None)
+        return data
+
+
+class OutcomesSchema(Schema):
+    plan_id = fields.String(required=True)
+    instruments = fields.Dict(
+        keys=fields.String(validate=validate.OneOf([str(i) for i in MEASURES])),
+        values=fields.Nested(InstrumentOutcomeSchema),
+        required=True,
+    )

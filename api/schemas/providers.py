@@ -1,0 +1,252 @@
+"""The provider directory: providers, their licences, DEA registrations, sites, availability and slots."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.domain.availability import WEEKDAYS
+from api.domain.npi import is_valid_npi
+from api.domain.protocols import Route
+from api.domain.reference import BCP47, US_STATES, is_valid_timezone
+from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+
+CREDENTIALS = ("MD", "DO", "NP", "PA")
+LICENSE_STATUSES = ("active", "inactive", "suspended", "revoked")
+DEA_SCHEDULES = ("II", "III", "IV", "V")
+ROUTES = [str(route) for route in Route]
+# Registrant type letter, then the first letter of the surname (or 9 for a business), then 7 digits.
+DEA_NUMBER = re.compile(r"^[A-Z][A-Z9][0-9]{7}$")
+SPECIALTY = re.compile(r"^[a-z][a-z_]{1,59}$")
+MAX_SLOT_RANGE = timedelta(days=92)
+
+_STATE = validate.OneOf(sorted(US_STATES), error="Must be a USPS state or territory code, e.g. CA or NY.")
+_NAME = validate.Length(min=1, max=200)
+_LANGUAGE = fields.String(
+    validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX.")
+)
+
+
+def _npi(value: str) -> None:
+    if not is_valid_npi(value):
+        raise ValidationError("Not a valid NPI: 10 digits whose last is the Luhn check digit (prefix 80840).")
+
+
+def _timezone(value: str) -> None:
+    if not is_valid_timezone(value):
+        raise ValidationError("Not a valid IANA time zone (e.g. America/New_York).")
+
+
+def _unique(values: list[Any]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("Must not repeat a value.")
+
+
+class LicenseSchema(StrictSchema):
+    state = fields.String(required=True, validate=_STATE)
+    number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    status = fields.String(required=True, validate=validate.OneOf(LICENSE_STATUSES))
+    expires_on = fields.Date(required=True, metadata={"description": "Last day the licence is valid"})
+
+
+class DeaRegistrationSchema(StrictSchema):
+    state = fields.String(required=True, validate=_STATE)
+    number = fields.String(
+        required=True,
+        validate=validate.Regexp(DEA_NUMBER, error="Use the DEA format: two letters and seven digits."),
+    )
+    schedules = fields.List(
+        fields.String(validate=validate.OneOf(DEA_SCHEDULES)),
+        required=True,
+        validate=[validate.Length(min=1), _unique],
+        metadata={"description": "Controlled-substance schedules covered; ketamine is schedule III"},
+    )
+    expires_on = fields.Date(required=True, metadata={"description": "Last day the registration is valid"})
+
+
+class SiteSchema(StrictSchema):
+    id = fields.String(dump_only=True)
+    name = fields.String(required=True, validate=_NAME)
+    state = fields.String(required=True, validate=_STATE)
+    rems_certified = fields.Boolean(
+        load_default=False, metadata={"description": "Spravato REMS-certified (needed for intranasal)"}
+    )
+
+
+class TimeRangeSchema(StrictSchema):
+    start = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error='Use a local time "HH:MM".'),
+        metadata={"example": "09:00"},
+    )
+    end = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", error='Use "HH:MM" or "24:00".'),
+        metadata={"example": "17:00"},
+    )
+
+
+class WeeklyWindowSchema(TimeRangeSchema):
+    weekday = fields.String(required=True, validate=validate.OneOf(WEEKDAYS))
+
+
+class DateExceptionSchema(StrictSchema):
+    date = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", error='Use a date "YYYY-MM-DD".'),
+        metadata={"format": "date", "example": "2026-12-24"},
+    )
+    windows = fields.List(
+        fields.Nested(TimeRangeSchema),
+        required=True,
+        validate=validate.Length(max=48),
+        metadata={"description": "Replaces that date's weekly windows; empty means unavailable all day"},
+    )
+
+
+class AvailabilitySchema(StrictSchema):
+    """Local wall-clock windows in the provider's time zone; no window crosses midnight (split it)."""
+
+    weekly = fields.List(fields.Nested(WeeklyWindowSchema), required=True, validate=validate.Length(max=336))
+    exceptions = fields.List(
+        fields.Nested(DateExceptionSchema), load_default=list, validate=validate.Length(max=366)
+    )
+
+
+class ProviderSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "prv_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
+    npi = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    credential = fields.String(required=True, validate=validate.OneOf(CREDENTIALS))
+    specialties = fields.List(fields.String(), required=True)
+    languages = fields.List(fields.String(), required=True)
+    routes_offered = fields.List(fields.String(validate=validate.OneOf(ROUTES)), required=True)
+    sites = fields.List(fields.Nested(SiteSchema), required=True)
+    licenses = fields.List(fields.Nested(LicenseSchema), required=True)
+    dea_registrations = fields.List(fields.Nested(DeaRegistrationSchema), required=True)
+    accepting_new_patients = fields.Boolean(required=True)
+    max_active_patients = fields.Integer(required=True)
+    active_patients = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Consultations booked with this provider and not yet completed or cancelled"
+        },
+    )
+    timezone = fields.String(required=True)
+    availability = fields.Nested(AvailabilitySchema, required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class _ProviderFields(StrictSchema):
+    npi = fields.String(validate=_npi, metadata={"example": "1234567893"})
+    given_name = fields.String(validate=_NAME)
+    family_name = fields.String(validate=_NAME)
+    credential = fields.String(validate=validate.OneOf(CREDENTIALS))
+    specialties = fields.List(
+        fields.String(
+            validate=validate.Regexp(SPECIALTY, error="Use a snake_case specialty, e.g. psychiatry."),
+        ),
+        validate=[validate.Length(max=20), _unique],
+    )
+    languages = fields.List(_LANGUAGE, validate=[validate.Length(min=1, max=20), _unique])
+    routes_offered = fields.List(
+        fields.String(validate=validate.OneOf(ROUTES)), validate=[validate.Length(max=len(ROUTES)), _unique]
+    )
+    sites = fields.List(fields.Nested(SiteSchema), validate=validate.Length(max=50))
+    licenses = fields.List(fields.Nested(LicenseSchema), validate=validate.Length(max=60))
+    dea_registrations = fields.List(fields.Nested(DeaRegistrationSchema), validate=validate.Length(max=60))
+    accepting_new_patients = fields.Boolean()
+    max_active_patients = fields.Integer(validate=validate.Range(min=1, max=10_000))
+    timezone = fields.String(validate=_timezone, metadata={"example": "America/New_York"})
+
+    @validates_schema
+    def _one_dea_registration_per_state(self, data: dict[str, Any], **_: Any) -> None:
+        states = [registration["state"] for registration in data.get("dea_registrations") or []]
+        for index, state in enumerate(states):
+            if state in states[:index]:
+                raise ValidationError(
+                    {"dea_registrations": {index: {"state": ["One DEA registration per state."]}}}
+                )
+
+
+class ProviderCreateSchema(_ProviderFields):
+    npi = fields.String(required=True, validate=_npi, metadata={"example": "1234567893"})
+    given_name = fields.String(required=True, validate=_NAME)
+    family_name = fields.String(required=True, validate=_NAME)
+    credential = fields.String(required=True, validate=validate.OneOf(CREDENTIALS))
+    languages = fields.List(_LANGUAGE, required=True, validate=[validate.Length(min=1, max=20), _unique])
+    timezone = fields.String(required=True, validate=_timezone, metadata={"example": "America/New_York"})
+    max_active_patients = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
+    specialties = fields.List(
+        fields.String(
+            validate=validate.Regexp(SPECIALTY, error="Use a snake_case specialty, e.g. psychiatry.")
+        ),
+        load_default=list,
+        validate=[validate.Length(max=20), _unique],
+    )
+    routes_offered = fields.List(
+        fields.String(validate=validate.OneOf(ROUTES)),
+        load_default=list,
+        validate=[validate.Length(max=len(ROUTES)), _unique],
+    )
+    sites = fields.List(fields.Nested(SiteSchema), load_default=list, validate=validate.Length(max=50))
+    licenses = fields.List(fields.Nested(LicenseSchema), load_default=list, validate=validate.Length(max=60))
+    dea_registrations = fields.List(
+        fields.Nested(DeaRegistrationSchema), load_default=list, validate=validate.Length(max=60)
+    )
+    accepting_new_patients = fields.Boolean(load_default=True)
+
+
+class ProviderUpdateSchema(_ProviderFields):
+    """Every field optional; a list given replaces the whole list. A provider may change only
+    ``languages``, ``accepting_new_patients``, ``max_active_patients`` and ``timezone`` on themselves."""
+
+
+class ProviderQueryArgsSchema(PageArgsSchema):
+    state = fields.String(
+        validate=_STATE, metadata={"description": "Holds an active, unexpired licence in this state"}
+    )
+    language = fields.String(
+        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX."),
+        metadata={"description": "Speaks this language; `es` also finds `es-MX`"},
+    )
+    route = fields.String(validate=validate.OneOf(ROUTES))
+    specialty = fields.String(validate=validate.Length(min=1, max=60))
+    accepting_new_patients = fields.Boolean()
+
+
+ProviderPageSchema = page_schema(ProviderSchema, "ProviderPage")
+
+
+class SlotSchema(Schema):
+    start = Timestamp(required=True)
+    end = Timestamp(required=True)
+
+
+class SlotQueryArgsSchema(Schema):
+    from_ = Timestamp(required=True, data_key="from", metadata={"description": "Range start (RFC 3339)"})
+    to = Timestamp(
+        required=True, metadata={"description": "Range end (RFC 3339); at most 92 days after `from`"}
+    )
+    duration = fields.Integer(
+        load_default=60,
+        validate=validate.Range(min=15, max=480),
+        metadata={"description": "Slot length in minutes (default 60, the initial consultation)"},
+    )
+
+    @validates_schema
+    def _range(self, data: dict[str, Any], **_: Any) -> None:
+        if "from_" in data and "to" in data:
+            if data["to"] <= data["from_"]:
+                raise ValidationError("Must be after from.", field_name="to")
+            if data["to"] - data["from_"] > MAX_SLOT_RANGE:
+                raise ValidationError("The range may span at most 92 days.", field_name="to")
+
+
+class SlotListSchema(Schema):
+    data = fields.List(fields.Nested(SlotSchema), required=True)

@@ -1,0 +1,42 @@
+"""A booked appointment's place in the provider's capacity, shared by booking and cancelling.
+
+Kept apart from api.services.booking so that cancelling a consultation (api.services.consultations) can free
+the booking without the two modules importing each other.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from api.models import Appointment, Consultation, Provider
+from api.models.provider import CANCELLED
+
+BOOKED, COMPLETED = "booked", "completed"
+
+
+def release_place(session: Session, provider_id: str) -> None:
+    """One fewer active patient for the provider (an atomic decrement, never below zero)."""
+    session.execute(
+        update(Provider)
+        .where(Provider.id == provider_id, Provider.active_patients > 0)
+        .values(active_patients=Provider.active_patients - 1)
+        .execution_options(synchronize_session=False)
+    )
+    provider = session.get(Provider, provider_id)
+    if provider is not None:
+        session.expire(provider, ["active_patients"])
+
+
+def release_booking(session: Session, consultation: Consultation) -> None:
+    """Cancel the consultation's booked appointment, if any, and free the provider's place (the caller,
+    cancelling the consultation, commits)."""
+    appointment = session.scalar(
+        select(Appointment).where(
+            Appointment.consultation_id == consultation.id, Appointment.status == BOOKED
+        )
+    )
+    if appointment is None:
+        return
+    appointment.status = CANCELLED
+    release_place(session, appointment.provider_id)

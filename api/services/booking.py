@@ -1,0 +1,662 @@
+"""Provider matching, booking, rescheduling, and the visit itself (start, complete).
+
+Matching (clinical-rules.md §3) runs in two stages so that its cost grows with the providers licensed in
+the patient's state, not with the directory:
+
+1. SQL, driven by the licence index (state, status, expiry): the DEA, route/site and capacity filters as
+   EXISTS probes on their own indexes. Providers removed here are counted with one aggregate query, each
+   under the first filter it fails (the order ``HardFilter`` declares).
+2. The survivors go to the pure ``api.domain.matching.match_providers`` with the facts of this request
+   (the licence and DEA registration in the patient's state, their sites there, the accepted routes they
+   offer, whether they are psychiatrists and speak the patient's language) and their free slots. Only the
+   slots the ranking can depend on are computed: the first ones (enough for the earliest slot and the slots
+   offered) and those inside the patient's preferred windows. Slots are aligned on availability windows,
+   not on the range asked for, so the result is the one the whole 30-day horizon would give.
+
+Booking re-checks every hard filter for the chosen slot and writes in one transaction; a database
+constraint (see api.models.provider) makes a double booking impossible, and the loser gets 409
+``slot_unavailable``. The provider's active-patient count rises with a booking (an atomic conditional
+UPDATE, so capacity cannot be overrun either) and falls when the visit is completed or cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth.principal import Principal
+from api.db import utcnow
+from api.domain import matching
+from api.domain.availability import Slot, free_slots
+from api.domain.consultation_status import ConsultationAction, ConsultationStatus, transition
+from api.domain.matching import (
+    HardFilter,
+    MatchOutcome,
+    MatchRequest,
+    MatchWeights,
+    ProviderCandidate,
+    failing_filters_for_booking,
+    match_providers,
+)
+from api.domain.protocols import Route
+from api.errors import Conflict, FieldError, NotFound, RuleViolation
+from api.ids import random_secret
+from api.models import (
+    Appointment,
+    Consultation,
+    DeaRegistration,
+    PracticeSite,
+    Provider,
+    ProviderLanguage,
+    ProviderLicense,
+    ProviderRoute,
+    ProviderSpecialty,
+)
+from api.models.provider import APPOINTMENT_OVERLAP
+from api.services.access import require_kind
+from api.services.appointments import BOOKED, COMPLETED, release_place
+from api.services.consultations import change_status, get_consultation
+from api.services.providers import ACTIVE_LICENSE, booked_intervals, parse_availability, with_details
+
+CONSULTATION_LENGTH = timedelta(minutes=60)
+HORIZON = timedelta(days=30)
+# First look this far ahead for a provider's slots; most providers have enough slots in it.
+PROBE = timedelta(days=4)
+SLOTS_OFFERED = 3
+
+
+class SlotUnavailable(Conflict):
+    code, title = "slot_unavailable", "Slot unavailable"
+
+
+class ProviderNotQualified(RuleViolation):
+    code, title = "provider_not_qualified", "Provider not qualified"
+
+
+class ConsultationNotReady(Conflict):
+    code, title = "consultation_not_ready", "Consultation not ready for matching"
+
+
+class AppointmentNotFound(NotFound):
+    title = "Appointment not found"
+
+
+FILTER_MESSAGES: dict[HardFilter, str] = {
+    HardFilter.LICENSE: "No active licence in the patient's state covering the slot's date.",
+    HardFilter.DEA: "No DEA registration in the patient's state covering schedule III on the slot's date.",
+    HardFilter.ROUTE: "No accepted route deliverable in the patient's state (a site; REMS for intranasal).",
+    HardFilter.CAPACITY: "Not accepting new patients, or at the active-patient limit.",
+    HardFilter.CREDENTIAL: "This case needs an MD or DO in psychiatry.",
+}
+
+
+@dataclass(frozen=True)
+class ProviderMatchView:
+    provider: Provider
+    score: float
+    score_components: dict[str, float]
+    earliest_slots: list[Slot]
+    available_routes: list[str]
+
+
+@dataclass(frozen=True)
+class MatchesView:
+    data: list[ProviderMatchView]
+    excluded: dict[str, int]
+
+
+def match_weights(pairs: Iterable[tuple[str, float]]) -> MatchWeights:
+    return MatchWeights(**dict(pairs))
+
+
+# --- matching ---------------------------------------------------------------------------------------
+def find_matches(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    *,
+    limit: int,
+    weights: MatchWeights,
+    now: datetime | None = None,
+) -> MatchesView:
+    """Ranked candidates for a ``ready`` consultation, the best ``limit``, and exclusions per filter."""
+    consultation = get_consultation(session, principal, consultation_id)
+    if consultation.status != ConsultationStatus.READY:
+        raise ConsultationNotReady(
+            f"Providers are matched to a ready consultation; this one is {consultation.status}."
+        )
+    request = match_request(session, consultation, now or utcnow())
+    outcome = rank_providers(session, request, weights)
+    top = outcome.matches[:limit]
+    providers = {
+        p.id: p
+        for p in session.scalars(
+            with_details(select(Provider)).where(Provider.id.in_([m.provider_id for m in top]))
+        )
+    }
+    return MatchesView(
+        data=[
+            ProviderMatchView(
+                provider=providers[m.provider_id],
+                score=m.score,
+                score_components=m.score_components.as_dict(),
+                earliest_slots=list(m.earliest_slots),
+                available_routes=[str(route) for route in m.available_routes],
+            )
+            for m in top
+        ],
+        excluded=dict(outcome.excluded),
+    )
+
+
+def match_request(session: Session, consultation: Consultation, now: datetime) -> MatchRequest:
+    """The consultation as ``match_providers`` sees it. A case a clinician approved after review counts as
+    ``needs_review`` (clinical-rules.md §3, filter 6) whatever its stored outcome says now."""
+    reviewed = consultation.review_decision == "approve" or consultation.eligibility_outcome == "needs_review"
+    seen_by = session.scalars(
+        select(Consultation.provider_id).where(
+            Consultation.patient_id == consultation.patient_id,
+            Consultation.status == ConsultationStatus.COMPLETED,
+            Consultation.provider_id.is_not(None),
+        )
+    )
+    return MatchRequest(
+        patient_location_state=consultation.patient_location_state,
+        now=now,
+        conditions=frozenset(consultation.conditions),
+        preferred_language=consultation.preferred_language,
+        preferred_routes=frozenset(consultation.preferred_routes or ()),
+        preferred_times=tuple(
+            Slot(_instant(window["start"]), _instant(window["end"]))
+            for window in consultation.preferred_times or ()
+        ),
+        eligibility_outcome=matching.REVIEW_OUTCOME if reviewed else "eligible",
+        seen_by_provider_ids=frozenset(pid for pid in seen_by if pid),
+        consultation_length=CONSULTATION_LENGTH,
+        horizon=HORIZON,
+    )
+
+
+def rank_providers(session: Session, request: MatchRequest, weights: MatchWeights) -> MatchOutcome:
+    """Every hard filter and the ranking over the whole directory (see the module docstring)."""
+    facts = _StateFacts(request)
+    sql_excluded = _count_sql_exclusions(session, facts)
+    rows = session.execute(
+        select(*facts.candidate_columns())
+        .select_from(facts.licensed)
+        .join(Provider, Provider.id == facts.licensed.c.provider_id)
+        .where(facts.dea_ok(), facts.route_ok(), facts.capacity_ok())
+    ).all()
+    booked = booked_intervals(session, [row.id for row in rows], request.now, request.now + request.horizon)
+    candidates = [facts.candidate(row, booked.get(row.id, ())) for row in rows]
+    outcome = match_providers(request, candidates, weights, slots_offered=SLOTS_OFFERED)
+    excluded = {code: outcome.excluded[code] + sql_excluded.get(code, 0) for code in outcome.excluded}
+    return MatchOutcome(matches=outcome.matches, excluded=excluded)
+
+
+class _StateFacts:
+    """The SQL pieces of one matching request: what each hard filter means for the patient's state."""
+
+    def __init__(self, request: MatchRequest) -> None:
+        self.request = request
+        self.state = request.patient_location_state
+        self.today = request.now.astimezone(UTC).date()
+        self.routes = [
+            route for route in Route if not request.preferred_routes or route in request.preferred_routes
+        ]
+        self.licensed = (
+            select(
+                ProviderLicense.provider_id.label("provider_id"),
+                func.max(ProviderLicense.expires_on).label("license_through"),
+            )
+            .where(
+                ProviderLicense.state == self.state,
+                ProviderLicense.status == ACTIVE_LICENSE,
+                ProviderLicense.expires_on >= self.today,
+            )
+            .group_by(ProviderLicense.provider_id)
+            .subquery("licensed")
+        )
+
+    def _site(self, *, rems: bool) -> ColumnElement[bool]:
+        conditions = [PracticeSite.provider_id == Provider.id, PracticeSite.state == self.state]
+        if rems:
+            conditions.append(PracticeSite.rems_certified.is_(True))
+        return exists().where(*conditions)
+
+    def _offers(self, routes: Sequence[Route]) -> ColumnElement[bool]:
+        if not routes:
+            return false()
+        return exists().where(
+            ProviderRoute.provider_id == Provider.id, ProviderRoute.route.in_([str(r) for r in routes])
+        )
+
+    def dea_ok(self) -> ColumnElement[bool]:
+        return exists().where(
+            DeaRegistration.provider_id == Provider.id,
+            DeaRegistration.state == self.state,
+            DeaRegistration.covers_schedule_iii.is_(True),
+            DeaRegistration.expires_on >= self.today,
+        )
+
+    def route_ok(self) -> ColumnElement[bool]:
+        """At least one accepted route the provider offers and can deliver here (a site, a REMS site)."""
+        anywhere = [r for r in self.routes if r not in matching.ROUTES_NEEDING_SITE]
+        at_site = [
+            r
+            for r in self.routes
+            if r in matching.ROUTES_NEEDING_SITE and r not in matching.ROUTES_NEEDING_REMS_SITE
+        ]
+        at_rems_site = [r for r in self.routes if r in matching.ROUTES_NEEDING_REMS_SITE]
+        return or_(
+            self._offers(anywhere),
+            and_(self._offers(at_site), self._site(rems=False)),
+            and_(self._offers(at_rems_site), self._site(rems=True)),
+        )
+
+    def capacity_ok(self) -> ColumnElement[bool]:
+        return and_(
+            Provider.accepting_new_patients.is_(True), Provider.active_patients < Provider.max_active_patients
+        )
+
+    def candidate_columns(self) -> list[Any]:
+        dea_through = (
+            select(func.max(DeaRegistration.expires_on))
+            .where(
+                DeaRegistration.provider_id == Provider.id,
+                DeaRegistration.state == self.state,
+                DeaRegistration.covers_schedule_iii.is_(True),
+            )
+            .scalar_subquery()
+        )
+        columns: list[Any] = [
+            Provider.id,
+            Provider.credential,
+            Provider.accepting_new_patients,
+            Provider.max_active_patients,
+            Provider.active_patients,
+            Provider.timezone,
+            Provider.availability,
+            self.licensed.c.license_through,
+            dea_through.label("dea_through"),
+            self._site(rems=False).label("has_site"),
+            self._site(rems=True).label("has_rems_site"),
+            exists()
+            .where(
+                ProviderSpecialty.provider_id == Provider.id,
+                ProviderSpecialty.specialty == matching.PSYCHIATRY_SPECIALTY,
+            )
+            .label("psychiatry"),
+        ]
+        columns += [self._offers([route]).label(f"offers_{route.value}") for route in self.routes]
+        wanted = _primary_language(self.request.preferred_language)
+        if wanted:
+            columns.append(
+                exists()
+                .where(
+                    ProviderLanguage.provider_id == Provider.id,
+                    or_(
+                        ProviderLanguage.language == wanted,
+                        ProviderLanguage.language.startswith(f"{wanted}-"),
+                    ),
+                )
+                .label("speaks")
+            )
+        return columns
+
+    def candidate(self, row: Any, booked: Sequence[tuple[datetime, datetime]]) -> ProviderCandidate:
+        """The provider as matching sees it for this state (records of other states cannot matter here)."""
+        request = self.request
+        wanted = _primary_language(request.preferred_language)
+        return ProviderCandidate(
+            id=row.id,
+            credential=row.credential,
+            specialties=frozenset({matching.PSYCHIATRY_SPECIALTY} if row.psychiatry else ()),
+            languages=(wanted,) if wanted and row.speaks else (),
+            routes_offered=frozenset(str(r) for r in self.routes if getattr(row, f"offers_{r.value}")),
+            sites=(matching.PracticeSite(self.state, bool(row.has_rems_site)),) if row.has_site else (),
+            licenses=(matching.StateLicense(self.state, ACTIVE_LICENSE, _as_date(row.license_through)),),
+            dea_registrations=(
+                (
+                    matching.DeaRegistration(
+                        self.state, frozenset({matching.KETAMINE_DEA_SCHEDULE}), _as_date(row.dea_through)
+                    ),
+                )
+                if row.dea_through is not None
+                else ()
+            ),
+            accepting_new_patients=bool(row.accepting_new_patients),
+            max_active_patients=row.max_active_patients,
+            active_patients=row.active_patients,
+            free_slots=tuple(_ranking_slots(request, row.availability, row.timezone, booked)),
+        )
+
+
+def _count_sql_exclusions(session: Session, facts: _StateFacts) -> dict[str, int]:
+    """How many providers each SQL filter removed, counting each under the first it fails."""
+    dea_ok, route_ok, capacity_ok = facts.dea_ok(), facts.route_ok(), facts.capacity_ok()
+
+    def count_where(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    licensed, with_dea, with_route, with_capacity = session.execute(
+        select(
+            func.count(),
+            count_where(dea_ok),
+            count_where(and_(dea_ok, route_ok)),
+            count_where(and_(dea_ok, route_ok, capacity_ok)),
+        )
+        .select_from(facts.licensed)
+        .join(Provider, Provider.id == facts.licensed.c.provider_id)
+    ).one()
+    directory = session.scalar(select(func.count()).select_from(Provider)) or 0
+    return {
+        HardFilter.LICENSE: directory - licensed,
+        HardFilter.DEA: licensed - with_dea,
+        HardFilter.ROUTE: with_dea - with_route,
+        HardFilter.CAPACITY: with_route - with_capacity,
+    }
+
+
+def _ranking_slots(
+    request: MatchRequest,
+    availability: dict[str, Any],
+    timezone: str,
+    booked: Sequence[tuple[datetime, datetime]],
+) -> list[Slot]:
+    """The free slots ranking depends on: the first ``SLOTS_OFFERED`` or more, those in preferred windows."""
+    parsed = parse_availability(availability)
+    tz = ZoneInfo(timezone)
+    horizon_end = request.now + request.horizon
+
+    def slots_in(start: datetime, end: datetime) -> list[Slot]:
+        return free_slots(
+            parsed.weekly,
+            parsed.exceptions,
+            tz,
+            start,
+            end,
+            request.consultation_length,
+            booked=booked,
+            now=request.now,
+        )
+
+    searched_until = min(request.now + PROBE, horizon_end)
+    found = slots_in(request.now, searched_until)
+    if len(found) < SLOTS_OFFERED and searched_until < horizon_end:
+        searched_until = horizon_end  # sparse availability: the whole horizon
+        found = slots_in(request.now, searched_until)
+    found_set = set(found)
+    for window in request.preferred_times:
+        start, end = max(window.start, request.now), min(window.end, horizon_end)
+        if start < end and end > searched_until:  # a window already searched holds no other slot
+            found_set.update(slots_in(start, end))
+    return sorted(found_set)
+
+
+# --- booking ----------------------------------------------------------------------------------------
+def assign_provider(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    provider_id: str,
+    slot_start: datetime,
+    *,
+    video_base_url: str,
+    precondition: Callable[[Consultation], None],
+    now: datetime | None = None,
+) -> Appointment:
+    """Book ``provider_id`` at ``slot_start`` for a ready consultation, which becomes ``scheduled``."""
+    require_kind(principal, "partner_client", "patient", "admin", action="book consultations")
+    consultation = get_consultation(session, principal, consultation_id)
+    precondition(consultation)
+    transition(consultation.status, ConsultationAction.SCHEDULE)  # 409 before any work when not ready
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        raise ProviderNotQualified(
+            f"No provider {provider_id}.",
+            errors=[FieldError("/provider_id", "not_found", "No such provider in the directory.")],
+        )
+    request = match_request(session, consultation, now or utcnow())
+    _recheck(session, request, provider, slot_start, appointment=None)
+
+    took_a_place = session.execute(
+        update(Provider)
+        .where(
+            Provider.id == provider.id,
+            Provider.accepting_new_patients.is_(True),
+            Provider.active_patients < Provider.max_active_patients,
+        )
+        .values(active_patients=Provider.active_patients + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if took_a_place.rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
+        raise _not_qualified([HardFilter.CAPACITY])
+    session.expire(provider, ["active_patients"])
+    appointment = Appointment(
+        partner_id=consultation.partner_id,
+        consultation_id=consultation.id,
+        provider_id=provider.id,
+        starts_at=slot_start,
+        ends_at=slot_start + CONSULTATION_LENGTH,
+        status=BOOKED,
+        video_url=f"{video_base_url.rstrip('/')}/{random_secret(24)}",
+    )
+    session.add(appointment)
+    consultation.provider_id = provider.id
+    change_status(session, consultation, ConsultationAction.SCHEDULE, provider_id=provider.id)
+    _commit_booking(session)
+    return appointment
+
+
+def reschedule(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    slot_start: datetime,
+    *,
+    precondition: Callable[[Consultation], None],
+    now: datetime | None = None,
+) -> Appointment:
+    """Move the booked appointment to another free slot of the same provider.
+
+    Every hard filter is re-checked for the new slot except capacity: the patient already holds a place.
+    """
+    require_kind(
+        principal, "partner_client", "patient", "provider", "admin", action="reschedule consultations"
+    )
+    consultation = get_consultation(session, principal, consultation_id)
+    precondition(consultation)
+    transition(consultation.status, ConsultationAction.RESCHEDULE)
+    appointment = _booked_appointment(session, consultation)
+    provider = session.get(Provider, appointment.provider_id)
+    assert provider is not None  # a foreign key
+    request = match_request(session, consultation, now or utcnow())
+    _recheck(session, request, provider, slot_start, appointment=appointment)
+    appointment.starts_at = slot_start
+    appointment.ends_at = slot_start + CONSULTATION_LENGTH
+    change_status(session, consultation, ConsultationAction.RESCHEDULE)
+    _commit_booking(session)
+    return appointment
+
+
+def start_visit(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    *,
+    precondition: Callable[[Consultation], None],
+) -> Consultation:
+    """The assigned clinician (or an admin) starts the video visit: ``scheduled`` -> ``in_progress``."""
+    consultation = _clinician_consultation(session, principal, consultation_id, action="start visits")
+    precondition(consultation)
+    change_status(session, consultation, ConsultationAction.START)
+    consultation.started_at = utcnow()
+    session.commit()
+    return consultation
+
+
+def complete_visit(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    outcome: str,
+    summary: str,
+    *,
+    precondition: Callable[[Consultation], None],
+) -> Consultation:
+    """``in_progress`` -> ``completed`` with the clinician's outcome; frees the provider's place."""
+    consultation = _clinician_consultation(session, principal, consultation_id, action="complete visits")
+    precondition(consultation)
+    change_status(session, consultation, ConsultationAction.COMPLETE, outcome=outcome)
+    consultation.outcome = outcome
+    consultation.summary = summary
+    consultation.completed_at = utcnow()
+    appointment = _booked_appointment(session, consultation)
+    appointment.status = COMPLETED
+    release_place(session, appointment.provider_id)
+    session.commit()
+    return consultation
+
+
+def get_appointment(session: Session, principal: Principal, consultation_id: str) -> Appointment:
+    """The consultation's latest appointment, whatever its status."""
+    consultation = get_consultation(session, principal, consultation_id)
+    appointment: Appointment | None = session.scalar(
+        select(Appointment)
+        .where(Appointment.consultation_id == consultation.id)
+        .order_by(Appointment.created_at.desc(), Appointment.id.desc())
+        .limit(1)
+    )
+    if appointment is None:
+        raise AppointmentNotFound(f"Consultation {consultation_id} has no appointment.")
+    return appointment
+
+
+def _recheck(
+    session: Session,
+    request: MatchRequest,
+    provider: Provider,
+    slot_start: datetime,
+    *,
+    appointment: Appointment | None,
+) -> None:
+    """Every hard filter for ``provider`` at ``slot_start``: 409 when the slot is not free, 422 otherwise."""
+    slot_end = slot_start + request.consultation_length
+    booked = booked_intervals(
+        session,
+        [provider.id],
+        slot_start,
+        slot_end,
+        except_appointment_id=appointment.id if appointment is not None else None,
+    )
+    availability = parse_availability(provider.availability)
+    slots = free_slots(
+        availability.weekly,
+        availability.exceptions,
+        ZoneInfo(provider.timezone),
+        slot_start,
+        slot_end,
+        request.consultation_length,
+        booked=booked.get(provider.id, ()),
+        now=request.now,
+    )
+    failures = failing_filters_for_booking(request, full_candidate(provider, tuple(slots)), slot_start)
+    if appointment is not None:  # rescheduling: the patient already holds a place with this provider
+        failures = [code for code in failures if code != HardFilter.CAPACITY]
+    if HardFilter.NO_SLOT in failures and len(failures) == 1:
+        raise SlotUnavailable(
+            "This slot is not free: taken, outside the availability, in the past or beyond 30 days.",
+            errors=[FieldError("/slot_start", "slot_unavailable", "Pick one of the provider's free slots.")],
+        )
+    if failures:
+        raise _not_qualified([code for code in failures if code != HardFilter.NO_SLOT])
+
+
+def full_candidate(provider: Provider, slots: tuple[Slot, ...]) -> ProviderCandidate:
+    """A provider with all their records, as the pure matching module takes it."""
+    return ProviderCandidate(
+        id=provider.id,
+        credential=provider.credential,
+        specialties=frozenset(provider.specialties),
+        languages=tuple(provider.languages),
+        routes_offered=frozenset(provider.routes_offered),
+        sites=tuple(matching.PracticeSite(site.state, site.rems_certified) for site in provider.site_rows),
+        licenses=tuple(
+            matching.StateLicense(row.state, row.status, row.expires_on) for row in provider.license_rows
+        ),
+        dea_registrations=tuple(
+            matching.DeaRegistration(row.state, frozenset(row.schedules), row.expires_on)
+            for row in provider.dea_rows
+        ),
+        accepting_new_patients=provider.accepting_new_patients,
+        max_active_patients=provider.max_active_patients,
+        active_patients=provider.active_patients,
+        free_slots=slots,
+    )
+
+
+def _not_qualified(failures: Sequence[HardFilter]) -> ProviderNotQualified:
+    return ProviderNotQualified(
+        "The provider does not qualify for this consultation: " + ", ".join(failures) + ".",
+        errors=[FieldError("/provider_id", str(code), FILTER_MESSAGES[code]) for code in failures],
+        extra={"failed_filters": [str(code) for code in failures]},
+    )
+
+
+def _commit_booking(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        if APPOINTMENT_OVERLAP in str(exc.orig):
+            raise SlotUnavailable(
+                "Another booking took this provider's time first. Pick another slot.",
+                errors=[FieldError("/slot_start", "slot_unavailable", "Taken by a concurrent booking.")],
+            ) from None
+        raise Conflict(
+            "The consultation was booked by a concurrent request.", code="invalid_transition"
+        ) from None
+
+
+def _booked_appointment(session: Session, consultation: Consultation) -> Appointment:
+    appointment: Appointment | None = session.scalar(
+        select(Appointment).where(
+            Appointment.consultation_id == consultation.id, Appointment.status == BOOKED
+        )
+    )
+    if appointment is None:  # a scheduled consultation always has one; guard against hand-edited data
+        raise AppointmentNotFound(f"Consultation {consultation.id} has no booked appointment.")
+    return appointment
+
+
+def _clinician_consultation(
+    session: Session, principal: Principal, consultation_id: str, *, action: str
+) -> Consultation:
+    require_kind(principal, "provider", "admin", action=action)
+    consultation = get_consultation(session, principal, consultation_id)
+    if principal.kind == "provider" and consultation.provider_id != principal.provider_id:
+        # A reviewer may see a case in the review queue; only the assigned clinician runs the visit.
+        raise NotFound(f"No consultation {consultation_id} assigned to you.")
+    return consultation
+
+
+def _instant(value: str | datetime) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.astimezone(UTC)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _primary_language(tag: str | None) -> str | None:
+    return tag.split("-", 1)[0].lower() if tag else None

@@ -1,0 +1,383 @@
+"""Follow-up plans: created from a completed consultation, scheduled by a protocol, run through a life cycle.
+
+Who may do what (docs/follow-up-plans.md): the assigned provider (and a platform admin) creates, changes and
+moves a plan through its life cycle; the patient and the partner read it. Another tenant's plan is not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth.principal import Principal
+from api.db import utcnow
+from api.domain.outcomes import MEASURES, InstrumentOutcome, ScorePoint, summarize_outcome
+from api.domain.plan_status import PlanAction, PlanStatus, check_activation_consents, transition
+from api.domain.protocols import (
+    DEFAULT_CHECK_IN_INTERVAL_DAYS,
+    PlanSchedule,
+    Route,
+    TaskKind,
+    TaskSpec,
+    TaskStatus,
+    TreatmentProtocol,
+    generate_tasks,
+)
+from api.domain.screening import Instrument
+from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from api.events.outbox import emit
+from api.models import Consent, Consultation, FollowUpPlan, PlanTask, Screening
+from api.services.access import require_kind, scope_consultations, scope_plans
+from api.services.paging import Page, PageRequest, fetch_page
+
+# Who may write a plan itself (create, change, activate, hold, complete, revoke).
+PLAN_WRITERS = ("provider", "admin")
+# Fields a PATCH may change; start_date only while the plan is a draft (nothing has happened yet).
+SCHEDULE_FIELDS = ("start_date", "end_date", "check_in_instruments", "check_in_interval_days", "sessions")
+_OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.OVERDUE)
+
+
+class PlanNotFound(NotFound):
+    title = "Follow-up plan not found"
+
+
+def get_plan(
+    session: Session, principal: Principal, plan_id: str, *, for_update: bool = False
+) -> FollowUpPlan:
+    stmt = scope_plans(select(FollowUpPlan), principal).where(FollowUpPlan.id == plan_id)
+    if for_update:
+        # Serialises writers of one plan (PostgreSQL); SQLite serialises every writer anyway.
+        stmt = stmt.with_for_update()
+    plan: FollowUpPlan | None = session.scalar(stmt)
+    if plan is None:
+        raise PlanNotFound(f"No follow-up plan {plan_id}.")
+    return plan
+
+
+def plan_for_screening(session: Session, principal: Principal, plan_id: str, patient_id: str) -> FollowUpPlan:
+    """The plan ``POST /v1/screenings`` names in ``plan_id``: visible to the caller, same patient."""
+    plan: FollowUpPlan | None = session.scalar(
+        scope_plans(select(FollowUpPlan), principal).where(FollowUpPlan.id == plan_id)
+    )
+    if plan is None or plan.patient_id != patient_id:
+        message = "No follow-up plan of this patient with this id."
+        raise ValidationFailed(message, errors=[FieldError("/plan_id", "not_found", message)])
+    return plan
+
+
+def list_plans(
+    session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
+) -> Page[FollowUpPlan]:
+    stmt = scope_plans(select(FollowUpPlan), principal)
+    for name in ("patient_id", "provider_id", "status"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(FollowUpPlan, name) == filters[name])
+    return fetch_page(session, stmt, FollowUpPlan, page)
+
+
+# --- creating and changing a plan ----------------------------------------------------------------
+
+
+def create_plan(session: Session, principal: Principal, data: dict[str, Any]) -> FollowUpPlan:
+    require_kind(principal, *PLAN_WRITERS, action="create follow-up plans")
+    consultation = _plan_consultation(session, principal, data["consultation_id"])
+    schedule = PlanSchedule(
+        protocol=TreatmentProtocol(data["protocol"]),
+        route=Route(data["route"]),
+        start_date=data["start_date"],
+        end_date=data.get("end_date"),
+        check_in_instruments=tuple(data["check_in_instruments"]),
+        check_in_interval_days=data.get("check_in_interval_days", DEFAULT_CHECK_IN_INTERVAL_DAYS),
+        sessions=tuple(data.get("sessions") or ()),
+    )
+    specs = generate_tasks(schedule)  # 422 with a pointer per problem
+    assert consultation.provider_id is not None  # checked by _plan_consultation
+    plan = FollowUpPlan(
+        partner_id=consultation.partner_id,
+        patient_id=consultation.patient_id,
+        consultation_id=consultation.id,
+        provider_id=consultation.provider_id,
+        status=PlanStatus.DRAFT.value,
+        protocol=schedule.protocol.value,
+        route=schedule.route.value,
+        start_date=schedule.start_date,
+        end_date=schedule.effective_end_date,
+        dose_note=data.get("dose_note"),
+        check_in_instruments=list(schedule.check_in_instruments),
+        check_in_interval_days=schedule.check_in_interval_days,
+        created_by=principal.actor_id,
+    )
+    session.add(plan)
+    _flush_open_plan(session)
+    session.add_all(_new_task(plan.id, spec) for spec in specs)
+    emit(
+        session,
+        partner_id=plan.partner_id,
+        type="follow_up_plan.created",
+        object_type="follow_up_plan",
+        object_id=plan.id,
+        status=plan.status,
+        consultation_id=plan.consultation_id,
+    )
+    session.commit()
+    return plan
+
+
+def _plan_consultation(session: Session, principal: Principal, consultation_id: str) -> Consultation:
+    """The consultation a plan follows: the caller's to see, completed, with treatment recommended."""
+    consultation: Consultation | None = session.scalar(
+        scope_consultations(select(Consultation), principal).where(Consultation.id == consultation_id)
+    )
+    if consultation is None:
+        raise ValidationFailed(
+            f"No consultation {consultation_id}.",
+            errors=[FieldError("/consultation_id", "not_found", "No such consultation.")],
+        )
+    if consultation.status != "completed":
+        raise RuleViolation(
+            f"The consultation is {consultation.status}; a plan follows a completed consultation.",
+            code="consultation_not_completed",
+            errors=[FieldError("/consultation_id", "consultation_not_completed", "Complete it first.")],
+        )
+    if consultation.outcome != "treatment_recommended":
+        raise RuleViolation(
+            f"The consultation's outcome is {consultation.outcome}, not treatment_recommended.",
+            code="treatment_not_recommended",
+            errors=[
+                FieldError("/consultation_id", "treatment_not_recommended", "Treatment was not recommended.")
+            ],
+        )
+    if consultation.provider_id is None:
+        raise RuleViolation(
+            "The consultation has no assigned provider to own the plan.",
+            code="provider_required",
+            errors=[FieldError("/consultation_id", "provider_required", "Assign a provider first.")],
+        )
+    return consultation
+
+
+def _flush_open_plan(session: Session) -> None:
+    """The partial unique index on open plans' consultation_id decides, also between concurrent requests."""
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            "This consultation already has an open follow-up plan; complete or revoke it first.",
+            code="plan_exists",
+        ) from None
+
+
+def update_plan(
+    session: Session,
+    principal: Principal,
+    plan_id: str,
+    changes: dict[str, Any],
+    precondition: Callable[[FollowUpPlan], None],
+) -> FollowUpPlan:
+    """Change the dose note or the schedule; tasks are regenerated, keeping what already happened."""
+    plan = get_plan(session, principal, plan_id, for_update=True)
+    require_kind(principal, *PLAN_WRITERS, action="change follow-up plans")
+    precondition(plan)
+    status = PlanStatus(plan.status)
+    if status in (PlanStatus.COMPLETED, PlanStatus.REVOKED):
+        raise Conflict(f"The plan is {status}; it can no longer change.", code="plan_closed")
+    if "start_date" in changes and status != PlanStatus.DRAFT and changes["start_date"] != plan.start_date:
+        raise Conflict(
+            "start_date can change only while the plan is a draft.",
+            code="plan_started",
+            errors=[FieldError("/start_date", "plan_started", "The plan has started.")],
+        )
+    if "dose_note" in changes:
+        plan.dose_note = changes["dose_note"]
+    if any(name in changes for name in SCHEDULE_FIELDS):
+        tasks = _tasks(session, plan.id)
+        schedule = _schedule(plan, tasks, changes)
+        _reconcile_tasks(session, plan, tasks, generate_tasks(schedule))
+        plan.start_date = schedule.start_date
+        plan.end_date = schedule.effective_end_date
+        plan.check_in_instruments = list(schedule.check_in_instruments)
+        plan.check_in_interval_days = schedule.check_in_interval_days
+    plan.updated_at = utcnow()
+    session.commit()
+    return plan
+
+
+def _schedule(plan: FollowUpPlan, tasks: Iterable[PlanTask], changes: dict[str, Any]) -> PlanSchedule:
+    """The plan's schedule with ``changes`` applied; a custom plan's sessions are its session tasks."""
+    current_sessions: tuple[date, ...] = ()
+    if plan.protocol == TreatmentProtocol.CUSTOM:
+        current_sessions = tuple(
+            task.due_on
+            for task in tasks
+            if task.kind == TaskKind.SESSION and task.status != TaskStatus.CANCELLED
+        )
+    return PlanSchedule(
+        protocol=TreatmentProtocol(plan.protocol),
+        route=Route(plan.route),
+        start_date=changes.get("start_date", plan.start_date),
+        end_date=changes.get("end_date", plan.end_date),
+        check_in_instruments=tuple(changes.get("check_in_instruments", plan.check_in_instruments)),
+        check_in_interval_days=changes.get("check_in_interval_days", plan.check_in_interval_days),
+        sessions=tuple(changes["sessions"]) if "sessions" in changes else current_sessions,
+    )
+
+
+def _reconcile_tasks(
+    session: Session, plan: FollowUpPlan, tasks: list[PlanTask], specs: list[TaskSpec]
+) -> None:
+    """Make the open tasks match the new schedule: done tasks stay as they happened.
+
+    A task the new schedule still has keeps its id (and is reopened if an earlier change cancelled it);
+    an open task it no longer has is cancelled; a new date gets a new task. Then the plan is renumbered.
+    """
+    wanted = {(spec.kind, spec.due_on): spec for spec in specs}
+    existing = {(TaskKind(task.kind), task.due_on): task for task in tasks}
+    for key, task in existing.items():
+        spec = wanted.get(key)
+        if task.status == TaskStatus.DONE:
+            continue
+        if spec is None:
+            if task.status in _OPEN_TASK_STATUSES:
+                task.status = TaskStatus.CANCELLED
+            continue
+        if task.status == TaskStatus.CANCELLED:
+            task.status = TaskStatus.PENDING
+        task.instructions = list(spec.instructions)
+        task.instruments = list(spec.instruments)
+    for key, spec in wanted.items():
+        if key not in existing:
+            task = _new_task(plan.id, spec)
+            tasks.append(task)
+            session.add(task)
+    kind_rank = {TaskKind.SESSION: 0, TaskKind.CHECK_IN: 1}
+    ordered = sorted(tasks, key=lambda t: (t.due_on, kind_rank[TaskKind(t.kind)]))
+    for position, task in enumerate(ordered, start=1):
+        task.sequence = position
+
+
+def _new_task(plan_id: str, spec: TaskSpec) -> PlanTask:
+    return PlanTask(
+        plan_id=plan_id,
+        kind=spec.kind,
+        due_on=spec.due_on,
+        sequence=spec.sequence,
+        status=TaskStatus.PENDING,
+        instructions=list(spec.instructions),
+        instruments=list(spec.instruments),
+    )
+
+
+def _tasks(session: Session, plan_id: str) -> list[PlanTask]:
+    return list(session.scalars(select(PlanTask).where(PlanTask.plan_id == plan_id)))
+
+
+# --- the life cycle ------------------------------------------------------------------------------
+
+
+def act_on_plan(
+    session: Session,
+    principal: Principal,
+    plan_id: str,
+    action: PlanAction,
+    reason: str | None,
+    precondition: Callable[[FollowUpPlan], None],
+) -> FollowUpPlan:
+    """activate (also resumes a plan on hold), hold, complete, revoke."""
+    plan = get_plan(session, principal, plan_id, for_update=True)
+    require_kind(principal, *PLAN_WRITERS, action=f"{action} follow-up plans")
+    precondition(plan)
+    new_status = transition(PlanStatus(plan.status), action)  # 409 invalid_transition
+    if action == PlanAction.ACTIVATE:
+        accepted = session.scalars(select(Consent.type).where(Consent.patient_id == plan.patient_id))
+        check_activation_consents(accepted)  # 422 consent_required
+    change_status(session, plan, new_status, reason=reason)
+    session.commit()
+    return plan
+
+
+def change_status(
+    session: Session, plan: FollowUpPlan, new_status: PlanStatus, *, reason: str | None
+) -> None:
+    """Apply a transition already allowed by the domain, with its bookkeeping and event (caller commits)."""
+    previous = plan.status
+    now = utcnow()
+    plan.status = new_status
+    plan.status_reason = reason if new_status in (PlanStatus.ON_HOLD, PlanStatus.REVOKED) else None
+    plan.updated_at = now
+    if new_status == PlanStatus.ACTIVE and plan.activated_at is None:
+        plan.activated_at = now
+    elif new_status in (PlanStatus.COMPLETED, PlanStatus.REVOKED):
+        if new_status == PlanStatus.COMPLETED:
+            plan.completed_at = now
+        else:
+            plan.revoked_at = now
+        for task in _tasks(session, plan.id):
+            if task.status in _OPEN_TASK_STATUSES:
+                task.status = TaskStatus.CANCELLED
+    emit(
+        session,
+        partner_id=plan.partner_id,
+        type="follow_up_plan.status_changed",
+        object_type="follow_up_plan",
+        object_id=plan.id,
+        status=str(new_status),
+        previous_status=previous,
+    )
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+def plan_outcomes(session: Session, principal: Principal, plan_id: str) -> dict[str, InstrumentOutcome]:
+    """Per scored instrument: the consultation's latest screening as baseline, the plan's screenings after."""
+    plan = get_plan(session, principal, plan_id)
+    scored = tuple(MEASURES)
+    follow_ups = list(
+        session.scalars(
+            select(Screening)
+            .where(
+                Screening.plan_id == plan.id, Screening.instrument.in_(scored), Screening.total.is_not(None)
+            )
+            .order_by(Screening.completed_at, Screening.id)
+        )
+    )
+    baselines = list(
+        session.scalars(
+            select(Screening)
+            .where(
+                Screening.consultation_id == plan.consultation_id,
+                Screening.plan_id.is_(None),
+                Screening.instrument.in_(scored),
+                Screening.total.is_not(None),
+            )
+            .order_by(Screening.completed_at, Screening.id)
+        )
+    )
+    latest_baseline = {screening.instrument: screening for screening in baselines}  # the last one wins
+    instruments = [
+        instrument
+        for instrument in scored
+        if instrument in plan.check_in_instruments
+        or instrument in latest_baseline
+        or any(s.instrument == instrument for s in follow_ups)
+    ]
+    outcomes: dict[str, InstrumentOutcome] = {}
+    for instrument in instruments:
+        baseline = latest_baseline.get(instrument)
+        outcomes[instrument] = summarize_outcome(
+            Instrument(instrument),
+            _point(baseline) if baseline is not None else None,
+            [_point(s) for s in follow_ups if s.instrument == instrument],
+        )
+    return outcomes
+
+
+def _point(screening: Screening) -> ScorePoint:
+    assert screening.total is not None  # the queries keep scored screenings only
+    return ScorePoint(taken_at=screening.completed_at, total=screening.total)

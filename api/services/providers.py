@@ -1,0 +1,303 @@
+"""The provider directory: create, list, read, update, availability and free slots.
+
+Everyone with ``providers:read`` reads the directory. An admin writes all of it; a provider (a user with
+role provider) may change only their own availability and the profile fields in ``PROVIDER_SELF_EDITABLE``:
+name, credential, specialties, NPI, licences, DEA registrations, sites and routes are verified facts that
+matching relies on, so they are kept for an admin to change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from api.auth.principal import Principal
+from api.db import utcnow
+from api.domain.availability import (
+    WEEKDAYS,
+    Availability,
+    DateException,
+    LocalWindow,
+    Slot,
+    WeeklyWindow,
+    free_slots,
+    validate_availability,
+)
+from api.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from api.models import (
+    Appointment,
+    DeaRegistration,
+    PracticeSite,
+    Provider,
+    ProviderLanguage,
+    ProviderLicense,
+    ProviderRoute,
+    ProviderSpecialty,
+)
+from api.models.provider import CANCELLED
+from api.services.access import require_kind
+from api.services.paging import Page, PageRequest, fetch_page
+
+PROVIDER_SELF_EDITABLE = frozenset({"languages", "accepting_new_patients", "max_active_patients", "timezone"})
+ACTIVE_LICENSE = "active"
+PROVIDER_RELATIONSHIPS = (
+    Provider.license_rows,
+    Provider.dea_rows,
+    Provider.site_rows,
+    Provider.route_rows,
+    Provider.language_rows,
+    Provider.specialty_rows,
+)
+
+
+class ProviderNotFound(NotFound):
+    title = "Provider not found"
+
+
+def canonical_language(tag: str) -> str:
+    """BCP 47 tags are case-insensitive; store and compare them in their canonical case (``es-MX``)."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def with_details(stmt: Any) -> Any:
+    """Load every list of the representation with one query each, for a page of providers or one."""
+    return stmt.options(*(selectinload(relationship) for relationship in PROVIDER_RELATIONSHIPS))
+
+
+def get_provider(session: Session, _principal: Principal, provider_id: str) -> Provider:
+    """The directory is readable by every principal (``providers:read``)."""
+    provider: Provider | None = session.scalar(
+        with_details(select(Provider)).where(Provider.id == provider_id)
+    )
+    if provider is None:
+        raise ProviderNotFound(f"No provider {provider_id}.")
+    return provider
+
+
+def create_provider(session: Session, principal: Principal, data: dict[str, Any]) -> Provider:
+    require_kind(principal, "admin", action="add providers to the directory")
+    provider = Provider(availability={"weekly": [], "exceptions": []})
+    apply_provider_fields(provider, data)
+    session.add(provider)
+    _commit_unique(session)
+    return provider
+
+
+def list_providers(
+    session: Session, _principal: Principal, filters: dict[str, Any], page: PageRequest
+) -> Page[Provider]:
+    stmt = with_details(select(Provider))
+    if filters.get("state"):
+        stmt = stmt.where(
+            exists().where(
+                ProviderLicense.provider_id == Provider.id,
+                ProviderLicense.state == filters["state"],
+                ProviderLicense.status == ACTIVE_LICENSE,
+                ProviderLicense.expires_on >= utcnow().date(),
+            )
+        )
+    if filters.get("language"):
+        tag = canonical_language(filters["language"])
+        stmt = stmt.where(
+            exists().where(
+                ProviderLanguage.provider_id == Provider.id,
+                or_(ProviderLanguage.language == tag, ProviderLanguage.language.startswith(f"{tag}-")),
+            )
+        )
+    if filters.get("route"):
+        stmt = stmt.where(
+            exists().where(ProviderRoute.provider_id == Provider.id, ProviderRoute.route == filters["route"])
+        )
+    if filters.get("specialty"):
+        stmt = stmt.where(
+            exists().where(
+                ProviderSpecialty.provider_id == Provider.id,
+                ProviderSpecialty.specialty == filters["specialty"],
+            )
+        )
+    if filters.get("accepting_new_patients") is not None:
+        stmt = stmt.where(Provider.accepting_new_patients == filters["accepting_new_patients"])
+    return fetch_page(session, stmt, Provider, page)
+
+
+def update_provider(
+    session: Session,
+    principal: Principal,
+    provider_id: str,
+    changes: dict[str, Any],
+    precondition: Callable[[Provider], None],
+) -> Provider:
+    """``precondition`` checks the caller's If-Match against the current representation."""
+    provider = get_provider(session, principal, provider_id)
+    _require_admin_or_self(principal, provider)
+    precondition(provider)
+    if not principal.is_admin:
+        refused = sorted(set(changes) - PROVIDER_SELF_EDITABLE)
+        if refused:
+            raise ValidationFailed(
+                "A provider may change only their languages, capacity and time zone.",
+                errors=[
+                    FieldError(f"/{name}", "read_only", "Only a platform admin can change this.")
+                    for name in refused
+                ],
+            )
+    apply_provider_fields(provider, changes)
+    _commit_unique(session)
+    return provider
+
+
+def set_availability(
+    session: Session,
+    principal: Principal,
+    provider_id: str,
+    body: dict[str, Any],
+    precondition: Callable[[Provider], None],
+) -> Availability:
+    """Replace the weekly windows and exceptions; booked appointments are kept whatever the new windows."""
+    provider = get_provider(session, principal, provider_id)
+    _require_admin_or_self(principal, provider)
+    precondition(provider)
+    availability = validate_availability(body)
+    provider.availability = availability.as_dict()
+    session.commit()
+    return availability
+
+
+def parse_availability(stored: dict[str, Any]) -> Availability:
+    """The stored availability as domain objects. It was validated when written (``set_availability``),
+    so it is read without validating again: matching parses one per candidate."""
+    return Availability(
+        weekly=tuple(
+            WeeklyWindow(WEEKDAYS.index(item["weekday"]), _stored_window(item))
+            for item in stored.get("weekly", ())
+        ),
+        exceptions=tuple(
+            DateException(date.fromisoformat(item["date"]), tuple(_stored_window(w) for w in item["windows"]))
+            for item in stored.get("exceptions", ())
+        ),
+    )
+
+
+def _stored_window(item: dict[str, str]) -> LocalWindow:
+    return LocalWindow(_minutes(item["start"]), _minutes(item["end"]))
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def provider_slots(
+    session: Session,
+    principal: Principal,
+    provider_id: str,
+    start: datetime,
+    end: datetime,
+    duration_minutes: int,
+) -> list[Slot]:
+    """Free slots of ``duration`` in [start, end), in UTC, from now on, minus booked appointments."""
+    provider = get_provider(session, principal, provider_id)
+    availability = parse_availability(provider.availability)
+    booked = booked_intervals(session, [provider.id], start, end)
+    return free_slots(
+        availability.weekly,
+        availability.exceptions,
+        ZoneInfo(provider.timezone),
+        start,
+        end,
+        timedelta(minutes=duration_minutes),
+        booked=booked.get(provider.id, ()),
+        now=utcnow(),
+    )
+
+
+def booked_intervals(
+    session: Session,
+    provider_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    *,
+    except_appointment_id: str | None = None,
+) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Each provider's appointments that hold time in [start, end) (every status but cancelled)."""
+    stmt = select(Appointment.provider_id, Appointment.starts_at, Appointment.ends_at).where(
+        Appointment.provider_id.in_(provider_ids),
+        Appointment.status != CANCELLED,
+        Appointment.starts_at < end,
+        Appointment.ends_at > start,
+    )
+    if except_appointment_id is not None:
+        stmt = stmt.where(Appointment.id != except_appointment_id)
+    by_provider: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for provider_id, starts_at, ends_at in session.execute(stmt):
+        by_provider[provider_id].append((starts_at, ends_at))
+    return by_provider
+
+
+def _require_admin_or_self(principal: Principal, provider: Provider) -> None:
+    if principal.is_admin or (principal.kind == "provider" and principal.provider_id == provider.id):
+        return
+    raise Forbidden("Only a platform admin or the provider themselves may change this provider.")
+
+
+def _commit_unique(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("Another provider already has this NPI.", code="npi_taken") from None
+
+
+def apply_provider_fields(provider: Provider, changes: dict[str, Any]) -> None:
+    """Set API fields on a provider; lists replace their rows (see ``_sync_rows``)."""
+    for name, value in changes.items():
+        if name == "languages":
+            provider.languages = [canonical_language(tag) for tag in value]
+        elif name == "licenses":
+            _sync_rows(
+                provider.license_rows,
+                value,
+                key=lambda item: (item["state"], item["number"]),
+                make=ProviderLicense,
+            )
+        elif name == "dea_registrations":
+            _sync_rows(provider.dea_rows, value, key=lambda item: item["state"], make=DeaRegistration)
+        elif name == "sites":
+            _sync_rows(
+                provider.site_rows, value, key=lambda item: (item["name"], item["state"]), make=PracticeSite
+            )
+        else:
+            setattr(provider, name, value)
+
+
+def _sync_rows(
+    rows: list[Any], items: Iterable[dict[str, Any]], *, key: Callable[[Any], Any], make: Any
+) -> None:
+    """Replace a child list, updating the rows whose natural key stays (their ids and uniqueness survive)."""
+    existing = {key(vars(row)): row for row in rows}
+    kept: list[Any] = []
+    for item in items:
+        row = existing.pop(key(item), None)
+        if row is None:
+            row = make(**item)
+        else:
+            for field, value in item.items():
+                setattr(row, field, value)
+        kept.append(row)
+    rows[:] = kept

@@ -1,0 +1,164 @@
+"""Concurrent bookings of one slot on PostgreSQL: exactly one appointment, every other request 409.
+
+Not inside the per-test outer transaction: each request runs on its own pooled connection and commits for
+real, as separate server workers would, so this test makes (and drops) its own database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from api import config
+from api.app import create_app
+from api.config import Settings
+from api.db import Database, make_engine, normalize_database_url
+from api.migrate import upgrade
+from api.models import Appointment, Consultation, DeaRegistration, Patient, Provider, ProviderLicense
+from api.services import accounts
+from tests.directory import all_day_availability, iso, next_whole_hour, provider_body
+from tests.helpers import bearer, cc_token
+from tests.world import PARTNER_SCOPES, Creds
+
+CONTENDERS = 8
+
+pytestmark = pytest.mark.skipif(not config.test_database_url(), reason="needs TEST_DATABASE_URL (PostgreSQL)")
+
+
+@pytest.fixture
+def race_database_url() -> Iterator[str]:
+    server = config.test_database_url()
+    assert server
+    name = f"telemedical_race_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def test_concurrent_bookings_of_one_slot_end_with_one_appointment(
+    race_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    settings = Settings(
+        database_url=race_database_url,
+        instance_dir=Path(tmp_path_factory.mktemp("race")),
+        testing=True,
+        secret_key="race-secret",
+    )
+    database = Database(make_engine(race_database_url, pool_size=CONTENDERS + 2))
+    app = create_app(settings, database=database)
+
+    with Session(database.engine, expire_on_commit=False) as session:
+        system = accounts.system_principal()
+        partner = accounts.create_partner(session, system, "Race partner").id
+        portal, secret = accounts.create_client(
+            session,
+            system,
+            partner,
+            name="Race portal",
+            grant_type="client_credentials",
+            scope=PARTNER_SCOPES,
+        )
+        body = provider_body(timezone="UTC", max_active_patients=CONTENDERS * 2)
+        provider = Provider(
+            npi=body["npi"],
+            given_name="Race",
+            family_name="Doctor",
+            credential="MD",
+            max_active_patients=body["max_active_patients"],
+            timezone="UTC",
+            availability={**all_day_availability(), "exceptions": []},
+        )
+        provider.routes_offered = ["oral"]
+        provider.languages = ["en"]
+        session.add(provider)
+        session.flush()
+        session.add(
+            ProviderLicense(
+                provider_id=provider.id, state="NY", number="R1", status="active", expires_on=date(2099, 1, 1)
+            )
+        )
+        session.add(
+            DeaRegistration(
+                provider_id=provider.id,
+                state="NY",
+                number="FR1234563",
+                schedules=["III"],
+                expires_on=date(2099, 1, 1),
+            )
+        )
+        consultation_ids = []
+        for index in range(CONTENDERS):
+            patient = Patient(
+                partner_id=partner,
+                given_name=f"P{index}",
+                family_name="Race",
+                birth_date=date(1980, 1, 1),
+                sex_at_birth="female",
+            )
+            session.add(patient)
+            session.flush()
+            consultation = Consultation(
+                partner_id=partner,
+                patient_id=patient.id,
+                status="ready",
+                conditions=["major_depression"],
+                patient_location_state="NY",
+                eligibility_outcome="eligible",
+                eligibility_evaluated_at=datetime.now(UTC),
+            )
+            session.add(consultation)
+            session.flush()
+            consultation_ids.append(consultation.id)
+        session.commit()
+        provider_id = provider.id
+
+    client = app.test_client()
+    headers = bearer(cc_token(client, Creds(portal.id, secret)))
+    slot_start = iso(next_whole_hour(5))
+    barrier = threading.Barrier(CONTENDERS)
+    results: list[tuple[int, Any]] = []
+    lock = threading.Lock()
+
+    def book(consultation_id: str) -> None:
+        own_client = app.test_client()
+        barrier.wait()
+        response = own_client.post(
+            f"/v1/consultations/{consultation_id}/assignment",
+            json={"provider_id": provider_id, "slot_start": slot_start},
+            headers=headers,
+        )
+        with lock:
+            results.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=book, args=(cid,)) for cid in consultation_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * (CONTENDERS - 1), results
+    assert {body["code"] for status, body in results if status == 409} == {"slot_unavailable"}
+    with Session(database.engine) as session:
+        assert session.scalar(select(func.count()).select_from(Appointment)) == 1
+        assert session.scalar(select(func.count()).where(Consultation.status == "scheduled")) == 1
+        assert session.scalar(select(Provider.active_patients).where(Provider.id == provider_id)) == 1
+    database.engine.dispose()

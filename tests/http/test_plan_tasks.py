@@ -1,0 +1,667 @@
+"""A running plan: session safety checks, adverse events, check-ins, outcomes and overdue tasks."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.cli import main
+from api.models import Event, Patient
+from api.services.plan_tasks import mark_overdue_tasks
+from tests.care import Care, Headers, screening_row
+from tests.clinical import PCL5_33, submit
+from tests.world import World
+
+PHQ9_TEN = [2, 2, 2, 2, 2, 0, 0, 0, 0]
+
+
+@pytest.fixture
+def care(client: FlaskClient, db: Session, world: World) -> Care:
+    return Care(client, db, world)
+
+
+def events_of_type(db: Session, type: str) -> list[Event]:
+    return list(db.scalars(select(Event).where(Event.type == type).order_by(Event.created_at, Event.id)))
+
+
+def session_body(task: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "administered_at": f"{task['due_on']}T15:00:00Z",
+        "pre_systolic": 128,
+        "pre_diastolic": 82,
+        "post_systolic": 146,
+        "post_diastolic": 92,
+        "observation_minutes": 120,
+        "escort_confirmed": True,
+    }
+    body.update(changes)
+    return body
+
+
+def record(client: FlaskClient, care: Care, task: dict[str, Any], headers: Any = None, **changes: Any) -> Any:
+    return client.post(
+        f"/v1/follow-up-plans/{task['plan_id']}/sessions/{task['id']}/record",
+        json=session_body(task, **changes),
+        headers=headers or care.provider,
+    )
+
+
+def first(care: Care, plan: dict[str, Any], kind: str) -> dict[str, Any]:
+    return care.tasks(plan["id"], f"kind={kind}")[0]
+
+
+def errors(response: Any) -> list[tuple[str, str]]:
+    return [(e["pointer"], e["code"]) for e in response.get_json().get("errors", [])]
+
+
+# --- session safety checks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("systolic", "diastolic", "refused_at"),
+    [
+        (140, 90, []),  # exactly at the threshold: dose
+        (141, 90, ["/pre_systolic"]),
+        (140, 91, ["/pre_diastolic"]),
+        (141, 91, ["/pre_systolic", "/pre_diastolic"]),
+    ],
+)
+def test_pre_dose_blood_pressure_threshold(
+    client: FlaskClient, care: Care, systolic: int, diastolic: int, refused_at: list[str]
+) -> None:
+    task = first(care, care.active_plan(), "session")
+    response = record(client, care, task, pre_systolic=systolic, pre_diastolic=diastolic)
+    if not refused_at:
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["session"]["blood_pressure_overridden"] is False
+        return
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "blood_pressure_above_threshold"
+    assert errors(response) == [(pointer, "blood_pressure_above_threshold") for pointer in refused_at]
+    assert care.tasks(task["plan_id"], "kind=session")[0]["status"] == "pending"
+
+
+def test_a_provider_overrides_the_threshold_with_a_reason(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(), "session")
+    blank = record(client, care, task, pre_systolic=152, override_reason="  ")
+    assert (blank.status_code, blank.get_json()["code"]) == (422, "blood_pressure_above_threshold")
+    reason = "Baseline hypertension, treated; cardiology cleared"
+    response = record(client, care, task, pre_systolic=152, override_reason=reason)
+    assert response.status_code == 200, response.get_json()
+    done = response.get_json()
+    assert (done["status"], done["completed_at"] is not None) == ("done", True)
+    session = done["session"]
+    assert (session["pre_systolic"], session["override_reason"], session["blood_pressure_overridden"]) == (
+        152,
+        reason,
+        True,
+    )
+    assert session["recorded_by"]["type"] == "provider"
+    assert session["recorded_at"].endswith("Z") and session["adverse_events"] == []
+
+
+def test_an_override_needs_a_provider(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(), "session")
+    response = record(
+        client, care, task, headers=care.admin, pre_systolic=152, override_reason="Judgement call"
+    )
+    assert (response.status_code, response.get_json()["code"]) == (422, "override_requires_provider")
+    assert errors(response) == [("/override_reason", "override_requires_provider")]
+    # Below the threshold an admin may record (e.g. entering a paper chart), without an override.
+    assert record(client, care, task, headers=care.admin).status_code == 200
+
+
+@pytest.mark.parametrize(("minutes", "status"), [(119, 422), (120, 200)])
+def test_intranasal_observation_needs_120_minutes(
+    client: FlaskClient, care: Care, minutes: int, status: int
+) -> None:
+    task = first(care, care.active_plan(), "session")
+    response = record(client, care, task, observation_minutes=minutes)
+    assert response.status_code == status
+    if status == 422:
+        assert response.get_json()["code"] == "observation_too_short"
+        assert errors(response) == [("/observation_minutes", "observation_too_short")]
+
+
+def test_other_routes_have_no_observation_minimum_but_need_an_escort(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(protocol="iv_induction", route="intravenous"), "session")
+    refused = record(client, care, task, observation_minutes=40, escort_confirmed=False)
+    assert (refused.status_code, refused.get_json()["code"]) == (422, "escort_not_confirmed")
+    assert errors(refused) == [("/escort_confirmed", "escort_not_confirmed")]
+    assert record(client, care, task, observation_minutes=40).status_code == 200
+
+
+def test_every_failure_is_reported_at_once(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(), "session")
+    response = record(client, care, task, pre_diastolic=95, observation_minutes=60, escort_confirmed=False)
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "blood_pressure_above_threshold"
+    assert errors(response) == [
+        ("/pre_diastolic", "blood_pressure_above_threshold"),
+        ("/observation_minutes", "observation_too_short"),
+        ("/escort_confirmed", "escort_not_confirmed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "pointer", "code"),
+    [
+        ({"pre_systolic": 400}, "/pre_systolic", "out_of_range"),
+        ({"administered_at": "2099-01-01T00:00:00Z"}, "/administered_at", "in_future"),
+        ({"administered_at": "2025-12-01T00:00:00Z"}, "/administered_at", "before_plan"),
+        ({"escort_confirmed": None}, "/escort_confirmed", "null_not_allowed"),
+        ({"observation_minutes": "two hours"}, "/observation_minutes", "wrong_type"),
+        (
+            {"adverse_events": [{"type": "other", "severity": "mild", "onset_at": "2026-01-05T16:00:00Z"}]},
+            "/adverse_events/0/description",
+            "required",
+        ),
+        (
+            {"adverse_events": [{"type": "itch", "severity": "mild", "onset_at": "2026-01-05T16:00:00Z"}]},
+            "/adverse_events/0/type",
+            "invalid_choice",
+        ),
+        ({"blood_type": "O"}, "/blood_type", "unknown_field"),
+    ],
+)
+def test_an_implausible_record_is_invalid(
+    client: FlaskClient, care: Care, changes: dict[str, Any], pointer: str, code: str
+) -> None:
+    task = first(care, care.active_plan(), "session")
+    response = record(client, care, task, **changes)
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "validation_failed"
+    assert (pointer, code) in errors(response)
+
+
+def test_who_records_which_task_and_when(client: FlaskClient, care: Care) -> None:
+    draft = care.create_plan()
+    draft_task = first(care, draft, "session")
+    not_yet = record(client, care, draft_task)
+    assert (not_yet.status_code, not_yet.get_json()["code"]) == (409, "plan_not_active")
+    care.consent_to_treatment()
+    client.post(f"/v1/follow-up-plans/{draft['id']}/activate", headers=care.provider)
+    for headers in (care.patient, care.partner):
+        response = record(client, care, draft_task, headers=headers)
+        assert (response.status_code, response.get_json()["code"]) == (403, "forbidden")
+    for headers in (care.other_provider, care.partner_b):
+        assert record(client, care, draft_task, headers=headers).status_code == 404
+    check_in = first(care, draft, "check_in")
+    wrong_kind = record(client, care, check_in)
+    assert (wrong_kind.status_code, wrong_kind.get_json()["code"]) == (409, "task_kind_mismatch")
+    assert record(client, care, draft_task).status_code == 200
+    twice = record(client, care, draft_task)
+    assert (twice.status_code, twice.get_json()["code"]) == (409, "task_already_done")
+    unknown = client.post(
+        f"/v1/follow-up-plans/{draft['id']}/sessions/tsk_nope/record",
+        json=session_body(draft_task),
+        headers=care.provider,
+    )
+    assert unknown.status_code == 404
+
+
+# --- adverse events ------------------------------------------------------------------------------
+
+
+def test_a_severe_adverse_event_at_a_session_holds_the_plan(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()
+    first_session, second_session = care.tasks(plan["id"], "kind=session")[:2]
+    event = {"type": "hypertension", "severity": "severe", "onset_at": "2026-01-05T15:20:00Z"}
+    mild = {"type": "nausea", "severity": "mild", "onset_at": "2026-01-05T15:40:00Z"}
+    response = record(client, care, first_session, adverse_events=[event, mild])
+    assert response.status_code == 200, response.get_json()
+    stored = response.get_json()["session"]["adverse_events"]
+    assert [(e["type"], e["severity"], e["put_plan_on_hold"]) for e in stored] == [
+        ("hypertension", "severe", True),
+        ("nausea", "mild", False),
+    ]
+    assert all(e["task_id"] == first_session["id"] and e["id"].startswith("ade_") for e in stored)
+    held = client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.partner).get_json()
+    assert held["status"] == "on_hold"
+    assert held["status_reason"] == f"A severe adverse event ({stored[0]['id']})."
+    reported = events_of_type(db, "adverse_event.reported")
+    assert [(e.object_id, e.data["severity"], e.data["plan_id"]) for e in reported] == [
+        (stored[0]["id"], "severe", plan["id"]),
+        (stored[1]["id"], "mild", plan["id"]),
+    ]
+    assert [e.data["status"] for e in events_of_type(db, "follow_up_plan.status_changed")] == [
+        "active",
+        "on_hold",
+    ]
+    paused = record(client, care, second_session)
+    assert (paused.status_code, paused.get_json()["code"]) == (409, "plan_not_active")
+    client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=care.provider)  # the clinician resumes
+    assert record(client, care, second_session).status_code == 200
+
+
+def test_the_patient_reports_an_adverse_event_on_their_own(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()
+    url = f"/v1/follow-up-plans/{plan['id']}/adverse-events"
+    mild = client.post(
+        url,
+        json={"type": "headache", "severity": "moderate", "onset_at": "2026-01-06T08:00:00Z"},
+        headers=care.patient,
+    )
+    assert mild.status_code == 201, mild.get_json()
+    body = mild.get_json()
+    assert (body["reported_by"]["type"], body["task_id"], body["put_plan_on_hold"]) == (
+        "patient",
+        None,
+        False,
+    )
+    assert (
+        client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.patient).get_json()["status"] == "active"
+    )
+    session_task = first(care, plan, "session")
+    serious = client.post(
+        url,
+        json={
+            "type": "respiratory_depression",
+            "severity": "serious",
+            "onset_at": "2026-01-05T17:00:00Z",
+            "description": "Shallow breathing after the session",
+            "task_id": session_task["id"],
+        },
+        headers=care.partner,
+    )
+    assert serious.status_code == 201
+    assert serious.get_json()["put_plan_on_hold"] is True
+    assert (
+        client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.patient).get_json()["status"]
+        == "on_hold"
+    )
+    listed = client.get(url, headers=care.provider).get_json()
+    assert [e["id"] for e in listed["data"]] == [serious.get_json()["id"], body["id"]]  # newest first
+    assert len(events_of_type(db, "adverse_event.reported")) == 2
+    # On hold already: another severe event is recorded, the plan simply stays on hold.
+    again = client.post(
+        url,
+        json={"type": "sedation", "severity": "severe", "onset_at": "2026-01-06T09:00:00Z"},
+        headers=care.patient,
+    )
+    assert (again.status_code, again.get_json()["put_plan_on_hold"]) == (201, False)
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer", "code"),
+    [
+        (
+            {"type": "other", "severity": "mild", "onset_at": "2026-01-06T08:00:00Z"},
+            "/description",
+            "required",
+        ),
+        (
+            {"type": "nausea", "severity": "mild", "onset_at": "2099-01-06T08:00:00Z"},
+            "/onset_at",
+            "in_future",
+        ),
+        (
+            {"type": "nausea", "severity": "awful", "onset_at": "2026-01-06T08:00:00Z"},
+            "/severity",
+            "invalid_choice",
+        ),
+        (
+            {"type": "nausea", "severity": "mild", "onset_at": "2026-01-06T08:00:00"},
+            "/onset_at",
+            "wrong_type",
+        ),
+        (
+            {"type": "nausea", "severity": "mild", "onset_at": "2026-01-06T08:00:00Z", "task_id": "tsk_x"},
+            "/task_id",
+            "not_found",
+        ),
+    ],
+)
+def test_an_invalid_adverse_event_is_refused(
+    client: FlaskClient, care: Care, body: dict[str, Any], pointer: str, code: str
+) -> None:
+    plan = care.active_plan()
+    response = client.post(
+        f"/v1/follow-up-plans/{plan['id']}/adverse-events", json=body, headers=care.patient
+    )
+    assert response.status_code == 422
+    assert (pointer, code) in errors(response), response.get_json()
+
+
+def test_adverse_events_need_a_started_plan_and_a_tenant(client: FlaskClient, care: Care) -> None:
+    plan = care.create_plan()
+    body = {"type": "nausea", "severity": "mild", "onset_at": "2026-01-06T08:00:00Z"}
+    url = f"/v1/follow-up-plans/{plan['id']}/adverse-events"
+    draft = client.post(url, json=body, headers=care.patient)
+    assert (draft.status_code, draft.get_json()["code"]) == (409, "plan_not_active")
+    for headers in (care.other_patient, care.partner_b, care.other_provider):
+        assert client.post(url, json=body, headers=headers).status_code == 404
+        assert client.get(url, headers=headers).status_code == 404
+
+
+# --- check-ins -----------------------------------------------------------------------------------
+
+
+def test_the_patient_completes_a_check_in_with_their_screening(client: FlaskClient, care: Care) -> None:
+    plan = care.active_plan()
+    check_in = first(care, plan, "check_in")
+    screening = submit(
+        client, care.patient, care.patient_id, "phq9", PHQ9_TEN, completed_at="2026-01-12T08:00:00Z"
+    )
+    assert screening.status_code == 201, screening.get_json()
+    screening_id = screening.get_json()["id"]
+    url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
+    done = client.post(url, json={"screening_id": screening_id}, headers=care.patient)
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert (body["status"], body["screening_id"]) == ("done", screening_id)
+    # The screening now belongs to the plan's series.
+    assert (
+        client.get(f"/v1/screenings/{screening_id}", headers=care.patient).get_json()["plan_id"] == plan["id"]
+    )
+    twice = client.post(url, json={"screening_id": screening_id}, headers=care.patient)
+    assert (twice.status_code, twice.get_json()["code"]) == (409, "task_already_done")
+    next_check_in = care.tasks(plan["id"], "kind=check_in")[1]
+    reused = client.post(
+        f"/v1/follow-up-plans/{plan['id']}/tasks/{next_check_in['id']}/complete",
+        json={"screening_id": screening_id},
+        headers=care.patient,
+    )
+    assert (reused.status_code, reused.get_json()["code"]) == (409, "screening_already_linked")
+
+
+def test_a_check_in_takes_only_a_fitting_screening(client: FlaskClient, care: Care, db: Session) -> None:
+    plan = care.active_plan()
+    check_in = first(care, plan, "check_in")
+    url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
+    when = datetime(2026, 1, 12, 8, tzinfo=UTC)
+    pcl5 = submit(client, care.partner, care.patient_id, "pcl5", PCL5_33, completed_at="2026-01-12T08:00:00Z")
+    others = screening_row(db, care.world.partner_a, care.world.patient_a2, "phq9", 9, when)
+    before = screening_row(
+        db, care.world.partner_a, care.patient_id, "phq9", 9, datetime(2026, 1, 4, tzinfo=UTC)
+    )
+    cases = [
+        (pcl5.get_json()["id"], "instrument_not_requested"),
+        (others, "not_found"),
+        ("scr_nope", "not_found"),
+        (before, "screening_before_plan"),
+    ]
+    for screening_id, code in cases:
+        response = client.post(url, json={"screening_id": screening_id}, headers=care.partner)
+        assert response.status_code == 422, response.get_json()
+        assert errors(response) == [("/screening_id", code)]
+    session_task = first(care, plan, "session")
+    wrong_kind = client.post(
+        f"/v1/follow-up-plans/{plan['id']}/tasks/{session_task['id']}/complete",
+        json={"screening_id": pcl5.get_json()["id"]},
+        headers=care.partner,
+    )
+    assert (wrong_kind.status_code, wrong_kind.get_json()["code"]) == (409, "task_kind_mismatch")
+    for headers in (care.other_patient, care.partner_b):
+        assert client.post(url, json={"screening_id": others}, headers=headers).status_code == 404
+
+
+def test_check_ins_go_on_while_on_hold_but_not_before_the_start(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.create_plan()
+    check_in = first(care, plan, "check_in")
+    screening = screening_row(
+        db, care.world.partner_a, care.patient_id, "gad7", 7, datetime(2026, 1, 12, tzinfo=UTC)
+    )
+    url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
+    draft = client.post(url, json={"screening_id": screening}, headers=care.patient)
+    assert (draft.status_code, draft.get_json()["code"]) == (409, "plan_not_active")
+    care.consent_to_treatment()
+    client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=care.provider)
+    client.post(f"/v1/follow-up-plans/{plan['id']}/hold", headers=care.provider)
+    assert client.post(url, json={"screening_id": screening}, headers=care.patient).status_code == 200
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+def _follow_up(db: Session, care: Care, plan: dict[str, Any], instrument: str, total: int, day: int) -> None:
+    screening_row(
+        db,
+        care.world.partner_a,
+        care.patient_id,
+        instrument,
+        total,
+        datetime(2026, 1, day, 9, tzinfo=UTC),
+        plan_id=plan["id"],
+    )
+
+
+def outcomes(client: FlaskClient, care: Care, plan: dict[str, Any]) -> dict[str, Any]:
+    response = client.get(f"/v1/follow-up-plans/{plan['id']}/outcomes", headers=care.partner)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["plan_id"] == plan["id"]
+    return dict(body["instruments"])
+
+
+def test_outcomes_before_any_check_in(client: FlaskClient, care: Care) -> None:
+    plan = care.active_plan()
+    result = outcomes(client, care, plan)
+    # pcl5 is not re-screened by this plan, but the consultation has a baseline for it.
+    assert set(result) == {"phq9", "gad7", "pcl5"}
+    assert result["phq9"] == {
+        "baseline": 20,
+        "latest": None,
+        "series": [{"on": "2026-01-02", "total": 20}],
+        "percent_change": None,
+        "response": None,
+        "remission": None,
+    }
+    assert "remission" not in result["gad7"] and "clinically_meaningful" not in result["gad7"]
+    assert set(result["pcl5"]) == {"baseline", "latest", "series", "percent_change", "clinically_meaningful"}
+
+
+def test_phq9_response_at_exactly_half_and_remission_below_five(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()
+    _follow_up(db, care, plan, "phq9", 11, 12)  # 45 % drop: no response yet
+    phq9 = outcomes(client, care, plan)["phq9"]
+    assert (phq9["latest"], phq9["percent_change"], phq9["response"], phq9["remission"]) == (
+        11,
+        -45.0,
+        False,
+        False,
+    )
+    _follow_up(db, care, plan, "phq9", 10, 19)  # exactly 50 %
+    phq9 = outcomes(client, care, plan)["phq9"]
+    assert (phq9["latest"], phq9["percent_change"], phq9["response"], phq9["remission"]) == (
+        10,
+        -50.0,
+        True,
+        False,
+    )
+    _follow_up(db, care, plan, "phq9", 5, 26)
+    assert outcomes(client, care, plan)["phq9"]["remission"] is False
+    _follow_up(db, care, plan, "phq9", 4, 30)
+    phq9 = outcomes(client, care, plan)["phq9"]
+    assert (phq9["latest"], phq9["percent_change"], phq9["response"], phq9["remission"]) == (
+        4,
+        -80.0,
+        True,
+        True,
+    )
+    assert phq9["series"] == [
+        {"on": "2026-01-02", "total": 20},
+        {"on": "2026-01-12", "total": 11},
+        {"on": "2026-01-19", "total": 10},
+        {"on": "2026-01-26", "total": 5},
+        {"on": "2026-01-30", "total": 4},
+    ]
+
+
+def test_gad7_response_and_pcl5_meaningful_change(client: FlaskClient, care: Care, db: Session) -> None:
+    plan = care.active_plan(check_in_instruments=["gad7", "pcl5"])
+    _follow_up(db, care, plan, "gad7", 8, 12)  # 14 -> 8: 42.9 % down
+    _follow_up(db, care, plan, "pcl5", 31, 12)  # 40 -> 31: 9 points
+    result = outcomes(client, care, plan)
+    assert (result["gad7"]["percent_change"], result["gad7"]["response"]) == (-42.9, False)
+    assert (result["pcl5"]["latest"], result["pcl5"]["clinically_meaningful"]) == (31, False)
+    _follow_up(db, care, plan, "gad7", 7, 19)  # exactly half
+    _follow_up(db, care, plan, "pcl5", 30, 19)  # 10 points
+    result = outcomes(client, care, plan)
+    assert (result["gad7"]["percent_change"], result["gad7"]["response"]) == (-50.0, True)
+    assert (result["pcl5"]["percent_change"], result["pcl5"]["clinically_meaningful"]) == (-25.0, True)
+    assert "response" not in result["pcl5"]
+
+
+def test_the_latest_consultation_screening_is_the_baseline(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()
+    screening_row(
+        db,
+        care.world.partner_a,
+        care.patient_id,
+        "phq9",
+        16,
+        datetime(2026, 1, 3, 9, tzinfo=UTC),
+        consultation_id=care.consultation_id,
+    )
+    _follow_up(db, care, plan, "phq9", 8, 12)
+    phq9 = outcomes(client, care, plan)["phq9"]
+    assert (phq9["baseline"], phq9["percent_change"], phq9["response"]) == (16, -50.0, True)
+    assert phq9["series"][0] == {"on": "2026-01-03", "total": 16}
+    for headers in (care.partner_b, care.other_patient):
+        assert client.get(f"/v1/follow-up-plans/{plan['id']}/outcomes", headers=headers).status_code == 404
+
+
+# --- overdue tasks -------------------------------------------------------------------------------
+
+
+def test_overdue_marking_happens_once(client: FlaskClient, care: Care, db: Session) -> None:
+    plan = care.active_plan()
+    monday = care.tasks(plan["id"], "kind=session")[0]
+    assert mark_overdue_tasks(db, now=datetime(2026, 1, 5, 23, 59, tzinfo=UTC)) == 0  # due today: on time
+    assert mark_overdue_tasks(db, now=datetime(2026, 1, 6, 0, 1, tzinfo=UTC)) == 1
+    assert mark_overdue_tasks(db, now=datetime(2026, 1, 6, 12, 0, tzinfo=UTC)) == 0
+    overdue = care.tasks(plan["id"], "status=overdue")
+    assert [t["id"] for t in overdue] == [monday["id"]]
+    assert overdue[0]["overdue_at"] == "2026-01-06T00:01:00Z"
+    [event] = events_of_type(db, "follow_up_task.overdue")
+    assert (event.object_id, event.data) == (
+        monday["id"],
+        {
+            "id": monday["id"],
+            "object": "follow_up_task",
+            "plan_id": plan["id"],
+            "kind": "session",
+            "due_on": "2026-01-05",
+        },
+    )
+    # An overdue session can still be recorded; it is then done and never marked again.
+    assert record(client, care, monday).status_code == 200
+    # Thursday's session, next Monday's session and check-in.
+    assert mark_overdue_tasks(db, now=datetime(2026, 1, 13, 12, tzinfo=UTC)) == 3
+    late = [(t["due_on"], t["kind"]) for t in care.tasks(plan["id"], "status=overdue")]
+    assert late == [("2026-01-08", "session"), ("2026-01-12", "session"), ("2026-01-12", "check_in")]
+    assert len(events_of_type(db, "follow_up_task.overdue")) == 4
+
+
+def test_overdue_is_judged_in_the_patients_time_zone_and_only_for_running_plans(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    patient = db.get(Patient, care.patient_id)
+    assert patient is not None
+    patient.timezone = "America/Los_Angeles"
+    db.commit()
+    draft_consultation_plan = care.create_plan()
+    # A draft's tasks are not late: treatment has not started.
+    assert mark_overdue_tasks(db, now=datetime(2026, 2, 1, tzinfo=UTC)) == 0
+    care.consent_to_treatment()
+    client.post(f"/v1/follow-up-plans/{draft_consultation_plan['id']}/activate", headers=care.provider)
+    # 05:00 UTC on Tuesday is still Monday evening in Los Angeles.
+    assert mark_overdue_tasks(db, now=datetime(2026, 1, 6, 5, 0, tzinfo=UTC)) == 0
+    assert mark_overdue_tasks(db, now=datetime(2026, 1, 6, 8, 30, tzinfo=UTC)) == 1
+    client.post(f"/v1/follow-up-plans/{draft_consultation_plan['id']}/hold", headers=care.provider)
+    assert mark_overdue_tasks(db, now=datetime(2026, 3, 1, tzinfo=UTC)) == 0  # on hold: nothing is late
+
+
+def test_the_worker_marks_overdue_tasks(app: Flask, care: Care, db: Session) -> None:
+    plan = care.active_plan(protocol="iv_induction", route="intravenous", end_date="2026-01-20")
+    result = app.test_cli_runner().invoke(main, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output.strip().splitlines()[-1])
+    tasks = care.tasks(plan["id"])
+    assert counts["overdue_tasks"] == len(tasks) == 8  # 6 sessions and 2 check-ins, all in the past
+    assert {t["status"] for t in tasks} == {"overdue"}
+    again = app.test_cli_runner().invoke(main, ["worker", "--once"])
+    assert json.loads(again.output.strip().splitlines()[-1])["overdue_tasks"] == 0
+
+
+# --- a whole course ------------------------------------------------------------------------------
+
+
+def test_a_whole_iv_course_through_the_api(client: FlaskClient, care: Care) -> None:
+    """A clinician runs an IV induction; the patient checks in; anyone with access reads where it stands."""
+    plan = care.active_plan(protocol="iv_induction", route="intravenous", end_date="2026-02-27")
+    check_in_scores = iter(
+        [[2, 2, 1, 1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 1, 1, 1, 0], [1, 1, 1, 0, 0, 0, 0, 0, 0]]
+    )
+    for task in care.tasks(plan["id"]):
+        if task["kind"] == "session":
+            response = record(client, care, task, observation_minutes=60)
+        elif task["due_on"] <= "2026-01-26":
+            day = task["due_on"]
+            screening = submit(
+                client,
+                care.patient,
+                care.patient_id,
+                "phq9",
+                next(check_in_scores),
+                completed_at=f"{day}T08:00:00Z",
+            )
+            response = client.post(
+                f"/v1/follow-up-plans/{plan['id']}/tasks/{task['id']}/complete",
+                json={"screening_id": screening.get_json()["id"]},
+                headers=care.patient,
+            )
+        else:
+            continue
+        assert response.status_code == 200, response.get_json()
+    still_due = care.tasks(plan["id"], "status=pending", headers=care.patient)
+    assert [t["due_on"] for t in still_due] == ["2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23"]
+    phq9 = outcomes(client, care, plan)["phq9"]
+    assert (phq9["baseline"], phq9["latest"], phq9["percent_change"]) == (20, 3, -85.0)
+    assert (phq9["response"], phq9["remission"]) == (True, True)
+    assert [p["total"] for p in phq9["series"]] == [20, 10, 8, 3]
+    completed = client.post(f"/v1/follow-up-plans/{plan['id']}/complete", headers=care.provider).get_json()
+    assert completed["status"] == "completed"
+    statuses = [t["status"] for t in care.tasks(plan["id"], headers=care.partner)]
+    assert statuses.count("done") == 9 and statuses.count("cancelled") == 4
+
+
+def test_a_screening_may_name_only_a_visible_plan_of_its_patient(care: Care, client: FlaskClient) -> None:
+    plan = care.create_plan()
+
+    def send(headers: Headers, patient_id: str) -> Any:
+        body = {
+            "patient_id": patient_id,
+            "instrument": "phq9",
+            "answers": [1] * 9,
+            "plan_id": plan["id"],
+            "completed_at": "2026-01-12T09:00:00Z",
+        }
+        return client.post("/v1/screenings", json=body, headers=headers)
+
+    accepted = send(care.partner, care.patient_id)
+    assert accepted.status_code == 201, accepted.get_json()
+    assert accepted.get_json()["plan_id"] == plan["id"]
+    refused = send(care.partner, care.world.patient_a2)  # another patient of the same partner
+    assert refused.status_code == 422
+    assert [(e["pointer"], e["code"]) for e in refused.get_json()["errors"]] == [("/plan_id", "not_found")]
+    # Another partner cannot even name the patient.
+    assert send(care.partner_b, care.patient_id).status_code == 404
