@@ -1,4 +1,5 @@
-"""Screening answers for HTTP tests, and a helper that submits them."""
+"""Screening answers shared by the unit and HTTP tests, written by hand from clinical-rules.md, and a helper
+that submits them."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-PHQ9_MODERATE = [2, 2, 2, 2, 2, 0, 0, 0, 0]  # 10
-PHQ9_MILD = [2, 2, 2, 2, 1, 0, 0, 0, 0]  # 9
-PHQ9_ITEM_9 = [1, 0, 0, 0, 0, 0, 0, 0, 1]  # 2: minimal, but thoughts of self-harm
+PHQ9_MODERATE = [2, 2, 2, 2, 2, 0, 0, 0, 0]  # 10: qualifies
+PHQ9_MILD = [2, 2, 2, 2, 1, 0, 0, 0, 0]  # 9: does not
+PHQ9_ITEM_9 = [2, 2, 2, 2, 1, 0, 0, 0, 1]  # 10, with thoughts of self-harm
+PHQ9_LOW_WITH_ITEM_9 = [1, 0, 0, 0, 0, 0, 0, 0, 1]  # 2: minimal, but thoughts of self-harm
 GAD7_MILD = [2, 2, 2, 2, 1, 0, 0]  # 9
+GAD7_MODERATE = [2, 2, 2, 2, 2, 0, 0]  # 10
+PCL5_32 = [2] * 16 + [0] * 4
 PCL5_33 = [2] * 16 + [1, 0, 0, 0]
 CSSRS_NONE = {"wish_to_be_dead": False, "suicidal_thoughts": False, "behavior_lifetime": False}
+CSSRS_LOW = {**CSSRS_NONE, "wish_to_be_dead": True}
 CSSRS_MODERATE = {**CSSRS_NONE, "behavior_lifetime": True, "behavior_past_3_months": False}
 CSSRS_HIGH = {
     "wish_to_be_dead": True,
@@ -21,7 +26,8 @@ CSSRS_HIGH = {
     "plan": False,
     "behavior_lifetime": False,
 }
-INTAKE_BOOLEANS = (
+
+ABSOLUTE = (
     "aneurysmal_vascular_disease",
     "arteriovenous_malformation",
     "intracerebral_hemorrhage_history",
@@ -32,6 +38,8 @@ INTAKE_BOOLEANS = (
     "substance_use_disorder_active",
     "elevated_intracranial_pressure",
     "recent_mi_or_stroke_6_months",
+)
+RELATIVE_BOOLEANS = (
     "uncontrolled_cardiovascular_disease",
     "severe_hepatic_impairment",
     "uncontrolled_hyperthyroidism",
@@ -48,7 +56,7 @@ def intake(**changes: object) -> dict[str, object]:
         "heart_rate": 68,
         "weight_kg": 80,
         "current_medications": [],
-        **dict.fromkeys(INTAKE_BOOLEANS, False),
+        **dict.fromkeys(ABSOLUTE + RELATIVE_BOOLEANS, False),
     }
     answers.update(changes)
     return answers

@@ -18,7 +18,7 @@ from tests.clinical import (
     CSSRS_NONE,
     ELIGIBLE_SET,
     PCL5_33,
-    PHQ9_ITEM_9,
+    PHQ9_LOW_WITH_ITEM_9,
     PHQ9_MILD,
     PHQ9_MODERATE,
     intake,
@@ -344,7 +344,7 @@ def test_every_reason_is_listed_and_the_first_matching_outcome_wins(
         a,
         world.patient_a1,
         consultation,
-        phq9=PHQ9_ITEM_9,
+        phq9=PHQ9_LOW_WITH_ITEM_9,
         cssrs=CSSRS_MODERATE,
         ketamine_intake=intake(psychosis_history=True, diastolic_bp=95),
     )

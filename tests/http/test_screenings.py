@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Screening
-from tests.clinical import CSSRS_NONE, GAD7_MILD, PCL5_33, PHQ9_ITEM_9, PHQ9_MODERATE, intake, submit
+from tests.clinical import CSSRS_NONE, GAD7_MILD, PCL5_33, PHQ9_LOW_WITH_ITEM_9, PHQ9_MODERATE, intake, submit
 from tests.helpers import bearer, cc_token
 from tests.world import World
 
@@ -33,7 +33,7 @@ def b(client: FlaskClient, world: World) -> Headers:
     [
         ("phq9", [0, 0, 0, 0, 0, 0, 0, 0, 0], 0, "minimal", []),
         ("phq9", [3, 3, 3, 3, 3, 3, 2, 0, 0], 20, "severe", []),
-        ("phq9", PHQ9_ITEM_9, 2, "minimal", ["suicidal_ideation"]),
+        ("phq9", PHQ9_LOW_WITH_ITEM_9, 2, "minimal", ["suicidal_ideation"]),
         ("gad7", [2, 2, 2, 2, 2, 0, 0], 10, "moderate", ["positive_screen"]),
         ("gad7", GAD7_MILD, 9, "mild", []),
         ("pcl5", [2] * 16 + [0] * 4, 32, "below_threshold", ["dsm5_criteria_met"]),

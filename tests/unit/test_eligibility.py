@@ -20,44 +20,21 @@ from api.domain.eligibility import (
     required_screenings,
 )
 from api.errors import InvalidTransition
-
-PHQ9_MODERATE = [2, 2, 2, 2, 2, 0, 0, 0, 0]  # 10: qualifies
-PHQ9_MILD = [2, 2, 2, 2, 1, 0, 0, 0, 0]  # 9: does not
-PHQ9_ITEM_9 = [2, 2, 2, 2, 1, 0, 0, 0, 1]  # 10, with thoughts of self-harm
-GAD7_MILD = [2, 2, 2, 2, 1, 0, 0]  # 9
-GAD7_MODERATE = [2, 2, 2, 2, 2, 0, 0]  # 10
-PCL5_32 = [2] * 16 + [0] * 4
-PCL5_33 = [2] * 16 + [1, 0, 0, 0]
-CSSRS_NONE = {"wish_to_be_dead": False, "suicidal_thoughts": False, "behavior_lifetime": False}
-CSSRS_LOW = {**CSSRS_NONE, "wish_to_be_dead": True}
-CSSRS_MODERATE = {**CSSRS_NONE, "behavior_lifetime": True, "behavior_past_3_months": False}
-CSSRS_HIGH = {
-    "wish_to_be_dead": True,
-    "suicidal_thoughts": True,
-    "thoughts_with_method": True,
-    "intent": True,
-    "plan": False,
-    "behavior_lifetime": False,
-}
-
-ABSOLUTE = (
-    "aneurysmal_vascular_disease",
-    "arteriovenous_malformation",
-    "intracerebral_hemorrhage_history",
-    "ketamine_hypersensitivity",
-    "pregnant_or_breastfeeding",
-    "psychosis_history",
-    "current_mania",
-    "substance_use_disorder_active",
-    "elevated_intracranial_pressure",
-    "recent_mi_or_stroke_6_months",
-)
-RELATIVE_BOOLEANS = (
-    "uncontrolled_cardiovascular_disease",
-    "severe_hepatic_impairment",
-    "uncontrolled_hyperthyroidism",
-    "substance_use_disorder_history",
-    "interstitial_cystitis",
+from tests.clinical import (
+    ABSOLUTE,
+    CSSRS_HIGH,
+    CSSRS_LOW,
+    CSSRS_MODERATE,
+    CSSRS_NONE,
+    GAD7_MILD,
+    GAD7_MODERATE,
+    PCL5_32,
+    PCL5_33,
+    PHQ9_ITEM_9,
+    PHQ9_MILD,
+    PHQ9_MODERATE,
+    RELATIVE_BOOLEANS,
+    intake,
 )
 
 CRISIS_RESOURCES = [
@@ -65,19 +42,6 @@ CRISIS_RESOURCES = [
     ("Crisis Text Line", "Text HOME to 741741"),
     ("Emergency services", "Call 911"),
 ]
-
-
-def intake(**changes: object) -> dict[str, object]:
-    answers: dict[str, object] = {
-        "systolic_bp": 118,
-        "diastolic_bp": 76,
-        "heart_rate": 68,
-        "weight_kg": 80,
-        "current_medications": [],
-        **dict.fromkeys(ABSOLUTE + RELATIVE_BOOLEANS, False),
-    }
-    answers.update(changes)
-    return answers
 
 
 def evaluate(
