@@ -313,6 +313,11 @@ def _available_routes(request: MatchRequest, candidate: ProviderCandidate) -> tu
     )
 
 
+def needs_psychiatrist(request: MatchRequest) -> bool:
+    """Whether the credential filter applies: a reviewed case or a bipolar one needs an MD/DO psychiatrist."""
+    return _needs_psychiatrist(request)
+
+
 def _needs_psychiatrist(request: MatchRequest) -> bool:
     return request.eligibility_outcome == REVIEW_OUTCOME or BIPOLAR_CONDITION in request.conditions
 

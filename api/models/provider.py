@@ -39,7 +39,10 @@ class Provider(Base):
     (``scheduled`` or ``in_progress``); booking raises it, completing or cancelling lowers it."""
 
     __tablename__ = "providers"
-    __table_args__ = (Index("ix_providers_created_at_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_providers_created_at_id", "created_at", "id"),
+        Index("ix_providers_free_slots_valid_until", "free_slots_valid_until"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("prv"))
     npi: Mapped[str] = mapped_column(String(10), unique=True)
@@ -52,6 +55,14 @@ class Provider(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     # {"weekly": [...], "exceptions": [...]} exactly as ``api.domain.availability.Availability.as_dict``.
     availability: Mapped[dict[str, Any]] = mapped_column(JSONType, default=empty_availability)
+    # Free-slot summary for matching (api.services.providers.refresh_free_slot_summary), rewritten in the
+    # transaction of every change that can move it (availability, time zone, booking, reschedule, cancel):
+    # the first free consultation-length slot from ``free_slots_computed_at`` on (NULL: none within the
+    # horizon plus a day), and until when that answer holds (the slot's start, else a day, else forever).
+    # NULL ``free_slots_computed_at`` means never computed: matching then computes the slots itself.
+    first_free_slot_at: Mapped[datetime | None] = mapped_column(default=None)
+    free_slots_computed_at: Mapped[datetime | None] = mapped_column(default=None)
+    free_slots_valid_until: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.models import Appointment, Consultation, Provider
 from api.models.provider import CANCELLED
+from api.services.providers import refresh_free_slot_summary
 
 BOOKED, COMPLETED = "booked", "completed"
 
@@ -40,3 +41,6 @@ def release_booking(session: Session, consultation: Consultation) -> None:
         return
     appointment.status = CANCELLED
     release_place(session, appointment.provider_id)
+    provider = session.get(Provider, appointment.provider_id)
+    if provider is not None:  # the freed time may be the provider's first free slot again
+        refresh_free_slot_summary(session, provider)

@@ -27,7 +27,25 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +60,7 @@ from api.domain.matching import (
     MatchRequest,
     MatchWeights,
     ProviderCandidate,
+    ProviderMatch,
     failing_filters_for_booking,
     match_providers,
 )
@@ -63,10 +82,16 @@ from api.models.provider import APPOINTMENT_OVERLAP
 from api.services.access import require_kind
 from api.services.appointments import BOOKED, COMPLETED, release_place
 from api.services.consultations import change_status, get_consultation
-from api.services.providers import ACTIVE_LICENSE, booked_intervals, parse_availability, with_details
+from api.services.providers import (
+    ACTIVE_LICENSE,
+    CONSULTATION_LENGTH,
+    HORIZON,
+    booked_intervals,
+    parse_availability,
+    refresh_free_slot_summary,
+    with_details,
+)
 
-CONSULTATION_LENGTH = timedelta(minutes=60)
-HORIZON = timedelta(days=30)
 # First look this far ahead for a provider's slots; most providers have enough slots in it.
 PROBE = timedelta(days=4)
 SLOTS_OFFERED = 3
@@ -133,8 +158,8 @@ def find_matches(
             f"Providers are matched to a ready consultation; this one is {consultation.status}."
         )
     request = match_request(session, consultation, now or utcnow())
-    outcome = rank_providers(session, request, weights)
-    top = outcome.matches[:limit]
+    outcome = rank_providers(session, request, weights, limit=limit)
+    top = outcome.matches
     providers = {
         p.id: p
         for p in session.scalars(
@@ -184,21 +209,76 @@ def match_request(session: Session, consultation: Consultation, now: datetime) -
     )
 
 
-def rank_providers(session: Session, request: MatchRequest, weights: MatchWeights) -> MatchOutcome:
-    """Every hard filter and the ranking over the whole directory (see the module docstring)."""
+def rank_providers(
+    session: Session, request: MatchRequest, weights: MatchWeights, *, limit: int | None = None
+) -> MatchOutcome:
+    """Every hard filter over the whole directory and the best ``limit`` matches (every match when None),
+    exactly as ``match_providers`` over every provider with all its free slots (see the module docstring)."""
     facts = _StateFacts(request)
-    sql_excluded = _count_sql_exclusions(session, facts)
-    rows = session.execute(
-        select(*facts.candidate_columns())
-        .select_from(facts.licensed)
-        .join(Provider, Provider.id == facts.licensed.c.provider_id)
-        .where(facts.dea_ok(), facts.route_ok(), facts.capacity_ok())
-    ).all()
-    booked = booked_intervals(session, [row.id for row in rows], request.now, request.now + request.horizon)
-    candidates = [facts.candidate(row, booked.get(row.id, ())) for row in rows]
-    outcome = match_providers(request, candidates, weights, slots_offered=SLOTS_OFFERED)
-    excluded = {code: outcome.excluded[code] + sql_excluded.get(code, 0) for code in outcome.excluded}
-    return MatchOutcome(matches=outcome.matches, excluded=excluded)
+    plan = facts.classify(session, weights, _first_batch(limit))
+    excluded = {code.value: plan.excluded.get(code.value, 0) for code in HardFilter}
+    pool: list[ProviderMatch] = []
+
+    def evaluate(ids: Sequence[str]) -> None:
+        for offset in range(0, len(ids), EXACT_CHUNK):
+            outcome = facts.evaluate(session, ids[offset : offset + EXACT_CHUNK], weights)
+            pool.extend(outcome.matches)
+            for code, count in outcome.excluded.items():
+                excluded[code] += count
+
+    evaluate(plan.exact_ids)
+    bounds, fetched, position = plan.top, len(plan.top), 0
+    while position < len(bounds):
+        if limit is not None and len(pool) >= limit:
+            pool.sort(key=_rank_key)
+            del pool[limit:]
+            if not _may_reach(bounds[position][1], pool[-1].score):
+                break
+        chunk = [provider_id for provider_id, _ in bounds[position : position + EXACT_CHUNK]]
+        position += len(chunk)
+        evaluate(chunk)
+        if position == len(bounds) and fetched < plan.candidates:  # read further down the bound order
+            seen = {provider_id for provider_id, _ in bounds}
+            fetched = min(plan.candidates, fetched * 4)
+            bounds += [
+                entry for entry in facts.top_by_bound(session, weights, fetched) if entry[0] not in seen
+            ]
+    pool.sort(key=_rank_key)
+    return MatchOutcome(matches=tuple(pool if limit is None else pool[:limit]), excluded=excluded)
+
+
+# Exact scores are computed this many providers at a time, from the highest score bound down.
+EXACT_CHUNK = 48
+# Score bounds come from SQL floats; a bound this much below the true one still stops nothing it should not.
+BOUND_MARGIN = 1e-6
+_CATEGORY_EXACT, _CATEGORY_CANDIDATE = "~exact", "~candidate"
+
+
+def _first_batch(limit: int | None) -> int | None:
+    return None if limit is None else max(16 * limit, 512)
+
+
+def _rank_key(match: ProviderMatch) -> tuple[float, datetime, str]:
+    """``match_providers``'s order: score (rounded) descending, then earliest slot, then provider id."""
+    return (-match.score, match.earliest_slots[0].start, match.provider_id)
+
+
+def _may_reach(bound: float, kth_score: float) -> bool:
+    """Whether a provider whose unrounded score is at most ``bound`` may rank level with or above a match
+    scored ``kth_score`` (rounded to ``SCORE_DECIMALS``): rounding adds at most half a unit."""
+    half_unit = 0.5 / 10.0**matching.SCORE_DECIMALS
+    return bound + BOUND_MARGIN >= kth_score - half_unit
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the classifying query found: exclusions settled in SQL, providers needing the exact Python
+    path, and the best candidates by score bound (id, bound), best first."""
+
+    excluded: dict[str, int]
+    exact_ids: list[str]
+    candidates: int
+    top: list[tuple[str, float]]
 
 
 class _StateFacts:
@@ -208,45 +288,44 @@ class _StateFacts:
         self.request = request
         self.state = request.patient_location_state
         self.today = request.now.astimezone(UTC).date()
+        # Every usable slot starts on or before this UTC date: a licence or DEA registration covering it
+        # covers every slot, so neither can fail on the slot's date rather than today's.
+        self.horizon_date = (request.now + request.horizon).astimezone(UTC).date()
+        # A usable slot ends within the horizon: the latest start a first free slot may have.
+        self.last_start = request.now + request.horizon - request.consultation_length
         self.routes = [
             route for route in Route if not request.preferred_routes or route in request.preferred_routes
         ]
-        self.licensed = (
-            select(
-                ProviderLicense.provider_id.label("provider_id"),
-                func.max(ProviderLicense.expires_on).label("license_through"),
-            )
-            .where(
-                ProviderLicense.state == self.state,
-                ProviderLicense.status == ACTIVE_LICENSE,
-                ProviderLicense.expires_on >= self.today,
-            )
-            .group_by(ProviderLicense.provider_id)
-            .subquery("licensed")
-        )
+        self.licensed = self.licensed_subquery()
 
-    def _site(self, *, rems: bool) -> ColumnElement[bool]:
-        conditions = [PracticeSite.provider_id == Provider.id, PracticeSite.state == self.state]
+    def licensed_subquery(self, ids: Sequence[str] | None = None) -> Any:
+        """Providers with an active licence in the state not expired today, and the last date it covers."""
+        stmt = select(
+            ProviderLicense.provider_id.label("provider_id"),
+            func.max(ProviderLicense.expires_on).label("license_through"),
+        ).where(
+            ProviderLicense.state == self.state,
+            ProviderLicense.status == ACTIVE_LICENSE,
+            ProviderLicense.expires_on >= self.today,
+        )
+        if ids is not None:
+            stmt = stmt.where(ProviderLicense.provider_id.in_(ids))
+        return stmt.group_by(ProviderLicense.provider_id).subquery("licensed")
+
+    def _site(self, provider_id: Any, *, rems: bool) -> ColumnElement[bool]:
+        conditions = [PracticeSite.provider_id == provider_id, PracticeSite.state == self.state]
         if rems:
             conditions.append(PracticeSite.rems_certified.is_(True))
         return exists().where(*conditions)
 
-    def _offers(self, routes: Sequence[Route]) -> ColumnElement[bool]:
+    def _offers(self, provider_id: Any, routes: Sequence[Route]) -> ColumnElement[bool]:
         if not routes:
             return false()
         return exists().where(
-            ProviderRoute.provider_id == Provider.id, ProviderRoute.route.in_([str(r) for r in routes])
+            ProviderRoute.provider_id == provider_id, ProviderRoute.route.in_([str(r) for r in routes])
         )
 
-    def dea_ok(self) -> ColumnElement[bool]:
-        return exists().where(
-            DeaRegistration.provider_id == Provider.id,
-            DeaRegistration.state == self.state,
-            DeaRegistration.covers_schedule_iii.is_(True),
-            DeaRegistration.expires_on >= self.today,
-        )
-
-    def route_ok(self) -> ColumnElement[bool]:
+    def route_ok(self, provider_id: Any) -> ColumnElement[bool]:
         """At least one accepted route the provider offers and can deliver here (a site, a REMS site)."""
         anywhere = [r for r in self.routes if r not in matching.ROUTES_NEEDING_SITE]
         at_site = [
@@ -256,26 +335,210 @@ class _StateFacts:
         ]
         at_rems_site = [r for r in self.routes if r in matching.ROUTES_NEEDING_REMS_SITE]
         return or_(
-            self._offers(anywhere),
-            and_(self._offers(at_site), self._site(rems=False)),
-            and_(self._offers(at_rems_site), self._site(rems=True)),
+            self._offers(provider_id, anywhere),
+            and_(self._offers(provider_id, at_site), self._site(provider_id, rems=False)),
+            and_(self._offers(provider_id, at_rems_site), self._site(provider_id, rems=True)),
         )
 
-    def capacity_ok(self) -> ColumnElement[bool]:
-        return and_(
-            Provider.accepting_new_patients.is_(True), Provider.active_patients < Provider.max_active_patients
-        )
-
-    def candidate_columns(self) -> list[Any]:
-        dea_through = (
+    def _dea_through(self, provider_id: Any) -> Any:
+        return (
             select(func.max(DeaRegistration.expires_on))
             .where(
-                DeaRegistration.provider_id == Provider.id,
+                DeaRegistration.provider_id == provider_id,
                 DeaRegistration.state == self.state,
                 DeaRegistration.covers_schedule_iii.is_(True),
             )
             .scalar_subquery()
         )
+
+    def _speaks(self, provider_id: Any) -> ColumnElement[bool]:
+        wanted = _primary_language(self.request.preferred_language)
+        assert wanted
+        return exists().where(
+            ProviderLanguage.provider_id == provider_id,
+            or_(ProviderLanguage.language == wanted, ProviderLanguage.language.startswith(f"{wanted}-")),
+        )
+
+    # --- the classifying query ---------------------------------------------------------------------
+    def _classified(self) -> Any:
+        """Each licensed provider once, under the category that settles it: a hard filter code (excluded
+        without any slot: its licence and DEA registration cover the whole horizon, so the first failing
+        filter does not depend on the slot's date), ``_CATEGORY_CANDIDATE`` (passes every filter, its stored
+        first free slot is valid now) or ``_CATEGORY_EXACT`` (needs its slots computed: a licence or DEA
+        registration ending within the horizon, or a free-slot summary not valid now)."""
+        request = self.request
+        licensed = self.licensed
+        base = (
+            select(
+                licensed.c.provider_id,
+                licensed.c.license_through,
+                self._dea_through(licensed.c.provider_id).label("dea_through"),
+                Provider.credential,
+                Provider.accepting_new_patients,
+                Provider.active_patients,
+                Provider.max_active_patients,
+                Provider.first_free_slot_at,
+                Provider.free_slots_computed_at,
+                Provider.free_slots_valid_until,
+            )
+            .select_from(licensed)
+            .join(Provider, Provider.id == licensed.c.provider_id)
+            .cte("matching_base")
+            .prefix_with("MATERIALIZED")
+        )
+        c = base.c
+        whens: list[tuple[ColumnElement[bool], str]] = [
+            (
+                or_(
+                    c.license_through < self.horizon_date,
+                    and_(c.dea_through >= self.today, c.dea_through < self.horizon_date),
+                ),
+                _CATEGORY_EXACT,
+            ),
+            (or_(c.dea_through.is_(None), c.dea_through < self.today), HardFilter.DEA.value),
+            (~self.route_ok(c.provider_id), HardFilter.ROUTE.value),
+            (
+                ~and_(c.accepting_new_patients.is_(True), c.active_patients < c.max_active_patients),
+                HardFilter.CAPACITY.value,
+            ),
+            (
+                or_(
+                    c.free_slots_computed_at.is_(None),
+                    c.free_slots_computed_at > request.now,
+                    c.free_slots_valid_until < request.now,
+                ),
+                _CATEGORY_EXACT,
+            ),
+            (
+                or_(c.first_free_slot_at.is_(None), c.first_free_slot_at > self.last_start),
+                HardFilter.NO_SLOT.value,
+            ),
+        ]
+        if matching.needs_psychiatrist(request):
+            psychiatrist = and_(
+                c.credential.in_(sorted(matching.PHYSICIAN_CREDENTIALS)),
+                exists().where(
+                    ProviderSpecialty.provider_id == c.provider_id,
+                    ProviderSpecialty.specialty == matching.PSYCHIATRY_SPECIALTY,
+                ),
+            )
+            whens.append((~psychiatrist, HardFilter.CREDENTIAL.value))
+        return (
+            select(
+                c.provider_id,
+                case(*whens, else_=_CATEGORY_CANDIDATE).label("category"),
+                c.first_free_slot_at,
+                c.active_patients,
+                c.max_active_patients,
+            )
+            .cte("matching_classified")
+            .prefix_with("MATERIALIZED")
+        )
+
+    def _bound(self, classified: Any, weights: MatchWeights, dialect: str) -> ColumnElement[float]:
+        """An upper bound of a candidate's unrounded score: every component exact but preferred-times fit,
+        taken as 1 (exact when the patient has no preferred times). The earliest-slot component comes from
+        the stored first free slot, valid now for a candidate."""
+        request = self.request
+        c = classified.c
+        now_epoch = request.now.timestamp()
+        seconds: Any
+        if dialect == "sqlite":
+            seconds = (func.julianday(c.first_free_slot_at) - 2440587.5) * 86400.0 - now_epoch
+        else:
+            seconds = cast(extract("epoch", c.first_free_slot_at), Float) - now_epoch
+        earliest = 1.0 - seconds / request.horizon.total_seconds()
+        language: Any = literal(1.0)
+        if request.preferred_language:
+            language = case((self._speaks(c.provider_id), 1.0), else_=0.0)
+        continuity: Any = literal(0.0)
+        if request.seen_by_provider_ids:
+            continuity = case((c.provider_id.in_(sorted(request.seen_by_provider_ids)), 1.0), else_=0.0)
+        spare = 1.0 - cast(c.active_patients, Float) / c.max_active_patients
+        total = (
+            weights.earliest_slot * earliest
+            + weights.language * language
+            + weights.preferred_times * 1.0
+            + weights.spare_capacity * spare
+            + weights.continuity * continuity
+        )
+        return cast(total / weights.total, Float)
+
+    def _top(self, classified: Any, weights: MatchWeights, dialect: str, count: int | None) -> Any:
+        bound = self._bound(classified, weights, dialect).label("bound")
+        stmt = (
+            select(classified.c.provider_id, bound)
+            .where(classified.c.category == _CATEGORY_CANDIDATE)
+            .order_by(bound.desc(), classified.c.provider_id)
+        )
+        return stmt if count is None else stmt.limit(count)
+
+    def classify(self, session: Session, weights: MatchWeights, count: int | None) -> _Plan:
+        """One statement, one pass over the licensed providers: the count per category, the providers
+        needing the exact path, and the ``count`` best candidates by score bound (every one when None)."""
+        dialect = session.get_bind().dialect.name
+        classified = self._classified()
+        no_text, no_float = cast(null(), String), cast(null(), Float)
+        counts = select(
+            classified.c.category, func.count().label("n"), no_text.label("provider_id"), no_float
+        ).group_by(classified.c.category)
+        exact = select(
+            literal(_CATEGORY_EXACT, String), literal(0, Integer), classified.c.provider_id, no_float
+        ).where(classified.c.category == _CATEGORY_EXACT)
+        top = self._top(classified, weights, dialect, count).subquery("top")
+        ranked = select(
+            literal(_CATEGORY_CANDIDATE, String), literal(0, Integer), top.c.provider_id, top.c.bound
+        )
+        directory = select(
+            literal("~directory", String),
+            select(func.count()).select_from(Provider).scalar_subquery(),
+            no_text,
+            no_float,
+        )
+        rows = session.execute(union_all(counts, exact, ranked, directory)).all()
+        tally: dict[str, int] = {}
+        exact_ids: list[str] = []
+        bounds: list[tuple[str, float]] = []
+        for category, number, provider_id, bound in rows:
+            if provider_id is None:
+                tally[category] = number
+            elif category == _CATEGORY_EXACT:
+                exact_ids.append(provider_id)
+            else:
+                bounds.append((provider_id, bound))
+        bounds.sort(key=lambda entry: (-entry[1], entry[0]))
+        directory_size = tally.pop("~directory")
+        excluded = {code.value: tally.get(code.value, 0) for code in HardFilter}
+        excluded[HardFilter.LICENSE.value] = directory_size - sum(tally.values())
+        return _Plan(
+            excluded=excluded,
+            exact_ids=sorted(exact_ids),
+            candidates=tally.get(_CATEGORY_CANDIDATE, 0),
+            top=bounds,
+        )
+
+    def top_by_bound(self, session: Session, weights: MatchWeights, count: int) -> list[tuple[str, float]]:
+        dialect = session.get_bind().dialect.name
+        rows = session.execute(self._top(self._classified(), weights, dialect, count)).all()
+        return [(provider_id, bound) for provider_id, bound in rows]
+
+    # --- the exact path ----------------------------------------------------------------------------
+    def evaluate(self, session: Session, ids: Sequence[str], weights: MatchWeights) -> MatchOutcome:
+        """``match_providers`` over these licensed providers with their free slots, computed now."""
+        licensed = self.licensed_subquery(ids)
+        rows = session.execute(
+            select(*self.candidate_columns(licensed))
+            .select_from(licensed)
+            .join(Provider, Provider.id == licensed.c.provider_id)
+        ).all()
+        request = self.request
+        booked = booked_intervals(
+            session, [row.id for row in rows], request.now, request.now + request.horizon
+        )
+        candidates = [self.candidate(row, booked.get(row.id, ())) for row in rows]
+        return match_providers(request, candidates, weights, slots_offered=SLOTS_OFFERED)
+
+    def candidate_columns(self, licensed: Any) -> list[Any]:
         columns: list[Any] = [
             Provider.id,
             Provider.credential,
@@ -284,10 +547,10 @@ class _StateFacts:
             Provider.active_patients,
             Provider.timezone,
             Provider.availability,
-            self.licensed.c.license_through,
-            dea_through.label("dea_through"),
-            self._site(rems=False).label("has_site"),
-            self._site(rems=True).label("has_rems_site"),
+            licensed.c.license_through,
+            self._dea_through(Provider.id).label("dea_through"),
+            self._site(Provider.id, rems=False).label("has_site"),
+            self._site(Provider.id, rems=True).label("has_rems_site"),
             exists()
             .where(
                 ProviderSpecialty.provider_id == Provider.id,
@@ -295,20 +558,11 @@ class _StateFacts:
             )
             .label("psychiatry"),
         ]
-        columns += [self._offers([route]).label(f"offers_{route.value}") for route in self.routes]
-        wanted = _primary_language(self.request.preferred_language)
-        if wanted:
-            columns.append(
-                exists()
-                .where(
-                    ProviderLanguage.provider_id == Provider.id,
-                    or_(
-                        ProviderLanguage.language == wanted,
-                        ProviderLanguage.language.startswith(f"{wanted}-"),
-                    ),
-                )
-                .label("speaks")
-            )
+        columns += [
+            self._offers(Provider.id, [route]).label(f"offers_{route.value}") for route in self.routes
+        ]
+        if self.request.preferred_language:
+            columns.append(self._speaks(Provider.id).label("speaks"))
         return columns
 
     def candidate(self, row: Any, booked: Sequence[tuple[datetime, datetime]]) -> ProviderCandidate:
@@ -337,32 +591,6 @@ class _StateFacts:
             active_patients=row.active_patients,
             free_slots=tuple(_ranking_slots(request, row.availability, row.timezone, booked)),
         )
-
-
-def _count_sql_exclusions(session: Session, facts: _StateFacts) -> dict[str, int]:
-    """How many providers each SQL filter removed, counting each under the first it fails."""
-    dea_ok, route_ok, capacity_ok = facts.dea_ok(), facts.route_ok(), facts.capacity_ok()
-
-    def count_where(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    licensed, with_dea, with_route, with_capacity = session.execute(
-        select(
-            func.count(),
-            count_where(dea_ok),
-            count_where(and_(dea_ok, route_ok)),
-            count_where(and_(dea_ok, route_ok, capacity_ok)),
-        )
-        .select_from(facts.licensed)
-        .join(Provider, Provider.id == facts.licensed.c.provider_id)
-    ).one()
-    directory = session.scalar(select(func.count()).select_from(Provider)) or 0
-    return {
-        HardFilter.LICENSE: directory - licensed,
-        HardFilter.DEA: licensed - with_dea,
-        HardFilter.ROUTE: with_dea - with_route,
-        HardFilter.CAPACITY: with_route - with_capacity,
-    }
 
 
 def _ranking_slots(
@@ -453,7 +681,7 @@ def assign_provider(
     session.add(appointment)
     consultation.provider_id = provider.id
     change_status(session, consultation, ConsultationAction.SCHEDULE, provider_id=provider.id)
-    _commit_booking(session)
+    _commit_booking(session, provider)
     return appointment
 
 
@@ -484,7 +712,7 @@ def reschedule(
     appointment.starts_at = slot_start
     appointment.ends_at = slot_start + CONSULTATION_LENGTH
     change_status(session, consultation, ConsultationAction.RESCHEDULE)
-    _commit_booking(session)
+    _commit_booking(session, provider)
     return appointment
 
 
@@ -612,8 +840,11 @@ def _not_qualified(failures: Sequence[HardFilter]) -> ProviderNotQualified:
     )
 
 
-def _commit_booking(session: Session) -> None:
+def _commit_booking(session: Session, provider: Provider) -> None:
+    """Write the booking and, in the same transaction, the provider's free-slot summary it moved."""
     try:
+        session.flush()  # the overlap guard speaks here, before the summary reads the appointments
+        refresh_free_slot_summary(session, provider)
         session.commit()
     except IntegrityError as exc:
         session.rollback()

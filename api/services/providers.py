@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,15 @@ from api.models.provider import CANCELLED
 from api.services.access import require_kind
 from api.services.paging import Page, PageRequest, fetch_page
 
+# Matching's consultation length and horizon (clinical-rules.md §3), and the free-slot summary's margin.
+CONSULTATION_LENGTH = timedelta(minutes=60)
+HORIZON = timedelta(days=30)
+# A summary without any free slot is computed this much further than the horizon, so it holds a day.
+SUMMARY_SLACK = timedelta(days=1)
+# Look this far ahead first for a provider's first free slot; most providers have one in it.
+SUMMARY_PROBE = timedelta(days=4)
+# "No free slot, ever" (no weekly windows, no exception to come) holds until the availability changes.
+SUMMARY_FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 PROVIDER_SELF_EDITABLE = frozenset({"languages", "accepting_new_patients", "max_active_patients", "timezone"})
 ACTIVE_LICENSE = "active"
 PROVIDER_RELATIONSHIPS = (
@@ -95,6 +104,12 @@ def create_provider(session: Session, principal: Principal, data: dict[str, Any]
     provider = Provider(availability={"weekly": [], "exceptions": []})
     apply_provider_fields(provider, data)
     session.add(provider)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("Another provider already has this NPI.", code="npi_taken") from None
+    refresh_free_slot_summary(session, provider)
     _commit_unique(session)
     return provider
 
@@ -158,6 +173,7 @@ def update_provider(
                 ],
             )
     apply_provider_fields(provider, changes)
+    refresh_free_slot_summary(session, provider)  # the time zone moves every slot
     _commit_unique(session)
     return provider
 
@@ -175,6 +191,7 @@ def set_availability(
     precondition(provider)
     availability = validate_availability(body)
     provider.availability = availability.as_dict()
+    refresh_free_slot_summary(session, provider)
     session.commit()
     return availability
 
@@ -225,6 +242,69 @@ def provider_slots(
         booked=booked.get(provider.id, ()),
         now=utcnow(),
     )
+
+
+def refresh_free_slot_summary(session: Session, provider: Provider, now: datetime | None = None) -> None:
+    """Recompute the provider's free-slot summary (see ``Provider.first_free_slot_at``); the caller commits,
+    in the transaction of the change that moved it. Pending changes (a new appointment) are flushed first."""
+    now = now or utcnow()
+    end = now + HORIZON + SUMMARY_SLACK
+    booked = booked_intervals(session, [provider.id], now, end).get(provider.id, ())
+    first, valid_until = free_slot_summary(provider.availability, provider.timezone, booked, now)
+    provider.first_free_slot_at = first
+    provider.free_slots_computed_at = now
+    provider.free_slots_valid_until = valid_until
+
+
+def refresh_free_slot_summaries(session: Session, now: datetime | None = None, *, batch: int = 500) -> int:
+    """Recompute every summary never computed or no longer valid (``telemedical worker``); commits batches."""
+    now = now or utcnow()
+    refreshed = 0
+    while True:
+        providers = session.scalars(
+            select(Provider)
+            .where(or_(Provider.free_slots_computed_at.is_(None), Provider.free_slots_valid_until < now))
+            .order_by(Provider.id)
+            .limit(batch)
+        ).all()
+        if not providers:
+            return refreshed
+        booked = booked_intervals(session, [p.id for p in providers], now, now + HORIZON + SUMMARY_SLACK)
+        for provider in providers:
+            first, valid_until = free_slot_summary(
+                provider.availability, provider.timezone, booked.get(provider.id, ()), now
+            )
+            provider.first_free_slot_at = first
+            provider.free_slots_computed_at = now
+            provider.free_slots_valid_until = valid_until
+        session.commit()
+        refreshed += len(providers)
+
+
+def free_slot_summary(
+    availability: dict[str, Any], timezone: str, booked: Sequence[tuple[datetime, datetime]], now: datetime
+) -> tuple[datetime | None, datetime]:
+    """The first free consultation-length slot from ``now`` within the horizon and ``SUMMARY_SLACK``, and
+    until when that holds without any change: while ``now`` has not reached the slot; a day when there is
+    none (a slot may appear at the far end as time passes); forever when nothing can ever yield one.
+
+    Slots are aligned on availability windows, not on ``now``, so the first free slot at a later instant,
+    still before this one, is this one.
+    """
+    parsed = parse_availability(availability)
+    end = now + HORIZON + SUMMARY_SLACK
+    tz = ZoneInfo(timezone)
+    found: list[Slot] = []
+    for until in (min(now + SUMMARY_PROBE, end), end):
+        found = free_slots(
+            parsed.weekly, parsed.exceptions, tz, now, until, CONSULTATION_LENGTH, booked=booked, now=now
+        )
+        if found:
+            return found[0].start, found[0].start
+    yesterday = (now - timedelta(days=1)).date()  # no local date is more than a day behind UTC
+    if not parsed.weekly and not any(e.windows and e.on >= yesterday for e in parsed.exceptions):
+        return None, SUMMARY_FOREVER
+    return None, now + SUMMARY_SLACK
 
 
 def booked_intervals(

@@ -30,6 +30,9 @@ def upgrade() -> None:
     sa.Column('active_patients', sa.Integer(), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('availability', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('first_free_slot_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('free_slots_computed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('free_slots_valid_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_providers')),
@@ -37,6 +40,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('providers', schema=None) as batch_op:
         batch_op.create_index('ix_providers_created_at_id', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_providers_free_slots_valid_until', ['free_slots_valid_until'], unique=False)
 
     op.create_table('dea_registrations',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -214,6 +218,7 @@ def downgrade() -> None:
 
     op.drop_table('dea_registrations')
     with op.batch_alter_table('providers', schema=None) as batch_op:
+        batch_op.drop_index('ix_providers_free_slots_valid_until')
         batch_op.drop_index('ix_providers_created_at_id')
 
     op.drop_table('providers')
