@@ -14,7 +14,9 @@ from api.services import accounts
 from tests.helpers import authorization_code, exchange_code
 from tests.world import REDIRECT, Creds
 
-CLINICIAN_SCOPES = "providers:read providers:write consultations:read consultations:write"
+CLINICIAN_SCOPES = (
+    "providers:read providers:write consultations:read consultations:write patients:read screenings:read"
+)
 CLINICIAN_PASSWORD = "clinician-password-1"
 EVERY_DAY = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _npi_bases = itertools.count(123456780)

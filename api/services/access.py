@@ -1,7 +1,8 @@
 """Tenancy: what each Principal may see, expressed once as query filters.
 
 Every service builds its queries through these functions, so a partner only ever reaches its own
-patients, a patient only themselves, and a provider the patients of consultations assigned to them.
+patients, a patient only themselves, and a provider the patients of consultations assigned to them or
+awaiting review in a state where they are licensed.
 Another tenant's object is simply not found (404).
 """
 
@@ -17,8 +18,10 @@ from api.errors import Forbidden
 from api.models import Consultation, FollowUpPlan, Patient, ProviderLicense, Screening
 
 
-def _assigned_patient_ids(principal: Principal) -> Select[Any]:
-    return select(Consultation.patient_id).where(Consultation.provider_id == principal.provider_id)
+def _provider_patient_ids(principal: Principal) -> Select[Any]:
+    """The patients of the consultations a provider sees: assigned to them, or in their review queue
+    (a reviewer needs the patient's record and screenings to decide)."""
+    return scope_consultations(select(Consultation.patient_id), principal)
 
 
 def _patient_rows(principal: Principal, partner_id: Any, patient_id: Any) -> ColumnElement[bool] | None:
@@ -33,7 +36,7 @@ def _patient_rows(principal: Principal, partner_id: Any, patient_id: Any) -> Col
     if principal.kind == "patient":
         return patient_id == principal.patient_id  # type: ignore[no-any-return]
     if principal.kind == "provider" and principal.provider_id:
-        return patient_id.in_(_assigned_patient_ids(principal))  # type: ignore[no-any-return]
+        return patient_id.in_(_provider_patient_ids(principal))  # type: ignore[no-any-return]
     return false()
 
 

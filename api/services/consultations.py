@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -74,7 +74,7 @@ def change_status(
         )
 
 
-def _today_utc() -> Any:
+def _today_utc() -> date:
     return datetime.now(UTC).date()
 
 

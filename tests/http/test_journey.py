@@ -61,6 +61,23 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
     )
     queue = ok(client.get("/v1/consultations?status=awaiting_review", headers=clinician))["data"]
     assert [c["id"] for c in queue] == [consultation]
+    # The reviewer reads the patient and the case's screenings; a clinician licensed elsewhere cannot.
+    on_file = ok(client.get(f"/v1/screenings?consultation_id={consultation}", headers=clinician))["data"]
+    assert len(on_file) == 4
+    ok(client.get(f"/v1/patients/{patient}", headers=clinician))
+    elsewhere = create_provider(
+        client,
+        admin,
+        licenses=[{"state": "CA", "number": "CA-1", "status": "active", "expires_on": "2030-01-01"}],
+    )
+    outsider = bearer(
+        clinician_token(
+            client, db, clinician_client(db, world.partner_a), elsewhere["id"], "cal@example.test"
+        )
+    )
+    assert client.get(f"/v1/consultations/{consultation}", headers=outsider).status_code == 404
+    assert client.get(f"/v1/patients/{patient}", headers=outsider).status_code == 404
+    assert ok(client.get(f"/v1/screenings?consultation_id={consultation}", headers=outsider))["data"] == []
     note = {"decision": "approve", "note": "Repeat BP 132/84 at intake call; proceed."}
     assert (
         ok(client.post(f"/v1/consultations/{consultation}/review", json=note, headers=clinician))["status"]
