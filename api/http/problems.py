@@ -199,6 +199,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
     if status == 413:
         detail = f"The request body exceeds the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes."
+    elif status in (412, 428):  # flask-smorest's ETag checks: say what to do, not Werkzeug's generic text
+        detail = PROBLEM_DOCS[code]
     return problem_response(status, code, title, detail, errors=errors, headers=headers)
 
 

@@ -233,6 +233,8 @@ def test_etag_304_412_428(client: FlaskClient, headers: dict[str, str], world: W
     assert missing.status_code == 428 and missing.get_json()["code"] == "precondition_required"
     stale = client.patch(url, json={"phone": "+14155550199"}, headers={"If-Match": '"stale"', **headers})
     assert stale.status_code == 412 and stale.get_json()["code"] == "precondition_failed"
+    assert "GET it again" in stale.get_json()["detail"]
+    assert "If-Match" in missing.get_json()["detail"]
     ok = client.patch(url, json={"phone": "+14155550199"}, headers={"If-Match": etag, **headers})
     assert ok.status_code == 200 and ok.get_json()["phone"] == "+14155550199"
     assert ok.headers["ETag"] != etag
