@@ -1,13 +1,13 @@
 """Rate limits per OAuth client (flask-limiter): in memory by default, shared through Redis when
 ``REDIS_URL`` is set. Headers follow the IETF draft (``RateLimit-Policy``, ``RateLimit``); a breach is a
-429 problem with ``Retry-After``.
+429 problem with ``Retry-After`` (an RFC 6749 error body on the OAuth endpoints).
 """
 
 from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, request
+from flask import Flask, Response, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded
 
 from api.auth.protector import peek_principal
@@ -55,6 +55,16 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
     @app.errorhandler(RateLimitExceeded)
     def _too_many(_exc: RateLimitExceeded) -> Response:
         retry_after = max(1, _seconds_to_reset(limiter))
+        if request.path.startswith("/oauth/"):
+            # OAuth endpoints answer in RFC 6749 form; its code for "retry later" is temporarily_unavailable.
+            response = jsonify(
+                error="temporarily_unavailable",
+                error_description=f"Too many requests; retry in {retry_after} seconds.",
+            )
+            response.status_code = 429
+            response.headers["Retry-After"] = str(retry_after)
+            response.headers["Cache-Control"] = "no-store"
+            return response
         return problem_response(
             429,
             "rate_limited",

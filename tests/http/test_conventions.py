@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.db import utcnow
 from api.models import IdempotencyKey, Patient
-from tests.helpers import PATIENT_BODY, bearer, cc_token
+from tests.helpers import PATIENT_BODY, bearer, cc_token, token_response
 from tests.world import World
 
 
@@ -262,6 +262,17 @@ def test_rate_limit_headers_and_429(make_app: Callable[..., Flask], world: World
     other = cc_token(client, world.portal_b)
     assert client.get("/v1/patients", headers=bearer(other)).status_code == 200
     assert client.get("/healthz").status_code == 200
+
+
+def test_the_token_endpoint_answers_429_in_oauth_form(make_app: Callable[..., Flask], world: World) -> None:
+    client = make_app(rate_limit="2/minute").test_client()
+    statuses = [token_response(client, world.portal_a).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    limited = token_response(client, world.portal_a)
+    assert limited.mimetype == "application/json"
+    assert limited.get_json()["error"] == "temporarily_unavailable"
+    assert "retry in" in limited.get_json()["error_description"]
+    assert int(limited.headers["Retry-After"]) >= 1
 
 
 # --- problems for bad input ------------------------------------------------------------------------
