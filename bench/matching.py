@@ -3,10 +3,10 @@
     .venv/bin/python bench/matching.py                       # SQLite files under /tmp
     .venv/bin/python bench/matching.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
 
-Seeds each directory once (a fresh database per size) and computes every provider's free-slot summary as
-``telemedical worker`` would, then times ``find_matches`` (SQL filters and counts, the score-bound order, the
-exact slots and scores of the providers that can still reach the top 10, and loading those for the
-response) and prints p50/p95/p99.
+Seeds each directory once (a fresh database per size) and computes every provider's free-slot summary,
+slot hours and matching facts as ``telemedical worker`` would, then times ``find_matches`` (SQL filters
+and counts, the score-bound order, the exact slots and scores of the providers that can still reach the
+top 10, and loading those for the response) and prints p50/p95/p99.
 
 The directory is national: licences spread over every state, weighted by population, 1-3 per provider, so
 the patient's state (New York here) holds about 6 % of the licences; DEA registrations for most licences

@@ -31,8 +31,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from api.domain.availability import Slot
+from api.domain.availability import DateException, Slot, WeeklyWindow
 from api.domain.protocols import Route
 
 
@@ -385,3 +387,81 @@ def _has_slot_within(window: Slot, slots: Sequence[Slot], starts: Sequence[datet
 
 def _utc_date(instant: datetime) -> date:
     return instant.astimezone(UTC).date()
+
+
+# --- a cheap upper bound of the preferred-times component --------------------------------------------
+# A provider's *slot hours*: a 168-bit mask over the local week (bit ``weekday * 24 + hour``) of the local
+# hours in which one of their consultation-length slots may start, from the weekly windows and every dated
+# exception's windows (an exception only ever adds bits here, so the mask holds whatever the date). A slot
+# starts at its window's UTC start plus whole steps and ends by the window's UTC end; when a DST change
+# falls inside the window its real length differs from the wall-clock one by the change, at most
+# ``SLOT_HOURS_DST_MARGIN``, so each window marks its starts up to that much later than wall-clock allows.
+WEEK_HOURS = 7 * 24
+ALL_SLOT_HOURS = (1 << WEEK_HOURS) - 1
+SLOT_HOURS_DST_MARGIN = 60  # minutes; a window whose zone moves more than this around it is never pruned
+
+
+def slot_hours(weekly: Iterable[WeeklyWindow], exceptions: Iterable[DateException], length: timedelta) -> int:
+    """The mask of local week hours in which a slot of ``length`` may start (see above)."""
+    minutes = int(length.total_seconds() // 60)
+    spans = [(window.weekday, window.window) for window in weekly]
+    spans += [(exception.on.weekday(), window) for exception in exceptions for window in exception.windows]
+    mask = 0
+    for weekday, window in spans:
+        last_start = window.end_minute - minutes + SLOT_HOURS_DST_MARGIN
+        if last_start < window.start_minute:
+            continue
+        first_hour, last_hour = window.start_minute // 60, last_start // 60
+        for hour in range(first_hour, min(last_hour, first_hour + WEEK_HOURS - 1) + 1):
+            mask |= 1 << ((weekday * 24 + hour) % WEEK_HOURS)
+    return mask
+
+
+def window_hours(window: Slot, timezone: str, request: MatchRequest) -> int:
+    """The local week hours (in ``timezone``) in which a usable slot inside ``window`` may start, whatever
+    the offset the zone had when the slot's availability window began; ``ALL_SLOT_HOURS`` when the zone
+    moves more than ``SLOT_HOURS_DST_MARGIN`` around it, 0 when no usable slot fits in it."""
+    return _window_hours(
+        window.start, window.end, timezone, request.now, request.horizon, request.consultation_length
+    )
+
+
+@lru_cache(maxsize=256)
+def _window_hours(
+    start: datetime, end: datetime, timezone: str, now: datetime, horizon: timedelta, length: timedelta
+) -> int:
+    first = max(start, now).astimezone(UTC)
+    last = (min(end, now + horizon) - length).astimezone(UTC)
+    if last < first:
+        return 0
+    tz = ZoneInfo(timezone)
+    # A slot's availability window began at most a day (and a DST change) before the slot.
+    probe, offsets = first - timedelta(hours=26), set()
+    while probe <= last + timedelta(hours=1):
+        offset = probe.astimezone(tz).utcoffset()
+        assert offset is not None
+        offsets.add(offset)
+        probe += timedelta(hours=1)
+    if max(offsets) - min(offsets) > timedelta(minutes=SLOT_HOURS_DST_MARGIN):
+        return ALL_SLOT_HOURS
+    mask = 0
+    for offset in offsets:
+        local_first = (first + offset).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+        local_last = (last + offset).replace(tzinfo=None)
+        hour, steps = local_first, 0
+        while hour <= local_last and steps < WEEK_HOURS:
+            mask |= 1 << (hour.weekday() * 24 + hour.hour)
+            hour += timedelta(hours=1)
+            steps += 1
+    return mask
+
+
+def preferred_times_bound(request: MatchRequest, timezone: str, hours: int | None) -> float:
+    """An upper bound of the preferred-times component of a provider in ``timezone`` whose slot hours are
+    ``hours`` (None: unknown, bound 1): the share of windows in which the mask lets a slot start."""
+    if not request.preferred_times:
+        return 1.0
+    if hours is None:
+        return 1.0
+    met = sum(1 for window in request.preferred_times if hours & window_hours(window, timezone, request))
+    return met / len(request.preferred_times)

@@ -16,6 +16,7 @@ from api.models.provider import (
     ProviderLicense,
     ProviderRoute,
     ProviderSpecialty,
+    ProviderStateFacts,
 )
 from api.models.screening import Screening
 from api.models.user import User
@@ -42,6 +43,7 @@ __all__ = [
     "ProviderLicense",
     "ProviderRoute",
     "ProviderSpecialty",
+    "ProviderStateFacts",
     "Screening",
     "SessionRecord",
     "User",

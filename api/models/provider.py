@@ -63,6 +63,9 @@ class Provider(Base):
     first_free_slot_at: Mapped[datetime | None] = mapped_column(default=None)
     free_slots_computed_at: Mapped[datetime | None] = mapped_column(default=None)
     free_slots_valid_until: Mapped[datetime | None] = mapped_column(default=None)
+    # The local week hours in which a slot may start (``api.domain.matching.slot_hours``, 168 bits in hex),
+    # written with the summary: matching's cheap upper bound of the preferred-times fit. NULL: unknown.
+    slot_hours: Mapped[str | None] = mapped_column(String(42), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -220,6 +223,41 @@ class ProviderSpecialty(Base):
 
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
     specialty: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class ProviderStateFacts(Base):
+    """What matching filters and bounds on, one row per provider and state where they hold an active
+    licence (any expiry): derived from the provider and its rows by
+    ``api.services.providers.sync_matching_facts`` in the transaction of every change to them (licences,
+    DEA registrations, sites, routes, languages, specialties, credential, capacity, active patients,
+    free-slot summary). Clustered by (state, provider_id), so matching reads one state as one range.
+
+    ``routes`` is a bitmask over ``api.domain.protocols.Route`` in declaration order; ``languages`` the
+    primary subtags, each between spaces (`` en es ``); ``psychiatrist`` an MD or DO in psychiatry."""
+
+    __tablename__ = "provider_state_facts"
+    __table_args__ = (
+        Index("ix_provider_state_facts_provider_id", "provider_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    state: Mapped[str] = mapped_column(String(2), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
+    license_through: Mapped[date] = mapped_column(Date)
+    dea_through: Mapped[date | None] = mapped_column(Date)
+    has_site: Mapped[bool] = mapped_column(Boolean)
+    has_rems_site: Mapped[bool] = mapped_column(Boolean)
+    routes: Mapped[int] = mapped_column(Integer)
+    languages: Mapped[str] = mapped_column(String(400))
+    psychiatrist: Mapped[bool] = mapped_column(Boolean)
+    accepting_new_patients: Mapped[bool] = mapped_column(Boolean)
+    active_patients: Mapped[int] = mapped_column(Integer)
+    max_active_patients: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    slot_hours: Mapped[str | None] = mapped_column(String(42))
+    first_free_slot_at: Mapped[datetime | None]
+    free_slots_computed_at: Mapped[datetime | None]
+    free_slots_valid_until: Mapped[datetime | None]
 
 
 class Appointment(Base):

@@ -13,11 +13,11 @@ from api.http.blueprint import Blueprint
 from api.schemas.bookings import (
     AppointmentSchema,
     AssignmentSchema,
-    CompleteSchema,
+    ConsultationCompleteSchema,
+    ConsultationStartSchema,
     MatchQueryArgsSchema,
     ProviderMatchListSchema,
     RescheduleSchema,
-    StartSchema,
 )
 from api.schemas.consultations import ConsultationSchema
 from api.services import booking as service
@@ -106,7 +106,7 @@ class Reschedule(MethodView):
 class StartVisit(MethodView):
     @blp.operation("startConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 415, 422])
     @blp.etag
-    @blp.arguments(StartSchema, required=False)
+    @blp.arguments(ConsultationStartSchema, required=False)
     @blp.response(200, ConsultationSchema)
     def post(self, _data: dict[str, Any], consultation_id: str) -> Any:
         """Start the visit
@@ -125,7 +125,7 @@ class CompleteVisit(MethodView):
         "completeConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422]
     )
     @blp.etag
-    @blp.arguments(CompleteSchema)
+    @blp.arguments(ConsultationCompleteSchema)
     @blp.response(200, ConsultationSchema)
     def post(self, data: dict[str, Any], consultation_id: str) -> Any:
         """Complete the visit

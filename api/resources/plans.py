@@ -17,17 +17,17 @@ from api.schemas.plans import (
     AdverseEventPageSchema,
     AdverseEventSchema,
     CheckInCompleteSchema,
+    FollowUpPlanActionSchema,
+    FollowUpPlanCreateSchema,
+    FollowUpPlanSchema,
+    FollowUpPlanUpdateSchema,
     OutcomesSchema,
-    PlanActionSchema,
-    PlanCreateSchema,
     PlanPageSchema,
     PlanQueryArgsSchema,
-    PlanSchema,
-    PlanUpdateSchema,
+    PlanTaskPageSchema,
+    PlanTaskSchema,
     SessionRecordCreateSchema,
-    TaskPageSchema,
     TaskQueryArgsSchema,
-    TaskSchema,
 )
 from api.services import plan_tasks as task_service
 from api.services import plans as service
@@ -43,8 +43,8 @@ blp = Blueprint(
 @blp.route("")
 class Plans(MethodView):
     @blp.operation("createFollowUpPlan", scopes=["plans:write"], errors=[409, 413, 415, 422])
-    @blp.arguments(PlanCreateSchema)
-    @blp.response(201, PlanSchema)
+    @blp.arguments(FollowUpPlanCreateSchema)
+    @blp.response(201, FollowUpPlanSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Create a follow-up plan
 
@@ -72,7 +72,7 @@ class Plans(MethodView):
 class PlanById(MethodView):
     @blp.operation("getFollowUpPlan", scopes=["plans:read"], errors=[404])
     @blp.etag
-    @blp.response(200, PlanSchema)
+    @blp.response(200, FollowUpPlanSchema)
     def get(self, plan_id: str) -> Any:
         """Get a follow-up plan
 
@@ -82,8 +82,8 @@ class PlanById(MethodView):
 
     @blp.operation("updateFollowUpPlan", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
     @blp.etag
-    @blp.arguments(PlanUpdateSchema)
-    @blp.response(200, PlanSchema)
+    @blp.arguments(FollowUpPlanUpdateSchema)
+    @blp.response(200, FollowUpPlanSchema)
     def patch(self, changes: dict[str, Any], plan_id: str) -> Any:
         """Update a follow-up plan
 
@@ -96,7 +96,7 @@ class PlanById(MethodView):
             current_principal(),
             plan_id,
             changes,
-            precondition=lambda plan: blp.check_etag(plan, PlanSchema),
+            precondition=lambda plan: blp.check_etag(plan, FollowUpPlanSchema),
         )
 
 
@@ -106,8 +106,8 @@ def _action_view(action: PlanAction, operation_id: str, summary: str) -> type[Me
     class PlanActionView(MethodView):
         @blp.operation(operation_id, scopes=["plans:write"], errors=[404, 409, 412, 413, 415, 422])
         @blp.etag
-        @blp.arguments(PlanActionSchema, required=False)
-        @blp.response(200, PlanSchema)
+        @blp.arguments(FollowUpPlanActionSchema, required=False)
+        @blp.response(200, FollowUpPlanSchema)
         def post(self, data: dict[str, Any], plan_id: str) -> Any:
             return service.act_on_plan(
                 get_session(),
@@ -115,7 +115,7 @@ def _action_view(action: PlanAction, operation_id: str, summary: str) -> type[Me
                 plan_id,
                 action,
                 data.get("reason"),
-                precondition=blp.if_match(PlanSchema),
+                precondition=blp.if_match(FollowUpPlanSchema),
             )
 
     PlanActionView.post.__doc__ = summary
@@ -171,7 +171,7 @@ blp.route("/<string:plan_id>/revoke")(
 class PlanTasks(MethodView):
     @blp.operation("listFollowUpPlanTasks", scopes=["plans:read"], errors=[400, 404, 422])
     @blp.arguments(TaskQueryArgsSchema, location="query")
-    @blp.response(200, TaskPageSchema)
+    @blp.response(200, PlanTaskPageSchema)
     def get(self, args: dict[str, Any], plan_id: str) -> Any:
         """List a plan's tasks
 
@@ -188,7 +188,7 @@ class PlanTasks(MethodView):
 class PlanTaskById(MethodView):
     @blp.operation("getFollowUpPlanTask", scopes=["plans:read"], errors=[404])
     @blp.etag
-    @blp.response(200, TaskSchema)
+    @blp.response(200, PlanTaskSchema)
     def get(self, plan_id: str, task_id: str) -> Any:
         """Get a task
 
@@ -201,7 +201,7 @@ class PlanTaskById(MethodView):
 class CompleteCheckIn(MethodView):
     @blp.operation("completeFollowUpPlanCheckIn", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
     @blp.arguments(CheckInCompleteSchema)
-    @blp.response(200, TaskSchema)
+    @blp.response(200, PlanTaskSchema)
     def post(self, data: dict[str, Any], plan_id: str, task_id: str) -> Any:
         """Complete a check-in
 
@@ -218,7 +218,7 @@ class CompleteCheckIn(MethodView):
 class RecordSession(MethodView):
     @blp.operation("recordFollowUpPlanSession", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
     @blp.arguments(SessionRecordCreateSchema)
-    @blp.response(200, TaskSchema)
+    @blp.response(200, PlanTaskSchema)
     def post(self, data: dict[str, Any], plan_id: str, task_id: str) -> Any:
         """Record a treatment session
 

@@ -93,11 +93,11 @@ class RescheduleSchema(StrictSchema):
     )
 
 
-class StartSchema(StrictSchema):
+class ConsultationStartSchema(StrictSchema):
     """No fields today; the body may be empty or ``{}``."""
 
 
-class CompleteSchema(StrictSchema):
+class ConsultationCompleteSchema(StrictSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(VISIT_OUTCOMES))
     summary = fields.String(
         required=True,

@@ -35,7 +35,7 @@ _INSTRUMENTS_DESCRIPTION = f"Re-screened at every check-in; any of {', '.join(so
 # --- plans ---------------------------------------------------------------------------------------
 
 
-class PlanSchema(Schema):
+class FollowUpPlanSchema(Schema):
     id = fields.String(required=True, metadata={"example": "pln_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
     partner_id = fields.String(required=True)
     patient_id = fields.String(required=True)
@@ -71,7 +71,7 @@ class PlanSchema(Schema):
         return sorted(str(action) for action in allowed_actions(PlanStatus(plan.status)))
 
 
-class PlanCreateSchema(StrictSchema):
+class FollowUpPlanCreateSchema(StrictSchema):
     consultation_id = fields.String(required=True, validate=_ID)
     protocol = fields.String(required=True, validate=validate.OneOf(_PROTOCOLS))
     route = fields.String(
@@ -100,7 +100,7 @@ class PlanCreateSchema(StrictSchema):
     )
 
 
-class PlanUpdateSchema(StrictSchema):
+class FollowUpPlanUpdateSchema(StrictSchema):
     """Every field optional. Tasks follow the new schedule; what is done stays done."""
 
     start_date = fields.Date(metadata={"description": "Only while the plan is a draft"})
@@ -125,13 +125,13 @@ class PlanQueryArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(_PLAN_STATUSES))
 
 
-class PlanActionSchema(StrictSchema):
+class FollowUpPlanActionSchema(StrictSchema):
     reason = fields.String(
         validate=_REASON, metadata={"description": "Kept as status_reason when holding or revoking"}
     )
 
 
-PlanPageSchema = page_schema(PlanSchema, "FollowUpPlanPage")
+PlanPageSchema = page_schema(FollowUpPlanSchema, "FollowUpPlanPage")
 
 
 # --- adverse events and session records ----------------------------------------------------------
@@ -162,7 +162,7 @@ class AdverseEventSchema(Schema):
     created_at = Timestamp(required=True)
 
 
-class _AdverseEventFields(StrictSchema):
+class SessionAdverseEventSchema(StrictSchema):
     type = fields.String(required=True, validate=validate.OneOf(_AE_TYPES))
     severity = fields.String(
         required=True,
@@ -177,7 +177,7 @@ class _AdverseEventFields(StrictSchema):
     )
 
 
-class AdverseEventCreateSchema(_AdverseEventFields):
+class AdverseEventCreateSchema(SessionAdverseEventSchema):
     task_id = fields.String(
         allow_none=True, validate=_ID, metadata={"description": "The session task it followed, if known"}
     )
@@ -219,14 +219,14 @@ class SessionRecordCreateSchema(StrictSchema):
         metadata={"description": "A provider's reason to dose above 140/90"},
     )
     adverse_events = fields.List(
-        fields.Nested(_AdverseEventFields), load_default=list, validate=validate.Length(max=50)
+        fields.Nested(SessionAdverseEventSchema), load_default=list, validate=validate.Length(max=50)
     )
 
 
 # --- tasks ---------------------------------------------------------------------------------------
 
 
-class TaskSchema(Schema):
+class PlanTaskSchema(Schema):
     id = fields.String(required=True, metadata={"example": "tsk_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
     plan_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(_TASK_KINDS))
@@ -260,7 +260,7 @@ class CheckInCompleteSchema(StrictSchema):
     )
 
 
-TaskPageSchema = page_schema(TaskSchema, "TaskPage")
+PlanTaskPageSchema = page_schema(PlanTaskSchema, "PlanTaskPage")
 
 
 # --- outcomes ------------------------------------------------------------------------------------

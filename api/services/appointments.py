@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.models import Appointment, Consultation, Provider
 from api.models.provider import CANCELLED
-from api.services.providers import refresh_free_slot_summary
+from api.services.providers import refresh_free_slot_summary, sync_matching_facts
 
 BOOKED, COMPLETED = "booked", "completed"
 
@@ -27,6 +27,7 @@ def release_place(session: Session, provider_id: str) -> None:
     provider = session.get(Provider, provider_id)
     if provider is not None:
         session.expire(provider, ["active_patients"])
+        sync_matching_facts(session, [provider])
 
 
 def release_booking(session: Session, consultation: Consultation) -> None:

@@ -3,14 +3,17 @@
 Matching (clinical-rules.md §3) runs in two stages so that its cost grows with the providers licensed in
 the patient's state, not with the directory:
 
-1. SQL, driven by the licence index (state, status, expiry): the DEA, route/site and capacity filters as
-   EXISTS probes on their own indexes. Providers removed here are counted with one aggregate query, each
-   under the first filter it fails (the order ``HardFilter`` declares).
-2. The survivors go to the pure ``api.domain.matching.match_providers`` with the facts of this request
-   (the licence and DEA registration in the patient's state, their sites there, the accepted routes they
-   offer, whether they are psychiatrists and speak the patient's language) and their free slots. Only the
-   slots the ranking can depend on are computed: the first ones (enough for the earliest slot and the slots
-   offered) and those inside the patient's preferred windows. Slots are aligned on availability windows,
+1. SQL, one range scan of the matching facts of the patient's state (``ProviderStateFacts``, kept current
+   by every write to what they hold): the DEA, route/site, capacity and stored first-free-slot filters
+   and the count of providers each removes, under the first filter it fails (the order ``HardFilter``
+   declares), and the candidates by an upper bound of their score.
+2. The survivors, from the highest bound down (tightened by the provider's slot hours: a cheap, sound
+   bound of the preferred-times fit) and only while they can still reach the top ``limit``, go to the pure
+   ``api.domain.matching.match_providers`` with the facts of this request (the licence and DEA
+   registration in the patient's state, their sites there, the accepted routes they offer, whether they
+   are psychiatrists and speak the patient's language) and their free slots. Only the slots the ranking
+   can depend on are computed: the first ones (enough for the earliest slot and the slots offered) and
+   those inside the patient's preferred windows. Slots are aligned on availability windows,
    not on the range asked for, so the result is the one the whole 30-day horizon would give.
 
 Booking re-checks every hard filter for the chosen slot and writes in one transaction; a database
@@ -21,6 +24,8 @@ UPDATE, so capacity cannot be overrun either) and falls when the visit is comple
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -77,6 +82,7 @@ from api.models import (
     ProviderLicense,
     ProviderRoute,
     ProviderSpecialty,
+    ProviderStateFacts,
 )
 from api.models.provider import APPOINTMENT_OVERLAP
 from api.services.access import require_kind
@@ -89,6 +95,7 @@ from api.services.providers import (
     booked_intervals,
     parse_availability,
     refresh_free_slot_summary,
+    route_bits,
     with_details,
 )
 
@@ -226,23 +233,45 @@ def rank_providers(
             for code, count in outcome.excluded.items():
                 excluded[code] += count
 
+    def kth_score() -> float | None:
+        if limit is None or len(pool) < limit:
+            return None
+        pool.sort(key=_rank_key)
+        del pool[limit:]
+        return pool[-1].score
+
     evaluate(plan.exact_ids)
-    bounds, fetched, position = plan.top, len(plan.top), 0
-    while position < len(bounds):
-        if limit is not None and len(pool) >= limit:
-            pool.sort(key=_rank_key)
-            del pool[limit:]
-            if not _may_reach(bounds[position][1], pool[-1].score):
+    # Small chunks: the tight bound order puts the top ``limit`` first more often than not.
+    chunk_size = EXACT_CHUNK if limit is None else min(EXACT_CHUNK, limit + 2)
+    # Candidates read so far, by their tight bound (the SQL bound with the preferred-times fit bounded by
+    # the slot hours), best first; the ones not read yet have at most the last SQL bound read.
+    waiting: list[tuple[float, str]] = []
+    seen: set[str] = set()
+    unread_at_most = math.inf
+
+    def read(entries: Sequence[_Bound]) -> None:
+        nonlocal unread_at_most
+        for entry in entries:
+            if entry.provider_id not in seen:
+                seen.add(entry.provider_id)
+                heapq.heappush(waiting, (-facts.tight_bound(entry, weights), entry.provider_id))
+        unread_at_most = entries[-1].bound if entries and len(seen) < plan.candidates else -math.inf
+
+    read(plan.top)
+    while waiting or unread_at_most > -math.inf:
+        kth = kth_score()
+        best_waiting = -waiting[0][0] if waiting else -math.inf
+        if kth is not None and not _may_reach(max(best_waiting, unread_at_most), kth):
+            break
+        if unread_at_most > best_waiting:  # read further down the SQL bound order
+            read(facts.top_by_bound(session, weights, min(plan.candidates, max(len(seen), 1) * 4)))
+            continue
+        chunk: list[str] = []
+        while waiting and len(chunk) < chunk_size:
+            if kth is not None and not _may_reach(-waiting[0][0], kth):
                 break
-        chunk = [provider_id for provider_id, _ in bounds[position : position + EXACT_CHUNK]]
-        position += len(chunk)
+            chunk.append(heapq.heappop(waiting)[1])
         evaluate(chunk)
-        if position == len(bounds) and fetched < plan.candidates:  # read further down the bound order
-            seen = {provider_id for provider_id, _ in bounds}
-            fetched = min(plan.candidates, fetched * 4)
-            bounds += [
-                entry for entry in facts.top_by_bound(session, weights, fetched) if entry[0] not in seen
-            ]
     pool.sort(key=_rank_key)
     return MatchOutcome(matches=tuple(pool if limit is None else pool[:limit]), excluded=excluded)
 
@@ -271,6 +300,16 @@ def _may_reach(bound: float, kth_score: float) -> bool:
 
 
 @dataclass(frozen=True)
+class _Bound:
+    """A candidate's SQL score bound, with what the preferred-times bound needs (its zone, slot hours)."""
+
+    provider_id: str
+    bound: float
+    timezone: str
+    slot_hours: str | None
+
+
+@dataclass(frozen=True)
 class _Plan:
     """What the classifying query found: exclusions settled in SQL, providers needing the exact Python
     path, and the best candidates by score bound (id, bound), best first."""
@@ -278,7 +317,7 @@ class _Plan:
     excluded: dict[str, int]
     exact_ids: list[str]
     candidates: int
-    top: list[tuple[str, float]]
+    top: list[_Bound]
 
 
 class _StateFacts:
@@ -296,7 +335,6 @@ class _StateFacts:
         self.routes = [
             route for route in Route if not request.preferred_routes or route in request.preferred_routes
         ]
-        self.licensed = self.licensed_subquery()
 
     def licensed_subquery(self, ids: Sequence[str] | None = None) -> Any:
         """Providers with an active licence in the state not expired today, and the last date it covers."""
@@ -325,8 +363,9 @@ class _StateFacts:
             ProviderRoute.provider_id == provider_id, ProviderRoute.route.in_([str(r) for r in routes])
         )
 
-    def route_ok(self, provider_id: Any) -> ColumnElement[bool]:
-        """At least one accepted route the provider offers and can deliver here (a site, a REMS site)."""
+    def routes_deliverable(self, facts: Any) -> ColumnElement[bool]:
+        """At least one accepted route the provider offers and can deliver here (a site, a REMS site), from
+        a ``ProviderStateFacts`` row: its routes bitmask and site flags."""
         anywhere = [r for r in self.routes if r not in matching.ROUTES_NEEDING_SITE]
         at_site = [
             r
@@ -334,11 +373,19 @@ class _StateFacts:
             if r in matching.ROUTES_NEEDING_SITE and r not in matching.ROUTES_NEEDING_REMS_SITE
         ]
         at_rems_site = [r for r in self.routes if r in matching.ROUTES_NEEDING_REMS_SITE]
-        return or_(
-            self._offers(provider_id, anywhere),
-            and_(self._offers(provider_id, at_site), self._site(provider_id, rems=False)),
-            and_(self._offers(provider_id, at_rems_site), self._site(provider_id, rems=True)),
-        )
+
+        def offers(routes: Sequence[Route]) -> ColumnElement[bool]:
+            overlap: ColumnElement[bool] = facts.routes.op("&")(route_bits(routes)) != 0
+            return overlap
+
+        ways = []
+        if anywhere:
+            ways.append(offers(anywhere))
+        if at_site:
+            ways.append(and_(offers(at_site), facts.has_site.is_(True)))
+        if at_rems_site:
+            ways.append(and_(offers(at_rems_site), facts.has_rems_site.is_(True)))
+        return or_(*ways) if ways else false()
 
     def _dea_through(self, provider_id: Any) -> Any:
         return (
@@ -367,24 +414,28 @@ class _StateFacts:
         first free slot is valid now) or ``_CATEGORY_EXACT`` (needs its slots computed: a licence or DEA
         registration ending within the horizon, or a free-slot summary not valid now)."""
         request = self.request
-        licensed = self.licensed
+        facts = ProviderStateFacts
         base = (
             select(
-                licensed.c.provider_id,
-                licensed.c.license_through,
-                self._dea_through(licensed.c.provider_id).label("dea_through"),
-                Provider.credential,
-                Provider.accepting_new_patients,
-                Provider.active_patients,
-                Provider.max_active_patients,
-                Provider.first_free_slot_at,
-                Provider.free_slots_computed_at,
-                Provider.free_slots_valid_until,
+                facts.provider_id,
+                facts.license_through,
+                facts.dea_through,
+                facts.has_site,
+                facts.has_rems_site,
+                facts.routes,
+                facts.languages,
+                facts.psychiatrist,
+                facts.accepting_new_patients,
+                facts.active_patients,
+                facts.max_active_patients,
+                facts.first_free_slot_at,
+                facts.free_slots_computed_at,
+                facts.free_slots_valid_until,
+                facts.timezone,
+                facts.slot_hours,
             )
-            .select_from(licensed)
-            .join(Provider, Provider.id == licensed.c.provider_id)
-            .cte("matching_base")
-            .prefix_with("MATERIALIZED")
+            .where(facts.state == self.state, facts.license_through >= self.today)
+            .subquery("matching_base")
         )
         c = base.c
         whens: list[tuple[ColumnElement[bool], str]] = [
@@ -396,7 +447,7 @@ class _StateFacts:
                 _CATEGORY_EXACT,
             ),
             (or_(c.dea_through.is_(None), c.dea_through < self.today), HardFilter.DEA.value),
-            (~self.route_ok(c.provider_id), HardFilter.ROUTE.value),
+            (~self.routes_deliverable(c), HardFilter.ROUTE.value),
             (
                 ~and_(c.accepting_new_patients.is_(True), c.active_patients < c.max_active_patients),
                 HardFilter.CAPACITY.value,
@@ -415,13 +466,7 @@ class _StateFacts:
             ),
         ]
         if matching.needs_psychiatrist(request):
-            psychiatrist = and_(
-                c.credential.in_(sorted(matching.PHYSICIAN_CREDENTIALS)),
-                exists().where(
-                    ProviderSpecialty.provider_id == c.provider_id,
-                    ProviderSpecialty.specialty == matching.PSYCHIATRY_SPECIALTY,
-                ),
-            )
+            psychiatrist = c.psychiatrist.is_(True)
             whens.append((~psychiatrist, HardFilter.CREDENTIAL.value))
         return (
             select(
@@ -430,6 +475,9 @@ class _StateFacts:
                 c.first_free_slot_at,
                 c.active_patients,
                 c.max_active_patients,
+                c.languages,
+                c.timezone,
+                c.slot_hours,
             )
             .cte("matching_classified")
             .prefix_with("MATERIALIZED")
@@ -450,7 +498,9 @@ class _StateFacts:
         earliest = 1.0 - seconds / request.horizon.total_seconds()
         language: Any = literal(1.0)
         if request.preferred_language:
-            language = case((self._speaks(c.provider_id), 1.0), else_=0.0)
+            wanted = _primary_language(request.preferred_language)
+            speaks = c.languages.contains(f" {wanted} ", autoescape=True)
+            language = case((speaks, 1.0), else_=0.0)
         continuity: Any = literal(0.0)
         if request.seen_by_provider_ids:
             continuity = case((c.provider_id.in_(sorted(request.seen_by_provider_ids)), 1.0), else_=0.0)
@@ -467,7 +517,7 @@ class _StateFacts:
     def _top(self, classified: Any, weights: MatchWeights, dialect: str, count: int | None) -> Any:
         bound = self._bound(classified, weights, dialect).label("bound")
         stmt = (
-            select(classified.c.provider_id, bound)
+            select(classified.c.provider_id, bound, classified.c.timezone, classified.c.slot_hours)
             .where(classified.c.category == _CATEGORY_CANDIDATE)
             .order_by(bound.desc(), classified.c.provider_id)
         )
@@ -480,33 +530,50 @@ class _StateFacts:
         classified = self._classified()
         no_text, no_float = cast(null(), String), cast(null(), Float)
         counts = select(
-            classified.c.category, func.count().label("n"), no_text.label("provider_id"), no_float
+            classified.c.category,
+            func.count().label("n"),
+            no_text.label("provider_id"),
+            no_float,
+            no_text,
+            no_text,
         ).group_by(classified.c.category)
         exact = select(
-            literal(_CATEGORY_EXACT, String), literal(0, Integer), classified.c.provider_id, no_float
+            literal(_CATEGORY_EXACT, String),
+            literal(0, Integer),
+            classified.c.provider_id,
+            no_float,
+            no_text,
+            no_text,
         ).where(classified.c.category == _CATEGORY_EXACT)
         top = self._top(classified, weights, dialect, count).subquery("top")
         ranked = select(
-            literal(_CATEGORY_CANDIDATE, String), literal(0, Integer), top.c.provider_id, top.c.bound
+            literal(_CATEGORY_CANDIDATE, String),
+            literal(0, Integer),
+            top.c.provider_id,
+            top.c.bound,
+            top.c.timezone,
+            top.c.slot_hours,
         )
         directory = select(
             literal("~directory", String),
             select(func.count()).select_from(Provider).scalar_subquery(),
             no_text,
             no_float,
+            no_text,
+            no_text,
         )
         rows = session.execute(union_all(counts, exact, ranked, directory)).all()
         tally: dict[str, int] = {}
         exact_ids: list[str] = []
-        bounds: list[tuple[str, float]] = []
-        for category, number, provider_id, bound in rows:
+        bounds: list[_Bound] = []
+        for category, number, provider_id, bound, timezone, hours in rows:
             if provider_id is None:
                 tally[category] = number
             elif category == _CATEGORY_EXACT:
                 exact_ids.append(provider_id)
             else:
-                bounds.append((provider_id, bound))
-        bounds.sort(key=lambda entry: (-entry[1], entry[0]))
+                bounds.append(_Bound(provider_id, bound, timezone, hours))
+        bounds.sort(key=lambda entry: (-entry.bound, entry.provider_id))
         directory_size = tally.pop("~directory")
         excluded = {code.value: tally.get(code.value, 0) for code in HardFilter}
         excluded[HardFilter.LICENSE.value] = directory_size - sum(tally.values())
@@ -517,10 +584,20 @@ class _StateFacts:
             top=bounds,
         )
 
-    def top_by_bound(self, session: Session, weights: MatchWeights, count: int) -> list[tuple[str, float]]:
+    def top_by_bound(self, session: Session, weights: MatchWeights, count: int) -> list[_Bound]:
         dialect = session.get_bind().dialect.name
         rows = session.execute(self._top(self._classified(), weights, dialect, count)).all()
-        return [(provider_id, bound) for provider_id, bound in rows]
+        return [_Bound(*row) for row in rows]
+
+    def tight_bound(self, entry: _Bound, weights: MatchWeights) -> float:
+        """``entry.bound`` with the preferred-times fit (taken as 1 there) bounded by the slot hours."""
+        request = self.request
+        if not request.preferred_times or entry.slot_hours is None or weights.preferred_times == 0:
+            return entry.bound
+        if request.consultation_length != CONSULTATION_LENGTH:
+            return entry.bound
+        fit = matching.preferred_times_bound(request, entry.timezone, int(entry.slot_hours, 16))
+        return entry.bound - weights.preferred_times * (1.0 - fit) / weights.total
 
     # --- the exact path ----------------------------------------------------------------------------
     def evaluate(self, session: Session, ids: Sequence[str], weights: MatchWeights) -> MatchOutcome:

@@ -16,7 +16,7 @@ from api.config import Settings
 from api.db import utcnow
 from api.models import Consent, OAuthClient, Partner, Patient, Provider, User
 from api.models.user import PLATFORM_REALM
-from api.services.providers import apply_provider_fields
+from api.services.providers import apply_provider_fields, refresh_free_slot_summary
 
 DEMO_PARTNER_ID = "par_demo"
 PORTAL = ("cli_demo_portal", "demo-portal-secret")
@@ -322,8 +322,10 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
                     accepted_at=datetime(2026, 1, 15, 12, 0, tzinfo=utcnow().tzinfo),
                 )
             )
+    seeded: list[Provider] = []
     for fields in PROVIDERS:
         provider = session.get(Provider, fields["id"]) or Provider(id=fields["id"], active_patients=0)
+        seeded.append(provider)
         session.add(provider)
         provider.availability = fields["availability"]
         apply_provider_fields(
@@ -334,6 +336,8 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
             },
         )
     session.flush()
+    for provider in seeded:  # the free-slot summary and matching facts, as the directory's services do
+        refresh_free_slot_summary(session, provider)
     for role, (user_id, email, password) in USERS.items():
         link = {"partner_id": None, "patient_id": None, "provider_id": None, **USER_LINKS[role]}
         _upsert(

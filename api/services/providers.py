@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import delete, exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,6 +30,13 @@ from api.domain.availability import (
     free_slots,
     validate_availability,
 )
+from api.domain.matching import (
+    KETAMINE_DEA_SCHEDULE,
+    PHYSICIAN_CREDENTIALS,
+    PSYCHIATRY_SPECIALTY,
+    slot_hours,
+)
+from api.domain.protocols import Route
 from api.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from api.models import (
     Appointment,
@@ -40,6 +47,7 @@ from api.models import (
     ProviderLicense,
     ProviderRoute,
     ProviderSpecialty,
+    ProviderStateFacts,
 )
 from api.models.provider import CANCELLED
 from api.services.access import require_kind
@@ -254,6 +262,8 @@ def refresh_free_slot_summary(session: Session, provider: Provider, now: datetim
     provider.first_free_slot_at = first
     provider.free_slots_computed_at = now
     provider.free_slots_valid_until = valid_until
+    provider.slot_hours = stored_slot_hours(provider.availability)
+    sync_matching_facts(session, [provider])
 
 
 def refresh_free_slot_summaries(session: Session, now: datetime | None = None, *, batch: int = 500) -> int:
@@ -262,7 +272,7 @@ def refresh_free_slot_summaries(session: Session, now: datetime | None = None, *
     refreshed = 0
     while True:
         providers = session.scalars(
-            select(Provider)
+            with_details(select(Provider))
             .where(or_(Provider.free_slots_computed_at.is_(None), Provider.free_slots_valid_until < now))
             .order_by(Provider.id)
             .limit(batch)
@@ -277,8 +287,91 @@ def refresh_free_slot_summaries(session: Session, now: datetime | None = None, *
             provider.first_free_slot_at = first
             provider.free_slots_computed_at = now
             provider.free_slots_valid_until = valid_until
+            provider.slot_hours = stored_slot_hours(provider.availability)
+        sync_matching_facts(session, providers)
         session.commit()
         refreshed += len(providers)
+
+
+def sync_matching_facts(session: Session, providers: Iterable[Provider]) -> None:
+    """Rewrite the providers' ``ProviderStateFacts`` rows from the providers as they are in this session;
+    the caller commits, in the transaction of the change. Every write to what the rows hold calls this."""
+    providers = list(providers)
+    if not providers:
+        return
+    session.flush()
+    session.execute(
+        delete(ProviderStateFacts)
+        .where(ProviderStateFacts.provider_id.in_([provider.id for provider in providers]))
+        .execution_options(synchronize_session=False)
+    )
+    rows = [row for provider in providers for row in matching_facts(provider)]
+    if rows:
+        session.execute(insert(ProviderStateFacts), rows)
+
+
+def matching_facts(provider: Provider) -> list[dict[str, Any]]:
+    """The provider's ``ProviderStateFacts`` rows: one per state where they hold an active licence."""
+    common = {
+        "provider_id": provider.id,
+        "routes": sum(
+            1 << index for index, route in enumerate(Route) if route.value in provider.routes_offered
+        ),
+        "languages": " "
+        + "".join(f"{tag} " for tag in sorted({primary_language(t) for t in provider.languages})),
+        "psychiatrist": provider.credential in PHYSICIAN_CREDENTIALS
+        and PSYCHIATRY_SPECIALTY in provider.specialties,
+        "accepting_new_patients": provider.accepting_new_patients,
+        "active_patients": provider.active_patients,
+        "max_active_patients": provider.max_active_patients,
+        "timezone": provider.timezone,
+        "slot_hours": provider.slot_hours,
+        "first_free_slot_at": provider.first_free_slot_at,
+        "free_slots_computed_at": provider.free_slots_computed_at,
+        "free_slots_valid_until": provider.free_slots_valid_until,
+    }
+    license_through: dict[str, date] = {}
+    for licence in provider.license_rows:
+        if licence.status == ACTIVE_LICENSE:
+            license_through[licence.state] = max(
+                licence.expires_on, license_through.get(licence.state, licence.expires_on)
+            )
+    rows = []
+    for state, through in sorted(license_through.items()):
+        dea = [
+            row.expires_on
+            for row in provider.dea_rows
+            if row.state == state and KETAMINE_DEA_SCHEDULE in row.schedules
+        ]
+        sites = [site for site in provider.site_rows if site.state == state]
+        rows.append(
+            {
+                **common,
+                "state": state,
+                "license_through": through,
+                "dea_through": max(dea, default=None),
+                "has_site": bool(sites),
+                "has_rems_site": any(site.rems_certified for site in sites),
+            }
+        )
+    return rows
+
+
+def route_bits(routes: Iterable[Route]) -> int:
+    """``ProviderStateFacts.routes`` for these routes: bit i for the i-th ``Route``."""
+    order = list(Route)
+    return sum({1 << order.index(route) for route in routes})
+
+
+def primary_language(tag: str) -> str:
+    """A BCP 47 tag's primary subtag, lower case (what matching compares)."""
+    return tag.split("-", 1)[0].lower()
+
+
+def stored_slot_hours(availability: dict[str, Any]) -> str:
+    """``Provider.slot_hours`` for this availability: ``matching.slot_hours`` in hex."""
+    parsed = parse_availability(availability)
+    return f"{slot_hours(parsed.weekly, parsed.exceptions, CONSULTATION_LENGTH):042x}"
 
 
 def free_slot_summary(

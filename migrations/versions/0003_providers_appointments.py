@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('first_free_slot_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('free_slots_computed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('free_slots_valid_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('slot_hours', sa.String(length=42), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_providers')),
@@ -110,6 +111,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('provider_specialties', schema=None) as batch_op:
         batch_op.create_index('ix_provider_specialties_specialty_provider_id', ['specialty', 'provider_id'], unique=False)
+
+    op.create_table('provider_state_facts',
+    sa.Column('state', sa.String(length=2), nullable=False),
+    sa.Column('provider_id', sa.String(length=40), nullable=False),
+    sa.Column('license_through', sa.Date(), nullable=False),
+    sa.Column('dea_through', sa.Date(), nullable=True),
+    sa.Column('has_site', sa.Boolean(), nullable=False),
+    sa.Column('has_rems_site', sa.Boolean(), nullable=False),
+    sa.Column('routes', sa.Integer(), nullable=False),
+    sa.Column('languages', sa.String(length=400), nullable=False),
+    sa.Column('psychiatrist', sa.Boolean(), nullable=False),
+    sa.Column('accepting_new_patients', sa.Boolean(), nullable=False),
+    sa.Column('active_patients', sa.Integer(), nullable=False),
+    sa.Column('max_active_patients', sa.Integer(), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('slot_hours', sa.String(length=42), nullable=True),
+    sa.Column('first_free_slot_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('free_slots_computed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('free_slots_valid_until', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_provider_state_facts_provider_id_providers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('state', 'provider_id', name=op.f('pk_provider_state_facts')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('provider_state_facts', schema=None) as batch_op:
+        batch_op.create_index('ix_provider_state_facts_provider_id', ['provider_id'], unique=False)
 
     op.create_table('appointments',
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -193,6 +219,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_appointments_consultation_id'))
 
     op.drop_table('appointments')
+    with op.batch_alter_table('provider_state_facts', schema=None) as batch_op:
+        batch_op.drop_index('ix_provider_state_facts_provider_id')
+
+    op.drop_table('provider_state_facts')
     with op.batch_alter_table('provider_specialties', schema=None) as batch_op:
         batch_op.drop_index('ix_provider_specialties_specialty_provider_id')
 

@@ -5,11 +5,13 @@ earliest slots, available routes and the exclusion counts."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,15 +24,26 @@ from api.models import (
     PracticeSite,
     Provider,
     ProviderLicense,
+    ProviderStateFacts,
 )
 from api.services import booking
 from api.services.providers import (
     booked_intervals,
+    matching_facts,
     parse_availability,
     refresh_free_slot_summary,
+    sync_matching_facts,
     with_details,
 )
-from tests.directory import next_npi, ready_consultation
+from tests.directory import (
+    all_day_availability,
+    create_provider,
+    iso,
+    next_npi,
+    next_whole_hour,
+    ready_consultation,
+)
+from tests.helpers import bearer, cc_token
 from tests.world import World
 
 STATES = ("NY", "CA", "TX")
@@ -142,6 +155,7 @@ def _build_directory(db: Session, world: World, rng: random.Random, size: int) -
             provider.first_free_slot_at = None
             provider.free_slots_computed_at = now - timedelta(days=2)
             provider.free_slots_valid_until = now - timedelta(days=1)
+    sync_matching_facts(db, providers)  # what the worker does after writing summaries
     db.commit()
 
 
@@ -213,3 +227,113 @@ def test_fast_matching_equals_the_pure_domain(db: Session, world: World, seed: i
         db.rollback()
     # The directory exercises both paths and every way out.
     assert all(totals.values()), totals
+
+
+# --- the matching facts follow every write through the services ----------------------------------------
+def _assert_facts_current(db: Session, world: World) -> None:
+    """The stored ``ProviderStateFacts`` are what the providers derive now, and matching still equals the
+    pure domain."""
+    db.expire_all()
+    stored = [dict(row) for row in db.execute(select(ProviderStateFacts.__table__)).mappings()]
+    derived = [row for p in db.scalars(with_details(select(Provider))) for row in matching_facts(p)]
+
+    def key(row: dict[str, Any]) -> tuple[str, str]:
+        return row["state"], row["provider_id"]
+
+    assert sorted(stored, key=key) == sorted(derived, key=key)
+    consultation_id = ready_consultation(
+        db,
+        world.patient_a2,
+        preferred_language="es",
+        preferred_times=[
+            {
+                "start": (start := next_whole_hour(30)).isoformat(),
+                "end": (start + timedelta(hours=5)).isoformat(),
+            }
+        ],
+    )
+    consultation = db.get(Consultation, consultation_id)
+    assert consultation is not None
+    request = booking.match_request(db, consultation, datetime.now(UTC))
+    for state in ("NY", "CA"):
+        request = replace(request, patient_location_state=state)
+        slow = _pure(db, request, DEFAULT_WEIGHTS)
+        for limit in (1, None):
+            fast = booking.rank_providers(db, request, DEFAULT_WEIGHTS, limit=limit)
+            assert fast.matches == (slow.matches if limit is None else slow.matches[:limit])
+            assert dict(fast.excluded) == dict(slow.excluded)
+    db.rollback()
+
+
+def test_matching_facts_follow_every_write(client: FlaskClient, db: Session, world: World) -> None:
+    admin = bearer(cc_token(client, world.admin))
+    partner = bearer(cc_token(client, world.portal_a))
+    first = create_provider(client, admin, all_day_availability(), timezone="UTC")
+    second = create_provider(client, admin, all_day_availability(), timezone="America/Chicago")
+    _assert_facts_current(db, world)
+    far = (date.today() + timedelta(days=400)).isoformat()
+    changes: list[tuple[str, dict[str, Any]]] = [
+        (
+            first["id"],
+            {
+                "licenses": [
+                    {"state": "NY", "number": "NY-1", "status": "suspended", "expires_on": far},
+                    {"state": "CA", "number": "CA-1", "status": "active", "expires_on": far},
+                ]
+            },
+        ),
+        (first["id"], {"routes_offered": ["intranasal"], "languages": ["es-MX"]}),
+        (first["id"], {"sites": [{"name": "LA", "state": "CA", "rems_certified": True}]}),
+        (
+            second["id"],
+            {
+                "dea_registrations": [
+                    {"state": "NY", "number": "FD1234563", "schedules": ["II"], "expires_on": far}
+                ]
+            },
+        ),
+        (second["id"], {"dea_registrations": []}),
+        (second["id"], {"specialties": [], "credential": "NP", "max_active_patients": 2}),
+        (second["id"], {"accepting_new_patients": False}),
+        (second["id"], {"accepting_new_patients": True, "timezone": "Asia/Kathmandu"}),
+    ]
+    for provider_id, change in changes:
+        etag = client.get(f"/v1/providers/{provider_id}", headers=admin).headers["ETag"]
+        patched = client.patch(
+            f"/v1/providers/{provider_id}", json=change, headers={**admin, "If-Match": etag}
+        )
+        assert patched.status_code == 200, patched.get_json()
+        _assert_facts_current(db, world)
+    etag = client.get(f"/v1/providers/{second['id']}", headers=admin).headers["ETag"]
+    put = client.put(
+        f"/v1/providers/{second['id']}/availability",
+        json={"weekly": [{"weekday": "monday", "start": "09:00", "end": "12:00"}]},
+        headers={**admin, "If-Match": etag},
+    )
+    assert put.status_code == 200, put.get_json()
+    _assert_facts_current(db, world)
+
+    # Booking takes a place, rescheduling moves the first free slot, completing and cancelling free them.
+    third = create_provider(client, admin, all_day_availability(), timezone="UTC")
+    consultations = [ready_consultation(db, world.patient_a1) for _ in range(2)]
+    for hours, consultation_id in zip((3, 5), consultations, strict=True):
+        booked = client.post(
+            f"/v1/consultations/{consultation_id}/assignment",
+            json={"provider_id": third["id"], "slot_start": iso(next_whole_hour(hours))},
+            headers=partner,
+        )
+        assert booked.status_code == 201, booked.get_json()
+        _assert_facts_current(db, world)
+    base = f"/v1/consultations/{consultations[0]}"
+    moved = client.post(f"{base}/reschedule", json={"slot_start": iso(next_whole_hour(8))}, headers=partner)
+    assert moved.status_code == 200, moved.get_json()
+    _assert_facts_current(db, world)
+    assert client.post(f"{base}/start", headers=admin).status_code == 200
+    done = client.post(f"{base}/complete", json={"outcome": "referred_out", "summary": "x"}, headers=admin)
+    assert done.status_code == 200, done.get_json()
+    _assert_facts_current(db, world)
+    cancelled = client.post(
+        f"/v1/consultations/{consultations[1]}/cancel", json={"reason": "moved"}, headers=partner
+    )
+    assert cancelled.status_code == 200, cancelled.get_json()
+    _assert_facts_current(db, world)

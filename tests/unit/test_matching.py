@@ -652,3 +652,75 @@ def test_duplicate_provider_ids_are_refused() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         MatchRequest(patient_location_state="NY", now=datetime(2026, 12, 1, 15))
+
+
+# --- the preferred-times bound (slot hours) -----------------------------------------------------------
+def _random_availability(rng: random.Random, around: datetime) -> tuple[Any, Any]:
+    from api.domain.availability import WEEKDAYS, validate_availability
+
+    weekly = []
+    for weekday in rng.sample(WEEKDAYS, rng.choice((0, 1, 2, 4))):
+        start = rng.randint(0, 22)
+        end = min(24, start + rng.choice((1, 2, 3)))
+        minute = rng.choice(("00", "15", "30"))
+        if end == 24 or (start + 1 == end and minute != "00"):
+            minute = "00"
+        weekly.append({"weekday": weekday, "start": f"{start:02d}:{minute}", "end": f"{end:02d}:00"})
+    exceptions = []
+    for offset in sorted(rng.sample(range(-3, 12), rng.choice((0, 1, 3)))):
+        windows = []
+        if rng.random() < 0.7:
+            start = rng.randint(0, 21)
+            windows.append({"start": f"{start:02d}:30", "end": f"{start + rng.randint(1, 3):02d}:00"})
+        exceptions.append({"date": (around + timedelta(days=offset)).date().isoformat(), "windows": windows})
+    parsed = validate_availability({"weekly": weekly, "exceptions": exceptions})
+    return parsed.weekly, parsed.exceptions
+
+
+@pytest.mark.parametrize(
+    ("timezone", "around"),
+    [
+        ("America/New_York", datetime(2027, 3, 12, 0, 0, tzinfo=UTC)),  # spring forward 03-14
+        ("America/New_York", datetime(2026, 10, 30, 0, 0, tzinfo=UTC)),  # fall back 11-01
+        ("Europe/London", datetime(2027, 3, 26, 0, 0, tzinfo=UTC)),
+        ("Australia/Lord_Howe", datetime(2027, 4, 1, 0, 0, tzinfo=UTC)),  # 30-minute DST
+        ("Asia/Kathmandu", datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),  # +05:45
+        ("UTC", datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),
+    ],
+)
+def test_preferred_times_bound_is_never_below_the_component(timezone: str, around: datetime) -> None:
+    from zoneinfo import ZoneInfo
+
+    from api.domain.availability import free_slots
+    from api.domain.matching import (
+        _preferred_times_component,
+        preferred_times_bound,
+        slot_hours,
+    )
+
+    rng = random.Random(f"{timezone}{around}")
+    tight = 0
+    for _ in range(150):
+        weekly, exceptions = _random_availability(rng, around)
+        now = around + timedelta(minutes=rng.choice((0, 20, 60, 90)))
+        windows = []
+        for _ in range(rng.randint(1, 3)):
+            start = now + timedelta(minutes=15 * rng.randint(-8, 4 * 24 * 6))
+            windows.append(Slot(start, start + timedelta(minutes=15 * rng.randint(1, 40))))
+        request = MatchRequest("NY", now, preferred_times=tuple(windows), horizon=timedelta(days=8))
+        slots = free_slots(weekly, exceptions, ZoneInfo(timezone), now, now + request.horizon, HOUR, now=now)
+        usable = [s for s in slots if s.end <= now + request.horizon]
+        exact = _preferred_times_component(request.preferred_times, usable)
+        bound = preferred_times_bound(request, timezone, slot_hours(weekly, exceptions, HOUR))
+        assert bound >= exact, (weekly, exceptions, windows)
+        tight += bound < 1
+    assert tight  # the bound does prune
+
+
+def test_preferred_times_bound_without_preferences_or_mask_is_one() -> None:
+    from api.domain.matching import preferred_times_bound
+
+    assert preferred_times_bound(BASE_REQUEST, "UTC", 0) == 1.0
+    request = replace(BASE_REQUEST, preferred_times=(hour_slot(at(days=3)),))
+    assert preferred_times_bound(request, "UTC", None) == 1.0
+    assert preferred_times_bound(request, "UTC", 0) == 0.0
