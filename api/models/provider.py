@@ -225,6 +225,17 @@ class ProviderSpecialty(Base):
     specialty: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
+class ProviderDirectorySize(Base):
+    """How many providers the directory holds, kept by database triggers on ``providers`` (insert, delete),
+    so matching's ``license`` exclusion count needs no scan of the whole directory per request. One row,
+    ``id`` 1."""
+
+    __tablename__ = "provider_directory_size"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    providers: Mapped[int] = mapped_column(Integer)
+
+
 class ProviderStateFacts(Base):
     """What matching filters and bounds on, one row per provider and state where they hold an active
     licence (any expiry): derived from the provider and its rows by

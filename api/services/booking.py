@@ -78,6 +78,7 @@ from api.models import (
     DeaRegistration,
     PracticeSite,
     Provider,
+    ProviderDirectorySize,
     ProviderLanguage,
     ProviderLicense,
     ProviderRoute,
@@ -556,7 +557,7 @@ class _StateFacts:
         )
         directory = select(
             literal("~directory", String),
-            select(func.count()).select_from(Provider).scalar_subquery(),
+            select(ProviderDirectorySize.providers).where(ProviderDirectorySize.id == 1).scalar_subquery(),
             no_text,
             no_float,
             no_text,

@@ -161,6 +161,7 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     _add_assigned_provider_to_consultations()
     _create_overlap_guard()
+    _create_directory_size()
 
 
 def _add_assigned_provider_to_consultations() -> None:
@@ -203,7 +204,53 @@ def _create_overlap_guard() -> None:
     )
 
 
+def _create_directory_size() -> None:
+    """provider_directory_size: one row counting the providers, kept by triggers, so matching never counts
+    the whole directory per request (the ``license`` exclusion count is the directory less the licensed)."""
+    op.create_table(
+        'provider_directory_size',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('providers', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_provider_directory_size')),
+    )
+    op.execute('INSERT INTO provider_directory_size (id, providers) SELECT 1, count(*) FROM providers')
+    if op.get_bind().dialect.name == 'postgresql':
+        # Statement-level with transition tables: a bulk insert updates the row once, not once per provider.
+        op.execute(
+            "CREATE FUNCTION provider_directory_size_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF TG_OP = 'INSERT' THEN UPDATE provider_directory_size SET providers = providers + "
+            "(SELECT count(*) FROM changed) WHERE id = 1; "
+            "ELSE UPDATE provider_directory_size SET providers = providers - "
+            "(SELECT count(*) FROM changed) WHERE id = 1; END IF; RETURN NULL; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER providers_count_insert AFTER INSERT ON providers REFERENCING NEW TABLE AS changed "
+            "FOR EACH STATEMENT EXECUTE FUNCTION provider_directory_size_count()"
+        )
+        op.execute(
+            "CREATE TRIGGER providers_count_delete AFTER DELETE ON providers REFERENCING OLD TABLE AS changed "
+            "FOR EACH STATEMENT EXECUTE FUNCTION provider_directory_size_count()"
+        )
+        return
+    op.execute(
+        "CREATE TRIGGER providers_count_insert AFTER INSERT ON providers BEGIN "
+        "UPDATE provider_directory_size SET providers = providers + 1 WHERE id = 1; END"
+    )
+    op.execute(
+        "CREATE TRIGGER providers_count_delete AFTER DELETE ON providers BEGIN "
+        "UPDATE provider_directory_size SET providers = providers - 1 WHERE id = 1; END"
+    )
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP TRIGGER providers_count_delete ON providers')
+        op.execute('DROP TRIGGER providers_count_insert ON providers')
+        op.execute('DROP FUNCTION provider_directory_size_count()')
+    else:
+        op.execute('DROP TRIGGER providers_count_delete')
+        op.execute('DROP TRIGGER providers_count_insert')
+    op.drop_table('provider_directory_size')
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('ALTER TABLE appointments DROP CONSTRAINT appointment_overlap')
     else:
