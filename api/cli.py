@@ -93,17 +93,28 @@ def run(host: str, port: int, workers: int) -> None:
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 @click.option("--interval", default=60, show_default=True, type=int, help="Seconds between passes.")
 def worker(once: bool, interval: int) -> None:
-    """Background jobs: mark overdue follow-up tasks; purge expired idempotency keys, codes and tokens;
-    recompute the providers' free-slot summaries that time has passed (matching reads them)."""
+    """Background jobs: announce follow-up tasks due today and mark overdue ones; purge expired
+    idempotency keys, codes and tokens; recompute the providers' free-slot summaries that time has passed
+    (matching reads them)."""
     from api.services.housekeeping import purge_expired
-    from api.services.plan_tasks import mark_overdue_tasks
+    from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
     from api.services.providers import refresh_free_slot_summaries
 
     while True:
         overdue = mark_overdue_tasks(get_session())
+        due = announce_due_tasks(get_session())
         counts = purge_expired(get_session())
         summaries = refresh_free_slot_summaries(get_session())
-        click.echo(json.dumps({"overdue_tasks": overdue, "purged": counts, "free_slot_summaries": summaries}))
+        click.echo(
+            json.dumps(
+                {
+                    "due_tasks": due,
+                    "overdue_tasks": overdue,
+                    "purged": counts,
+                    "free_slot_summaries": summaries,
+                }
+            )
+        )
         if once:
             return
         time.sleep(interval)

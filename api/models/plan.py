@@ -84,6 +84,8 @@ class PlanTask(Base):
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
     overdue_at: Mapped[datetime | None]
+    # When follow_up_task.due was emitted (on the due day, in the patient's time zone; once).
+    due_notified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

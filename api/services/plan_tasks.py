@@ -389,6 +389,63 @@ def mark_overdue_tasks(session: Session, now: datetime | None = None) -> int:
     return marked
 
 
+def announce_due_tasks(session: Session, now: datetime | None = None) -> int:
+    """Emit ``follow_up_task.due`` once for every open task of a running plan due today where the patient is.
+
+    A task whose day has passed without a run of this job is not announced late (``follow_up_task.overdue``
+    says what matters then). The conditional UPDATE on ``due_notified_at`` makes each announcement happen
+    once, however many workers run this concurrently.
+    """
+    now = now or utcnow()
+    utc_today = now.astimezone(UTC).date()
+    rows = session.execute(
+        select(
+            PlanTask.id,
+            PlanTask.due_on,
+            PlanTask.plan_id,
+            FollowUpPlan.partner_id,
+            PlanTask.kind,
+            Patient.timezone,
+        )
+        .join(FollowUpPlan, FollowUpPlan.id == PlanTask.plan_id)
+        .join(Patient, Patient.id == FollowUpPlan.patient_id)
+        .where(
+            PlanTask.status == TaskStatus.PENDING.value,
+            PlanTask.due_notified_at.is_(None),
+            # Local dates are within a day of UTC's.
+            PlanTask.due_on.between(utc_today - timedelta(days=1), utc_today + timedelta(days=1)),
+            FollowUpPlan.status == PlanStatus.ACTIVE.value,
+        )
+        .order_by(PlanTask.due_on, PlanTask.id)
+    ).all()
+    announced = 0
+    for row in rows:
+        task = _OpenTask(*row)
+        if task.due_on != _local_today(now, task.timezone):
+            continue
+        changed = session.execute(
+            update(PlanTask)
+            .where(PlanTask.id == task.id, PlanTask.due_notified_at.is_(None))
+            .values(due_notified_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # another worker got there first
+        emit(
+            session,
+            partner_id=task.partner_id,
+            type="follow_up_task.due",
+            object_type="follow_up_task",
+            object_id=task.id,
+            plan_id=task.plan_id,
+            kind=task.kind,
+            due_on=task.due_on.isoformat(),
+        )
+        announced += 1
+    session.commit()
+    return announced
+
+
 def _local_today(now: datetime, timezone: str | None) -> date:
     zone = ZoneInfo(timezone) if timezone and is_valid_timezone(timezone) else UTC
     return now.astimezone(zone).date()

@@ -65,6 +65,7 @@ def upgrade() -> None:
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_by', sa.String(length=80), nullable=True),
     sa.Column('overdue_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('due_notified_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['follow_up_plans.id'], name=op.f('fk_plan_tasks_plan_id_follow_up_plans')),

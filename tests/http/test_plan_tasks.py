@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.cli import main
 from api.models import Event, Patient
-from api.services.plan_tasks import mark_overdue_tasks
+from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
 from tests.care import Care, Headers, screening_row
 from tests.clinical import PCL5_33, submit
 from tests.world import World
@@ -590,6 +590,29 @@ def test_overdue_is_judged_in_the_patients_time_zone_and_only_for_running_plans(
     assert mark_overdue_tasks(db, now=datetime(2026, 3, 1, tzinfo=UTC)) == 0  # on hold: nothing is late
 
 
+def test_a_task_is_announced_due_once_on_its_day_where_the_patient_is(care: Care, db: Session) -> None:
+    patient = db.get(Patient, care.patient_id)
+    assert patient is not None
+    patient.timezone = "America/Los_Angeles"
+    db.commit()
+    plan = care.active_plan()
+    monday = care.tasks(plan["id"], "kind=session")[0]
+    assert monday["due_on"] == "2026-01-05"
+    # 07:00 UTC on Monday is still Sunday in Los Angeles.
+    assert announce_due_tasks(db, now=datetime(2026, 1, 5, 7, 0, tzinfo=UTC)) == 0
+    assert announce_due_tasks(db, now=datetime(2026, 1, 5, 9, 0, tzinfo=UTC)) == 1
+    assert announce_due_tasks(db, now=datetime(2026, 1, 5, 20, 0, tzinfo=UTC)) == 0
+    [event] = events_of_type(db, "follow_up_task.due")
+    assert (event.object_id, event.data["due_on"], event.data["kind"]) == (
+        monday["id"],
+        "2026-01-05",
+        "session",
+    )
+    # A day missed by the job is not announced late; the overdue job speaks for it.
+    assert announce_due_tasks(db, now=datetime(2026, 1, 9, 9, 0, tzinfo=UTC)) == 0  # Thursday's was the 8th
+    assert len(events_of_type(db, "follow_up_task.due")) == 1
+
+
 def test_the_worker_marks_overdue_tasks(app: Flask, care: Care, db: Session) -> None:
     plan = care.active_plan(protocol="iv_induction", route="intravenous", end_date="2026-01-20")
     result = app.test_cli_runner().invoke(main, ["worker", "--once"])
@@ -600,6 +623,7 @@ def test_the_worker_marks_overdue_tasks(app: Flask, care: Care, db: Session) -> 
     assert {t["status"] for t in tasks} == {"overdue"}
     again = app.test_cli_runner().invoke(main, ["worker", "--once"])
     assert json.loads(again.output.strip().splitlines()[-1])["overdue_tasks"] == 0
+    assert counts["due_tasks"] == 0  # every task of that course is in the past
 
 
 # --- a whole course ------------------------------------------------------------------------------
