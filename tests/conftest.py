@@ -112,3 +112,24 @@ def db(connection: Connection) -> Iterator[Session]:
 @pytest.fixture
 def world(db: Session) -> World:
     return build_world(db)
+
+
+@pytest.fixture
+def race_database_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database for tests whose requests commit for real on separate connections, as
+    separate server workers would (race tests); outside the per-test outer transaction."""
+    server = test_database_url()
+    if not server:
+        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
+    name = f"telemedical_race_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -721,7 +721,7 @@ def assign_provider(
 ) -> Appointment:
     """Book ``provider_id`` at ``slot_start`` for a ready consultation, which becomes ``scheduled``."""
     require_kind(principal, "partner_client", "patient", "admin", action="book consultations")
-    consultation = get_consultation(session, principal, consultation_id)
+    consultation = get_consultation(session, principal, consultation_id, for_update=True)
     precondition(consultation)
     transition(consultation.status, ConsultationAction.SCHEDULE)  # 409 before any work when not ready
     provider = session.get(Provider, provider_id)
@@ -779,7 +779,7 @@ def reschedule(
     require_kind(
         principal, "partner_client", "patient", "provider", "admin", action="reschedule consultations"
     )
-    consultation = get_consultation(session, principal, consultation_id)
+    consultation = get_consultation(session, principal, consultation_id, for_update=True)
     precondition(consultation)
     transition(consultation.status, ConsultationAction.RESCHEDULE)
     appointment = _booked_appointment(session, consultation)
@@ -951,7 +951,7 @@ def _clinician_consultation(
     session: Session, principal: Principal, consultation_id: str, *, action: str
 ) -> Consultation:
     require_kind(principal, "provider", "admin", action=action)
-    consultation = get_consultation(session, principal, consultation_id)
+    consultation = get_consultation(session, principal, consultation_id, for_update=True)
     if principal.kind == "provider" and consultation.provider_id != principal.provider_id:
         # A reviewer may see a case in the review queue; only the assigned clinician runs the visit.
         raise NotFound(f"No consultation {consultation_id} assigned to you.")

@@ -43,10 +43,19 @@ class ConsultationNotFound(NotFound):
     title = "Consultation not found"
 
 
-def get_consultation(session: Session, principal: Principal, consultation_id: str) -> Consultation:
-    consultation: Consultation | None = session.scalar(
-        scope_consultations(select(Consultation), principal).where(Consultation.id == consultation_id)
-    )
+def get_consultation(
+    session: Session, principal: Principal, consultation_id: str, *, for_update: bool = False
+) -> Consultation:
+    """The consultation, if ``principal`` may see it (404 otherwise).
+
+    ``for_update`` locks its row until the transaction ends (PostgreSQL; SQLite serialises writers anyway),
+    so that concurrent changes to one consultation (two last screenings, a cancel racing a review) apply
+    one after the other, each on the other's result, instead of one silently undoing the other.
+    """
+    stmt = scope_consultations(select(Consultation), principal).where(Consultation.id == consultation_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Consultation)
+    consultation: Consultation | None = session.scalar(stmt)
     if consultation is None:
         raise ConsultationNotFound(f"No consultation {consultation_id}.")
     return consultation
@@ -158,7 +167,7 @@ def cancel_consultation(
     reason: str | None,
     precondition: Callable[[Consultation], None],
 ) -> Consultation:
-    consultation = get_consultation(session, principal, consultation_id)
+    consultation = get_consultation(session, principal, consultation_id, for_update=True)
     if principal.kind == "provider" and consultation.provider_id != principal.provider_id:
         raise Forbidden("A provider may cancel only consultations assigned to them.")
     precondition(consultation)
@@ -180,7 +189,7 @@ def review_consultation(
 ) -> Consultation:
     """A clinician's decision on a case eligibility flagged for review (approve -> ready, decline)."""
     require_kind(principal, "provider", "admin", action="review consultations")
-    consultation = get_consultation(session, principal, consultation_id)
+    consultation = get_consultation(session, principal, consultation_id, for_update=True)
     precondition(consultation)
     action = ConsultationAction.APPROVE if decision == "approve" else ConsultationAction.DECLINE
     change_status(session, consultation, action, review_decision=decision)

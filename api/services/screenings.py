@@ -47,7 +47,8 @@ def _linked_consultation(
 ) -> Consultation | None:
     if consultation_id is None:
         return None
-    consultation = get_consultation(session, principal, consultation_id)
+    # Locked: two screenings of one consultation arriving at once are decided one after the other.
+    consultation = get_consultation(session, principal, consultation_id, for_update=True)
     if consultation.patient_id != patient_id:
         raise ValidationFailed(
             errors=[

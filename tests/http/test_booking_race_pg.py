@@ -6,24 +6,19 @@ real, as separate server workers would, so this test makes (and drops) its own d
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api import config
 from api.app import create_app
 from api.config import Settings
-from api.db import Database, make_engine, normalize_database_url
-from api.migrate import upgrade
+from api.db import Database, make_engine
 from api.models import Appointment, Consultation, DeaRegistration, Patient, Provider, ProviderLicense
 from api.services import accounts
 from tests.directory import all_day_availability, iso, next_whole_hour, provider_body
@@ -33,24 +28,6 @@ from tests.world import PARTNER_SCOPES, Creds
 CONTENDERS = 8
 
 pytestmark = pytest.mark.skipif(not config.test_database_url(), reason="needs TEST_DATABASE_URL (PostgreSQL)")
-
-
-@pytest.fixture
-def race_database_url() -> Iterator[str]:
-    server = config.test_database_url()
-    assert server
-    name = f"telemedical_race_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def test_concurrent_bookings_of_one_slot_end_with_one_appointment(

@@ -1,0 +1,115 @@
+"""The last two required screenings arriving at the same moment on PostgreSQL: the case is still decided.
+
+Each screening locks its consultation while it re-decides eligibility, so the second one to commit sees
+the first; without the lock, both would see three of four screenings and the case would stay `submitted`.
+Requests commit for real on separate connections, as separate server workers would.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from api.config import Settings
+from api.db import Database, make_engine
+from api.models import Consent, Consultation, Patient
+from api.services import accounts
+from tests.clinical import CSSRS_NONE, GAD7_MILD, PHQ9_MODERATE, intake
+from tests.helpers import bearer, cc_token
+from tests.world import PARTNER_SCOPES, Creds
+
+ROUNDS = 6
+
+
+def test_simultaneous_last_screenings_still_decide_the_case(
+    race_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    settings = Settings(
+        database_url=race_database_url,
+        instance_dir=Path(tmp_path_factory.mktemp("screening-race")),
+        testing=True,
+        secret_key="race-secret",
+    )
+    database = Database(make_engine(race_database_url, pool_size=4))
+    app = create_app(settings, database=database)
+    with Session(database.engine, expire_on_commit=False) as session:
+        system = accounts.system_principal()
+        partner = accounts.create_partner(session, system, "Race partner").id
+        portal, secret = accounts.create_client(
+            session,
+            system,
+            partner,
+            name="Race portal",
+            grant_type="client_credentials",
+            scope=PARTNER_SCOPES,
+        )
+        patient = Patient(
+            partner_id=partner,
+            given_name="Noor",
+            family_name="Race",
+            birth_date=date(1980, 1, 1),
+            sex_at_birth="female",
+        )
+        session.add(patient)
+        session.flush()
+        session.add(
+            Consent(patient_id=patient.id, type="telehealth", version="1", accepted_at=datetime.now(UTC))
+        )
+        session.commit()
+        patient_id = patient.id
+
+    client = app.test_client()
+    headers = bearer(cc_token(client, Creds(portal.id, secret)))
+
+    def screen(consultation_id: str, instrument: str, answers: object) -> Any:
+        body = {
+            "patient_id": patient_id,
+            "consultation_id": consultation_id,
+            "instrument": instrument,
+            "answers": answers,
+            "completed_at": "2026-01-05T10:00:00Z",
+        }
+        return app.test_client().post("/v1/screenings", json=body, headers=headers)
+
+    for _ in range(ROUNDS):
+        request = {
+            "patient_id": patient_id,
+            "conditions": ["major_depression"],
+            "patient_location_state": "NY",
+        }
+        consultation_id = client.post("/v1/consultations", json=request, headers=headers).get_json()["id"]
+        assert screen(consultation_id, "phq9", PHQ9_MODERATE).status_code == 201
+        assert screen(consultation_id, "gad7", GAD7_MILD).status_code == 201
+        barrier = threading.Barrier(2)
+        statuses: list[int] = []
+
+        def last(
+            instrument: str,
+            answers: object,
+            consultation_id: str,
+            barrier: threading.Barrier,
+            statuses: list[int],
+        ) -> None:
+            barrier.wait()
+            statuses.append(screen(consultation_id, instrument, answers).status_code)
+
+        threads = [
+            threading.Thread(target=last, args=(instrument, answers, consultation_id, barrier, statuses))
+            for instrument, answers in (("cssrs", CSSRS_NONE), ("ketamine_intake", intake()))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert statuses == [201, 201]
+        with Session(database.engine) as session:
+            consultation = session.get(Consultation, consultation_id)
+            assert consultation is not None
+            assert (consultation.status, consultation.eligibility_outcome) == ("ready", "eligible")
+    database.engine.dispose()
