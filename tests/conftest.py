@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         upgrade(url)
         yield url
         return
-    name = f"telemedical_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with throwaway_postgres_database(server, "telemedical_test") as url:
+        yield url
+
+
+@contextmanager
+def throwaway_postgres_database(server: str, prefix: str) -> Iterator[str]:
+    """A new PostgreSQL database on ``server``, migrated to head, dropped afterwards; yields its URL."""
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = make_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -121,15 +129,5 @@ def race_database_url() -> Iterator[str]:
     server = test_database_url()
     if not server:
         pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
-    name = f"telemedical_race_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    with throwaway_postgres_database(server, "telemedical_race") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -333,16 +333,8 @@ class _OpenTask:
     timezone: str | None
 
 
-def mark_overdue_tasks(session: Session, now: datetime | None = None) -> int:
-    """Mark every open task of a running plan that is past its day as overdue; emit the event once each.
-
-    "Past its day" is judged in the patient's time zone (UTC when unknown), so a task due on Monday is on
-    time until Monday ends where the patient is. The conditional UPDATE makes each task change, and so emit,
-    exactly once, however many workers run this concurrently.
-    """
-    now = now or utcnow()
-    # No time zone is more than a day ahead of UTC, so nothing due after UTC's tomorrow can be late anywhere.
-    horizon = now.astimezone(UTC).date() + timedelta(days=1)
+def _open_tasks(session: Session, *conditions: ColumnElement[bool]) -> list[_OpenTask]:
+    """Pending tasks of active plans (drafts have not started, plans on hold are paused), by due date."""
     rows = session.execute(
         select(
             PlanTask.id,
@@ -356,35 +348,56 @@ def mark_overdue_tasks(session: Session, now: datetime | None = None) -> int:
         .join(Patient, Patient.id == FollowUpPlan.patient_id)
         .where(
             PlanTask.status == TaskStatus.PENDING.value,
-            PlanTask.due_on < horizon,
             FollowUpPlan.status == PlanStatus.ACTIVE.value,
+            *conditions,
         )
         .order_by(PlanTask.due_on, PlanTask.id)
     ).all()
+    return [_OpenTask(*row) for row in rows]
+
+
+def _claim(session: Session, task: _OpenTask, unclaimed: ColumnElement[bool], **values: Any) -> bool:
+    """Set ``values`` on the task only while ``unclaimed`` holds: True for the one worker that did."""
+    changed = session.execute(
+        update(PlanTask)
+        .where(PlanTask.id == task.id, unclaimed)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return changed.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def _emit_task_event(session: Session, task: _OpenTask, type: str) -> None:
+    emit(
+        session,
+        partner_id=task.partner_id,
+        type=type,
+        object_type="follow_up_task",
+        object_id=task.id,
+        plan_id=task.plan_id,
+        kind=task.kind,
+        due_on=task.due_on.isoformat(),
+    )
+
+
+def mark_overdue_tasks(session: Session, now: datetime | None = None) -> int:
+    """Mark every open task of a running plan that is past its day as overdue; emit the event once each.
+
+    "Past its day" is judged in the patient's time zone (UTC when unknown), so a task due on Monday is on
+    time until Monday ends where the patient is. The conditional UPDATE makes each task change, and so emit,
+    exactly once, however many workers run this concurrently.
+    """
+    now = now or utcnow()
+    # No time zone is more than a day ahead of UTC, so nothing due after UTC's tomorrow can be late anywhere.
+    horizon = now.astimezone(UTC).date() + timedelta(days=1)
     marked = 0
-    for row in rows:
-        task = _OpenTask(*row)
+    for task in _open_tasks(session, PlanTask.due_on < horizon):
         if not is_overdue(task.due_on, TaskStatus.PENDING, _local_today(now, task.timezone)):
             continue
-        changed = session.execute(
-            update(PlanTask)
-            .where(PlanTask.id == task.id, PlanTask.status == TaskStatus.PENDING.value)
-            .values(status=TaskStatus.OVERDUE.value, overdue_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
-            continue  # another worker got there first
-        emit(
-            session,
-            partner_id=task.partner_id,
-            type="follow_up_task.overdue",
-            object_type="follow_up_task",
-            object_id=task.id,
-            plan_id=task.plan_id,
-            kind=task.kind,
-            due_on=task.due_on.isoformat(),
-        )
-        marked += 1
+        pending = PlanTask.status == TaskStatus.PENDING.value
+        if _claim(session, task, pending, status=TaskStatus.OVERDUE.value, overdue_at=now, updated_at=now):
+            _emit_task_event(session, task, "follow_up_task.overdue")
+            marked += 1
     session.commit()
     return marked
 
@@ -398,50 +411,15 @@ def announce_due_tasks(session: Session, now: datetime | None = None) -> int:
     """
     now = now or utcnow()
     utc_today = now.astimezone(UTC).date()
-    rows = session.execute(
-        select(
-            PlanTask.id,
-            PlanTask.due_on,
-            PlanTask.plan_id,
-            FollowUpPlan.partner_id,
-            PlanTask.kind,
-            Patient.timezone,
-        )
-        .join(FollowUpPlan, FollowUpPlan.id == PlanTask.plan_id)
-        .join(Patient, Patient.id == FollowUpPlan.patient_id)
-        .where(
-            PlanTask.status == TaskStatus.PENDING.value,
-            PlanTask.due_notified_at.is_(None),
-            # Local dates are within a day of UTC's.
-            PlanTask.due_on.between(utc_today - timedelta(days=1), utc_today + timedelta(days=1)),
-            FollowUpPlan.status == PlanStatus.ACTIVE.value,
-        )
-        .order_by(PlanTask.due_on, PlanTask.id)
-    ).all()
+    # Local dates are within a day of UTC's.
+    near = PlanTask.due_on.between(utc_today - timedelta(days=1), utc_today + timedelta(days=1))
     announced = 0
-    for row in rows:
-        task = _OpenTask(*row)
+    for task in _open_tasks(session, PlanTask.due_notified_at.is_(None), near):
         if task.due_on != _local_today(now, task.timezone):
             continue
-        changed = session.execute(
-            update(PlanTask)
-            .where(PlanTask.id == task.id, PlanTask.due_notified_at.is_(None))
-            .values(due_notified_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
-            continue  # another worker got there first
-        emit(
-            session,
-            partner_id=task.partner_id,
-            type="follow_up_task.due",
-            object_type="follow_up_task",
-            object_id=task.id,
-            plan_id=task.plan_id,
-            kind=task.kind,
-            due_on=task.due_on.isoformat(),
-        )
-        announced += 1
+        if _claim(session, task, PlanTask.due_notified_at.is_(None), due_notified_at=now):
+            _emit_task_event(session, task, "follow_up_task.due")
+            announced += 1
     session.commit()
     return announced
 
