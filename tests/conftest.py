@@ -10,6 +10,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from api.app import create_app
 from api.config import Settings, test_database_url
 from api.db import Database, make_engine, normalize_database_url
 from api.migrate import upgrade
-from tests.world import World, build_world
+from api.services import accounts
+from tests.world import PARTNER_SCOPES, Creds, World, build_world
 
 
 @pytest.fixture(scope="session")
@@ -131,3 +133,37 @@ def race_database_url() -> Iterator[str]:
         pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
     with throwaway_postgres_database(server, "telemedical_race") as url:
         yield url
+
+
+@dataclass
+class Race:
+    """An app on its own PostgreSQL database whose requests commit for real, and a partner's portal."""
+
+    app: Flask
+    engine: Engine
+    partner_id: str
+    portal: Creds
+
+
+@pytest.fixture
+def race(race_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Race]:
+    settings = Settings(
+        database_url=race_database_url,
+        instance_dir=tmp_path_factory.mktemp("race"),
+        testing=True,
+        secret_key="race-secret",
+    )
+    database = Database(make_engine(race_database_url, pool_size=10))
+    with Session(database.engine, expire_on_commit=False) as session:
+        system = accounts.system_principal()
+        partner = accounts.create_partner(session, system, "Race partner").id
+        portal, secret = accounts.create_client(
+            session,
+            system,
+            partner,
+            name="Race portal",
+            grant_type="client_credentials",
+            scope=PARTNER_SCOPES,
+        )
+    yield Race(create_app(settings, database=database), database.engine, partner, Creds(portal.id, secret))
+    database.engine.dispose()

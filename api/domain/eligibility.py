@@ -50,6 +50,7 @@ from api.domain.screening import (
     ScoredScreening,
     score_screening,
 )
+from api.errors import RuleViolation
 
 
 class EligibilityOutcome(StrEnum):
@@ -159,6 +160,30 @@ _CONSEQUENCES: Final[Mapping[EligibilityOutcome, str]] = MappingProxyType(
         EligibilityOutcome.NEEDS_REVIEW: "A clinician must review this first.",
     }
 )
+
+
+# A consultation may be requested only for an adult who has accepted the telehealth consent (api-contract.md
+# §3 Consultations); eligibility then judges age again, with the other grounds.
+REQUEST_CONSENTS: Final[tuple[str, ...]] = ("telehealth",)
+
+
+def check_consultation_request(age_years: int, accepted_consent_types: Iterable[str]) -> None:
+    """Refuse a request for a patient under 18 (``patient_underage``) or without the telehealth consent
+    (``consent_required``, naming the ``missing_consents``)."""
+    if age_years < ADULT_AGE:
+        raise RuleViolation(
+            f"Ketamine treatment through this service is for adults ({ADULT_AGE} and over).",
+            code="patient_underage",
+        )
+    accepted = set(accepted_consent_types)
+    missing = [consent for consent in REQUEST_CONSENTS if consent not in accepted]
+    if missing:
+        raise RuleViolation(
+            f"The patient has not accepted the required consents: {', '.join(missing)}. Record them with "
+            "POST /v1/patients/{id}/consents first.",
+            code="consent_required",
+            extra={"missing_consents": missing},
+        )
 
 
 def required_screenings(conditions: Iterable[str]) -> tuple[Instrument, ...]:

@@ -22,19 +22,18 @@ from api.domain.eligibility import (
     ACTION_BY_OUTCOME,
     EligibilityResult,
     LatestScreening,
+    check_consultation_request,
     evaluate_eligibility,
 )
 from api.domain.reference import age_on
-from api.errors import Forbidden, NotFound, RuleViolation
+from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
-from api.models import Consent, Consultation, Patient, Screening
+from api.models import Consultation, Patient, Screening
 from api.services.access import require_kind, scope_consultations
 from api.services.appointments import release_booking
 from api.services.paging import Page, PageRequest, fetch_page
-from api.services.patients import get_patient
+from api.services.patients import accepted_consent_types, get_patient
 
-MINIMUM_AGE_YEARS = 18
-REQUIRED_CONSENT = "telehealth"
 # Statuses in which a newer screening still changes the decision (clinical-rules.md §2).
 REEVALUATED_STATUSES = frozenset({ConsultationStatus.SUBMITTED, ConsultationStatus.AWAITING_REVIEW})
 
@@ -87,30 +86,12 @@ def _today_utc() -> date:
     return datetime.now(UTC).date()
 
 
-def _has_consent(session: Session, patient_id: str, consent_type: str) -> bool:
-    return (
-        session.scalar(
-            select(Consent.id).where(Consent.patient_id == patient_id, Consent.type == consent_type).limit(1)
-        )
-        is not None
-    )
-
-
 def create_consultation(session: Session, principal: Principal, data: dict[str, Any]) -> Consultation:
     require_kind(principal, "partner_client", "patient", "admin", action="request consultations")
     patient = get_patient(session, principal, data["patient_id"])
-    if age_on(patient.birth_date, _today_utc()) < MINIMUM_AGE_YEARS:
-        raise RuleViolation(
-            "Ketamine treatment through this service is for adults: the patient must be 18 or older.",
-            code="patient_underage",
-        )
-    if not _has_consent(session, patient.id, REQUIRED_CONSENT):
-        raise RuleViolation(
-            "The patient has not accepted the telehealth consent. Record it with "
-            f"POST /v1/patients/{patient.id}/consents first.",
-            code="consent_required",
-            extra={"missing_consents": [REQUIRED_CONSENT]},
-        )
+    check_consultation_request(  # 422 patient_underage, consent_required
+        age_on(patient.birth_date, _today_utc()), accepted_consent_types(session, patient.id)
+    )
     consultation = Consultation(
         partner_id=patient.partner_id,
         patient_id=patient.id,

@@ -135,6 +135,11 @@ def record_consent(session: Session, principal: Principal, patient_id: str, data
     return consent
 
 
+def accepted_consent_types(session: Session, patient_id: str) -> set[str]:
+    """The consent types the patient has accepted (consents are append-only, so any record counts)."""
+    return set(session.scalars(select(Consent.type).where(Consent.patient_id == patient_id)))
+
+
 def list_consents(
     session: Session, principal: Principal, patient_id: str, page: PageRequest
 ) -> Page[Consent]:

@@ -31,9 +31,10 @@ from api.domain.protocols import (
 from api.domain.screening import Instrument
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.events.outbox import emit
-from api.models import Consent, Consultation, FollowUpPlan, PlanTask, Screening
+from api.models import Consultation, FollowUpPlan, PlanTask, Screening
 from api.services.access import require_kind, scope_consultations, scope_plans
 from api.services.paging import Page, PageRequest, fetch_page
+from api.services.patients import accepted_consent_types
 
 # Who may write a plan itself (create, change, activate, hold, complete, revoke).
 PLAN_WRITERS = ("provider", "admin")
@@ -294,8 +295,7 @@ def act_on_plan(
     precondition(plan)
     new_status = transition(PlanStatus(plan.status), action)  # 409 invalid_transition
     if action == PlanAction.ACTIVATE:
-        accepted = session.scalars(select(Consent.type).where(Consent.patient_id == plan.patient_id))
-        check_activation_consents(accepted)  # 422 consent_required
+        check_activation_consents(accepted_consent_types(session, plan.patient_id))  # 422 consent_required
     change_status(session, plan, new_status, reason=reason)
     session.commit()
     return plan

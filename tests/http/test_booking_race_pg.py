@@ -8,51 +8,22 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api import config
-from api.app import create_app
-from api.config import Settings
-from api.db import Database, make_engine
 from api.models import Appointment, Consultation, DeaRegistration, Patient, Provider, ProviderLicense
-from api.services import accounts
+from tests.conftest import Race
 from tests.directory import all_day_availability, iso, next_whole_hour, provider_body
 from tests.helpers import bearer, cc_token
-from tests.world import PARTNER_SCOPES, Creds
 
 CONTENDERS = 8
 
-pytestmark = pytest.mark.skipif(not config.test_database_url(), reason="needs TEST_DATABASE_URL (PostgreSQL)")
 
-
-def test_concurrent_bookings_of_one_slot_end_with_one_appointment(
-    race_database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    settings = Settings(
-        database_url=race_database_url,
-        instance_dir=Path(tmp_path_factory.mktemp("race")),
-        testing=True,
-        secret_key="race-secret",
-    )
-    database = Database(make_engine(race_database_url, pool_size=CONTENDERS + 2))
-    app = create_app(settings, database=database)
-
-    with Session(database.engine, expire_on_commit=False) as session:
-        system = accounts.system_principal()
-        partner = accounts.create_partner(session, system, "Race partner").id
-        portal, secret = accounts.create_client(
-            session,
-            system,
-            partner,
-            name="Race portal",
-            grant_type="client_credentials",
-            scope=PARTNER_SCOPES,
-        )
+def test_concurrent_bookings_of_one_slot_end_with_one_appointment(race: Race) -> None:
+    app, partner = race.app, race.partner_id
+    with Session(race.engine, expire_on_commit=False) as session:
         body = provider_body(timezone="UTC", max_active_patients=CONTENDERS * 2)
         provider = Provider(
             npi=body["npi"],
@@ -108,7 +79,7 @@ def test_concurrent_bookings_of_one_slot_end_with_one_appointment(
         provider_id = provider.id
 
     client = app.test_client()
-    headers = bearer(cc_token(client, Creds(portal.id, secret)))
+    headers = bearer(cc_token(client, race.portal))
     slot_start = iso(next_whole_hour(5))
     barrier = threading.Barrier(CONTENDERS)
     results: list[tuple[int, Any]] = []
@@ -134,8 +105,7 @@ def test_concurrent_bookings_of_one_slot_end_with_one_appointment(
     statuses = sorted(status for status, _ in results)
     assert statuses == [201] + [409] * (CONTENDERS - 1), results
     assert {body["code"] for status, body in results if status == 409} == {"slot_unavailable"}
-    with Session(database.engine) as session:
+    with Session(race.engine) as session:
         assert session.scalar(select(func.count()).select_from(Appointment)) == 1
         assert session.scalar(select(func.count()).where(Consultation.status == "scheduled")) == 1
         assert session.scalar(select(Provider.active_patients).where(Provider.id == provider_id)) == 1
-    database.engine.dispose()

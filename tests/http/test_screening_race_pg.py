@@ -9,46 +9,21 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy.orm import Session
 
-from api.app import create_app
-from api.config import Settings
-from api.db import Database, make_engine
 from api.models import Consent, Consultation, Patient
-from api.services import accounts
 from tests.clinical import CSSRS_NONE, GAD7_MILD, PHQ9_MODERATE, intake
+from tests.conftest import Race
 from tests.helpers import bearer, cc_token
-from tests.world import PARTNER_SCOPES, Creds
 
 ROUNDS = 6
 
 
-def test_simultaneous_last_screenings_still_decide_the_case(
-    race_database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    settings = Settings(
-        database_url=race_database_url,
-        instance_dir=Path(tmp_path_factory.mktemp("screening-race")),
-        testing=True,
-        secret_key="race-secret",
-    )
-    database = Database(make_engine(race_database_url, pool_size=4))
-    app = create_app(settings, database=database)
-    with Session(database.engine, expire_on_commit=False) as session:
-        system = accounts.system_principal()
-        partner = accounts.create_partner(session, system, "Race partner").id
-        portal, secret = accounts.create_client(
-            session,
-            system,
-            partner,
-            name="Race portal",
-            grant_type="client_credentials",
-            scope=PARTNER_SCOPES,
-        )
+def test_simultaneous_last_screenings_still_decide_the_case(race: Race) -> None:
+    app, partner = race.app, race.partner_id
+    with Session(race.engine, expire_on_commit=False) as session:
         patient = Patient(
             partner_id=partner,
             given_name="Noor",
@@ -65,7 +40,7 @@ def test_simultaneous_last_screenings_still_decide_the_case(
         patient_id = patient.id
 
     client = app.test_client()
-    headers = bearer(cc_token(client, Creds(portal.id, secret)))
+    headers = bearer(cc_token(client, race.portal))
 
     def screen(consultation_id: str, instrument: str, answers: object) -> Any:
         body = {
@@ -108,8 +83,7 @@ def test_simultaneous_last_screenings_still_decide_the_case(
         for thread in threads:
             thread.join(timeout=30)
         assert statuses == [201, 201]
-        with Session(database.engine) as session:
+        with Session(race.engine) as session:
             consultation = session.get(Consultation, consultation_id)
             assert consultation is not None
             assert (consultation.status, consultation.eligibility_outcome) == ("ready", "eligible")
-    database.engine.dispose()

@@ -15,11 +15,12 @@ from api.domain.eligibility import (
     RELATIVE_CONTRAINDICATIONS,
     EligibilityResult,
     LatestScreening,
+    check_consultation_request,
     consultation_status_after,
     evaluate_eligibility,
     required_screenings,
 )
-from api.errors import InvalidTransition
+from api.errors import InvalidTransition, RuleViolation
 from tests.clinical import (
     ABSOLUTE,
     CSSRS_HIGH,
@@ -383,3 +384,26 @@ def test_recomputed_outcome_while_awaiting_review(outcome: str, status: str) -> 
 def test_eligibility_no_longer_moves_a_consultation_past_review(current: str) -> None:
     with pytest.raises(InvalidTransition):
         consultation_status_after("eligible", current)
+
+
+@pytest.mark.parametrize(
+    ("age", "consents", "code", "missing"),
+    [
+        (17, ["telehealth"], "patient_underage", None),
+        (17, [], "patient_underage", None),  # age is judged first
+        (18, [], "consent_required", ["telehealth"]),
+        (40, ["data_sharing", "ketamine_treatment"], "consent_required", ["telehealth"]),
+    ],
+)
+def test_a_consultation_request_needs_an_adult_with_telehealth_consent(
+    age: int, consents: list[str], code: str, missing: list[str] | None
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        check_consultation_request(age, consents)
+    assert refused.value.code == code
+    assert refused.value.extra.get("missing_consents") == missing
+
+
+@pytest.mark.parametrize("age", [18, 64, 65, 90])
+def test_an_adult_with_telehealth_consent_may_request(age: int) -> None:
+    check_consultation_request(age, ["telehealth"])
