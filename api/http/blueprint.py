@@ -21,6 +21,7 @@ from werkzeug.http import quote_etag
 
 from api.auth.protector import require_scopes
 from api.errors import PreconditionFailed
+from api.http import idempotency
 from api.http.problems import PROBLEM_MEDIA_TYPE
 from api.schemas.common import ProblemSchema
 
@@ -41,7 +42,8 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "name": "Idempotency-Key",
     "required": False,
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-    "description": "Retry safely: the same key and body within 24 h replays the first response "
+    "description": "Retry safely: keys belong to the OAuth client and the signed-in user; the same key and "
+    "body within 24 h replays the first response, authorised like a new request "
     "(`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; "
     "a request still running is 409 `idempotency_key_in_use`.",
 }
@@ -100,14 +102,19 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         def decorator(func: F) -> F:
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                require_scopes(*scope_list)
+                principal = require_scopes(*scope_list)
+                if request.method == "POST":
+                    # After the scope check: a replay is authorised like a new request.
+                    replay = idempotency.claim(principal)
+                    if replay is not None:
+                        return replay
                 return func(*args, **kwargs)
 
             apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
             manual = apidoc.setdefault("manual_doc", {})
             manual["operationId"] = operation_id
             manual["security"] = [{SECURITY_SCHEME: scope_list}]
-            if func.__name__ == "post":  # every POST honours Idempotency-Key (api.http.idempotency)
+            if func.__name__ == "post":  # every POST honours Idempotency-Key (see wrapper)
                 manual["parameters"] = [*manual.get("parameters", []), IDEMPOTENCY_KEY_PARAMETER]
             responses = apidoc.setdefault("response", {}).setdefault("responses", {})
             for status in statuses:

@@ -1,7 +1,12 @@
-"""``Idempotency-Key`` for every POST under /v1, per OAuth client, kept 24 hours.
+"""``Idempotency-Key`` for every POST under /v1, per OAuth client and signed-in user, kept 24 hours.
 
-The claim is a row with a unique (client_id, key): inserting it is atomic in the database, so the
-guarantee holds across any number of server processes. Same key and same request: the recorded
+The claim is made by ``Blueprint.operation`` after the token and the operation's scopes are checked, so a
+replay is authorised like a new request: a revoked token, a token without the scope or another user of
+the same app never sees a recorded response. Keys belong to (client_id, subject): two patients of one app
+never share a key space.
+
+The claim is a row with a unique (client_id, subject, key): inserting it is atomic in the database, so
+the guarantee holds across any number of server processes. Same key and same request: the recorded
 response is replayed. Same key, other request: 422 ``idempotency_key_reused``. Same key while the
 first is still running: 409 ``idempotency_key_in_use``. A 5xx releases the key so it can be retried.
 """
@@ -15,7 +20,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.auth.protector import peek_principal
+from api.auth.principal import Principal
 from api.db import get_session, utcnow
 from api.errors import BadRequest, Conflict, RuleViolation
 from api.models import IdempotencyKey
@@ -42,29 +47,30 @@ def _replay(row: IdempotencyKey) -> Response:
     return response
 
 
-def _claim() -> Response | None:
-    if request.method != "POST" or not request.path.startswith("/v1/"):
-        return None
+def claim(principal: Principal) -> Response | None:
+    """Claim the request's key for ``principal`` (already authorised): None to go on, or the replay."""
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+    if not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise BadRequest(
-            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.", code="invalid_idempotency_key"
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters.", code="invalid_idempotency_key"
         )
-    principal = peek_principal()
-    if principal is None:
-        return None  # the operation itself answers 401
     settings = current_app.extensions["settings"]
     session = get_session()
     now = utcnow()
     fingerprint = _fingerprint()
-    where = (IdempotencyKey.client_id == principal.client_id, IdempotencyKey.key == key)
+    where = (
+        IdempotencyKey.client_id == principal.client_id,
+        IdempotencyKey.subject == principal.subject,
+        IdempotencyKey.key == key,
+    )
     session.execute(delete(IdempotencyKey).where(*where, IdempotencyKey.expires_at <= now))
     try:
         with session.begin_nested():
             row = IdempotencyKey(
                 client_id=principal.client_id,
+                subject=principal.subject,
                 key=key,
                 request_fingerprint=fingerprint,
                 locked_at=now,
@@ -132,5 +138,5 @@ def _record(response: Response) -> Response:
 
 
 def init_idempotency(app: Flask) -> None:
-    app.before_request(_claim)
+    """Record each claimed request's response (the claim itself is made by ``Blueprint.operation``)."""
     app.after_request(_record)

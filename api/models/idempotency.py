@@ -13,14 +13,17 @@ from api.models.types import JSONType
 class IdempotencyKey(Base):
     """A POST's ``Idempotency-Key`` claim and, once finished, its recorded response.
 
-    The unique (client_id, key) row is the lock: inserting it is atomic across server processes.
+    Keys belong to one caller: the OAuth client and the token's subject (the signed-in user, or the client
+    itself for client credentials), so two patients of one app never share a key space. The unique
+    (client_id, subject, key) row is the lock: inserting it is atomic across server processes.
     """
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("client_id", "key"),)
+    __table_args__ = (UniqueConstraint("client_id", "subject", "key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     client_id: Mapped[str] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(80))
     key: Mapped[str] = mapped_column(String(255))
     request_fingerprint: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int | None]

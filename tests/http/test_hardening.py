@@ -1,0 +1,105 @@
+"""Regression tests of the hardening issue (#9): each finding reproduced as an attacker or a crowd would.
+
+Each section names its finding. The generic defences (the spec-driven security matrix, the contract fuzzer
+and the real-process concurrency tests) live in their own modules.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.models import Screening
+from api.services import accounts
+from tests.clinical import PHQ9_MODERATE
+from tests.helpers import authorization_code, bearer, cc_token, exchange_code
+from tests.world import APP_SCOPES, World
+
+PASSWORD = "correct-horse-battery"
+Headers = dict[str, str]
+
+
+def _patient_token(client: FlaskClient, db: Session, world: World, email: str, patient_id: str) -> Headers:
+    accounts.create_user(
+        db, accounts.system_principal(), role="patient", email=email, password=PASSWORD, patient_id=patient_id
+    )
+    code, verifier = authorization_code(client, world.mobile_a, email, PASSWORD, scope=APP_SCOPES)
+    response = exchange_code(client, world.mobile_a, code, verifier)
+    assert response.status_code == 200, response.get_json()
+    return bearer(response.get_json()["access_token"])
+
+
+# --- Finding 1: an idempotent replay is authorised like a new request ---------------------------------
+def test_another_patient_of_the_same_app_cannot_replay_a_screening(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    alice = _patient_token(client, db, world, "alice@example.test", world.patient_a1)
+    amir = _patient_token(client, db, world, "amir@example.test", world.patient_a2)
+    body = {
+        "patient_id": world.patient_a1,
+        "instrument": "phq9",
+        "answers": PHQ9_MODERATE,
+        "completed_at": datetime.now(UTC).isoformat(),
+    }
+    key = {"Idempotency-Key": "phq9-today"}
+    first = client.post("/v1/screenings", json=body, headers={**key, **alice})
+    assert first.status_code == 201, first.get_json()
+
+    stolen = client.post("/v1/screenings", json=body, headers={**key, **amir})
+
+    assert stolen.status_code == 404, stolen.get_json()
+    assert "Idempotent-Replayed" not in stolen.headers
+    assert "answers" not in stolen.get_json() and "score" not in stolen.get_json()
+    # Alice's own retry still replays her response.
+    again = client.post("/v1/screenings", json=body, headers={**key, **alice})
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    count = db.scalar(
+        select(func.count()).select_from(Screening).where(Screening.patient_id == world.patient_a1)
+    )
+    assert count == 1
+
+
+def test_a_replay_needs_the_operations_scope(client: FlaskClient, world: World) -> None:
+    full = bearer(cc_token(client, world.portal_a))
+    body = {
+        "given_name": "Rita",
+        "family_name": "Replay",
+        "birth_date": "1980-01-01",
+        "sex_at_birth": "female",
+    }
+    key = {"Idempotency-Key": "create-rita"}
+    assert client.post("/v1/patients", json=body, headers={**key, **full}).status_code == 201
+
+    narrow = bearer(cc_token(client, world.portal_a, scope="patients:read"))
+    replay = client.post("/v1/patients", json=body, headers={**key, **narrow})
+
+    assert replay.status_code == 403, replay.get_json()
+    assert replay.get_json()["code"] == "insufficient_scope"
+    assert "Idempotent-Replayed" not in replay.headers
+
+
+def test_a_replay_with_a_revoked_token_is_401(client: FlaskClient, world: World) -> None:
+    token = cc_token(client, world.portal_a)
+    body = {
+        "given_name": "Rosa",
+        "family_name": "Revoked",
+        "birth_date": "1980-01-01",
+        "sex_at_birth": "female",
+    }
+    key = {"Idempotency-Key": "create-rosa"}
+    assert client.post("/v1/patients", json=body, headers={**key, **bearer(token)}).status_code == 201
+    revoked = client.post(
+        "/oauth/revoke",
+        data={"token": token},
+        auth=(world.portal_a.client_id, world.portal_a.secret or ""),
+    )
+    assert revoked.status_code == 200
+
+    replay = client.post("/v1/patients", json=body, headers={**key, **bearer(token)})
+
+    assert replay.status_code == 401
+    assert "Idempotent-Replayed" not in replay.headers
