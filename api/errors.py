@@ -23,6 +23,11 @@ class FieldError:
         return {"pointer": self.pointer, "code": self.code, "message": self.message}
 
 
+# RFC 9457 members and ours: an extension member never reuses them (a resource's state goes in
+# ``current_status``, not ``status``, which is always the HTTP status code).
+RESERVED_PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "code", "request_id", "errors"})
+
+
 class DomainError(Exception):
     status: int = 400
     code: str = "bad_request"
@@ -45,6 +50,9 @@ class DomainError(Exception):
         self.headers = dict(headers or {})
         # Extra top-level members of the problem document (RFC 9457 §3.2 extensions).
         self.extra = dict(extra or {})
+        clash = RESERVED_PROBLEM_MEMBERS.intersection(self.extra)
+        if clash:
+            raise ValueError(f"problem extension members may not reuse {sorted(clash)}")
 
 
 class BadRequest(DomainError):

@@ -130,7 +130,7 @@ def transition(current: str, action: str) -> ConsultationStatus:
     raise InvalidTransition(
         f"Action {requested} is not allowed when the consultation is {status} ({hint}).",
         extra={
-            "status": status.value,
+            "current_status": status.value,
             "action": requested.value,
             "allowed_actions": [a.value for a in allowed],
         },

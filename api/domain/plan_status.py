@@ -53,7 +53,10 @@ def transition(current: PlanStatus, action: PlanAction) -> PlanStatus:
     if new_status is None:
         raise InvalidTransition(
             f"Cannot {action} a plan that is {current}.",
-            extra={"status": str(current), "allowed_actions": sorted(map(str, allowed_actions(current)))},
+            extra={
+                "current_status": str(current),
+                "allowed_actions": sorted(map(str, allowed_actions(current))),
+            },
         )
     return new_status
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, json
 from werkzeug.exceptions import HTTPException
 
-from api.errors import DomainError, FieldError
+from api.errors import RESERVED_PROBLEM_MEMBERS, DomainError, FieldError
 
 log = logging.getLogger("api.errors")
 
@@ -160,6 +160,9 @@ def problem_response(
     if error_list:
         body["errors"] = error_list
     if extra:
+        clash = RESERVED_PROBLEM_MEMBERS.intersection(extra)
+        if clash:
+            raise ValueError(f"problem extension members may not reuse {sorted(clash)}")
         body.update(extra)
     response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.models import Screening
 from api.services import accounts
+from tests.care import Care
 from tests.clinical import PHQ9_MODERATE
 from tests.helpers import authorization_code, bearer, cc_token, exchange_code
 from tests.world import APP_SCOPES, World
@@ -103,3 +104,41 @@ def test_a_replay_with_a_revoked_token_is_401(client: FlaskClient, world: World)
 
     assert replay.status_code == 401
     assert "Idempotent-Replayed" not in replay.headers
+
+
+# --- Finding 7: a problem's `status` is always the HTTP status ------------------------------------------
+def test_invalid_transition_names_the_state_in_current_status(client: FlaskClient, world: World) -> None:
+    a = bearer(cc_token(client, world.portal_a))
+    created = client.post(
+        "/v1/consultations",
+        json={
+            "patient_id": world.patient_a1,
+            "conditions": ["major_depression"],
+            "patient_location_state": "NY",
+        },
+        headers=a,
+    )
+    assert created.status_code == 201, created.get_json()
+    url = f"/v1/consultations/{created.get_json()['id']}/cancel"
+    assert client.post(url, headers=a).status_code == 200
+
+    twice = client.post(url, headers=a)
+
+    problem = twice.get_json()
+    assert (twice.status_code, problem["status"], problem["code"]) == (409, 409, "invalid_transition")
+    assert problem["current_status"] == "cancelled" and problem["allowed_actions"] == []
+
+
+def test_plan_invalid_transition_names_the_state_in_current_status(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    care = Care(client, db, world)
+    plan = care.create_plan()
+    url = f"/v1/follow-up-plans/{plan['id']}"
+    assert client.post(f"{url}/revoke", json={"reason": "moved"}, headers=care.provider).status_code == 200
+
+    again = client.post(f"{url}/hold", headers=care.provider)
+
+    problem = again.get_json()
+    assert (again.status_code, problem["status"], problem["code"]) == (409, 409, "invalid_transition")
+    assert problem["current_status"] == "revoked" and problem["allowed_actions"] == []

@@ -96,7 +96,7 @@ def test_refused_transition(current: str, action: str) -> None:
     with pytest.raises(InvalidTransition) as refused:
         transition(current, action)
     assert (refused.value.status, refused.value.code) == (409, "invalid_transition")
-    assert refused.value.extra["status"] == current
+    assert refused.value.extra["current_status"] == current
     assert refused.value.extra["action"] == action
 
 

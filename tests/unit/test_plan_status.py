@@ -49,7 +49,7 @@ def test_refused_transitions_are_409_invalid_transition(current: PlanStatus, act
 
     assert excinfo.value.status == 409
     assert excinfo.value.code == "invalid_transition"
-    assert excinfo.value.extra["status"] == current
+    assert excinfo.value.extra["current_status"] == current
     assert excinfo.value.detail == f"Cannot {action} a plan that is {current}."
 
 
