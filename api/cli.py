@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from api.app import create_app
 from api.config import load_settings
 from api.db import get_session
 from api.errors import DomainError
+from api.logs import configure_logging
 from api.migrate import upgrade
 from api.services import accounts
 
@@ -85,7 +85,7 @@ def run(host: str, port: int, workers: int) -> None:
         def load(self) -> Flask:
             return _create_app()
 
-    logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(load_settings().log_level)
     Server().run()
 
 
@@ -100,6 +100,7 @@ def worker(once: bool, interval: int) -> None:
     from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
     from api.services.providers import refresh_free_slot_summaries
 
+    configure_logging(current_app.extensions["settings"].log_level)
     while True:
         overdue = mark_overdue_tasks(get_session())
         due = announce_due_tasks(get_session())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from api.app import create_app
 from api.config import load_settings
+from api.logs import configure_logging
 
 settings = load_settings()
-logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+configure_logging(settings.log_level)
 app = create_app(settings)

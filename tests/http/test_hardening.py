@@ -6,17 +6,23 @@ and the real-process concurrency tests) live in their own modules.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.models import Screening
+from api.db import get_session
+from api.logs import configure_logging
+from api.models import Patient, Screening
 from api.services import accounts
 from tests.care import Care
 from tests.clinical import PHQ9_MODERATE
-from tests.helpers import authorization_code, bearer, cc_token, exchange_code
+from tests.helpers import PATIENT_BODY, authorization_code, bearer, cc_token, exchange_code
 from tests.world import APP_SCOPES, World
 
 PASSWORD = "correct-horse-battery"
@@ -142,3 +148,63 @@ def test_plan_invalid_transition_names_the_state_in_current_status(
     problem = again.get_json()
     assert (again.status_code, problem["status"], problem["code"]) == (409, 409, "invalid_transition")
     assert problem["current_status"] == "revoked" and problem["allowed_actions"] == []
+
+
+# --- Finding 3: no PHI (nor secrets) in any log --------------------------------------------------------
+LEAKY_EMAIL = "leaky.patient@example.test"
+
+
+def test_a_database_error_never_logs_sql_parameters(
+    make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app()
+
+    def failing_insert() -> None:
+        # A foreign-key violation carrying a whole patient row, as a failed insert would.
+        get_session().add(
+            Patient(
+                partner_id="par_does_not_exist",
+                given_name="Leaky",
+                family_name="Parameters",
+                birth_date=date(1971, 3, 14),
+                sex_at_birth="female",
+                email=LEAKY_EMAIL,
+                phone="+14155550199",
+            )
+        )
+        get_session().commit()
+
+    app.add_url_rule("/insert-phi", "insert_phi", failing_insert)
+    caplog.set_level(logging.DEBUG)
+
+    response = app.test_client().get("/insert-phi")
+
+    assert response.status_code == 500
+    assert caplog.records, "the failure is logged"
+    logged = caplog.text
+    assert "IntegrityError" in logged  # the error itself is logged, for the operator...
+    for value in (LEAKY_EMAIL, "+14155550199", "Leaky", "1971-03-14"):
+        assert value not in logged  # ...never the values it was given
+
+
+def test_nothing_at_debug_level_logs_phi_or_secrets(
+    client: FlaskClient, db: Session, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    secret = world.portal_a.secret or ""
+    portal = bearer(cc_token(client, world.portal_a))
+    created = client.post(
+        "/v1/patients",
+        json={**PATIENT_BODY, "email": LEAKY_EMAIL, "external_id": "mrn-0042"},
+        headers=portal,
+    )
+    assert created.status_code == 201
+    assert client.get(f"/v1/patients?email={LEAKY_EMAIL}", headers=portal).status_code == 200
+    alice = _patient_token(client, db, world, "alice@example.test", world.patient_a1)
+    assert client.get(f"/v1/patients/{world.patient_a1}", headers=alice).status_code == 200
+
+    logged = caplog.text
+    for value in (secret, PASSWORD, LEAKY_EMAIL, "alice@example.test", PATIENT_BODY["phone"], "mrn-0042"):
+        assert value not in logged
+    assert "email=" not in logged and portal["Authorization"][7:] not in logged
