@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from api.app import create_app
-from api.config import load_settings
+from api.config import ConfigurationError, check_production_settings, load_settings
 from api.db import get_session
 from api.errors import DomainError
 from api.logs import configure_logging
@@ -25,11 +25,13 @@ def _create_app() -> Flask:
 
 
 class TelemedicalGroup(FlaskGroup):
-    """Domain errors become one clear line on stderr and exit status 1, not a traceback."""
+    """Domain and configuration errors become one clear line on stderr and exit status 1, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ConfigurationError as exc:
+            raise click.ClickException(str(exc)) from None
         except DomainError as exc:
             details = "; ".join(f"{e.pointer}: {e.message}" for e in exc.errors)
             raise click.ClickException(
@@ -77,15 +79,18 @@ def run(host: str, port: int, workers: int) -> None:
     """
     from gunicorn.app.base import BaseApplication
 
+    settings = load_settings()
+    check_production_settings(settings)
+
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
 
         def load(self) -> Flask:
-            return _create_app()
+            return create_app(settings)
 
-    configure_logging(load_settings().log_level)
+    configure_logging(settings.log_level)
     Server().run()
 
 
@@ -100,7 +105,9 @@ def worker(once: bool, interval: int) -> None:
     from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
     from api.services.providers import refresh_free_slot_summaries
 
-    configure_logging(current_app.extensions["settings"].log_level)
+    settings = current_app.extensions["settings"]
+    check_production_settings(settings)
+    configure_logging(settings.log_level)
     while True:
         overdue = mark_overdue_tasks(get_session())
         due = announce_due_tasks(get_session())

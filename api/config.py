@@ -13,6 +13,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
 
 
+# Signs cursors and the sign-in page's cookie in development only; a real deployment refuses it.
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(Exception):
+    """The environment does not describe a service that may start; the message names the variable."""
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
@@ -22,7 +31,7 @@ def _int(name: str, default: int) -> int:
 class Settings:
     database_url: str = f"sqlite:///{INSTANCE_DIR / 'telemedical.sqlite3'}"
     redis_url: str | None = None
-    secret_key: str = "dev-insecure-secret-change-me"
+    secret_key: str = DEV_SECRET_KEY
     jwt_private_key_file: str | None = None
     issuer: str = "http://127.0.0.1:8000"
     rate_limit: str = "1200/minute"
@@ -41,6 +50,11 @@ class Settings:
     video_base_url: str = "https://video.telemedical.example/join"
     # Ranking weights overriding clinical-rules.md §3 defaults, e.g. (("language", 0.4),) (MATCH_WEIGHTS).
     match_weights: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def is_production(self) -> bool:
+        """An https ISSUER is a real deployment (api-contract.md §4)."""
+        return self.issuer.startswith("https://")
 
     @property
     def audience(self) -> str:
@@ -64,6 +78,29 @@ def _weights(name: str) -> tuple[tuple[str, float], ...]:
         pairs.append((key.strip(), float(value)))
     MatchWeights(**dict(pairs))  # unknown names or invalid values fail at start-up, not per request
     return tuple(pairs)
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What a real deployment (an https ISSUER) is missing; empty in development."""
+    if not settings.is_production:
+        return []
+    problems = []
+    if settings.secret_key == DEV_SECRET_KEY:
+        problems.append("SECRET_KEY is not set (the development default signs cursors and sign-in cookies)")
+    elif len(settings.secret_key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
+    if not settings.jwt_private_key_file:
+        problems.append("JWT_PRIVATE_KEY_FILE is not set (a generated development key would sign tokens)")
+    return problems
+
+
+def check_production_settings(settings: Settings) -> None:
+    """Refuse to serve or work with development secrets when ISSUER says this is a real deployment."""
+    problems = production_problems(settings)
+    if problems:
+        raise ConfigurationError(
+            f"refusing to start: ISSUER is {settings.issuer}, a real deployment, but " + "; ".join(problems)
+        )
 
 
 def load_settings() -> Settings:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from api.app import create_app
-from api.config import load_settings
+from api.config import ConfigurationError, check_production_settings, load_settings
 from api.logs import configure_logging
 
 settings = load_settings()
+try:
+    check_production_settings(settings)
+except ConfigurationError as exc:
+    raise SystemExit(f"telemedical: {exc}") from None
 configure_logging(settings.log_level)
 app = create_app(settings)

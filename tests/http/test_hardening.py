@@ -7,12 +7,17 @@ and the real-process concurrency tests) live in their own modules.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -208,3 +213,76 @@ def test_nothing_at_debug_level_logs_phi_or_secrets(
     for value in (secret, PASSWORD, LEAKY_EMAIL, "alice@example.test", PATIENT_BODY["phone"], "mrn-0042"):
         assert value not in logged
     assert "email=" not in logged and portal["Authorization"][7:] not in logged
+
+
+# --- Finding 8: a real deployment refuses to start on development secrets ----------------------------------
+TELEMEDICAL = str(Path(sys.executable).with_name("telemedical"))
+STRONG_SECRET = "s" * 40
+
+
+def _start(tmp_path: Path, command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "ISSUER": "https://api.telemedical.example",
+    }
+    try:
+        return subprocess.run(
+            [TELEMEDICAL, *command], env={**base, **env}, capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`telemedical {' '.join(command)}` started instead of refusing")
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> str:
+    path = tmp_path / "signing-key.pem"
+    path.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
+    return str(path)
+
+
+@pytest.mark.parametrize("command", [["run", "--port", "0"], ["worker", "--once"]])
+@pytest.mark.parametrize(
+    ("secret", "named"),
+    [
+        (None, "SECRET_KEY"),
+        ("dev-insecure-secret-change-me", "SECRET_KEY"),
+        ("too-short-for-production", "SECRET_KEY"),
+        (STRONG_SECRET, "JWT_PRIVATE_KEY_FILE"),
+    ],
+    ids=["no-secret", "dev-default", "short", "no-signing-key"],
+)
+def test_a_real_deployment_refuses_to_start_without_its_secrets(
+    tmp_path: Path, command: list[str], secret: str | None, named: str
+) -> None:
+    result = _start(tmp_path, command, **({"SECRET_KEY": secret} if secret else {}))
+
+    assert result.returncode != 0
+    assert named in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_gunicorn_loading_the_app_directly_refuses_too(tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "ISSUER": "https://api.telemedical.example",
+        "INSTANCE_PATH": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import api.wsgi"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_a_real_deployment_starts_with_its_secrets(tmp_path: Path, key_file: str) -> None:
+    assert (
+        _start(
+            tmp_path, ["db", "upgrade"], SECRET_KEY=STRONG_SECRET, JWT_PRIVATE_KEY_FILE=key_file
+        ).returncode
+        == 0
+    )
+
+    result = _start(tmp_path, ["worker", "--once"], SECRET_KEY=STRONG_SECRET, JWT_PRIVATE_KEY_FILE=key_file)
+
+    assert result.returncode == 0, result.stderr
