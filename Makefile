@@ -38,6 +38,7 @@ help:
 	@echo "make spec-check     fail if $(SPEC) is stale; lint it with Spectral"
 	@echo "make install        create .venv and install the project with its dev extras"
 	@echo "make bench          time provider matching at 10,000 and 100,000 providers (SQLite in /tmp)"
+	@echo "make fuzz           contract fuzzing: Schemathesis against the live server on PostgreSQL (~4 min)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,3 +89,10 @@ spec-check: $(STAMP) $(NODE_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/matching.py
+
+# Contract fuzzing (tests/contract/README.md): a throw-away PostgreSQL database on $(TEST_POSTGRES_URL), the
+# server as production runs it, Schemathesis with every phase and check. FUZZ_ARGS, e.g. --max-time 60 --keep.
+FUZZ_ARGS ?=
+.PHONY: fuzz
+fuzz: $(STAMP)
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m tests.contract.fuzz $(FUZZ_ARGS)
