@@ -114,22 +114,28 @@ class Care:
                 datetime(2026, 1, 2, 9, 0, tzinfo=UTC),
                 consultation_id=self.consultation_id,
             )
-        clinic, _ = accounts.create_client(
-            db,
+        # Patients sign in through their partner's app; clinicians through the platform's (no partner).
+        self.patient_app = self._app(world.partner_a, "patient app")
+        self.clinician_app = self._app(None, "clinician app")
+
+    def _app(self, partner_id: str | None, name: str) -> Creds:
+        app, _ = accounts.create_client(
+            self.db,
             accounts.system_principal(),
-            world.partner_a,
-            name="clinic app",
+            partner_id,
+            name=name,
             grant_type="authorization_code",
             scope=CLINIC_SCOPES,
             redirect_uris=[REDIRECT],
             public=True,
         )
-        self.clinic = Creds(clinic.id, None)
+        return Creds(app.id, None)
 
     def _sign_in(self, email: str, **user: Any) -> Headers:
         accounts.create_user(self.db, accounts.system_principal(), email=email, password=PASSWORD, **user)
-        code, verifier = authorization_code(self.client, self.clinic, email, PASSWORD, scope=CLINIC_SCOPES)
-        response = exchange_code(self.client, self.clinic, code, verifier)
+        app = self.patient_app if user["role"] == "patient" else self.clinician_app
+        code, verifier = authorization_code(self.client, app, email, PASSWORD, scope=CLINIC_SCOPES)
+        response = exchange_code(self.client, app, code, verifier)
         assert response.status_code == 200, response.get_json()
         return bearer(response.get_json()["access_token"])
 

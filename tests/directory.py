@@ -89,11 +89,12 @@ def create_provider(
     return provider
 
 
-def clinician_client(db: Session, partner_id: str) -> Creds:
+def clinician_client(db: Session) -> Creds:
+    """The platform's clinician app (no partner): providers and admins sign in only through such clients."""
     client, _ = accounts.create_client(
         db,
         accounts.system_principal(),
-        partner_id,
+        None,
         name="Clinician app",
         grant_type="authorization_code",
         scope=CLINICIAN_SCOPES,

@@ -91,7 +91,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         authorization_code.used_at = utcnow()
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> User | None:
-        return store.find_active_user(get_session(), authorization_code.user_id)
+        return store.find_active_user(get_session(), authorization_code.user_id, self.request.client)
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
@@ -108,10 +108,13 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
             store.revoke_family(session, row.family_id)
             session.commit()
             return None
-        return row if row.is_refresh_usable() else None
+        if not row.is_refresh_usable():
+            return None
+        # The user must still be enabled and still sign in through this client (else invalid_grant).
+        return row if self.authenticate_user(row) is not None else None
 
     def authenticate_user(self, refresh_token: OAuthToken) -> User | None:
-        return store.find_active_user(get_session(), refresh_token.user_id)
+        return store.find_active_user(get_session(), refresh_token.user_id, self.request.client)
 
     def revoke_old_credential(self, refresh_token: OAuthToken) -> None:
         refresh_token.refresh_used_at = utcnow()

@@ -20,9 +20,20 @@ def find_client(session: Session, client_id: str) -> OAuthClient | None:
     return client if client is not None and client.active else None
 
 
-def find_active_user(session: Session, user_id: str | None) -> User | None:
+def may_sign_in_through(user: User, client: OAuthClient) -> bool:
+    """A user signs in only through a client of their own tenant (api-contract.md §1): a patient through
+    their partner's apps, a provider or an admin only through platform clients (no partner)."""
+    if user.role == "patient":
+        return client.partner_id is not None and client.partner_id == user.partner_id
+    return client.partner_id is None
+
+
+def find_active_user(session: Session, user_id: str | None, client: OAuthClient) -> User | None:
+    """The user a code or refresh token names, if still enabled and still allowed through ``client``."""
     user = session.get(User, user_id) if user_id else None
-    return user if user is not None and user.disabled_at is None else None
+    if user is None or user.disabled_at is not None:
+        return None
+    return user if may_sign_in_through(user, client) else None
 
 
 def record_issued_token(

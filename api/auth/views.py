@@ -103,9 +103,13 @@ def authorize() -> ResponseReturnValue:
     if request.form.get("decision") != "allow":
         return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
     db = get_session()
-    user = accounts.authenticate_user(
-        db, client, request.form.get("email", ""), request.form.get("password", "")
-    )
+    try:
+        user = accounts.authenticate_user(
+            db, client, request.form.get("email", ""), request.form.get("password", "")
+        )
+    except accounts.SignInDenied:
+        # Sent back to the client as error=access_denied (RFC 6749 §4.1.2.1), as a refusal would be.
+        return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
     if user is None:
         return _page(
             "authorize.html", 401, csrf_token=_csrf_token(), error="Wrong email or password.", **context

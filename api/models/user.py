@@ -26,7 +26,8 @@ class User(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("usr"))
     realm: Mapped[str] = mapped_column(String(40))
-    email: Mapped[str] = mapped_column(String(320))
+    # Indexed alone too: sign-in looks an email up across realms to tell a wrong door from a wrong password.
+    email: Mapped[str] = mapped_column(String(320), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     partner_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"), index=True)

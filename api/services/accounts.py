@@ -13,8 +13,9 @@ from api.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_passwo
 from api.auth.principal import Principal
 from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
+from api.auth.store import may_sign_in_through
 from api.db import utcnow
-from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from api.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation, ValidationFailed
 from api.ids import random_secret
 from api.models import Invitation, OAuthClient, Partner, Patient, User
 from api.models.user import PLATFORM_REALM
@@ -182,16 +183,31 @@ def create_user(
     return user
 
 
+class SignInDenied(Forbidden):
+    """Right credentials, wrong door: the user's tenant does not own the client (RFC 6749 access_denied)."""
+
+    code, title = "access_denied", "Access denied"
+
+
 def authenticate_user(session: Session, client: OAuthClient, email: str, password: str) -> User | None:
-    """Sign-in for the authorization page: patients within the client's partner, staff platform-wide."""
-    realms = [r for r in (client.partner_id, PLATFORM_REALM) if r]
+    """Sign-in for the authorization page. None for a wrong email or password (or a disabled account);
+    ``SignInDenied`` when the password is right but the user may not sign in through ``client``.
+
+    One password check per attempt, whoever the email names: the account this client may sign in, or else
+    any other account with that email (so that a right password at the wrong door is told apart).
+    """
     candidates = session.scalars(
-        select(User).where(User.realm.in_(realms), User.email == email.strip().lower())
-    )
-    user = next(iter(sorted(candidates, key=lambda u: u.realm != client.partner_id)), None)
+        select(User).where(User.email == email.strip().lower()).order_by(User.realm, User.id)
+    ).all()
+    user = next((u for u in candidates if may_sign_in_through(u, client)), None)
+    user = user or next(iter(candidates), None)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
-    return user if user.disabled_at is None else None
+    if user.disabled_at is not None:
+        return None
+    if not may_sign_in_through(user, client):
+        raise SignInDenied("This account does not sign in through this application.")
+    return user
 
 
 class InvitationInvalid(RuleViolation):

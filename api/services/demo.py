@@ -22,11 +22,17 @@ DEMO_PARTNER_ID = "par_demo"
 PORTAL = ("cli_demo_portal", "demo-portal-secret")
 ADMIN_CLIENT = ("cli_demo_admin", "demo-admin-secret")
 MOBILE_CLIENT_ID = "cli_demo_mobile"
+# The platform's own public app for clinicians and admins: staff sign in only through platform clients.
+CLINICIAN_CLIENT_ID = "cli_demo_clinician"
 MOBILE_REDIRECT = "http://127.0.0.1:8765/callback"
 PARTNER_SCOPES = " ".join(s for s in SCOPES if s != "admin")
 PATIENT_APP_SCOPES = (
     "patients:read patients:write consultations:read consultations:write screenings:read "
     "screenings:write providers:read plans:read plans:write"
+)
+CLINICIAN_APP_SCOPES = (
+    "patients:read consultations:read consultations:write screenings:read screenings:write "
+    "providers:read providers:write plans:read plans:write"
 )
 USERS = {
     "admin": ("usr_demo_admin", "admin@demo.telemedical.test", "demo-admin-password"),
@@ -52,6 +58,16 @@ DEMO_CLIENTS: dict[str, dict[str, Any]] = {
         "grant_types": ["authorization_code"],
         "redirect_uris": [MOBILE_REDIRECT],
         "scope": PATIENT_APP_SCOPES,
+        "can_introspect": False,
+    },
+    CLINICIAN_CLIENT_ID: {
+        "partner_id": None,
+        "name": "Demo clinician app",
+        "secret_digest": None,
+        "is_public": True,
+        "grant_types": ["authorization_code"],
+        "redirect_uris": [MOBILE_REDIRECT],
+        "scope": CLINICIAN_APP_SCOPES,
         "can_introspect": False,
     },
     ADMIN_CLIENT[0]: {
@@ -372,6 +388,15 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
             "grant_type": "authorization_code+PKCE(S256)",
             "redirect_uri": MOBILE_REDIRECT,
             "authorize_url": f"{issuer}/oauth/authorize",
+            "signs_in": "the partner's patients",
+        },
+        "clinician_app": {
+            "client_id": CLINICIAN_CLIENT_ID,
+            "public": True,
+            "grant_type": "authorization_code+PKCE(S256)",
+            "redirect_uri": MOBILE_REDIRECT,
+            "authorize_url": f"{issuer}/oauth/authorize",
+            "signs_in": "providers and platform admins",
         },
         "users": {
             role: {"email": email, "password": password} for role, (_, email, password) in USERS.items()

@@ -1,4 +1,4 @@
-"""hardening: idempotency keys per client and subject
+"""hardening: idempotency keys per client and subject; users by email
 
 Revision ID: 0005
 Revises: 0004
@@ -26,9 +26,11 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             batch_op.f('uq_idempotency_keys_client_id_subject_key'), ['client_id', 'subject', 'key']
         )
+    op.create_index(op.f('ix_users_email'), 'users', ['email'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_users_email'), table_name='users')
     op.execute('DELETE FROM idempotency_keys')
     with op.batch_alter_table('idempotency_keys') as batch_op:
         batch_op.drop_constraint('uq_idempotency_keys_client_id_subject_key', type_='unique')

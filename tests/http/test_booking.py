@@ -643,7 +643,7 @@ def booked(
     response = _book(client, partner, consultation_id, provider["id"], next_whole_hour(4))
     assert response.status_code == 201
     clinician = bearer(
-        clinician_token(client, db, clinician_client(db, world.partner_a), provider["id"], "doc@example.test")
+        clinician_token(client, db, clinician_client(db), provider["id"], "doc@example.test")
     )
     return {
         "provider": provider,
@@ -732,7 +732,7 @@ def test_another_clinician_cannot_run_the_visit(
     stranger = create_provider(client, admin, all_day_availability())
     token = bearer(
         clinician_token(
-            client, db, clinician_client(db, world.partner_a), stranger["id"], "other@example.test"
+            client, db, clinician_client(db), stranger["id"], "other@example.test"
         )
     )
     assert (
@@ -779,7 +779,7 @@ def test_a_clinician_sees_review_cases_where_licensed(
 ) -> None:
     provider = provider_factory()  # licensed in NY only
     token = bearer(
-        clinician_token(client, db, clinician_client(db, world.partner_a), provider["id"], "rev@example.test")
+        clinician_token(client, db, clinician_client(db), provider["id"], "rev@example.test")
     )
     in_ny = ready_consultation(
         db, world.patient_a1, status="awaiting_review", eligibility_outcome="needs_review"

@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 from api.cli import main
 from api.models import Consent, OAuthClient, Patient, User
 from api.services.demo import seed_demo
-from tests.helpers import authorization_code, bearer, exchange_code
+from tests.helpers import (
+    authorization_code,
+    authorize_query,
+    bearer,
+    exchange_code,
+    pkce_pair,
+    redirect_params,
+    sign_in,
+)
 from tests.world import Creds
 
 
@@ -42,3 +50,22 @@ def test_seed_demo_is_idempotent_and_its_credentials_work(
     patient_token = exchange_code(client, mobile, code, verifier).get_json()["access_token"]
     assert client.get("/v1/patients/pat_demo_ada", headers=bearer(patient_token)).status_code == 200
     assert client.get("/v1/patients/pat_demo_luis", headers=bearer(patient_token)).status_code == 404
+
+
+def test_the_demo_clinician_signs_in_through_the_platform_clinician_app_only(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    seeded = seed_demo(db, app.extensions["settings"])
+    provider = seeded["users"]["provider"]
+    clinician_app = Creds(seeded["clinician_app"]["client_id"], None)
+    code, verifier = authorization_code(
+        client, clinician_app, provider["email"], provider["password"], scope="consultations:read"
+    )
+    assert exchange_code(client, clinician_app, code, verifier).status_code == 200
+
+    patient_app = Creds(seeded["patient_app"]["client_id"], None)
+    _, challenge = pkce_pair()
+    refused = redirect_params(
+        sign_in(client, authorize_query(patient_app, challenge), provider["email"], provider["password"])
+    )
+    assert refused.get("error") == "access_denied" and "code" not in refused

@@ -11,8 +11,9 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -21,14 +22,26 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.auth.secrets import digest
 from api.db import get_session
 from api.logs import configure_logging
-from api.models import Patient, Screening
+from api.models import OAuthToken, Patient, Screening, User
 from api.services import accounts
 from tests.care import Care
 from tests.clinical import PHQ9_MODERATE
-from tests.helpers import PATIENT_BODY, authorization_code, bearer, cc_token, exchange_code
-from tests.world import APP_SCOPES, World
+from tests.helpers import (
+    PATIENT_BODY,
+    authorization_code,
+    authorize_query,
+    bearer,
+    cc_token,
+    exchange_code,
+    pkce_pair,
+    redirect_params,
+    refresh,
+    sign_in,
+)
+from tests.world import APP_SCOPES, REDIRECT, Creds, World
 
 PASSWORD = "correct-horse-battery"
 Headers = dict[str, str]
@@ -286,3 +299,124 @@ def test_a_real_deployment_starts_with_its_secrets(tmp_path: Path, key_file: str
     result = _start(tmp_path, ["worker", "--once"], SECRET_KEY=STRONG_SECRET, JWT_PRIVATE_KEY_FILE=key_file)
 
     assert result.returncode == 0, result.stderr
+
+
+# --- Finding 2: a user signs in only through a client of their own tenant ------------------------------
+CLINICIAN_APP_SCOPES = "patients:read consultations:read consultations:write plans:read plans:write"
+
+
+@pytest.fixture
+def clinician_app(db: Session) -> Creds:
+    """A platform (no partner) public client: where providers and admins sign in."""
+    app, _ = accounts.create_client(
+        db,
+        accounts.system_principal(),
+        None,
+        name="Clinician app",
+        grant_type="authorization_code",
+        scope=CLINICIAN_APP_SCOPES,
+        redirect_uris=[REDIRECT],
+        public=True,
+    )
+    return Creds(app.id, None)
+
+
+def _user(db: Session, world: World, role: str, email: str) -> None:
+    links: dict[str, Any] = {
+        "admin": {},
+        "provider": {"provider_id": "prv_signin_test"},
+        "patient_a": {"patient_id": world.patient_a1},
+        "patient_b": {"patient_id": world.patient_b1},
+    }[role]
+    accounts.create_user(
+        db,
+        accounts.system_principal(),
+        role=role.partition("_")[0],
+        email=email,
+        password=PASSWORD,
+        **links,
+    )
+
+
+def _sign_in_redirect(client: FlaskClient, app: Creds, email: str, scope: str) -> dict[str, str]:
+    _, challenge = pkce_pair()
+    return redirect_params(sign_in(client, authorize_query(app, challenge, scope=scope), email, PASSWORD))
+
+
+@pytest.mark.parametrize(
+    ("role", "through"),
+    [
+        ("admin", "partner_app"),
+        ("provider", "partner_app"),
+        ("patient_b", "partner_app"),  # a patient of partner B through partner A's app
+        ("patient_a", "clinician_app"),  # a patient through the platform's clinician app
+    ],
+)
+def test_signing_in_through_another_tenants_client_is_access_denied(
+    client: FlaskClient, db: Session, world: World, clinician_app: Creds, role: str, through: str
+) -> None:
+    _user(db, world, role, f"{role}@example.test")
+    app, scope = (
+        (world.mobile_a, "patients:read") if through == "partner_app" else (clinician_app, "patients:read")
+    )
+
+    params = _sign_in_redirect(client, app, f"{role}@example.test", scope)
+
+    assert params.get("error") == "access_denied" and "code" not in params
+    assert params["state"] == "st4te"
+
+
+@pytest.mark.parametrize(
+    ("role", "through"),
+    [("admin", "clinician_app"), ("provider", "clinician_app"), ("patient_a", "partner_app")],
+)
+def test_signing_in_through_a_client_of_ones_own_tenant_works(
+    client: FlaskClient, db: Session, world: World, clinician_app: Creds, role: str, through: str
+) -> None:
+    _user(db, world, role, f"{role}@example.test")
+    app = world.mobile_a if through == "partner_app" else clinician_app
+    verifier, challenge = pkce_pair()
+    params = redirect_params(
+        sign_in(client, authorize_query(app, challenge), f"{role}@example.test", PASSWORD)
+    )
+    assert exchange_code(client, app, params["code"], verifier).status_code == 200
+
+
+def test_a_wrong_password_is_still_just_a_wrong_password(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    _user(db, world, "admin", "root@example.test")
+    _, challenge = pkce_pair()
+    page = sign_in(
+        client, authorize_query(world.mobile_a, challenge), "root@example.test", "not-the-password"
+    )
+    assert page.status_code == 401 and "Wrong email or password" in page.get_data(as_text=True)
+
+
+def test_a_token_issued_through_another_tenants_client_cannot_be_refreshed(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    """Tokens issued before the rule existed (here: forged into the store) are not renewed."""
+    _user(db, world, "admin", "root@example.test")
+    admin = db.scalar(select(User).where(User.email == "root@example.test"))
+    assert admin is not None
+    refresh_token = "legacy-refresh-token-issued-through-a-partner-app"
+    db.add(
+        OAuthToken(
+            jti="legacy-jti",
+            family_id="legacy-jti",
+            client_id=world.mobile_a.client_id,
+            user_id=admin.id,
+            grant_type="authorization_code",
+            scope="patients:read",
+            issued_at=datetime.now(UTC),
+            access_expires_at=datetime.now(UTC),
+            refresh_digest=digest(refresh_token),
+            refresh_expires_at=datetime.now(UTC) + timedelta(days=1),
+        )
+    )
+    db.commit()
+
+    response = refresh(client, world.mobile_a, refresh_token)
+
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_grant"

@@ -56,7 +56,7 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
     provider = create_provider(client, admin, all_day_availability())
     clinician = bearer(
         clinician_token(
-            client, db, clinician_client(db, world.partner_a), provider["id"], "rosa@example.test"
+            client, db, clinician_client(db), provider["id"], "rosa@example.test"
         )
     )
     queue = ok(client.get("/v1/consultations?status=awaiting_review", headers=clinician))["data"]
@@ -72,7 +72,7 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
     )
     outsider = bearer(
         clinician_token(
-            client, db, clinician_client(db, world.partner_a), elsewhere["id"], "cal@example.test"
+            client, db, clinician_client(db), elsewhere["id"], "cal@example.test"
         )
     )
     assert client.get(f"/v1/consultations/{consultation}", headers=outsider).status_code == 404
