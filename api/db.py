@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -78,7 +78,26 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(sqlite_begin_statement())
+
+
+# Requests that only read: their SQLite transactions never take the write lock.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def sqlite_begin_statement() -> str:
+    """How a SQLite transaction starts: ``BEGIN IMMEDIATE`` unless it serves a read-only request.
+
+    In WAL mode a deferred transaction that reads and then writes cannot wait for the write lock: if another
+    writer committed meanwhile, SQLite fails it at once ("database is locked") whatever busy_timeout says.
+    Taking the write lock up front makes concurrent writers queue (up to busy_timeout) instead, and makes
+    every read-check-write (If-Match, capacity, a booking's free slot) atomic. Readers (GET, HEAD, OPTIONS)
+    begin deferred and read a snapshot concurrently with the writer. Outside a request (the worker, the
+    command line) a transaction may write, so it starts IMMEDIATE too.
+    """
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

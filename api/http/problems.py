@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, g, json
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from api.errors import RESERVED_PROBLEM_MEMBERS, DomainError, FieldError
@@ -212,6 +213,17 @@ def handle_unexpected(exc: Exception) -> Response:
         return handle_http_exception(exc)
     if isinstance(exc, DomainError):
         return handle_domain_error(exc)
+    if isinstance(exc, OperationalError):
+        # The database is unreachable, or busy past its lock timeout (SQLite's busy_timeout, a PostgreSQL
+        # deadlock or lost connection): nothing was written; the client may retry. Named, not dumped.
+        log.warning("database unavailable (request_id=%s): %s", g.get("request_id"), type(exc.orig).__name__)
+        return problem_response(
+            503,
+            "service_unavailable",
+            "Service unavailable",
+            "The database is busy or unreachable; nothing was changed. Retry shortly.",
+            headers={"Retry-After": "1"},
+        )
     log.exception("unhandled error (request_id=%s)", g.get("request_id"))
     return problem_response(500, "internal_error", "Internal server error", "An unexpected error occurred.")
 

@@ -54,10 +54,16 @@ def _commit_unique(session: Session) -> None:
         ) from None
 
 
-def get_patient(session: Session, principal: Principal, patient_id: str) -> Patient:
-    patient: Patient | None = session.scalar(
-        scope_patients(select(Patient), principal).where(Patient.id == patient_id)
-    )
+def get_patient(
+    session: Session, principal: Principal, patient_id: str, *, for_update: bool = False
+) -> Patient:
+    """The patient, if ``principal`` may see them (404 otherwise). ``for_update`` locks the row until the
+    transaction ends (PostgreSQL; SQLite writers hold the database's write lock from BEGIN IMMEDIATE), so an
+    If-Match checked after it holds until the write: of N concurrent PATCHes with one ETag, one wins."""
+    stmt = scope_patients(select(Patient), principal).where(Patient.id == patient_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Patient)
+    patient: Patient | None = session.scalar(stmt)
     if patient is None:
         raise PatientNotFound(f"No patient {patient_id}.")
     return patient
@@ -105,8 +111,8 @@ def update_patient(
     changes: dict[str, Any],
     precondition: Callable[[Patient], None],
 ) -> Patient:
-    """``precondition`` checks the caller's If-Match against the current representation."""
-    patient = get_patient(session, principal, patient_id)
+    """``precondition`` checks the caller's If-Match against the current representation, locked."""
+    patient = get_patient(session, principal, patient_id, for_update=True)
     precondition(patient)
     if principal.kind == "patient":
         refused = sorted(set(changes) - PATIENT_SELF_EDITABLE)

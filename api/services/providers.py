@@ -97,11 +97,16 @@ def with_details(stmt: Any) -> Any:
     return stmt.options(*(selectinload(relationship) for relationship in PROVIDER_RELATIONSHIPS))
 
 
-def get_provider(session: Session, _principal: Principal, provider_id: str) -> Provider:
-    """The directory is readable by every principal (``providers:read``)."""
-    provider: Provider | None = session.scalar(
-        with_details(select(Provider)).where(Provider.id == provider_id)
-    )
+def get_provider(
+    session: Session, _principal: Principal, provider_id: str, *, for_update: bool = False
+) -> Provider:
+    """The directory is readable by every principal (``providers:read``). ``for_update`` locks the row
+    (PostgreSQL; SQLite writers hold the write lock from BEGIN IMMEDIATE) so that an If-Match checked after
+    it still holds at the write."""
+    stmt = with_details(select(Provider)).where(Provider.id == provider_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Provider)
+    provider: Provider | None = session.scalar(stmt)
     if provider is None:
         raise ProviderNotFound(f"No provider {provider_id}.")
     return provider
@@ -166,8 +171,8 @@ def update_provider(
     changes: dict[str, Any],
     precondition: Callable[[Provider], None],
 ) -> Provider:
-    """``precondition`` checks the caller's If-Match against the current representation."""
-    provider = get_provider(session, principal, provider_id)
+    """``precondition`` checks the caller's If-Match against the current representation, locked."""
+    provider = get_provider(session, principal, provider_id, for_update=True)
     _require_admin_or_self(principal, provider)
     precondition(provider)
     if not principal.is_admin:
@@ -194,7 +199,7 @@ def set_availability(
     precondition: Callable[[Provider], None],
 ) -> Availability:
     """Replace the weekly windows and exceptions; booked appointments are kept whatever the new windows."""
-    provider = get_provider(session, principal, provider_id)
+    provider = get_provider(session, principal, provider_id, for_update=True)
     _require_admin_or_self(principal, provider)
     precondition(provider)
     availability = validate_availability(body)

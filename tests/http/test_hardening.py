@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,10 +21,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
-from api.db import get_session
+from api.db import get_session, sqlite_begin_statement
 from api.logs import configure_logging
 from api.models import OAuthToken, Patient, Screening, User
 from api.services import accounts
@@ -420,3 +422,45 @@ def test_a_token_issued_through_another_tenants_client_cannot_be_refreshed(
     response = refresh(client, world.mobile_a, refresh_token)
 
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_grant"
+
+
+# --- Findings 4 and 5: concurrent writers wait their turn; a lock wait that runs out is a 503 -------------
+# The crowd itself (real server processes on SQLite and PostgreSQL: zero 5xx, one winner per If-Match) is
+# tests/concurrency/test_live_concurrency.py. Here: the answer when the database stays busy past its timeout.
+def test_a_database_busy_past_its_timeout_is_503_with_retry_after(
+    make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app()
+
+    def locked() -> None:
+        raise OperationalError(
+            "UPDATE patients SET phone=?", ("+14155550199",), sqlite3.OperationalError("database is locked")
+        )
+
+    app.add_url_rule("/locked", "locked", locked)
+
+    response = app.test_client().get("/locked")
+
+    problem = response.get_json()
+    assert (response.status_code, problem["status"], problem["code"]) == (503, 503, "service_unavailable")
+    assert response.headers["Retry-After"] == "1"
+    assert "+14155550199" not in caplog.text and "UPDATE patients" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("method", "statement"),
+    [
+        ("GET", "BEGIN"),
+        ("HEAD", "BEGIN"),
+        ("POST", "BEGIN IMMEDIATE"),
+        ("PATCH", "BEGIN IMMEDIATE"),
+        ("PUT", "BEGIN IMMEDIATE"),
+    ],
+)
+def test_sqlite_writers_take_the_write_lock_up_front(app: Flask, method: str, statement: str) -> None:
+    with app.test_request_context("/v1/patients", method=method):
+        assert sqlite_begin_statement() == statement
+
+
+def test_sqlite_work_outside_a_request_takes_the_write_lock_up_front() -> None:
+    assert sqlite_begin_statement() == "BEGIN IMMEDIATE"
