@@ -13,6 +13,7 @@ from api.config import Settings, load_settings
 from api.db import Database, make_engine
 from api.http.blueprint import SECURITY_SCHEME, Api
 from api.http.idempotency import init_idempotency
+from api.http.input_guard import init_input_guard
 from api.http.media import init_media_type_check
 from api.http.observability import init_observability
 from api.http.problems import register_error_handlers
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     init_request_id(app)
     init_observability(app, CollectorRegistry())
     init_media_type_check(app)
+    init_input_guard(app)
     init_rate_limits(app, settings)
     init_idempotency(app)
     app.after_request(_security_headers)

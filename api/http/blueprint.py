@@ -22,6 +22,7 @@ from werkzeug.http import quote_etag
 from api.auth.protector import require_scopes
 from api.errors import PreconditionFailed
 from api.http import idempotency
+from api.http.input_guard import JsonBodyParser
 from api.http.problems import PROBLEM_MEDIA_TYPE
 from api.schemas.common import ProblemSchema
 
@@ -88,6 +89,9 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
 
 
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+    # Bodies are parsed (and checked for hostile values) once, by api.http.input_guard.
+    ARGUMENTS_PARSER = JsonBodyParser()
+
     def _check_not_modified(self, etag: str) -> None:
         if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
             raise NotModifiedWithETag(etag)

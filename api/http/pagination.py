@@ -10,13 +10,15 @@ import base64
 import hashlib
 import hmac
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import current_app, request
+from marshmallow import ValidationError
 
 from api.errors import InvalidCursor
+from api.schemas.common import check_date_range
 from api.services.paging import Page, PageRequest
 
 MAX_LIMIT = 100
@@ -44,6 +46,8 @@ def encode_cursor(list_name: str, key: tuple[datetime, str]) -> str:
 
 
 def decode_cursor(list_name: str, cursor: str) -> tuple[datetime, str]:
+    """The (created_at, id) a cursor names. Its content is checked even when the signature holds: whoever
+    knows the secret (a leaked or development one) must not reach the database with an unusable key."""
     try:
         body, _, signature = cursor.partition(".")
         payload = _unb64(body)
@@ -52,8 +56,12 @@ def decode_cursor(list_name: str, cursor: str) -> tuple[datetime, str]:
         data = json.loads(payload)
         if data["l"] != list_name:
             raise ValueError("cursor of another list")
-        return datetime.fromisoformat(data["t"]), str(data["i"])
-    except (ValueError, KeyError, TypeError) as exc:
+        created_at, row_id = datetime.fromisoformat(data["t"]), data["i"]
+        if created_at.tzinfo is None or not isinstance(row_id, str) or not row_id.isprintable():
+            raise ValueError("not a key of this list")
+        check_date_range(created_at.astimezone(UTC).date())
+        return created_at, row_id
+    except (ValueError, KeyError, TypeError, OverflowError, ValidationError) as exc:
         raise InvalidCursor("The cursor is malformed or belongs to another list.") from exc
 
 

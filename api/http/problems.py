@@ -42,6 +42,8 @@ HTTP_CODES: dict[int, str] = {
 # What each problem code means and what to do about it, served at /problems/{code} (the ``type`` URI).
 PROBLEM_DOCS: dict[str, str] = {
     "bad_request": "The request could not be understood. Check the syntax and parameters.",
+    "malformed_json": "The body is not JSON this API can read: invalid syntax or UTF-8, or nested deeper "
+    "than 32 levels.",
     "invalid_cursor": "The cursor is malformed or belongs to another list. Restart from the first page.",
     "invalid_idempotency_key": "Idempotency-Key must be 1 to 255 characters.",
     "unauthorized": "No access token was sent. Get one from /oauth/token and send it as a Bearer token.",

@@ -13,7 +13,7 @@ from api.domain.reference import (
     US_STATES,
     is_valid_timezone,
 )
-from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+from api.schemas.common import Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
 
 _NAME = validate.Length(min=1, max=200)
 
@@ -26,8 +26,6 @@ def _timezone(value: str) -> None:
 def _birth_date(value: date) -> None:
     if value > date.today():
         raise ValidationError("Must not be in the future.")
-    if value.year < 1900:
-        raise ValidationError("Must be on or after 1900-01-01.")
 
 
 class AddressSchema(StrictSchema):
@@ -47,7 +45,7 @@ class PatientSchema(Schema):
     external_id = fields.String(allow_none=True)
     given_name = fields.String(required=True)
     family_name = fields.String(required=True)
-    birth_date = fields.Date(required=True)
+    birth_date = Date(required=True)
     sex_at_birth = fields.String(required=True, validate=validate.OneOf(SEX_AT_BIRTH))
     email = fields.Email(allow_none=True)
     phone = fields.String(allow_none=True)
@@ -62,7 +60,7 @@ class _PatientFields(StrictSchema):
     external_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
     given_name = fields.String(validate=_NAME)
     family_name = fields.String(validate=_NAME)
-    birth_date = fields.Date(validate=_birth_date)
+    birth_date = Date(validate=_birth_date)
     sex_at_birth = fields.String(validate=validate.OneOf(SEX_AT_BIRTH))
     email = fields.Email(allow_none=True, validate=validate.Length(max=320))
     phone = fields.String(
@@ -81,7 +79,7 @@ class PatientCreateSchema(_PatientFields):
     )
     given_name = fields.String(required=True, validate=_NAME)
     family_name = fields.String(required=True, validate=_NAME)
-    birth_date = fields.Date(required=True, validate=_birth_date)
+    birth_date = Date(required=True, validate=_birth_date)
     sex_at_birth = fields.String(required=True, validate=validate.OneOf(SEX_AT_BIRTH))
     preferred_language = fields.String(
         load_default="en",

@@ -17,7 +17,7 @@ from api.domain.protocols import (
     TreatmentProtocol,
 )
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
-from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+from api.schemas.common import Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
 
 _PROTOCOLS = [str(p) for p in TreatmentProtocol]
 _ROUTES = [str(r) for r in Route]
@@ -56,8 +56,8 @@ class FollowUpPlanSchema(Schema):
     )
     protocol = fields.String(required=True, validate=validate.OneOf(_PROTOCOLS))
     route = fields.String(required=True, validate=validate.OneOf(_ROUTES))
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
+    start_date = Date(required=True)
+    end_date = Date(required=True)
     dose_note = fields.String(required=True, allow_none=True)
     check_in_instruments = fields.List(fields.String(), required=True)
     check_in_interval_days = fields.Integer(required=True)
@@ -79,8 +79,8 @@ class FollowUpPlanCreateSchema(StrictSchema):
         validate=validate.OneOf(_ROUTES),
         metadata={"description": "Must suit the protocol (e.g. intranasal for intranasal_esketamine)"},
     )
-    start_date = fields.Date(required=True, metadata={"description": "Day 0: the first session"})
-    end_date = fields.Date(metadata={"description": "Inclusive; defaults to 12 weeks after start_date"})
+    start_date = Date(required=True, metadata={"description": "Day 0: the first session"})
+    end_date = Date(metadata={"description": "Inclusive; defaults to 12 weeks after start_date"})
     dose_note = fields.String(allow_none=True, validate=validate.Length(max=2000))
     check_in_instruments = fields.List(
         fields.String(validate=validate.Length(min=1, max=20)),
@@ -94,7 +94,7 @@ class FollowUpPlanCreateSchema(StrictSchema):
         metadata={"description": "Days between check-ins; the first is one interval after start_date"},
     )
     sessions = fields.List(
-        fields.Date(),
+        Date(),
         validate=validate.Length(max=200),
         metadata={"description": "Session dates, for the custom protocol only"},
     )
@@ -103,8 +103,8 @@ class FollowUpPlanCreateSchema(StrictSchema):
 class FollowUpPlanUpdateSchema(StrictSchema):
     """Every field optional. Tasks follow the new schedule; what is done stays done."""
 
-    start_date = fields.Date(metadata={"description": "Only while the plan is a draft"})
-    end_date = fields.Date()
+    start_date = Date(metadata={"description": "Only while the plan is a draft"})
+    end_date = Date()
     dose_note = fields.String(allow_none=True, validate=validate.Length(max=2000))
     check_in_instruments = fields.List(
         fields.String(validate=validate.Length(min=1, max=20)),
@@ -113,7 +113,7 @@ class FollowUpPlanUpdateSchema(StrictSchema):
     )
     check_in_interval_days = fields.Integer(validate=validate.Range(min=1, max=365))
     sessions = fields.List(
-        fields.Date(),
+        Date(),
         validate=validate.Length(max=200),
         metadata={"description": "Session dates, for the custom protocol only"},
     )
@@ -231,7 +231,7 @@ class PlanTaskSchema(Schema):
     plan_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(_TASK_KINDS))
     sequence = fields.Integer(required=True, metadata={"description": "Position in the plan, from 1"})
-    due_on = fields.Date(required=True)
+    due_on = Date(required=True)
     status = fields.String(required=True, validate=validate.OneOf(_TASK_STATUSES))
     instructions = fields.List(fields.String(), required=True)
     instruments = fields.List(fields.String(), required=True, metadata={"description": "Check-ins only"})
@@ -248,8 +248,8 @@ class PlanTaskSchema(Schema):
 class TaskQueryArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(_TASK_STATUSES))
     kind = fields.String(validate=validate.OneOf(_TASK_KINDS))
-    due_from = fields.Date(metadata={"description": "Due on or after this date"})
-    due_to = fields.Date(metadata={"description": "Due on or before this date"})
+    due_from = Date(metadata={"description": "Due on or after this date"})
+    due_to = Date(metadata={"description": "Due on or before this date"})
 
 
 class CheckInCompleteSchema(StrictSchema):
@@ -267,7 +267,7 @@ PlanTaskPageSchema = page_schema(PlanTaskSchema, "PlanTaskPage")
 
 
 class ScorePointSchema(Schema):
-    on = fields.Date(required=True)
+    on = Date(required=True)
     total = fields.Integer(required=True)
 
 

@@ -12,7 +12,7 @@ from api.domain.availability import WEEKDAYS
 from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
 from api.domain.reference import BCP47, US_STATES, is_valid_timezone
-from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+from api.schemas.common import Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
 
 CREDENTIALS = ("MD", "DO", "NP", "PA")
 LICENSE_STATUSES = ("active", "inactive", "suspended", "revoked")
@@ -49,7 +49,7 @@ class LicenseSchema(StrictSchema):
     state = fields.String(required=True, validate=_STATE)
     number = fields.String(required=True, validate=validate.Length(min=1, max=40))
     status = fields.String(required=True, validate=validate.OneOf(LICENSE_STATUSES))
-    expires_on = fields.Date(required=True, metadata={"description": "Last day the licence is valid"})
+    expires_on = Date(required=True, metadata={"description": "Last day the licence is valid"})
 
 
 class DeaRegistrationSchema(StrictSchema):
@@ -64,7 +64,7 @@ class DeaRegistrationSchema(StrictSchema):
         validate=[validate.Length(min=1), _unique],
         metadata={"description": "Controlled-substance schedules covered; ketamine is schedule III"},
     )
-    expires_on = fields.Date(required=True, metadata={"description": "Last day the registration is valid"})
+    expires_on = Date(required=True, metadata={"description": "Last day the registration is valid"})
 
 
 class SiteSchema(StrictSchema):

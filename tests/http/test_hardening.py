@@ -6,6 +6,11 @@ and the real-process concurrency tests) live in their own modules.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import io
+import json
 import logging
 import os
 import sqlite3
@@ -27,7 +32,7 @@ from sqlalchemy.orm import Session
 from api.auth.secrets import digest
 from api.db import get_session, sqlite_begin_statement
 from api.logs import configure_logging
-from api.models import OAuthToken, Patient, Screening, User
+from api.models import OAuthToken, Patient, Provider, Screening, User
 from api.services import accounts
 from tests.care import Care
 from tests.clinical import PHQ9_MODERATE
@@ -464,3 +469,206 @@ def test_sqlite_writers_take_the_write_lock_up_front(app: Flask, method: str, st
 
 def test_sqlite_work_outside_a_request_takes_the_write_lock_up_front() -> None:
     assert sqlite_begin_statement() == "BEGIN IMMEDIATE"
+
+
+# --- Finding 6: bad input is a 4xx problem naming the offending part, never a 5xx ------------------------
+@pytest.fixture
+def portal(client: FlaskClient, world: World) -> Headers:
+    return bearer(cc_token(client, world.portal_a))
+
+
+def _pointers(response: Any, status: int) -> list[str]:
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["status"] == status
+    return [error["pointer"] for error in problem.get("errors", [])]
+
+
+@pytest.mark.parametrize(
+    ("url", "pointer"),
+    [
+        ("/v1/patients?email=%00", "/email"),
+        ("/v1/patients?external_id=a%00b", "/external_id"),
+        ("/v1/consultations?patient_id=pat_%00", "/patient_id"),
+        ("/v1/providers?specialty=%00", "/specialty"),
+        ("/v1/patients/pat_%00x", "/patient_id"),
+        ("/v1/follow-up-plans/pln_x/tasks/tsk_%00", "/task_id"),
+    ],
+)
+def test_a_nul_byte_in_the_url_is_422(client: FlaskClient, portal: Headers, url: str, pointer: str) -> None:
+    assert _pointers(client.get(url, headers=portal), 422) == [pointer]
+
+
+def test_a_nul_byte_in_a_json_string_is_422_and_nothing_is_stored(
+    client: FlaskClient, portal: Headers, db: Session
+) -> None:
+    before = db.scalar(select(func.count()).select_from(Patient))
+    body = {
+        **PATIENT_BODY,
+        "given_name": "Ada\u0000",
+        "address": {**PATIENT_BODY["address"], "city": "\u0000"},
+    }
+    response = client.post("/v1/patients", json=body, headers=portal)
+    assert sorted(_pointers(response, 422)) == ["/address/city", "/given_name"]
+    assert db.scalar(select(func.count()).select_from(Patient)) == before
+
+
+def test_a_nul_byte_after_a_valid_timestamp_is_not_cut_off(
+    client: FlaskClient, portal: Headers, world: World
+) -> None:
+    body = {"type": "telehealth", "version": "1", "accepted_at": "2026-01-02T09:00:00Z\u0000junk"}
+    response = client.post(f"/v1/patients/{world.patient_a1}/consents", json=body, headers=portal)
+    assert _pointers(response, 422) == ["/accepted_at"]
+
+
+def test_a_lone_surrogate_is_422(client: FlaskClient, portal: Headers) -> None:
+    raw = json.dumps({**PATIENT_BODY, "family_name": "x"}).replace('"x"', '"\\ud800"')
+    response = client.post("/v1/patients", data=raw, content_type="application/json", headers=portal)
+    assert _pointers(response, 422) == ["/family_name"]
+
+
+@pytest.mark.parametrize("digits", [25, 5000])
+def test_a_huge_integer_is_422(client: FlaskClient, portal: Headers, digits: int) -> None:
+    body = {
+        "patient_id": "pat_x",
+        "instrument": "phq9",
+        "answers": [1] * 8,
+        "completed_at": "2026-01-02T09:00:00Z",
+    }
+    raw = json.dumps(body).replace(
+        "[1, 1, 1, 1, 1, 1, 1, 1]", "[1, 1, 1, 1, 1, 1, 1, 1, " + "9" * digits + "]"
+    )
+    response = client.post("/v1/screenings", data=raw, content_type="application/json", headers=portal)
+    assert _pointers(response, 422) == ["/answers/8"]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_non_finite_number_is_422(client: FlaskClient, portal: Headers, world: World, literal: str) -> None:
+    raw = (
+        f'{{"patient_id": "{world.patient_a1}", "conditions": ["ocd"], "patient_location_state": {literal}}}'
+    )
+    response = client.post("/v1/consultations", data=raw, content_type="application/json", headers=portal)
+    assert _pointers(response, 422) == ["/patient_location_state"]
+
+
+def test_json_nested_too_deep_is_a_problem(client: FlaskClient, portal: Headers) -> None:
+    for depth, status in ((1000, 400), (5000, 400), (100, 422)):
+        raw = '{"given_name": ' + "[" * depth + "]" * depth + "}"
+        response = client.post("/v1/patients", data=raw, content_type="application/json", headers=portal)
+        assert response.status_code == status, (depth, response.get_data(as_text=True)[:200])
+        assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/consultations?created_after=0001-01-01T00:00:00%2B14:00",
+        "/v1/consultations?created_after=9999-12-31T23:59:59-14:00",
+        "/v1/consultations?created_after=1899-12-31T23:59:59Z",
+    ],
+)
+def test_an_out_of_range_timestamp_in_a_query_is_422(client: FlaskClient, portal: Headers, url: str) -> None:
+    assert _pointers(client.get(url, headers=portal), 422) == ["/created_after"]
+
+
+def test_out_of_range_slot_windows_are_422(client: FlaskClient, portal: Headers, db: Session) -> None:
+    provider = Provider(
+        npi="1234567893",
+        given_name="Edge",
+        family_name="Case",
+        credential="MD",
+        max_active_patients=5,
+        timezone="Pacific/Kiritimati",
+    )
+    db.add(provider)
+    db.commit()
+    url = f"/v1/providers/{provider.id}/slots?from=9999-12-31T00:00:00-14:00&to=9999-12-31T23:59:59-14:00"
+    assert sorted(_pointers(client.get(url, headers=portal), 422)) == ["/from", "/to"]
+
+
+@pytest.mark.parametrize("accepted_at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_an_out_of_range_timestamp_in_a_body_is_422(
+    client: FlaskClient, portal: Headers, world: World, accepted_at: str
+) -> None:
+    body = {"type": "telehealth", "version": "1", "accepted_at": accepted_at}
+    response = client.post(f"/v1/patients/{world.patient_a1}/consents", json=body, headers=portal)
+    assert _pointers(response, 422) == ["/accepted_at"]
+
+
+def test_an_out_of_range_date_in_a_body_is_422(client: FlaskClient, db: Session, world: World) -> None:
+    care = Care(client, db, world)
+    response = client.post(
+        "/v1/follow-up-plans", json=care.plan_body(start_date="9999-12-31"), headers=care.provider
+    )
+    assert _pointers(response, 422) == ["/start_date"]
+
+
+def _forged_cursor(payload: dict[str, Any], secret: str = "test-secret") -> str:
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    signature = hmac.new(secret.encode(), b"cursor:" + raw, hashlib.sha256).digest()[:16]
+    b64 = lambda data: base64.urlsafe_b64encode(data).decode().rstrip("=")  # noqa: E731
+    return f"{b64(raw)}.{b64(signature)}"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"l": "patients", "t": "2026-01-01T00:00:00", "i": "pat_x"},  # naive time
+        {"l": "patients", "t": "0001-01-01T00:00:00+14:00", "i": "pat_x"},  # overflows in UTC
+        {"l": "patients", "t": "9999-12-31T23:59:59-14:00", "i": "pat_x"},
+        {"l": "patients", "t": "2026-01-01T00:00:00+00:00", "i": 7},  # not an id
+        {"l": "patients", "t": "2026-01-01T00:00:00+00:00", "i": "pat_\u0000"},
+        {"l": "patients", "t": "2026-01-01T00:00:00+00:00"},
+    ],
+)
+def test_a_cursor_signed_with_the_secret_but_holding_garbage_is_400(
+    client: FlaskClient, portal: Headers, payload: dict[str, Any]
+) -> None:
+    response = client.get(f"/v1/patients?cursor={_forged_cursor(payload)}", headers=portal)
+    assert response.status_code == 400 and response.get_json()["code"] == "invalid_cursor"
+
+
+def test_a_chunked_body_over_the_limit_is_413(make_app: Callable[..., Flask], world: World) -> None:
+    app = make_app(max_content_length=2048)
+    client = app.test_client()
+    portal = bearer(cc_token(client, world.portal_a))
+    body = json.dumps({**PATIENT_BODY, "given_name": "x" * 3000}).encode()
+
+    response = client.post(
+        "/v1/patients",
+        input_stream=io.BytesIO(body),
+        headers={**portal, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+    assert response.status_code == 413 and response.get_json()["code"] == "payload_too_large"
+
+
+def test_a_chunked_body_under_the_limit_is_read_whole(make_app: Callable[..., Flask], world: World) -> None:
+    client = make_app(max_content_length=2048).test_client()
+    portal = bearer(cc_token(client, world.portal_a))
+    response = client.post(
+        "/v1/patients",
+        input_stream=io.BytesIO(json.dumps(PATIENT_BODY).encode()),
+        headers={**portal, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 201 and response.get_json()["given_name"] == PATIENT_BODY["given_name"]
+
+
+def test_the_token_endpoint_refuses_a_nul_byte_in_rfc6749_form(client: FlaskClient) -> None:
+    response = client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": "cli_\u0000", "client_secret": "x"},
+    )
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_request"
+
+
+def test_the_sign_in_page_refuses_a_nul_byte(client: FlaskClient, world: World) -> None:
+    _, challenge = pkce_pair()
+    response = client.post(
+        f"/oauth/authorize?{authorize_query(world.mobile_a, challenge)}",
+        data={"email": "a\u0000@example.test", "password": "x", "decision": "allow", "csrf_token": "x"},
+    )
+    assert 400 <= response.status_code < 500
