@@ -950,8 +950,9 @@ def _booked_appointment(session: Session, consultation: Consultation) -> Appoint
 def _clinician_consultation(
     session: Session, principal: Principal, consultation_id: str, *, action: str
 ) -> Consultation:
-    require_kind(principal, "provider", "admin", action=action)
+    # Looked up before the role check: another tenant's case is 404 (never 403) to every caller.
     consultation = get_consultation(session, principal, consultation_id, for_update=True)
+    require_kind(principal, "provider", "admin", action=action)
     if principal.kind == "provider" and consultation.provider_id != principal.provider_id:
         # A reviewer may see a case in the review queue; only the assigned clinician runs the visit.
         raise NotFound(f"No consultation {consultation_id} assigned to you.")

@@ -169,8 +169,9 @@ def review_consultation(
     precondition: Callable[[Consultation], None],
 ) -> Consultation:
     """A clinician's decision on a case eligibility flagged for review (approve -> ready, decline)."""
-    require_kind(principal, "provider", "admin", action="review consultations")
+    # Looked up before the role check: another tenant's case is 404 (never 403) to every caller.
     consultation = get_consultation(session, principal, consultation_id, for_update=True)
+    require_kind(principal, "provider", "admin", action="review consultations")
     precondition(consultation)
     action = ConsultationAction.APPROVE if decision == "approve" else ConsultationAction.DECLINE
     change_status(session, consultation, action, review_decision=decision)

@@ -672,3 +672,23 @@ def test_the_sign_in_page_refuses_a_nul_byte(client: FlaskClient, world: World) 
         data={"email": "a\u0000@example.test", "password": "x", "decision": "allow", "csrf_token": "x"},
     )
     assert 400 <= response.status_code < 500
+
+
+# --- Found by the security matrix: a clinician-only action on another tenant's case is 404, not 403 -------
+@pytest.mark.parametrize("action", ["review", "start", "complete"])
+def test_clinician_actions_hide_another_tenants_case(client: FlaskClient, world: World, action: str) -> None:
+    a, b = bearer(cc_token(client, world.portal_a)), bearer(cc_token(client, world.portal_b))
+    body = {"patient_id": world.patient_b1, "conditions": ["ocd"], "patient_location_state": "NY"}
+    theirs = client.post("/v1/consultations", json=body, headers=b).get_json()["id"]
+
+    valid = {
+        "review": {"decision": "approve", "note": "Reviewed"},
+        "start": {},
+        "complete": {"outcome": "treatment_recommended", "summary": "Seen"},
+    }[action]
+
+    foreign = client.post(f"/v1/consultations/{theirs}/{action}", json=valid, headers=a)
+    own = client.post(f"/v1/consultations/{theirs}/{action}", json=valid, headers=b)
+
+    assert (foreign.status_code, foreign.get_json()["code"]) == (404, "not_found")
+    assert (own.status_code, own.get_json()["code"]) == (403, "forbidden")
