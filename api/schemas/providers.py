@@ -142,6 +142,14 @@ class ProviderSchema(Schema):
     updated_at = Timestamp(required=True)
 
 
+# (list, its natural key, the message for a repeat) — what _sync_rows in the service keys rows by.
+_ENTRY_KEYS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("licenses", ("state", "number"), "This licence (state and number) is listed twice."),
+    ("dea_registrations", ("state",), "One DEA registration per state."),
+    ("sites", ("state", "name"), "This site (state and name) is listed twice."),
+)
+
+
 class _ProviderFields(StrictSchema):
     npi = fields.String(validate=_npi, metadata={"example": "1234567893"})
     given_name = fields.String(validate=_NAME)
@@ -165,13 +173,18 @@ class _ProviderFields(StrictSchema):
     timezone = fields.String(validate=_timezone, metadata={"example": "America/New_York"})
 
     @validates_schema
-    def _one_dea_registration_per_state(self, data: dict[str, Any], **_: Any) -> None:
-        states = [registration["state"] for registration in data.get("dea_registrations") or []]
-        for index, state in enumerate(states):
-            if state in states[:index]:
-                raise ValidationError(
-                    {"dea_registrations": {index: {"state": ["One DEA registration per state."]}}}
-                )
+    def _no_repeated_entries(self, data: dict[str, Any], **_: Any) -> None:
+        """Each list's natural key at most once: the directory stores (and updates) one row per key."""
+        errors: dict[str, dict[int, dict[str, list[str]]]] = {}
+        for field, key, message in _ENTRY_KEYS:
+            seen: set[tuple[str, ...]] = set()
+            for index, item in enumerate(data.get(field) or []):
+                natural_key = tuple(item[name] for name in key)
+                if natural_key in seen:
+                    errors.setdefault(field, {})[index] = {key[-1]: [message]}
+                seen.add(natural_key)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProviderCreateSchema(_ProviderFields):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
@@ -15,11 +15,20 @@ from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
 from api.auth.store import may_sign_in_through
 from api.db import utcnow
-from api.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation, ValidationFailed
+from api.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+    ValidationFailed,
+)
 from api.ids import random_secret
 from api.models import Invitation, OAuthClient, Partner, Patient, User
 from api.models.user import PLATFORM_REALM
 from api.services.access import require_kind
+from api.services.integrity import unique_violations
 from api.services.paging import Page, PageRequest, fetch_page
 
 GRANT_TYPES = ("client_credentials", "authorization_code")
@@ -117,11 +126,11 @@ def create_client(
     if client_id:
         client.id = client_id
     session.add(client)
-    try:
+    with unique_violations(
+        session,
+        {"pk_oauth_clients": lambda: Conflict(f"A client {client_id} already exists.", code="client_exists")},
+    ):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(f"A client {client_id} already exists.", code="client_exists") from None
     return client, secret
 
 
@@ -134,6 +143,15 @@ def list_clients(
 
 
 # --- users ----------------------------------------------------------------------------------------
+def _user_exists(detail: str) -> dict[str, Callable[[], DomainError]]:
+    """The unique constraints a user write may hit: one account per email in a realm, per patient, per
+    provider."""
+    return dict.fromkeys(
+        ("uq_users_realm_email", "uq_users_patient_id", "uq_users_provider_id"),
+        lambda: Conflict(detail, code="user_exists"),
+    )
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
@@ -173,13 +191,10 @@ def create_user(
         provider_id=provider_id if role == "provider" else None,
     )
     session.add(user)
-    try:
+    with unique_violations(
+        session, _user_exists("A user with this email (or for this patient) already exists.")
+    ):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(
-            "A user with this email (or for this patient) already exists.", code="user_exists"
-        ) from None
     return user
 
 
@@ -247,13 +262,10 @@ def activate_invitation(session: Session, token: str, password: str) -> User:
     user.email = patient.email
     user.password_hash = hash_password(password)
     invitation.used_at = utcnow()
-    try:
+    with unique_violations(
+        session, _user_exists("Another account in this partner already uses the patient's email.")
+    ):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(
-            "Another account in this partner already uses the patient's email.", code="user_exists"
-        ) from None
     return user
 
 

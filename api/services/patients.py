@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -17,6 +16,7 @@ from api.errors import Conflict, FieldError, NotFound, RuleViolation, Validation
 from api.ids import random_secret
 from api.models import Consent, Invitation, Partner, Patient
 from api.services.access import require_kind, scope_patients
+from api.services.integrity import unique_violations
 from api.services.paging import Page, PageRequest, fetch_page
 
 _ADDRESS_COLUMNS = {
@@ -44,14 +44,19 @@ def _apply(patient: Patient, changes: dict[str, Any]) -> None:
             setattr(patient, name, value)
 
 
+# The unique constraint a patient write may hit, and what it means to the client (409).
+UNIQUE_PATIENT_FIELDS = {
+    "uq_patients_partner_id_external_id": lambda: Conflict(
+        "Another patient of this partner already has this external_id.",
+        code="external_id_taken",
+        errors=[FieldError("/external_id", "external_id_taken", "Already used by another patient.")],
+    )
+}
+
+
 def _commit_unique(session: Session) -> None:
-    try:
+    with unique_violations(session, UNIQUE_PATIENT_FIELDS):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(
-            "Another patient of this partner already has this external_id.", code="external_id_taken"
-        ) from None
 
 
 def get_patient(

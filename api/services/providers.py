@@ -15,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, insert, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth.principal import Principal
@@ -51,6 +50,7 @@ from api.models import (
 )
 from api.models.provider import CANCELLED
 from api.services.access import require_kind
+from api.services.integrity import unique_violations
 from api.services.paging import Page, PageRequest, fetch_page
 
 # Matching's consultation length and horizon (clinical-rules.md §3), and the free-slot summary's margin.
@@ -72,6 +72,16 @@ PROVIDER_RELATIONSHIPS = (
     Provider.language_rows,
     Provider.specialty_rows,
 )
+
+
+# The unique constraint a provider write may hit, and what it means to the client (409).
+UNIQUE_PROVIDER_FIELDS = {
+    "uq_providers_npi": lambda: Conflict(
+        "Another provider already has this NPI.",
+        code="npi_taken",
+        errors=[FieldError("/npi", "npi_taken", "Another provider already has this NPI.")],
+    )
+}
 
 
 class ProviderNotFound(NotFound):
@@ -117,13 +127,10 @@ def create_provider(session: Session, principal: Principal, data: dict[str, Any]
     provider = Provider(availability={"weekly": [], "exceptions": []})
     apply_provider_fields(provider, data)
     session.add(provider)
-    try:
+    with unique_violations(session, UNIQUE_PROVIDER_FIELDS):
         session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict("Another provider already has this NPI.", code="npi_taken") from None
     refresh_free_slot_summary(session, provider)
-    _commit_unique(session)
+    session.commit()
     return provider
 
 
@@ -186,8 +193,10 @@ def update_provider(
                 ],
             )
     apply_provider_fields(provider, changes)
+    with unique_violations(session, UNIQUE_PROVIDER_FIELDS):
+        session.flush()  # before the summary's queries would autoflush it outside this guard
     refresh_free_slot_summary(session, provider)  # the time zone moves every slot
-    _commit_unique(session)
+    session.commit()
     return provider
 
 
@@ -432,14 +441,6 @@ def _require_admin_or_self(principal: Principal, provider: Provider) -> None:
     if principal.is_admin or (principal.kind == "provider" and principal.provider_id == provider.id):
         return
     raise Forbidden("Only a platform admin or the provider themselves may change this provider.")
-
-
-def _commit_unique(session: Session) -> None:
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict("Another provider already has this NPI.", code="npi_taken") from None
 
 
 def apply_provider_fields(provider: Provider, changes: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
@@ -36,6 +36,7 @@ from api.models import OAuthToken, Patient, Provider, Screening, User
 from api.services import accounts
 from tests.care import Care
 from tests.clinical import PHQ9_MODERATE
+from tests.directory import provider_body
 from tests.helpers import (
     PATIENT_BODY,
     authorization_code,
@@ -692,3 +693,55 @@ def test_clinician_actions_hide_another_tenants_case(client: FlaskClient, world:
 
     assert (foreign.status_code, foreign.get_json()["code"]) == (404, "not_found")
     assert (own.status_code, own.get_json()["code"]) == (403, "forbidden")
+
+
+# --- Finding 11a: a constraint violation answers with the conflict it is, never another's code -------------
+def test_a_repeated_licence_is_422_not_npi_taken(client: FlaskClient, world: World) -> None:
+    admin = bearer(cc_token(client, world.admin))
+    licence = {"state": "NY", "number": "NY-209311", "status": "active", "expires_on": "2030-01-01"}
+    response = client.post("/v1/providers", json=provider_body(licenses=[licence, licence]), headers=admin)
+    assert _pointers(response, 422) == ["/licenses/1/number"]
+
+
+def test_a_repeated_site_is_422(client: FlaskClient, world: World) -> None:
+    admin = bearer(cc_token(client, world.admin))
+    site = {"name": "Midtown clinic", "state": "NY", "rems_certified": True}
+    response = client.post("/v1/providers", json=provider_body(sites=[site, site]), headers=admin)
+    assert _pointers(response, 422) == ["/sites/1/name"]
+
+
+def test_patching_in_another_providers_npi_is_409_npi_taken(client: FlaskClient, world: World) -> None:
+    admin = bearer(cc_token(client, world.admin))
+    first = client.post("/v1/providers", json=provider_body(), headers=admin).get_json()
+    second = client.post("/v1/providers", json=provider_body(), headers=admin).get_json()
+    etag = client.get(f"/v1/providers/{second['id']}", headers=admin).headers["ETag"]
+
+    response = client.patch(
+        f"/v1/providers/{second['id']}", json={"npi": first["npi"]}, headers={**admin, "If-Match": etag}
+    )
+
+    assert response.status_code == 409 and response.get_json()["code"] == "npi_taken"
+    assert _pointers(response, 409) == ["/npi"]
+
+
+def test_a_duplicate_external_id_is_409_external_id_taken(client: FlaskClient, world: World) -> None:
+    portal = bearer(cc_token(client, world.portal_a))
+    body = {**PATIENT_BODY, "external_id": "mrn-7"}
+    assert client.post("/v1/patients", json=body, headers=portal).status_code == 201
+    again = client.post("/v1/patients", json=body, headers=portal)
+    assert again.status_code == 409 and again.get_json()["code"] == "external_id_taken"
+
+
+def test_an_unknown_integrity_error_is_not_dressed_up_as_a_conflict() -> None:
+    from api.services.integrity import violated_constraint
+
+    error = IntegrityError("INSERT", {}, sqlite3.IntegrityError("NOT NULL constraint failed: providers.npi"))
+    assert violated_constraint(error) is None
+    unique = IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed: providers.npi"))
+    assert violated_constraint(unique) == "uq_providers_npi"
+    pair = IntegrityError(
+        "INSERT",
+        {},
+        sqlite3.IntegrityError("UNIQUE constraint failed: patients.partner_id, patients.external_id"),
+    )
+    assert violated_constraint(pair) == "uq_patients_partner_id_external_id"

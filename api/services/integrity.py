@@ -1,0 +1,59 @@
+"""Uniqueness the database enforces, told to the client as the domain error it means.
+
+One way to turn a unique-constraint violation into a 409: name the constraints a write may hit and the
+error each one means; any other integrity error is a bug and stays a 500. The constraint is identified by
+its name (the naming convention of api.db), on PostgreSQL from the server's diagnostics and on SQLite from
+the table and columns its message names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.db import Base
+from api.errors import DomainError
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the unique (or primary-key) constraint ``exc`` reports, when it is one."""
+    diagnostics = getattr(exc.orig, "diag", None)
+    if diagnostics is not None:
+        return getattr(diagnostics, "constraint_name", None)
+    match = _SQLITE_UNIQUE.search(str(exc.orig))
+    if match is None:
+        return None
+    qualified = [column.strip().split(".", 1) for column in match.group(1).split(",")]
+    table = Base.metadata.tables.get(qualified[0][0])
+    columns = [name for _, name in qualified]
+    if table is None:
+        return None
+    candidates = [
+        *(c for c in table.constraints if isinstance(c, UniqueConstraint | PrimaryKeyConstraint)),
+        *(index for index in table.indexes if index.unique),
+    ]
+    for candidate in candidates:
+        if [column.name for column in candidate.columns] == columns:
+            return str(candidate.name)
+    return None
+
+
+@contextmanager
+def unique_violations(session: Session, errors: Mapping[str, Callable[[], DomainError]]) -> Iterator[None]:
+    """Run a flush or commit; a violation of a constraint named in ``errors`` rolls back and raises its
+    error. ``errors`` maps constraint names to factories of the domain error each one means."""
+    try:
+        yield
+    except IntegrityError as exc:
+        session.rollback()
+        make_error = errors.get(violated_constraint(exc) or "")
+        if make_error is None:
+            raise
+        raise make_error() from None
