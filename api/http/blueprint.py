@@ -42,7 +42,7 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "in": "header",
     "name": "Idempotency-Key",
     "required": False,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]{1,255}$"},
     "description": "Retry safely: keys belong to the OAuth client and the signed-in user; the same key and "
     "body within 24 h replays the first response, authorised like a new request "
     "(`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; "
@@ -65,8 +65,42 @@ def status_name(status: int) -> str:
     return http.HTTPStatus(status).name
 
 
+# An entity-tag list (RFC 9110 §8.8.3): what If-Match and If-None-Match carry.
+ENTITY_TAGS = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$'
+
+
 class Api(flask_smorest.Api):  # type: ignore[misc]
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_etag_headers(self) -> None:
+        """flask-smorest's conditional headers, described as the server reads them."""
+        self.spec.components.parameter(
+            "IF_NONE_MATCH",
+            "header",
+            {
+                "name": "If-None-Match",
+                "description": "ETags you hold: 304 Not Modified when one is current",
+                "schema": {"type": "string", "pattern": ENTITY_TAGS},
+            },
+            lazy=True,
+        )
+        self.spec.components.parameter(
+            "IF_MATCH",
+            "header",
+            {
+                "name": "If-Match",
+                "required": True,
+                "description": "The resource's current ETag (from a GET): 412 when it changed since, "
+                "428 when absent",
+                "schema": {"type": "string", "pattern": ENTITY_TAGS},
+            },
+            lazy=True,
+        )
+        self.spec.components.header(
+            "ETAG",
+            {"description": "Strong ETag of the returned representation", "schema": {"type": "string"}},
+            lazy=True,
+        )
 
     def _register_pagination_header(self) -> None:
         """Our lists use keyset cursors (api.http.pagination), not flask-smorest's offset pagination."""

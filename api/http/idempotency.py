@@ -14,6 +14,7 @@ first is still running: 409 ``idempotency_key_in_use``. A 5xx releases the key s
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, request
@@ -27,6 +28,8 @@ from api.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# 1 to 255 visible ASCII characters (a UUID is the usual choice): what a header carries safely.
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 # Response headers worth replaying (request-specific ones such as X-Request-ID are set afresh).
 _REPLAYED_HEADERS = ("Content-Type", "Location", "ETag", "Link")
 
@@ -52,9 +55,10 @@ def claim(principal: Principal) -> Response | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    if not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not KEY_PATTERN.fullmatch(key):
         raise BadRequest(
-            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters.", code="invalid_idempotency_key"
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters (no spaces), e.g. a UUID.",
+            code="invalid_idempotency_key",
         )
     settings = current_app.extensions["settings"]
     session = get_session()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from api.domain.reference import BCP47, is_valid_timezone
 
 # Every date and time the API accepts lies in these years: far beyond any real appointment, birth or plan,
 # yet far enough from Python's and the databases' limits that no arithmetic on them overflows (a plan's
@@ -40,15 +42,81 @@ class ProblemFieldErrorSchema(Schema):
 
 
 class ProblemSchema(Schema):
-    """An error, as ``application/problem+json`` (RFC 9457)."""
+    """An error, as ``application/problem+json`` (RFC 9457).
 
-    type = fields.String(required=True)
+    ``type title status detail code request_id errors`` are reserved; ``status`` is always the HTTP status.
+    Some codes add extension members (declared below); others may be added within v1, so clients must
+    ignore members they do not know.
+    """
+
+    class Meta:
+        unknown = INCLUDE  # extension members (RFC 9457 §3.2): additionalProperties is true
+
+    type = fields.String(required=True, metadata={"description": "URI of the page that explains `code`"})
     title = fields.String(required=True)
-    status = fields.Integer(required=True)
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
     detail = fields.String()
     code = fields.String(required=True, metadata={"description": "Stable snake_case error code"})
-    request_id = fields.String()
+    request_id = fields.String(allow_none=True)
     errors = fields.List(fields.Nested(ProblemFieldErrorSchema))
+    current_status = fields.String(
+        metadata={"description": "`invalid_transition`: the resource's status when the action was refused"}
+    )
+    action = fields.String(metadata={"description": "`invalid_transition`: the action that was refused"})
+    allowed_actions = fields.List(
+        fields.String(), metadata={"description": "`invalid_transition`: the actions the status allows"}
+    )
+    missing_consents = fields.List(
+        fields.String(), metadata={"description": "`consent_required`: the consent types still missing"}
+    )
+    failed_filters = fields.List(
+        fields.String(),
+        metadata={"description": "`provider_not_qualified`: the hard matching filters the provider fails"},
+    )
+
+
+# --- fields every resource uses alike ------------------------------------------------------------------
+# The size of every language column; RFC 5646 §4.4.1 asks implementations to take tags of 35 characters.
+LANGUAGE_TAG_MAX_LENGTH = 35
+
+
+def language_tag(**kwargs: Any) -> fields.String:
+    """A BCP 47 language tag (``en``, ``es-MX``), at most 35 characters."""
+    metadata = {"description": "BCP 47 language tag, e.g. `en` or `es-MX`", **kwargs.pop("metadata", {})}
+    return fields.String(
+        validate=[
+            validate.Length(max=LANGUAGE_TAG_MAX_LENGTH),
+            validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX."),
+        ],
+        metadata=metadata,
+        **kwargs,
+    )
+
+
+def _timezone(value: str) -> None:
+    if not is_valid_timezone(value):
+        raise ValidationError("Not a valid IANA time zone (e.g. America/New_York).")
+
+
+def time_zone(**kwargs: Any) -> fields.String:
+    """An IANA time zone name, checked against the tz database the service runs with."""
+    metadata = {
+        "description": "IANA time zone name (tz database), e.g. `America/New_York`; `UTC` is accepted",
+        "example": "America/New_York",
+        **kwargs.pop("metadata", {}),
+    }
+    return fields.String(validate=_timezone, metadata=metadata, **kwargs)
+
+
+def _no_repeats(values: list[Any]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("Must not repeat a value.")
+
+
+def unique_list(item: fields.Field[Any], *, validators: Any = (), **kwargs: Any) -> fields.List[Any]:
+    """A list whose items may not repeat (``uniqueItems`` in the spec, 422 on a repeat)."""
+    metadata = {"uniqueItems": True, **kwargs.pop("metadata", {})}
+    return fields.List(item, validate=[*validators, _no_repeats], metadata=metadata, **kwargs)
 
 
 class PageArgsSchema(Schema):

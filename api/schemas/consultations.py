@@ -10,9 +10,9 @@ from webargs.fields import DelimitedList
 from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES
 from api.domain.eligibility import EligibilityOutcome
 from api.domain.protocols import Route
-from api.domain.reference import BCP47, US_STATES
+from api.domain.reference import US_STATES
 from api.domain.screening import INSTRUMENTS
-from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, page_schema
+from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, language_tag, page_schema
 
 _STATE = validate.OneOf(
     sorted(US_STATES), error="Must be one of the USPS state or territory codes, e.g. CA or NY."
@@ -74,9 +74,8 @@ class ConsultationCreateSchema(StrictSchema):
         validate=_STATE,
         metadata={"description": "USPS code of where the patient is during care (licensing follows it)"},
     )
-    preferred_language = fields.String(
-        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX."),
-        metadata={"description": "Defaults to the patient's preferred language"},
+    preferred_language = language_tag(
+        metadata={"description": "Defaults to the patient's preferred language"}
     )
     preferred_routes = fields.List(
         fields.String(validate=validate.OneOf(_ROUTES)),

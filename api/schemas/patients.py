@@ -4,23 +4,18 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from api.domain.reference import (
-    BCP47,
-    CONSENT_TYPES,
-    E164,
-    SEX_AT_BIRTH,
-    US_POSTAL_CODE,
-    US_STATES,
-    is_valid_timezone,
+from api.domain.reference import CONSENT_TYPES, E164, SEX_AT_BIRTH, US_POSTAL_CODE, US_STATES
+from api.schemas.common import (
+    Date,
+    PageArgsSchema,
+    StrictSchema,
+    Timestamp,
+    language_tag,
+    page_schema,
+    time_zone,
 )
-from api.schemas.common import Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
 
 _NAME = validate.Length(min=1, max=200)
-
-
-def _timezone(value: str) -> None:
-    if not is_valid_timezone(value):
-        raise ValidationError("Not a valid IANA time zone (e.g. America/New_York).")
 
 
 def _birth_date(value: date) -> None:
@@ -66,11 +61,9 @@ class _PatientFields(StrictSchema):
     phone = fields.String(
         allow_none=True, validate=validate.Regexp(E164, error="Use E.164 format, e.g. +14155550123.")
     )
-    preferred_language = fields.String(
-        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX.")
-    )
+    preferred_language = language_tag()
     address = fields.Nested(AddressSchema, allow_none=True)
-    timezone = fields.String(allow_none=True, validate=_timezone)
+    timezone = time_zone(allow_none=True)
 
 
 class PatientCreateSchema(_PatientFields):
@@ -81,10 +74,7 @@ class PatientCreateSchema(_PatientFields):
     family_name = fields.String(required=True, validate=_NAME)
     birth_date = Date(required=True, validate=_birth_date)
     sex_at_birth = fields.String(required=True, validate=validate.OneOf(SEX_AT_BIRTH))
-    preferred_language = fields.String(
-        load_default="en",
-        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX."),
-    )
+    preferred_language = language_tag(load_default="en")
 
 
 class PatientUpdateSchema(_PatientFields):

@@ -11,8 +11,17 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.domain.availability import WEEKDAYS
 from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
-from api.domain.reference import BCP47, US_STATES, is_valid_timezone
-from api.schemas.common import Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
+from api.domain.reference import US_STATES
+from api.schemas.common import (
+    Date,
+    PageArgsSchema,
+    StrictSchema,
+    Timestamp,
+    language_tag,
+    page_schema,
+    time_zone,
+    unique_list,
+)
 
 CREDENTIALS = ("MD", "DO", "NP", "PA")
 LICENSE_STATUSES = ("active", "inactive", "suspended", "revoked")
@@ -25,24 +34,11 @@ MAX_SLOT_RANGE = timedelta(days=92)
 
 _STATE = validate.OneOf(sorted(US_STATES), error="Must be a USPS state or territory code, e.g. CA or NY.")
 _NAME = validate.Length(min=1, max=200)
-_LANGUAGE = fields.String(
-    validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX.")
-)
 
 
 def _npi(value: str) -> None:
     if not is_valid_npi(value):
         raise ValidationError("Not a valid NPI: 10 digits whose last is the Luhn check digit (prefix 80840).")
-
-
-def _timezone(value: str) -> None:
-    if not is_valid_timezone(value):
-        raise ValidationError("Not a valid IANA time zone (e.g. America/New_York).")
-
-
-def _unique(values: list[Any]) -> None:
-    if len(set(values)) != len(values):
-        raise ValidationError("Must not repeat a value.")
 
 
 class LicenseSchema(StrictSchema):
@@ -58,10 +54,10 @@ class DeaRegistrationSchema(StrictSchema):
         required=True,
         validate=validate.Regexp(DEA_NUMBER, error="Use the DEA format: two letters and seven digits."),
     )
-    schedules = fields.List(
+    schedules = unique_list(
         fields.String(validate=validate.OneOf(DEA_SCHEDULES)),
         required=True,
-        validate=[validate.Length(min=1), _unique],
+        validators=[validate.Length(min=1)],
         metadata={"description": "Controlled-substance schedules covered; ketamine is schedule III"},
     )
     expires_on = Date(required=True, metadata={"description": "Last day the registration is valid"})
@@ -155,22 +151,22 @@ class _ProviderFields(StrictSchema):
     given_name = fields.String(validate=_NAME)
     family_name = fields.String(validate=_NAME)
     credential = fields.String(validate=validate.OneOf(CREDENTIALS))
-    specialties = fields.List(
+    specialties = unique_list(
         fields.String(
             validate=validate.Regexp(SPECIALTY, error="Use a snake_case specialty, e.g. psychiatry."),
         ),
-        validate=[validate.Length(max=20), _unique],
+        validators=[validate.Length(max=20)],
     )
-    languages = fields.List(_LANGUAGE, validate=[validate.Length(min=1, max=20), _unique])
-    routes_offered = fields.List(
-        fields.String(validate=validate.OneOf(ROUTES)), validate=[validate.Length(max=len(ROUTES)), _unique]
+    languages = unique_list(language_tag(), validators=[validate.Length(min=1, max=20)])
+    routes_offered = unique_list(
+        fields.String(validate=validate.OneOf(ROUTES)), validators=[validate.Length(max=len(ROUTES))]
     )
     sites = fields.List(fields.Nested(SiteSchema), validate=validate.Length(max=50))
     licenses = fields.List(fields.Nested(LicenseSchema), validate=validate.Length(max=60))
     dea_registrations = fields.List(fields.Nested(DeaRegistrationSchema), validate=validate.Length(max=60))
     accepting_new_patients = fields.Boolean()
     max_active_patients = fields.Integer(validate=validate.Range(min=1, max=10_000))
-    timezone = fields.String(validate=_timezone, metadata={"example": "America/New_York"})
+    timezone = time_zone()
 
     @validates_schema
     def _no_repeated_entries(self, data: dict[str, Any], **_: Any) -> None:
@@ -192,20 +188,20 @@ class ProviderCreateSchema(_ProviderFields):
     given_name = fields.String(required=True, validate=_NAME)
     family_name = fields.String(required=True, validate=_NAME)
     credential = fields.String(required=True, validate=validate.OneOf(CREDENTIALS))
-    languages = fields.List(_LANGUAGE, required=True, validate=[validate.Length(min=1, max=20), _unique])
-    timezone = fields.String(required=True, validate=_timezone, metadata={"example": "America/New_York"})
+    languages = unique_list(language_tag(), required=True, validators=[validate.Length(min=1, max=20)])
+    timezone = time_zone(required=True)
     max_active_patients = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
-    specialties = fields.List(
+    specialties = unique_list(
         fields.String(
             validate=validate.Regexp(SPECIALTY, error="Use a snake_case specialty, e.g. psychiatry.")
         ),
         load_default=list,
-        validate=[validate.Length(max=20), _unique],
+        validators=[validate.Length(max=20)],
     )
-    routes_offered = fields.List(
+    routes_offered = unique_list(
         fields.String(validate=validate.OneOf(ROUTES)),
         load_default=list,
-        validate=[validate.Length(max=len(ROUTES)), _unique],
+        validators=[validate.Length(max=len(ROUTES))],
     )
     sites = fields.List(fields.Nested(SiteSchema), load_default=list, validate=validate.Length(max=50))
     licenses = fields.List(fields.Nested(LicenseSchema), load_default=list, validate=validate.Length(max=60))
@@ -224,10 +220,7 @@ class ProviderQueryArgsSchema(PageArgsSchema):
     state = fields.String(
         validate=_STATE, metadata={"description": "Holds an active, unexpired licence in this state"}
     )
-    language = fields.String(
-        validate=validate.Regexp(BCP47, error="Use a BCP 47 language tag, e.g. en or es-MX."),
-        metadata={"description": "Speaks this language; `es` also finds `es-MX`"},
-    )
+    language = language_tag(metadata={"description": "Speaks this language; `es` also finds `es-MX`"})
     route = fields.String(validate=validate.OneOf(ROUTES))
     specialty = fields.String(validate=validate.Length(min=1, max=60))
     accepting_new_patients = fields.Boolean()
@@ -244,7 +237,8 @@ class SlotSchema(Schema):
 class SlotQueryArgsSchema(Schema):
     from_ = Timestamp(required=True, data_key="from", metadata={"description": "Range start (RFC 3339)"})
     to = Timestamp(
-        required=True, metadata={"description": "Range end (RFC 3339); at most 92 days after `from`"}
+        required=True,
+        metadata={"description": "Range end (RFC 3339): after `from`, and at most 92 days after it"},
     )
     duration = fields.Integer(
         load_default=60,

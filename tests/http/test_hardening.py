@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -745,3 +746,57 @@ def test_an_unknown_integrity_error_is_not_dressed_up_as_a_conflict() -> None:
         sqlite3.IntegrityError("UNIQUE constraint failed: patients.partner_id, patients.external_id"),
     )
     assert violated_constraint(pair) == "uq_patients_partner_id_external_id"
+
+
+# --- Finding 9: the spec describes exactly what the server does ------------------------------------------
+@pytest.fixture
+def spec(client: FlaskClient) -> dict[str, Any]:
+    return dict(client.get("/v1/openapi.json").get_json())
+
+
+def _problem_validator(spec: dict[str, Any]) -> Any:
+    schemas = spec["components"]["schemas"]
+    return jsonschema_rs.Draft202012Validator({"components": {"schemas": schemas}, **schemas["Problem"]})
+
+
+def test_problems_with_extension_members_match_the_problem_schema(
+    client: FlaskClient, world: World, spec: dict[str, Any]
+) -> None:
+    a = bearer(cc_token(client, world.portal_a))
+    body = {"patient_id": world.patient_a1, "conditions": ["ocd"], "patient_location_state": "NY"}
+    url = f"/v1/consultations/{client.post('/v1/consultations', json=body, headers=a).get_json()['id']}"
+    client.post(f"{url}/cancel", headers=a)
+    transition = client.post(f"{url}/cancel", headers=a).get_json()
+    unconsented = client.post("/v1/patients", json=PATIENT_BODY, headers=a).get_json()["id"]
+    consent = client.post("/v1/consultations", json={**body, "patient_id": unconsented}, headers=a).get_json()
+    assert transition["code"] == "invalid_transition" and consent["code"] == "consent_required"
+
+    validator = _problem_validator(spec)
+    for problem in (transition, consent):
+        assert list(validator.iter_errors(problem)) == []
+        declared = set(spec["components"]["schemas"]["Problem"]["properties"])
+        assert set(problem) <= declared, set(problem) - declared  # every member the server sends is named
+
+
+def test_the_spec_states_the_rules_the_server_enforces(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    provider = schemas["ProviderCreate"]["properties"]
+    assert "IANA" in provider["timezone"]["description"]
+    assert "IANA" in schemas["PatientCreate"]["properties"]["timezone"]["description"]
+    assert schemas["DeaRegistration"]["properties"]["schedules"]["uniqueItems"] is True
+    for name in ("languages", "specialties", "routes_offered"):
+        assert provider[name]["uniqueItems"] is True
+    assert provider["languages"]["items"]["maxLength"] == 35
+    assert schemas["PatientCreate"]["properties"]["preferred_language"]["maxLength"] == 35
+    slots = next(
+        p
+        for p in spec["paths"]["/v1/providers/{provider_id}/slots"]["get"]["parameters"]
+        if p["name"] == "to"
+    )
+    assert "after `from`" in slots["description"]
+
+
+def test_a_language_tag_longer_than_its_column_is_422(client: FlaskClient, portal: Headers) -> None:
+    tag = "en-" + "-".join(["abcde"] * 7)  # a well-formed BCP 47 tag of 44 characters
+    response = client.post("/v1/patients", json={**PATIENT_BODY, "preferred_language": tag}, headers=portal)
+    assert _pointers(response, 422) == ["/preferred_language"]
