@@ -1,4 +1,4 @@
-# Telemedical API: gunicorn serving api.wsgi:app on port 8000, as a non-root user.
+# Telemedical API: `telemedical run` (gunicorn) serving on port 8000, as a non-root user.
 #
 #   docker build -t telemedical-api .
 #   docker run --rm -p 8000:8000 -v telemedical-data:/var/lib/telemedical telemedical-api
@@ -44,4 +44,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
 ENTRYPOINT ["telemedical-entrypoint"]
-CMD ["gunicorn", "-w", "2", "-b", "0.0.0.0:8000", "api.wsgi:app"]
+# `telemedical run` is gunicorn with the service's worker (problem+json for what gunicorn answers itself) and
+# the production checks (an https ISSUER needs SECRET_KEY and JWT_PRIVATE_KEY_FILE).
+CMD ["telemedical", "run", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

@@ -14,8 +14,9 @@ TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 SPEC := openapi/v1.json
 # bench/ may not exist yet; lint what is there.
 LINT_PATHS := api tests $(wildcard bench)
-# The server `make run` starts: gunicorn, as in production (see Dockerfile), on the default ISSUER's address.
-SERVE ?= $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 api.wsgi:app
+# The server `make run` starts: `telemedical run` (gunicorn), as in production (see Dockerfile), on the default
+# ISSUER's address.
+SERVE ?= $(BIN)/telemedical run --host 127.0.0.1 --port 8000 --workers 2
 
 # A .venv copied from another checkout (`cp -r`) keeps that checkout's absolute paths in its scripts: its
 # pip would install into, and its tools run, the other checkout's environment. Start such a .venv afresh.

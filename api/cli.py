@@ -77,21 +77,12 @@ def run(host: str, port: int, workers: int) -> None:
     Runs outside any application context: each request must get its own (its own ``g``, its own
     database session), which a context pushed around the whole server would break.
     """
-    from gunicorn.app.base import BaseApplication
+    from api.serving import serve
 
     settings = load_settings()
     check_production_settings(settings)
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-
-        def load(self) -> Flask:
-            return create_app(settings)
-
     configure_logging(settings.log_level)
-    Server().run()
+    serve(settings, host, port, workers)
 
 
 @main.command("worker")

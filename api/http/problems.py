@@ -90,6 +90,10 @@ PROBLEM_DOCS: dict[str, str] = {
     "provider_not_qualified": "The provider fails a hard matching filter (each in `errors`). Pick another.",
     "consultation_not_ready": "Providers are matched and booked only for a consultation in status ready.",
     "rate_limited": "Too many requests for this client. Retry after Retry-After seconds.",
+    "uri_too_long": "The request line is over 4,094 bytes. Send filters in fewer characters.",
+    "request_header_fields_too_large": "Over 100 headers, or one over 8,190 bytes.",
+    "not_implemented": "The server does not support this (e.g. a transfer coding other than chunked).",
+    "expectation_failed": "The Expect header cannot be met.",
     "internal_error": "Something failed on our side. Retry later; quote request_id if you contact us.",
     "service_unavailable": "A dependency (the database) is unreachable. Retry after Retry-After seconds.",
 }
