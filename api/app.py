@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from pathlib import Path
+
+import flask_swagger_ui
+from flask import Blueprint, Flask, Response, request
 from prometheus_client import CollectorRegistry
 
 from api.auth.keys import load_signing_keys
@@ -51,6 +54,11 @@ BLUEPRINTS = (
 )
 
 
+# Swagger UI's files, from a pinned package: /v1/docs works offline and loads nothing from a CDN.
+SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
+SWAGGER_UI_ASSETS = "/v1/docs/assets"
+
+
 def _spec_options() -> dict[str, object]:
     return {
         "info": {"description": API_DESCRIPTION, "contact": {"name": "Telemedical API team"}},
@@ -60,7 +68,7 @@ def _spec_options() -> dict[str, object]:
 
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith("/v1/") and request.path not in ("/v1/openapi.json", "/v1/docs"):
+    if request.path.startswith("/v1/") and not request.path.startswith(("/v1/openapi.json", "/v1/docs")):
         # Responses carry PHI: no shared or on-disk caches (clients still revalidate with ETags).
         response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -81,7 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         OPENAPI_URL_PREFIX="/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=f"{SWAGGER_UI_ASSETS}/",
         API_SPEC_OPTIONS=_spec_options(),
         TESTING=settings.testing,
     )
@@ -121,5 +129,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(oauth_bp)
+    app.register_blueprint(
+        Blueprint("docs_assets", __name__, static_folder=SWAGGER_UI_DIST, static_url_path=SWAGGER_UI_ASSETS)
+    )
     register_error_handlers(app)
     return app

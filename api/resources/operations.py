@@ -1,4 +1,4 @@
-"""Operations: liveness, readiness and Prometheus metrics (no token needed)."""
+"""Operations: liveness and readiness (no token needed), and Prometheus metrics (an admin token)."""
 
 from __future__ import annotations
 
@@ -43,12 +43,14 @@ class Ready(MethodView):
 
 @blp.route("/metrics")
 class Metrics(MethodView):
-    @blp.public_operation("getMetrics")
+    @blp.operation("getMetrics", scopes=["admin"])
     @blp.response(200, content_type=CONTENT_TYPE_LATEST, description="Prometheus text exposition")
     def get(self) -> Any:
         """Prometheus metrics
 
-        Request counts and latency histograms by method, route template and status.
+        Request counts and latency histograms by method, route template and status. Needs a token with the
+        `admin` scope (a platform client): Prometheus gets one itself with its `oauth2` scrape settings
+        (client credentials against `/oauth/token`).
         """
         registry = current_app.extensions["metrics"].registry
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

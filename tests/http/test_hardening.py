@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -800,3 +801,24 @@ def test_a_language_tag_longer_than_its_column_is_422(client: FlaskClient, porta
     tag = "en-" + "-".join(["abcde"] * 7)  # a well-formed BCP 47 tag of 44 characters
     response = client.post("/v1/patients", json={**PATIENT_BODY, "preferred_language": tag}, headers=portal)
     assert _pointers(response, 422) == ["/preferred_language"]
+
+
+# --- Finding 11b and c: the docs page needs no CDN; /metrics needs an admin token -----------------------
+def test_the_docs_page_loads_swagger_ui_from_the_service_itself(client: FlaskClient) -> None:
+    page = client.get("/v1/docs").get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(asset.startswith("/v1/docs/assets/") for asset in assets), assets
+    assert "cdn" not in page and "https://" not in page
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200 and len(response.data) > 1000, asset
+    assert client.get("/v1/docs/assets/VERSION").get_data(as_text=True).startswith("v5.")
+
+
+def test_metrics_need_an_admin_token(client: FlaskClient, world: World) -> None:
+    anonymous = client.get("/metrics")
+    assert anonymous.status_code == 401 and anonymous.mimetype == "application/problem+json"
+    partner = client.get("/metrics", headers=bearer(cc_token(client, world.portal_a)))
+    assert partner.status_code == 403 and partner.get_json()["code"] == "insufficient_scope"
+    admin = client.get("/metrics", headers=bearer(cc_token(client, world.admin)))
+    assert admin.status_code == 200 and "http_requests_total" in admin.get_data(as_text=True)

@@ -6,6 +6,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api.db import Database, make_engine
+from tests.helpers import bearer, cc_token
+from tests.world import World
 
 
 def test_healthz_and_readyz(client: FlaskClient) -> None:
@@ -30,10 +32,11 @@ def test_readyz_is_503_problem_when_the_database_is_unreachable(make_app: Callab
     assert app.test_client().get("/healthz").status_code == 200
 
 
-def test_metrics_count_requests_by_route_and_status(client: FlaskClient) -> None:
+def test_metrics_count_requests_by_route_and_status(client: FlaskClient, world: World) -> None:
+    admin = bearer(cc_token(client, world.admin))
     client.get("/healthz")
     client.get("/v1/patients")
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=admin).get_data(as_text=True)
     assert 'http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
     assert 'http_requests_total{method="GET",route="/v1/patients",status="401"} 1.0' in text
     assert "http_request_duration_seconds_bucket" in text
