@@ -95,6 +95,13 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     from api.app import create_app
 
     ProblemWorker.issuer = settings.issuer
+    if workers > 1 and not settings.redis_url:
+        log.warning(
+            "%d workers count rate limits each in its own memory (up to %d x RATE_LIMIT per client): "
+            "set REDIS_URL to share them",
+            workers,
+            workers,
+        )
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

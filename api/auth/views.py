@@ -104,9 +104,17 @@ def authorize() -> ResponseReturnValue:
         return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
     db = get_session()
     try:
-        user = accounts.authenticate_user(
-            db, client, request.form.get("email", ""), request.form.get("password", "")
+        user = accounts.sign_in(db, client, request.form.get("email", ""), request.form.get("password", ""))
+    except accounts.SignInThrottled as throttled:
+        page = _page(
+            "authorize.html",
+            429,
+            csrf_token=_csrf_token(),
+            error=f"Too many attempts. Try again in {_wait_in_words(throttled.retry_after)}.",
+            **context,
         )
+        page.headers["Retry-After"] = str(throttled.retry_after)
+        return page
     except accounts.SignInDenied:
         # Sent back to the client as error=access_denied (RFC 6749 §4.1.2.1), as a refusal would be.
         return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
@@ -117,6 +125,11 @@ def authorize() -> ResponseReturnValue:
     response = server.create_authorization_response(grant_user=user, grant=grant)
     db.commit()
     return response  # type: ignore[no-any-return]
+
+
+def _wait_in_words(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{seconds} seconds" if seconds < 120 else f"{minutes} minutes"
 
 
 @bp.route("/activate", methods=["GET", "POST"])

@@ -1,6 +1,11 @@
 """Rate limits per OAuth client (flask-limiter): in memory by default, shared through Redis when
 ``REDIS_URL`` is set. Headers follow the IETF draft (``RateLimit-Policy``, ``RateLimit``); a breach is a
 429 problem with ``Retry-After`` (an RFC 6749 error body on the OAuth endpoints).
+
+In memory, each server process counts alone: with N processes a client gets up to N x ``RATE_LIMIT``.
+Several processes (gunicorn workers, several servers) need ``REDIS_URL`` for the limit to hold. If Redis is
+unreachable, requests are still served: each process falls back to counting in memory until Redis returns
+(a rate-limit store must not take the API down).
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         application_limits=[settings.rate_limit],
         application_limits_exempt_when=lambda: request.path in _EXEMPT_PATHS,
         storage_uri=settings.redis_url or "memory://",
+        # A dead or hanging Redis costs each request at most these timeouts, then the memory fallback.
+        storage_options={"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {},
+        in_memory_fallback_enabled=bool(settings.redis_url),
+        swallow_errors=True,
         headers_enabled=False,
         strategy="moving-window" if not settings.redis_url else "fixed-window",
     )

@@ -20,7 +20,7 @@ from api.models.provider import (
     ProviderStateFacts,
 )
 from api.models.screening import Screening
-from api.models.user import User
+from api.models.user import SignInThrottle, User
 
 __all__ = [
     "AdverseEvent",
@@ -48,5 +48,6 @@ __all__ = [
     "ProviderStateFacts",
     "Screening",
     "SessionRecord",
+    "SignInThrottle",
     "User",
 ]

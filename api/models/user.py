@@ -39,3 +39,15 @@ class User(Base):
 
     def get_user_id(self) -> str:
         return self.id
+
+
+class SignInThrottle(Base):
+    """An account's recent wrong passwords (api.domain.sign_in). Keyed by a digest of the email, so that the
+    table holds no address, and kept for unknown emails too (so it says nothing about who has an account)."""
+
+    __tablename__ = "sign_in_throttles"
+
+    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
@@ -15,17 +18,19 @@ from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
 from api.auth.store import may_sign_in_through
 from api.db import utcnow
+from api.domain.sign_in import Throttle, after_failure, retry_after
 from api.errors import (
     Conflict,
     DomainError,
     FieldError,
     Forbidden,
     NotFound,
+    RateLimited,
     RuleViolation,
     ValidationFailed,
 )
 from api.ids import random_secret
-from api.models import Invitation, OAuthClient, Partner, Patient, User
+from api.models import Invitation, OAuthClient, Partner, Patient, SignInThrottle, User
 from api.models.user import PLATFORM_REALM
 from api.services.access import require_kind
 from api.services.integrity import unique_violations
@@ -202,6 +207,64 @@ class SignInDenied(Forbidden):
     """Right credentials, wrong door: the user's tenant does not own the client (RFC 6749 access_denied)."""
 
     code, title = "access_denied", "Access denied"
+
+
+class SignInThrottled(RateLimited):
+    """Too many wrong passwords for this account lately (api.domain.sign_in): wait ``retry_after`` seconds."""
+
+    def __init__(self, wait: timedelta) -> None:
+        self.retry_after = max(1, math.ceil(wait.total_seconds()))
+        super().__init__(
+            f"Too many attempts for this account. Try again in {self.retry_after} seconds.",
+            headers={"Retry-After": str(self.retry_after)},
+        )
+
+
+def _locked_throttle(session: Session, email: str) -> SignInThrottle:
+    """The account's throttle row, locked until the transaction ends (created if there is none yet), so
+    that concurrent attempts for one account are counted one after the other."""
+    key = digest(email.strip().lower())
+    stmt = select(SignInThrottle).where(SignInThrottle.email_digest == key).with_for_update()
+    row = session.scalar(stmt)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(SignInThrottle(email_digest=key, failures=0, last_failure_at=utcnow()))
+        except IntegrityError:
+            pass  # a concurrent attempt created it first; lock that one
+        row = session.scalar(stmt)
+    assert row is not None
+    return row
+
+
+def sign_in(session: Session, client: OAuthClient, email: str, password: str) -> User | None:
+    """The sign-in page's check, throttled per account. ``SignInThrottled`` while the account must wait;
+    None (recorded, committed) for a wrong email or password; ``SignInDenied`` for the right password at
+    another tenant's client; else the user, whose sign-in the caller commits with the code it issues."""
+    row = _locked_throttle(session, email)
+    now = utcnow()
+    state = Throttle(row.failures, row.last_failure_at, row.blocked_until) if row.failures else None
+    wait = retry_after(state, now)
+    if wait is not None:
+        session.rollback()
+        raise SignInThrottled(wait)
+    try:
+        user = authenticate_user(session, client, email, password)
+    except SignInDenied:
+        session.delete(row)
+        session.commit()
+        raise
+    if user is None:
+        state = after_failure(state, now)
+        row.failures, row.last_failure_at, row.blocked_until = (
+            state.failures,
+            state.last_failure_at,
+            state.blocked_until,
+        )
+        session.commit()
+        return None
+    session.delete(row)
+    return user
 
 
 def authenticate_user(session: Session, client: OAuthClient, email: str, password: str) -> User | None:

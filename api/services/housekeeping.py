@@ -8,7 +8,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
-from api.models import AuthorizationCode, IdempotencyKey, OAuthToken
+from api.domain.sign_in import FAILURE_WINDOW, MAX_DELAY
+from api.models import AuthorizationCode, IdempotencyKey, OAuthToken, SignInThrottle
 
 # Spent codes and dead tokens are kept a while after expiry so replays are still recognised.
 RETENTION = timedelta(days=1)
@@ -29,6 +30,10 @@ def purge_expired(session: Session) -> dict[str, int]:
                 OAuthToken.access_expires_at <= cutoff,
                 (OAuthToken.refresh_expires_at.is_(None)) | (OAuthToken.refresh_expires_at <= cutoff),
             )
+        ).rowcount,  # type: ignore[attr-defined]
+        # Past any wait and past the window in which another failure would still count.
+        "sign_in_throttles": session.execute(
+            delete(SignInThrottle).where(SignInThrottle.last_failure_at <= now - FAILURE_WINDOW - MAX_DELAY)
         ).rowcount,  # type: ignore[attr-defined]
     }
     session.commit()

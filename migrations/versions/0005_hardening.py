@@ -1,4 +1,4 @@
-"""hardening: idempotency keys per client and subject; users by email
+"""hardening: idempotency keys per client and subject; users by email; sign-in throttles
 
 Revision ID: 0005
 Revises: 0004
@@ -27,9 +27,21 @@ def upgrade() -> None:
             batch_op.f('uq_idempotency_keys_client_id_subject_key'), ['client_id', 'subject', 'key']
         )
     op.create_index(op.f('ix_users_email'), 'users', ['email'], unique=False)
+    op.create_table('sign_in_throttles',
+    sa.Column('email_digest', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_failure_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('blocked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('email_digest', name=op.f('pk_sign_in_throttles'))
+    )
+    op.create_index(
+        op.f('ix_sign_in_throttles_last_failure_at'), 'sign_in_throttles', ['last_failure_at'], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_sign_in_throttles_last_failure_at'), table_name='sign_in_throttles')
+    op.drop_table('sign_in_throttles')
     op.drop_index(op.f('ix_users_email'), table_name='users')
     op.execute('DELETE FROM idempotency_keys')
     with op.batch_alter_table('idempotency_keys') as batch_op:

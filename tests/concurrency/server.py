@@ -84,9 +84,16 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-def start_server(database_url: str, workdir: Path, *, workers: int = 2, attempts: int = 3) -> LiveServer:
+def start_server(
+    database_url: str,
+    workdir: Path,
+    *,
+    workers: int = 2,
+    attempts: int = 3,
+    settings: dict[str, str] | None = None,
+) -> LiveServer:
     """Start ``telemedical run`` on a free port and wait for ``/healthz``; retried on another port if the
-    one picked was taken in the meantime."""
+    one picked was taken in the meantime. ``settings`` adds or overrides environment variables."""
     instance = workdir / "instance"
     instance.mkdir(parents=True, exist_ok=True)
     secret_key = secrets.token_urlsafe(32)
@@ -107,6 +114,7 @@ def start_server(database_url: str, workdir: Path, *, workers: int = 2, attempts
         }
         for name in ("REDIS_URL", "JWT_PRIVATE_KEY_FILE", "MATCH_WEIGHTS", "FLASK_APP"):
             env.pop(name, None)
+        env.update(settings or {})
         log = log_path.open("wb")
         process = subprocess.Popen(
             [

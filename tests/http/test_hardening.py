@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from api.auth.secrets import digest
 from api.db import get_session, sqlite_begin_statement
 from api.logs import configure_logging
-from api.models import OAuthToken, Patient, Provider, Screening, User
+from api.models import OAuthToken, Patient, Provider, Screening, SignInThrottle, User
 from api.services import accounts
 from tests.care import Care
 from tests.clinical import PHQ9_MODERATE
@@ -822,3 +822,72 @@ def test_metrics_need_an_admin_token(client: FlaskClient, world: World) -> None:
     assert partner.status_code == 403 and partner.get_json()["code"] == "insufficient_scope"
     admin = client.get("/metrics", headers=bearer(cc_token(client, world.admin)))
     assert admin.status_code == 200 and "http_requests_total" in admin.get_data(as_text=True)
+
+
+# --- Finding 10b: a growing delay per account after repeated wrong passwords, whatever the IP ----------
+def _attempt(client: FlaskClient, app: Creds, email: str, password: str, ip: str) -> Any:
+    _, challenge = pkce_pair()
+    query = authorize_query(app, challenge)
+    page = client.get(f"/oauth/authorize?{query}", environ_base={"REMOTE_ADDR": ip})
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert csrf
+    return client.post(
+        f"/oauth/authorize?{query}",
+        data={"csrf_token": csrf.group(1), "email": email, "password": password, "decision": "allow"},
+        environ_base={"REMOTE_ADDR": ip},
+    )
+
+
+def test_five_wrong_passwords_make_the_account_wait_whatever_the_ip(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    _user(db, world, "patient_a", "alice@example.test")
+    for attempt in range(5):
+        wrong = _attempt(client, world.mobile_a, "alice@example.test", "wrong-password", f"10.0.0.{attempt}")
+        assert wrong.status_code == 401
+
+    throttled = _attempt(client, world.mobile_a, "alice@example.test", PASSWORD, "192.0.2.77")
+
+    assert throttled.status_code == 429
+    assert 25 <= int(throttled.headers["Retry-After"]) <= 30
+    assert "Too many attempts" in throttled.get_data(as_text=True)
+    assert "Location" not in throttled.headers  # no code, even with the right password
+    # Another account is not affected.
+    _user(db, world, "patient_b", "bea@example.test")
+    assert (
+        _attempt(client, world.mobile_a, "bea@example.test", "wrong-password", "192.0.2.77").status_code
+        == 401
+    )
+
+
+def test_after_the_wait_the_right_password_works_and_clears_the_count(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    _user(db, world, "patient_a", "alice@example.test")
+    for _ in range(5):
+        _attempt(client, world.mobile_a, "alice@example.test", "wrong-password", "10.0.0.1")
+    throttle = db.scalar(select(SignInThrottle))
+    assert throttle is not None and throttle.failures == 5
+    throttle.blocked_until = datetime.now(UTC) - timedelta(seconds=1)  # the 30 seconds have passed
+    db.commit()
+
+    signed_in = _attempt(client, world.mobile_a, "alice@example.test", PASSWORD, "10.0.0.1")
+
+    assert signed_in.status_code == 302 and "code=" in signed_in.headers["Location"]
+    assert db.scalar(select(func.count()).select_from(SignInThrottle)) == 0
+
+
+def test_failing_after_the_wait_waits_longer_up_to_fifteen_minutes(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    for _ in range(12):
+        db.expire_all()  # read what the requests wrote
+        throttle = db.scalar(select(SignInThrottle))
+        if throttle is not None:
+            throttle.blocked_until = None  # each wait has passed
+            db.commit()
+        _attempt(client, world.mobile_a, "nobody@example.test", "wrong-password", "10.0.0.1")
+    refused = _attempt(client, world.mobile_a, "nobody@example.test", "wrong-password", "10.0.0.1")
+    assert refused.status_code == 429 and 890 <= int(refused.headers["Retry-After"]) <= 900
+    db.expire_all()
+    assert db.scalar(select(SignInThrottle.failures)) == 12
