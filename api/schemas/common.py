@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -9,18 +10,26 @@ from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from api.domain.reference import BCP47, is_valid_timezone
 
-# Every date and time the API accepts lies in these years: far beyond any real appointment, birth or plan,
-# yet far enough from Python's and the databases' limits that no arithmetic on them overflows (a plan's
-# 12-week default end, a slot search's window, a time zone's offset).
+# Every date and time the API accepts lies in these years (as written, before any offset is applied): far
+# beyond any real appointment, birth or plan, yet far enough from Python's and the databases' limits that no
+# arithmetic on them overflows (a plan's 12-week default end, a slot search's window, a time zone's offset).
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
 _RANGE_MESSAGE = f"Must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+# The same range in the spec, as whole-value patterns (generators and validators can both use them).
+_DAY = "(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = f"^{_DAY}$"
+_TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?"
+TIMESTAMP_PATTERN = f"^{_DAY}T{_TIME}(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 
 
-def _with_range(metadata: dict[str, Any]) -> dict[str, Any]:
-    """The field's spec description, saying which dates it takes."""
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
+
+
+def _with_range(metadata: dict[str, Any], pattern: str) -> dict[str, Any]:
+    """The field's spec: which values it takes, as a pattern and in words."""
     description = metadata.get("description", "")
-    return {**metadata, "description": f"{description} {_RANGE_MESSAGE}".strip()}
+    return {**metadata, "pattern": pattern, "description": f"{description} {_RANGE_MESSAGE}".strip()}
 
 
 def check_date_range(value: date) -> None:
@@ -141,7 +150,8 @@ class Timestamp(fields.AwareDateTime):
     ``EARLIEST_DATE`` … ``LATEST_DATE`` (so that no offset or arithmetic overflows)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="iso", metadata=_with_range(kwargs.pop("metadata", {})), **kwargs)
+        metadata = _with_range(kwargs.pop("metadata", {}), TIMESTAMP_PATTERN)
+        super().__init__(format="iso", metadata=metadata, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
@@ -152,8 +162,12 @@ class Timestamp(fields.AwareDateTime):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         parsed: datetime = super()._deserialize(value, attr, data, **kwargs)
-        if not EARLIEST_DATE <= parsed.date() <= LATEST_DATE:
+        if not EARLIEST_DATE <= parsed.date() <= LATEST_DATE:  # the date as written, in its own offset
             raise ValidationError(_RANGE_MESSAGE)
+        if not _TIMESTAMP.fullmatch(value):  # what the spec's pattern says: RFC 3339 with seconds
+            raise ValidationError(
+                "Use an RFC 3339 date-time with seconds and an offset, e.g. 2026-01-02T09:00:00Z."
+            )
         return parsed.astimezone(UTC)
 
 
@@ -161,7 +175,7 @@ class Date(fields.Date):
     """``YYYY-MM-DD`` within ``EARLIEST_DATE`` … ``LATEST_DATE``."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(metadata=_with_range(kwargs.pop("metadata", {})), **kwargs)
+        super().__init__(metadata=_with_range(kwargs.pop("metadata", {}), DATE_PATTERN), **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         parsed: date = super()._deserialize(value, attr, data, **kwargs)
