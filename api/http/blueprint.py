@@ -20,7 +20,7 @@ from flask_smorest.utils import prepare_response, resolve_schema_instance
 from werkzeug.http import quote_etag
 
 from api.auth.protector import require_scopes
-from api.errors import PreconditionFailed
+from api.errors import FieldError, PreconditionFailed, ValidationFailed
 from api.http import idempotency
 from api.http.input_guard import JsonBodyParser
 from api.http.problems import PROBLEM_MEDIA_TYPE
@@ -48,6 +48,12 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "(`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; "
     "a request still running is 409 `idempotency_key_in_use`.",
 }
+
+
+def _documents_a_required_body(func: Any) -> bool:
+    """Whether ``@blp.arguments`` (applied below ``operation``) documents a required JSON body."""
+    parameters = getattr(func, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(p["in"] == "json" and p["required"] for p in parameters)
 
 
 class NotModifiedWithETag(NotModified):  # type: ignore[misc]
@@ -139,9 +145,14 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         statuses = sorted({401, 403, 429, *errors})
 
         def decorator(func: F) -> F:
+            body_required = _documents_a_required_body(func)
+
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 principal = require_scopes(*scope_list)
+                if body_required and not request.get_data(cache=True):
+                    # The spec says `requestBody: required`: no body at all is not an empty change.
+                    raise ValidationFailed(errors=[FieldError("/", "required", "Send a JSON body.")])
                 if request.method == "POST":
                     # After the scope check: a replay is authorised like a new request.
                     replay = idempotency.claim(principal)

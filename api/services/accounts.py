@@ -30,7 +30,7 @@ from api.errors import (
     ValidationFailed,
 )
 from api.ids import random_secret
-from api.models import Invitation, OAuthClient, Partner, Patient, SignInThrottle, User
+from api.models import Invitation, OAuthClient, Partner, Patient, Provider, SignInThrottle, User
 from api.models.user import PLATFORM_REALM
 from api.services.access import require_kind
 from api.services.integrity import unique_violations
@@ -164,6 +164,19 @@ def _check_password(password: str) -> None:
         )
 
 
+def _check_user_links(session: Session, role: str, patient_id: str | None, provider_id: str | None) -> None:
+    """A patient user names an existing patient, a provider user an existing provider, an admin neither."""
+    errors = []
+    wanted = {"patient": "patient_id", "provider": "provider_id"}.get(role)
+    for field, value, model in (("patient_id", patient_id, Patient), ("provider_id", provider_id, Provider)):
+        if field == wanted and (not value or session.get(model, value) is None):
+            errors.append(FieldError(f"/{field}", "required", f"A {role} user names an existing {role}."))
+        elif field != wanted and value:
+            errors.append(FieldError(f"/{field}", "not_allowed", f"A {role} user has no {field}."))
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
 def create_user(
     session: Session,
     principal: Principal,
@@ -176,16 +189,9 @@ def create_user(
 ) -> User:
     _require_admin(principal)
     _check_password(password)
-    partner_id = None
-    if role == "patient":
-        patient = session.get(Patient, patient_id) if patient_id else None
-        if patient is None:
-            raise ValidationFailed(
-                errors=[FieldError("/patient_id", "required", "Name an existing patient.")]
-            )
-        partner_id = patient.partner_id
-    elif role == "provider" and not provider_id:
-        raise ValidationFailed(errors=[FieldError("/provider_id", "required", "A provider user needs one.")])
+    _check_user_links(session, role, patient_id, provider_id)
+    patient = session.get(Patient, patient_id) if role == "patient" and patient_id else None
+    partner_id = patient.partner_id if patient else None
     user = User(
         realm=partner_id or PLATFORM_REALM,
         email=email.lower(),

@@ -36,7 +36,7 @@ from api.db import get_session, sqlite_begin_statement
 from api.logs import configure_logging
 from api.models import OAuthToken, Patient, Provider, Screening, SignInThrottle, User
 from api.services import accounts
-from tests.care import Care
+from tests.care import Care, provider_row
 from tests.clinical import PHQ9_MODERATE
 from tests.directory import provider_body
 from tests.helpers import (
@@ -334,7 +334,7 @@ def clinician_app(db: Session) -> Creds:
 def _user(db: Session, world: World, role: str, email: str) -> None:
     links: dict[str, Any] = {
         "admin": {},
-        "provider": {"provider_id": "prv_signin_test"},
+        "provider": {"provider_id": provider_row(db, "1234567893") if role == "provider" else None},
         "patient_a": {"patient_id": world.patient_a1},
         "patient_b": {"patient_id": world.patient_b1},
     }[role]
@@ -891,3 +891,41 @@ def test_failing_after_the_wait_waits_longer_up_to_fifteen_minutes(
     assert refused.status_code == 429 and 890 <= int(refused.headers["Retry-After"]) <= 900
     db.expire_all()
     assert db.scalar(select(SignInThrottle.failures)) == 12
+
+
+# --- Found by the contract fuzzer: a required body must be sent; a user's links must exist ----------------
+def test_a_patch_without_a_body_is_422_not_an_empty_change(
+    client: FlaskClient, portal: Headers, world: World
+) -> None:
+    etag = client.get(f"/v1/patients/{world.patient_a1}", headers=portal).headers["ETag"]
+    response = client.patch(f"/v1/patients/{world.patient_a1}", headers={**portal, "If-Match": etag})
+    assert _pointers(response, 422) == ["/"]
+    empty_object = client.patch(
+        f"/v1/patients/{world.patient_a1}", json={}, headers={**portal, "If-Match": etag}
+    )
+    assert empty_object.status_code == 200  # an empty change is still a change request
+
+
+def test_an_optional_body_may_be_left_out(client: FlaskClient, portal: Headers, world: World) -> None:
+    body = {"patient_id": world.patient_a1, "conditions": ["ocd"], "patient_location_state": "NY"}
+    consultation = client.post("/v1/consultations", json=body, headers=portal).get_json()["id"]
+    assert client.post(f"/v1/consultations/{consultation}/cancel", headers=portal).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "pointers"),
+    [
+        ({"role": "provider", "provider_id": "prv_nobody"}, ["/provider_id"]),
+        ({"role": "provider"}, ["/provider_id"]),
+        ({"role": "admin", "provider_id": "prv_x", "patient_id": "pat_x"}, ["/patient_id", "/provider_id"]),
+        ({"role": "patient", "patient_id": "pat_nobody"}, ["/patient_id"]),
+    ],
+)
+def test_a_users_links_must_name_existing_records_of_its_role(
+    client: FlaskClient, world: World, body: dict[str, str], pointers: list[str]
+) -> None:
+    admin = bearer(cc_token(client, world.admin))
+    response = client.post(
+        "/v1/users", json={"email": "new@example.test", "password": PASSWORD, **body}, headers=admin
+    )
+    assert sorted(_pointers(response, 422)) == pointers
