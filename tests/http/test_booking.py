@@ -642,9 +642,7 @@ def booked(
     consultation_id = ready_consultation(db, world.patient_a1)
     response = _book(client, partner, consultation_id, provider["id"], next_whole_hour(4))
     assert response.status_code == 201
-    clinician = bearer(
-        clinician_token(client, db, clinician_client(db), provider["id"], "doc@example.test")
-    )
+    clinician = bearer(clinician_token(client, db, clinician_client(db), provider["id"], "doc@example.test"))
     return {
         "provider": provider,
         "consultation_id": consultation_id,
@@ -730,11 +728,7 @@ def test_another_clinician_cannot_run_the_visit(
     client: FlaskClient, db: Session, world: World, admin: dict[str, str], booked: dict[str, Any]
 ) -> None:
     stranger = create_provider(client, admin, all_day_availability())
-    token = bearer(
-        clinician_token(
-            client, db, clinician_client(db), stranger["id"], "other@example.test"
-        )
-    )
+    token = bearer(clinician_token(client, db, clinician_client(db), stranger["id"], "other@example.test"))
     assert (
         client.post(f"/v1/consultations/{booked['consultation_id']}/start", headers=token).status_code == 404
     )
@@ -778,9 +772,7 @@ def test_a_clinician_sees_review_cases_where_licensed(
     client: FlaskClient, db: Session, world: World, provider_factory: Callable[..., dict[str, Any]]
 ) -> None:
     provider = provider_factory()  # licensed in NY only
-    token = bearer(
-        clinician_token(client, db, clinician_client(db), provider["id"], "rev@example.test")
-    )
+    token = bearer(clinician_token(client, db, clinician_client(db), provider["id"], "rev@example.test"))
     in_ny = ready_consultation(
         db, world.patient_a1, status="awaiting_review", eligibility_outcome="needs_review"
     )

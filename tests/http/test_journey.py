@@ -54,11 +54,7 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
 
     # A psychiatrist licensed in New York finds the case in their review queue and approves it.
     provider = create_provider(client, admin, all_day_availability())
-    clinician = bearer(
-        clinician_token(
-            client, db, clinician_client(db), provider["id"], "rosa@example.test"
-        )
-    )
+    clinician = bearer(clinician_token(client, db, clinician_client(db), provider["id"], "rosa@example.test"))
     queue = ok(client.get("/v1/consultations?status=awaiting_review", headers=clinician))["data"]
     assert [c["id"] for c in queue] == [consultation]
     # The reviewer reads the patient and the case's screenings; a clinician licensed elsewhere cannot.
@@ -70,11 +66,7 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
         admin,
         licenses=[{"state": "CA", "number": "CA-1", "status": "active", "expires_on": "2030-01-01"}],
     )
-    outsider = bearer(
-        clinician_token(
-            client, db, clinician_client(db), elsewhere["id"], "cal@example.test"
-        )
-    )
+    outsider = bearer(clinician_token(client, db, clinician_client(db), elsewhere["id"], "cal@example.test"))
     assert client.get(f"/v1/consultations/{consultation}", headers=outsider).status_code == 404
     assert client.get(f"/v1/patients/{patient}", headers=outsider).status_code == 404
     assert ok(client.get(f"/v1/screenings?consultation_id={consultation}", headers=outsider))["data"] == []

@@ -235,9 +235,7 @@ def test_a_provider_edits_their_own_profile_only(
 ) -> None:
     mine = create_provider(client, admin)
     theirs = create_provider(client, admin)
-    token = bearer(
-        clinician_token(client, db, clinician_client(db), mine["id"], "rosa@example.test")
-    )
+    token = bearer(clinician_token(client, db, clinician_client(db), mine["id"], "rosa@example.test"))
     url = f"/v1/providers/{mine['id']}"
 
     allowed = client.patch(
