@@ -25,8 +25,7 @@ from api.app import create_app
 from api.config import Settings, test_database_url
 from api.db import Database, make_engine, normalize_database_url
 from api.migrate import upgrade
-from api.services import accounts
-from tests.world import PARTNER_SCOPES, Creds, World, build_world
+from tests.world import Creds, World, build_world, partner_with_portal
 
 
 @pytest.fixture(scope="session")
@@ -155,15 +154,6 @@ def race(race_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
     )
     database = Database(make_engine(race_database_url, pool_size=10))
     with Session(database.engine, expire_on_commit=False) as session:
-        system = accounts.system_principal()
-        partner = accounts.create_partner(session, system, "Race partner").id
-        portal, secret = accounts.create_client(
-            session,
-            system,
-            partner,
-            name="Race portal",
-            grant_type="client_credentials",
-            scope=PARTNER_SCOPES,
-        )
-    yield Race(create_app(settings, database=database), database.engine, partner, Creds(portal.id, secret))
+        partner, portal = partner_with_portal(session, "Race partner")
+    yield Race(create_app(settings, database=database), database.engine, partner, portal)
     database.engine.dispose()

@@ -39,6 +39,16 @@ class World:
     patient_b1: str
 
 
+def partner_with_portal(session: Session, name: str) -> tuple[str, Creds]:
+    """A new partner and its portal (a confidential client_credentials client with every partner scope)."""
+    system = accounts.system_principal()
+    partner = accounts.create_partner(session, system, name).id
+    portal, secret = accounts.create_client(
+        session, system, partner, name=f"{name} portal", grant_type="client_credentials", scope=PARTNER_SCOPES
+    )
+    return partner, Creds(portal.id, secret)
+
+
 def _patient(session: Session, partner_id: str, given: str, email: str | None = None) -> str:
     patient = Patient(
         partner_id=partner_id,

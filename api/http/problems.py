@@ -13,7 +13,7 @@ from flask import Flask, Response, current_app, g, json
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from api.errors import RESERVED_PROBLEM_MEMBERS, DomainError, FieldError
+from api.errors import DomainError, FieldError
 
 log = logging.getLogger("api.errors")
 
@@ -166,10 +166,7 @@ def problem_response(
     error_list = [e.as_dict() for e in errors]
     if error_list:
         body["errors"] = error_list
-    if extra:
-        clash = RESERVED_PROBLEM_MEMBERS.intersection(extra)
-        if clash:
-            raise ValueError(f"problem extension members may not reuse {sorted(clash)}")
+    if extra:  # DomainError has refused reserved names (api.errors.RESERVED_PROBLEM_MEMBERS)
         body.update(extra)
     response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for name, value in (headers or {}).items():

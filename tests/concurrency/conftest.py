@@ -23,7 +23,7 @@ from api.migrate import upgrade
 from api.services import accounts
 from tests.concurrency.server import REQUEST_TIMEOUT, LiveServer, start_server
 from tests.conftest import throwaway_postgres_database
-from tests.world import PARTNER_SCOPES, Creds
+from tests.world import Creds, partner_with_portal
 
 
 @pytest.fixture(scope="session")
@@ -83,22 +83,18 @@ class Tenant:
 
 @pytest.fixture
 def tenant(live_server: LiveServer, arrange: Session) -> Tenant:
-    system = accounts.system_principal()
-    partner = accounts.create_partner(arrange, system, "Live partner").id
-    portal, secret = accounts.create_client(
-        arrange,
-        system,
-        partner,
-        name="Live portal",
-        grant_type="client_credentials",
-        scope=PARTNER_SCOPES,
-    )
+    partner, portal = partner_with_portal(arrange, "Live partner")
     admin, admin_secret = accounts.create_client(
-        arrange, system, None, name="Live admin", grant_type="client_credentials", scope=" ".join(SCOPES)
+        arrange,
+        accounts.system_principal(),
+        None,
+        name="Live admin",
+        grant_type="client_credentials",
+        scope=" ".join(SCOPES),
     )
     arrange.commit()
     return Tenant(
         partner,
-        {"Authorization": f"Bearer {live_token(live_server, Creds(portal.id, secret))}"},
+        {"Authorization": f"Bearer {live_token(live_server, portal)}"},
         {"Authorization": f"Bearer {live_token(live_server, Creds(admin.id, admin_secret))}"},
     )

@@ -17,10 +17,9 @@ import requests
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.services import accounts
 from tests.concurrency.conftest import live_token
 from tests.concurrency.server import LiveServer, call, simultaneously, start_server
-from tests.world import PARTNER_SCOPES, Creds
+from tests.world import partner_with_portal
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMIT = 20
@@ -47,12 +46,8 @@ def limited_server(live_database_url: str, tmp_path_factory: pytest.TempPathFact
 
 def test_a_clients_limit_is_shared_by_every_worker(limited_server: LiveServer, live_engine: Engine) -> None:
     with Session(live_engine, expire_on_commit=False) as session:
-        system = accounts.system_principal()
-        partner = accounts.create_partner(session, system, "Limited partner").id
-        client, secret = accounts.create_client(
-            session, system, partner, name="Limited", grant_type="client_credentials", scope=PARTNER_SCOPES
-        )
-    token = live_token(limited_server, Creds(client.id, secret))
+        _, portal = partner_with_portal(session, "Limited partner")
+    token = live_token(limited_server, portal)
     headers = {"Authorization": f"Bearer {token}"}
 
     # 30 at once: a sync worker serves one request at a time, so both workers take some.
@@ -81,17 +76,8 @@ def test_an_unreachable_redis_degrades_to_per_process_limits_not_errors(
     )
     try:
         with Session(live_engine, expire_on_commit=False) as session:
-            system = accounts.system_principal()
-            partner = accounts.create_partner(session, system, "Degraded partner").id
-            client, secret = accounts.create_client(
-                session,
-                system,
-                partner,
-                name="Degraded",
-                grant_type="client_credentials",
-                scope=PARTNER_SCOPES,
-            )
-        token = live_token(server, Creds(client.id, secret))
+            _, portal = partner_with_portal(session, "Degraded partner")
+        token = live_token(server, portal)
         outcomes = [
             call("list", "GET", server.url("/v1/patients"), headers={"Authorization": f"Bearer {token}"})
             for _ in range(5)
