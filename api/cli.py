@@ -94,7 +94,7 @@ def worker(once: bool, interval: int) -> None:
     (matching reads them)."""
     from api.services.housekeeping import purge_expired
     from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
-    from api.services.providers import refresh_free_slot_summaries
+    from api.services.provider_facts import refresh_free_slot_summaries
 
     settings = current_app.extensions["settings"]
     check_production_settings(settings)

@@ -44,8 +44,8 @@ from api.models import (
     ProviderRoute,
     ProviderSpecialty,
 )
-from api.services.booking import find_matches
-from api.services.providers import refresh_free_slot_summaries
+from api.services.matching import find_matches
+from api.services.provider_facts import refresh_free_slot_summaries
 
 # Approximate share of the US population (per mille) for the largest states; the rest share what is left.
 BIG_STATES = {

@@ -59,7 +59,19 @@ REVIEW_OUTCOME = "needs_review"
 BIPOLAR_CONDITION = "bipolar_depression"
 ACTIVE_LICENSE_STATUS = "active"
 SCORE_DECIMALS = 4
-DEFAULT_SLOTS_OFFERED = 3
+# The initial consultation's length, and how far ahead a provider must have a free slot (§3, filter 5).
+CONSULTATION_LENGTH = timedelta(minutes=60)
+HORIZON = timedelta(days=30)
+# Free slots offered with each match.
+SLOTS_OFFERED = 3
+# How far ahead a provider's free slots are looked for first: most providers have enough in it; only a
+# sparse calendar is searched over the whole horizon (both the ranking and the stored first free slot).
+SLOT_PROBE = timedelta(days=4)
+
+
+def primary_language(tag: str) -> str:
+    """A BCP 47 tag's primary subtag, lower case: what language matching compares (``es-MX`` is ``es``)."""
+    return tag.split("-", 1)[0].lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +124,8 @@ class MatchRequest:
     preferred_times: tuple[Slot, ...] = ()
     eligibility_outcome: str = "eligible"
     seen_by_provider_ids: frozenset[str] = frozenset()
-    consultation_length: timedelta = timedelta(minutes=60)
-    horizon: timedelta = timedelta(days=30)
+    consultation_length: timedelta = CONSULTATION_LENGTH
+    horizon: timedelta = HORIZON
 
     def __post_init__(self) -> None:
         if self.now.utcoffset() is None:
@@ -204,7 +216,7 @@ def match_providers(
     request: MatchRequest,
     candidates: Iterable[ProviderCandidate],
     weights: MatchWeights = DEFAULT_WEIGHTS,
-    slots_offered: int = DEFAULT_SLOTS_OFFERED,
+    slots_offered: int = SLOTS_OFFERED,
 ) -> MatchOutcome:
     """Filter ``candidates`` by every hard filter, score the rest and rank them (see the module docstring)."""
     excluded = {code.value: 0 for code in HardFilter}
@@ -360,12 +372,8 @@ def _earliest_slot_component(request: MatchRequest, earliest: Slot) -> float:
 def _language_component(preferred: str | None, languages: Sequence[str]) -> float:
     if not preferred:
         return 1.0
-    wanted = _primary_language(preferred)
-    return 1.0 if any(_primary_language(language) == wanted for language in languages) else 0.0
-
-
-def _primary_language(tag: str) -> str:
-    return tag.split("-", 1)[0].casefold()
+    wanted = primary_language(preferred)
+    return 1.0 if any(primary_language(language) == wanted for language in languages) else 0.0
 
 
 def _preferred_times_component(preferred_times: Sequence[Slot], offerable: Sequence[Slot]) -> float:

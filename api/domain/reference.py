@@ -45,8 +45,3 @@ def age_on(birth_date: date, on: date) -> int:
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
-
-
-def primary_language(tag: str) -> str:
-    """``es-MX`` -> ``es``: matching compares primary language subtags."""
-    return tag.split("-", 1)[0].lower()

@@ -42,7 +42,7 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         application_limits_exempt_when=lambda: request.path in _EXEMPT_PATHS,
         storage_uri=settings.redis_url or "memory://",
         # A dead or hanging Redis costs each request at most these timeouts, then the memory fallback.
-        storage_options={"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {},
+        storage_options={"socket_connect_timeout": 2, "socket_timeout": 2} if settings.redis_url else {},
         in_memory_fallback_enabled=bool(settings.redis_url),
         swallow_errors=True,
         headers_enabled=False,

@@ -20,11 +20,11 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from api.db import Base, utcnow
+from api.domain.matching import KETAMINE_DEA_SCHEDULE
 from api.domain.protocols import Route
 from api.ids import new_id
 from api.models.types import JSONType
 
-KETAMINE_SCHEDULE = "III"
 APPOINTMENT_OVERLAP = "appointment_overlap"  # name of the constraint (PostgreSQL) / trigger message (SQLite)
 CANCELLED = "cancelled"  # the one appointment status that frees its time
 _ROUTE_ORDER = {route.value: index for index, route in enumerate(Route)}
@@ -180,7 +180,7 @@ class DeaRegistration(Base):
 
     @validates("schedules")
     def _mirror_schedule_iii(self, _key: str, schedules: list[str]) -> list[str]:
-        self.covers_schedule_iii = KETAMINE_SCHEDULE in schedules
+        self.covers_schedule_iii = KETAMINE_DEA_SCHEDULE in schedules
         return schedules
 
 

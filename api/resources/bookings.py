@@ -20,7 +20,7 @@ from api.schemas.bookings import (
     RescheduleSchema,
 )
 from api.schemas.consultations import ConsultationSchema
-from api.services import booking as service
+from api.services import booking, matching, visits
 
 blp = Blueprint(
     "bookings",
@@ -45,12 +45,12 @@ class ProviderMatches(MethodView):
         `excluded` counts the providers each filter removed.
         """
         settings = current_app.extensions["settings"]
-        return service.find_matches(
+        return matching.find_matches(
             get_session(),
             current_principal(),
             consultation_id,
             limit=args["limit"],
-            weights=service.match_weights(settings.match_weights),
+            weights=matching.match_weights(settings.match_weights),
         )
 
 
@@ -67,7 +67,7 @@ class Assignment(MethodView):
         filter in `errors`), 409 `slot_unavailable` when the slot is taken, even by a concurrent request.
         Honours `If-Match` (the consultation's ETag).
         """
-        appointment = service.assign_provider(
+        appointment = booking.assign_provider(
             get_session(),
             current_principal(),
             consultation_id,
@@ -93,7 +93,7 @@ class Reschedule(MethodView):
         `slot_unavailable` if taken). The hard filters are checked again, except capacity: the patient
         already holds a place. Honours `If-Match` (the consultation's ETag).
         """
-        return service.reschedule(
+        return booking.reschedule(
             get_session(),
             current_principal(),
             consultation_id,
@@ -114,7 +114,7 @@ class StartVisit(MethodView):
         The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
         Honours `If-Match`.
         """
-        return service.start_visit(
+        return visits.start_visit(
             get_session(), current_principal(), consultation_id, precondition=blp.if_match(ConsultationSchema)
         )
 
@@ -133,7 +133,7 @@ class CompleteVisit(MethodView):
         The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
         `completed`; the provider's place is freed. Honours `If-Match`.
         """
-        return service.complete_visit(
+        return visits.complete_visit(
             get_session(),
             current_principal(),
             consultation_id,
@@ -153,4 +153,4 @@ class ConsultationAppointment(MethodView):
 
         The consultation's latest appointment (booked, completed or cancelled), with its video join link.
         """
-        return service.get_appointment(get_session(), current_principal(), consultation_id)
+        return booking.get_appointment(get_session(), current_principal(), consultation_id)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.models import Appointment, Consultation, Provider
 from api.models.provider import CANCELLED
-from api.services.providers import refresh_free_slot_summary, sync_matching_facts
+from api.services.provider_facts import refresh_free_slot_summary, sync_matching_facts
 
 BOOKED, COMPLETED = "booked", "completed"
 

@@ -16,7 +16,8 @@ from api.config import Settings
 from api.db import utcnow
 from api.models import Consent, OAuthClient, Partner, Patient, Provider, User
 from api.models.user import PLATFORM_REALM
-from api.services.providers import apply_provider_fields, refresh_free_slot_summary
+from api.services.provider_facts import refresh_free_slot_summary
+from api.services.providers import apply_provider_fields
 
 DEMO_PARTNER_ID = "par_demo"
 PORTAL = ("cli_demo_portal", "demo-portal-secret")

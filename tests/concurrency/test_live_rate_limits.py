@@ -59,6 +59,8 @@ def test_a_clients_limit_is_shared_by_every_worker(limited_server: LiveServer, l
     )
 
     statuses = sorted(o.status for o in outcomes)
+    log = limited_server.log_since(0)
+    assert "Rate limit storage" not in log, "Redis was unreachable during the test (in-memory fallback)"
     assert statuses.count(200) == LIMIT, statuses
     assert statuses.count(429) == 10, statuses
     refused = requests.get(limited_server.url("/v1/patients"), headers=headers, timeout=30)

@@ -19,10 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.domain.availability import free_slots
-from api.domain.matching import DEFAULT_WEIGHTS, match_providers
+from api.domain.matching import DEFAULT_WEIGHTS, SLOTS_OFFERED, match_providers
 from api.models import Appointment, Consultation, Event, Provider
-from api.services import booking
-from api.services.providers import parse_availability
+from api.services import booking, matching
+from api.services.provider_facts import parse_availability
 from tests.directory import (
     all_day_availability,
     clinician_client,
@@ -420,8 +420,8 @@ def test_ranking_slots_give_the_whole_horizons_result(
     )
     consultation = db.get(Consultation, consultation_id)
     assert consultation is not None
-    request = booking.match_request(db, consultation, datetime.now(UTC))
-    fast = booking.rank_providers(db, request, DEFAULT_WEIGHTS)
+    request = matching.match_request(db, consultation, datetime.now(UTC))
+    fast = matching.rank_providers(db, request, DEFAULT_WEIGHTS)
 
     full = []
     for provider in db.scalars(select(Provider)):
@@ -436,7 +436,7 @@ def test_ranking_slots_give_the_whole_horizons_result(
             now=request.now,
         )
         full.append(booking.full_candidate(provider, tuple(slots)))
-    slow = match_providers(request, full, DEFAULT_WEIGHTS, slots_offered=booking.SLOTS_OFFERED)
+    slow = match_providers(request, full, DEFAULT_WEIGHTS, slots_offered=SLOTS_OFFERED)
     assert fast.matches == slow.matches and dict(fast.excluded) == dict(slow.excluded)
 
 

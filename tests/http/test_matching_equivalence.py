@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.domain.availability import WEEKDAYS, free_slots, validate_availability
-from api.domain.matching import DEFAULT_WEIGHTS, MatchWeights, match_providers
+from api.domain.matching import DEFAULT_WEIGHTS, SLOTS_OFFERED, MatchWeights, match_providers
 from api.models import (
     Appointment,
     Consultation,
@@ -26,8 +26,8 @@ from api.models import (
     ProviderLicense,
     ProviderStateFacts,
 )
-from api.services import booking
-from api.services.providers import (
+from api.services import booking, candidates, matching
+from api.services.provider_facts import (
     booked_intervals,
     matching_facts,
     parse_availability,
@@ -178,7 +178,7 @@ def _pure(db: Session, request: Any, weights: MatchWeights) -> Any:
             now=request.now,
         )
         candidates.append(booking.full_candidate(provider, tuple(slots)))
-    return match_providers(request, candidates, weights, slots_offered=booking.SLOTS_OFFERED)
+    return match_providers(request, candidates, weights, slots_offered=SLOTS_OFFERED)
 
 
 @pytest.mark.parametrize("seed", [4, 2027])
@@ -206,11 +206,11 @@ def test_fast_matching_equals_the_pure_domain(db: Session, world: World, seed: i
         consultation_id = ready_consultation(db, world.patient_a1, **changes)
         consultation = db.get(Consultation, consultation_id)
         assert consultation is not None
-        request = booking.match_request(db, consultation, datetime.now(UTC))
+        request = matching.match_request(db, consultation, datetime.now(UTC))
         request = type(request)(
             **{**{f: getattr(request, f) for f in request.__slots__}, "seen_by_provider_ids": frozenset(seen)}
         )
-        plan = booking._StateFacts(request).classify(db, DEFAULT_WEIGHTS, None)
+        plan = candidates.CandidateQuery(request).classify(db, DEFAULT_WEIGHTS, None)
         totals["exact"] += len(plan.exact_ids)
         totals["candidates"] += plan.candidates
         for weight in weights:
@@ -220,7 +220,7 @@ def test_fast_matching_equals_the_pure_domain(db: Session, world: World, seed: i
             totals["credential"] += slow.excluded["credential"]
             assert sum(slow.excluded.values()) + len(slow.matches) == 240
             for limit in (1, 3, 10, None):
-                fast = booking.rank_providers(db, request, weight, limit=limit)
+                fast = matching.rank_providers(db, request, weight, limit=limit)
                 expected = slow.matches if limit is None else slow.matches[:limit]
                 assert fast.matches == expected, (changes, limit)
                 assert dict(fast.excluded) == dict(slow.excluded), (changes, limit)
@@ -254,12 +254,12 @@ def _assert_facts_current(db: Session, world: World) -> None:
     )
     consultation = db.get(Consultation, consultation_id)
     assert consultation is not None
-    request = booking.match_request(db, consultation, datetime.now(UTC))
+    request = matching.match_request(db, consultation, datetime.now(UTC))
     for state in ("NY", "CA"):
         request = replace(request, patient_location_state=state)
         slow = _pure(db, request, DEFAULT_WEIGHTS)
         for limit in (1, None):
-            fast = booking.rank_providers(db, request, DEFAULT_WEIGHTS, limit=limit)
+            fast = matching.rank_providers(db, request, DEFAULT_WEIGHTS, limit=limit)
             assert fast.matches == (slow.matches if limit is None else slow.matches[:limit])
             assert dict(fast.excluded) == dict(slow.excluded)
     db.rollback()
