@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from api.domain.availability import DateException, Slot, WeeklyWindow
@@ -160,6 +161,40 @@ class MatchWeights:
 DEFAULT_WEIGHTS = MatchWeights()
 
 
+# --- the score, written once for both paths -------------------------------------------------------------
+# These take plain numbers here and SQL expressions in api.services.candidates, whose score bound is the same
+# arithmetic over stored facts: a change to a component or a weight changes both paths at once.
+def weighted_mean(
+    weights: MatchWeights,
+    *,
+    earliest_slot: Any,
+    language: Any,
+    preferred_times: Any,
+    spare_capacity: Any,
+    continuity: Any,
+) -> Any:
+    """The score: each component times its weight, over the weights' total."""
+    total = (
+        weights.earliest_slot * earliest_slot
+        + weights.language * language
+        + weights.preferred_times * preferred_times
+        + weights.spare_capacity * spare_capacity
+        + weights.continuity * continuity
+    )
+    return total / weights.total
+
+
+def earliest_slot_fraction(until_slot: Any, horizon: Any) -> Any:
+    """The earliest-slot component before clamping: 1 for a slot starting now, 0 at the horizon's end
+    (two timedeltas here; seconds in SQL)."""
+    return 1 - until_slot / horizon
+
+
+def spare_capacity_fraction(active_patients: Any, max_active_patients: Any) -> Any:
+    """The spare-capacity component: the share of the provider's places still free."""
+    return 1 - active_patients / max_active_patients
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreComponents:
     """Each component in [0, 1]; field names match ``MatchWeights`` and the API's ``score_components``."""
@@ -171,14 +206,16 @@ class ScoreComponents:
     continuity: float
 
     def weighted_mean(self, weights: MatchWeights) -> float:
-        total = (
-            weights.earliest_slot * self.earliest_slot
-            + weights.language * self.language
-            + weights.preferred_times * self.preferred_times
-            + weights.spare_capacity * self.spare_capacity
-            + weights.continuity * self.continuity
+        return float(
+            weighted_mean(
+                weights,
+                earliest_slot=self.earliest_slot,
+                language=self.language,
+                preferred_times=self.preferred_times,
+                spare_capacity=self.spare_capacity,
+                continuity=self.continuity,
+            )
         )
-        return total / weights.total
 
     def rounded(self) -> ScoreComponents:
         return ScoreComponents(
@@ -239,7 +276,7 @@ def match_providers(
             earliest_slot=_earliest_slot_component(request, offerable[0]),
             language=_language_component(request.preferred_language, candidate.languages),
             preferred_times=_preferred_times_component(request.preferred_times, offerable),
-            spare_capacity=1 - candidate.active_patients / candidate.max_active_patients,
+            spare_capacity=spare_capacity_fraction(candidate.active_patients, candidate.max_active_patients),
             continuity=1.0 if candidate.id in request.seen_by_provider_ids else 0.0,
         )
         score = round(components.weighted_mean(weights), SCORE_DECIMALS)
@@ -366,7 +403,7 @@ def _slots_within_credentials(
 
 def _earliest_slot_component(request: MatchRequest, earliest: Slot) -> float:
     """1 for a slot starting now, falling linearly to 0 at the end of the horizon."""
-    return min(1.0, max(0.0, 1 - (earliest.start - request.now) / request.horizon))
+    return float(min(1.0, max(0.0, earliest_slot_fraction(earliest.start - request.now, request.horizon))))
 
 
 def _language_component(preferred: str | None, languages: Sequence[str]) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.domain.matching import HardFilter
+from api.domain.matching import HORIZON, HardFilter
 from api.schemas.common import StrictSchema, Timestamp
 from api.schemas.providers import ROUTES, ProviderSchema, SlotSchema
 
@@ -17,7 +17,7 @@ class ScoreComponentsSchema(Schema):
     """Each component in [0, 1]; the score is their mean weighted by the configured weights."""
 
     earliest_slot = fields.Float(
-        required=True, validate=_SCORE, metadata={"description": "1 = now, 0 = 30 days out"}
+        required=True, validate=_SCORE, metadata={"description": f"1 = now, 0 = {HORIZON.days} days out"}
     )
     language = fields.Float(required=True, validate=_SCORE)
     preferred_times = fields.Float(

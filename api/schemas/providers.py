@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.domain.availability import WEEKDAYS
+from api.domain.matching import CONSULTATION_LENGTH
 from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
 from api.domain.reference import US_STATES
@@ -31,6 +32,7 @@ ROUTES = [str(route) for route in Route]
 DEA_NUMBER = re.compile(r"^[A-Z][A-Z9][0-9]{7}$")
 SPECIALTY = re.compile(r"^[a-z][a-z_]{1,59}$")
 MAX_SLOT_RANGE = timedelta(days=92)
+CONSULTATION_MINUTES = int(CONSULTATION_LENGTH.total_seconds() // 60)
 
 _STATE = validate.OneOf(sorted(US_STATES), error="Must be a USPS state or territory code, e.g. CA or NY.")
 _NAME = validate.Length(min=1, max=200)
@@ -241,9 +243,11 @@ class SlotQueryArgsSchema(Schema):
         metadata={"description": "Range end (RFC 3339): after `from`, and at most 92 days after it"},
     )
     duration = fields.Integer(
-        load_default=60,
+        load_default=CONSULTATION_MINUTES,
         validate=validate.Range(min=15, max=480),
-        metadata={"description": "Slot length in minutes (default 60, the initial consultation)"},
+        metadata={
+            "description": f"Minutes per slot (default {CONSULTATION_MINUTES}, the initial consultation)"
+        },
     )
 
     @validates_schema

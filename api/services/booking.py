@@ -24,6 +24,7 @@ from api.domain.availability import Slot, free_slots
 from api.domain.consultation_status import ConsultationAction, transition
 from api.domain.matching import (
     CONSULTATION_LENGTH,
+    HORIZON,
     HardFilter,
     MatchRequest,
     ProviderCandidate,
@@ -194,7 +195,8 @@ def _recheck(
         failures = [code for code in failures if code != HardFilter.CAPACITY]
     if HardFilter.NO_SLOT in failures and len(failures) == 1:
         raise SlotUnavailable(
-            "This slot is not free: taken, outside the availability, in the past or beyond 30 days.",
+            "This slot is not free: taken, outside the availability, in the past or beyond "
+            f"{HORIZON.days} days.",
             errors=[FieldError("/slot_start", "slot_unavailable", "Pick one of the provider's free slots.")],
         )
     if failures:

@@ -260,7 +260,6 @@ class CandidateQuery:
             seconds = (func.julianday(c.first_free_slot_at) - 2440587.5) * 86400.0 - now_epoch
         else:
             seconds = cast(extract("epoch", c.first_free_slot_at), Float) - now_epoch
-        earliest = 1.0 - seconds / request.horizon.total_seconds()
         language: Any = literal(1.0)
         if request.preferred_language:
             wanted = primary_language(request.preferred_language)
@@ -269,15 +268,17 @@ class CandidateQuery:
         continuity: Any = literal(0.0)
         if request.seen_by_provider_ids:
             continuity = case((c.provider_id.in_(sorted(request.seen_by_provider_ids)), 1.0), else_=0.0)
-        spare = 1.0 - cast(c.active_patients, Float) / c.max_active_patients
-        total = (
-            weights.earliest_slot * earliest
-            + weights.language * language
-            + weights.preferred_times * 1.0
-            + weights.spare_capacity * spare
-            + weights.continuity * continuity
+        score = matching.weighted_mean(
+            weights,
+            earliest_slot=matching.earliest_slot_fraction(seconds, request.horizon.total_seconds()),
+            language=language,
+            preferred_times=1.0,  # the bound: the exact fit is at most 1 (tightened in Python)
+            spare_capacity=matching.spare_capacity_fraction(
+                cast(c.active_patients, Float), c.max_active_patients
+            ),
+            continuity=continuity,
         )
-        return cast(total / weights.total, Float)
+        return cast(score, Float)
 
     def _top(self, classified: Any, weights: MatchWeights, dialect: str, count: int | None) -> Any:
         bound = self._bound(classified, weights, dialect).label("bound")
