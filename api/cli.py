@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from api.app import create_app
 from api.config import ConfigurationError, check_production_settings, load_settings
-from api.db import get_session
+from api.db import get_db, get_session
 from api.errors import DomainError
 from api.logs import configure_logging
 from api.migrate import upgrade
@@ -90,39 +89,25 @@ def run(host: str, port: int, workers: int) -> None:
 @click.option("--interval", default=60, show_default=True, type=int, help="Seconds between passes.")
 def worker(once: bool, interval: int) -> None:
     """Background jobs: announce follow-up tasks due today and mark overdue ones; purge expired
-    idempotency keys, codes and tokens; recompute the providers' free-slot summaries that time has passed
-    (matching reads them)."""
-    from api.services.housekeeping import purge_expired
-    from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
-    from api.services.provider_facts import refresh_free_slot_summaries
+    idempotency keys, codes, tokens and sign-in throttles; recompute the providers' free-slot summaries that
+    time has passed (matching reads them). Each pass has its own session; a failing pass is logged and the
+    next one runs. With --once, a failed pass exits with status 1."""
+    from api import worker as background
 
     settings = current_app.extensions["settings"]
     check_production_settings(settings)
     configure_logging(settings.log_level)
-    while True:
-        overdue = mark_overdue_tasks(get_session())
-        due = announce_due_tasks(get_session())
-        counts = purge_expired(get_session())
-        summaries = refresh_free_slot_summaries(get_session())
-        click.echo(
-            json.dumps(
-                {
-                    "due_tasks": due,
-                    "overdue_tasks": overdue,
-                    "purged": counts,
-                    "free_slot_summaries": summaries,
-                }
-            )
-        )
-        if once:
-            return
-        time.sleep(interval)
+    failed = background.run(
+        get_db().session_factory, interval=interval, report=click.echo, passes=1 if once else None
+    )
+    if failed:
+        raise SystemExit(1)
 
 
 @main.command("seed-demo")
 def seed_demo_command() -> None:
     """Create (or refresh) the demo partner, clients, users and patients; print the credentials."""
-    from api.services.demo import seed_demo
+    from api.demo import seed_demo
 
     _print(seed_demo(get_session(), current_app.extensions["settings"]))
 

@@ -99,9 +99,5 @@ class ValidationFailed(RuleViolation):
     code, title = "validation_failed", "Validation failed"
 
 
-class PreconditionRequired(DomainError):
-    status, code, title = 428, "precondition_required", "Precondition required"
-
-
 class RateLimited(DomainError):
     status, code, title = 429, "rate_limited", "Too many requests"

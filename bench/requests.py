@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from api.app import create_app
 from api.config import Settings
 from api.db import get_session
+from api.demo import seed_demo
 from api.migrate import upgrade
-from api.services.demo import seed_demo
 
 N = int(os.environ.get("BENCH_N", "2000"))
 

@@ -17,5 +17,3 @@ SCOPES: dict[str, str] = {
     "audit:read": "Read the audit trail",
     "admin": "Platform administration: partners, clients, users",
 }
-
-ALL_SCOPES = " ".join(SCOPES)

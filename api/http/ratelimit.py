@@ -17,7 +17,8 @@ from flask_limiter import Limiter, RateLimitExceeded
 
 from api.auth.protector import peek_principal
 from api.config import Settings
-from api.http.problems import problem_response
+from api.errors import RateLimited
+from api.http.problems import handle_domain_error
 
 POLICY = "default"
 _EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -74,12 +75,11 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
             response.headers["Retry-After"] = str(retry_after)
             response.headers["Cache-Control"] = "no-store"
             return response
-        return problem_response(
-            429,
-            "rate_limited",
-            "Too many requests",
-            f"Rate limit exceeded; retry in {retry_after} seconds.",
-            headers={"Retry-After": str(retry_after)},
+        return handle_domain_error(
+            RateLimited(
+                f"Rate limit exceeded; retry in {retry_after} seconds.",
+                headers={"Retry-After": str(retry_after)},
+            )
         )
 
     app.extensions["rate_limiter"] = limiter

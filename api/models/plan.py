@@ -6,12 +6,14 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, utcnow
+from api.domain.plan_status import TERMINAL_STATUSES, PlanStatus
 from api.ids import new_id
 from api.models.types import JSONType
 
-# Statuses in which a plan is still running; at most one such plan per consultation (a partial unique index).
-OPEN_PLAN_STATUSES = ("draft", "active", "on_hold")
-_OPEN_PLAN_PREDICATE = text("status IN ('draft', 'active', 'on_hold')")
+# At most one plan still running (not in a terminal status) per consultation: a partial unique index.
+_OPEN_PLAN_PREDICATE = text(
+    "status IN (" + ", ".join(f"'{s}'" for s in PlanStatus if s not in TERMINAL_STATUSES) + ")"
+)
 
 
 class FollowUpPlan(Base):

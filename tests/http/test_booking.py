@@ -792,7 +792,7 @@ def test_a_clinician_sees_review_cases_where_licensed(
 def test_the_demo_directory_shows_matching_at_work(
     client: FlaskClient, db: Session, settings: Any, partner: dict[str, str], world: World
 ) -> None:
-    from api.services.demo import seed_demo
+    from api.demo import seed_demo
 
     seed_demo(db, settings)
     seed_demo(db, settings)  # idempotent, the directory too

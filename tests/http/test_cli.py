@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from api.cli import main
+from api.demo import seed_demo
 from api.models import Consent, OAuthClient, Patient, User
-from api.services.demo import seed_demo
 from tests.helpers import (
     authorization_code,
     authorize_query,
