@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import argon2
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
+from api.auth import passwords
 from api.config import Settings, test_database_url
 from api.db import Database, make_engine, normalize_database_url
 from api.migrate import upgrade
@@ -69,11 +71,22 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("instance")  # the dev signing key is generated here once
 
 
-@pytest.fixture
-def settings(instance_dir: Path, database_url: str) -> Settings:
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    """argon2-cffi's cheapest profile: a sign-in still verifies a real hash, at a fraction of the cost."""
+    passwords.use_parameters(argon2.profiles.CHEAPEST)
+
+
+@pytest.fixture(scope="session")
+def base_settings(instance_dir: Path, database_url: str) -> Settings:
     return Settings(
         database_url=database_url, instance_dir=instance_dir, testing=True, secret_key="test-secret"
     )
+
+
+@pytest.fixture
+def settings(base_settings: Settings) -> Settings:
+    return base_settings
 
 
 @pytest.fixture
@@ -91,17 +104,29 @@ def make_app(settings: Settings, connection: Connection) -> Callable[..., Flask]
 
     def factory(**overrides: Any) -> Flask:
         database = Database(connection.engine)
-        database.session_factory = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
+        database.session_factory = _test_session_factory(connection)
         return create_app(settings.with_overrides(**overrides), database=database)
 
     return factory
 
 
+def _test_session_factory(connection: Connection) -> sessionmaker[Session]:
+    """Sessions inside the test's outer transaction: services' commits are savepoints, rolled back after."""
+    return sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture(scope="session")
+def shared_app(base_settings: Settings, engine: Engine) -> Flask:
+    """The app, built once per test session (building one costs ~0.2 s); each test rebinds its sessions."""
+    return create_app(base_settings, database=Database(engine))
+
+
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app()
+def app(shared_app: Flask, connection: Connection) -> Flask:
+    """The shared app, its sessions in this test's transaction and its rate-limit counters reset."""
+    shared_app.extensions["db"].session_factory = _test_session_factory(connection)
+    shared_app.extensions["rate_limiter"].reset()
+    return shared_app
 
 
 @pytest.fixture

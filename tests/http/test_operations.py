@@ -32,7 +32,8 @@ def test_readyz_is_503_problem_when_the_database_is_unreachable(make_app: Callab
     assert app.test_client().get("/healthz").status_code == 200
 
 
-def test_metrics_count_requests_by_route_and_status(client: FlaskClient, world: World) -> None:
+def test_metrics_count_requests_by_route_and_status(make_app: Callable[..., Flask], world: World) -> None:
+    client = make_app().test_client()  # an app of its own: counters start at zero
     admin = bearer(cc_token(client, world.admin))
     client.get("/healthz")
     client.get("/v1/patients")
