@@ -51,6 +51,7 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
+    """The service's one clock (UTC, aware): every "now" and "today" is read here."""
     return datetime.now(UTC)
 
 

@@ -39,6 +39,21 @@ class ConsultationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ReviewDecision(StrEnum):
+    """A clinician's decision on a case eligibility flagged for review."""
+
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+
+class VisitOutcome(StrEnum):
+    """How the clinician closed the visit; only ``treatment_recommended`` leads to a follow-up plan."""
+
+    TREATMENT_RECOMMENDED = "treatment_recommended"
+    NOT_RECOMMENDED = "not_recommended"
+    REFERRED_OUT = "referred_out"
+
+
 class ConsultationAction(StrEnum):
     # Eligibility outcomes, applied by the service when screenings change.
     MARK_ELIGIBLE = "mark_eligible"

@@ -36,6 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from api.domain.availability import DateException, Slot, WeeklyWindow
+from api.domain.eligibility import EligibilityOutcome
 from api.domain.protocols import Route
 
 
@@ -56,9 +57,18 @@ ROUTES_NEEDING_SITE = frozenset({Route.INTRAVENOUS, Route.INTRAMUSCULAR, Route.I
 ROUTES_NEEDING_REMS_SITE = frozenset({Route.INTRANASAL})
 PSYCHIATRY_SPECIALTY = "psychiatry"
 PHYSICIAN_CREDENTIALS = frozenset({"MD", "DO"})
-REVIEW_OUTCOME = "needs_review"
+REVIEW_OUTCOME = EligibilityOutcome.NEEDS_REVIEW
 BIPOLAR_CONDITION = "bipolar_depression"
-ACTIVE_LICENSE_STATUS = "active"
+
+
+class LicenseStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+ACTIVE_LICENSE_STATUS = LicenseStatus.ACTIVE
 SCORE_DECIMALS = 4
 # The initial consultation's length, and how far ahead a provider must have a free slot (§3, filter 5).
 CONSULTATION_LENGTH = timedelta(minutes=60)

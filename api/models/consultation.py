@@ -7,8 +7,10 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
+from api.domain.consultation_status import ConsultationStatus, ReviewDecision, VisitOutcome
+from api.domain.eligibility import EligibilityOutcome
 from api.ids import new_id
-from api.models.types import JSONType
+from api.models.types import JSONType, StrEnumType
 
 
 class Consultation(Base):
@@ -29,7 +31,9 @@ class Consultation(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("con"))
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
-    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    status: Mapped[ConsultationStatus] = mapped_column(
+        StrEnumType(ConsultationStatus, 20), default=ConsultationStatus.SUBMITTED
+    )
     conditions: Mapped[list[str]] = mapped_column(JSONType)
     patient_location_state: Mapped[str] = mapped_column(String(2))
     preferred_language: Mapped[str | None] = mapped_column(String(35))
@@ -38,16 +42,18 @@ class Consultation(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # The assigned clinician, set by booking.
     provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
-    eligibility_outcome: Mapped[str] = mapped_column(String(20), default="pending")
+    eligibility_outcome: Mapped[EligibilityOutcome] = mapped_column(
+        StrEnumType(EligibilityOutcome, 20), default=EligibilityOutcome.PENDING
+    )
     eligibility: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     eligibility_evaluated_at: Mapped[datetime | None]
-    review_decision: Mapped[str | None] = mapped_column(String(20))
+    review_decision: Mapped[ReviewDecision | None] = mapped_column(StrEnumType(ReviewDecision, 20))
     review_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(40))
     reviewed_at: Mapped[datetime | None]
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None]
-    outcome: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[VisitOutcome | None] = mapped_column(StrEnumType(VisitOutcome, 40))
     summary: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, utcnow
 from api.domain.plan_status import TERMINAL_STATUSES, PlanStatus
+from api.domain.protocols import TaskStatus
 from api.ids import new_id
-from api.models.types import JSONType
+from api.models.types import JSONType, StrEnumType
 
 # At most one plan still running (not in a terminal status) per consultation: a partial unique index.
 _OPEN_PLAN_PREDICATE = text(
@@ -42,7 +43,7 @@ class FollowUpPlan(Base):
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
     consultation_id: Mapped[str] = mapped_column(ForeignKey("consultations.id"))
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[PlanStatus] = mapped_column(StrEnumType(PlanStatus, 20), default=PlanStatus.DRAFT)
     status_reason: Mapped[str | None] = mapped_column(Text)
     protocol: Mapped[str] = mapped_column(String(40))
     route: Mapped[str] = mapped_column(String(20))
@@ -78,7 +79,7 @@ class PlanTask(Base):
     kind: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date]
     sequence: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[TaskStatus] = mapped_column(StrEnumType(TaskStatus, 20), default=TaskStatus.PENDING)
     instructions: Mapped[list[str]] = mapped_column(JSONType, default=list)
     instruments: Mapped[list[str]] = mapped_column(JSONType, default=list)
     # The check-in's answer; unique so one screening answers one check-in.

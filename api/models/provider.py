@@ -20,13 +20,13 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from api.db import Base, utcnow
-from api.domain.matching import KETAMINE_DEA_SCHEDULE
+from api.domain.appointments import AppointmentStatus
+from api.domain.matching import KETAMINE_DEA_SCHEDULE, LicenseStatus
 from api.domain.protocols import Route
 from api.ids import new_id
-from api.models.types import JSONType
+from api.models.types import JSONType, StrEnumType
 
 APPOINTMENT_OVERLAP = "appointment_overlap"  # name of the constraint (PostgreSQL) / trigger message (SQLite)
-CANCELLED = "cancelled"  # the one appointment status that frees its time
 _ROUTE_ORDER = {route.value: index for index, route in enumerate(Route)}
 
 
@@ -147,7 +147,7 @@ class ProviderLicense(Base):
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(2))
     number: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[LicenseStatus] = mapped_column(StrEnumType(LicenseStatus, 12))
     expires_on: Mapped[date] = mapped_column(Date)
 
     provider: Mapped[Provider] = relationship(back_populates="license_rows")
@@ -292,7 +292,9 @@ class Appointment(Base):
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(12), default="booked")
+    status: Mapped[AppointmentStatus] = mapped_column(
+        StrEnumType(AppointmentStatus, 12), default=AppointmentStatus.BOOKED
+    )
     # Built once at booking from VIDEO_BASE_URL and a random token, so a link already sent keeps working.
     video_url: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.domain.appointments import AppointmentStatus
+from api.domain.consultation_status import VisitOutcome
 from api.domain.matching import HORIZON, HardFilter
-from api.schemas.common import StrictSchema, Timestamp
+from api.schemas.common import StrictSchema, Timestamp, enum_field
 from api.schemas.providers import ROUTES, ProviderSchema, SlotSchema
 
-VISIT_OUTCOMES = ("treatment_recommended", "not_recommended", "referred_out")
-APPOINTMENT_STATUSES = ("booked", "completed", "cancelled")
+VISIT_OUTCOMES = [str(outcome) for outcome in VisitOutcome]
+APPOINTMENT_STATUSES = [str(status) for status in AppointmentStatus]
 _SCORE = validate.Range(min=0, max=1)
 
 
@@ -98,7 +100,7 @@ class ConsultationStartSchema(StrictSchema):
 
 
 class ConsultationCompleteSchema(StrictSchema):
-    outcome = fields.String(required=True, validate=validate.OneOf(VISIT_OUTCOMES))
+    outcome = enum_field(VisitOutcome, required=True)
     summary = fields.String(
         required=True,
         validate=validate.Length(min=1, max=10_000),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
@@ -115,6 +116,12 @@ def time_zone(**kwargs: Any) -> fields.String:
         **kwargs.pop("metadata", {}),
     }
     return fields.String(validate=_timezone, metadata=metadata, **kwargs)
+
+
+def enum_field(enum: type[StrEnum], **kwargs: Any) -> fields.Enum[Any]:
+    """A domain enum's value in JSON, loaded as the enum member (services take the type, not a string)."""
+    metadata = {"type": "string", **kwargs.pop("metadata", {})}
+    return fields.Enum(enum, by_value=True, metadata=metadata, **kwargs)
 
 
 def _no_repeats(values: list[Any]) -> None:

@@ -7,12 +7,19 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES
+from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, ReviewDecision
 from api.domain.eligibility import EligibilityOutcome
 from api.domain.protocols import Route
 from api.domain.reference import US_STATES
 from api.domain.screening import INSTRUMENTS
-from api.schemas.common import PageArgsSchema, StrictSchema, Timestamp, language_tag, page_schema
+from api.schemas.common import (
+    PageArgsSchema,
+    StrictSchema,
+    Timestamp,
+    enum_field,
+    language_tag,
+    page_schema,
+)
 
 _STATE = validate.OneOf(
     sorted(US_STATES), error="Must be one of the USPS state or territory codes, e.g. CA or NY."
@@ -107,7 +114,7 @@ class ConsultationCancelSchema(StrictSchema):
 
 
 class ConsultationReviewSchema(StrictSchema):
-    decision = fields.String(required=True, validate=validate.OneOf(["approve", "decline"]))
+    decision = enum_field(ReviewDecision, required=True)
     note = fields.String(
         required=True,
         validate=_NOTE,

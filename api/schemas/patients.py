@@ -4,6 +4,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from api.db import utcnow
 from api.domain.reference import CONSENT_TYPES, E164, SEX_AT_BIRTH, US_POSTAL_CODE, US_STATES
 from api.schemas.common import (
     Date,
@@ -19,7 +20,7 @@ _NAME = validate.Length(min=1, max=200)
 
 
 def _birth_date(value: date) -> None:
-    if value > date.today():
+    if value > utcnow().date():
         raise ValidationError("Must not be in the future.")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.domain.availability import WEEKDAYS
-from api.domain.matching import CONSULTATION_LENGTH
+from api.domain.matching import CONSULTATION_LENGTH, LicenseStatus
 from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
 from api.domain.reference import US_STATES
@@ -25,7 +25,7 @@ from api.schemas.common import (
 )
 
 CREDENTIALS = ("MD", "DO", "NP", "PA")
-LICENSE_STATUSES = ("active", "inactive", "suspended", "revoked")
+LICENSE_STATUSES = [str(status) for status in LicenseStatus]
 DEA_SCHEDULES = ("II", "III", "IV", "V")
 ROUTES = [str(route) for route in Route]
 # Registrant type letter, then the first letter of the surname (or 9 for a business), then 7 digits.

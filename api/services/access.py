@@ -8,12 +8,14 @@ Another tenant's object is simply not found (404).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
-from api.auth.principal import Principal
+from api.auth.principal import Principal, PrincipalKind
+from api.db import utcnow
+from api.domain.consultation_status import ConsultationStatus
+from api.domain.matching import LicenseStatus
 from api.errors import Forbidden
 from api.models import Consultation, FollowUpPlan, Patient, ProviderLicense, Screening
 
@@ -49,8 +51,8 @@ def _review_states(principal: Principal) -> Select[Any]:
     """The states where the provider holds an active licence not yet expired (today, UTC)."""
     return select(ProviderLicense.state).where(
         ProviderLicense.provider_id == principal.provider_id,
-        ProviderLicense.status == "active",
-        ProviderLicense.expires_on >= datetime.now(UTC).date(),
+        ProviderLicense.status == LicenseStatus.ACTIVE,
+        ProviderLicense.expires_on >= utcnow().date(),
     )
 
 
@@ -64,7 +66,7 @@ def scope_consultations(stmt: Select[Any], principal: Principal) -> Select[Any]:
             or_(
                 Consultation.provider_id == principal.provider_id,
                 and_(
-                    Consultation.status == "awaiting_review",
+                    Consultation.status == ConsultationStatus.AWAITING_REVIEW,
                     Consultation.patient_location_state.in_(_review_states(principal)),
                 ),
             )
@@ -88,6 +90,6 @@ def scope_plans(stmt: Select[Any], principal: Principal) -> Select[Any]:
     return stmt if condition is None else stmt.where(condition)
 
 
-def require_kind(principal: Principal, *kinds: str, action: str) -> None:
+def require_kind(principal: Principal, *kinds: PrincipalKind, action: str) -> None:
     if principal.kind not in kinds:
         raise Forbidden(f"A {principal.kind.replace('_', ' ')} may not {action}.")

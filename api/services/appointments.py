@@ -9,11 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.domain.appointments import AppointmentStatus
 from api.models import Appointment, Consultation, Provider
-from api.models.provider import CANCELLED
 from api.services.provider_facts import refresh_free_slot_summary, sync_matching_facts
-
-BOOKED, COMPLETED = "booked", "completed"
 
 
 def release_place(session: Session, provider_id: str) -> None:
@@ -35,12 +33,13 @@ def release_booking(session: Session, consultation: Consultation) -> None:
     cancelling the consultation, commits)."""
     appointment = session.scalar(
         select(Appointment).where(
-            Appointment.consultation_id == consultation.id, Appointment.status == BOOKED
+            Appointment.consultation_id == consultation.id,
+            Appointment.status == AppointmentStatus.BOOKED,
         )
     )
     if appointment is None:
         return
-    appointment.status = CANCELLED
+    appointment.status = AppointmentStatus.CANCELLED
     release_place(session, appointment.provider_id)
     provider = session.get(Provider, appointment.provider_id)
     if provider is not None:  # the freed time may be the provider's first free slot again

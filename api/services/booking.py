@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from api.auth.principal import Principal
 from api.db import utcnow
 from api.domain import matching
+from api.domain.appointments import AppointmentStatus
 from api.domain.availability import Slot, free_slots
 from api.domain.consultation_status import ConsultationAction, transition
 from api.domain.matching import (
@@ -35,7 +36,6 @@ from api.ids import random_secret
 from api.models import Appointment, Consultation, Provider
 from api.models.provider import APPOINTMENT_OVERLAP
 from api.services.access import require_kind
-from api.services.appointments import BOOKED
 from api.services.consultations import change_status, get_consultation
 from api.services.matching import match_request
 from api.services.provider_facts import booked_intervals, parse_availability, refresh_free_slot_summary
@@ -107,7 +107,7 @@ def assign_provider(
         provider_id=provider.id,
         starts_at=slot_start,
         ends_at=slot_start + CONSULTATION_LENGTH,
-        status=BOOKED,
+        status=AppointmentStatus.BOOKED,
         video_url=f"{video_base_url.rstrip('/')}/{random_secret(24)}",
     )
     session.add(appointment)
@@ -255,7 +255,8 @@ def _commit_booking(session: Session, provider: Provider) -> None:
 def booked_appointment(session: Session, consultation: Consultation) -> Appointment:
     appointment: Appointment | None = session.scalar(
         select(Appointment).where(
-            Appointment.consultation_id == consultation.id, Appointment.status == BOOKED
+            Appointment.consultation_id == consultation.id,
+            Appointment.status == AppointmentStatus.BOOKED,
         )
     )
     if appointment is None:  # a scheduled consultation always has one; guard against hand-edited data

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.db import utcnow
-from api.domain.consultation_status import ConsultationAction, ConsultationStatus, transition
+from api.domain.consultation_status import ConsultationAction, ConsultationStatus, ReviewDecision, transition
 from api.domain.eligibility import (
     ACTION_BY_OUTCOME,
     EligibilityResult,
@@ -83,7 +83,7 @@ def change_status(
 
 
 def _today_utc() -> date:
-    return datetime.now(UTC).date()
+    return utcnow().date()
 
 
 def create_consultation(session: Session, principal: Principal, data: dict[str, Any]) -> Consultation:
@@ -164,7 +164,7 @@ def review_consultation(
     session: Session,
     principal: Principal,
     consultation_id: str,
-    decision: str,
+    decision: ReviewDecision,
     note: str,
     precondition: Callable[[Consultation], None],
 ) -> Consultation:
@@ -173,7 +173,7 @@ def review_consultation(
     consultation = get_consultation(session, principal, consultation_id, for_update=True)
     require_kind(principal, "provider", "admin", action="review consultations")
     precondition(consultation)
-    action = ConsultationAction.APPROVE if decision == "approve" else ConsultationAction.DECLINE
+    action = ConsultationAction.APPROVE if decision == ReviewDecision.APPROVE else ConsultationAction.DECLINE
     change_status(session, consultation, action, review_decision=decision)
     consultation.review_decision = decision
     consultation.review_note = note

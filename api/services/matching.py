@@ -34,7 +34,8 @@ from api.auth.principal import Principal
 from api.db import utcnow
 from api.domain import matching
 from api.domain.availability import Slot, free_slots
-from api.domain.consultation_status import ConsultationStatus
+from api.domain.consultation_status import ConsultationStatus, ReviewDecision
+from api.domain.eligibility import EligibilityOutcome
 from api.domain.matching import (
     CONSULTATION_LENGTH,
     HORIZON,
@@ -119,7 +120,10 @@ def find_matches(
 def match_request(session: Session, consultation: Consultation, now: datetime) -> MatchRequest:
     """The consultation as ``match_providers`` sees it. A case a clinician approved after review counts as
     ``needs_review`` (clinical-rules.md §3, filter 6) whatever its stored outcome says now."""
-    reviewed = consultation.review_decision == "approve" or consultation.eligibility_outcome == "needs_review"
+    reviewed = (
+        consultation.review_decision == ReviewDecision.APPROVE
+        or consultation.eligibility_outcome == EligibilityOutcome.NEEDS_REVIEW
+    )
     seen_by = session.scalars(
         select(Consultation.provider_id).where(
             Consultation.patient_id == consultation.patient_id,
@@ -137,7 +141,7 @@ def match_request(session: Session, consultation: Consultation, now: datetime) -
             Slot(_instant(window["start"]), _instant(window["end"]))
             for window in consultation.preferred_times or ()
         ),
-        eligibility_outcome=matching.REVIEW_OUTCOME if reviewed else "eligible",
+        eligibility_outcome=matching.REVIEW_OUTCOME if reviewed else EligibilityOutcome.ELIGIBLE,
         seen_by_provider_ids=frozenset(pid for pid in seen_by if pid),
         consultation_length=CONSULTATION_LENGTH,
         horizon=HORIZON,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, or_, select, update
 from sqlalchemy.orm import Session
 
-from api.auth.principal import Principal
+from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.outcomes import is_overdue
 from api.domain.plan_status import PlanStatus
@@ -37,9 +37,9 @@ from api.services.access import require_kind, scope_screenings
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.plans import change_status, get_plan
 
-SESSION_RECORDERS = ("provider", "admin")
-CHECK_IN_COMPLETERS = ("patient", "partner_client", "provider", "admin")
-ADVERSE_EVENT_REPORTERS = ("patient", "partner_client", "provider", "admin")
+SESSION_RECORDERS: tuple[PrincipalKind, ...] = ("provider", "admin")
+CHECK_IN_COMPLETERS: tuple[PrincipalKind, ...] = ("patient", "partner_client", "provider", "admin")
+ADVERSE_EVENT_REPORTERS: tuple[PrincipalKind, ...] = ("patient", "partner_client", "provider", "admin")
 
 # Check-ins continue while treatment is on hold: the care team still wants to know how the patient is.
 _CHECK_IN_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.ON_HOLD)

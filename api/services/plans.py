@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth.principal import Principal
+from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
+from api.domain.consultation_status import ConsultationStatus, VisitOutcome
 from api.domain.outcomes import MEASURES, InstrumentOutcome, ScorePoint, summarize_outcome
 from api.domain.plan_status import PlanAction, PlanStatus, check_activation_consents, transition
 from api.domain.protocols import (
@@ -37,7 +38,7 @@ from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import accepted_consent_types
 
 # Who may write a plan itself (create, change, activate, hold, complete, revoke).
-PLAN_WRITERS = ("provider", "admin")
+PLAN_WRITERS: tuple[PrincipalKind, ...] = ("provider", "admin")
 # Fields a PATCH may change; start_date only while the plan is a draft (nothing has happened yet).
 SCHEDULE_FIELDS = ("start_date", "end_date", "check_in_instruments", "check_in_interval_days", "sessions")
 _OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.OVERDUE)
@@ -139,13 +140,13 @@ def _plan_consultation(session: Session, principal: Principal, consultation_id: 
             f"No consultation {consultation_id}.",
             errors=[FieldError("/consultation_id", "not_found", "No such consultation.")],
         )
-    if consultation.status != "completed":
+    if consultation.status != ConsultationStatus.COMPLETED:
         raise RuleViolation(
             f"The consultation is {consultation.status}; a plan follows a completed consultation.",
             code="consultation_not_completed",
             errors=[FieldError("/consultation_id", "consultation_not_completed", "Complete it first.")],
         )
-    if consultation.outcome != "treatment_recommended":
+    if consultation.outcome != VisitOutcome.TREATMENT_RECOMMENDED:
         raise RuleViolation(
             f"The consultation's outcome is {consultation.outcome}, not treatment_recommended.",
             code="treatment_not_recommended",

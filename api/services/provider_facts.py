@@ -26,6 +26,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.db import utcnow
+from api.domain.appointments import AppointmentStatus
 from api.domain.availability import (
     WEEKDAYS,
     Availability,
@@ -48,7 +49,6 @@ from api.domain.matching import (
 )
 from api.domain.protocols import Route
 from api.models import Appointment, Provider, ProviderStateFacts
-from api.models.provider import CANCELLED
 
 # A summary without any free slot is computed this much further than the horizon, so it holds a day.
 SUMMARY_SLACK = timedelta(days=1)
@@ -247,7 +247,7 @@ def booked_intervals(
     """Each provider's appointments that hold time in [start, end) (every status but cancelled)."""
     stmt = select(Appointment.provider_id, Appointment.starts_at, Appointment.ends_at).where(
         Appointment.provider_id.in_(provider_ids),
-        Appointment.status != CANCELLED,
+        Appointment.status != AppointmentStatus.CANCELLED,
         Appointment.starts_at < end,
         Appointment.ends_at > start,
     )

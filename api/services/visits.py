@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.db import utcnow
-from api.domain.consultation_status import ConsultationAction
+from api.domain.appointments import AppointmentStatus
+from api.domain.consultation_status import ConsultationAction, VisitOutcome
 from api.errors import NotFound
 from api.models import Consultation
 from api.services.access import require_kind
-from api.services.appointments import COMPLETED, release_place
+from api.services.appointments import release_place
 from api.services.booking import booked_appointment
 from api.services.consultations import change_status, get_consultation
 
@@ -37,7 +38,7 @@ def complete_visit(
     session: Session,
     principal: Principal,
     consultation_id: str,
-    outcome: str,
+    outcome: VisitOutcome,
     summary: str,
     *,
     precondition: Callable[[Consultation], None],
@@ -50,7 +51,7 @@ def complete_visit(
     consultation.summary = summary
     consultation.completed_at = utcnow()
     appointment = booked_appointment(session, consultation)
-    appointment.status = COMPLETED
+    appointment.status = AppointmentStatus.COMPLETED
     release_place(session, appointment.provider_id)
     session.commit()
     return consultation
