@@ -33,7 +33,7 @@ from api.ids import random_secret
 from api.models import Invitation, OAuthClient, Partner, Patient, Provider, SignInThrottle, User
 from api.models.user import PLATFORM_REALM
 from api.services.access import require_kind
-from api.services.integrity import unique_violations
+from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 
 GRANT_TYPES = ("client_credentials", "authorization_code")
@@ -131,7 +131,7 @@ def create_client(
     if client_id:
         client.id = client_id
     session.add(client)
-    with unique_violations(
+    with constraint_violations(
         session,
         {"pk_oauth_clients": lambda: Conflict(f"A client {client_id} already exists.", code="client_exists")},
     ):
@@ -202,7 +202,7 @@ def create_user(
         provider_id=provider_id if role == "provider" else None,
     )
     session.add(user)
-    with unique_violations(
+    with constraint_violations(
         session, _user_exists("A user with this email (or for this patient) already exists.")
     ):
         session.commit()
@@ -331,7 +331,7 @@ def activate_invitation(session: Session, token: str, password: str) -> User:
     user.email = patient.email
     user.password_hash = hash_password(password)
     invitation.used_at = utcnow()
-    with unique_violations(
+    with constraint_violations(
         session, _user_exists("Another account in this partner already uses the patient's email.")
     ):
         session.commit()

@@ -14,7 +14,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -37,6 +36,7 @@ from api.models import Appointment, Consultation, Provider
 from api.models.provider import APPOINTMENT_OVERLAP
 from api.services.access import require_kind
 from api.services.consultations import change_status, get_consultation
+from api.services.integrity import constraint_violations
 from api.services.matching import match_request
 from api.services.provider_facts import booked_intervals, parse_availability, refresh_free_slot_summary
 
@@ -234,22 +234,24 @@ def _not_qualified(failures: Sequence[HardFilter]) -> ProviderNotQualified:
     )
 
 
+# The constraints a booking may hit, and what each means to the client.
+BOOKING_CONSTRAINTS = {
+    APPOINTMENT_OVERLAP: lambda: SlotUnavailable(
+        "Another booking took this provider's time first. Pick another slot.",
+        errors=[FieldError("/slot_start", "slot_unavailable", "Taken by a concurrent booking.")],
+    ),
+    "uq_appointments_consultation_id_booked": lambda: Conflict(
+        "The consultation was booked by a concurrent request.", code="invalid_transition"
+    ),
+}
+
+
 def _commit_booking(session: Session, provider: Provider) -> None:
     """Write the booking and, in the same transaction, the provider's free-slot summary it moved."""
-    try:
+    with constraint_violations(session, BOOKING_CONSTRAINTS):
         session.flush()  # the overlap guard speaks here, before the summary reads the appointments
-        refresh_free_slot_summary(session, provider)
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        if APPOINTMENT_OVERLAP in str(exc.orig):
-            raise SlotUnavailable(
-                "Another booking took this provider's time first. Pick another slot.",
-                errors=[FieldError("/slot_start", "slot_unavailable", "Taken by a concurrent booking.")],
-            ) from None
-        raise Conflict(
-            "The consultation was booked by a concurrent request.", code="invalid_transition"
-        ) from None
+    refresh_free_slot_summary(session, provider)
+    session.commit()
 
 
 def booked_appointment(session: Session, consultation: Consultation) -> Appointment:

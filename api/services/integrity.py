@@ -1,9 +1,10 @@
-"""Uniqueness the database enforces, told to the client as the domain error it means.
+"""Constraints the database enforces, told to the client as the domain error each one means.
 
-One way to turn a unique-constraint violation into a 409: name the constraints a write may hit and the
-error each one means; any other integrity error is a bug and stays a 500. The constraint is identified by
-its name (the naming convention of api.db), on PostgreSQL from the server's diagnostics and on SQLite from
-the table and columns its message names.
+One way to turn a constraint violation into a problem: name the constraints a write may hit and the error
+each one means; any other integrity error is a bug and stays a 500. The constraint is identified by its
+name (the naming convention of api.db): on PostgreSQL from the server's diagnostics (unique and exclusion
+constraints alike), on SQLite from the table and columns of a unique violation, or from the message of a
+trigger that aborts with the constraint's name (``RAISE(ABORT, 'appointment_overlap')``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from api.db import Base
 from api.errors import DomainError
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+_TRIGGER_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:
@@ -27,7 +29,10 @@ def violated_constraint(exc: IntegrityError) -> str | None:
     diagnostics = getattr(exc.orig, "diag", None)
     if diagnostics is not None:
         return getattr(diagnostics, "constraint_name", None)
-    match = _SQLITE_UNIQUE.search(str(exc.orig))
+    message = str(exc.orig)
+    if _TRIGGER_NAME.fullmatch(message):
+        return message
+    match = _SQLITE_UNIQUE.search(message)
     if match is None:
         return None
     qualified = [column.strip().split(".", 1) for column in match.group(1).split(",")]
@@ -46,7 +51,9 @@ def violated_constraint(exc: IntegrityError) -> str | None:
 
 
 @contextmanager
-def unique_violations(session: Session, errors: Mapping[str, Callable[[], DomainError]]) -> Iterator[None]:
+def constraint_violations(
+    session: Session, errors: Mapping[str, Callable[[], DomainError]]
+) -> Iterator[None]:
     """Run a flush or commit; a violation of a constraint named in ``errors`` rolls back and raises its
     error. ``errors`` maps constraint names to factories of the domain error each one means."""
     try:

@@ -16,7 +16,7 @@ from api.errors import Conflict, FieldError, NotFound, RuleViolation, Validation
 from api.ids import random_secret
 from api.models import Consent, Invitation, Partner, Patient
 from api.services.access import require_kind, scope_patients
-from api.services.integrity import unique_violations
+from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 
 _ADDRESS_COLUMNS = {
@@ -55,7 +55,7 @@ UNIQUE_PATIENT_FIELDS = {
 
 
 def _commit_unique(session: Session) -> None:
-    with unique_violations(session, UNIQUE_PATIENT_FIELDS):
+    with constraint_violations(session, UNIQUE_PATIENT_FIELDS):
         session.commit()
 
 

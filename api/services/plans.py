@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal, PrincipalKind
@@ -34,6 +33,7 @@ from api.errors import Conflict, FieldError, NotFound, RuleViolation, Validation
 from api.events.outbox import emit
 from api.models import Consultation, FollowUpPlan, PlanTask, Screening
 from api.services.access import require_kind, scope_consultations, scope_plans
+from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import accepted_consent_types
 
@@ -163,16 +163,18 @@ def _plan_consultation(session: Session, principal: Principal, consultation_id: 
     return consultation
 
 
+# The partial unique index on open plans' consultation_id decides, also between concurrent requests.
+OPEN_PLAN_CONSTRAINT = {
+    "uq_follow_up_plans_open_consultation_id": lambda: Conflict(
+        "This consultation already has an open follow-up plan; complete or revoke it first.",
+        code="plan_exists",
+    )
+}
+
+
 def _flush_open_plan(session: Session) -> None:
-    """The partial unique index on open plans' consultation_id decides, also between concurrent requests."""
-    try:
+    with constraint_violations(session, OPEN_PLAN_CONSTRAINT):
         session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(
-            "This consultation already has an open follow-up plan; complete or revoke it first.",
-            code="plan_exists",
-        ) from None
 
 
 def update_plan(

@@ -31,7 +31,7 @@ from api.models import (
     ProviderSpecialty,
 )
 from api.services.access import require_kind
-from api.services.integrity import unique_violations
+from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.provider_facts import (
     booked_intervals,
@@ -91,7 +91,7 @@ def create_provider(session: Session, principal: Principal, data: dict[str, Any]
     provider = Provider(availability={"weekly": [], "exceptions": []})
     apply_provider_fields(provider, data)
     session.add(provider)
-    with unique_violations(session, UNIQUE_PROVIDER_FIELDS):
+    with constraint_violations(session, UNIQUE_PROVIDER_FIELDS):
         session.flush()
     refresh_free_slot_summary(session, provider)
     session.commit()
@@ -157,7 +157,7 @@ def update_provider(
                 ],
             )
     apply_provider_fields(provider, changes)
-    with unique_violations(session, UNIQUE_PROVIDER_FIELDS):
+    with constraint_violations(session, UNIQUE_PROVIDER_FIELDS):
         session.flush()  # before the summary's queries would autoflush it outside this guard
     refresh_free_slot_summary(session, provider)  # the time zone moves every slot
     session.commit()
