@@ -174,13 +174,18 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
         return decorator
 
-    def if_match(self, schema: Any) -> Callable[[Any], None]:
-        """A precondition for state-changing actions (POST): checked when ``If-Match`` is sent, else none.
+    def precondition(self, schema: Any) -> Callable[[Any], None]:
+        """The If-Match check a service runs on the row it has locked (api.services.precondition).
 
-        The ETag is computed exactly as for the resource's GET, so a client sends back what it read.
+        PATCH requires If-Match (flask-smorest answers 428 before the view when it is missing); PUT and the
+        state-changing actions (POST) check it when it is sent. The ETag is computed exactly as for the
+        resource's GET, so a client sends back what it read; a mismatch is 412.
         """
 
         def check(obj: Any) -> None:
+            if request.method == "PATCH":
+                self.check_etag(obj, schema)
+                return
             if not request.if_match:
                 return
             etag = self._generate_etag(resolve_schema_instance(schema).dump(obj))

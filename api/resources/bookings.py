@@ -74,7 +74,7 @@ class Assignment(MethodView):
             data["provider_id"],
             data["slot_start"],
             video_base_url=current_app.extensions["settings"].video_base_url,
-            precondition=blp.if_match(ConsultationSchema),
+            precondition=blp.precondition(ConsultationSchema),
         )
         return appointment, {"Location": f"/v1/consultations/{consultation_id}/appointment"}
 
@@ -98,7 +98,7 @@ class Reschedule(MethodView):
             current_principal(),
             consultation_id,
             data["slot_start"],
-            precondition=blp.if_match(ConsultationSchema),
+            precondition=blp.precondition(ConsultationSchema),
         )
 
 
@@ -115,7 +115,10 @@ class StartVisit(MethodView):
         Honours `If-Match`.
         """
         return visits.start_visit(
-            get_session(), current_principal(), consultation_id, precondition=blp.if_match(ConsultationSchema)
+            get_session(),
+            current_principal(),
+            consultation_id,
+            precondition=blp.precondition(ConsultationSchema),
         )
 
 
@@ -139,7 +142,7 @@ class CompleteVisit(MethodView):
             consultation_id,
             data["outcome"],
             data["summary"],
-            precondition=blp.if_match(ConsultationSchema),
+            precondition=blp.precondition(ConsultationSchema),
         )
 
 

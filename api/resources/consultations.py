@@ -102,7 +102,7 @@ class CancelConsultation(MethodView):
             current_principal(),
             consultation_id,
             data.get("reason"),
-            precondition=blp.if_match(ConsultationSchema),
+            precondition=blp.precondition(ConsultationSchema),
         )
 
 
@@ -126,5 +126,5 @@ class ReviewConsultation(MethodView):
             consultation_id,
             data["decision"],
             data["note"],
-            precondition=blp.if_match(ConsultationSchema),
+            precondition=blp.precondition(ConsultationSchema),
         )

@@ -83,7 +83,7 @@ class PatientById(MethodView):
             current_principal(),
             patient_id,
             changes,
-            precondition=lambda p: blp.check_etag(p, PatientSchema),
+            precondition=blp.precondition(PatientSchema),
         )
 
 

@@ -96,7 +96,7 @@ class PlanById(MethodView):
             current_principal(),
             plan_id,
             changes,
-            precondition=lambda plan: blp.check_etag(plan, FollowUpPlanSchema),
+            precondition=blp.precondition(FollowUpPlanSchema),
         )
 
 
@@ -115,7 +115,7 @@ def _action_view(action: PlanAction, operation_id: str, summary: str) -> type[Me
                 plan_id,
                 action,
                 data.get("reason"),
-                precondition=blp.if_match(FollowUpPlanSchema),
+                precondition=blp.precondition(FollowUpPlanSchema),
             )
 
     PlanActionView.post.__doc__ = summary

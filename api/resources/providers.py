@@ -84,7 +84,7 @@ class ProviderById(MethodView):
             current_principal(),
             provider_id,
             changes,
-            precondition=lambda p: blp.check_etag(p, ProviderSchema),
+            precondition=blp.precondition(ProviderSchema),
         )
 
 
@@ -102,7 +102,11 @@ class ProviderAvailability(MethodView):
         ETag. Booked appointments stay booked.
         """
         return service.set_availability(
-            get_session(), current_principal(), provider_id, body, precondition=blp.if_match(ProviderSchema)
+            get_session(),
+            current_principal(),
+            provider_id,
+            body,
+            precondition=blp.precondition(ProviderSchema),
         ).as_dict()
 
 

@@ -9,7 +9,7 @@ completed (api.services.visits) or the consultation cancelled (api.services.appo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ from api.services.access import require_kind
 from api.services.consultations import change_status, get_consultation
 from api.services.integrity import constraint_violations
 from api.services.matching import match_request
+from api.services.precondition import Precondition
 from api.services.provider_facts import booked_intervals, parse_availability, refresh_free_slot_summary
 
 
@@ -70,7 +71,7 @@ def assign_provider(
     slot_start: datetime,
     *,
     video_base_url: str,
-    precondition: Callable[[Consultation], None],
+    precondition: Precondition[Consultation],
     now: datetime | None = None,
 ) -> Appointment:
     """Book ``provider_id`` at ``slot_start`` for a ready consultation, which becomes ``scheduled``."""
@@ -123,7 +124,7 @@ def reschedule(
     consultation_id: str,
     slot_start: datetime,
     *,
-    precondition: Callable[[Consultation], None],
+    precondition: Precondition[Consultation],
     now: datetime | None = None,
 ) -> Appointment:
     """Move the booked appointment to another free slot of the same provider.

@@ -7,7 +7,6 @@ transaction. Eligibility is decided by api.domain.eligibility from the latest sc
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -33,6 +32,7 @@ from api.services.access import require_kind, scope_consultations
 from api.services.appointments import release_booking
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import accepted_consent_types, get_patient
+from api.services.precondition import Precondition
 
 # Statuses in which a newer screening still changes the decision (clinical-rules.md §2).
 REEVALUATED_STATUSES = frozenset({ConsultationStatus.SUBMITTED, ConsultationStatus.AWAITING_REVIEW})
@@ -146,7 +146,8 @@ def cancel_consultation(
     principal: Principal,
     consultation_id: str,
     reason: str | None,
-    precondition: Callable[[Consultation], None],
+    *,
+    precondition: Precondition[Consultation],
 ) -> Consultation:
     consultation = get_consultation(session, principal, consultation_id, for_update=True)
     if principal.kind == "provider" and consultation.provider_id != principal.provider_id:
@@ -166,7 +167,8 @@ def review_consultation(
     consultation_id: str,
     decision: ReviewDecision,
     note: str,
-    precondition: Callable[[Consultation], None],
+    *,
+    precondition: Precondition[Consultation],
 ) -> Consultation:
     """A clinician's decision on a case eligibility flagged for review (approve -> ready, decline)."""
     # Looked up before the role check: another tenant's case is 404 (never 403) to every caller.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from api.models import Consent, Invitation, Partner, Patient
 from api.services.access import require_kind, scope_patients
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
+from api.services.precondition import Precondition
 
 _ADDRESS_COLUMNS = {
     "line1": "address_line1",
@@ -114,7 +114,8 @@ def update_patient(
     principal: Principal,
     patient_id: str,
     changes: dict[str, Any],
-    precondition: Callable[[Patient], None],
+    *,
+    precondition: Precondition[Patient],
 ) -> Patient:
     """``precondition`` checks the caller's If-Match against the current representation, locked."""
     patient = get_patient(session, principal, patient_id, for_update=True)

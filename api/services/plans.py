@@ -6,7 +6,7 @@ moves a plan through its life cycle; the patient and the partner read it. Anothe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,7 @@ from api.services.access import require_kind, scope_consultations, scope_plans
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import accepted_consent_types
+from api.services.precondition import Precondition
 
 # Who may write a plan itself (create, change, activate, hold, complete, revoke).
 PLAN_WRITERS: tuple[PrincipalKind, ...] = ("provider", "admin")
@@ -182,7 +183,8 @@ def update_plan(
     principal: Principal,
     plan_id: str,
     changes: dict[str, Any],
-    precondition: Callable[[FollowUpPlan], None],
+    *,
+    precondition: Precondition[FollowUpPlan],
 ) -> FollowUpPlan:
     """Change the dose note or the schedule; tasks are regenerated, keeping what already happened."""
     plan = get_plan(session, principal, plan_id, for_update=True)
@@ -290,7 +292,8 @@ def act_on_plan(
     plan_id: str,
     action: PlanAction,
     reason: str | None,
-    precondition: Callable[[FollowUpPlan], None],
+    *,
+    precondition: Precondition[FollowUpPlan],
 ) -> FollowUpPlan:
     """activate (also resumes a plan on hold), hold, complete, revoke."""
     plan = get_plan(session, principal, plan_id, for_update=True)

@@ -33,6 +33,7 @@ from api.models import (
 from api.services.access import require_kind
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
+from api.services.precondition import Precondition
 from api.services.provider_facts import (
     booked_intervals,
     parse_availability,
@@ -140,7 +141,8 @@ def update_provider(
     principal: Principal,
     provider_id: str,
     changes: dict[str, Any],
-    precondition: Callable[[Provider], None],
+    *,
+    precondition: Precondition[Provider],
 ) -> Provider:
     """``precondition`` checks the caller's If-Match against the current representation, locked."""
     provider = get_provider(session, principal, provider_id, for_update=True)
@@ -169,7 +171,8 @@ def set_availability(
     principal: Principal,
     provider_id: str,
     body: dict[str, Any],
-    precondition: Callable[[Provider], None],
+    *,
+    precondition: Precondition[Provider],
 ) -> Availability:
     """Replace the weekly windows and exceptions; booked appointments are kept whatever the new windows."""
     provider = get_provider(session, principal, provider_id, for_update=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -16,6 +14,7 @@ from api.services.access import require_kind
 from api.services.appointments import release_place
 from api.services.booking import booked_appointment
 from api.services.consultations import change_status, get_consultation
+from api.services.precondition import Precondition
 
 
 def start_visit(
@@ -23,7 +22,7 @@ def start_visit(
     principal: Principal,
     consultation_id: str,
     *,
-    precondition: Callable[[Consultation], None],
+    precondition: Precondition[Consultation],
 ) -> Consultation:
     """The assigned clinician (or an admin) starts the video visit: ``scheduled`` -> ``in_progress``."""
     consultation = _clinician_consultation(session, principal, consultation_id, action="start visits")
@@ -41,7 +40,7 @@ def complete_visit(
     outcome: VisitOutcome,
     summary: str,
     *,
-    precondition: Callable[[Consultation], None],
+    precondition: Precondition[Consultation],
 ) -> Consultation:
     """``in_progress`` -> ``completed`` with the clinician's outcome; frees the provider's place."""
     consultation = _clinician_consultation(session, principal, consultation_id, action="complete visits")
