@@ -4,7 +4,7 @@ and the demo secrets and passwords are reset to the printed values on every run.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from api.config import Settings
 from api.db import utcnow
 from api.models import Consent, OAuthClient, Partner, Patient, Provider, User
 from api.models.user import PLATFORM_REALM
+from api.services.inputs import ProviderChanges
 from api.services.provider_facts import refresh_free_slot_summary
 from api.services.providers import apply_provider_fields
 
@@ -347,10 +348,13 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
         provider.availability = fields["availability"]
         apply_provider_fields(
             provider,
-            {
-                "accepting_new_patients": True,
-                **{k: v for k, v in fields.items() if k not in ("id", "availability")},
-            },
+            cast(
+                ProviderChanges,
+                {
+                    "accepting_new_patients": True,
+                    **{k: v for k, v in fields.items() if k not in ("id", "availability")},
+                },
+            ),
         )
     session.flush()
     for provider in seeded:  # the free-slot summary and matching facts, as the directory's services do

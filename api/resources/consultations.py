@@ -20,6 +20,7 @@ from api.schemas.consultations import (
     EligibilitySchema,
 )
 from api.services import consultations as service
+from api.services.inputs import ConsultationRequest
 
 blp = Blueprint(
     "consultations",
@@ -34,7 +35,7 @@ class Consultations(MethodView):
     @blp.operation("createConsultation", scopes=["consultations:write"], errors=[404, 409, 413, 415, 422])
     @blp.arguments(ConsultationCreateSchema)
     @blp.response(201, ConsultationSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: ConsultationRequest) -> Any:
         """Request a consultation
 
         The patient must be 18 or older (422 `patient_underage`) and have accepted the `telehealth`

@@ -25,6 +25,7 @@ from api.schemas.patients import (
     PatientUpdateSchema,
 )
 from api.services import patients as service
+from api.services.inputs import NewConsent, NewPatient, PatientChanges
 
 blp = Blueprint(
     "patients", __name__, url_prefix="/v1/patients", description="Patients, consents, invitations"
@@ -36,7 +37,7 @@ class Patients(MethodView):
     @blp.operation("createPatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422])
     @blp.arguments(PatientCreateSchema)
     @blp.response(201, PatientSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: NewPatient) -> Any:
         """Create a patient
 
         A partner creates patients for itself; a platform admin names the `partner_id`.
@@ -72,7 +73,7 @@ class PatientById(MethodView):
     @blp.etag
     @blp.arguments(PatientUpdateSchema)
     @blp.response(200, PatientSchema)
-    def patch(self, changes: dict[str, Any], patient_id: str) -> Any:
+    def patch(self, changes: PatientChanges, patient_id: str) -> Any:
         """Update a patient
 
         Requires `If-Match` with the patient's current `ETag` (428 without, 412 when it changed).
@@ -92,7 +93,7 @@ class Consents(MethodView):
     @blp.operation("createConsent", scopes=["patients:write"], errors=[404, 413, 415, 422])
     @blp.arguments(ConsentCreateSchema)
     @blp.response(201, ConsentSchema)
-    def post(self, data: dict[str, Any], patient_id: str) -> Any:
+    def post(self, data: NewConsent, patient_id: str) -> Any:
         """Record a consent
 
         Consents are append-only: a new version is a new record.

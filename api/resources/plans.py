@@ -31,6 +31,7 @@ from api.schemas.plans import (
 )
 from api.services import plan_tasks as task_service
 from api.services import plans as service
+from api.services.inputs import AdverseEventBody, NewPlan, PlanChanges, SessionRecordBody
 
 blp = Blueprint(
     "follow-up-plans",
@@ -45,7 +46,7 @@ class Plans(MethodView):
     @blp.operation("createFollowUpPlan", scopes=["plans:write"], errors=[409, 413, 415, 422])
     @blp.arguments(FollowUpPlanCreateSchema)
     @blp.response(201, FollowUpPlanSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: NewPlan) -> Any:
         """Create a follow-up plan
 
         From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
@@ -84,7 +85,7 @@ class PlanById(MethodView):
     @blp.etag
     @blp.arguments(FollowUpPlanUpdateSchema)
     @blp.response(200, FollowUpPlanSchema)
-    def patch(self, changes: dict[str, Any], plan_id: str) -> Any:
+    def patch(self, changes: PlanChanges, plan_id: str) -> Any:
         """Update a follow-up plan
 
         Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
@@ -219,7 +220,7 @@ class RecordSession(MethodView):
     @blp.operation("recordFollowUpPlanSession", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
     @blp.arguments(SessionRecordCreateSchema)
     @blp.response(200, PlanTaskSchema)
-    def post(self, data: dict[str, Any], plan_id: str, task_id: str) -> Any:
+    def post(self, data: SessionRecordBody, plan_id: str, task_id: str) -> Any:
         """Record a treatment session
 
         By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
@@ -236,7 +237,7 @@ class PlanAdverseEvents(MethodView):
     @blp.operation("reportAdverseEvent", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
     @blp.arguments(AdverseEventCreateSchema)
     @blp.response(201, AdverseEventSchema)
-    def post(self, data: dict[str, Any], plan_id: str) -> Any:
+    def post(self, data: AdverseEventBody, plan_id: str) -> Any:
         """Report an adverse event
 
         By the patient, the partner, the provider or an admin, once the plan has started. A severe or

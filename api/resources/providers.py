@@ -21,6 +21,7 @@ from api.schemas.providers import (
     SlotQueryArgsSchema,
 )
 from api.services import providers as service
+from api.services.inputs import AvailabilityBody, ProviderChanges
 
 blp = Blueprint(
     "providers", __name__, url_prefix="/v1/providers", description="Provider directory, availability, slots"
@@ -32,7 +33,7 @@ class Providers(MethodView):
     @blp.operation("createProvider", scopes=["providers:write"], errors=[409, 413, 415, 422])
     @blp.arguments(ProviderCreateSchema)
     @blp.response(201, ProviderSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: ProviderChanges) -> Any:
         """Add a provider to the directory
 
         Platform admins only. The NPI is checked (10 digits, Luhn with the 80840 prefix) and unique
@@ -72,7 +73,7 @@ class ProviderById(MethodView):
     @blp.etag
     @blp.arguments(ProviderUpdateSchema)
     @blp.response(200, ProviderSchema)
-    def patch(self, changes: dict[str, Any], provider_id: str) -> Any:
+    def patch(self, changes: ProviderChanges, provider_id: str) -> Any:
         """Update a provider
 
         Requires `If-Match` (428 without, 412 when it changed). A list replaces the whole list. A provider
@@ -93,7 +94,7 @@ class ProviderAvailability(MethodView):
     @blp.operation("setProviderAvailability", scopes=["providers:write"], errors=[404, 412, 413, 415, 422])
     @blp.arguments(AvailabilitySchema)
     @blp.response(200, AvailabilitySchema)
-    def put(self, body: dict[str, Any], provider_id: str) -> Any:
+    def put(self, body: AvailabilityBody, provider_id: str) -> Any:
         """Replace a provider's availability
 
         Weekly windows (`"monday"`, `"09:00"`-`"17:00"`) and dated exceptions, in the provider's local time

@@ -17,6 +17,7 @@ from api.schemas.screenings import (
     ScreeningSchema,
 )
 from api.services import screenings as service
+from api.services.inputs import ScreeningSubmission
 
 blp = Blueprint(
     "screenings",
@@ -31,7 +32,7 @@ class Screenings(MethodView):
     @blp.operation("createScreening", scopes=["screenings:write"], errors=[404, 413, 415, 422])
     @blp.arguments(ScreeningCreateSchema)
     @blp.response(201, ScreeningSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: ScreeningSubmission) -> Any:
         """Submit a screening
 
         The server validates the answers (422 with a pointer to each bad one) and scores them; a score

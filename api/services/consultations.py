@@ -30,6 +30,7 @@ from api.events.outbox import emit
 from api.models import Consultation, Patient, Screening
 from api.services.access import require_kind, scope_consultations
 from api.services.appointments import release_booking
+from api.services.inputs import ConsultationRequest
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import accepted_consent_types, get_patient
 from api.services.precondition import Precondition
@@ -86,7 +87,7 @@ def _today_utc() -> date:
     return utcnow().date()
 
 
-def create_consultation(session: Session, principal: Principal, data: dict[str, Any]) -> Consultation:
+def create_consultation(session: Session, principal: Principal, data: ConsultationRequest) -> Consultation:
     require_kind(principal, "partner_client", "patient", "admin", action="request consultations")
     patient = get_patient(session, principal, data["patient_id"])
     check_consultation_request(  # 422 patient_underage, consent_required

@@ -15,6 +15,7 @@ from api.errors import Conflict, FieldError, NotFound, RuleViolation, Validation
 from api.ids import random_secret
 from api.models import Consent, Invitation, Partner, Patient
 from api.services.access import require_kind, scope_patients
+from api.services.inputs import NewConsent, NewPatient, PatientChanges
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.precondition import Precondition
@@ -33,13 +34,14 @@ class PatientNotFound(NotFound):
     title = "Patient not found"
 
 
-def _apply(patient: Patient, changes: dict[str, Any]) -> None:
+def _apply(patient: Patient, changes: PatientChanges) -> None:
     for name, value in changes.items():
         if name == "address":
+            address = changes["address"]
             for key, column in _ADDRESS_COLUMNS.items():
-                setattr(patient, column, (value or {}).get(key))
+                setattr(patient, column, address.get(key) if address else None)
         elif name == "email":
-            patient.email = value.lower() if value else None
+            patient.email = changes["email"].lower() if changes["email"] else None
         else:
             setattr(patient, name, value)
 
@@ -74,9 +76,9 @@ def get_patient(
     return patient
 
 
-def create_patient(session: Session, principal: Principal, data: dict[str, Any]) -> Patient:
+def create_patient(session: Session, principal: Principal, data: NewPatient) -> Patient:
     require_kind(principal, "partner_client", "admin", action="create patients")
-    data = dict(data)
+    data = data.copy()
     requested_partner = data.pop("partner_id", None)
     if principal.is_admin:
         if not requested_partner or session.get(Partner, requested_partner) is None:
@@ -84,13 +86,14 @@ def create_patient(session: Session, principal: Principal, data: dict[str, Any])
                 "A platform admin must name an existing partner.",
                 errors=[FieldError("/partner_id", "required", "Name the partner that owns this patient.")],
             )
-        partner_id = requested_partner
+        partner_id: str | None = requested_partner
     else:
         if requested_partner not in (None, principal.partner_id):
             raise ValidationFailed(
                 errors=[FieldError("/partner_id", "invalid", "A partner creates patients for itself only.")]
             )
         partner_id = principal.partner_id
+    assert partner_id is not None  # a partner client always has its partner
     patient = Patient(partner_id=partner_id)
     _apply(patient, data)
     session.add(patient)
@@ -113,7 +116,7 @@ def update_patient(
     session: Session,
     principal: Principal,
     patient_id: str,
-    changes: dict[str, Any],
+    changes: PatientChanges,
     *,
     precondition: Precondition[Patient],
 ) -> Patient:
@@ -137,7 +140,7 @@ def update_patient(
     return patient
 
 
-def record_consent(session: Session, principal: Principal, patient_id: str, data: dict[str, Any]) -> Consent:
+def record_consent(session: Session, principal: Principal, patient_id: str, data: NewConsent) -> Consent:
     patient = get_patient(session, principal, patient_id)
     if data["accepted_at"] > utcnow() + timedelta(minutes=5):
         raise ValidationFailed(errors=[FieldError("/accepted_at", "in_future", "Must not be in the future.")])

@@ -34,6 +34,7 @@ from api.errors import Conflict, FieldError, NotFound, ValidationFailed
 from api.events.outbox import emit
 from api.models import AdverseEvent, FollowUpPlan, Patient, PlanTask, Screening, SessionRecord
 from api.services.access import require_kind, scope_screenings
+from api.services.inputs import AdverseEventBody, SessionRecordBody
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.plans import change_status, get_plan
 
@@ -169,7 +170,7 @@ def _check_in_screening(
 
 
 def record_session(
-    session: Session, principal: Principal, plan_id: str, task_id: str, data: dict[str, Any]
+    session: Session, principal: Principal, plan_id: str, task_id: str, data: SessionRecordBody
 ) -> PlanTask:
     """Check the session's safety rules, store the record and its adverse events, finish the task."""
     plan = get_plan(session, principal, plan_id, for_update=True)
@@ -226,7 +227,7 @@ def record_session(
 
 
 def report_adverse_event(
-    session: Session, principal: Principal, plan_id: str, data: dict[str, Any]
+    session: Session, principal: Principal, plan_id: str, data: AdverseEventBody
 ) -> AdverseEvent:
     """An adverse event on its own (between sessions, or noticed later); severe or serious holds the plan."""
     plan = get_plan(session, principal, plan_id, for_update=True)
@@ -266,7 +267,7 @@ def list_adverse_events(
     )
 
 
-def _adverse_event_report(data: dict[str, Any]) -> AdverseEventReport:
+def _adverse_event_report(data: AdverseEventBody) -> AdverseEventReport:
     return AdverseEventReport(
         type=AdverseEventType(data["type"]),
         severity=AdverseEventSeverity(data["severity"]),

@@ -33,6 +33,7 @@ from api.errors import Conflict, FieldError, NotFound, RuleViolation, Validation
 from api.events.outbox import emit
 from api.models import Consultation, FollowUpPlan, PlanTask, Screening
 from api.services.access import require_kind, scope_consultations, scope_plans
+from api.services.inputs import NewPlan, PlanChanges
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import accepted_consent_types
@@ -86,7 +87,7 @@ def list_plans(
 # --- creating and changing a plan ----------------------------------------------------------------
 
 
-def create_plan(session: Session, principal: Principal, data: dict[str, Any]) -> FollowUpPlan:
+def create_plan(session: Session, principal: Principal, data: NewPlan) -> FollowUpPlan:
     require_kind(principal, *PLAN_WRITERS, action="create follow-up plans")
     consultation = _plan_consultation(session, principal, data["consultation_id"])
     schedule = PlanSchedule(
@@ -182,7 +183,7 @@ def update_plan(
     session: Session,
     principal: Principal,
     plan_id: str,
-    changes: dict[str, Any],
+    changes: PlanChanges,
     *,
     precondition: Precondition[FollowUpPlan],
 ) -> FollowUpPlan:
@@ -214,7 +215,7 @@ def update_plan(
     return plan
 
 
-def _schedule(plan: FollowUpPlan, tasks: Iterable[PlanTask], changes: dict[str, Any]) -> PlanSchedule:
+def _schedule(plan: FollowUpPlan, tasks: Iterable[PlanTask], changes: PlanChanges) -> PlanSchedule:
     """The plan's schedule with ``changes`` applied; a custom plan's sessions are its session tasks."""
     current_sessions: tuple[date, ...] = ()
     if plan.protocol == TreatmentProtocol.CUSTOM:

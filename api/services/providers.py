@@ -8,7 +8,7 @@ matching relies on, so they are kept for an admin to change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from api.models import (
     ProviderSpecialty,
 )
 from api.services.access import require_kind
+from api.services.inputs import AvailabilityBody, ProviderChanges
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.precondition import Precondition
@@ -87,7 +88,7 @@ def get_provider(
     return provider
 
 
-def create_provider(session: Session, principal: Principal, data: dict[str, Any]) -> Provider:
+def create_provider(session: Session, principal: Principal, data: ProviderChanges) -> Provider:
     require_kind(principal, "admin", action="add providers to the directory")
     provider = Provider(availability={"weekly": [], "exceptions": []})
     apply_provider_fields(provider, data)
@@ -140,7 +141,7 @@ def update_provider(
     session: Session,
     principal: Principal,
     provider_id: str,
-    changes: dict[str, Any],
+    changes: ProviderChanges,
     *,
     precondition: Precondition[Provider],
 ) -> Provider:
@@ -170,7 +171,7 @@ def set_availability(
     session: Session,
     principal: Principal,
     provider_id: str,
-    body: dict[str, Any],
+    body: AvailabilityBody,
     *,
     precondition: Precondition[Provider],
 ) -> Availability:
@@ -215,30 +216,38 @@ def _require_admin_or_self(principal: Principal, provider: Provider) -> None:
     raise Forbidden("Only a platform admin or the provider themselves may change this provider.")
 
 
-def apply_provider_fields(provider: Provider, changes: dict[str, Any]) -> None:
+def apply_provider_fields(provider: Provider, changes: ProviderChanges) -> None:
     """Set API fields on a provider; lists replace their rows (see ``_sync_rows``)."""
     for name, value in changes.items():
         if name == "languages":
-            provider.languages = [canonical_language(tag) for tag in value]
+            provider.languages = [canonical_language(tag) for tag in changes["languages"]]
         elif name == "licenses":
             _sync_rows(
                 provider.license_rows,
-                value,
+                changes["licenses"],
                 key=lambda item: (item["state"], item["number"]),
                 make=ProviderLicense,
             )
         elif name == "dea_registrations":
-            _sync_rows(provider.dea_rows, value, key=lambda item: item["state"], make=DeaRegistration)
+            _sync_rows(
+                provider.dea_rows,
+                changes["dea_registrations"],
+                key=lambda item: item["state"],
+                make=DeaRegistration,
+            )
         elif name == "sites":
             _sync_rows(
-                provider.site_rows, value, key=lambda item: (item["name"], item["state"]), make=PracticeSite
+                provider.site_rows,
+                changes["sites"],
+                key=lambda item: (item["name"], item["state"]),
+                make=PracticeSite,
             )
         else:
             setattr(provider, name, value)
 
 
 def _sync_rows(
-    rows: list[Any], items: Iterable[dict[str, Any]], *, key: Callable[[Any], Any], make: Any
+    rows: list[Any], items: Iterable[Mapping[str, object]], *, key: Callable[[Any], Any], make: Any
 ) -> None:
     """Replace a child list, updating the rows whose natural key stays (their ids and uniqueness survive)."""
     existing = {key(vars(row)): row for row in rows}

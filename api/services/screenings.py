@@ -21,6 +21,7 @@ from api.events.outbox import emit
 from api.models import Consultation, Screening
 from api.services.access import require_kind, scope_screenings
 from api.services.consultations import get_consultation, reevaluate_eligibility
+from api.services.inputs import ScreeningSubmission
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import get_patient
 from api.services.plans import plan_for_screening
@@ -58,7 +59,7 @@ def _linked_consultation(
     return consultation
 
 
-def submit_screening(session: Session, principal: Principal, data: dict[str, Any]) -> Screening:
+def submit_screening(session: Session, principal: Principal, data: ScreeningSubmission) -> Screening:
     require_kind(principal, "partner_client", "patient", "provider", "admin", action="submit screenings")
     patient = get_patient(session, principal, data["patient_id"])
     if data["completed_at"] > utcnow() + CLOCK_SKEW:
@@ -67,8 +68,9 @@ def submit_screening(session: Session, principal: Principal, data: dict[str, Any
         )
     scored = score_screening(data["instrument"], data["answers"])  # 422 with a pointer per bad answer
     consultation = _linked_consultation(session, principal, patient.id, data.get("consultation_id"))
-    if data.get("plan_id"):
-        plan_for_screening(session, principal, data["plan_id"], patient.id)
+    plan_id = data.get("plan_id")
+    if plan_id:
+        plan_for_screening(session, principal, plan_id, patient.id)
     screening = Screening(
         partner_id=patient.partner_id,
         patient_id=patient.id,

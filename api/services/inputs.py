@@ -1,0 +1,146 @@
+"""What each use case takes: the validated request bodies, as typed dictionaries.
+
+The resources' marshmallow schemas (api/schemas) load and validate a body; the service receives it typed as
+one of these, so its signature says what it reads and mypy catches a misspelt key. An update's dictionary
+holds only the fields the client sent (``total=False``): a key absent means "unchanged", ``None`` means
+"clear". Field names are the API's.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, NotRequired, TypedDict
+
+
+# --- patients ------------------------------------------------------------------------------------------
+class Address(TypedDict):
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+
+
+class PatientChanges(TypedDict, total=False):
+    external_id: str | None
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex_at_birth: str
+    email: str | None
+    phone: str | None
+    preferred_language: str
+    address: Address | None
+    timezone: str | None
+
+
+class NewPatient(PatientChanges, total=False):
+    partner_id: str  # a platform admin names the partner; a partner's own is implied
+
+
+class NewConsent(TypedDict):
+    type: str
+    version: str
+    accepted_at: datetime
+
+
+# --- consultations and screenings ---------------------------------------------------------------------
+class TimeWindow(TypedDict):
+    start: datetime
+    end: datetime
+
+
+class ConsultationRequest(TypedDict):
+    patient_id: str
+    conditions: list[str]
+    patient_location_state: str
+    preferred_language: NotRequired[str]
+    preferred_routes: list[str]
+    preferred_times: list[TimeWindow]
+    notes: NotRequired[str | None]
+
+
+class ScreeningSubmission(TypedDict):
+    patient_id: str
+    instrument: str
+    answers: Any  # a list or an object per instrument; validated by api.domain.screening
+    completed_at: datetime
+    consultation_id: NotRequired[str | None]
+    plan_id: NotRequired[str | None]
+
+
+# --- providers ------------------------------------------------------------------------------------------
+class License(TypedDict):
+    state: str
+    number: str
+    status: str
+    expires_on: date
+
+
+class DeaRegistration(TypedDict):
+    state: str
+    number: str
+    schedules: list[str]
+    expires_on: date
+
+
+class Site(TypedDict):
+    name: str
+    state: str
+    rems_certified: bool
+
+
+class ProviderChanges(TypedDict, total=False):
+    npi: str
+    given_name: str
+    family_name: str
+    credential: str
+    specialties: list[str]
+    languages: list[str]
+    routes_offered: list[str]
+    sites: list[Site]
+    licenses: list[License]
+    dea_registrations: list[DeaRegistration]
+    accepting_new_patients: bool
+    max_active_patients: int
+    timezone: str
+
+
+class AvailabilityBody(TypedDict):
+    weekly: list[dict[str, str]]
+    exceptions: NotRequired[list[dict[str, Any]]]
+
+
+# --- follow-up plans ------------------------------------------------------------------------------------
+class PlanChanges(TypedDict, total=False):
+    start_date: date
+    end_date: date
+    dose_note: str | None
+    check_in_instruments: list[str]
+    check_in_interval_days: int
+    sessions: list[date]
+
+
+class NewPlan(PlanChanges, total=False):
+    consultation_id: str
+    protocol: str
+    route: str
+
+
+class AdverseEventBody(TypedDict):
+    type: str
+    severity: str
+    onset_at: datetime
+    description: NotRequired[str | None]
+    task_id: NotRequired[str | None]
+
+
+class SessionRecordBody(TypedDict):
+    administered_at: datetime
+    pre_systolic: int
+    pre_diastolic: int
+    post_systolic: int
+    post_diastolic: int
+    observation_minutes: int
+    escort_confirmed: bool
+    override_reason: NotRequired[str | None]
+    adverse_events: list[AdverseEventBody]
