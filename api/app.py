@@ -66,6 +66,22 @@ def _spec_options() -> dict[str, object]:
     }
 
 
+# The spec's security scheme: both grants, every scope (each operation names the ones it needs).
+OAUTH2_SCHEME = {
+    "type": "oauth2",
+    "description": "JWT access tokens (RFC 9068), 15 minutes.",
+    "flows": {
+        "clientCredentials": {"tokenUrl": "/oauth/token", "scopes": SCOPES},
+        "authorizationCode": {
+            "authorizationUrl": "/oauth/authorize",
+            "tokenUrl": "/oauth/token",
+            "refreshUrl": "/oauth/token",
+            "scopes": SCOPES,
+        },
+    },
+}
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if request.path.startswith("/v1/") and not request.path.startswith(("/v1/openapi.json", "/v1/docs")):
@@ -110,22 +126,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.after_request(_security_headers)
 
     api = Api(app)
-    api.spec.components.security_scheme(
-        SECURITY_SCHEME,
-        {
-            "type": "oauth2",
-            "description": "JWT access tokens (RFC 9068), 15 minutes.",
-            "flows": {
-                "clientCredentials": {"tokenUrl": "/oauth/token", "scopes": SCOPES},
-                "authorizationCode": {
-                    "authorizationUrl": "/oauth/authorize",
-                    "tokenUrl": "/oauth/token",
-                    "refreshUrl": "/oauth/token",
-                    "scopes": SCOPES,
-                },
-            },
-        },
-    )
+    api.spec.components.security_scheme(SECURITY_SCHEME, OAUTH2_SCHEME)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(oauth_bp)

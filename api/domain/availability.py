@@ -91,6 +91,7 @@ class Availability:
         }
 
 
+# Long on purpose: one pass over the local days of the range, DST handled where the windows are cut.
 def free_slots(
     weekly: Iterable[WeeklyWindow],
     exceptions: Iterable[DateException],

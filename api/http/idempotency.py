@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import delete, select, update
@@ -60,7 +60,6 @@ def claim(principal: Principal) -> Response | None:
             f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters (no spaces), e.g. a UUID.",
             code="invalid_idempotency_key",
         )
-    settings = current_app.extensions["settings"]
     session = get_session()
     now = utcnow()
     fingerprint = _fingerprint()
@@ -70,22 +69,8 @@ def claim(principal: Principal) -> Response | None:
         IdempotencyKey.key == key,
     )
     session.execute(delete(IdempotencyKey).where(*where, IdempotencyKey.expires_at <= now))
-    try:
-        with session.begin_nested():
-            row = IdempotencyKey(
-                client_id=principal.client_id,
-                subject=principal.subject,
-                key=key,
-                request_fingerprint=fingerprint,
-                locked_at=now,
-                expires_at=now + timedelta(seconds=settings.idempotency_ttl),
-            )
-            session.add(row)
-        session.commit()
-        g.idempotency_row_id = row.id
+    if _insert_claim(principal, key, fingerprint, now):
         return None
-    except IntegrityError:
-        pass
     existing = session.scalar(select(IdempotencyKey).where(*where))
     if existing is None:  # expired and purged between our two statements: let the client retry
         raise Conflict("The idempotency key is being processed; retry.", code="idempotency_key_in_use")
@@ -96,25 +81,53 @@ def claim(principal: Principal) -> Response | None:
     if existing.response_status is not None:
         session.rollback()
         return _replay(existing)
-    stale = existing.locked_at is not None and existing.locked_at <= now - timedelta(
-        seconds=settings.idempotency_lock_timeout
-    )
-    if stale:
-        # The first attempt died mid-flight (crashed worker): take the claim over, atomically.
-        taken = session.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.id == existing.id, IdempotencyKey.locked_at == existing.locked_at)
-            .values(locked_at=now)
-        )
-        session.commit()
-        if taken.rowcount == 1:  # type: ignore[attr-defined]
-            g.idempotency_row_id = existing.id
-            return None
+    if _take_over_if_abandoned(existing, now):
+        return None
     raise Conflict(
         "A request with this idempotency key is still being processed.",
         code="idempotency_key_in_use",
         headers={"Retry-After": "1"},
     )
+
+
+def _insert_claim(principal: Principal, key: str, fingerprint: str, now: datetime) -> bool:
+    """Insert the claim row (committed at once, so other processes see it); False if the key is taken."""
+    session = get_session()
+    ttl = timedelta(seconds=current_app.extensions["settings"].idempotency_ttl)
+    try:
+        with session.begin_nested():
+            row = IdempotencyKey(
+                client_id=principal.client_id,
+                subject=principal.subject,
+                key=key,
+                request_fingerprint=fingerprint,
+                locked_at=now,
+                expires_at=now + ttl,
+            )
+            session.add(row)
+        session.commit()
+    except IntegrityError:
+        return False
+    g.idempotency_row_id = row.id
+    return True
+
+
+def _take_over_if_abandoned(existing: IdempotencyKey, now: datetime) -> bool:
+    """A claim whose first attempt died mid-flight (a crashed worker) is taken over, atomically."""
+    timeout = timedelta(seconds=current_app.extensions["settings"].idempotency_lock_timeout)
+    if existing.locked_at is None or existing.locked_at > now - timeout:
+        return False
+    session = get_session()
+    taken = session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.id == existing.id, IdempotencyKey.locked_at == existing.locked_at)
+        .values(locked_at=now)
+    )
+    session.commit()
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    g.idempotency_row_id = existing.id
+    return True
 
 
 def _record(response: Response) -> Response:

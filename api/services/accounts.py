@@ -96,25 +96,9 @@ def create_client(
     _require_admin(principal)
     if partner_id is not None:
         get_partner(session, principal, partner_id)
-    errors: list[FieldError] = []
     scopes = scope.split()
-    unknown = [s for s in scopes if s not in SCOPES]
-    if unknown:
-        errors.append(FieldError("/scope", "unknown_scope", f"Unknown scope(s): {' '.join(unknown)}."))
-    if partner_id is not None and "admin" in scopes:
-        errors.append(FieldError("/scope", "admin_scope_platform_only", "Only platform clients get 'admin'."))
-    if grant_type not in GRANT_TYPES:
-        errors.append(FieldError("/grant_type", "invalid_choice", f"One of: {', '.join(GRANT_TYPES)}."))
     uris = redirect_uris or []
-    if grant_type == "authorization_code" and not uris:
-        errors.append(FieldError("/redirect_uris", "required", "An authorization-code client needs one."))
-    for i, uri in enumerate(uris):
-        if not _validate_redirect_uri(uri):
-            errors.append(
-                FieldError(f"/redirect_uris/{i}", "invalid_redirect_uri", "Use https (or http on loopback).")
-            )
-    if public and grant_type != "authorization_code":
-        errors.append(FieldError("/public", "invalid", "Only authorization-code clients may be public."))
+    errors = _client_errors(partner_id, grant_type, scopes, uris, public)
     if errors:
         raise ValidationFailed(errors=errors)
     secret = None if public else (client_secret or random_secret(32))
@@ -137,6 +121,30 @@ def create_client(
     ):
         session.commit()
     return client, secret
+
+
+def _client_errors(
+    partner_id: str | None, grant_type: str, scopes: list[str], uris: list[str], public: bool
+) -> list[FieldError]:
+    """Every reason the registration is refused, each with its pointer."""
+    errors: list[FieldError] = []
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        errors.append(FieldError("/scope", "unknown_scope", f"Unknown scope(s): {' '.join(unknown)}."))
+    if partner_id is not None and "admin" in scopes:
+        errors.append(FieldError("/scope", "admin_scope_platform_only", "Only platform clients get 'admin'."))
+    if grant_type not in GRANT_TYPES:
+        errors.append(FieldError("/grant_type", "invalid_choice", f"One of: {', '.join(GRANT_TYPES)}."))
+    if grant_type == "authorization_code" and not uris:
+        errors.append(FieldError("/redirect_uris", "required", "An authorization-code client needs one."))
+    for i, uri in enumerate(uris):
+        if not _validate_redirect_uri(uri):
+            errors.append(
+                FieldError(f"/redirect_uris/{i}", "invalid_redirect_uri", "Use https (or http on loopback).")
+            )
+    if public and grant_type != "authorization_code":
+        errors.append(FieldError("/public", "invalid", "Only authorization-code clients may be public."))
+    return errors
 
 
 def list_clients(

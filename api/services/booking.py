@@ -63,6 +63,7 @@ FILTER_MESSAGES: dict[HardFilter, str] = {
 }
 
 
+# Long on purpose: one transaction, in order: lock, precondition, re-check, take a place, book, commit.
 def assign_provider(
     session: Session,
     principal: Principal,

@@ -172,6 +172,7 @@ class CandidateQuery:
         )
 
     # --- the classifying query ---------------------------------------------------------------------
+    # Long on purpose: one SQL statement, the filters in HardFilter's order; each branch is one clause.
     def _classified(self) -> Any:
         """Each licensed provider once, under the category that settles it: a hard filter code (excluded
         without any slot: its licence and DEA registration cover the whole horizon, so the first failing
@@ -289,6 +290,8 @@ class CandidateQuery:
         )
         return stmt if count is None else stmt.limit(count)
 
+    # Long on purpose: one UNION ALL statement (counts, exact ids, top candidates, directory size) and the
+    # loop that sorts its rows back apart; splitting it would cost round trips.
     def classify(self, session: Session, weights: MatchWeights, count: int | None) -> Classification:
         """One statement, one pass over the licensed providers: the count per category, the providers
         needing the exact path, and the ``count`` best candidates by score bound (every one when None)."""

@@ -148,6 +148,8 @@ def match_request(session: Session, consultation: Consultation, now: datetime) -
     )
 
 
+# Long on purpose: one search loop (read bounds, score a chunk, stop when no one further can rank)
+# whose state (pool, waiting heap, unread bound) the nested helpers share; split, it would be passed around.
 def rank_providers(
     session: Session, request: MatchRequest, weights: MatchWeights, *, limit: int | None = None
 ) -> MatchOutcome:

@@ -169,6 +169,7 @@ def _check_in_screening(
 # --- sessions ------------------------------------------------------------------------------------
 
 
+# Long on purpose: one transaction, in order: lock, checks, the record, its adverse events, the hold.
 def record_session(
     session: Session, principal: Principal, plan_id: str, task_id: str, data: SessionRecordBody
 ) -> PlanTask:
