@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.services.housekeeping import purge_expired
-from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
 from api.services.provider_facts import refresh_free_slot_summaries
+from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 
 log = logging.getLogger("api.worker")
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.cli import main
 from api.models import Event, Patient
-from api.services.plan_tasks import announce_due_tasks, mark_overdue_tasks
+from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 from tests.care import Care, Headers, screening_row
 from tests.clinical import PCL5_33, submit
 from tests.world import World
