@@ -31,6 +31,7 @@ from api.resources import (
     plans,
     providers,
     screenings,
+    webhooks,
 )
 
 API_DESCRIPTION = """\
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     bookings.blp,
     screenings.blp,
     plans.blp,
+    webhooks.blp,
     admin.blp,
 )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -85,21 +87,48 @@ def run(host: str, port: int, workers: int) -> None:
 
 
 @main.command("worker")
-@click.option("--once", is_flag=True, help="Run one pass and exit.")
+@click.option("--once", is_flag=True, help="Run one pass, send the webhooks due, and exit.")
 @click.option("--interval", default=60, show_default=True, type=int, help="Seconds between passes.")
 def worker(once: bool, interval: int) -> None:
     """Background jobs: announce follow-up tasks due today and mark overdue ones; purge expired
     idempotency keys, codes, tokens and sign-in throttles; recompute the providers' free-slot summaries that
-    time has passed (matching reads them). Each pass has its own session; a failing pass is logged and the
-    next one runs. With --once, a failed pass exits with status 1."""
+    time has passed (matching reads them). Between passes, send due webhooks (at least every 2 s). Each pass
+    has its own session; a failing pass is logged and the next one runs. With --once, a failed pass exits
+    with status 1. SIGTERM or Ctrl-C stops it gracefully: webhook posts in flight finish and are recorded."""
     from api import worker as background
+    from api.events.dispatcher import Dispatcher
 
     settings = current_app.extensions["settings"]
     check_production_settings(settings)
     configure_logging(settings.log_level)
-    failed = background.run(
-        get_db().session_factory, interval=interval, report=click.echo, passes=1 if once else None
+    dispatcher = Dispatcher(
+        get_db().session_factory,
+        secret_key=settings.secret_key,
+        allow_loopback=settings.webhook_allow_loopback,
+        lease_seconds=settings.webhook_lease_seconds,
+        concurrency=settings.webhook_concurrency,
     )
+    stop = threading.Event()
+
+    def graceful(signum: int, _frame: object) -> None:
+        click.echo(f"worker: {signal.Signals(signum).name}, stopping after the webhooks in flight", err=True)
+        dispatcher.stop()
+        stop.set()
+
+    signal.signal(signal.SIGTERM, graceful)
+    signal.signal(signal.SIGINT, graceful)
+    try:
+        failed = background.run(
+            get_db().session_factory,
+            interval=interval,
+            report=click.echo,
+            passes=1 if once else None,
+            dispatcher=dispatcher,
+            poll=settings.webhook_poll_seconds,
+            stop=stop,
+        )
+    finally:
+        dispatcher.close()
     if failed:
         raise SystemExit(1)
 

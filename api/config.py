@@ -50,6 +50,14 @@ class Settings:
     video_base_url: str = "https://video.telemedical.example/join"
     # Ranking weights overriding clinical-rules.md §3 defaults, e.g. (("language", 0.4),) (MATCH_WEIGHTS).
     match_weights: tuple[tuple[str, float], ...] = ()
+    # Webhooks (docs/webhooks.md). WEBHOOK_ALLOW_LOOPBACK=1 lets endpoints be http://127.0.0.1 or
+    # http://localhost, for development and tests; nothing else private, ever.
+    webhook_allow_loopback: bool = False
+    # A claimed delivery is the claimant's this long; a worker that dies holding it loses it then.
+    webhook_lease_seconds: int = 120
+    # Deliveries a worker sends at once, and how often it looks for due ones (at most every 2 s).
+    webhook_concurrency: int = 8
+    webhook_poll_seconds: float = 1.0
 
     @property
     def is_production(self) -> bool:
@@ -91,6 +99,8 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters")
     if not settings.jwt_private_key_file:
         problems.append("JWT_PRIVATE_KEY_FILE is not set (a generated development key would sign tokens)")
+    if settings.webhook_allow_loopback:
+        problems.append("WEBHOOK_ALLOW_LOOPBACK is set (it lets webhooks reach this machine's own services)")
     return problems
 
 
@@ -118,6 +128,12 @@ def load_settings() -> Settings:
         log_level=os.environ.get("LOG_LEVEL") or defaults.log_level,
         video_base_url=(os.environ.get("VIDEO_BASE_URL") or defaults.video_base_url).rstrip("/"),
         match_weights=_weights("MATCH_WEIGHTS"),
+        webhook_allow_loopback=os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "") in ("1", "true", "yes"),
+        webhook_lease_seconds=_int("WEBHOOK_LEASE_SECONDS", defaults.webhook_lease_seconds),
+        webhook_concurrency=max(1, _int("WEBHOOK_CONCURRENCY", defaults.webhook_concurrency)),
+        webhook_poll_seconds=min(
+            2.0, float(os.environ.get("WEBHOOK_POLL_SECONDS") or defaults.webhook_poll_seconds)
+        ),
     )
 
 

@@ -2,7 +2,8 @@
 
 A pass announces follow-up tasks due today and marks overdue ones, purges expired idempotency keys, codes,
 tokens and sign-in throttles, and recomputes the providers' free-slot summaries that time has outdated
-(matching reads them). A pass that fails is logged (the error's kind and trace, never SQL parameters) and
+(matching reads them). Between passes it sends due webhooks (api/events/dispatcher.py), looking at least
+every 2 s. A pass that fails is logged (the error's kind and trace, never SQL parameters) and
 rolled back; the next pass runs after the interval as usual, so one bad row or a database restart does not
 stop the worker.
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.events.dispatcher import Dispatcher
 from api.services.housekeeping import purge_expired
 from api.services.provider_facts import refresh_free_slot_summaries
 from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
@@ -40,18 +43,62 @@ def run(
     interval: float,
     report: Callable[[str], None],
     passes: int | None = None,
+    dispatcher: Dispatcher | None = None,
+    poll: float = 1.0,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Run passes ``interval`` seconds apart (``passes`` of them, or forever); the number that failed."""
+    """Run the jobs every ``interval`` seconds (``passes`` times, or until ``stop``) and, between them, send
+    due webhooks every ``poll`` seconds at most (at once again after a pass that sent something, so a burst
+    drains quickly). After the last of ``passes`` the webhooks due then are sent before returning. The
+    number of passes that failed."""
+    stop = stop or threading.Event()
     failed = done = 0
-    while passes is None or done < passes:
-        if done:
-            time.sleep(interval)
-        with session_factory() as session:
-            try:
-                report(json.dumps(run_pass(session)))
-            except Exception:
-                session.rollback()
-                failed += 1
-                log.exception("worker pass failed; the next one runs in %s s", interval)
-        done += 1
+    next_jobs = time.monotonic()
+    while not stop.is_set():
+        if time.monotonic() >= next_jobs:
+            failed += _jobs_pass(session_factory, report, interval)
+            done += 1
+            next_jobs = time.monotonic() + interval
+            if passes is not None and done >= passes:
+                failed += _drain(dispatcher)
+                break
+        made, failure = _delivery_pass(dispatcher)
+        failed += failure
+        if not made:
+            stop.wait(max(0.0, min(poll * (5 if failure else 1), next_jobs - time.monotonic())))
     return failed
+
+
+def _jobs_pass(session_factory: Callable[[], Session], report: Callable[[str], None], interval: float) -> int:
+    with session_factory() as session:
+        try:
+            report(json.dumps(run_pass(session)))
+            return 0
+        except Exception:
+            session.rollback()
+            log.exception("worker pass failed; the next one runs in %s s", interval)
+            return 1
+
+
+def _delivery_pass(dispatcher: Dispatcher | None) -> tuple[int, int]:
+    """(attempts made, 1 if the pass failed)."""
+    if dispatcher is None:
+        return 0, 0
+    try:
+        return dispatcher.run_pass(), 0
+    except Exception:
+        log.exception("webhook delivery pass failed; retrying shortly")
+        return 0, 1
+
+
+# Enough for every delivery due now, chains of one object's events included; a bound, not a target.
+_MAX_DRAIN_PASSES = 1000
+
+
+def _drain(dispatcher: Dispatcher | None) -> int:
+    """Send what is due now (``--once``); the number of delivery passes that failed."""
+    for _ in range(_MAX_DRAIN_PASSES):
+        made, failure = _delivery_pass(dispatcher)
+        if failure or not made:
+            return failure
+    return 0

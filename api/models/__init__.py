@@ -21,6 +21,7 @@ from api.models.provider import (
 )
 from api.models.screening import Screening
 from api.models.user import SignInThrottle, User
+from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AdverseEvent",
@@ -50,4 +51,7 @@ __all__ = [
     "SessionRecord",
     "SignInThrottle",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

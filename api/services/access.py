@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.consultation_status import ConsultationStatus
 from api.domain.matching import LicenseStatus
-from api.errors import Forbidden
-from api.models import Consultation, FollowUpPlan, Patient, ProviderLicense, Screening
+from api.errors import FieldError, Forbidden, ValidationFailed
+from api.models import Consultation, FollowUpPlan, Partner, Patient, ProviderLicense, Screening
 
 
 def _provider_patient_ids(principal: Principal) -> Select[Any]:
@@ -93,3 +94,30 @@ def scope_plans(stmt: Select[Any], principal: Principal) -> Select[Any]:
 def require_kind(principal: Principal, *kinds: PrincipalKind, action: str) -> None:
     if principal.kind not in kinds:
         raise Forbidden(f"A {principal.kind.replace('_', ' ')} may not {action}.")
+
+
+def scope_partner_rows(stmt: Select[Any], principal: Principal, partner_id: Any) -> Select[Any]:
+    """Rows that belong to a partner as a whole (events, webhook endpoints): a partner's systems see their
+    own, an admin all, and nobody else any."""
+    if principal.is_admin:
+        return stmt
+    if principal.kind == "partner_client" and principal.partner_id:
+        return stmt.where(partner_id == principal.partner_id)
+    return stmt.where(false())
+
+
+def owning_partner(session: Session, principal: Principal, requested: str | None, *, what: str) -> str:
+    """The partner a new partner-owned row belongs to: a partner's own (naming another is 422), or the one
+    a platform admin names (required, and it must exist)."""
+    if principal.is_admin:
+        if not requested or session.get(Partner, requested) is None:
+            raise ValidationFailed(
+                "A platform admin must name an existing partner.",
+                errors=[FieldError("/partner_id", "required", f"Name the partner that owns this {what}.")],
+            )
+        return requested
+    if requested not in (None, principal.partner_id) or principal.partner_id is None:
+        raise ValidationFailed(
+            errors=[FieldError("/partner_id", "invalid", f"A partner creates {what}s for itself only.")]
+        )
+    return principal.partner_id

@@ -144,3 +144,19 @@ class SessionRecordBody(TypedDict):
     escort_confirmed: bool
     override_reason: NotRequired[str | None]
     adverse_events: list[AdverseEventBody]
+
+
+# --- webhooks ------------------------------------------------------------------------------------------
+class WebhookEndpointChanges(TypedDict, total=False):
+    url: str
+    event_types: list[str]
+    enabled: bool
+    description: str | None
+
+
+class NewWebhookEndpoint(WebhookEndpointChanges, total=False):
+    partner_id: str  # a platform admin names the partner; a partner's own is implied
+
+
+class Redelivery(TypedDict, total=False):
+    endpoint_id: str  # absent: every enabled endpoint subscribed to the event's type

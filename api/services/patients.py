@@ -13,8 +13,8 @@ from api.auth.secrets import digest
 from api.db import utcnow
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.ids import random_secret
-from api.models import Consent, Invitation, Partner, Patient
-from api.services.access import require_kind, scope_patients
+from api.models import Consent, Invitation, Patient
+from api.services.access import owning_partner, require_kind, scope_patients
 from api.services.inputs import NewConsent, NewPatient, PatientChanges
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
@@ -79,21 +79,7 @@ def get_patient(
 def create_patient(session: Session, principal: Principal, data: NewPatient) -> Patient:
     require_kind(principal, "partner_client", "admin", action="create patients")
     data = data.copy()
-    requested_partner = data.pop("partner_id", None)
-    if principal.is_admin:
-        if not requested_partner or session.get(Partner, requested_partner) is None:
-            raise ValidationFailed(
-                "A platform admin must name an existing partner.",
-                errors=[FieldError("/partner_id", "required", "Name the partner that owns this patient.")],
-            )
-        partner_id: str | None = requested_partner
-    else:
-        if requested_partner not in (None, principal.partner_id):
-            raise ValidationFailed(
-                errors=[FieldError("/partner_id", "invalid", "A partner creates patients for itself only.")]
-            )
-        partner_id = principal.partner_id
-    assert partner_id is not None  # a partner client always has its partner
+    partner_id = owning_partner(session, principal, data.pop("partner_id", None), what="patient")
     patient = Patient(partner_id=partner_id)
     _apply(patient, data)
     session.add(patient)

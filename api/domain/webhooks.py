@@ -1,0 +1,267 @@
+"""Webhooks: the event catalogue, which URLs may receive them, Standard Webhooks signing, the retry rule.
+
+Pure: no Flask, no Session, no network. The delivery worker (api/events/dispatcher.py) resolves names and
+sends; everything it decides — whether an address may be contacted, how the request is signed, whether an
+answer is a success, when to try again and when to give up — is decided here.
+
+Decisions the contract left open:
+- A URL is checked syntactically at registration (scheme, credentials, a literal address or a reserved
+  name such as ``localhost`` or ``*.internal``); a DNS name is resolved and its every address checked at each
+  delivery, immediately before connecting to that vetted address (so a name that changes to a private address
+  after registration is never contacted).
+- Only a 2xx answer is a success. 3xx is a failure (redirects are not followed: the endpoint must be the
+  final URL). 410 Gone disables the endpoint at once. Anything else is retried on ``RETRY_SCHEDULE``.
+- ``Retry-After`` (seconds or an HTTP date) delays the next attempt when it asks for more than the schedule,
+  up to ``MAX_RETRY_AFTER``; it never shortens the schedule.
+- The ``webhook-id`` is the event's id: the same on every attempt and every endpoint, so a receiver that
+  records the ids it processed drops duplicates.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+# --- the catalogue (api-contract.md §3) -------------------------------------------------------------
+
+
+class EventType(StrEnum):
+    CONSULTATION_CREATED = "consultation.created"
+    CONSULTATION_STATUS_CHANGED = "consultation.status_changed"
+    SCREENING_COMPLETED = "screening.completed"
+    SCREENING_RISK_FLAGGED = "screening.risk_flagged"
+    FOLLOW_UP_PLAN_CREATED = "follow_up_plan.created"
+    FOLLOW_UP_PLAN_STATUS_CHANGED = "follow_up_plan.status_changed"
+    FOLLOW_UP_TASK_DUE = "follow_up_task.due"
+    FOLLOW_UP_TASK_OVERDUE = "follow_up_task.overdue"
+    ADVERSE_EVENT_REPORTED = "adverse_event.reported"
+
+
+# --- retries ------------------------------------------------------------------------------------------
+
+# The wait before each attempt: the first is immediate, the tenth 24 h after the ninth (about 3 days in all).
+RETRY_SCHEDULE: Final[tuple[timedelta, ...]] = (
+    timedelta(0),
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+    timedelta(hours=14),
+    timedelta(hours=20),
+    timedelta(hours=24),
+)
+MAX_ATTEMPTS: Final = len(RETRY_SCHEDULE)
+# Each wait is stretched by up to this fraction, at random, so that the retries of many failed deliveries
+# (an endpoint that was down for an hour) do not all arrive in the same second.
+JITTER: Final = 0.1
+MAX_RETRY_AFTER: Final = timedelta(hours=24)
+REQUEST_TIMEOUT_SECONDS: Final = 10.0
+RESPONSE_EXCERPT_LENGTH: Final = 256
+
+
+class Verdict(StrEnum):
+    SUCCEEDED = "succeeded"  # 2xx: done
+    RETRY = "retry"  # try again on the schedule
+    GONE = "gone"  # 410: the receiver says the endpoint is gone: disable it
+    EXHAUSTED = "exhausted"  # the last attempt failed: give up and disable the endpoint
+
+
+@dataclass(frozen=True)
+class AttemptOutcome:
+    verdict: Verdict
+    next_attempt_at: datetime | None  # when to try again (RETRY only)
+
+
+def retry_after(header: str | None, now: datetime) -> timedelta | None:
+    """The wait a ``Retry-After`` header asks for (RFC 9110 §10.2.3), within 0 … ``MAX_RETRY_AFTER``."""
+    if not header:
+        return None
+    text = header.strip()
+    if text.isdigit():
+        wait = timedelta(seconds=min(int(text[:9]), int(MAX_RETRY_AFTER.total_seconds())))
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        wait = when - now
+    return max(timedelta(0), min(wait, MAX_RETRY_AFTER))
+
+
+def judge_attempt(
+    *,
+    attempt: int,
+    status_code: int | None,
+    now: datetime,
+    jitter: float,
+    retry_after_header: str | None = None,
+) -> AttemptOutcome:
+    """What follows attempt number ``attempt`` (1-based) that answered ``status_code`` (None: no answer —
+    a timeout, a refused connection, an address not allowed). ``jitter`` is a random number in [0, 1)."""
+    if status_code is not None and 200 <= status_code < 300:
+        return AttemptOutcome(Verdict.SUCCEEDED, None)
+    if status_code == 410:
+        return AttemptOutcome(Verdict.GONE, None)
+    if attempt >= MAX_ATTEMPTS:
+        return AttemptOutcome(Verdict.EXHAUSTED, None)
+    wait = RETRY_SCHEDULE[attempt] * (1 + JITTER * jitter)
+    asked = retry_after(retry_after_header, now) if status_code in (429, 503) else None
+    if asked is not None and asked > wait:
+        wait = asked
+    return AttemptOutcome(Verdict.RETRY, now + wait)
+
+
+# --- signing (Standard Webhooks 1.0) -------------------------------------------------------------------
+
+SECRET_PREFIX: Final = "whsec_"
+SECRET_BYTES: Final = 32
+SECRET_OVERLAP: Final = timedelta(hours=24)  # a rotated-out secret keeps signing this long
+
+
+def secret_from_bytes(raw: bytes) -> str:
+    return SECRET_PREFIX + base64.b64encode(raw).decode("ascii")
+
+
+def _key(secret: str) -> bytes:
+    return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+
+
+def signature(secret: str, *, message_id: str, timestamp: int, body: bytes) -> str:
+    """``v1,<base64 HMAC-SHA256 of "id.timestamp.body">`` keyed by the secret's decoded bytes."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def signature_header(secrets: Sequence[str], *, message_id: str, timestamp: int, body: bytes) -> str:
+    """One signature per secret in force (the current one first), space-separated."""
+    return " ".join(signature(s, message_id=message_id, timestamp=timestamp, body=body) for s in secrets)
+
+
+# --- where deliveries may go ------------------------------------------------------------------------
+
+LOOPBACK_NAMES: Final = frozenset({"localhost", "127.0.0.1"})
+# Names that only ever mean something inside a private network or a cloud's metadata service.
+_RESERVED_SUFFIXES: Final = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".intranet")
+_RESERVED_NAMES: Final = frozenset({"localhost", "metadata", "metadata.google.internal", "instance-data"})
+MAX_URL_LENGTH: Final = 2048
+
+
+def address_allowed(address: str, *, allow_loopback: bool) -> bool:
+    """Whether a delivery may connect to ``address``: a public unicast address only (never private,
+    loopback, link-local — which includes the 169.254.169.254 metadata service —, multicast, reserved,
+    shared, documentation or unspecified space). ``allow_loopback`` lets 127.0.0.1 and ::1 through, for
+    development and tests, and nothing else."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if allow_loopback and ip in (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")):
+        return True
+    return ip.is_global and not ip.is_multicast
+
+
+def _literal_address(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked URL: what to connect to and what to ask for."""
+
+    scheme: str
+    host: str  # lower case, without brackets
+    port: int
+    path: str  # path and query, at least "/"
+    loopback: bool = False  # a development URL (http://127.0.0.1, http://localhost) allowed by configuration
+
+
+def check_url(url: str, *, allow_loopback: bool) -> tuple[Target | None, str | None]:
+    """The target of an endpoint URL, or why it may not receive events (a message for the partner)."""
+    if len(url) > MAX_URL_LENGTH:
+        return None, f"Use at most {MAX_URL_LENGTH} characters."
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return None, "A URL has no spaces or control characters."
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None, "Not a valid URL."
+    host = (parts.hostname or "").lower().rstrip(".")
+    scheme = parts.scheme.lower()
+    loopback_url = allow_loopback and host in LOOPBACK_NAMES
+    if scheme != "https" and not (loopback_url and scheme == "http"):
+        return None, "Use an https URL."
+    if not host:
+        return None, "The URL must name a host."
+    if parts.username is not None or parts.password is not None:
+        return None, "Credentials in the URL are not allowed; verify our signature instead."
+    if parts.fragment:
+        return None, "A URL fragment is never sent; remove it."
+    literal = _literal_address(host)
+    if literal is not None:
+        if not address_allowed(literal, allow_loopback=loopback_url):
+            return None, "The address is private, loopback, link-local, multicast or reserved."
+    elif not loopback_url and (host in _RESERVED_NAMES or host.endswith(_RESERVED_SUFFIXES)):
+        return None, "The host names a private network or a metadata service."
+    elif "." not in host and not loopback_url:
+        return None, "Use a fully qualified host name."
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    default_port = 443 if scheme == "https" else 80
+    target = Target(scheme, literal or host, port or default_port, path, loopback=loopback_url)
+    return target, None
+
+
+def first_refused(addresses: Iterable[str], *, allow_loopback: bool) -> str | None:
+    """The first of a name's resolved addresses that may not be contacted (all must pass: a resolver may
+    answer in any order, and the connection must go to an address that was checked)."""
+    for address in addresses:
+        if not address_allowed(address, allow_loopback=allow_loopback):
+            return address
+    return None
+
+
+# --- the request ----------------------------------------------------------------------------------------
+
+
+def payload(event_type: str, timestamp: datetime, data: Mapping[str, Any]) -> bytes:
+    """The thin body every delivery posts: ``{"type", "timestamp", "data": {"id", "object", …}}``."""
+    stamp = timestamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return json.dumps(
+        {"type": event_type, "timestamp": stamp, "data": dict(data)}, separators=(",", ":"), sort_keys=True
+    ).encode()
+
+
+def request_headers(
+    secrets: Sequence[str], *, message_id: str, sent_at: datetime, body: bytes
+) -> dict[str, str]:
+    """The Standard Webhooks headers of one attempt, signed at ``sent_at`` (receivers refuse a timestamp
+    more than 5 minutes off, so each attempt is signed afresh)."""
+    timestamp = int(sent_at.timestamp())
+    return {
+        "content-type": "application/json",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature_header(secrets, message_id=message_id, timestamp=timestamp, body=body),
+    }
