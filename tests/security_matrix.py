@@ -240,6 +240,8 @@ class Tenant:
     screening: str  # a phq9 on the active plan, answering its first check-in
     plan_start: date
     free_slots: tuple[str, str]  # two free slots of the provider, for assignment and rescheduling
+    endpoint: str  # a webhook endpoint subscribed to follow_up_plan.created
+    event: str  # the follow_up_plan.created event of plan_draft
     etags: dict[str, str] = field(default_factory=dict)  # object id -> its current ETag
 
     def id(self, attribute: str) -> str:
@@ -300,7 +302,20 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
             _ok(client.post(f"/v1/follow-up-plans/{created['id']}/activate", json={}, headers=admin))
         return str(created["id"])
 
+    endpoint = _ok(
+        client.post(
+            "/v1/webhook-endpoints",
+            json={
+                "url": "https://hooks.partner.example/telemedical",
+                "event_types": ["follow_up_plan.created"],
+                "partner_id": partner,
+            },
+            headers=admin,
+        ),
+        201,
+    )["id"]
     plan_draft, plan_active = plan("draft"), plan("active")
+    event = _ok(client.get(f"/v1/events?object_id={plan_draft}", headers=admin))["data"][0]["id"]
     tasks = _ok(client.get(f"/v1/follow-up-plans/{plan_active}/tasks?limit=100", headers=admin))["data"]
     session_task = next(t for t in tasks if t["kind"] == "session")
     check_in_task = next(t for t in tasks if t["kind"] == "check_in")
@@ -330,8 +345,15 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         screening=_ok(client.post("/v1/screenings", json=screening, headers=admin), 201)["id"],
         plan_start=start,
         free_slots=(iso(next_whole_hour(5)), iso(next_whole_hour(6))),
+        endpoint=endpoint,
+        event=event,
     )
-    for url in (f"/v1/patients/{patient}", f"/v1/follow-up-plans/{plan_draft}", f"/v1/providers/{provider}"):
+    for url in (
+        f"/v1/patients/{patient}",
+        f"/v1/follow-up-plans/{plan_draft}",
+        f"/v1/providers/{provider}",
+        f"/v1/webhook-endpoints/{endpoint}",
+    ):
         response = client.get(url, headers=admin)
         _ok(response)
         tenant.etags[url.rsplit("/", 1)[1]] = response.headers["ETag"]
@@ -374,6 +396,7 @@ def _slots_query(_t: Tenant) -> dict[str, str]:
 
 CONSULTATION = "consultation_id"
 PLAN = "plan_id"
+ENDPOINT = "endpoint_id"
 NO_BODY: Callable[[Tenant], Body] = lambda _t: {}  # noqa: E731 - a body that is an empty object
 
 FILLS: dict[str, Fill] = {
@@ -481,6 +504,23 @@ FILLS: dict[str, Fill] = {
         body=lambda t: {"type": "nausea", "severity": "mild", "onset_at": f"{t.plan_start}T18:00:00Z"},
     ),
     "getFollowUpPlanOutcomes": Fill(ids={PLAN: "plan_active"}),
+    # events and webhooks
+    "listEvents": Fill(),
+    "getEvent": Fill(ids={"event_id": "event"}),
+    "redeliverEvent": Fill(ids={"event_id": "event"}, body=NO_BODY),
+    "listWebhookEndpoints": Fill(),
+    "createWebhookEndpoint": Fill(
+        body=lambda t: {
+            "url": "https://hooks.partner.example/other",
+            "event_types": ["consultation.created"],
+            "partner_id": t.partner,  # a platform admin names the partner; a partner's own is implied
+        }
+    ),
+    "getWebhookEndpoint": Fill(ids={ENDPOINT: "endpoint"}),
+    "updateWebhookEndpoint": Fill(ids={ENDPOINT: "endpoint"}, body=lambda _t: {"description": "Portal"}),
+    "deleteWebhookEndpoint": Fill(ids={ENDPOINT: "endpoint"}),
+    "rotateWebhookEndpointSecret": Fill(ids={ENDPOINT: "endpoint"}),
+    "listWebhookDeliveryAttempts": Fill(ids={ENDPOINT: "endpoint"}),
     # admin
     "listPartners": Fill(actor="admin"),
     "createPartner": Fill(body=lambda _t: {"name": "Partner C"}, actor="admin"),
@@ -506,7 +546,9 @@ FILLS: dict[str, Fill] = {
 }
 
 # Path parameters naming a tenant's object: another tenant's id must answer 404 (contract §1).
-TENANT_OWNED = frozenset({"patient_id", "consultation_id", "screening_id", "plan_id", "task_id"})
+TENANT_OWNED = frozenset(
+    {"patient_id", "consultation_id", "screening_id", "plan_id", "task_id", "endpoint_id", "event_id"}
+)
 # Path parameters naming something no tenant owns: operations with only these are out of the tenancy check.
 NOT_TENANT_OWNED = {
     # The provider directory is shared by every partner (contract §3 Providers: providers:read for all

@@ -93,6 +93,7 @@ class Dispatcher:
             headers=headers,
             allow_loopback=self.allow_loopback,
             resolver=self.resolver,
+            timeout=self.timeout,
         )
 
     def _record(self, job: Job, result: transport.SendResult) -> int:

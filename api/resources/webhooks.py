@@ -174,7 +174,11 @@ class EventById(MethodView):
     @blp.operation("getEvent", scopes=SCOPE, errors=[404])
     @blp.response(200, EventSchema)
     def get(self, event_id: str) -> Any:
-        """Get an event"""
+        """Get an event
+
+        The same `type`, `timestamp` and `data` its webhook deliveries carried; its `id` is their
+        `webhook-id`.
+        """
         return event_service.get_event(get_session(), current_principal(), event_id)
 
 

@@ -89,7 +89,7 @@ def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta, 
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=d, skip_locked=True)
     jobs = []
-    for delivery, endpoint, event in session.execute(stmt).tuples():
+    for delivery, endpoint, event in session.execute(stmt):
         delivery.lease_token = secrets.token_hex(16)
         delivery.lease_expires_at = now + lease
         jobs.append(

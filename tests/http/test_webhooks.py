@@ -156,7 +156,9 @@ def test_loopback_http_is_allowed_only_when_configured(
             id="repeated",
         ),
         pytest.param({"event_types": ALL_TYPES}, "/url", id="no-url"),
-        pytest.param({"url": "https://h.example/x", "event_types": ALL_TYPES, "secret": "x"}, "/secret", id="secret"),
+        pytest.param(
+            {"url": "https://h.example/x", "event_types": ALL_TYPES, "secret": "x"}, "/secret", id="secret"
+        ),
     ],
 )
 def test_a_bad_registration_points_at_the_field(
@@ -202,7 +204,11 @@ def test_an_admin_registers_for_a_named_partner(client: FlaskClient, admin: Head
 
 
 def test_a_partner_cannot_register_for_another(client: FlaskClient, partner_a: Headers, world: World) -> None:
-    body = {"url": "https://hooks.partner-a.example/x", "event_types": ALL_TYPES, "partner_id": world.partner_b}
+    body = {
+        "url": "https://hooks.partner-a.example/x",
+        "event_types": ALL_TYPES,
+        "partner_id": world.partner_b,
+    }
     response = client.post("/v1/webhook-endpoints", json=body, headers=partner_a)
     assert response.status_code == 422
     assert [e["pointer"] for e in response.get_json()["errors"]] == ["/partner_id"]
