@@ -170,11 +170,29 @@ def address_allowed(address: str, *, allow_loopback: bool) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # What a gateway would forward to decides (mapped, NAT64, 6to4, Teredo): ::ffff:10.0.0.1 is 10.0.0.1.
+        ip = _embedded_ipv4(ip) or ip
     if allow_loopback and ip in (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")):
         return True
     return ip.is_global and not ip.is_multicast
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, NAT64, 6to4, Teredo), if any: a gateway would
+    forward to it."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    return None
 
 
 def _literal_address(host: str) -> str | None:

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from api.auth.scopes import SCOPES
 from api.models.user import ROLES
-from api.schemas.common import StrictSchema, Timestamp, page_schema
+from api.schemas.common import Boolean, StrictSchema, Timestamp, page_schema
 from api.services.accounts import GRANT_TYPES
 
 
@@ -28,8 +28,8 @@ class ClientSchema(Schema):
     grant_types = fields.List(fields.String(), required=True)
     redirect_uris = fields.List(fields.String(), required=True)
     scope = fields.String(required=True)
-    public = fields.Boolean(required=True, attribute="is_public")
-    can_introspect = fields.Boolean(required=True)
+    public = Boolean(required=True, attribute="is_public")
+    can_introspect = Boolean(required=True)
     created_at = Timestamp(required=True)
 
 
@@ -57,8 +57,8 @@ class ClientCreateSchema(StrictSchema):
         required=True, metadata={"description": "Space-separated; any of: " + " ".join(SCOPES)}
     )
     redirect_uris = fields.List(fields.String(validate=validate.Length(max=500)), load_default=list)
-    public = fields.Boolean(load_default=False)
-    can_introspect = fields.Boolean(load_default=False)
+    public = Boolean(load_default=False)
+    can_introspect = Boolean(load_default=False)
 
 
 ClientPageSchema = page_schema(ClientSchema, "ClientPage")

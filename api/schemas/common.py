@@ -124,6 +124,16 @@ def enum_field(enum: type[StrEnum], **kwargs: Any) -> fields.Enum[Any]:
     return fields.Enum(enum, by_value=True, metadata=metadata, **kwargs)
 
 
+class Boolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` only: marshmallow's own also takes ``0``, ``1``, ``"yes"`` and the
+    like, which the spec (``type: boolean``) does not, and a client that sends them has a bug to hear of."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def _no_repeats(values: list[Any]) -> None:
     if len(set(values)) != len(values):
         raise ValidationError("Must not repeat a value.")

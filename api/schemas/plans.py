@@ -17,7 +17,7 @@ from api.domain.protocols import (
     TreatmentProtocol,
 )
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
-from api.schemas.common import Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
+from api.schemas.common import Boolean, Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
 
 _PROTOCOLS = [str(p) for p in TreatmentProtocol]
 _ROUTES = [str(r) for r in Route]
@@ -156,7 +156,7 @@ class AdverseEventSchema(Schema):
     onset_at = Timestamp(required=True)
     description = fields.String(required=True, allow_none=True)
     reported_by = fields.Nested(ReporterSchema, required=True, attribute="reporter")
-    put_plan_on_hold = fields.Boolean(
+    put_plan_on_hold = Boolean(
         required=True, metadata={"description": "True when this event put the plan on hold"}
     )
     created_at = Timestamp(required=True)
@@ -193,9 +193,9 @@ class SessionRecordSchema(Schema):
     post_systolic = fields.Integer(required=True)
     post_diastolic = fields.Integer(required=True)
     observation_minutes = fields.Integer(required=True)
-    escort_confirmed = fields.Boolean(required=True)
+    escort_confirmed = Boolean(required=True)
     override_reason = fields.String(required=True, allow_none=True)
-    blood_pressure_overridden = fields.Boolean(
+    blood_pressure_overridden = Boolean(
         required=True, metadata={"description": "Dosed above 140/90 on a provider's override"}
     )
     recorded_by = fields.Nested(ReporterSchema, required=True, attribute="recorder")
@@ -212,7 +212,7 @@ class SessionRecordCreateSchema(StrictSchema):
     observation_minutes = fields.Integer(
         required=True, metadata={"description": "At least 120 for intranasal esketamine (REMS)"}
     )
-    escort_confirmed = fields.Boolean(required=True, metadata={"description": "Must be true, every route"})
+    escort_confirmed = Boolean(required=True, metadata={"description": "Must be true, every route"})
     override_reason = fields.String(
         allow_none=True,
         validate=validate.Length(max=2000),
@@ -288,9 +288,9 @@ class InstrumentOutcomeSchema(Schema):
         allow_none=True,
         metadata={"description": "(latest - baseline) / baseline, negative is better"},
     )
-    response = fields.Boolean(allow_none=True, metadata={"description": "phq9, gad7: a drop of 50 % or more"})
-    remission = fields.Boolean(allow_none=True, metadata={"description": "phq9: latest below 5"})
-    clinically_meaningful = fields.Boolean(
+    response = Boolean(allow_none=True, metadata={"description": "phq9, gad7: a drop of 50 % or more"})
+    remission = Boolean(allow_none=True, metadata={"description": "phq9: latest below 5"})
+    clinically_meaningful = Boolean(
         allow_none=True, metadata={"description": "pcl5: a drop of 10 points or more"}
     )
 

@@ -14,6 +14,7 @@ from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
 from api.domain.reference import US_STATES
 from api.schemas.common import (
+    Boolean,
     Date,
     PageArgsSchema,
     StrictSchema,
@@ -69,7 +70,7 @@ class SiteSchema(StrictSchema):
     id = fields.String(dump_only=True)
     name = fields.String(required=True, validate=_NAME)
     state = fields.String(required=True, validate=_STATE)
-    rems_certified = fields.Boolean(
+    rems_certified = Boolean(
         load_default=False, metadata={"description": "Spravato REMS-certified (needed for intranasal)"}
     )
 
@@ -126,7 +127,7 @@ class ProviderSchema(Schema):
     sites = fields.List(fields.Nested(SiteSchema), required=True)
     licenses = fields.List(fields.Nested(LicenseSchema), required=True)
     dea_registrations = fields.List(fields.Nested(DeaRegistrationSchema), required=True)
-    accepting_new_patients = fields.Boolean(required=True)
+    accepting_new_patients = Boolean(required=True)
     max_active_patients = fields.Integer(required=True)
     active_patients = fields.Integer(
         required=True,
@@ -166,7 +167,7 @@ class _ProviderFields(StrictSchema):
     sites = fields.List(fields.Nested(SiteSchema), validate=validate.Length(max=50))
     licenses = fields.List(fields.Nested(LicenseSchema), validate=validate.Length(max=60))
     dea_registrations = fields.List(fields.Nested(DeaRegistrationSchema), validate=validate.Length(max=60))
-    accepting_new_patients = fields.Boolean()
+    accepting_new_patients = Boolean()
     max_active_patients = fields.Integer(validate=validate.Range(min=1, max=10_000))
     timezone = time_zone()
 
@@ -210,7 +211,7 @@ class ProviderCreateSchema(_ProviderFields):
     dea_registrations = fields.List(
         fields.Nested(DeaRegistrationSchema), load_default=list, validate=validate.Length(max=60)
     )
-    accepting_new_patients = fields.Boolean(load_default=True)
+    accepting_new_patients = Boolean(load_default=True)
 
 
 class ProviderUpdateSchema(_ProviderFields):
@@ -225,7 +226,7 @@ class ProviderQueryArgsSchema(PageArgsSchema):
     language = language_tag(metadata={"description": "Speaks this language; `es` also finds `es-MX`"})
     route = fields.String(validate=validate.OneOf(ROUTES))
     specialty = fields.String(validate=validate.Length(min=1, max=60))
-    accepting_new_patients = fields.Boolean()
+    accepting_new_patients = Boolean()
 
 
 ProviderPageSchema = page_schema(ProviderSchema, "ProviderPage")

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from api.domain.webhooks import MAX_URL_LENGTH, EventType
 from api.models.webhook import DeliveryStatus, DisabledReason
 from api.schemas.common import (
+    Boolean,
     PageArgsSchema,
     StrictSchema,
     Timestamp,
@@ -117,7 +118,7 @@ class WebhookEndpointSchema(Schema):
     partner_id = fields.String(required=True)
     url = fields.String(required=True)
     event_types = fields.List(fields.String(validate=_EVENT_TYPE), required=True)
-    enabled = fields.Boolean(required=True)
+    enabled = Boolean(required=True)
     disabled_reason = enum_field(
         DisabledReason,
         required=True,
@@ -142,7 +143,7 @@ class WebhookEndpointCreateSchema(StrictSchema):
     url = _url(required=True)
     event_types = _event_types(required=True)
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
-    enabled = fields.Boolean(load_default=True)
+    enabled = Boolean(load_default=True)
     partner_id = fields.String(
         validate=_ID,
         metadata={"description": "A platform admin names the partner; a partner's own is implied"},
@@ -153,7 +154,7 @@ class WebhookEndpointUpdateSchema(StrictSchema):
     url = _url()
     event_types = _event_types()
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
-    enabled = fields.Boolean(metadata={"description": "false stops deliveries and cancels those waiting"})
+    enabled = Boolean(metadata={"description": "false stops deliveries and cancels those waiting"})
 
 
 WebhookEndpointPageSchema = page_schema(WebhookEndpointSchema, "WebhookEndpointPage")

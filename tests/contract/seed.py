@@ -294,6 +294,15 @@ class _Seeder:
         partner_a, portal_a = self.partner("Fuzz Clinic Network A")
         _, portal_b = self.partner("Fuzz Clinic Network B")
         self.out.identities.partner_a, self.out.identities.partner_b = portal_a, portal_b
+        # Webhook endpoints first, so the events below are queued for them (no worker runs: they wait).
+        for portal, host in ((portal_a, "hooks.network-a.example"), (portal_b, "hooks.network-b.example")):
+            for types in (
+                ["consultation.created", "consultation.status_changed"],
+                ["screening.risk_flagged"],
+            ):
+                body = {"url": f"https://{host}/telemedical", "event_types": types}
+                made = self.api.call(portal, "POST", "/v1/webhook-endpoints", body, 201)
+                self.out.add("webhook_endpoints", made["id"])
 
         # Providers: New York (where the consultations are), California, and a Texas NP who cannot match.
         ny = self.provider(("NY", "NJ"))
@@ -408,6 +417,9 @@ class _Seeder:
             )
             self.out.add("users", made["id"])
         self.out.add("partners_with_data", partner_a)
+        for portal in (portal_a, portal_b):
+            for event in self.api.call(portal, "GET", "/v1/events?limit=100", None, 200)["data"]:
+                self.out.add("events", event["id"])
         return self.out
 
 

@@ -929,3 +929,13 @@ def test_a_users_links_must_name_existing_records_of_its_role(
         "/v1/users", json={"email": "new@example.test", "password": PASSWORD, **body}, headers=admin
     )
     assert sorted(_pointers(response, 422)) == pointers
+
+
+# --- Found by the contract fuzzer: a boolean is JSON true or false, not 0, 1 or "yes" ---------------------
+@pytest.mark.parametrize("value", [0, 1, "yes", "true", None])
+def test_a_boolean_field_takes_json_booleans_only(client: FlaskClient, world: World, value: Any) -> None:
+    admin = bearer(cc_token(client, world.admin))
+    body = {"name": "Portal", "grant_type": "client_credentials", "scope": "patients:read", "public": value}
+    response = client.post(f"/v1/partners/{world.partner_a}/clients", json=body, headers=admin)
+    assert response.status_code == 422, response.get_json()
+    assert [e["pointer"] for e in response.get_json()["errors"]] == ["/public"]

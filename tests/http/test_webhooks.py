@@ -157,6 +157,9 @@ def test_loopback_http_is_allowed_only_when_configured(
         ),
         pytest.param({"event_types": ALL_TYPES}, "/url", id="no-url"),
         pytest.param(
+            {"url": "https://h.example/x", "event_types": ALL_TYPES, "enabled": 0}, "/enabled", id="0"
+        ),
+        pytest.param(
             {"url": "https://h.example/x", "event_types": ALL_TYPES, "secret": "x"}, "/secret", id="secret"
         ),
     ],

@@ -1,0 +1,242 @@
+"""Webhook delivery by real `telemedical worker` processes (issue 11), on SQLite in `make test` and on
+PostgreSQL in `make test-postgres`: several workers deliver each event to each endpoint once and in order
+per object; a worker killed mid-delivery loses nothing; SIGTERM lets the post in flight finish.
+
+Events are emitted through the outbox on the workers' database (as a service does in a request); the
+receiver is a real HTTP server on 127.0.0.1 (WEBHOOK_ALLOW_LOOPBACK=1).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.events.outbox import emit
+from api.models import WebhookAttempt, WebhookDelivery
+from api.models.webhook import DeliveryStatus
+from api.services import accounts
+from api.services import webhooks as webhook_service
+from tests.concurrency.server import TELEMEDICAL, kill_group
+from tests.receiver import Answer, Receiver, receiving
+from tests.world import partner_with_portal
+
+SECRET_KEY = secrets.token_urlsafe(32)
+
+
+class Worker:
+    def __init__(self, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.process, self.log = process, log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+@pytest.fixture
+def start_worker(live_database_url: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+    started: list[Worker] = []
+
+    def start(**settings: str) -> Worker:
+        log = tmp_path / f"worker-{len(started)}.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": live_database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": SECRET_KEY,
+            "WEBHOOK_ALLOW_LOOPBACK": "1",
+            "WEBHOOK_POLL_SECONDS": "0.2",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            **settings,
+        }
+        for name in ("ISSUER", "REDIS_URL", "FLASK_APP"):
+            env.pop(name, None)
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [str(TELEMEDICAL), "worker", "--interval", "3600"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        worker = Worker(process, log)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.process.poll() is None:
+            kill_group(worker.process)
+
+
+def endpoint_for(session: Session, url: str, types: list[str]) -> tuple[str, str]:
+    """A new partner with an endpoint at ``url``: (partner id, endpoint id)."""
+    partner, _ = partner_with_portal(session, "Webhook partner")
+    created = webhook_service.create_endpoint(
+        session,
+        accounts.system_principal(),
+        {"url": url, "event_types": types, "partner_id": partner},
+        secret_key=SECRET_KEY,
+        allow_loopback=True,
+    )
+    return partner, created.endpoint.id
+
+
+def emit_change(session: Session, partner: str, object_id: str, status: str) -> str:
+    event = emit(
+        session,
+        partner_id=partner,
+        type="consultation.status_changed",
+        object_type="consultation",
+        object_id=object_id,
+        status=status,
+    )
+    session.commit()
+    return event.id
+
+
+def wait_until(
+    condition: Callable[[], bool], timeout: float, what: str, worker: Worker | None = None
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(
+        f"{what} within {timeout} s" + (f"\nworker log:\n{worker.output()}" if worker else "")
+    )
+
+
+def statuses(session: Session, endpoint: str) -> list[DeliveryStatus]:
+    """The endpoint's deliveries' statuses, read in a transaction that ends at once (on SQLite an open
+    transaction of this session would hold the write lock the workers need)."""
+    session.expire_all()
+    stmt = select(WebhookDelivery.status).where(WebhookDelivery.endpoint_id == endpoint)
+    found = list(session.scalars(stmt))
+    session.rollback()
+    return found
+
+
+def test_two_workers_deliver_each_event_once_in_order_per_object(
+    arrange: Session, start_worker: Callable[..., Worker]
+) -> None:
+    objects, steps = 6, 5
+    with receiving([Answer(200, delay=0.02)]) as receiver:
+        partner, endpoint = endpoint_for(arrange, receiver.url, ["consultation.status_changed"])
+        workers = [start_worker(), start_worker()]
+        emitted = [
+            emit_change(arrange, partner, f"con_live_{n}", f"step_{step}")
+            for step in range(steps)
+            for n in range(objects)
+        ]
+        got = receiver.wait_for(len(emitted), timeout=120)
+        wait_until(
+            lambda: statuses(arrange, endpoint) == [DeliveryStatus.SUCCEEDED] * len(emitted),
+            60,
+            "every delivery recorded as succeeded",
+            workers[0],
+        )
+        time.sleep(1)  # nothing late: a duplicate would arrive now
+        got = list(receiver.received)
+        for worker in workers:
+            worker.process.send_signal(signal.SIGTERM)
+        for worker in workers:
+            assert worker.process.wait(timeout=30) == 0, worker.output()
+    ids = [r.headers["webhook-id"] for r in got]
+    assert sorted(ids) == sorted(emitted), "each event exactly once"
+    for n in range(objects):
+        seen = [r.json["data"]["status"] for r in got if r.json["data"]["id"] == f"con_live_{n}"]
+        assert seen == [f"step_{step}" for step in range(steps)], f"con_live_{n} out of order"
+    attempts = arrange.scalar(
+        select(func.count()).select_from(WebhookAttempt).where(WebhookAttempt.endpoint_id == endpoint)
+    )
+    assert attempts == len(emitted)
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing(
+    arrange: Session, start_worker: Callable[..., Worker]
+) -> None:
+    hold = threading.Event()
+    with receiving([Answer(200, hold=hold), Answer(200)]) as receiver:
+        partner, endpoint = endpoint_for(arrange, receiver.url, ["consultation.status_changed"])
+        first = start_worker(WEBHOOK_LEASE_SECONDS="2")
+        event = emit_change(arrange, partner, "con_killed", "scheduled")
+        receiver.wait_for(1)  # the post is in flight, the receiver holds it
+        kill_group(first.process)  # SIGKILL: no chance to record or release
+        hold.set()
+        second = start_worker(WEBHOOK_LEASE_SECONDS="2")
+        got = receiver.wait_for(2, timeout=60)
+        wait_until(
+            lambda: statuses(arrange, endpoint) == [DeliveryStatus.SUCCEEDED],
+            30,
+            "the delivery succeeded",
+            second,
+        )
+        second.process.send_signal(signal.SIGTERM)
+        assert second.process.wait(timeout=30) == 0
+    assert [r.headers["webhook-id"] for r in got] == [event, event]  # at least once, same id to dedupe on
+    recorded = arrange.scalars(select(WebhookAttempt).where(WebhookAttempt.endpoint_id == endpoint)).all()
+    assert [(a.attempt, a.status_code) for a in recorded] == [(1, 200)]
+
+
+def test_sigterm_lets_the_post_in_flight_finish_and_be_recorded(
+    arrange: Session, start_worker: Callable[..., Worker]
+) -> None:
+    with receiving([Answer(200, delay=1.5)]) as receiver:
+        partner, endpoint = endpoint_for(arrange, receiver.url, ["consultation.status_changed"])
+        worker = start_worker()
+        emit_change(arrange, partner, "con_term", "scheduled")
+        receiver.wait_for(1)
+        worker.process.send_signal(signal.SIGTERM)
+        assert worker.process.wait(timeout=30) == 0, worker.output()
+    arrange.expire_all()
+    delivery = arrange.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint)).one()
+    assert (delivery.status, delivery.lease_token) == (DeliveryStatus.SUCCEEDED, None)
+    assert "SIGTERM" in worker.output()
+
+
+def test_a_crisis_flag_reaches_the_partner_within_seconds(
+    arrange: Session, start_worker: Callable[..., Worker], receiver_latency: list[float]
+) -> None:
+    with receiving() as receiver:
+        partner, _ = endpoint_for(arrange, receiver.url, ["screening.risk_flagged"])
+        worker = start_worker()
+        wait_until(lambda: "webhook" in worker.output() or worker.process.poll() is None, 10, "worker up")
+        time.sleep(1.5)  # the worker is polling
+        started = time.monotonic()
+        emit(
+            arrange,
+            partner_id=partner,
+            type="screening.risk_flagged",
+            object_type="screening",
+            object_id="scr_crisis",
+            risk_level="high",
+        )
+        arrange.commit()
+        (got,) = receiver.wait_for(1, timeout=30)
+        receiver_latency.append(time.monotonic() - started)
+        worker.process.send_signal(signal.SIGTERM)
+        worker.process.wait(timeout=30)
+    assert got.json["data"] == {"id": "scr_crisis", "object": "screening", "risk_level": "high"}
+
+
+@pytest.fixture
+def receiver_latency() -> Iterator[list[float]]:
+    """Prints the measured latency (a figure for the record, not an assertion: machines vary)."""
+    measured: list[float] = []
+    yield measured
+    if measured:
+        print(f"\nrisk flag to receiver: {measured[0] * 1000:.0f} ms")
+
+
+__all__ = ["Receiver"]
