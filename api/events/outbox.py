@@ -38,11 +38,16 @@ def emit(
         created_at=_next_timestamp(session),
     )
     session.add(event)
-    endpoints = session.scalars(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.partner_id == partner_id, WebhookEndpoint.enabled.is_(True)
+    # No autoflush: the caller's pending writes reach the database at its commit, where it maps their
+    # constraint violations (a booking's exclusion constraint) to problems; not here, as a 500.
+    with session.no_autoflush:
+        endpoints = list(
+            session.scalars(
+                select(WebhookEndpoint).where(
+                    WebhookEndpoint.partner_id == partner_id, WebhookEndpoint.enabled.is_(True)
+                )
+            )
         )
-    )
     for endpoint in endpoints:
         if event_type.value in endpoint.event_types:
             session.add(

@@ -226,7 +226,7 @@ class ProviderQueryArgsSchema(PageArgsSchema):
     language = language_tag(metadata={"description": "Speaks this language; `es` also finds `es-MX`"})
     route = fields.String(validate=validate.OneOf(ROUTES))
     specialty = fields.String(validate=validate.Length(min=1, max=60))
-    accepting_new_patients = Boolean()
+    accepting_new_patients = fields.Boolean()  # a query parameter: the text "true" or "false"
 
 
 ProviderPageSchema = page_schema(ProviderSchema, "ProviderPage")

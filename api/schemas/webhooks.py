@@ -40,6 +40,10 @@ class EventDataSchema(Schema):
     previous_status = fields.String(metadata={"description": "`*.status_changed`: the status before"})
     consultation_id = fields.String(allow_none=True)
     plan_id = fields.String(metadata={"description": "Tasks and adverse events: their plan"})
+    task_id = fields.String(
+        allow_none=True,
+        metadata={"description": "`adverse_event.reported`: the session it was recorded with, if any"},
+    )
     provider_id = fields.String(metadata={"description": "`consultation.status_changed` to `scheduled`"})
     outcome = fields.String(metadata={"description": "`consultation.status_changed` to `completed`"})
     review_decision = fields.String(metadata={"description": "A reviewed consultation: the decision"})

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
 from api.domain.sign_in import FAILURE_WINDOW, MAX_DELAY
-from api.models import AuthorizationCode, IdempotencyKey, OAuthToken, SignInThrottle
+from api.models import (
+    AuthorizationCode,
+    IdempotencyKey,
+    OAuthToken,
+    SignInThrottle,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+from api.models.webhook import DeliveryStatus
 
 # Spent codes and dead tokens are kept a while after expiry so replays are still recognised.
 RETENTION = timedelta(days=1)
+# Webhook delivery history (attempts, finished deliveries) is kept for partners to debug with, then dropped;
+# the events themselves stay (GET /v1/events).
+DELIVERY_HISTORY = timedelta(days=30)
 
 
 def purge_expired(session: Session) -> dict[str, int]:
@@ -34,6 +45,16 @@ def purge_expired(session: Session) -> dict[str, int]:
         # Past any wait and past the window in which another failure would still count.
         "sign_in_throttles": session.execute(
             delete(SignInThrottle).where(SignInThrottle.last_failure_at <= now - FAILURE_WINDOW - MAX_DELAY)
+        ).rowcount,  # type: ignore[attr-defined]
+        "webhook_attempts": session.execute(
+            delete(WebhookAttempt).where(WebhookAttempt.created_at <= now - DELIVERY_HISTORY)
+        ).rowcount,  # type: ignore[attr-defined]
+        "webhook_deliveries": session.execute(
+            delete(WebhookDelivery).where(
+                WebhookDelivery.status != DeliveryStatus.PENDING,
+                WebhookDelivery.created_at <= now - DELIVERY_HISTORY,
+                ~WebhookDelivery.id.in_(select(WebhookAttempt.delivery_id)),
+            )
         ).rowcount,  # type: ignore[attr-defined]
     }
     session.commit()

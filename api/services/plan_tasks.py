@@ -312,6 +312,7 @@ def _store_adverse_events(
             object_type="adverse_event",
             object_id=event.id,
             plan_id=plan.id,
+            task_id=task_id,
             severity=str(report.severity),
             plan_status=plan.status,
         )

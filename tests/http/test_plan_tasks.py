@@ -229,9 +229,9 @@ def test_a_severe_adverse_event_at_a_session_holds_the_plan(
     assert held["status"] == "on_hold"
     assert held["status_reason"] == f"A severe adverse event ({stored[0]['id']})."
     reported = events_of_type(db, "adverse_event.reported")
-    assert [(e.object_id, e.data["severity"], e.data["plan_id"]) for e in reported] == [
-        (stored[0]["id"], "severe", plan["id"]),
-        (stored[1]["id"], "mild", plan["id"]),
+    assert [(e.object_id, e.data["severity"], e.data["plan_id"], e.data["task_id"]) for e in reported] == [
+        (stored[0]["id"], "severe", plan["id"], first_session["id"]),
+        (stored[1]["id"], "mild", plan["id"], first_session["id"]),
     ]
     assert [e.data["status"] for e in events_of_type(db, "follow_up_plan.status_changed")] == [
         "active",

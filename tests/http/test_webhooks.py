@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,9 +12,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.db import utcnow
 from api.events.outbox import emit
-from api.models import Event, WebhookDelivery, WebhookEndpoint
+from api.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.webhook import DeliveryStatus
+from api.services.housekeeping import purge_expired
 from tests.helpers import bearer, cc_token
 from tests.world import World
 
@@ -410,3 +413,32 @@ def test_only_subscribed_types_are_queued(
     register(client, partner_a, event_types=["screening.risk_flagged"])
     request_consultation(client, partner_a, world.patient_a1)
     assert db.scalars(select(WebhookDelivery)).all() == []
+
+
+def test_delivery_history_is_purged_after_thirty_days_but_not_what_waits(
+    client: FlaskClient, partner_a: Headers, world: World, db: Session
+) -> None:
+    endpoint = register(client, partner_a)
+    for _ in range(3):
+        request_consultation(client, partner_a, world.patient_a1)
+    old, recent, waiting = db.scalars(select(WebhookDelivery).order_by(WebhookDelivery.created_at)).all()
+    long_ago = utcnow() - timedelta(days=31)
+    for delivery, status in ((old, DeliveryStatus.SUCCEEDED), (recent, DeliveryStatus.SUCCEEDED)):
+        delivery.status = status
+    old.created_at = waiting.created_at = long_ago
+    db.add(
+        WebhookAttempt(
+            delivery_id=old.id,
+            endpoint_id=endpoint["id"],
+            event_id=old.event_id,
+            attempt=1,
+            status_code=200,
+            duration_ms=12,
+            created_at=long_ago,
+        )
+    )
+    db.commit()
+    purged = purge_expired(db)
+    assert (purged["webhook_attempts"], purged["webhook_deliveries"]) == (1, 1)
+    assert {d.id for d in db.scalars(select(WebhookDelivery))} == {recent.id, waiting.id}
+    assert len(db.scalars(select(Event)).all()) == 3  # events stay
