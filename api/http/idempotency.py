@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from api.auth.principal import Principal
+from api.auth.sealing import InvalidToken, Purpose, seal, unseal
 from api.db import get_session, utcnow
 from api.errors import BadRequest, Conflict, RuleViolation
 from api.models import IdempotencyKey
@@ -42,8 +43,23 @@ def _fingerprint() -> str:
     return h.hexdigest()
 
 
+def _secret_key() -> str:
+    key: str = current_app.extensions["settings"].secret_key
+    return key
+
+
 def _replay(row: IdempotencyKey) -> Response:
-    response = current_app.response_class(row.response_body or b"", status=row.response_status or 200)
+    body = b""
+    if row.response_body:
+        try:
+            body = unseal(_secret_key(), Purpose.IDEMPOTENT_RESPONSE, row.response_body)
+        except InvalidToken as exc:  # sealed under an earlier SECRET_KEY
+            raise Conflict(
+                "The response recorded for this key can no longer be read (the service's key changed); "
+                "send a new Idempotency-Key.",
+                code="idempotency_record_lost",
+            ) from exc
+    response = current_app.response_class(body, status=row.response_status or 200)
     for name, value in (row.response_headers or {}).items():
         response.headers[name] = value
     response.headers["Idempotent-Replayed"] = "true"
@@ -146,7 +162,8 @@ def _record(response: Response) -> Response:
             .values(
                 response_status=response.status_code,
                 response_headers=headers,
-                response_body=response.get_data(),
+                # Sealed: it may hold a one-time secret (a client's, a webhook endpoint's) or PHI.
+                response_body=seal(_secret_key(), Purpose.IDEMPOTENT_RESPONSE, response.get_data()),
                 locked_at=None,
             )
         )

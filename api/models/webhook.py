@@ -27,7 +27,7 @@ class DeliveryStatus(StrEnum):
 
 
 class WebhookEndpoint(Base):
-    """A partner's receiver. The signing secret is stored encrypted (api/events/vault.py): the worker must
+    """A partner's receiver. The signing secret is stored encrypted (api/auth/sealing.py): the worker must
     be able to sign with it, so it cannot be hashed like a client secret."""
 
     __tablename__ = "webhook_endpoints"

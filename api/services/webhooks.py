@@ -15,10 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
+from api.auth.sealing import Purpose, seal, unseal
 from api.db import utcnow
 from api.domain.webhooks import SECRET_BYTES, SECRET_OVERLAP, check_url, secret_from_bytes
 from api.errors import FieldError, NotFound, ValidationFailed
-from api.events.vault import seal, unseal
 from api.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.webhook import DeliveryStatus, DisabledReason
 from api.services.access import owning_partner, require_kind, scope_partner_rows
@@ -50,6 +50,14 @@ def _check_url(url: str, *, allow_loopback: bool) -> None:
         )
 
 
+def _seal(secret_key: str, secret: str) -> str:
+    return seal(secret_key, Purpose.WEBHOOK_SECRET, secret.encode()).decode("ascii")
+
+
+def _unseal(secret_key: str, sealed: str) -> str:
+    return unseal(secret_key, Purpose.WEBHOOK_SECRET, sealed.encode("ascii")).decode()
+
+
 def _new_secret() -> str:
     return secret_from_bytes(secrets.token_bytes(SECRET_BYTES))
 
@@ -71,7 +79,7 @@ def create_endpoint(
         event_types=list(data["event_types"]),
         description=data.get("description"),
         enabled=data.get("enabled", True),
-        secret_sealed=seal(secret_key, secret),
+        secret_sealed=_seal(secret_key, secret),
     )
     if not endpoint.enabled:
         endpoint.disabled_reason = DisabledReason.MANUAL
@@ -150,7 +158,7 @@ def rotate_secret(
     secret = _new_secret()
     endpoint.previous_secret_sealed = endpoint.secret_sealed
     endpoint.previous_secret_expires_at = now + SECRET_OVERLAP
-    endpoint.secret_sealed = seal(secret_key, secret)
+    endpoint.secret_sealed = _seal(secret_key, secret)
     endpoint.updated_at = now
     session.commit()
     return EndpointWithSecret(endpoint, secret)
@@ -158,10 +166,10 @@ def rotate_secret(
 
 def signing_secrets(endpoint: WebhookEndpoint, *, secret_key: str, now: datetime) -> list[str]:
     """The secrets that sign a delivery now: the current one, and the rotated-out one while it overlaps."""
-    found = [unseal(secret_key, endpoint.secret_sealed)]
+    found = [_unseal(secret_key, endpoint.secret_sealed)]
     expires = endpoint.previous_secret_expires_at
     if endpoint.previous_secret_sealed and expires is not None and expires > now:
-        found.append(unseal(secret_key, endpoint.previous_secret_sealed))
+        found.append(_unseal(secret_key, endpoint.previous_secret_sealed))
     return found
 
 

@@ -18,6 +18,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Responses recorded for Idempotency-Key replays are sealed from this revision on (api/auth/sealing.py);
+    # those recorded before are plaintext and are dropped (a key lives 24 h; a retry then runs anew).
+    op.execute('DELETE FROM idempotency_keys')
     op.create_table(
         "webhook_endpoints",
         sa.Column("id", sa.String(length=40), nullable=False),

@@ -43,6 +43,21 @@ def test_idempotent_replay_returns_the_first_response(
     assert _count_patients(db, world.partner_a) == before + 1
 
 
+def test_a_recorded_response_is_stored_sealed(
+    client: FlaskClient, headers: dict[str, str], db: Session, make_app: Callable[..., Flask]
+) -> None:
+    """It may hold PHI or a one-time secret: a copy of the database does not show it, and a server with
+    another SECRET_KEY cannot replay it (409 idempotency_record_lost, not a garbled body)."""
+    key = {"Idempotency-Key": "sealed-1", **headers}
+    first = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
+    row = db.query(IdempotencyKey).filter_by(key="sealed-1").one()
+    assert row.response_body and PATIENT_BODY["family_name"].encode() not in row.response_body
+    assert first.get_json()["id"].encode() not in row.response_body
+    other = make_app(secret_key="another-secret-key-of-at-least-32-chars").test_client()
+    lost = other.post("/v1/patients", json=PATIENT_BODY, headers=key)
+    assert lost.status_code == 409 and lost.get_json()["code"] == "idempotency_record_lost"
+
+
 def test_same_key_with_another_body_is_422(client: FlaskClient, headers: dict[str, str]) -> None:
     key = {"Idempotency-Key": "create-grace-2", **headers}
     assert client.post("/v1/patients", json=PATIENT_BODY, headers=key).status_code == 201
