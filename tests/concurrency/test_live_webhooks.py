@@ -27,7 +27,7 @@ from api.models.webhook import DeliveryStatus
 from api.services import accounts
 from api.services import webhooks as webhook_service
 from tests.concurrency.server import TELEMEDICAL, kill_group
-from tests.receiver import Answer, Receiver, receiving
+from tests.receiver import Answer, receiving
 from tests.world import partner_with_portal
 
 SECRET_KEY = secrets.token_urlsafe(32)
@@ -130,24 +130,42 @@ def statuses(session: Session, endpoint: str) -> list[DeliveryStatus]:
 def test_two_workers_deliver_each_event_once_in_order_per_object(
     arrange: Session, start_worker: Callable[..., Worker]
 ) -> None:
+    """Also: a crisis flag emitted while they run reaches the receiver within seconds (the latency is
+    printed, a figure for the record; the bound asserted is the generous "seconds" of the issue)."""
     objects, steps = 6, 5
     with receiving([Answer(200, delay=0.02)]) as receiver:
-        partner, endpoint = endpoint_for(arrange, receiver.url, ["consultation.status_changed"])
+        types = ["consultation.status_changed", "screening.risk_flagged"]
+        partner, endpoint = endpoint_for(arrange, receiver.url, types)
         workers = [start_worker(), start_worker()]
         emitted = [
             emit_change(arrange, partner, f"con_live_{n}", f"step_{step}")
             for step in range(steps)
             for n in range(objects)
         ]
-        got = receiver.wait_for(len(emitted), timeout=120)
+        receiver.wait_for(len(emitted), timeout=120)
+        started = time.monotonic()
+        flag = emit(
+            arrange,
+            partner_id=partner,
+            type="screening.risk_flagged",
+            object_type="screening",
+            object_id="scr_crisis",
+            risk_level="high",
+        )
+        arrange.commit()
+        crisis = receiver.wait_for(len(emitted) + 1, timeout=30)[-1]
+        latency = time.monotonic() - started
+        print(f"\nrisk flag to receiver with two workers polling: {latency * 1000:.0f} ms")
+        assert crisis.headers["webhook-id"] == flag.id and latency < 10
         wait_until(
-            lambda: statuses(arrange, endpoint) == [DeliveryStatus.SUCCEEDED] * len(emitted),
+            lambda: statuses(arrange, endpoint) == [DeliveryStatus.SUCCEEDED] * (len(emitted) + 1),
             60,
             "every delivery recorded as succeeded",
             workers[0],
         )
         time.sleep(1)  # nothing late: a duplicate would arrive now
-        got = list(receiver.received)
+        got = [r for r in receiver.received if r.headers["webhook-id"] != flag.id]
+        assert len(receiver.received) == len(emitted) + 1
         for worker in workers:
             worker.process.send_signal(signal.SIGTERM)
         for worker in workers:
@@ -160,7 +178,7 @@ def test_two_workers_deliver_each_event_once_in_order_per_object(
     attempts = arrange.scalar(
         select(func.count()).select_from(WebhookAttempt).where(WebhookAttempt.endpoint_id == endpoint)
     )
-    assert attempts == len(emitted)
+    assert attempts == len(emitted) + 1
 
 
 def test_a_worker_killed_mid_delivery_loses_nothing(
@@ -203,40 +221,3 @@ def test_sigterm_lets_the_post_in_flight_finish_and_be_recorded(
     delivery = arrange.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint)).one()
     assert (delivery.status, delivery.lease_token) == (DeliveryStatus.SUCCEEDED, None)
     assert "SIGTERM" in worker.output()
-
-
-def test_a_crisis_flag_reaches_the_partner_within_seconds(
-    arrange: Session, start_worker: Callable[..., Worker], receiver_latency: list[float]
-) -> None:
-    with receiving() as receiver:
-        partner, _ = endpoint_for(arrange, receiver.url, ["screening.risk_flagged"])
-        worker = start_worker()
-        wait_until(lambda: "webhook" in worker.output() or worker.process.poll() is None, 10, "worker up")
-        time.sleep(1.5)  # the worker is polling
-        started = time.monotonic()
-        emit(
-            arrange,
-            partner_id=partner,
-            type="screening.risk_flagged",
-            object_type="screening",
-            object_id="scr_crisis",
-            risk_level="high",
-        )
-        arrange.commit()
-        (got,) = receiver.wait_for(1, timeout=30)
-        receiver_latency.append(time.monotonic() - started)
-        worker.process.send_signal(signal.SIGTERM)
-        worker.process.wait(timeout=30)
-    assert got.json["data"] == {"id": "scr_crisis", "object": "screening", "risk_level": "high"}
-
-
-@pytest.fixture
-def receiver_latency() -> Iterator[list[float]]:
-    """Prints the measured latency (a figure for the record, not an assertion: machines vary)."""
-    measured: list[float] = []
-    yield measured
-    if measured:
-        print(f"\nrisk flag to receiver: {measured[0] * 1000:.0f} ms")
-
-
-__all__ = ["Receiver"]
