@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
+from api.config import Settings, production_problems
 from api.db import get_session, sqlite_begin_statement
 from api.logs import configure_logging
 from api.models import OAuthToken, Patient, Provider, Screening, SignInThrottle, User
@@ -266,24 +267,34 @@ def key_file(tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize("command", [["run", "--port", "0"], ["worker", "--once"]])
-@pytest.mark.parametrize(
-    ("secret", "named"),
-    [
-        (None, "SECRET_KEY"),
-        ("dev-insecure-secret-change-me", "SECRET_KEY"),
-        ("too-short-for-production", "SECRET_KEY"),
-        (STRONG_SECRET, "JWT_PRIVATE_KEY_FILE"),
-    ],
-    ids=["no-secret", "dev-default", "short", "no-signing-key"],
-)
-def test_a_real_deployment_refuses_to_start_without_its_secrets(
-    tmp_path: Path, command: list[str], secret: str | None, named: str
-) -> None:
-    result = _start(tmp_path, command, **({"SECRET_KEY": secret} if secret else {}))
+def test_a_real_deployment_refuses_to_start_without_its_secrets(tmp_path: Path, command: list[str]) -> None:
+    """The wiring, in a real process per command; which settings are refused is the next test's."""
+    result = _start(tmp_path, command)
 
     assert result.returncode != 0
-    assert named in result.stderr, result.stderr
+    assert "SECRET_KEY" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({}, "SECRET_KEY"),
+        ({"secret_key": "dev-insecure-secret-change-me"}, "SECRET_KEY"),
+        ({"secret_key": "too-short-for-production"}, "SECRET_KEY"),
+        ({"secret_key": STRONG_SECRET}, "JWT_PRIVATE_KEY_FILE"),
+        (
+            {"secret_key": STRONG_SECRET, "jwt_private_key_file": "/k.pem", "webhook_allow_loopback": True},
+            "WEBHOOK_ALLOW_LOOPBACK",
+        ),
+    ],
+    ids=["no-secret", "dev-default", "short", "no-signing-key", "webhooks-to-loopback"],
+)
+def test_each_development_setting_is_named_in_production(overrides: dict[str, Any], named: str) -> None:
+    problems = production_problems(Settings(issuer="https://api.telemedical.example", **overrides))
+    assert any(named in problem for problem in problems), problems
+    complete = {"secret_key": STRONG_SECRET, "jwt_private_key_file": "/k.pem"}
+    assert production_problems(Settings(issuer="https://api.telemedical.example", **complete)) == []
 
 
 def test_gunicorn_loading_the_app_directly_refuses_too(tmp_path: Path) -> None:

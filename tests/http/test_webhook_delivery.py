@@ -14,11 +14,13 @@ import pytest
 import urllib3
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from api.db import utcnow
+from api.app import create_app
+from api.config import Settings
+from api.db import Database, utcnow
 from api.domain.webhooks import MAX_ATTEMPTS, RETRY_SCHEDULE
 from api.events.dispatcher import Dispatcher
 from api.events.outbox import emit
@@ -32,9 +34,19 @@ Headers = dict[str, str]
 TYPES = ["consultation.created", "consultation.status_changed", "screening.risk_flagged"]
 
 
+@pytest.fixture(scope="module")
+def loopback_app(base_settings: Settings, engine: Engine) -> Flask:
+    """An app that accepts http://127.0.0.1 endpoints, built once for the module (as shared_app is)."""
+    return create_app(base_settings.with_overrides(webhook_allow_loopback=True), database=Database(engine))
+
+
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
-    return make_app(webhook_allow_loopback=True)
+def app(loopback_app: Flask, connection: Connection) -> Flask:
+    loopback_app.extensions["db"].session_factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    loopback_app.extensions["rate_limiter"].reset()
+    return loopback_app
 
 
 @pytest.fixture
