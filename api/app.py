@@ -24,6 +24,7 @@ from api.http.ratelimit import init_rate_limits
 from api.http.request_id import init_request_id
 from api.resources import (
     admin,
+    audit,
     bookings,
     consultations,
     operations,
@@ -52,6 +53,7 @@ BLUEPRINTS = (
     screenings.blp,
     plans.blp,
     webhooks.blp,
+    audit.blp,
     admin.blp,
 )
 

@@ -1,11 +1,11 @@
 """``telemedical worker``: the background passes, each in a database session of its own.
 
 A pass announces follow-up tasks due today and marks overdue ones, purges expired idempotency keys, codes,
-tokens and sign-in throttles, and recomputes the providers' free-slot summaries that time has outdated
-(matching reads them). Between passes it sends due webhooks (api/events/dispatcher.py), looking at least
-every 2 s. A pass that fails is logged (the error's kind and trace, never SQL parameters) and
-rolled back; the next pass runs after the interval as usual, so one bad row or a database restart does not
-stop the worker.
+tokens and sign-in throttles, recomputes the providers' free-slot summaries that time has outdated
+(matching reads them), and seals the audit rows written since the last pass into the chain. Between passes
+it sends due webhooks (api/events/dispatcher.py), looking at least every 2 s. A pass that fails is logged
+(the error's kind and trace, never SQL parameters) and rolled back; the next pass runs after the interval
+as usual, so one bad row or a database restart does not stop the worker.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.events.dispatcher import Dispatcher
+from api.services.audit import seal_pending
 from api.services.housekeeping import purge_expired
 from api.services.provider_facts import refresh_free_slot_summaries
 from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
@@ -34,7 +35,16 @@ def run_pass(session: Session) -> dict[str, Any]:
         "due_tasks": announce_due_tasks(session),
         "purged": purge_expired(session),
         "free_slot_summaries": refresh_free_slot_summaries(session),
+        "audit_rows_sealed": seal_all_pending(session),
     }
+
+
+def seal_all_pending(session: Session) -> int:
+    """Chain every audit row written since the last pass (in batches)."""
+    total = 0
+    while sealed := seal_pending(session):
+        total += sealed
+    return total
 
 
 def run(

@@ -521,6 +521,8 @@ FILLS: dict[str, Fill] = {
     "deleteWebhookEndpoint": Fill(ids={ENDPOINT: "endpoint"}),
     "rotateWebhookEndpointSecret": Fill(ids={ENDPOINT: "endpoint"}),
     "listWebhookDeliveryAttempts": Fill(ids={ENDPOINT: "endpoint"}),
+    # audit
+    "listAuditEvents": Fill(),
     # admin
     "listPartners": Fill(actor="admin"),
     "createPartner": Fill(body=lambda _t: {"name": "Partner C"}, actor="admin"),

@@ -96,6 +96,7 @@ def peek_principal() -> Principal | None:
 
 def require_scopes(*scopes: str) -> Principal:
     principal = authenticate()
+    g.authenticated = principal  # who was refused, for the audit trail, if a scope is missing
     missing = [s for s in scopes if not principal.has_scope(s)]
     if missing:
         needed = " ".join(scopes)

@@ -10,7 +10,7 @@ from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Error, grants
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
-from flask import Flask
+from flask import Flask, g
 
 from api.auth import store
 from api.auth.keys import SigningKeys
@@ -145,13 +145,14 @@ class TokenRevocation(RevocationEndpoint):  # type: ignore[misc]
         return _query_issued_token(token_string, token_type_hint)
 
     def revoke_token(self, token: store.IssuedToken, request: Any) -> None:
+        """Revoke; the endpoint's view records the audit row and commits both together."""
         session = get_session()
         if token.kind == "refresh_token":
             # RFC 7009 §2.1: revoking a refresh token also ends the access tokens of that grant.
             store.revoke_family(session, token.row.family_id)
         elif token.row.revoked_at is None:
             token.row.revoked_at = utcnow()
-        session.commit()
+        g.token_revoked = {"client": request.client, "user_id": token.row.user_id}
 
 
 class IntrospectionForbidden(OAuth2Error):  # type: ignore[misc]
@@ -222,6 +223,8 @@ def _save_token(token: dict[str, Any], request: Any) -> None:
     elif grant_type == "refresh_token":
         family_id = request.refresh_token.family_id
     user = request.user
+    # Who got a token, for the audit row the token endpoint writes in this transaction.
+    g.token_issued = {"client": request.client, "user": user}
     store.record_issued_token(
         get_session(),
         token,

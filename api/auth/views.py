@@ -9,15 +9,18 @@ import secrets
 from typing import Any
 
 from authlib.oauth2.rfc6749 import OAuth2Error
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, session
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
 
 from api.auth.passwords import MIN_PASSWORD_LENGTH
 from api.auth.scopes import SCOPES
 from api.auth.server import OAuthExtension
 from api.db import get_session
+from api.domain.audit import Action
 from api.errors import DomainError
+from api.http import audit
 from api.http.problems import PROBLEM_DOCS
+from api.models import User
 from api.services import accounts
 
 bp = Blueprint("oauth", __name__, template_folder="../templates")
@@ -57,14 +60,37 @@ def _message(heading: str, message: str, status: int) -> Response:
 
 @bp.post("/oauth/token")
 def issue_token() -> ResponseReturnValue:
-    response = _ext().server.create_token_response()
-    get_session().commit()
-    return response  # type: ignore[no-any-return]
+    response: Response = _ext().server.create_token_response()
+    session = get_session()
+    issued = g.pop("token_issued", None)
+    if response.status_code == 200 and issued is not None:
+        audit.record_token(session, Action.TOKEN_ISSUED, 200, client=issued["client"], user=issued["user"])
+    else:
+        session.rollback()  # nothing of a refused request is kept but its audit row
+        audit.record_token(session, Action.TOKEN_REFUSED, response.status_code, client_id=_claimed_client())
+    session.commit()
+    return response
+
+
+def _claimed_client() -> str | None:
+    """The client a refused token request named (unauthenticated: what it claimed to be)."""
+    if request.authorization and request.authorization.username:
+        return request.authorization.username
+    return request.form.get("client_id")
 
 
 @bp.post("/oauth/revoke")
 def revoke_token() -> ResponseReturnValue:
-    return _ext().server.create_endpoint_response("revocation")  # type: ignore[no-any-return]
+    response: Response = _ext().server.create_endpoint_response("revocation")
+    session = get_session()
+    revoked = g.pop("token_revoked", None)
+    if revoked is not None:
+        user = session.get(User, revoked["user_id"]) if revoked["user_id"] else None
+        audit.record_token(
+            session, Action.TOKEN_REVOKED, response.status_code, client=revoked["client"], user=user
+        )
+    session.commit()
+    return response
 
 
 @bp.post("/oauth/introspect")

@@ -21,7 +21,7 @@ from werkzeug.http import quote_etag
 
 from api.auth.protector import require_scopes
 from api.errors import FieldError, PreconditionFailed, ValidationFailed
-from api.http import idempotency
+from api.http import audit, idempotency
 from api.http.input_guard import JsonBodyParser
 from api.http.problems import PROBLEM_MEDIA_TYPE
 from api.schemas.common import ProblemSchema
@@ -133,6 +133,11 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     # Bodies are parsed (and checked for hostile values) once, by api.http.input_guard.
     ARGUMENTS_PARSER = JsonBodyParser()
 
+    @staticmethod
+    def _prepare_response_content(data: Any) -> Any:
+        audit.capture(data)  # what the response holds, for the audit row of a read
+        return data
+
     def _check_not_modified(self, etag: str) -> None:
         if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
             raise NotModifiedWithETag(etag)
@@ -146,19 +151,31 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
         def decorator(func: F) -> F:
             body_required = _documents_a_required_body(func)
+            declared = getattr(func, "_apidoc", {}).get("response", {}).get("responses", {})
+            success = min((int(code) for code in declared if 200 <= int(code) < 300), default=200)
 
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                principal = require_scopes(*scope_list)
-                if body_required and not request.get_data(cache=True):
-                    # The spec says `requestBody: required`: no body at all is not an empty change.
-                    raise ValidationFailed(errors=[FieldError("/", "required", "Send a JSON body.")])
-                if request.method == "POST":
-                    # After the scope check: a replay is authorised like a new request.
-                    replay = idempotency.claim(principal)
-                    if replay is not None:
-                        return replay
-                return func(*args, **kwargs)
+                context = audit.begin(operation_id, success)  # every operation is audited, once, here
+                try:
+                    principal = context.principal = require_scopes(*scope_list)
+                    if body_required and not request.get_data(cache=True):
+                        # The spec says `requestBody: required`: no body at all is not an empty change.
+                        raise ValidationFailed(errors=[FieldError("/", "required", "Send a JSON body.")])
+                    response = None
+                    if request.method == "POST":
+                        # After the scope check: a replay is authorised like a new request.
+                        response = idempotency.claim(principal)
+                    if response is None:
+                        response = func(*args, **kwargs)
+                except Exception as error:
+                    audit.fail(context, error)
+                    raise
+                else:
+                    audit.finish(context, response)  # if it cannot be recorded: 500, no data out
+                    return response
+                finally:
+                    audit.end(context)
 
             apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
             manual = apidoc.setdefault("manual_doc", {})

@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the mapper registry see every table."""
 
+from api.models.audit import AuditEvent, AuditPatientRef, AuditSeal
 from api.models.consultation import Consultation
 from api.models.event import Event
 from api.models.idempotency import IdempotencyKey
@@ -26,6 +27,9 @@ from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 __all__ = [
     "AdverseEvent",
     "Appointment",
+    "AuditEvent",
+    "AuditPatientRef",
+    "AuditSeal",
     "AuthorizationCode",
     "Consent",
     "Consultation",

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -39,6 +39,8 @@ from api.app import create_app
 from api.auth.scopes import SCOPES
 from api.config import Settings
 from api.db import Database
+from api.domain.audit import action_of
+from api.models import AuditEvent
 from tests.helpers import bearer, cc_token, token_response
 from tests.security_matrix import (
     FILLS,
@@ -134,9 +136,11 @@ class Matrix:
         body: Body | None = None,
         query: Mapping[str, str] | None = None,
         if_match: str | None = None,
+        audit: list[AuditEvent] | None = None,
     ) -> Any:
         """Call ``op`` on ``tenant``'s objects (A's by default) with its minimal body and query, each
-        overridable; in its own savepoint. PATCH sends the object's current ETag unless ``if_match``."""
+        overridable; in its own savepoint. PATCH sends the object's current ETag unless ``if_match``.
+        ``audit`` receives the audit rows the request wrote (read before the savepoint is rolled back)."""
         tenant = tenant or self.a
         fill = FILLS[op.id]
         path_ids = {name: tenant.id(attribute) for name, attribute in fill.ids.items()}
@@ -152,9 +156,19 @@ class Matrix:
         elif if_match:
             all_headers["If-Match"] = if_match
         with self.isolated():
-            return self.client.open(
+            response = self.client.open(
                 op.url(path_ids), method=op.method, json=body, query_string=dict(query), headers=all_headers
             )
+            if audit is not None:
+                audit.extend(self.audit_rows(response))
+            return response
+
+    def audit_rows(self, response: Any) -> list[AuditEvent]:
+        with Session(bind=self.conn, join_transaction_mode="create_savepoint", expire_on_commit=False) as db:
+            request_id = response.headers["X-Request-ID"]
+            rows = list(db.scalars(select(AuditEvent).where(AuditEvent.request_id == request_id)))
+            db.expunge_all()
+            return rows
 
 
 @pytest.fixture(scope="module")
@@ -275,14 +289,63 @@ def test_the_filler_reaches_the_operation(matrix: Matrix, op: Operation) -> None
     assert 200 <= response.status_code < 300, described(response)
 
 
+# Path parameters naming one of a patient's records (or an event about one): the audit row names the patient.
+PATIENT_RECORDS = TENANT_OWNED - {"endpoint_id"}
+# Operations whose body, not their path, names the tenant's patient; and lists of patients' records.
+BODY_NAMES_THE_PATIENT = frozenset(
+    {"createConsultation", "createScreening", "createFollowUpPlan", "createUser"}
+)
+LISTS_OF_PATIENT_DATA = frozenset(
+    {"listPatients", "listConsultations", "listScreenings", "listFollowUpPlans"}
+)
+
+
+@pytest.mark.parametrize("op", cases(secured))
+def test_every_operation_is_audited(matrix: Matrix, op: Operation) -> None:
+    """One audit row per request, naming the operation, its caller and outcome; and for a patient's
+    records, the patient (api-contract.md §3 Audit; a new operation gets this check by being in the spec)."""
+    fill = FILLS[op.id]
+    as_partner = fill.actor == "partner" and "admin" not in op.scopes
+    audit: list[AuditEvent] = []
+    response = matrix.call(op, headers=matrix.partner_a if as_partner else matrix.admin, audit=audit)
+    assert 200 <= response.status_code < 300, described(response)
+    assert len(audit) == 1, [(r.operation, r.outcome) for r in audit]
+    row = audit[0]
+    client = matrix.world.portal_a if as_partner else matrix.world.admin
+    assert (row.operation, row.action, row.outcome, row.status) == (
+        op.id,
+        action_of(op.method, op.id),
+        "success",
+        response.status_code,
+    )
+    assert (row.client_id, row.actor_id) == (client.client_id, client.client_id)
+    assert row.partner_id == (matrix.a.partner if as_partner else None)
+    tenant_owned_path = any(p in PATIENT_RECORDS for p in op.path_params)
+    if tenant_owned_path or op.id in BODY_NAMES_THE_PATIENT:
+        assert row.patient_ids == [matrix.a.patient] and row.patient_id == matrix.a.patient, (
+            row.chained_fields()
+        )
+    elif op.id in LISTS_OF_PATIENT_DATA:
+        assert matrix.a.patient in row.patient_ids, row.chained_fields()
+    elif op.id == "createPatient":
+        assert row.patient_id == response.get_json()["id"] == row.resource_id
+    if tenant_owned_path:
+        named = FILLS[op.id].ids[op.path_params[-1]]
+        assert row.resource_id in (matrix.a.id(named), (response.get_json(silent=True) or {}).get("id"))
+
+
 # --- 1. no token ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("op", cases(secured))
 def test_no_token_is_401(matrix: Matrix, op: Operation) -> None:
-    response = matrix.call(op)
+    audit: list[AuditEvent] = []
+    response = matrix.call(op, audit=audit)
     problem(response, 401, "unauthorized")
     assert response.headers.get("WWW-Authenticate") == 'Bearer realm="telemedical"'
+    assert [(r.operation, r.outcome, r.status, r.actor_type) for r in audit] == [
+        (op.id, "denied", 401, "anonymous")
+    ]
 
 
 # --- 2. a token lacking the operation's scope --------------------------------------------------------------
@@ -291,8 +354,13 @@ def test_no_token_is_401(matrix: Matrix, op: Operation) -> None:
 @pytest.mark.parametrize("op", cases(lambda op: secured(op) and bool(op.scopes)))
 def test_token_without_the_scope_is_403(matrix: Matrix, op: Operation) -> None:
     headers = matrix.without(FILLS[op.id].actor, op.scopes)
-    response = matrix.call(op, headers=headers)
+    audit: list[AuditEvent] = []
+    response = matrix.call(op, headers=headers, audit=audit)
     problem(response, 403, "insufficient_scope")
+    expected_actor = "admin" if FILLS[op.id].actor == "admin" else "partner_client"
+    assert [(r.operation, r.outcome, r.status, r.actor_type) for r in audit] == [
+        (op.id, "denied", 403, expected_actor)
+    ]
     scheme, params = challenge(response)
     assert scheme == "Bearer", response.headers.get("WWW-Authenticate")
     assert params.get("error") == "insufficient_scope", params
@@ -333,7 +401,13 @@ def test_another_tenants_object_is_404(matrix: Matrix, op: Operation) -> None:
         variants.append(("A's parent, B's child", caller, mixed, None, {**mixed, child: ghost[child]}))
     failures = []
     for label, caller, ids, if_match, control in variants:
-        response = matrix.call(op, headers=caller, tenant=b, ids=ids, if_match=if_match)
+        audit: list[AuditEvent] = []
+        response = matrix.call(op, headers=caller, tenant=b, ids=ids, if_match=if_match, audit=audit)
+        asked = ids[op.path_params[-1]]
+        patient = b.patient if op.path_params[-1] in PATIENT_RECORDS else None
+        seen = [(r.operation, r.outcome, r.resource_id, r.patient_id) for r in audit]
+        if seen != [(op.id, "not_found", asked, patient)]:
+            failures.append(f"{label}: audit rows {seen}, expected not_found of {asked} (B's patient)")
         body = response.get_json(silent=True) or {}
         if (response.status_code, response.mimetype, body.get("code")) != (404, PROBLEM, "not_found"):
             same_for_ghost = described(

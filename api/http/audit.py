@@ -1,0 +1,330 @@
+"""Every /v1 operation is audited here, once, by ``Blueprint.operation`` (no view calls it).
+
+- **A write** is recorded in its own transaction: a ``before_commit`` hook on the request's session adds the
+  row for the records the operation wrote (gathered by an ``after_flush`` hook) just before the service
+  commits them. A change and its audit row are committed together or not at all.
+- **A read** (nothing written) is recorded after the view, before the response leaves: from what the
+  response holds (the serialised body flask-smorest produced: a list's ids, an object's id and patient) and
+  the path. On PostgreSQL the row joins the read's transaction; on SQLite the read's snapshot is closed first
+  (a read transaction cannot take the write lock once another writer committed) and the row written at once.
+  If it cannot be written, the request fails with 500 and no data goes out.
+- **A refusal or failure** (401, 403, 404 — which hides another tenant's object —, other 4xx, 5xx) is recorded
+  after the request's own work is rolled back, in a transaction of its own, naming the record the path asked
+  for and its patient.
+
+Which patient an access concerned is found from the records themselves (api/services/audit.patient_of).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from flask import Response, g, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from api.auth.principal import Principal
+from api.db import READ_ONLY_METHODS, get_session
+from api.domain.audit import Action, action_of, outcome_of
+from api.errors import DomainError
+from api.models import (
+    AdverseEvent,
+    Appointment,
+    Consent,
+    Consultation,
+    FollowUpPlan,
+    Invitation,
+    OAuthClient,
+    Partner,
+    Patient,
+    PlanTask,
+    Provider,
+    Screening,
+    User,
+    WebhookEndpoint,
+)
+from api.services import audit as service
+
+log = logging.getLogger("api.audit")
+_SESSION_KEY: Final = "audit"
+# The records whose writes are audited: the API's resources, PHI or not (internal rows such as events,
+# deliveries, tokens and the matching facts are not resources).
+_AUDITED: Final = (
+    Patient,
+    Consent,
+    Invitation,
+    Consultation,
+    Screening,
+    Appointment,
+    FollowUpPlan,
+    PlanTask,
+    AdverseEvent,
+    Provider,
+    Partner,
+    OAuthClient,
+    User,
+    WebhookEndpoint,
+)
+
+
+@dataclass
+class Written:
+    id: str
+    created: bool
+    patient_id: str | None
+
+
+@dataclass
+class Context:
+    operation: str
+    action: Action
+    success_status: int  # what the operation answers when it succeeds (its write's row is made before)
+    principal: Principal | None = None
+    written: dict[str, Written] = field(default_factory=dict)
+    recorded: bool = False
+    busy: bool = False
+
+
+def begin(operation: str, success_status: int) -> Context:
+    context = Context(operation, action_of(request.method, operation), success_status)
+    g.audit = context
+    get_session().info[_SESSION_KEY] = context
+    return context
+
+
+def end(context: Context) -> None:
+    session: Session | None = g.get("db_session")
+    if session is not None and session.info.get(_SESSION_KEY) is context:
+        del session.info[_SESSION_KEY]
+    g.pop("audit", None)
+    g.pop("audit_dump", None)
+
+
+def _actor(principal: Principal | None) -> dict[str, Any]:
+    if principal is None:
+        authenticated: Principal | None = g.get("authenticated")
+        principal = authenticated
+    if principal is None:
+        return {"actor_type": "anonymous"}
+    return {
+        "actor_type": principal.kind,
+        "actor_id": principal.actor_id,
+        "client_id": principal.client_id,
+        "partner_id": principal.partner_id,
+    }
+
+
+def _path_ids() -> list[str]:
+    """The ids the path names, outermost first (``/plans/{plan_id}/tasks/{task_id}`` -> plan, task)."""
+    return [str(v) for k, v in (request.view_args or {}).items() if k.endswith("_id")]
+
+
+def _access(context: Context, *, status: int, **facts: Any) -> service.Access:
+    return service.Access(
+        action=context.action,
+        outcome=outcome_of(status),
+        operation=context.operation,
+        status=status,
+        request_id=g.get("request_id"),
+        ip=request.remote_addr,
+        **_actor(context.principal),
+        **facts,
+    )
+
+
+# --- writes: in the transaction that commits them ----------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _collect_writes(session: Session, _flush_context: Any) -> None:
+    context: Context | None = session.info.get(_SESSION_KEY)
+    if context is None or context.busy:
+        return
+    for created, rows in ((True, session.new), (False, session.dirty), (False, session.deleted)):
+        for row in rows:
+            if isinstance(row, _AUDITED) and row.id not in context.written:
+                patient = row.id if isinstance(row, Patient) else getattr(row, "patient_id", None)
+                context.written[row.id] = Written(row.id, created, patient)
+
+
+@event.listens_for(Session, "before_commit")
+def _record_writes(session: Session) -> None:
+    context: Context | None = session.info.get(_SESSION_KEY)
+    if context is None or context.busy:
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # ids assigned, and the writes collected by _collect_writes
+    if not context.written:
+        return
+    context.busy = True
+    try:
+        written = list(context.written.values())
+        context.written.clear()
+        path = _path_ids()
+        by_id = {w.id: w for w in written}
+        primary = next((by_id[i] for i in reversed(path) if i in by_id), None)
+        primary = primary or next((w for w in written if w.created), written[0])
+        patients = {w.patient_id or service.patient_of(session, w.id) for w in written}
+        service.record(
+            session,
+            _access(
+                context,
+                status=context.success_status,
+                resource_id=primary.id,
+                resource_ids=[w.id for w in written] if len(written) > 1 else (),
+                patient_ids=[p for p in patients if p],
+            ),
+        )
+        context.recorded = True
+    finally:
+        context.busy = False
+
+
+# --- reads: after the view, before the response leaves -------------------------------------------------
+
+
+def capture(dump: Any) -> None:
+    """The serialised body of the response (flask-smorest's dump), for the read's row."""
+    if g.get("audit") is not None:
+        g.audit_dump = dump
+
+
+def _ids_in(items: Iterable[Any]) -> list[str]:
+    return [
+        str(i.get("id") or i.get("client_id"))
+        for i in items
+        if isinstance(i, dict) and (i.get("id") or i.get("client_id"))
+    ]
+
+
+def finish(context: Context, response: Response) -> None:
+    """Record a successful operation that wrote nothing (a read), from its response; commits."""
+    if context.recorded:
+        return
+    session = get_session()
+    dump = g.pop("audit_dump", None)
+    if dump is None and response.is_json:  # an idempotent replay: the recorded body
+        dump = response.get_json(silent=True)
+    facts = _read_facts(session, dump)
+    if session.get_bind().dialect.name == "sqlite" and request.method in READ_ONLY_METHODS:
+        session.rollback()  # close the read snapshot; the row is written in a transaction of its own
+    context.busy = True
+    try:
+        service.record(session, _access(context, status=response.status_code, **facts))
+        session.commit()
+    finally:
+        context.busy = False
+    context.recorded = True
+
+
+def _read_facts(session: Session, dump: Any) -> dict[str, Any]:
+    path = _path_ids()
+    if isinstance(dump, dict) and isinstance(dump.get("data"), list):
+        items = [i for i in dump["data"] if isinstance(i, dict)]
+        ids = _ids_in(items)
+        patients = {
+            i.get("patient_id") or (i.get("id") if str(i.get("id", "")).startswith("pat_") else None)
+            for i in items
+        }
+        patients.discard(None)
+        if not patients and path:
+            patients = {service.patient_of(session, path[-1])}
+        return {
+            "resource_type": service.resource_type_of(ids[0])
+            if ids
+            else service.resource_type_of(path[-1] if path else None),
+            "resource_id": path[-1] if path else None,
+            "resource_ids": ids,
+            "patient_ids": [p for p in patients if p],
+        }
+    single = None
+    if isinstance(dump, dict):
+        single = dump.get("id") or dump.get("client_id")
+    resource = str(single) if single else (path[-1] if path else None)
+    patient = dump.get("patient_id") if isinstance(dump, dict) else None
+    patient = (
+        patient
+        or service.patient_of(session, resource)
+        or (service.patient_of(session, path[-1]) if path else None)
+    )
+    return {"resource_id": resource, "patient_ids": [patient] if patient else []}
+
+
+# --- refusals and failures: in a transaction of their own --------------------------------------------------
+
+
+def _status_of(error: BaseException) -> int:
+    if isinstance(error, DomainError):
+        return error.status
+    if isinstance(error, HTTPException) and error.code:
+        return error.code
+    return 500
+
+
+def fail(context: Context, error: BaseException) -> None:
+    """Record a refused or failed operation after rolling back its work. Never raises: the request's own
+    answer (its error) goes out whatever happens here, and a failure to record is logged."""
+    status = _status_of(error)  # below 400: 304 Not Modified, a read that disclosed nothing new
+    session = get_session()
+    try:
+        session.rollback()
+        path = _path_ids()
+        resource = path[-1] if path else None
+        patient = service.patient_of(session, resource) if resource else None
+        context.busy = True
+        service.record(
+            session,
+            _access(context, status=status, resource_id=resource, patient_ids=[patient] if patient else []),
+        )
+        session.commit()
+        context.recorded = True
+    except Exception:
+        session.rollback()
+        log.exception(
+            "could not record the audit row of a refused request (request_id=%s)", g.get("request_id")
+        )
+    finally:
+        context.busy = False
+
+
+# --- tokens: issued, refused, revoked (the OAuth endpoints, api/auth/views.py) ----------------------------
+
+
+def record_token(
+    session: Session,
+    action: Action,
+    status: int,
+    *,
+    client: OAuthClient | None = None,
+    user: User | None = None,
+    client_id: str | None = None,
+) -> None:
+    """Add the row for a token event to ``session`` (the endpoint commits it with the token's own rows)."""
+    if user is not None:
+        actor_type, actor_id = user.role, user.id
+    elif client is not None:
+        actor_type, actor_id = ("partner_client" if client.partner_id else "admin"), client.id
+    else:
+        actor_type, actor_id = "anonymous", None
+    patient = user.patient_id if user is not None else None
+    service.record(
+        session,
+        service.Access(
+            actor_type=actor_type,
+            actor_id=actor_id,
+            client_id=client.id if client is not None else client_id,
+            partner_id=(user.partner_id if user is not None else None)
+            or (client.partner_id if client else None),
+            action=action,
+            outcome=outcome_of(status),
+            resource_type="token",
+            patient_ids=[patient] if patient else [],
+            status=status,
+            request_id=g.get("request_id"),
+            ip=request.remote_addr,
+        ),
+    )

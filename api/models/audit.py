@@ -1,0 +1,100 @@
+"""The audit trail: one row per access to the API's records, and the seals that chain them (append-only).
+
+Rows are written freely by requests (no lock shared between them); the worker then seals them in order,
+one ``AuditSeal`` per row, each holding the row's digest and the chain digest that links it to the seal
+before. Nothing here is ever updated or deleted by the service: on PostgreSQL and SQLite triggers refuse
+UPDATE and DELETE (migration 0007); retention is enforced outside the service (docs/audit.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base, utcnow
+from api.ids import new_id
+from api.models.types import JSONType
+
+
+class AuditEvent(Base):
+    """Who did what to which record, when, through which client, with what outcome. References only: ids,
+    never values. ``created_at`` is when it happened (``occurred_at`` in the API)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_created_at_id", "created_at", "id"),
+        Index("ix_audit_events_partner_id_created_at", "partner_id", "created_at"),
+        Index("ix_audit_events_patient_id", "patient_id"),
+        Index("ix_audit_events_resource_id", "resource_id"),
+        Index("ix_audit_events_actor_id", "actor_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("aud"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_type: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str | None] = mapped_column(String(40))
+    client_id: Mapped[str | None] = mapped_column(String(40))
+    partner_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(20))
+    operation: Mapped[str | None] = mapped_column(String(60))
+    resource_type: Mapped[str | None] = mapped_column(String(40))
+    resource_id: Mapped[str | None] = mapped_column(String(40))
+    resource_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    patient_id: Mapped[str | None] = mapped_column(String(40))
+    # Every patient whose data the access concerned (a list's); patient_id is set when there is one.
+    patient_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    outcome: Mapped[str] = mapped_column(String(20))
+    status: Mapped[int | None] = mapped_column(Integer)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def actor(self) -> dict[str, str | None]:
+        return {"type": self.actor_type, "id": self.actor_id}
+
+    def chained_fields(self) -> dict[str, Any]:
+        """What the chain's digest covers: every column."""
+        return {
+            "id": self.id,
+            "occurred_at": self.created_at.isoformat(),
+            "actor_type": self.actor_type,
+            "actor_id": self.actor_id,
+            "client_id": self.client_id,
+            "partner_id": self.partner_id,
+            "action": self.action,
+            "operation": self.operation,
+            "resource_type": self.resource_type,
+            "resource_id": self.resource_id,
+            "resource_ids": list(self.resource_ids or ()),
+            "patient_id": self.patient_id,
+            "patient_ids": list(self.patient_ids or ()),
+            "outcome": self.outcome,
+            "status": self.status,
+            "request_id": self.request_id,
+            "ip": self.ip,
+        }
+
+
+class AuditPatientRef(Base):
+    """One row per patient an audit row concerns, so "who touched patient X" finds list accesses too."""
+
+    __tablename__ = "audit_patient_refs"
+    __table_args__ = (Index("ix_audit_patient_refs_patient_id", "patient_id"),)
+
+    audit_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    patient_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class AuditSeal(Base):
+    """The chain: seal `seq` covers one audit row; `chain_digest` = H(previous chain digest, row digest)."""
+
+    __tablename__ = "audit_seals"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    audit_id: Mapped[str] = mapped_column(String(40), unique=True)
+    row_digest: Mapped[str] = mapped_column(String(64))
+    chain_digest: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
