@@ -2,7 +2,11 @@
 
 Prints p50/p95/p99 in milliseconds for GET /v1/patients/{id}, GET /v1/patients?limit=20 and
 POST /v1/patients. Each request does the real work: JWT signature and claims, the revocation lookup,
-the rate limiter, the tenant-scoped query, serialisation and metrics.
+the rate limiter, the tenant-scoped query, serialisation, metrics and its audit row.
+
+Each scenario also runs with the audit hook replaced by no-ops (a measuring device here, not a setting of
+the service: the service cannot run without it), in alternating rounds on the same database, and the
+audit's cost is printed as the ratio of the two medians (issue 12).
 Run: `.venv/bin/python bench/requests.py` (DATABASE_URL picks the database; default a new SQLite file).
 """
 
@@ -13,7 +17,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,22 +27,54 @@ from api.app import create_app
 from api.config import Settings
 from api.db import get_session
 from api.demo import seed_demo
+from api.http import audit
 from api.migrate import upgrade
 
 N = int(os.environ.get("BENCH_N", "2000"))
 
 
-def measure(name: str, call: Callable[[], int], n: int = N) -> None:
-    for _ in range(50):
-        call()
+def samples_of(call: Callable[[], int], n: int) -> list[float]:
     samples = []
     for _ in range(n):
         started = time.perf_counter()
         status = call()
         samples.append((time.perf_counter() - started) * 1000)
         assert status < 400, status
+    return samples
+
+
+def report(name: str, samples: list[float]) -> float:
     q = statistics.quantiles(samples, n=100)
-    print(f"{name:<28} n={n:<6} p50={q[49]:6.2f}ms  p95={q[94]:6.2f}ms  p99={q[98]:6.2f}ms")
+    print(f"{name:<36} n={len(samples):<6} p50={q[49]:6.2f}ms  p95={q[94]:6.2f}ms  p99={q[98]:6.2f}ms")
+    return q[49]
+
+
+@contextmanager
+def audit_off() -> Iterator[None]:
+    """The audit hook as no-ops, for the baseline."""
+    saved = {name: getattr(audit, name) for name in ("begin", "finish", "fail", "end")}
+    audit.begin = lambda operation, status: audit.Context(operation, audit.Action.READ, status)  # type: ignore[assignment]
+    audit.finish = audit.fail = audit.end = lambda *args, **kwargs: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(audit, name, function)
+
+
+def measure(name: str, call: Callable[[], int], n: int = N, rounds: int = 4) -> None:
+    """Alternate rounds with and without the audit hook (drift on a shared machine hits both alike)."""
+    for _ in range(50):
+        call()
+    on: list[float] = []
+    off: list[float] = []
+    for _ in range(rounds):
+        on += samples_of(call, n // rounds)
+        with audit_off():
+            off += samples_of(call, n // rounds)
+    with_audit = report(name, on)
+    without = report(f"{name} (audit hook off)", off)
+    print(f"{'':<36} audit cost: p50 x{with_audit / without:.2f} ({with_audit - without:+.2f} ms)")
 
 
 def main() -> None:

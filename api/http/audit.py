@@ -245,7 +245,11 @@ def _read_facts(session: Session, dump: Any) -> dict[str, Any]:
     if isinstance(dump, dict):
         single = dump.get("id") or dump.get("client_id")
     resource = str(single) if single else (path[-1] if path else None)
+    # The response names its patient (or is one) for most records; otherwise the records are read (a
+    # task's plan, an appointment's consultation), from the identity map when the request still holds them.
     patient = dump.get("patient_id") if isinstance(dump, dict) else None
+    if not patient and resource and resource.startswith("pat_") and single:
+        patient = resource
     patient = (
         patient
         or service.patient_of(session, resource)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
-from api.db import utcnow
+from api.db import Base, utcnow
 from api.domain.audit import GENESIS, Break, SealedRow, chain_digest, first_broken_link, row_digest
 from api.ids import new_id
 from api.models import (
@@ -127,32 +127,45 @@ def _clip(value: str | None, length: int = _ID_LENGTH) -> str | None:
     return value[:length] if value else value
 
 
-def record(session: Session, access: Access) -> AuditEvent:
-    """Add the row for ``access`` to ``session`` (the caller's transaction commits it)."""
+# Built once: executed with fresh parameters per request, compiled once per connection's dialect.
+_INSERT_ROW: Final = insert(Base.metadata.tables["audit_events"])
+_INSERT_REFS: Final = insert(Base.metadata.tables["audit_patient_refs"])
+
+
+def record(session: Session, access: Access) -> str:
+    """Insert the row for ``access`` in ``session``'s transaction (the caller commits it); its id.
+
+    Plain Core statements on the session's connection, not ORM objects: the row is written on every request,
+    and the unit of work's bookkeeping would cost more than the statement (a list's patient references go
+    in one multi-row statement)."""
     patients = sorted({p for p in access.patient_ids if p})
-    row = AuditEvent(
-        id=new_id("aud"),
-        created_at=utcnow(),
-        actor_type=access.actor_type,
-        actor_id=_clip(access.actor_id),
-        client_id=_clip(access.client_id),
-        partner_id=_clip(access.partner_id),
-        action=access.action,
-        operation=access.operation,
-        resource_type=access.resource_type or resource_type_of(access.resource_id),
-        resource_id=_clip(access.resource_id),
-        resource_ids=[i for i in (_clip(r) for r in access.resource_ids) if i],
-        patient_id=patients[0] if len(patients) == 1 else None,
-        patient_ids=patients,
-        outcome=access.outcome,
-        status=access.status,
-        request_id=_clip(access.request_id, 64),
-        ip=_clip(access.ip, 64),
+    row_id = new_id("aud")
+    connection = session.connection()
+    connection.execute(
+        _INSERT_ROW,
+        {
+            "id": row_id,
+            "created_at": utcnow(),
+            "actor_type": access.actor_type,
+            "actor_id": _clip(access.actor_id),
+            "client_id": _clip(access.client_id),
+            "partner_id": _clip(access.partner_id),
+            "action": str(access.action),
+            "operation": access.operation,
+            "resource_type": access.resource_type or resource_type_of(access.resource_id),
+            "resource_id": _clip(access.resource_id),
+            "resource_ids": [i for i in (_clip(r) for r in access.resource_ids) if i],
+            "patient_id": patients[0] if len(patients) == 1 else None,
+            "patient_ids": patients,
+            "outcome": str(access.outcome),
+            "status": access.status,
+            "request_id": _clip(access.request_id, 64),
+            "ip": _clip(access.ip, 64),
+        },
     )
-    session.add(row)
     if len(patients) > 1:  # one patient is found through patient_id; several through their references
-        session.add_all(AuditPatientRef(audit_id=row.id, patient_id=p) for p in patients)
-    return row
+        connection.execute(_INSERT_REFS, [{"audit_id": row_id, "patient_id": p} for p in patients])
+    return row_id
 
 
 # --- reading the trail --------------------------------------------------------------------------------------
