@@ -256,7 +256,12 @@ def audit_verify(seal: bool) -> None:
             pass
     report = trail.verify_chain(session)
     oldest = report.oldest_unsealed.isoformat() if report.oldest_unsealed else None
-    summary = {"sealed": report.sealed, "unsealed": report.unsealed, "oldest_unsealed": oldest}
+    summary = {
+        "starts_at": report.starts_at,
+        "sealed": report.sealed,
+        "unsealed": report.unsealed,
+        "oldest_unsealed": oldest,
+    }
     if report.broken is not None:
         broken = report.broken
         click.echo(json.dumps({**summary, "ok": False, "first_broken": vars(broken)}))

@@ -240,6 +240,7 @@ def seal_pending(session: Session, *, limit: int = SEAL_BATCH) -> int:
 
 @dataclass(frozen=True)
 class ChainReport:
+    starts_at: int | None  # the first seal kept (1, unless old rows were purged at the end of retention)
     sealed: int
     unsealed: int
     oldest_unsealed: datetime | None
@@ -266,13 +267,27 @@ def _sealed_rows(session: Session, batch: int = SEAL_BATCH) -> Iterator[SealedRo
 
 
 def verify_chain(session: Session) -> ChainReport:
-    broken = first_broken_link(_sealed_rows(session))
+    """Walk every seal. After a purge at the end of retention the chain starts at the first seal kept: its
+    own row is checked, its link to the purged ones cannot be, and every later link is."""
+    first = session.scalar(select(func.min(AuditSeal.seq)))
+    rows = _sealed_rows(session)
+    broken: Break | None = None
+    if first is not None and first > 1:
+        head = next(rows)
+        if head.fields is None or row_digest(head.fields) != head.row_digest:
+            broken = Break(head.seq, head.audit_id, "the first audit row kept was changed or is gone")
+        else:
+            broken = first_broken_link(rows, previous=head.chain_digest, expected_seq=head.seq + 1)
+    else:
+        broken = first_broken_link(rows)
     sealed = session.scalar(select(func.count()).select_from(AuditSeal)) or 0
     is_sealed = select(AuditSeal.audit_id).where(AuditSeal.audit_id == AuditEvent.id).exists()
     unsealed, oldest = session.execute(
         select(func.count(), func.min(AuditEvent.created_at)).where(~is_sealed)
     ).one()
-    return ChainReport(sealed=sealed, unsealed=unsealed, oldest_unsealed=oldest, broken=broken)
+    return ChainReport(
+        starts_at=first, sealed=sealed, unsealed=unsealed, oldest_unsealed=oldest, broken=broken
+    )
 
 
 def export_lines(session: Session, *, since: datetime | None = None) -> Iterable[str]:

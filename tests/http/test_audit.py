@@ -187,7 +187,13 @@ def test_the_worker_seals_and_verify_finds_a_tampered_row(
     before = json.loads(_cli(app, "audit", "verify").output)
     assert before["ok"] is True and before["unsealed"] >= 3
     sealed = json.loads(_cli(app, "audit", "verify", "--seal").output)
-    assert sealed == {"sealed": sealed["sealed"], "unsealed": 0, "oldest_unsealed": None, "ok": True}
+    assert sealed == {
+        "starts_at": 1,
+        "sealed": sealed["sealed"],
+        "unsealed": 0,
+        "oldest_unsealed": None,
+        "ok": True,
+    }
     assert sealed["sealed"] >= 3
     # An operator with database access changes a sealed row behind the triggers' back.
     victim = db.scalars(select(AuditSeal).order_by(AuditSeal.seq.desc())).first()
@@ -283,3 +289,33 @@ def test_a_write_whose_row_cannot_be_written_changes_nothing(
 
     patient = db.get(Patient, world.patient_a1)
     assert patient is not None and patient.given_name == "Alice"
+
+
+def test_after_a_retention_purge_the_chain_starts_at_the_first_seal_kept(
+    client: FlaskClient, world: World, portal_a: Headers, db: Session
+) -> None:
+    for _ in range(4):
+        client.get(f"/v1/patients/{world.patient_a1}", headers=portal_a)
+    trail.seal_pending(db)
+    oldest = db.scalars(select(AuditSeal).order_by(AuditSeal.seq)).first()
+    assert oldest is not None and oldest.seq == 1
+    _purge(db, oldest.audit_id)
+    report = trail.verify_chain(db)
+    assert (report.starts_at, report.broken) == (2, None)
+
+
+def _purge(db: Session, audit_id: str) -> None:
+    """What an operator does at the end of retention, with the triggers out of the way."""
+    if db.get_bind().dialect.name == "postgresql":
+        for table in ("audit_events", "audit_seals"):
+            db.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"))
+        db.execute(text("DELETE FROM audit_seals WHERE audit_id = :id"), {"id": audit_id})
+        db.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": audit_id})
+        for table in ("audit_events", "audit_seals"):
+            db.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only"))
+    else:
+        db.execute(text("DROP TRIGGER audit_seals_no_delete"))
+        db.execute(text("DROP TRIGGER audit_events_no_delete"))
+        db.execute(text("DELETE FROM audit_seals WHERE audit_id = :id"), {"id": audit_id})
+        db.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": audit_id})
+    db.flush()
