@@ -7,6 +7,7 @@ under ``instance/`` (created exclusively, so several server processes end up sha
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,21 @@ class SigningKeys:
 
 
 def _generate_dev_key(path: Path) -> RSAKey:
+    """Create the development key once, whoever gets there first. Several processes start together (gunicorn's
+    workers): each writes its key to a file of its own and links it to ``path``, which is atomic and fails if
+    the file exists, so nobody ever reads a half-written key; the losers read the winner's."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key = RSAKey.generate_key(2048, private=True)
+    fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key.as_pem(private=True))
+        os.chmod(staging, 0o600)
+        os.link(staging, path)
     except FileExistsError:
         return RSAKey.import_key(path.read_bytes())
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key.as_pem(private=True))
+    finally:
+        os.unlink(staging)
     return key
 
 

@@ -950,3 +950,28 @@ def test_a_boolean_field_takes_json_booleans_only(client: FlaskClient, world: Wo
     response = client.post(f"/v1/partners/{world.partner_a}/clients", json=body, headers=admin)
     assert response.status_code == 422, response.get_json()
     assert [e["pointer"] for e in response.get_json()["errors"]] == ["/public"]
+
+
+# --- Found by the live rate-limit test: gunicorn's workers racing to create the development key ------------
+def test_processes_starting_together_share_one_development_key(tmp_path: Path) -> None:
+    """Each worker process creates the key if it is missing; one must win and the others read its key,
+    never a half-written file (a worker crashed with "Could not deserialize key data")."""
+    path = tmp_path / "instance" / "jwt-dev-key.pem"
+    script = (
+        "import sys; from pathlib import Path; from api.auth.keys import load_signing_keys; "
+        "from api.config import Settings; "
+        "keys = load_signing_keys(Settings(instance_dir=Path(sys.argv[1]))); print(keys.kid)"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(path.parent)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    results = [p.communicate(timeout=60) for p in processes]
+    assert all(p.returncode == 0 for p in processes), [err[-400:] for _, err in results]
+    assert len({out.strip() for out, _ in results}) == 1
+    assert sorted(f.name for f in path.parent.iterdir()) == ["jwt-dev-key.pem"]
