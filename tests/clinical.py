@@ -89,3 +89,61 @@ def submit(
     if consultation_id:
         body["consultation_id"] = consultation_id
     return client.post("/v1/screenings", json=body, headers=headers)
+
+
+# A calm intranasal session, as the REMS monitoring form records it (clinical-rules.md §4): the 40-minute
+# reading with SpO2, and at completion every discharge criterion met. post_* are the last reading's.
+NO_SEDATING_MEDICATIONS = {
+    "benzodiazepines": False,
+    "non_benzodiazepine_hypnotics": False,
+    "psychostimulants": False,
+    "maois": False,
+}
+CALM_READINGS = [
+    {
+        "minute": 0,
+        "systolic": 128,
+        "diastolic": 82,
+        "heart_rate": 72,
+        "spo2": 98,
+        "sedation_moaas": 5,
+        "dissociation": "none",
+    },
+    {
+        "minute": 40,
+        "systolic": 138,
+        "diastolic": 88,
+        "heart_rate": 80,
+        "spo2": 97,
+        "sedation_moaas": 4,
+        "dissociation": "mild",
+    },
+    {
+        "minute": 120,
+        "systolic": 130,
+        "diastolic": 84,
+        "heart_rate": 74,
+        "spo2": 98,
+        "sedation_moaas": 5,
+        "dissociation": "none",
+    },
+]
+
+
+def monitoring(**changes: object) -> dict[str, object]:
+    """The monitoring part of a session record body (dose, lot, medications, readings, readiness)."""
+    body: dict[str, object] = {
+        "dose_mg": 56,
+        "lot_number": "LOT-2026-11A",
+        "sedating_medications": dict(NO_SEDATING_MEDICATIONS),
+        "readings": [dict(r) for r in CALM_READINGS],
+    }
+    body.update(changes)
+    return body
+
+
+def calm_readings(last_minute: int = 120) -> list[dict[str, object]]:
+    """CALM_READINGS with the completion reading at ``last_minute``."""
+    readings = [dict(r) for r in CALM_READINGS]
+    readings[-1]["minute"] = last_minute
+    return readings

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from api.config import Settings
 from tests.care import completed_consultation
-from tests.clinical import PHQ9_MODERATE
+from tests.clinical import PHQ9_MODERATE, monitoring
 from tests.directory import (
     all_day_availability,
     create_provider,
@@ -383,8 +383,7 @@ def _session_record(t: Tenant) -> Body:
         "administered_at": f"{t.plan_start}T15:00:00Z",
         "pre_systolic": 128,
         "pre_diastolic": 82,
-        "post_systolic": 146,
-        "post_diastolic": 92,
+        **monitoring(),
         "observation_minutes": 120,
         "escort_confirmed": True,
     }

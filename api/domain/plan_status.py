@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from api.errors import InvalidTransition, RuleViolation
+from api.errors import FieldError, InvalidTransition, RuleViolation
 
 
 class PlanStatus(StrEnum):
@@ -75,4 +75,19 @@ def check_activation_consents(accepted_consent_types: Iterable[str]) -> None:
             f"The patient has not accepted the required consents: {', '.join(missing)}.",
             code="consent_required",
             extra={"missing_consents": missing},
+        )
+
+
+def check_safety_resumption(*, by_provider: bool, reason: str | None) -> None:
+    """A plan on hold for the patient's safety (a severe or serious adverse event, a crisis at a check-in)
+    resumes only on a provider's decision, given in words (clinical-rules.md §4)."""
+    if not by_provider:
+        raise RuleViolation(
+            "Only a provider may resume a plan held for the patient's safety.",
+            code="reactivation_requires_provider",
+        )
+    if not (reason or "").strip():
+        message = "Say why treatment may resume."
+        raise RuleViolation(
+            message, code="reason_required", errors=[FieldError("/reason", "required", message)]
         )

@@ -22,6 +22,7 @@ Decisions the rules left open:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -35,6 +36,13 @@ from api.domain.session_safety import (
     AdverseEvent,
     AdverseEventSeverity,
     AdverseEventType,
+    SessionRecord,
+    is_blood_pressure_elevated,
+    raise_field_errors,
+    raise_rule_failures,
+    requires_hold,
+    session_field_errors,
+    session_rule_failures,
 )
 from api.errors import FieldError
 
@@ -329,3 +337,76 @@ def peak_dissociation(readings: tuple[Reading, ...]) -> Dissociation | None:
     if not readings:
         return None
     return max((r.dissociation for r in readings), key=DISSOCIATION_ORDER.index)
+
+
+def completion_pressure(
+    readings: tuple[Reading, ...], systolic: int | None, diastolic: int | None
+) -> tuple[tuple[int, int] | None, list[FieldError]]:
+    """``post_*``: the last reading's pressure. Sent as well, they must agree; with no reading, required."""
+    last = last_pressure(readings)
+    if last is None:
+        missing = [
+            FieldError(f"/post_{name}", "required", "Give the pressure at completion, or the readings.")
+            for name, value in (("systolic", systolic), ("diastolic", diastolic))
+            if value is None
+        ]
+        if missing or systolic is None or diastolic is None:
+            return None, missing
+        return (systolic, diastolic), []
+    errors = [
+        FieldError(f"/post_{name}", "mismatch", f"post_{name} is the last reading's: {value} mmHg.")
+        for name, sent, value in (("systolic", systolic, last[0]), ("diastolic", diastolic, last[1]))
+        if sent is not None and sent != value
+    ]
+    return last, errors
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOutcome:
+    """What the service must act on once a record passed."""
+
+    blood_pressure_overridden: bool
+    discharge_overridden: bool
+    automatic_events: tuple[AdverseEvent, ...]
+    requires_hold: bool
+
+
+def assess_session(
+    record: SessionRecord,
+    monitoring: Monitoring,
+    *,
+    route: Route,
+    recorded_by_provider: bool,
+    now: datetime,
+    completion_errors: Sequence[FieldError] = (),
+) -> SessionOutcome:
+    """Every check of a session record, in two stages (implausible values, then the clinical rules), each
+    stage's failures together in one 422."""
+    raise_field_errors(
+        [
+            *session_field_errors(record, now=now),
+            *completion_errors,
+            *plausibility_errors(monitoring, route=route, observation_minutes=record.observation_minutes),
+        ]
+    )
+    overridden = is_blood_pressure_elevated(record.pre_systolic, record.pre_diastolic)
+    failures, assessment = assess_monitoring(
+        monitoring,
+        route=route,
+        administered_at=record.administered_at,
+        observation_minutes=record.observation_minutes,
+        pre_systolic=record.pre_systolic,
+        pre_diastolic=record.pre_diastolic,
+        pressure_overridden=overridden,
+        recorded_by_provider=recorded_by_provider,
+    )
+    raise_rule_failures(
+        [*session_rule_failures(record, route=route, recorded_by_provider=recorded_by_provider), *failures]
+    )
+    events = (*record.adverse_events, *assessment.automatic_events)
+    return SessionOutcome(
+        blood_pressure_overridden=overridden,
+        discharge_overridden=assessment.discharge_overridden,
+        automatic_events=assessment.automatic_events,
+        requires_hold=requires_hold(e.severity for e in events),
+    )

@@ -89,6 +89,16 @@ def assess_session_record(
     record: SessionRecord, *, route: Route, recorded_by_provider: bool, now: datetime
 ) -> SessionAssessment:
     """Accept a session record or refuse it with every problem found; ``now`` must be timezone-aware."""
+    raise_field_errors(session_field_errors(record, now=now))
+    raise_rule_failures(session_rule_failures(record, route=route, recorded_by_provider=recorded_by_provider))
+    return SessionAssessment(
+        blood_pressure_overridden=is_blood_pressure_elevated(record.pre_systolic, record.pre_diastolic),
+        requires_hold=requires_hold(event.severity for event in record.adverse_events),
+    )
+
+
+def session_field_errors(record: SessionRecord, *, now: datetime) -> list[FieldError]:
+    """Values that cannot be real: 422 ``validation_failed`` (before any clinical rule is applied)."""
     field_errors = [
         *_timestamp_errors(record.administered_at, "/administered_at", now),
         *blood_pressure_plausibility_errors(
@@ -101,21 +111,29 @@ def assess_session_record(
     ]
     for index, event in enumerate(record.adverse_events):
         field_errors += adverse_event_errors(event, now=now, pointer_prefix=f"/adverse_events/{index}")
-    if field_errors:
-        raise ValidationFailed("The session record is invalid.", errors=field_errors)
+    return field_errors
 
-    failures = [
+
+def session_rule_failures(
+    record: SessionRecord, *, route: Route, recorded_by_provider: bool
+) -> list[FieldError]:
+    return [
         *_blood_pressure_failures(record, recorded_by_provider),
         *_observation_failures(record.observation_minutes, route),
         *_escort_failures(record.escort_confirmed),
     ]
+
+
+def raise_field_errors(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed("The session record is invalid.", errors=errors)
+
+
+def raise_rule_failures(failures: list[FieldError]) -> None:
+    """One 422 for every rule failed, its ``code`` the first failure's."""
     if failures:
         detail = " ".join(failure.message for failure in failures)
         raise RuleViolation(detail, code=failures[0].code, errors=failures)
-    return SessionAssessment(
-        blood_pressure_overridden=is_blood_pressure_elevated(record.pre_systolic, record.pre_diastolic),
-        requires_hold=requires_hold(event.severity for event in record.adverse_events),
-    )
 
 
 def validate_adverse_event(event: AdverseEvent, *, now: datetime) -> None:

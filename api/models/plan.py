@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, utcnow
@@ -45,6 +46,9 @@ class FollowUpPlan(Base):
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))
     status: Mapped[PlanStatus] = mapped_column(StrEnumType(PlanStatus, 20), default=PlanStatus.DRAFT)
     status_reason: Mapped[str | None] = mapped_column(Text)
+    # On hold for a patient's safety (a severe or serious adverse event, a crisis at a check-in): only a
+    # provider may resume it, with a reason.
+    held_for_safety: Mapped[bool] = mapped_column(Boolean, default=False)
     protocol: Mapped[str] = mapped_column(String(40))
     route: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[date]
@@ -112,6 +116,15 @@ class SessionRecord(Base):
     override_reason: Mapped[str | None] = mapped_column(Text)
     # True when the pre-dose blood pressure was above 140/90 and a provider proceeded (kept for audit).
     blood_pressure_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Monitoring (clinical-rules.md §4, the REMS Patient Monitoring Form). Null on records made before it.
+    dose_mg: Mapped[float | None] = mapped_column(Float)
+    lot_number: Mapped[str | None] = mapped_column(String(60))
+    sedating_medications: Mapped[dict[str, bool] | None] = mapped_column(JSONType)
+    readings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    ready_to_leave_minute: Mapped[int | None] = mapped_column(Integer)
+    disposition: Mapped[str] = mapped_column(String(20), default="discharged")
+    discharge_override_reason: Mapped[str | None] = mapped_column(Text)
+    discharge_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_by_type: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,6 +16,7 @@ from api.domain.protocols import (
     TaskStatus,
     TreatmentProtocol,
 )
+from api.domain.session_monitoring import Disposition, Dissociation
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
 from api.schemas.common import Boolean, Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
 
@@ -186,6 +187,33 @@ class AdverseEventCreateSchema(SessionAdverseEventSchema):
 AdverseEventPageSchema = page_schema(AdverseEventSchema, "AdverseEventPage")
 
 
+class SedatingMedicationsSchema(StrictSchema):
+    """Concomitant medications the REMS form asks about (recorded; they do not block the session)."""
+
+    benzodiazepines = Boolean(required=True)
+    non_benzodiazepine_hypnotics = Boolean(required=True)
+    psychostimulants = Boolean(required=True)
+    maois = Boolean(required=True)
+
+
+class ReadingSchema(StrictSchema):
+    """One set of vital signs during observation; minutes count from the first administration."""
+
+    minute = fields.Integer(required=True, metadata={"description": "0 to observation_minutes, ascending"})
+    systolic = fields.Integer(required=True, metadata={"description": "mmHg"})
+    diastolic = fields.Integer(required=True, metadata={"description": "mmHg"})
+    heart_rate = fields.Integer(allow_none=True, metadata={"description": "beats per minute"})
+    spo2 = fields.Integer(
+        allow_none=True,
+        metadata={"description": "%; required on the 30-60 min reading and the last one (supervised routes)"},
+    )
+    sedation_moaas = fields.Integer(
+        required=True,
+        metadata={"description": "MOAA/S 0-5; 5 = responds readily to its name in a normal tone"},
+    )
+    dissociation = fields.String(required=True, validate=validate.OneOf([str(d) for d in Dissociation]))
+
+
 class SessionRecordSchema(Schema):
     administered_at = Timestamp(required=True)
     pre_systolic = fields.Integer(required=True)
@@ -198,6 +226,19 @@ class SessionRecordSchema(Schema):
     blood_pressure_overridden = Boolean(
         required=True, metadata={"description": "Dosed above 140/90 on a provider's override"}
     )
+    dose_mg = fields.Float(
+        required=True, allow_none=True, metadata={"description": "Null on records made before v1.1"}
+    )
+    lot_number = fields.String(required=True, allow_none=True)
+    sedating_medications = fields.Nested(SedatingMedicationsSchema, required=True, allow_none=True)
+    readings = fields.List(fields.Nested(ReadingSchema), required=True)
+    ready_to_leave_minute = fields.Integer(required=True, allow_none=True)
+    disposition = fields.String(required=True, validate=validate.OneOf([str(d) for d in Disposition]))
+    discharge_override_reason = fields.String(required=True, allow_none=True)
+    discharge_overridden = Boolean(
+        required=True,
+        metadata={"description": "Discharged before meeting the criteria, on a provider's decision"},
+    )
     recorded_by = fields.Nested(ReporterSchema, required=True, attribute="recorder")
     recorded_at = Timestamp(required=True, attribute="created_at")
     adverse_events = fields.List(fields.Nested(AdverseEventSchema), required=True)
@@ -207,8 +248,41 @@ class SessionRecordCreateSchema(StrictSchema):
     administered_at = Timestamp(required=True)
     pre_systolic = fields.Integer(required=True, metadata={"description": "mmHg, before the dose"})
     pre_diastolic = fields.Integer(required=True, metadata={"description": "mmHg, before the dose"})
-    post_systolic = fields.Integer(required=True)
-    post_diastolic = fields.Integer(required=True)
+    post_systolic = fields.Integer(
+        metadata={"description": "mmHg at completion: the last reading's (send neither, or the same)"}
+    )
+    post_diastolic = fields.Integer(metadata={"description": "mmHg at completion: the last reading's"})
+    dose_mg = fields.Float(
+        required=True,
+        validate=validate.Range(min=0, max=10_000),
+        metadata={"description": "Intranasal esketamine: 28, 56 or 84; otherwise a positive number"},
+    )
+    lot_number = fields.String(
+        allow_none=True, validate=validate.Length(max=60), metadata={"description": "Required for intranasal"}
+    )
+    sedating_medications = fields.Nested(SedatingMedicationsSchema, required=True)
+    readings = fields.List(
+        fields.Nested(ReadingSchema),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "Supervised routes: one at minute 30-60 with SpO2; the last with SpO2"},
+    )
+    ready_to_leave_minute = fields.Integer(
+        allow_none=True,
+        metadata={"description": "When the patient was ready, had there been no 2-hour minimum"},
+    )
+    disposition = fields.String(
+        load_default="discharged",
+        validate=validate.OneOf([str(d) for d in Disposition]),
+        metadata={
+            "description": "emergency_transfer is always accepted and recorded as a serious adverse event"
+        },
+    )
+    discharge_override_reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "A provider's reason to discharge a patient not yet meeting the criteria"},
+    )
     observation_minutes = fields.Integer(
         required=True, metadata={"description": "At least 120 for intranasal esketamine (REMS)"}
     )

@@ -134,16 +134,33 @@ class AdverseEventBody(TypedDict):
     task_id: NotRequired[str | None]
 
 
+class ReadingBody(TypedDict):
+    minute: int
+    systolic: int
+    diastolic: int
+    sedation_moaas: int
+    dissociation: str
+    heart_rate: NotRequired[int | None]
+    spo2: NotRequired[int | None]
+
+
 class SessionRecordBody(TypedDict):
     administered_at: datetime
     pre_systolic: int
     pre_diastolic: int
-    post_systolic: int
-    post_diastolic: int
+    post_systolic: NotRequired[int]
+    post_diastolic: NotRequired[int]
     observation_minutes: int
     escort_confirmed: bool
     override_reason: NotRequired[str | None]
     adverse_events: list[AdverseEventBody]
+    dose_mg: float
+    lot_number: NotRequired[str | None]
+    sedating_medications: dict[str, bool]
+    readings: list[ReadingBody]
+    ready_to_leave_minute: NotRequired[int | None]
+    disposition: str
+    discharge_override_reason: NotRequired[str | None]
 
 
 # --- webhooks ------------------------------------------------------------------------------------------

@@ -18,11 +18,18 @@ from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.plan_status import PlanStatus
 from api.domain.protocols import Route, TaskKind, TaskStatus
+from api.domain.session_monitoring import (
+    Disposition,
+    Dissociation,
+    Monitoring,
+    Reading,
+    assess_session,
+    completion_pressure,
+)
 from api.domain.session_safety import AdverseEvent as AdverseEventReport
 from api.domain.session_safety import (
     AdverseEventSeverity,
     AdverseEventType,
-    assess_session_record,
     requires_hold,
     validate_adverse_event,
 )
@@ -178,19 +185,29 @@ def record_session(
     _require_plan_status(plan, (PlanStatus.ACTIVE,), "recording a session")
     now = utcnow()
     reports = tuple(_adverse_event_report(event) for event in data.get("adverse_events", ()))
+    monitoring = _monitoring(data)
+    post, completion_errors = completion_pressure(
+        monitoring.readings, data.get("post_systolic"), data.get("post_diastolic")
+    )
     record = SessionRecordInput(
         administered_at=data["administered_at"],
         pre_systolic=data["pre_systolic"],
         pre_diastolic=data["pre_diastolic"],
-        post_systolic=data["post_systolic"],
-        post_diastolic=data["post_diastolic"],
+        # Placeholders when missing: completion_errors refuses the record before they are read.
+        post_systolic=post[0] if post else data["pre_systolic"],
+        post_diastolic=post[1] if post else data["pre_diastolic"],
         observation_minutes=data["observation_minutes"],
         escort_confirmed=data["escort_confirmed"],
         adverse_events=reports,
         override_reason=data.get("override_reason"),
     )
-    assessment = assess_session_record(
-        record, route=Route(plan.route), recorded_by_provider=principal.kind == "provider", now=now
+    outcome = assess_session(
+        record,
+        monitoring,
+        route=Route(plan.route),
+        recorded_by_provider=principal.kind == "provider",
+        now=now,
+        completion_errors=completion_errors,
     )
     if record.administered_at.date() < plan.start_date:
         message = "The session cannot be before the plan's start_date."
@@ -207,11 +224,20 @@ def record_session(
             observation_minutes=record.observation_minutes,
             escort_confirmed=record.escort_confirmed,
             override_reason=(record.override_reason or "").strip() or None,
-            blood_pressure_overridden=assessment.blood_pressure_overridden,
+            blood_pressure_overridden=outcome.blood_pressure_overridden,
+            dose_mg=monitoring.dose_mg,
+            lot_number=(monitoring.lot_number or "").strip() or None,
+            sedating_medications=dict(data["sedating_medications"]),
+            readings=[dict(r) for r in data.get("readings", ())],
+            ready_to_leave_minute=monitoring.ready_to_leave_minute,
+            disposition=str(monitoring.disposition),
+            discharge_override_reason=(monitoring.discharge_override_reason or "").strip() or None,
+            discharge_overridden=outcome.discharge_overridden,
             recorded_by=principal.actor_id,
             recorded_by_type=principal.kind,
         )
     )
+    reports = (*reports, *outcome.automatic_events)
     task.status = TaskStatus.DONE
     task.completed_at = now
     task.completed_by = principal.actor_id
@@ -219,6 +245,29 @@ def record_session(
     session.commit()
     session.refresh(task)
     return task
+
+
+def _monitoring(data: SessionRecordBody) -> Monitoring:
+    readings = tuple(
+        Reading(
+            minute=r["minute"],
+            systolic=r["systolic"],
+            diastolic=r["diastolic"],
+            sedation_moaas=r["sedation_moaas"],
+            dissociation=Dissociation(r["dissociation"]),
+            heart_rate=r.get("heart_rate"),
+            spo2=r.get("spo2"),
+        )
+        for r in data.get("readings", ())
+    )
+    return Monitoring(
+        dose_mg=data["dose_mg"],
+        lot_number=data.get("lot_number"),
+        readings=readings,
+        ready_to_leave_minute=data.get("ready_to_leave_minute"),
+        disposition=Disposition(data.get("disposition", Disposition.DISCHARGED)),
+        discharge_override_reason=data.get("discharge_override_reason"),
+    )
 
 
 # --- adverse events ------------------------------------------------------------------------------
@@ -301,6 +350,8 @@ def _store_adverse_events(
         )
         session.add(event)
         session.flush()
+        if requires_hold([report.severity]) and plan.status in (PlanStatus.ACTIVE, PlanStatus.ON_HOLD):
+            plan.held_for_safety = True  # only a provider resumes it, with a reason
         if hold:
             change_status(
                 session, plan, PlanStatus.ON_HOLD, reason=f"A {report.severity} adverse event ({event.id})."

@@ -17,7 +17,13 @@ from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.consultation_status import ConsultationStatus, VisitOutcome
 from api.domain.outcomes import MEASURES, InstrumentOutcome, ScorePoint, summarize_outcome
-from api.domain.plan_status import PlanAction, PlanStatus, check_activation_consents, transition
+from api.domain.plan_status import (
+    PlanAction,
+    PlanStatus,
+    check_activation_consents,
+    check_safety_resumption,
+    transition,
+)
 from api.domain.protocols import (
     DEFAULT_CHECK_IN_INTERVAL_DAYS,
     PlanSchedule,
@@ -302,6 +308,8 @@ def act_on_plan(
     precondition(plan)
     new_status = transition(PlanStatus(plan.status), action)  # 409 invalid_transition
     if action == PlanAction.ACTIVATE:
+        if plan.held_for_safety:  # 422: a provider, with a reason
+            check_safety_resumption(by_provider=principal.kind == "provider", reason=reason)
         check_activation_consents(accepted_consent_types(session, plan.patient_id))  # 422 consent_required
     change_status(session, plan, new_status, reason=reason)
     session.commit()
@@ -317,6 +325,8 @@ def change_status(
     plan.status = new_status
     plan.status_reason = reason if new_status in (PlanStatus.ON_HOLD, PlanStatus.REVOKED) else None
     plan.updated_at = now
+    if new_status == PlanStatus.ACTIVE:
+        plan.held_for_safety = False
     if new_status == PlanStatus.ACTIVE and plan.activated_at is None:
         plan.activated_at = now
     elif new_status in (PlanStatus.COMPLETED, PlanStatus.REVOKED):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from api.auth.scopes import SCOPES
 from api.db import make_engine
 from api.services import accounts
-from tests.clinical import CSSRS_HIGH, CSSRS_NONE, ELIGIBLE_SET, GAD7_MILD, PHQ9_MODERATE, intake
+from tests.clinical import CSSRS_HIGH, CSSRS_NONE, ELIGIBLE_SET, GAD7_MILD, PHQ9_MODERATE, intake, monitoring
 from tests.directory import next_npi
 from tests.world import PARTNER_SCOPES, REDIRECT, Creds
 
@@ -377,9 +377,8 @@ class _Seeder:
             "administered_at": _iso(self.now - timedelta(days=14)),
             "pre_systolic": 128,
             "pre_diastolic": 82,
-            "post_systolic": 134,
-            "post_diastolic": 85,
             "observation_minutes": 120,
+            **monitoring(),
             "escort_confirmed": True,
             "adverse_events": [
                 {"type": "dissociation", "severity": "mild", "onset_at": _iso(self.now - timedelta(days=14))}

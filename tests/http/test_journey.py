@@ -9,7 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.clinical import CSSRS_NONE, GAD7_MILD, intake, submit
+from tests.clinical import CSSRS_NONE, GAD7_MILD, intake, monitoring, submit
 from tests.directory import all_day_availability, clinician_client, clinician_token, create_provider
 from tests.helpers import PATIENT_BODY, bearer, cc_token
 from tests.world import World
@@ -130,9 +130,8 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
         "administered_at": (now - timedelta(days=7)).isoformat(),
         "pre_systolic": 128,
         "pre_diastolic": 82,
-        "post_systolic": 134,
-        "post_diastolic": 85,
         "observation_minutes": 120,
+        **monitoring(),
         "escort_confirmed": True,
         "adverse_events": [],
     }

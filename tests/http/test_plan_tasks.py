@@ -16,7 +16,7 @@ from api.cli import main
 from api.models import Event, Patient
 from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 from tests.care import Care, Headers, screening_row
-from tests.clinical import PCL5_33, submit
+from tests.clinical import PCL5_33, calm_readings, monitoring, submit
 from tests.world import World
 
 PHQ9_TEN = [2, 2, 2, 2, 2, 0, 0, 0, 0]
@@ -36,10 +36,9 @@ def session_body(task: dict[str, Any], **changes: Any) -> dict[str, Any]:
         "administered_at": f"{task['due_on']}T15:00:00Z",
         "pre_systolic": 128,
         "pre_diastolic": 82,
-        "post_systolic": 146,
-        "post_diastolic": 92,
         "observation_minutes": 120,
         "escort_confirmed": True,
+        **monitoring(),
     }
     body.update(changes)
     return body
@@ -123,7 +122,7 @@ def test_intranasal_observation_needs_120_minutes(
     client: FlaskClient, care: Care, minutes: int, status: int
 ) -> None:
     task = first(care, care.active_plan(), "session")
-    response = record(client, care, task, observation_minutes=minutes)
+    response = record(client, care, task, observation_minutes=minutes, readings=calm_readings(minutes))
     assert response.status_code == status
     if status == 422:
         assert response.get_json()["code"] == "observation_too_short"
@@ -132,15 +131,25 @@ def test_intranasal_observation_needs_120_minutes(
 
 def test_other_routes_have_no_observation_minimum_but_need_an_escort(client: FlaskClient, care: Care) -> None:
     task = first(care, care.active_plan(protocol="iv_induction", route="intravenous"), "session")
-    refused = record(client, care, task, observation_minutes=40, escort_confirmed=False)
+    short = calm_readings(40)
+    short[1]["minute"] = 35
+    refused = record(client, care, task, observation_minutes=40, readings=short, escort_confirmed=False)
     assert (refused.status_code, refused.get_json()["code"]) == (422, "escort_not_confirmed")
     assert errors(refused) == [("/escort_confirmed", "escort_not_confirmed")]
-    assert record(client, care, task, observation_minutes=40).status_code == 200
+    assert record(client, care, task, observation_minutes=40, readings=short).status_code == 200
 
 
 def test_every_failure_is_reported_at_once(client: FlaskClient, care: Care) -> None:
     task = first(care, care.active_plan(), "session")
-    response = record(client, care, task, pre_diastolic=95, observation_minutes=60, escort_confirmed=False)
+    response = record(
+        client,
+        care,
+        task,
+        pre_diastolic=95,
+        observation_minutes=60,
+        readings=calm_readings(60),
+        escort_confirmed=False,
+    )
     assert response.status_code == 422
     assert response.get_json()["code"] == "blood_pressure_above_threshold"
     assert errors(response) == [
@@ -239,7 +248,16 @@ def test_a_severe_adverse_event_at_a_session_holds_the_plan(
     ]
     paused = record(client, care, second_session)
     assert (paused.status_code, paused.get_json()["code"]) == (409, "plan_not_active")
-    client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=care.provider)  # the clinician resumes
+    # Held for the patient's safety: an admin cannot resume it; the clinician does, saying why.
+    resume = f"/v1/follow-up-plans/{plan['id']}/activate"
+    by_admin = client.post(resume, json={"reason": "Paperwork done."}, headers=care.admin)
+    assert (by_admin.status_code, by_admin.get_json()["code"]) == (422, "reactivation_requires_provider")
+    unexplained = client.post(resume, json={}, headers=care.provider)
+    assert (unexplained.status_code, errors(unexplained)) == (422, [("/reason", "required")])
+    resumed = client.post(
+        resume, json={"reason": "Reviewed: BP settled, dose reduced."}, headers=care.provider
+    )
+    assert resumed.status_code == 200, resumed.get_json()
     assert record(client, care, second_session).status_code == 200
 
 
@@ -637,7 +655,7 @@ def test_a_whole_iv_course_through_the_api(client: FlaskClient, care: Care) -> N
     )
     for task in care.tasks(plan["id"]):
         if task["kind"] == "session":
-            response = record(client, care, task, observation_minutes=60)
+            response = record(client, care, task, observation_minutes=60, readings=calm_readings(60))
         elif task["due_on"] <= "2026-01-26":
             day = task["due_on"]
             screening = submit(
@@ -689,3 +707,111 @@ def test_a_screening_may_name_only_a_visible_plan_of_its_patient(care: Care, cli
     assert [(e["pointer"], e["code"]) for e in refused.get_json()["errors"]] == [("/plan_id", "not_found")]
     # Another partner cannot even name the patient.
     assert send(care.partner_b, care.patient_id).status_code == 404
+
+
+# --- session monitoring (clinical-rules.md §4) --------------------------------------------------------------
+
+
+def test_a_monitored_intranasal_session_is_stored_with_its_readings(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(), "session")
+    response = record(client, care, task, ready_to_leave_minute=95)
+    assert response.status_code == 200, response.get_json()
+    stored = response.get_json()["session"]
+    assert (stored["dose_mg"], stored["lot_number"], stored["disposition"]) == (
+        56,
+        "LOT-2026-11A",
+        "discharged",
+    )
+    assert stored["readings"][1] == {
+        "minute": 40,
+        "systolic": 138,
+        "diastolic": 88,
+        "heart_rate": 80,
+        "spo2": 97,
+        "sedation_moaas": 4,
+        "dissociation": "mild",
+    }
+    assert (stored["post_systolic"], stored["post_diastolic"]) == (130, 84)  # the last reading's
+    assert stored["ready_to_leave_minute"] == 95 and stored["discharge_overridden"] is False
+    assert stored["adverse_events"] == []
+
+
+def test_the_completion_pressure_is_the_last_readings(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(), "session")
+    response = record(client, care, task, post_systolic=146, post_diastolic=84)
+    assert response.status_code == 422
+    assert errors(response) == [("/post_systolic", "mismatch")]
+
+
+def test_the_40_minute_reading_is_required_for_a_supervised_session(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(), "session")
+    readings = calm_readings()
+    del readings[1]
+    response = record(client, care, task, readings=readings)
+    assert (response.status_code, response.get_json()["code"]) == (422, "monitoring_reading_missing")
+    assert errors(response) == [("/readings", "monitoring_reading_missing")]
+
+
+def test_the_clinic_is_told_exactly_why_the_patient_may_not_leave(client: FlaskClient, care: Care) -> None:
+    task = first(care, care.active_plan(), "session")
+    readings = calm_readings()
+    readings[-1].update(sedation_moaas=4, dissociation="mild", spo2=93)
+    response = record(client, care, task, readings=readings)
+    assert (response.status_code, response.get_json()["code"]) == (422, "not_stable_for_discharge")
+    assert errors(response) == [
+        ("/readings/2/sedation_moaas", "not_stable_for_discharge"),
+        ("/readings/2/dissociation", "not_stable_for_discharge"),
+        ("/readings/2/spo2", "not_stable_for_discharge"),
+    ]
+    by_admin = record(
+        client, care, task, headers=care.admin, readings=readings, discharge_override_reason="Fine."
+    )
+    assert errors(by_admin) == [("/discharge_override_reason", "override_requires_provider")]
+    overridden = record(
+        client,
+        care,
+        task,
+        readings=readings,
+        discharge_override_reason="Escorted by a nurse; reviewed at 120.",
+    )
+    assert overridden.status_code == 200, overridden.get_json()
+    assert overridden.get_json()["session"]["discharge_overridden"] is True
+
+
+def test_readings_that_show_harm_record_adverse_events_and_hold_the_plan(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()
+    task = first(care, plan, "session")
+    readings = calm_readings()
+    readings[1].update(spo2=88, systolic=182, sedation_moaas=1)
+    readings.insert(2, {**readings[1], "minute": 60, "spo2": 86})  # the same harms again: one event per type
+    response = record(client, care, task, readings=readings)
+    assert response.status_code == 200, response.get_json()
+    events = response.get_json()["session"]["adverse_events"]
+    assert sorted((e["type"], e["severity"]) for e in events) == [
+        ("hypertension", "severe"),
+        ("respiratory_depression", "serious"),
+        ("sedation", "severe"),
+    ]
+    held = client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()
+    assert held["status"] == "on_hold"
+    assert len(events_of_type(db, "adverse_event.reported")) == 3
+
+
+def test_an_emergency_transfer_is_recorded_as_a_serious_adverse_event(
+    client: FlaskClient, care: Care
+) -> None:
+    plan = care.active_plan()
+    task = first(care, plan, "session")
+    readings = calm_readings(75)
+    readings[-1].update(sedation_moaas=2, dissociation="severe", spo2=91)
+    response = record(client, care, task, readings=readings, disposition="emergency_transfer")
+    assert response.status_code == 200, response.get_json()
+    (transfer,) = response.get_json()["session"]["adverse_events"]
+    assert (transfer["type"], transfer["severity"]) == ("other", "serious")
+    assert "transfer" in transfer["description"]
+    assert (
+        client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()["status"]
+        == "on_hold"
+    )
