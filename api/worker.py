@@ -2,10 +2,11 @@
 
 A pass announces follow-up tasks due today and marks overdue ones, purges expired idempotency keys, codes,
 tokens and sign-in throttles, recomputes the providers' free-slot summaries that time has outdated
-(matching reads them), and seals the audit rows written since the last pass into the chain. Between passes
-it sends due webhooks (api/events/dispatcher.py), looking at least every 2 s. A pass that fails is logged
-(the error's kind and trace, never SQL parameters) and rolled back; the next pass runs after the interval
-as usual, so one bad row or a database restart does not stop the worker.
+(matching reads them), announces REMS monitoring forms coming due, and seals the audit rows written since
+the last pass into the chain. Between passes it sends due webhooks (api/events/dispatcher.py), looking at
+least every 2 s. A pass that fails is logged (the error's kind and trace, never SQL parameters) and rolled
+back; the next pass runs after the interval as usual, so one bad row or a database restart does not stop
+the worker.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from api.events.dispatcher import Dispatcher
 from api.services.audit import seal_pending
 from api.services.housekeeping import purge_expired
 from api.services.provider_facts import refresh_free_slot_summaries
+from api.services.session_forms import announce_rems_forms_due
 from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 
 log = logging.getLogger("api.worker")
@@ -35,6 +37,7 @@ def run_pass(session: Session) -> dict[str, Any]:
         "due_tasks": announce_due_tasks(session),
         "purged": purge_expired(session),
         "free_slot_summaries": refresh_free_slot_summaries(session),
+        "rems_forms_due": announce_rems_forms_due(session),
         "audit_rows_sealed": seal_all_pending(session),
     }
 

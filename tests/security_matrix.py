@@ -237,6 +237,7 @@ class Tenant:
     plan_active: str
     session_task: str
     check_in_task: str
+    recorded_task: str  # an intranasal session already recorded: it has a REMS form
     screening: str  # a phq9 on the active plan, answering its first check-in
     plan_start: date
     free_slots: tuple[str, str]  # two free slots of the provider, for assignment and rescheduling
@@ -319,6 +320,17 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
     tasks = _ok(client.get(f"/v1/follow-up-plans/{plan_active}/tasks?limit=100", headers=admin))["data"]
     session_task = next(t for t in tasks if t["kind"] == "session")
     check_in_task = next(t for t in tasks if t["kind"] == "check_in")
+    recorded_task = [t for t in tasks if t["kind"] == "session"][1]
+    recorded = {
+        "administered_at": f"{recorded_task['due_on']}T15:00:00Z",
+        "pre_systolic": 128,
+        "pre_diastolic": 82,
+        "observation_minutes": 120,
+        "escort_confirmed": True,
+        **monitoring(),
+    }
+    record_url = f"/v1/follow-up-plans/{plan_active}/sessions/{recorded_task['id']}/record"
+    _ok(client.post(record_url, json=recorded, headers=admin))
     screening = {
         "patient_id": patient,
         "instrument": "phq9",
@@ -341,6 +353,7 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         plan_draft=plan_draft,
         plan_active=plan_active,
         session_task=session_task["id"],
+        recorded_task=recorded_task["id"],
         check_in_task=check_in_task["id"],
         screening=_ok(client.post("/v1/screenings", json=screening, headers=admin), 201)["id"],
         plan_start=start,
@@ -503,6 +516,8 @@ FILLS: dict[str, Fill] = {
         body=lambda t: {"type": "nausea", "severity": "mild", "onset_at": f"{t.plan_start}T18:00:00Z"},
     ),
     "getFollowUpPlanOutcomes": Fill(ids={PLAN: "plan_active"}),
+    "getRemsForm": Fill(ids={PLAN: "plan_active", "task_id": "recorded_task"}),
+    "submitRemsForm": Fill(ids={PLAN: "plan_active", "task_id": "recorded_task"}, actor="admin"),
     # events and webhooks
     "listEvents": Fill(),
     "getEvent": Fill(ids={"event_id": "event"}),

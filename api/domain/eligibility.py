@@ -139,9 +139,13 @@ CRISIS_RESOURCES: Final[tuple[CrisisResource, ...]] = (
 )
 
 
-def crisis_resources_for(flags: Iterable[str]) -> tuple[CrisisResource, ...]:
-    """The crisis resources a screening is returned with: those of a C-SSRS ``high`` answer, else none."""
-    return CRISIS_RESOURCES if SUICIDE_RISK_HIGH in flags else ()
+def crisis_resources_for(flags: Iterable[str], *, at_check_in: bool = False) -> tuple[CrisisResource, ...]:
+    """The crisis resources a screening is returned with: those of a C-SSRS ``high`` answer; at a follow-up
+    check-in also those of any thought of death or self-harm (PHQ-9 item 9 > 0; clinical-rules.md §4)."""
+    flags = set(flags)
+    if SUICIDE_RISK_HIGH in flags or (at_check_in and SUICIDAL_IDEATION in flags):
+        return CRISIS_RESOURCES
+    return ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,10 @@ treatment and the consent check runs again before treatment resumes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 
+from api.domain.screening import SUICIDAL_IDEATION, SUICIDE_RISK_HIGH
 from api.errors import FieldError, InvalidTransition, RuleViolation
 
 
@@ -91,3 +93,23 @@ def check_safety_resumption(*, by_provider: bool, reason: str | None) -> None:
         raise RuleViolation(
             message, code="reason_required", errors=[FieldError("/reason", "required", message)]
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInCrisis:
+    """What a follow-up screening's risk findings call for (clinical-rules.md §4 "Crisis at a check-in")."""
+
+    hold: bool  # the plan goes on hold until a provider resumes it, with a reason
+    risk_level: str | None  # screening.risk_flagged with this level; None: no flag
+
+
+def check_in_crisis(flags: Iterable[str], plan_status: PlanStatus) -> CheckInCrisis:
+    """C-SSRS ``high`` during an active plan: hold and flag, the urgency of intake. PHQ-9 item 9 above 0: flag
+    (crisis resources go back with the screening) without a hold: passive ideation is common in the patients
+    treated, and the provider decides."""
+    flags = set(flags)
+    if SUICIDE_RISK_HIGH in flags:
+        return CheckInCrisis(hold=plan_status == PlanStatus.ACTIVE, risk_level="high")
+    if SUICIDAL_IDEATION in flags:
+        return CheckInCrisis(hold=False, risk_level="ideation")
+    return CheckInCrisis(hold=False, risk_level=None)

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from api.domain.protocols import Route
 from api.domain.screening import DIASTOLIC_LIMIT_MMHG, SYSTOLIC_LIMIT_MMHG
@@ -409,4 +409,88 @@ def assess_session(
         discharge_overridden=assessment.discharge_overridden,
         automatic_events=assessment.automatic_events,
         requires_hold=requires_hold(e.severity for e in events),
+    )
+
+
+# --- the REMS Patient Monitoring Form, and the trend across sessions ----------------------------------------
+
+REMS_FORM_DAYS: Final = 7  # the form is due within 7 days of the session
+REMS_REMINDER_DAYS_BEFORE: Final = 1  # rems_form.due goes out from the day before
+
+
+def rems_due_by(session_day: date) -> date:
+    return session_day + timedelta(days=REMS_FORM_DAYS)
+
+
+def rems_reminder_due(session_day: date, today: date) -> bool:
+    """Whether an unsubmitted form's reminder is due today (from the day before ``due_by`` on: a form
+    recorded late is reminded of at once)."""
+    return today >= rems_due_by(session_day) - timedelta(days=REMS_REMINDER_DAYS_BEFORE)
+
+
+def _pressure(reading: Reading | None) -> dict[str, int] | None:
+    return {"systolic": reading.systolic, "diastolic": reading.diastolic} if reading else None
+
+
+def rems_observations(
+    readings: tuple[Reading, ...], *, pre_systolic: int, pre_diastolic: int, discharge_overridden: bool
+) -> dict[str, Any]:
+    """The form's clinical part, from the readings: the three blood pressures, and each adverse effect the
+    form asks about as yes/no with the values behind it."""
+    mid = _mid_reading(readings)
+    last = readings[-1] if readings else None
+    lowest_moaas = min((r.sedation_moaas for r in readings), default=None)
+    spo2s = [r.spo2 for r in readings if r.spo2 is not None]
+    highest = max(readings, key=lambda r: (r.systolic, r.diastolic), default=None)
+    peak = peak_dissociation(readings)
+    return {
+        "vital_signs_acceptable_before": not is_blood_pressure_elevated(pre_systolic, pre_diastolic),
+        "vital_signs_acceptable_at_completion": bool(readings) and not discharge_overridden,
+        "blood_pressure": {
+            "before": {"systolic": pre_systolic, "diastolic": pre_diastolic},
+            "at_40_minutes": {**(_pressure(mid[1]) or {}), "minute": mid[1].minute} if mid else None,
+            "at_completion": _pressure(last),
+        },
+        "sedation": {
+            "occurred": lowest_moaas is not None and lowest_moaas < READY_MOAAS,
+            "lowest_moaas": lowest_moaas,
+        },
+        "dissociation": {"occurred": peak not in (None, Dissociation.NONE), "peak": peak},
+        "respiratory_depression": {
+            "occurred": any(s < RESPIRATORY_DEPRESSION_SPO2 for s in spo2s),
+            "lowest_spo2": min(spo2s, default=None),
+        },
+        "blood_pressure_increase": {
+            "occurred": highest is not None
+            and (highest.systolic > SYSTOLIC_LIMIT_MMHG or highest.diastolic > DIASTOLIC_LIMIT_MMHG),
+            "highest": _pressure(highest),
+        },
+    }
+
+
+def session_summary(readings: tuple[Reading, ...]) -> dict[str, Any]:
+    """One session's line in the trend a clinician reads to adjust the dose."""
+    spo2s = [r.spo2 for r in readings if r.spo2 is not None]
+    highest = max(readings, key=lambda r: (r.systolic, r.diastolic), default=None)
+    return {
+        "peak_dissociation": peak_dissociation(readings),
+        "lowest_moaas": min((r.sedation_moaas for r in readings), default=None),
+        "lowest_spo2": min(spo2s, default=None),
+        "highest_blood_pressure": _pressure(highest),
+    }
+
+
+def readings_from(stored: list[dict[str, Any]]) -> tuple[Reading, ...]:
+    """Readings as stored on a session record (JSON) back into the domain's shape."""
+    return tuple(
+        Reading(
+            minute=r["minute"],
+            systolic=r["systolic"],
+            diastolic=r["diastolic"],
+            sedation_moaas=r["sedation_moaas"],
+            dissociation=Dissociation(r["dissociation"]),
+            heart_rate=r.get("heart_rate"),
+            spo2=r.get("spo2"),
+        )
+        for r in stored
     )

@@ -45,6 +45,7 @@ class EventType(StrEnum):
     FOLLOW_UP_TASK_DUE = "follow_up_task.due"
     FOLLOW_UP_TASK_OVERDUE = "follow_up_task.overdue"
     ADVERSE_EVENT_REPORTED = "adverse_event.reported"
+    REMS_FORM_DUE = "rems_form.due"
 
 
 # --- retries ------------------------------------------------------------------------------------------

@@ -125,6 +125,10 @@ class SessionRecord(Base):
     disposition: Mapped[str] = mapped_column(String(20), default="discharged")
     discharge_override_reason: Mapped[str | None] = mapped_column(Text)
     discharge_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The REMS Patient Monitoring Form (intranasal): marked sent by the clinic; its reminder announced once.
+    rems_submitted_at: Mapped[datetime | None] = mapped_column()
+    rems_submitted_by: Mapped[str | None] = mapped_column(String(80))
+    rems_reminded_at: Mapped[datetime | None] = mapped_column()
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_by_type: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -50,5 +50,5 @@ class Screening(Base):
     def crisis_resources(self) -> list[dict[str, str]]:
         return [
             {"name": r.name, "contact": r.contact, "description": r.description}
-            for r in crisis_resources_for(self.flags or [])
+            for r in crisis_resources_for(self.flags or [], at_check_in=self.plan_id is not None)
         ]

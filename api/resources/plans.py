@@ -26,11 +26,13 @@ from api.schemas.plans import (
     PlanQueryArgsSchema,
     PlanTaskPageSchema,
     PlanTaskSchema,
+    RemsFormSchema,
     SessionRecordCreateSchema,
     TaskQueryArgsSchema,
 )
 from api.services import plan_tasks as task_service
 from api.services import plans as service
+from api.services import session_forms
 from api.services.inputs import AdverseEventBody, NewPlan, PlanChanges, SessionRecordBody
 
 blp = Blueprint(
@@ -270,5 +272,32 @@ class PlanOutcomes(MethodView):
         check-in, the whole series and the percent change; `response` (phq9, gad7: a drop of 50 % or more),
         `remission` (phq9: latest below 5), `clinically_meaningful` (pcl5: a drop of 10 points or more).
         """
-        outcomes = service.plan_outcomes(get_session(), current_principal(), plan_id)
-        return {"plan_id": plan_id, "instruments": outcomes}
+        return session_forms.outcomes(get_session(), current_principal(), plan_id)
+
+
+@blp.route("/<string:plan_id>/sessions/<string:task_id>/rems-form")
+class RemsForm(MethodView):
+    @blp.operation("getRemsForm", scopes=["plans:read"], errors=[404])
+    @blp.response(200, RemsFormSchema)
+    def get(self, plan_id: str, task_id: str) -> Any:
+        """Get a session's REMS monitoring form
+
+        A recorded intranasal esketamine session laid out as the Spravato REMS Patient Monitoring Form (404
+        for other routes): patient, concomitant medications, monitoring provider and setting, dose and lot,
+        minutes, blood pressures before, at ~40 minutes and at completion, and each adverse effect with its
+        values; `due_by` (session date + 7 days) and `submitted_at`.
+        """
+        return session_forms.rems_form(get_session(), current_principal(), plan_id, task_id)
+
+
+@blp.route("/<string:plan_id>/sessions/<string:task_id>/rems-form/submitted")
+class RemsFormSubmitted(MethodView):
+    @blp.operation("submitRemsForm", scopes=["plans:write"], errors=[404, 413, 415, 422])
+    @blp.response(200, RemsFormSchema)
+    def post(self, plan_id: str, task_id: str) -> Any:
+        """Mark a session's REMS monitoring form as sent
+
+        By the plan's assigned provider or an admin. The first time is kept; `rems_form.due` is not sent
+        for a form marked sent.
+        """
+        return session_forms.mark_rems_form_submitted(get_session(), current_principal(), plan_id, task_id)

@@ -378,6 +378,24 @@ class InstrumentOutcomeSchema(Schema):
         return data
 
 
+class BloodPressureSchema(Schema):
+    systolic = fields.Integer(required=True)
+    diastolic = fields.Integer(required=True)
+
+
+class SessionTrendSchema(Schema):
+    """One recorded session's extremes: the trend a clinician reads to adjust the dose."""
+
+    task_id = fields.String(required=True)
+    administered_at = Timestamp(required=True)
+    dose_mg = fields.Float(required=True, allow_none=True)
+    peak_dissociation = fields.String(required=True, allow_none=True)
+    lowest_moaas = fields.Integer(required=True, allow_none=True)
+    lowest_spo2 = fields.Integer(required=True, allow_none=True)
+    highest_blood_pressure = fields.Nested(BloodPressureSchema, required=True, allow_none=True)
+    ready_to_leave_minute = fields.Integer(required=True, allow_none=True)
+
+
 class OutcomesSchema(Schema):
     plan_id = fields.String(required=True)
     instruments = fields.Dict(
@@ -385,3 +403,87 @@ class OutcomesSchema(Schema):
         values=fields.Nested(InstrumentOutcomeSchema),
         required=True,
     )
+    sessions = fields.List(
+        fields.Nested(SessionTrendSchema),
+        required=True,
+        metadata={"description": "Per recorded session, oldest first (null where no reading was recorded)"},
+    )
+
+
+# --- the REMS Patient Monitoring Form ---------------------------------------------------------------------
+
+
+class RemsPatientSchema(Schema):
+    id = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    birth_date = Date(required=True)
+
+
+class RemsProviderSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    npi = fields.String(required=True)
+
+
+class RemsSettingSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    state = fields.String(required=True)
+
+
+class MidReadingPressureSchema(BloodPressureSchema):
+    minute = fields.Integer(required=True)
+
+
+class RemsBloodPressuresSchema(Schema):
+    before = fields.Nested(BloodPressureSchema, required=True)
+    at_40_minutes = fields.Nested(MidReadingPressureSchema, required=True, allow_none=True)
+    at_completion = fields.Nested(BloodPressureSchema, required=True, allow_none=True)
+
+
+class RemsSedationSchema(Schema):
+    occurred = Boolean(required=True)
+    lowest_moaas = fields.Integer(required=True, allow_none=True)
+
+
+class RemsDissociationSchema(Schema):
+    occurred = Boolean(required=True)
+    peak = fields.String(required=True, allow_none=True)
+
+
+class RemsRespiratorySchema(Schema):
+    occurred = Boolean(required=True)
+    lowest_spo2 = fields.Integer(required=True, allow_none=True)
+
+
+class RemsBloodPressureIncreaseSchema(Schema):
+    occurred = Boolean(required=True, metadata={"description": "Above 140/90 at any reading"})
+    highest = fields.Nested(BloodPressureSchema, required=True, allow_none=True)
+
+
+class RemsFormSchema(Schema):
+    """An intranasal esketamine session as the Spravato REMS Patient Monitoring Form asks for it."""
+
+    plan_id = fields.String(required=True)
+    task_id = fields.String(required=True)
+    patient = fields.Nested(RemsPatientSchema, required=True)
+    concomitant_medications = fields.Nested(SedatingMedicationsSchema, required=True, allow_none=True)
+    monitoring_provider = fields.Nested(RemsProviderSchema, required=True)
+    setting = fields.Nested(RemsSettingSchema, required=True, allow_none=True)
+    session_date = Date(required=True, metadata={"description": "In the provider's time zone"})
+    administered_at = Timestamp(required=True)
+    dose_mg = fields.Float(required=True, allow_none=True)
+    lot_number = fields.String(required=True, allow_none=True)
+    total_monitoring_minutes = fields.Integer(required=True)
+    ready_to_leave_minute = fields.Integer(required=True, allow_none=True)
+    disposition = fields.String(required=True)
+    vital_signs_acceptable_before = Boolean(required=True)
+    vital_signs_acceptable_at_completion = Boolean(required=True)
+    blood_pressure = fields.Nested(RemsBloodPressuresSchema, required=True)
+    sedation = fields.Nested(RemsSedationSchema, required=True)
+    dissociation = fields.Nested(RemsDissociationSchema, required=True)
+    respiratory_depression = fields.Nested(RemsRespiratorySchema, required=True)
+    blood_pressure_increase = fields.Nested(RemsBloodPressureIncreaseSchema, required=True)
+    due_by = Date(required=True, metadata={"description": "The session date plus 7 days"})
+    submitted_at = Timestamp(required=True, allow_none=True)

@@ -20,11 +20,10 @@ from api.domain.plan_status import PlanStatus
 from api.domain.protocols import Route, TaskKind, TaskStatus
 from api.domain.session_monitoring import (
     Disposition,
-    Dissociation,
     Monitoring,
-    Reading,
     assess_session,
     completion_pressure,
+    readings_from,
 )
 from api.domain.session_safety import AdverseEvent as AdverseEventReport
 from api.domain.session_safety import (
@@ -248,22 +247,10 @@ def record_session(
 
 
 def _monitoring(data: SessionRecordBody) -> Monitoring:
-    readings = tuple(
-        Reading(
-            minute=r["minute"],
-            systolic=r["systolic"],
-            diastolic=r["diastolic"],
-            sedation_moaas=r["sedation_moaas"],
-            dissociation=Dissociation(r["dissociation"]),
-            heart_rate=r.get("heart_rate"),
-            spo2=r.get("spo2"),
-        )
-        for r in data.get("readings", ())
-    )
     return Monitoring(
         dose_mg=data["dose_mg"],
         lot_number=data.get("lot_number"),
-        readings=readings,
+        readings=readings_from([dict(r) for r in data.get("readings", ())]),
         ready_to_leave_minute=data.get("ready_to_leave_minute"),
         disposition=Disposition(data.get("disposition", Disposition.DISCHARGED)),
         discharge_override_reason=data.get("discharge_override_reason"),

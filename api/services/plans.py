@@ -69,11 +69,15 @@ def get_plan(
     return plan
 
 
-def plan_for_screening(session: Session, principal: Principal, plan_id: str, patient_id: str) -> FollowUpPlan:
-    """The plan ``POST /v1/screenings`` names in ``plan_id``: visible to the caller, same patient."""
-    plan: FollowUpPlan | None = session.scalar(
-        scope_plans(select(FollowUpPlan), principal).where(FollowUpPlan.id == plan_id)
-    )
+def plan_for_screening(
+    session: Session, principal: Principal, plan_id: str, patient_id: str, *, for_update: bool = False
+) -> FollowUpPlan:
+    """The plan ``POST /v1/screenings`` names in ``plan_id``: visible to the caller, same patient. Locked with
+    ``for_update``: a crisis at the check-in may put it on hold."""
+    stmt = scope_plans(select(FollowUpPlan), principal).where(FollowUpPlan.id == plan_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=FollowUpPlan)
+    plan: FollowUpPlan | None = session.scalar(stmt)
     if plan is None or plan.patient_id != patient_id:
         message = "No follow-up plan of this patient with this id."
         raise ValidationFailed(message, errors=[FieldError("/plan_id", "not_found", message)])

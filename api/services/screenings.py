@@ -2,7 +2,9 @@
 
 A screening linked to a consultation whose decision is still open re-decides its eligibility in the same
 transaction; a C-SSRS ``high`` escalates at once and is flagged (``screening.risk_flagged``) whatever the
-consultation's status.
+consultation's status. A screening for a follow-up plan's check-in (``plan_id``) answers to the plan's rules:
+C-SSRS ``high`` holds an active plan for the patient's safety, and PHQ-9 item 9 above 0 is flagged without a
+hold (clinical-rules.md §4 "Crisis at a check-in").
 """
 
 from __future__ import annotations
@@ -15,16 +17,17 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.db import utcnow
+from api.domain.plan_status import PlanStatus, check_in_crisis
 from api.domain.screening import SUICIDE_RISK_HIGH, score_screening
 from api.errors import FieldError, NotFound, ValidationFailed
 from api.events.outbox import emit
-from api.models import Consultation, Screening
+from api.models import Consultation, FollowUpPlan, Screening
 from api.services.access import require_kind, scope_screenings
 from api.services.consultations import get_consultation, reevaluate_eligibility
 from api.services.inputs import ScreeningSubmission
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import get_patient
-from api.services.plans import plan_for_screening
+from api.services.plans import change_status, plan_for_screening
 
 # Device clocks drift; a completion time a little ahead of ours is accepted, more is a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -69,8 +72,7 @@ def submit_screening(session: Session, principal: Principal, data: ScreeningSubm
     scored = score_screening(data["instrument"], data["answers"])  # 422 with a pointer per bad answer
     consultation = _linked_consultation(session, principal, patient.id, data.get("consultation_id"))
     plan_id = data.get("plan_id")
-    if plan_id:
-        plan_for_screening(session, principal, plan_id, patient.id)
+    plan = plan_for_screening(session, principal, plan_id, patient.id, for_update=True) if plan_id else None
     screening = Screening(
         partner_id=patient.partner_id,
         patient_id=patient.id,
@@ -89,12 +91,24 @@ def submit_screening(session: Session, principal: Principal, data: ScreeningSubm
     session.add(screening)
     session.flush()
     _emit(session, screening, "screening.completed")
-    if SUICIDE_RISK_HIGH in screening.flags:
+    if plan is not None:
+        _respond_to_check_in_risk(session, screening, plan)
+    elif SUICIDE_RISK_HIGH in screening.flags:
         _emit(session, screening, "screening.risk_flagged", risk_level=scored.severity)
     if consultation is not None:
         reevaluate_eligibility(session, consultation, patient)
     session.commit()
     return screening
+
+
+def _respond_to_check_in_risk(session: Session, screening: Screening, plan: FollowUpPlan) -> None:
+    """A follow-up screening's risk findings: flag them, and hold the plan on a C-SSRS ``high``."""
+    crisis = check_in_crisis(screening.flags, PlanStatus(plan.status))
+    if crisis.risk_level is not None:
+        _emit(session, screening, "screening.risk_flagged", risk_level=crisis.risk_level, plan_id=plan.id)
+    if crisis.hold:
+        change_status(session, plan, PlanStatus.ON_HOLD, reason=f"Crisis at a check-in ({screening.id}).")
+        plan.held_for_safety = True
 
 
 def _emit(session: Session, screening: Screening, type: str, **facts: Any) -> None:

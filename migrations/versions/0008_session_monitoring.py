@@ -32,6 +32,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('disposition', sa.String(length=20), nullable=False, server_default='discharged'))
         batch_op.add_column(sa.Column('discharge_override_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('discharge_overridden', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('rems_submitted_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('rems_submitted_by', sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column('rems_reminded_at', sa.DateTime(timezone=True), nullable=True))
     # Plans already on hold for an adverse event: only a provider resumes them from now on.
     op.execute(
         "UPDATE follow_up_plans SET held_for_safety = TRUE "
@@ -41,6 +44,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('session_records', schema=None) as batch_op:
+        batch_op.drop_column('rems_reminded_at')
+        batch_op.drop_column('rems_submitted_by')
+        batch_op.drop_column('rems_submitted_at')
         batch_op.drop_column('discharge_overridden')
         batch_op.drop_column('discharge_override_reason')
         batch_op.drop_column('disposition')

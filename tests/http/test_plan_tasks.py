@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from api.cli import main
 from api.models import Event, Patient
 from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 from tests.care import Care, Headers, screening_row
-from tests.clinical import PCL5_33, calm_readings, monitoring, submit
+from tests.clinical import CSSRS_HIGH, PCL5_33, calm_readings, monitoring, submit
 from tests.world import World
 
 PHQ9_TEN = [2, 2, 2, 2, 2, 0, 0, 0, 0]
@@ -815,3 +815,165 @@ def test_an_emergency_transfer_is_recorded_as_a_serious_adverse_event(
         client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()["status"]
         == "on_hold"
     )
+
+
+# --- a crisis at a check-in (clinical-rules.md §4) ----------------------------------------------------------
+
+
+def check_in_screening(
+    client: FlaskClient, care: Care, plan: dict[str, Any], instrument: str, answers: Any
+) -> Any:
+    body = {
+        "patient_id": plan["patient_id"],
+        "instrument": instrument,
+        "answers": answers,
+        "completed_at": f"{plan['start_date']}T12:00:00Z",
+        "plan_id": plan["id"],
+    }
+    return client.post("/v1/screenings", json=body, headers=care.partner)
+
+
+def test_a_high_suicide_risk_at_a_check_in_holds_the_plan(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()
+    response = check_in_screening(client, care, plan, "cssrs", CSSRS_HIGH)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["crisis_resources"]
+    held = client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()
+    assert held["status"] == "on_hold" and "Crisis at a check-in" in held["status_reason"]
+    flagged = events_of_type(db, "screening.risk_flagged")
+    assert [(e.object_id, e.data["risk_level"], e.data["plan_id"]) for e in flagged] == [
+        (response.get_json()["id"], "high", plan["id"])
+    ]
+    resume = f"/v1/follow-up-plans/{plan['id']}/activate"
+    refused = client.post(resume, json={"reason": "Spoke to the patient."}, headers=care.admin)
+    assert refused.get_json()["code"] == "reactivation_requires_provider"
+    resumed = client.post(
+        resume, json={"reason": "Safety plan in place after a call."}, headers=care.provider
+    )
+    assert resumed.status_code == 200, resumed.get_json()
+
+
+def test_thoughts_of_self_harm_on_a_phq9_check_in_are_flagged_without_a_hold(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()
+    answers = [1, 1, 1, 1, 1, 1, 1, 1, 1]  # item 9 answered 1 of 3
+    response = check_in_screening(client, care, plan, "phq9", answers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["crisis_resources"]
+    assert (
+        client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()["status"]
+        == "active"
+    )
+    flagged = events_of_type(db, "screening.risk_flagged")
+    assert [e.data["risk_level"] for e in flagged] == ["ideation"]
+    calm = check_in_screening(client, care, plan, "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 0])
+    assert calm.get_json()["crisis_resources"] == []
+    assert len(events_of_type(db, "screening.risk_flagged")) == 1
+
+
+# --- the REMS monitoring form, its reminder, the sessions' trend --------------------------------------------
+
+
+def test_a_recorded_intranasal_session_reads_back_as_its_rems_form(client: FlaskClient, care: Care) -> None:
+    plan = care.active_plan()
+    task = first(care, plan, "session")
+    assert record(client, care, task, ready_to_leave_minute=95).status_code == 200
+    form = client.get(
+        f"/v1/follow-up-plans/{plan['id']}/sessions/{task['id']}/rems-form", headers=care.provider
+    )
+    assert form.status_code == 200, form.get_json()
+    body = form.get_json()
+    assert body["patient"]["id"] == plan["patient_id"]
+    assert (body["dose_mg"], body["lot_number"], body["total_monitoring_minutes"]) == (
+        56,
+        "LOT-2026-11A",
+        120,
+    )
+    assert body["ready_to_leave_minute"] == 95 and body["disposition"] == "discharged"
+    assert body["blood_pressure"] == {
+        "before": {"systolic": 128, "diastolic": 82},
+        "at_40_minutes": {"systolic": 138, "diastolic": 88, "minute": 40},
+        "at_completion": {"systolic": 130, "diastolic": 84},
+    }
+    assert body["sedation"] == {"occurred": True, "lowest_moaas": 4}
+    assert body["dissociation"] == {"occurred": True, "peak": "mild"}
+    assert body["respiratory_depression"] == {"occurred": False, "lowest_spo2": 97}
+    assert body["blood_pressure_increase"]["occurred"] is False
+    assert body["vital_signs_acceptable_before"] and body["vital_signs_acceptable_at_completion"]
+    session_day = date.fromisoformat(task["due_on"])
+    assert body["session_date"] == session_day.isoformat()
+    assert body["due_by"] == (session_day + timedelta(days=7)).isoformat() and body["submitted_at"] is None
+    assert body["concomitant_medications"]["benzodiazepines"] is False
+    assert body["monitoring_provider"]["npi"]
+
+
+def test_only_intranasal_sessions_have_a_rems_form(client: FlaskClient, care: Care) -> None:
+    plan = care.active_plan(protocol="iv_induction", route="intravenous")
+    task = first(care, plan, "session")
+    assert record(client, care, task, observation_minutes=60, readings=calm_readings(60)).status_code == 200
+    url = f"/v1/follow-up-plans/{plan['id']}/sessions/{task['id']}/rems-form"
+    assert client.get(url, headers=care.provider).status_code == 404
+    unrecorded = care.tasks(plan["id"], "kind=session")[1]
+    assert client.get(url.replace(task["id"], unrecorded["id"]), headers=care.provider).status_code == 404
+
+
+def test_the_form_due_event_goes_out_once_and_not_after_it_was_sent(
+    app: Flask, client: FlaskClient, care: Care, db: Session
+) -> None:
+    plan = care.active_plan()  # started in the past: its first sessions' forms are overdue already
+    sessions = care.tasks(plan["id"], "kind=session")[:2]
+    for task in sessions:
+        assert record(client, care, task).status_code == 200
+    submitted = client.post(
+        f"/v1/follow-up-plans/{plan['id']}/sessions/{sessions[1]['id']}/rems-form/submitted",
+        headers=care.provider,
+    )
+    assert submitted.status_code == 200 and submitted.get_json()["submitted_at"]
+    for _ in range(2):
+        result = app.test_cli_runner().invoke(main, ["worker", "--once"])
+        assert result.exit_code == 0, result.output
+    due = events_of_type(db, "rems_form.due")
+    assert [(e.data["task_id"], e.data["plan_id"]) for e in due] == [(sessions[0]["id"], plan["id"])]
+    assert (
+        due[0].data["due_by"] == (date.fromisoformat(sessions[0]["due_on"]) + timedelta(days=7)).isoformat()
+    )
+
+
+def test_a_partner_cannot_mark_a_form_sent(client: FlaskClient, care: Care) -> None:
+    plan = care.active_plan()
+    task = first(care, plan, "session")
+    assert record(client, care, task).status_code == 200
+    url = f"/v1/follow-up-plans/{plan['id']}/sessions/{task['id']}/rems-form/submitted"
+    assert client.post(url, headers=care.partner).status_code == 403
+    assert client.post(url, headers=care.other_provider).status_code in (403, 404)
+
+
+def test_outcomes_show_the_trend_of_the_sessions(client: FlaskClient, care: Care) -> None:
+    plan = care.active_plan()
+    first_session, second_session = care.tasks(plan["id"], "kind=session")[:2]
+    assert record(client, care, first_session).status_code == 200
+    drowsier = calm_readings()
+    drowsier[1].update(sedation_moaas=3, dissociation="moderate", spo2=95, systolic=150, diastolic=92)
+    assert (
+        record(client, care, second_session, readings=drowsier, ready_to_leave_minute=110).status_code == 200
+    )
+    sessions = client.get(f"/v1/follow-up-plans/{plan['id']}/outcomes", headers=care.provider).get_json()[
+        "sessions"
+    ]
+    assert [
+        (
+            s["task_id"],
+            s["peak_dissociation"],
+            s["lowest_moaas"],
+            s["lowest_spo2"],
+            s["highest_blood_pressure"],
+        )
+        for s in sessions
+    ] == [
+        (first_session["id"], "mild", 4, 97, {"systolic": 138, "diastolic": 88}),
+        (second_session["id"], "moderate", 3, 95, {"systolic": 150, "diastolic": 92}),
+    ]
+    assert sessions[1]["ready_to_leave_minute"] == 110 and sessions[1]["dose_mg"] == 56
