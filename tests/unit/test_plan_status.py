@@ -10,8 +10,11 @@ from api.domain.plan_status import (
     PlanStatus,
     allowed_actions,
     check_activation_consents,
+    check_in_crisis,
+    check_safety_resumption,
     transition,
 )
+from api.domain.screening import SUICIDAL_IDEATION, SUICIDE_RISK_HIGH
 from api.errors import InvalidTransition, RuleViolation
 
 
@@ -111,3 +114,39 @@ def test_activation_names_every_missing_consent(accepted: list[str], missing: li
     assert excinfo.value.code == "consent_required"
     assert excinfo.value.extra == {"missing_consents": missing}
     assert all(consent in excinfo.value.detail for consent in missing)
+
+
+# --- held for the patient's safety (clinical-rules.md §4) ---------------------------------------------------
+
+
+def test_a_provider_resumes_a_safety_hold_with_a_reason() -> None:
+    check_safety_resumption(by_provider=True, reason="Reviewed: dose reduced to 56 mg.")
+
+
+@pytest.mark.parametrize(
+    ("by_provider", "reason", "code"),
+    [
+        (False, "Paperwork done.", "reactivation_requires_provider"),
+        (True, None, "reason_required"),
+        (True, "   ", "reason_required"),
+    ],
+)
+def test_nobody_else_and_not_without_a_reason(by_provider: bool, reason: str | None, code: str) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        check_safety_resumption(by_provider=by_provider, reason=reason)
+    assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("flags", "status", "hold", "level"),
+    [
+        ({SUICIDE_RISK_HIGH}, PlanStatus.ACTIVE, True, "high"),
+        ({SUICIDE_RISK_HIGH}, PlanStatus.ON_HOLD, False, "high"),  # already held: still flagged
+        ({SUICIDAL_IDEATION}, PlanStatus.ACTIVE, False, "ideation"),
+        ({SUICIDE_RISK_HIGH, SUICIDAL_IDEATION}, PlanStatus.ACTIVE, True, "high"),
+        (set(), PlanStatus.ACTIVE, False, None),
+    ],
+)
+def test_a_crisis_at_a_check_in(flags: set[str], status: PlanStatus, hold: bool, level: str | None) -> None:
+    crisis = check_in_crisis(flags, status)
+    assert (crisis.hold, crisis.risk_level) == (hold, level)
