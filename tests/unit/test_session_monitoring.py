@@ -15,12 +15,15 @@ from api.domain.session_monitoring import (
     Monitoring,
     Reading,
     assess_monitoring,
+    assess_session,
     automatic_events,
+    completion_pressure,
     missing_readings,
     plausibility_errors,
     readiness_failures,
 )
-from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
+from api.domain.session_safety import AdverseEventSeverity, AdverseEventType, SessionRecord
+from api.errors import RuleViolation, ValidationFailed
 
 GIVEN = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CALM = Reading(
@@ -294,3 +297,70 @@ def test_intranasal_needs_the_lot_number_and_ready_minute_fits_the_observation()
 
 def test_readiness_needs_a_reading() -> None:
     assert readiness_failures((), pre_systolic=120, pre_diastolic=80, pressure_overridden=False) == []
+
+
+# --- the whole record: today's safety checks and the monitoring rules together ------------------------------
+
+RECORD = SessionRecord(
+    administered_at=GIVEN,
+    pre_systolic=126,
+    pre_diastolic=80,
+    post_systolic=128,
+    post_diastolic=82,
+    observation_minutes=120,
+    escort_confirmed=True,
+)
+LATER = GIVEN.replace(day=2)
+
+
+def test_an_automatic_event_holds_the_plan() -> None:
+    harmful = replace(GOOD, readings=(CALM, replace(MID, spo2=88), LAST))
+    outcome = assess_session(RECORD, harmful, route=Route.INTRANASAL, recorded_by_provider=False, now=LATER)
+    assert outcome.requires_hold
+    assert [e.type for e in outcome.automatic_events] == [AdverseEventType.RESPIRATORY_DEPRESSION]
+
+
+def test_every_rule_failure_of_either_kind_comes_in_one_422() -> None:
+    not_ready = replace(GOOD, readings=(CALM, MID, replace(LAST, spo2=92)))
+    with pytest.raises(RuleViolation) as refused:
+        assess_session(
+            replace(RECORD, escort_confirmed=False),
+            not_ready,
+            route=Route.INTRANASAL,
+            recorded_by_provider=False,
+            now=LATER,
+        )
+    assert [(e.pointer, e.code) for e in refused.value.errors] == [
+        ("/escort_confirmed", "escort_not_confirmed"),
+        ("/readings/2/spo2", "not_stable_for_discharge"),
+    ]
+
+
+def test_implausible_values_of_either_kind_come_in_one_422_first() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        assess_session(
+            replace(RECORD, pre_systolic=400),
+            replace(GOOD, dose_mg=42),
+            route=Route.INTRANASAL,
+            recorded_by_provider=False,
+            now=LATER,
+        )
+    assert [e.pointer for e in refused.value.errors] == ["/pre_systolic", "/dose_mg"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [((None, None), []), ((128, 82), []), ((146, 82), ["/post_systolic"]), ((128, 90), ["/post_diastolic"])],
+)
+def test_the_completion_pressure_is_the_last_readings(
+    sent: tuple[int | None, int | None], expected: list[str]
+) -> None:
+    pressure, errors = completion_pressure(READINGS, *sent)
+    assert pressure == (LAST.systolic, LAST.diastolic) == (128, 82)
+    assert [e.pointer for e in errors] == expected
+
+
+def test_without_readings_the_completion_pressure_must_be_sent() -> None:
+    assert completion_pressure((), 130, 84) == ((130, 84), [])
+    pressure, errors = completion_pressure((), None, 84)
+    assert pressure is None and [e.pointer for e in errors] == ["/post_systolic"]
