@@ -38,7 +38,7 @@ help:
 	@echo "make spec           regenerate $(SPEC) from the code"
 	@echo "make spec-check     fail if $(SPEC) is stale; lint it with Spectral"
 	@echo "make install        create .venv and install the project with its dev extras"
-	@echo "make bench          time provider matching at 10,000 and 100,000 providers (SQLite in /tmp)"
+	@echo "make bench          the service under load (wrk) against its stack's ceilings, and matching, on PostgreSQL"
 	@echo "make fuzz           contract fuzzing: Schemathesis against the live server on PostgreSQL (~4 min)"
 
 $(BIN)/python:
@@ -88,8 +88,12 @@ spec-check: $(STAMP) $(NODE_STAMP)
 	fi
 	npx --no-install spectral lint $(SPEC) --ruleset .spectral.yaml --fail-severity error
 
+# The service over HTTP against its stack's ceilings (wrk, PostgreSQL), then matching at 10,000 and 100,000
+# providers on the same PostgreSQL server (bench/README.md).
+BENCH_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
-	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/load.py --server $(BENCH_POSTGRES_URL)
+	$(BIN)/python bench/matching.py --database-url $(BENCH_POSTGRES_URL)
 
 # Contract fuzzing (tests/contract/README.md): a throw-away PostgreSQL database on $(TEST_POSTGRES_URL), the
 # server as production runs it, Schemathesis with every phase and check. FUZZ_ARGS, e.g. --max-time 60 --keep.

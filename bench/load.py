@@ -1,0 +1,406 @@
+"""``make bench``: the service under load over HTTP, each scenario as a ratio to its stack's ceiling.
+
+    .venv/bin/python bench/load.py [--duration 10] [--connections 32] [--server postgresql://postgres@127.0.0.1:5432/postgres]
+
+1. Creates a throw-away PostgreSQL database and seeds it: the demo tenant and its clients, 1,000 providers
+   (about 200 licensed in California), 10,000 patients with their telehealth consent, 50,000 consultations.
+2. Starts the service exactly as production does (``telemedical run``: gunicorn, 2 workers) with real JWTs,
+   the rate limiter on (its limit above the load) and the audit trail on; and the ceilings (bench/ceiling.py),
+   a bare Flask app on the same server, worker count, pool and driver.
+3. Warms each up, then loads each scenario for ``--duration`` seconds at ``--connections`` connections with
+   ``wrk`` (from the distribution's packages; installed when missing and possible), with a fresh token
+   per scenario, and prints a table and one JSON object: req/s, p50, p99, non-2xx, and each scenario's
+   ratio to its ceiling (absolute figures drift 2x on a shared machine; ratios taken in the same run do
+   not). Any non-2xx answer fails the run.
+
+The machine's cores are shared by the load generator and the servers, as in the issue's measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+# Imports start at the project's root, not at bench/ (whose requests.py would shadow the library).
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+
+import requests  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from api.config import Settings  # noqa: E402
+from api.db import make_engine, normalize_database_url  # noqa: E402
+from api.demo import DEMO_PARTNER_ID, PORTAL, seed_demo  # noqa: E402
+from api.migrate import upgrade  # noqa: E402
+from api.models import Consent, Consultation, Patient  # noqa: E402
+from api.services.provider_facts import refresh_free_slot_summaries  # noqa: E402
+from bench.matching import seed as seed_providers  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PROVIDERS, PATIENTS, CONSULTATIONS = 1_000, 10_000, 50_000
+SAMPLE_IDS = 500  # ids each wrk script picks from at random
+
+
+# --- the database -------------------------------------------------------------------------------------------
+
+
+def fresh_database(server: str) -> str:
+    name = "telemedical_bench_http"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
+
+
+def seed(url: str, instance: Path) -> dict[str, list[str]]:
+    """The demo tenant, then providers, patients (adults, consented) and consultations in bulk."""
+    upgrade(url)
+    engine = make_engine(url)
+    rng = random.Random(14)
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        seed_demo(session, Settings(database_url=url, instance_dir=instance))
+        seed_providers(session, PROVIDERS, rng)
+        patients = [f"pat_bench{index:06d}" for index in range(PATIENTS)]
+        rows = [
+            {
+                "id": pid,
+                "partner_id": DEMO_PARTNER_ID,
+                "given_name": "Bench",
+                "family_name": f"Patient {index}",
+                "birth_date": date(1960 + index % 40, 1 + index % 12, 1 + index % 28),
+                "sex_at_birth": "female" if index % 2 else "male",
+                "preferred_language": "en",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for index, pid in enumerate(patients)
+        ]
+        consents = [
+            {"patient_id": pid, "type": "telehealth", "version": "1", "accepted_at": now - timedelta(days=1)}
+            for pid in patients
+        ]
+        consultations = [
+            {
+                "id": f"con_bench{index:06d}",
+                "partner_id": DEMO_PARTNER_ID,
+                "patient_id": patients[index % PATIENTS],
+                "status": "submitted",
+                "conditions": ["major_depression"],
+                "patient_location_state": "CA",
+                "preferred_language": "en",
+                "preferred_routes": [],
+                "preferred_times": [],
+                "eligibility_outcome": "pending",
+                "created_at": now - timedelta(seconds=index),
+                "updated_at": now,
+            }
+            for index in range(CONSULTATIONS)
+        ]
+        for table, table_rows in ((Patient, rows), (Consent, consents), (Consultation, consultations)):
+            for offset in range(0, len(table_rows), 5000):
+                session.execute(insert(table), table_rows[offset : offset + 5000])
+        session.commit()
+        refresh_free_slot_summaries(session)
+        session.commit()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    return {
+        "patients": rng.sample(patients, SAMPLE_IDS),
+        "consultations": [f"con_bench{i:06d}" for i in rng.sample(range(CONSULTATIONS), SAMPLE_IDS)],
+    }
+
+
+# --- the servers --------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def start(name: str, command: list[str], env: dict[str, str], port: int, health: str, log: Path) -> Server:
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+        )
+    server = Server(name, f"http://127.0.0.1:{port}", process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if requests.get(server.base + health, timeout=2).status_code < 500:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"{name} did not answer {health} within 60 s")
+
+
+def server_env(url: str, instance: Path, port: int) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "ISSUER": f"http://127.0.0.1:{port}",
+        "RATE_LIMIT": "100000000/minute",  # on, above the load
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    for name in ("REDIS_URL", "JWT_PRIVATE_KEY_FILE", "FLASK_APP"):
+        env.pop(name, None)
+    return env
+
+
+# --- wrk ----------------------------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit(
+            "make bench needs wrk: install it from your distribution's packages (apt-get install wrk)"
+        )
+    return found
+
+
+def lua_script(method: str, paths: list[str], headers: dict[str, str], body: str | None) -> str:
+    """A wrk script sending ``method`` to a random one of ``paths`` with ``headers`` and ``body``."""
+    lines = [f"wrk.method = {json.dumps(method)}"]
+    for name, value in headers.items():
+        lines.append(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}")
+    if body is not None:
+        lines.append(f"wrk.body = {json.dumps(body)}")
+    lines.append("local paths = {" + ",".join(json.dumps(p) for p in paths) + "}")
+    lines.append("request = function() return wrk.format(nil, paths[math.random(#paths)]) end")
+    lines.append(
+        "done = function(summary, latency, requests)\n"
+        '  io.write(string.format("BENCH %d %d %d %d %d %d\\n", summary.requests, summary.errors.status,'
+        " summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,"
+        " latency:percentile(50), latency:percentile(99), summary.duration))\nend"
+    )
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Result:
+    scenario: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+
+def load(wrk: str, scenario: str, base: str, script: str, duration: int, connections: int) -> Result:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        run = subprocess.run(
+            [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", handle.name, base],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    found = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", run.stdout, re.MULTILINE)
+    if not found:
+        raise RuntimeError(f"wrk printed no summary for {scenario}:\n{run.stdout}\n{run.stderr}")
+    requests_done, status_errors, socket_errors, p50, p99, micros = (int(g) for g in found.groups())
+    return Result(
+        scenario, requests_done / (micros / 1e6), p50 / 1000, p99 / 1000, status_errors, socket_errors
+    )
+
+
+# --- the run ------------------------------------------------------------------------------------------------
+
+
+def token(base: str) -> str:
+    response = requests.post(
+        f"{base}/oauth/token", data={"grant_type": "client_credentials"}, auth=PORTAL, timeout=30
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+def scenarios(service: str, ids: dict[str, list[str]]) -> list[tuple[str, str, str, list[str], Any, str]]:
+    """(name, server, method, paths, body, ceiling) of each scenario."""
+    patient_body = {
+        "given_name": "Bench",
+        "family_name": "Load",
+        "birth_date": "1980-01-01",
+        "sex_at_birth": "female",
+    }
+    return [
+        ("health", "service", "GET", ["/healthz"], None, "ping"),
+        ("read", "service", "GET", [f"/v1/patients/{p}" for p in ids["patients"]], None, "ceiling"),
+        (
+            "read_consultation",
+            "service",
+            "GET",
+            [f"/v1/consultations/{c}" for c in ids["consultations"]],
+            None,
+            "ceiling",
+        ),
+        ("search", "service", "GET", ["/v1/providers?state=CA&limit=20"], None, "ceiling"),
+        ("create", "service", "POST", ["/v1/patients"], patient_body, "ceiling"),
+        (
+            "create_consultation",
+            "service",
+            "POST",
+            ["/v1/consultations"],
+            {
+                "patient_id": ids["patients"][0],
+                "conditions": ["major_depression"],
+                "patient_location_state": "CA",
+            },
+            "ceiling",
+        ),
+        ("ping", "ceiling", "GET", ["/ping"], None, ""),
+        ("ceiling", "ceiling", "GET", [f"/ceiling/{p}" for p in ids["patients"]], None, ""),
+        ("ceiling_audited", "ceiling", "GET", [f"/ceiling_audited/{p}" for p in ids["patients"]], None, ""),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="tm-bench-http-"))
+    url = fresh_database(args.server)
+    started = time.monotonic()
+    ids = seed(url, work / "instance")
+    print(
+        f"seeded {PROVIDERS} providers, {PATIENTS} patients, {CONSULTATIONS} consultations"
+        f" in {time.monotonic() - started:.0f} s"
+    )
+    service_port, ceiling_port = free_port(), free_port()
+    service = start(
+        "service",
+        [
+            str(BIN / "telemedical"),
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(service_port),
+            "--workers",
+            str(args.workers),
+        ],
+        server_env(url, work / "instance", service_port),
+        service_port,
+        "/healthz",
+        work / "service.log",
+    )
+    ceiling = start(
+        "ceiling",
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{ceiling_port}",
+            "bench.ceiling:app",
+        ],
+        server_env(url, work / "instance", ceiling_port),
+        ceiling_port,
+        "/ping",
+        work / "ceiling.log",
+    )
+    results: dict[str, Result] = {}
+    try:
+        for name, server, method, paths, body, _ in scenarios(service.base, ids):
+            base = service.base if server == "service" else ceiling.base
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            if server == "service" and name != "health":
+                headers["Authorization"] = f"Bearer {token(base)}"  # fresh: tokens live 15 minutes
+            script = lua_script(method, paths, headers, json.dumps(body) if body is not None else None)
+            load(wrk, name, base, script, 2, args.connections)  # warm-up
+            results[name] = load(wrk, name, base, script, args.duration, args.connections)
+    finally:
+        service.stop()
+        ceiling.stop()
+    report(results, scenarios(service.base, ids), args)
+    failed = [r.scenario for r in results.values() if r.non_2xx or r.socket_errors]
+    if failed:
+        raise SystemExit(f"non-2xx answers or socket errors in: {', '.join(failed)} (logs in {work})")
+
+
+def report(results: dict[str, Result], plan: list[Any], args: argparse.Namespace) -> None:
+    ceiling_of = {name: ceiling for name, _, _, _, _, ceiling in plan}
+    print(
+        f"\n{args.connections} connections, {args.duration} s per scenario, {os.cpu_count()} cores,"
+        f" {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+    print(f"{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}  ratio")
+    table = []
+    for name, result in results.items():
+        ceiling = ceiling_of[name]
+        ratios = {}
+        if ceiling:
+            ratios[ceiling] = result.rps / results[ceiling].rps
+            if name.startswith("read"):
+                ratios["ceiling_audited"] = result.rps / results["ceiling_audited"].rps
+        shown = ", ".join(f"{v:.2f} of {k}" for k, v in ratios.items())
+        print(
+            f"{name:<22}{result.rps:>9.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}"
+            f"{result.non_2xx:>9}  {shown}"
+        )
+        table.append({**vars(result), "ratios": {k: round(v, 3) for k, v in ratios.items()}})
+    print(json.dumps({"connections": args.connections, "duration_s": args.duration, "scenarios": table}))
+
+
+if __name__ == "__main__":
+    main()
