@@ -32,8 +32,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
-from api.config import Settings, production_problems
-from api.db import get_session, sqlite_begin_statement
+from api.config import Settings, production_problems, test_database_url
+from api.db import get_session, make_engine, sqlite_begin_statement
 from api.logs import configure_logging
 from api.models import OAuthToken, Patient, Provider, Screening, SignInThrottle, User
 from api.services import accounts
@@ -975,3 +975,25 @@ def test_processes_starting_together_share_one_development_key(tmp_path: Path) -
     assert all(p.returncode == 0 for p in processes), [err[-400:] for _, err in results]
     assert len({out.strip() for out, _ in results}) == 1
     assert sorted(f.name for f in path.parent.iterdir()) == ["jwt-dev-key.pem"]
+
+
+# --- Issue 14: no ping per request, yet a connection that went stale while idle is never lent ---------------
+def test_a_connection_killed_while_idle_is_replaced_not_lent(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = test_database_url()
+    if not server:
+        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL): SQLite connections do not go stale")
+    import api.db
+
+    monkeypatch.setattr(api.db, "IDLE_BEFORE_PING_SECONDS", 0.0)
+    engine = make_engine(server, pool_size=1, max_overflow=0)
+    killer = make_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with killer.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        with engine.connect() as conn:  # the pool's only connection is dead: a fresh one is lent
+            assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
+    finally:
+        engine.dispose()
+        killer.dispose()
