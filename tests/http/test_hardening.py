@@ -32,7 +32,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
-from api.config import Settings, production_problems, test_database_url
+from api.config import Settings, production_problems
+from api.config import test_database_url as postgres_server_url
 from api.db import get_session, make_engine, sqlite_begin_statement
 from api.logs import configure_logging
 from api.models import OAuthToken, Patient, Provider, Screening, SignInThrottle, User
@@ -979,7 +980,7 @@ def test_processes_starting_together_share_one_development_key(tmp_path: Path) -
 
 # --- Issue 14: no ping per request, yet a connection that went stale while idle is never lent ---------------
 def test_a_connection_killed_while_idle_is_replaced_not_lent(monkeypatch: pytest.MonkeyPatch) -> None:
-    server = test_database_url()
+    server = postgres_server_url()
     if not server:
         pytest.skip("needs TEST_DATABASE_URL (PostgreSQL): SQLite connections do not go stale")
     import api.db
