@@ -42,16 +42,16 @@ sys.path[0] = str(ROOT)
 
 import requests  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from api.config import Settings  # noqa: E402
-from api.db import make_engine, normalize_database_url  # noqa: E402
+from api.db import make_engine  # noqa: E402
 from api.demo import DEMO_PARTNER_ID, PORTAL, seed_demo  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from api.models import Consent, Consultation, Patient  # noqa: E402
 from api.services.provider_facts import refresh_free_slot_summaries  # noqa: E402
 from bench.matching import seed as seed_providers  # noqa: E402
+from bench.matching import throwaway_database  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PROVIDERS, PATIENTS, CONSULTATIONS = 1_000, 10_000, 50_000
@@ -62,13 +62,7 @@ SAMPLE_IDS = 500  # ids each wrk script picks from at random
 
 
 def fresh_database(server: str) -> str:
-    name = "telemedical_bench_http"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
+    return throwaway_database(server, "telemedical_bench_http")
 
 
 def seed(url: str, instance: Path) -> dict[str, list[str]]:

@@ -194,7 +194,11 @@ def database_for(size: int, server: str | None) -> str:
         for suffix in ("", "-wal", "-shm"):
             pathlib.Path(path + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    name = f"telemedical_bench_{size}"
+    return throwaway_database(server, f"telemedical_bench_{size}")
+
+
+def throwaway_database(server: str, name: str) -> str:
+    """A new empty database ``name`` on the PostgreSQL ``server`` (dropped first if it exists); its URL."""
     admin = make_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
