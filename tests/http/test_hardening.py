@@ -17,6 +17,8 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,6 +37,7 @@ from api.auth.secrets import digest
 from api.config import Settings, production_problems
 from api.config import test_database_url as postgres_server_url
 from api.db import get_session, make_engine, sqlite_begin_statement
+from api.http.ratelimit import InlineExpiryMemoryStorage
 from api.logs import configure_logging
 from api.models import OAuthToken, Patient, Provider, Screening, SignInThrottle, User
 from api.services import accounts
@@ -998,3 +1001,30 @@ def test_a_connection_killed_while_idle_is_replaced_not_lent(monkeypatch: pytest
     finally:
         engine.dispose()
         killer.dispose()
+
+
+# --- Issue 14: the in-memory rate limiter starts no thread per request --------------------------------------
+def test_counting_requests_in_memory_starts_no_thread(client: FlaskClient, world: World) -> None:
+    headers = bearer(cc_token(client, world.portal_a))
+    client.get("/v1/patients", headers=headers)  # the storage exists, its one start-up timer has run
+    started: list[str] = []
+    original = threading.Thread.start
+
+    def spy(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        original(thread)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(threading.Thread, "start", spy)
+        for _ in range(20):
+            assert client.get("/v1/patients", headers=headers).status_code == 200
+    assert started == []
+
+
+def test_expired_windows_are_still_swept_from_memory() -> None:
+    storage = InlineExpiryMemoryStorage("memory+inline://")
+    storage.SWEEP_SECONDS = 0.0
+    assert storage.acquire_entry("client:x", limit=5, expiry=1)
+    storage.events["client:x"][0].expiry = time.time() - 1  # the window has passed
+    storage.incr("other", expiry=60)  # any counting sweeps
+    assert storage.events.get("client:x") in (None, [])
