@@ -1,0 +1,143 @@
+"""The write paths of issues 11-13 under concurrent requests to real server processes (SQLite in `make test`,
+PostgreSQL in `make test-postgres`): zero 5xx and exactly one winner where one is due.
+
+- PATCHes of one webhook endpoint carrying one If-Match: one 200, the others 412.
+- The same session recorded at once: one 200, the others 409 `task_already_done`, one record stored (with
+  its readings) and the task done once.
+- Its REMS form marked sent at once: every answer 200 with one and the same `submitted_at`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.models import SessionRecord
+from tests.care import completed_consultation
+from tests.clinical import monitoring
+from tests.concurrency.conftest import Tenant
+from tests.concurrency.server import LiveServer, assert_sound, call, simultaneously, summary
+from tests.concurrency.test_live_concurrency import (
+    CONTENDERS,
+    ROUNDS,
+    count,
+    one_winner,
+    race_patches,
+    stored_patient,
+    with_key,
+)
+from tests.directory import provider_body
+
+
+def test_same_if_match_patches_of_a_webhook_endpoint_have_one_winner(
+    live_server: LiveServer, tenant: Tenant
+) -> None:
+    created = call(
+        "register",
+        "POST",
+        live_server.url("/v1/webhook-endpoints"),
+        json={"url": "https://hooks.partner.example/in", "event_types": ["consultation.created"]},
+        headers=with_key(tenant.headers),
+    )
+    assert created.status == 201, created.brief()
+    path = f"/v1/webhook-endpoints/{created.body['id']}"
+    for round_ in range(ROUNDS):
+        bodies = [{"description": f"portal {round_}-{i}"} for i in range(CONTENDERS)]
+        winner, final = race_patches(live_server, path, tenant.headers, bodies, f"round {round_}")
+        assert final["description"] == winner.body["description"]
+
+
+def active_intranasal_plan(live_server: LiveServer, tenant: Tenant, arrange: Session, tag: str) -> str:
+    """A plan started two weeks ago, through the API (consultation history arranged in the database)."""
+    provider = call(
+        "provider",
+        "POST",
+        live_server.url("/v1/providers"),
+        json=provider_body(),
+        headers=with_key(tenant.admin),
+    )
+    assert provider.status == 201, provider.brief()
+    patient = stored_patient(arrange, tenant.partner_id, tag)
+    start = datetime.now(UTC).date() - timedelta(days=14)
+    consent = {
+        "type": "ketamine_treatment",
+        "version": "2",
+        "accepted_at": f"{start - timedelta(days=3)}T09:00:00Z",
+    }
+    accepted = call(
+        "consent",
+        "POST",
+        live_server.url(f"/v1/patients/{patient}/consents"),
+        json=consent,
+        headers=with_key(tenant.admin),
+    )
+    assert accepted.status == 201, accepted.brief()
+    consultation = completed_consultation(arrange, tenant.partner_id, patient, provider.body["id"])
+    body = {
+        "consultation_id": consultation,
+        "protocol": "intranasal_esketamine",
+        "route": "intranasal",
+        "start_date": start.isoformat(),
+        "check_in_instruments": ["phq9"],
+    }
+    plan = call(
+        "plan", "POST", live_server.url("/v1/follow-up-plans"), json=body, headers=with_key(tenant.admin)
+    )
+    assert plan.status == 201, plan.brief()
+    activated = call(
+        "activate",
+        "POST",
+        live_server.url(f"/v1/follow-up-plans/{plan.body['id']}/activate"),
+        json={},
+        headers=with_key(tenant.admin),
+    )
+    assert activated.status == 200, activated.brief()
+    return str(plan.body["id"])
+
+
+def test_one_session_recorded_at_once_is_stored_once_and_its_form_sent_once(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    plan_id = active_intranasal_plan(live_server, tenant, arrange, "session-race")
+    tasks = call(
+        "tasks",
+        "GET",
+        live_server.url(f"/v1/follow-up-plans/{plan_id}/tasks?kind=session"),
+        headers=tenant.admin,
+    )
+    assert tasks.status == 200, tasks.brief()
+    task = tasks.body["data"][0]
+    record = {
+        "administered_at": f"{task['due_on']}T15:00:00Z",
+        "pre_systolic": 128,
+        "pre_diastolic": 82,
+        "observation_minutes": 120,
+        "escort_confirmed": True,
+        **monitoring(),
+    }
+    offset = live_server.log_offset()
+    url = live_server.url(f"/v1/follow-up-plans/{plan_id}/sessions/{task['id']}/record")
+    outcomes = simultaneously(
+        [
+            partial(call, f"record {i}", "POST", url, json=record, headers=with_key(tenant.admin))
+            for i in range(CONTENDERS)
+        ]
+    )
+    assert_sound(outcomes, live_server, offset)
+    one_winner(outcomes, 200, {409}, {"task_already_done"}, "recording one session")
+    stored = count(
+        arrange, select(func.count()).select_from(SessionRecord).where(SessionRecord.task_id == task["id"])
+    )
+    assert stored == 1
+
+    offset = live_server.log_offset()
+    sent = live_server.url(f"/v1/follow-up-plans/{plan_id}/sessions/{task['id']}/rems-form/submitted")
+    outcomes = simultaneously(
+        [partial(call, f"sent {i}", "POST", sent, headers=with_key(tenant.admin)) for i in range(CONTENDERS)]
+    )
+    assert_sound(outcomes, live_server, offset)
+    assert {item.status for item in outcomes} == {200}, summary(outcomes)
+    assert len({item.body["submitted_at"] for item in outcomes}) == 1, summary(outcomes)
