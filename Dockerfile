@@ -1,4 +1,4 @@
-# Telemedical API: `telemedical run` (gunicorn) serving on port 8000, as a non-root user.
+# Telemedical API: `telemedical run` (granian) serving on port 8000, as a non-root user.
 #
 #   docker build -t telemedical-api .
 #   docker run --rm -p 8000:8000 -v telemedical-data:/var/lib/telemedical telemedical-api
@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     INSTANCE_PATH=/var/lib/telemedical \
     MIGRATE_ON_START=1
 
-# A home of its own: gunicorn keeps its control socket under ~/.gunicorn.
+# A home of its own for the non-root user.
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 
@@ -44,6 +44,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 
 ENTRYPOINT ["telemedical-entrypoint"]
-# `telemedical run` is gunicorn with the service's worker (problem+json for what gunicorn answers itself) and
+# `telemedical run` is granian (2 worker processes of 2 threads; chosen by measurement, see bench/README.md) with
 # the production checks (an https ISSUER needs SECRET_KEY and JWT_PRIVATE_KEY_FILE).
 CMD ["telemedical", "run", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

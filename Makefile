@@ -14,7 +14,7 @@ TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 SPEC := openapi/v1.json
 # bench/ may not exist yet; lint what is there.
 LINT_PATHS := api tests $(wildcard bench)
-# The server `make run` starts: `telemedical run` (gunicorn), as in production (see Dockerfile), on the default
+# The server `make run` starts: `telemedical run` (granian), as in production (see Dockerfile), on the default
 # ISSUER's address.
 SERVE ?= $(BIN)/telemedical run --host 127.0.0.1 --port 8000 --workers 2
 

@@ -71,9 +71,10 @@ def db_upgrade(revision: str) -> None:
 @main.command("run", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-def run(host: str, port: int, workers: int) -> None:
-    """Serve with gunicorn (the production WSGI server).
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+@click.option("--threads", default=2, show_default=True, type=int, help="Threads per worker process.")
+def run(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve with granian (the production WSGI server; chosen by measurement, see api/serving.py).
 
     Runs outside any application context: each request must get its own (its own ``g``, its own
     database session), which a context pushed around the whole server would break.
@@ -83,7 +84,7 @@ def run(host: str, port: int, workers: int) -> None:
     settings = load_settings()
     check_production_settings(settings)
     configure_logging(settings.log_level)
-    serve(settings, host, port, workers)
+    serve(settings, host, port, workers, threads)
 
 
 @main.command("worker")

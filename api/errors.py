@@ -101,3 +101,11 @@ class ValidationFailed(RuleViolation):
 
 class RateLimited(DomainError):
     status, code, title = 429, "rate_limited", "Too many requests"
+
+
+class UriTooLong(DomainError):
+    status, code, title = 414, "uri_too_long", "URI too long"
+
+
+class HeaderFieldsTooLarge(DomainError):
+    status, code, title = 431, "request_header_fields_too_large", "Request header fields too large"

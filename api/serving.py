@@ -1,100 +1,71 @@
-"""Serving with gunicorn, as in production (``telemedical run``): the application and its worker.
+"""Serving, as in production (``telemedical run``): granian, WSGI, N worker processes of T threads each.
 
-gunicorn answers some requests itself, before the application sees them: a request line over 4,094 bytes
-(414), too many or too large headers (431), a malformed request (400). Its own answers are HTML and its log
-line quotes the request line (with its query string, which may carry PHI). ``ProblemWorker`` answers those
-in problem+json like every other error of the API, and logs only the kind of error.
+The server was chosen by measurement (issue 14, ``bench/servers.py``): the bare ceiling app on this 2-core
+machine, 2 workers, 32 connections, PostgreSQL, in one run:
+
+=====================  ========  =========  ===============
+server                 ping      ceiling    ceiling_audited
+=====================  ========  =========  ===============
+gunicorn sync          5,297     1,916      1,039
+gunicorn gthread x4    5,240     1,580      1,153
+granian WSGI, 1 thread 12,477    2,489      1,212
+granian WSGI, 2 threads 12,137   2,629      1,587
+granian WSGI, 4 threads 14,829   2,456      1,548
+=====================  ========  =========  ===============
+
+granian keeps connections alive (gunicorn's sync worker closes each one) and parses HTTP in Rust; two threads
+per worker overlap one request's database wait with another's Python work.
+
+What granian refuses before the application runs: more than 100 headers (431) and an unparseable request
+(400), both with an empty body; it logs no request line (its access log is off). The limits the API states
+(a request line of at most 4,094 bytes, headers of at most 8,190 bytes each) are enforced by the application
+(api.http.input_guard), so those answers are problem+json like every other error.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
-from typing import Any
-
-from flask import Flask
-from gunicorn.app.base import BaseApplication
-from gunicorn.http import errors as http_errors
-from gunicorn.workers.sync import SyncWorker
 
 from api.config import Settings
 
 log = logging.getLogger("api.serving")
 
-# (status, code, title) for the errors gunicorn raises while reading a request.
-_CLIENT_ERRORS: tuple[tuple[type[BaseException], int, str, str], ...] = (
-    (http_errors.LimitRequestLine, 414, "uri_too_long", "URI too long"),
-    (
-        http_errors.LimitRequestHeaders,
-        431,
-        "request_header_fields_too_large",
-        "Request header fields too large",
-    ),
-    (http_errors.UnsupportedTransferCoding, 501, "not_implemented", "Transfer coding not supported"),
-    (http_errors.ExpectationFailed, 417, "expectation_failed", "Expectation failed"),
-    (http_errors.ForbiddenProxyRequest, 403, "forbidden", "Forbidden"),
-    (http_errors.ParseException, 400, "bad_request", "Bad request"),
-)
-_DETAILS = {
-    414: "The request line is too long (at most 4,094 bytes): send filters in fewer characters.",
-    431: "The request has too many headers (at most 100) or one too large (at most 8,190 bytes).",
-}
+# The application every worker imports (it reads its settings from the environment, as the CLI did).
+APP_TARGET = "api.wsgi:app"
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 2
+# A worker given SIGTERM finishes the requests in flight for at most this long, then is killed.
+GRACEFUL_STOP_SECONDS = 30
 
 
-def classify(exc: BaseException) -> tuple[int, str, str]:
-    for kind, status, code, title in _CLIENT_ERRORS:
-        if isinstance(exc, kind):
-            return status, code, title
-    return 500, "internal_error", "Internal server error"
+def build_server(target: str, host: str, port: int, workers: int, threads: int) -> object:
+    """The granian server for ``target``: the one configuration of the service and its benchmark ceilings."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
 
-
-def problem_bytes(issuer: str, status: int, code: str, title: str, request_id: str) -> bytes:
-    """A whole HTTP/1.1 response carrying a problem+json body (the connection is closed after it)."""
-    body = json.dumps(
-        {
-            "type": f"{issuer}/problems/{code}",
-            "title": title,
-            "status": status,
-            "detail": _DETAILS.get(status, title),
-            "code": code,
-            "request_id": request_id,
-        }
-    ).encode()
-    head = (
-        f"HTTP/1.1 {status} {title}\r\nConnection: close\r\nContent-Type: application/problem+json\r\n"
-        f"Content-Length: {len(body)}\r\nX-Request-ID: {request_id}\r\nCache-Control: no-store\r\n\r\n"
+    return Server(
+        target,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        http=HTTPModes.http1,
+        websockets=False,
+        workers=workers,
+        blocking_threads=threads,
+        log_level=LogLevels.warning,
+        log_access=False,  # an access log line would carry the query string (PHI); ours has route templates
+        respawn_failed_workers=True,
+        workers_kill_timeout=GRACEFUL_STOP_SECONDS,
     )
-    return head.encode("latin-1") + body
 
 
-class ProblemWorker(SyncWorker):  # type: ignore[misc]
-    """gunicorn's sync worker, answering its own errors in problem+json without logging request lines."""
+def serve(settings: Settings, host: str, port: int, workers: int, threads: int = DEFAULT_THREADS) -> None:
+    """Serve the API with ``workers`` processes of ``threads`` threads on host:port until stopped.
 
-    issuer = "http://127.0.0.1:8000"
-
-    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
-        status, code, title = classify(exc)
-        request_id = uuid.uuid4().hex
-        if status >= 500:
-            log.error("error handling a request (request_id=%s): %s", request_id, type(exc).__name__)
-        else:
-            log.warning("refused a request gunicorn could not read (request_id=%s): %s", request_id, code)
-        try:
-            client.sendall(problem_bytes(self.issuer, status, code, title, request_id))
-        except OSError:
-            log.debug("could not send the %s answer", status)
-
-
-def serve(settings: Settings, host: str, port: int, workers: int) -> None:
-    """Serve the API with ``workers`` gunicorn processes on host:port until stopped.
-
-    Each worker creates its own app after the fork (its own engine and connection pool), and runs outside
-    any application context: each request gets its own ``g`` and database session.
+    Each worker imports ``api.wsgi`` and so creates its own app (its own engine and connection pool) and runs
+    outside any application context: each request gets its own ``g`` and database session.
     """
-    from api.app import create_app
-
-    ProblemWorker.issuer = settings.issuer
     if workers > 1 and not settings.redis_url:
         log.warning(
             "%d workers count rate limits each in its own memory (up to %d x RATE_LIMIT per client): "
@@ -102,14 +73,23 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
             workers,
             workers,
         )
+    build_server(APP_TARGET, host, port, workers, threads).serve()  # type: ignore[attr-defined]
 
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", f"{__name__}.ProblemWorker")
 
-        def load(self) -> Flask:
-            return create_app(settings)
+def main() -> None:
+    """``python -m api.serving TARGET --port P [--workers N] [--threads T]``: another WSGI app (the
+    benchmark's ceilings) served exactly as the service is."""
+    import argparse
 
-    Server().run()
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("target")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    args = parser.parse_args()
+    build_server(args.target, args.host, args.port, args.workers, args.threads).serve()  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""The WSGI entry point for gunicorn: ``gunicorn api.wsgi:app``."""
+"""The WSGI entry point each server worker imports (``telemedical run``: granian, api.serving)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """The ceilings the HTTP benchmark divides by: a bare Flask app on the same server, workers, pool and driver.
 
-Served exactly as ``telemedical run`` serves the service (gunicorn, the same worker count and class), it does
+Served exactly as ``telemedical run`` serves the service (granian, the same workers and threads), it does
 the least each scenario could: ``/ping`` answers without the database; ``/ceiling/<id>`` reads one patient
 row by primary key with raw SQL; ``/ceiling_audited/<id>`` reads it and inserts an audit-sized row in the
 same transaction, then commits (what an audited read must at least do). No middleware, no token, no JSON
 schema: a ratio of 1.0 to these would mean the service adds nothing to the stack.
 
-    DATABASE_URL=postgresql://… gunicorn -w 2 bench.ceiling:app
+    DATABASE_URL=postgresql://… python -m api.serving bench.ceiling:app --port 8001
 """
 
 from __future__ import annotations

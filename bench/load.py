@@ -4,7 +4,7 @@
 
 1. Creates a throw-away PostgreSQL database and seeds it: the demo tenant and its clients, 1,000 providers
    (about 200 licensed in California), 10,000 patients with their telehealth consent, 50,000 consultations.
-2. Starts the service exactly as production does (``telemedical run``: gunicorn, 2 workers) with real JWTs,
+2. Starts the service exactly as production does (``telemedical run``: granian, 2 workers) with real JWTs,
    the rate limiter on (its limit above the load) and the audit trail on; and the ceilings (bench/ceiling.py),
    a bare Flask app on the same server, worker count, pool and driver.
 3. Warms each up, then loads each scenario for ``--duration`` seconds at ``--connections`` connections with
@@ -185,6 +185,20 @@ def server_env(url: str, instance: Path, port: int) -> dict[str, str]:
     return env
 
 
+def ceiling_command(port: int, workers: int) -> list[str]:
+    """The ceilings, served exactly as ``telemedical run`` serves the service (api.serving)."""
+    return [
+        str(BIN / "python"),
+        "-m",
+        "api.serving",
+        "bench.ceiling:app",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
 # --- wrk ----------------------------------------------------------------------------------------------------
 
 
@@ -340,14 +354,7 @@ def main() -> None:
     )
     ceiling = start(
         "ceiling",
-        [
-            str(BIN / "gunicorn"),
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{ceiling_port}",
-            "bench.ceiling:app",
-        ],
+        ceiling_command(ceiling_port, args.workers),
         server_env(url, work / "instance", ceiling_port),
         ceiling_port,
         "/ping",

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Container entrypoint: apply the database migrations, then exec the command (gunicorn by default).
+# Container entrypoint: apply the database migrations, then exec the command (`telemedical run` by default).
 # MIGRATE_ON_START=0 skips the migrations (e.g. when a release job runs `telemedical db upgrade` once
 # before several replicas start).
 set -eu

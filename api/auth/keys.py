@@ -33,9 +33,9 @@ class SigningKeys:
 
 
 def _generate_dev_key(path: Path) -> RSAKey:
-    """Create the development key once, whoever gets there first. Several processes start together (gunicorn's
-    workers): each writes its key to a file of its own and links it to ``path``, which is atomic and fails if
-    the file exists, so nobody ever reads a half-written key; the losers read the winner's."""
+    """Create the development key once, whoever gets there first. Several processes start together (the
+    server's workers): each writes its key to a file of its own and links it to ``path``, which is atomic
+    and fails if the file exists, so nobody ever reads a half-written key; the losers read the winner's."""
     path.parent.mkdir(parents=True, exist_ok=True)
     key = RSAKey.generate_key(2048, private=True)
     fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

@@ -7,6 +7,8 @@ endpoint (today's or the next one) can pass it to the database or to arithmetic 
   ``fromisoformat`` stops reading at one), and lone surrogates in JSON strings (not encodable as UTF-8);
 - JSON that is malformed, nested deeper than ``MAX_JSON_DEPTH``, or holds integers outside 64 bits, non-finite
   numbers (``NaN``, ``Infinity``, ``1e999``) or integer literals too long to convert;
+- a request line over ``MAX_REQUEST_LINE`` bytes (414) or a header over ``MAX_HEADER_FIELD`` bytes (431): the
+  limits the API states, checked here so that the answer is problem+json whatever the HTTP server allows;
 - bodies over ``MAX_CONTENT_LENGTH`` sent chunked (``BodyLimit``, a WSGI middleware): 413, as with a
   ``Content-Length``, instead of a silently truncated body.
 
@@ -22,15 +24,22 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, g, jsonify, request
 from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from api.errors import BadRequest, FieldError, ValidationFailed
+from api.errors import BadRequest, FieldError, HeaderFieldsTooLarge, UriTooLong, ValidationFailed
 
 MAX_JSON_DEPTH = 32
+# The request line ("GET /v1/patients?… HTTP/1.1") and each header line ("Name: value"), in bytes: the
+# limits the API states (gunicorn enforced them when it served the API; granian does not).
+MAX_REQUEST_LINE = 4094
+MAX_HEADER_FIELD = 8190
+# What a request target keeps unescaped (RFC 3986 pchar and "/"): the server hands the path over decoded.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 INT64 = 2**63
 # Longer integer literals are refused before Python converts them (int() of 4,300+ digits raises).
 MAX_INT_DIGITS = 20
@@ -154,7 +163,31 @@ def _check_json_body() -> list[FieldError]:
     return errors
 
 
+def _check_request_size(environ: dict[str, Any]) -> None:
+    target = len(quote(environ.get("PATH_INFO", ""), safe=_PATH_SAFE))
+    query = environ.get("QUERY_STRING", "")
+    if query:
+        target += 1 + len(query)
+    line = len(environ.get("REQUEST_METHOD", "")) + len(environ.get("SERVER_PROTOCOL", "")) + 2 + target
+    if line > MAX_REQUEST_LINE:
+        raise UriTooLong(
+            f"The request line is {line:,} bytes; at most {MAX_REQUEST_LINE:,}:"
+            " send filters in fewer characters."
+        )
+    for key, value in environ.items():
+        # "HTTP_X_NAME" is the header "X-Name": its line is the name, ": " and the value.
+        if (
+            key.startswith("HTTP_")
+            and isinstance(value, str)
+            and len(key) - 3 + len(value) > MAX_HEADER_FIELD
+        ):
+            raise HeaderFieldsTooLarge(
+                f"A header line is over {MAX_HEADER_FIELD:,} bytes (at most 100 headers of that size)."
+            )
+
+
 def _guard() -> Response | None:
+    _check_request_size(request.environ)
     if request.environ.get(_BODY_TOO_LARGE):
         raise RequestEntityTooLarge()
     try:

@@ -3,9 +3,9 @@
 429 problem with ``Retry-After`` (an RFC 6749 error body on the OAuth endpoints).
 
 In memory, each server process counts alone: with N processes a client gets up to N x ``RATE_LIMIT``.
-Several processes (gunicorn workers, several servers) need ``REDIS_URL`` for the limit to hold. If Redis is
-unreachable, requests are still served: each process falls back to counting in memory until Redis returns
-(a rate-limit store must not take the API down).
+Several processes (the server's workers, several servers) need ``REDIS_URL`` for the limit to hold. If Redis
+is unreachable, requests are still served: each process falls back to counting in memory until Redis
+returns (a rate-limit store must not take the API down).
 """
 
 from __future__ import annotations

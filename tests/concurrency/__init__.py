@@ -1,1 +1,1 @@
-"""Concurrency tests against real server processes (gunicorn, as in production) on SQLite and PostgreSQL."""
+"""Concurrency tests against real server processes (granian, as in production) on SQLite and PostgreSQL."""

@@ -1,6 +1,6 @@
 """A live server started exactly as production starts it, and a way to fire requests at it all at once.
 
-``telemedical run --workers 2`` (gunicorn, two worker processes) is started as a subprocess on a free port
+``telemedical run --workers 2`` (granian, two worker processes) is started as a subprocess on a free port
 with its own ``INSTANCE_PATH``, ``SECRET_KEY`` and ``DATABASE_URL``; its stdout and stderr go to a log file
 so that a failing assertion can quote what the server logged (the traceback behind a 500).
 """
@@ -66,7 +66,7 @@ class LiveServer:
         return "\n".join(lines[-limit:]) or "(nothing noteworthy in the server log)"
 
     def stop(self) -> None:
-        """SIGTERM (gunicorn's graceful stop); the whole process group is killed if that does not work."""
+        """SIGTERM (granian's graceful stop); the whole process group is killed if that does not work."""
         if self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -130,7 +130,7 @@ def start_server(
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so teardown can kill gunicorn and its workers
+            start_new_session=True,  # its own process group, so teardown can kill granian and its workers
         )
         log.close()
         server = LiveServer(base_url, process, log_path)

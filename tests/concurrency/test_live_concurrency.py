@@ -1,4 +1,4 @@
-"""Concurrent requests against a real server (gunicorn, two worker processes) on SQLite or PostgreSQL.
+"""Concurrent requests against a real server (granian, two worker processes) on SQLite or PostgreSQL.
 
 Contract (api-contract.md §2): concurrent requests never produce a 5xx, on either database; of N
 simultaneous writes carrying the same ``If-Match`` exactly one succeeds and the others get 412; the same

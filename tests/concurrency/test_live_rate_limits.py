@@ -1,6 +1,6 @@
 """Rate limits hold across server processes when REDIS_URL is set (hardening issue, finding 10).
 
-Two gunicorn workers of one `telemedical run`, each its own process: with counters in Redis, a client gets
+Two granian workers of one `telemedical run`, each its own process: with counters in Redis, a client gets
 exactly RATE_LIMIT requests however they are spread over the workers. (Counted in each process's memory,
 the limit would be workers x RATE_LIMIT.)
 """

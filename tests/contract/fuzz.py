@@ -222,10 +222,10 @@ def summarize_reports(reports: Path, title: str) -> None:
 
 
 # "2026-01-05 10:00:00,000 ERROR api.errors unhandled error (request_id=…)" and its traceback, up to the
-# next log line (ours start with the date, gunicorn's with "[date").
+# next log line (ours start with the date, granian's with "[LEVEL]").
 TRACEBACK = re.compile(
     r"ERROR api\.errors unhandled error \(request_id=(?P<rid>[^)]*)\)\n(?P<tb>Traceback.*?)"
-    r"(?=\n(?:\d{4}-\d\d-\d\d |\[\d{4}-)|\Z)",
+    r"(?=\n(?:\d{4}-\d\d-\d\d |\[[A-Z]+\] )|\Z)",
     re.S,
 )
 

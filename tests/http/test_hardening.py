@@ -301,7 +301,7 @@ def test_each_development_setting_is_named_in_production(overrides: dict[str, An
     assert production_problems(Settings(issuer="https://api.telemedical.example", **complete)) == []
 
 
-def test_gunicorn_loading_the_app_directly_refuses_too(tmp_path: Path) -> None:
+def test_a_server_loading_the_app_directly_refuses_too(tmp_path: Path) -> None:
     env = {
         "PATH": os.environ["PATH"],
         "ISSUER": "https://api.telemedical.example",
@@ -663,6 +663,33 @@ def test_a_chunked_body_over_the_limit_is_413(make_app: Callable[..., Flask], wo
     assert response.status_code == 413 and response.get_json()["code"] == "payload_too_large"
 
 
+@pytest.mark.parametrize(
+    ("path", "headers", "status", "code"),
+    [
+        ("/v1/patients?email=" + "x" * 4100, {}, 414, "uri_too_long"),
+        # Percent-escapes count as sent: 1,400 escaped characters are 4,200 bytes of request line.
+        ("/v1/patients/" + "%C3%A9" * 700, {}, 414, "uri_too_long"),
+        ("/v1/patients", {"X-Big": "v" * 8190}, 431, "request_header_fields_too_large"),
+    ],
+    ids=["long-query", "long-escaped-path", "big-header"],
+)
+def test_requests_over_the_stated_size_limits_are_problems_before_any_work(
+    client: FlaskClient, portal: Headers, path: str, headers: dict[str, str], status: int, code: str
+) -> None:
+    response = client.get(path, headers={**portal, **headers})
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == code
+
+
+def test_requests_at_the_stated_size_limits_are_served(client: FlaskClient, portal: Headers) -> None:
+    line_room = 4094 - len("GET /v1/patients?limit=1&pad= HTTP/1.1")
+    response = client.get(
+        "/v1/patients?limit=1&pad=" + "x" * line_room,
+        headers={**portal, "X-Pad": "v" * (8190 - len("X-Pad: "))},
+    )
+    assert response.status_code == 200
+
+
 def test_a_chunked_body_under_the_limit_is_read_whole(make_app: Callable[..., Flask], world: World) -> None:
     client = make_app(max_content_length=2048).test_client()
     portal = bearer(cc_token(client, world.portal_a))
@@ -956,7 +983,7 @@ def test_a_boolean_field_takes_json_booleans_only(client: FlaskClient, world: Wo
     assert [e["pointer"] for e in response.get_json()["errors"]] == ["/public"]
 
 
-# --- Found by the live rate-limit test: gunicorn's workers racing to create the development key ------------
+# --- Found by the live rate-limit test: the server's workers racing to create the development key --------
 def test_processes_starting_together_share_one_development_key(tmp_path: Path) -> None:
     """Each worker process creates the key if it is missing; one must win and the others read its key,
     never a half-written file (a worker crashed with "Could not deserialize key data")."""

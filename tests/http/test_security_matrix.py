@@ -550,7 +550,7 @@ def test_oversize_body_is_413(matrix: Matrix, op: Operation) -> None:
 
 @pytest.mark.parametrize("op", cases(has_body))
 def test_oversize_chunked_body_is_413(matrix: Matrix, op: Operation) -> None:
-    """``Transfer-Encoding: chunked`` and no Content-Length, as gunicorn hands a chunked request over
+    """``Transfer-Encoding: chunked`` and no Content-Length, as granian hands a chunked request over
     (``wsgi.input_terminated``: the server de-chunks and ends the stream)."""
     url, headers = target(matrix, op)
     environ = EnvironBuilder(
