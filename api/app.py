@@ -17,6 +17,7 @@ from api.db import Database, make_engine
 from api.http.blueprint import SECURITY_SCHEME, Api
 from api.http.idempotency import init_idempotency
 from api.http.input_guard import init_input_guard
+from api.http.json_provider import OrjsonProvider
 from api.http.media import init_media_type_check
 from api.http.observability import init_observability
 from api.http.problems import register_error_handlers
@@ -97,6 +98,7 @@ def _security_headers(response: Response) -> Response:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.json = OrjsonProvider(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_content_length,
@@ -113,7 +115,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         API_SPEC_OPTIONS=_spec_options(),
         TESTING=settings.testing,
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["settings"] = settings
 
     (database or Database(make_engine(settings.database_url))).init_app(app)

@@ -27,7 +27,7 @@ from api.ids import new_id
 from api.models.types import JSONType, StrEnumType
 
 APPOINTMENT_OVERLAP = "appointment_overlap"  # name of the constraint (PostgreSQL) / trigger message (SQLite)
-_ROUTE_ORDER = {route.value: index for index, route in enumerate(Route)}
+ROUTE_ORDER = {route.value: index for index, route in enumerate(Route)}
 
 
 def empty_availability() -> dict[str, Any]:
@@ -76,7 +76,9 @@ class Provider(Base):
         back_populates="provider", cascade="all, delete-orphan", order_by="DeaRegistration.id"
     )
     site_rows: Mapped[list[PracticeSite]] = relationship(
-        back_populates="provider", cascade="all, delete-orphan", order_by="PracticeSite.created_at"
+        back_populates="provider",
+        cascade="all, delete-orphan",
+        order_by="(PracticeSite.created_at, PracticeSite.id)",
     )
     route_rows: Mapped[list[ProviderRoute]] = relationship(cascade="all, delete-orphan")
     language_rows: Mapped[list[ProviderLanguage]] = relationship(cascade="all, delete-orphan")
@@ -85,7 +87,7 @@ class Provider(Base):
     # The API's list fields; setting one replaces the rows behind it.
     @property
     def routes_offered(self) -> list[str]:
-        return sorted((row.route for row in self.route_rows), key=lambda r: _ROUTE_ORDER.get(r, 99))
+        return sorted((row.route for row in self.route_rows), key=lambda r: ROUTE_ORDER.get(r, 99))
 
     @routes_offered.setter
     def routes_offered(self, values: Iterable[str]) -> None:

@@ -19,7 +19,9 @@ from api.schemas.providers import (
     ProviderUpdateSchema,
     SlotListSchema,
     SlotQueryArgsSchema,
+    provider_listing_body,
 )
+from api.services import provider_directory as directory
 from api.services import providers as service
 from api.services.inputs import AvailabilityBody, ProviderChanges
 
@@ -51,10 +53,12 @@ class Providers(MethodView):
         Newest first. `state` finds providers with an active, unexpired licence there; `language`
         matches the primary language (`es` finds `es-MX`).
         """
-        page = service.list_providers(
+        page = directory.list_providers(
             get_session(), current_principal(), args, page_request("providers", args)
         )
-        return page_body("providers", page)
+        body, headers = page_body("providers", page)
+        body["data"] = [provider_listing_body(listing) for listing in page.items]
+        return blp.serialized(body), headers
 
 
 @blp.route("/<string:provider_id>")

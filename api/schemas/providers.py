@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -13,6 +14,7 @@ from api.domain.matching import CONSULTATION_LENGTH, LicenseStatus
 from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
 from api.domain.reference import US_STATES
+from api.models.provider import ROUTE_ORDER
 from api.schemas.common import (
     Boolean,
     Date,
@@ -24,6 +26,7 @@ from api.schemas.common import (
     time_zone,
     unique_list,
 )
+from api.services.provider_directory import ProviderListing
 
 CREDENTIALS = ("MD", "DO", "NP", "PA")
 LICENSE_STATUSES = [str(status) for status in LicenseStatus]
@@ -262,3 +265,57 @@ class SlotQueryArgsSchema(Schema):
 
 class SlotListSchema(Schema):
     data = fields.List(fields.Nested(SlotSchema), required=True)
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _true(text: str) -> bool:
+    return text in ("true", "1")  # a boolean as text: PostgreSQL says true, SQLite 1
+
+
+def provider_listing_body(listing: ProviderListing) -> dict[str, Any]:
+    """A provider of the directory's list as ``ProviderSchema`` dumps it, built straight from its rows
+    (api.services.provider_directory): a page of providers without marshmallow's per-field work.
+    Change it with ProviderSchema; tests/http/test_provider_listing.py compares the two."""
+    row = listing.row
+    stored = row.availability or {}
+    return {
+        "id": row.id,
+        "npi": row.npi,
+        "given_name": row.given_name,
+        "family_name": row.family_name,
+        "credential": row.credential,
+        "specialties": sorted(listing.specialties),
+        "languages": sorted(listing.languages),
+        "routes_offered": sorted(listing.routes, key=lambda r: ROUTE_ORDER.get(r, 99)),
+        "sites": [
+            {"id": site_id, "name": name, "state": state, "rems_certified": _true(rems)}
+            for site_id, name, state, rems in listing.sites
+        ],
+        "licenses": [
+            {"state": state, "number": number, "status": status, "expires_on": expires_on}
+            for state, number, status, expires_on in listing.licenses
+        ],
+        "dea_registrations": [
+            {"state": state, "number": number, "schedules": json.loads(schedules), "expires_on": expires_on}
+            for state, number, schedules, expires_on in listing.dea_registrations
+        ],
+        "accepting_new_patients": bool(row.accepting_new_patients),
+        "max_active_patients": row.max_active_patients,
+        "active_patients": row.active_patients,
+        "timezone": row.timezone,
+        "availability": {
+            "weekly": [
+                {"start": w["start"], "end": w["end"], "weekday": w["weekday"]}
+                for w in stored.get("weekly", ())
+            ],
+            "exceptions": [
+                {"date": e["date"], "windows": [{"start": w["start"], "end": w["end"]} for w in e["windows"]]}
+                for e in stored.get("exceptions", ())
+            ],
+        },
+        "created_at": _timestamp(row.created_at),
+        "updated_at": _timestamp(row.updated_at),
+    }

@@ -26,15 +26,29 @@ class Page(Generic[T]):
     last_key: tuple[datetime, str] | None
 
 
-def fetch_page(session: Session, stmt: Select[Any], model: type[T], page: PageRequest) -> Page[T]:
+def keyset(stmt: Select[Any], model: type[Any], page: PageRequest) -> Select[Any]:
+    """``stmt`` narrowed to the rows after the page's cursor, newest first, one more than the page holds."""
     columns: Any = model  # every listed model has created_at and id
     if page.after is not None:
         created_at, row_id = page.after
         stmt = stmt.where(
             or_(columns.created_at < created_at, and_(columns.created_at == created_at, columns.id < row_id))
         )
-    stmt = stmt.order_by(columns.created_at.desc(), columns.id.desc()).limit(page.limit + 1)
-    rows: list[Any] = list(session.scalars(stmt))
+    return stmt.order_by(columns.created_at.desc(), columns.id.desc()).limit(page.limit + 1)
+
+
+def fetch_page(session: Session, stmt: Select[Any], model: type[T], page: PageRequest) -> Page[T]:
+    """A page of ``model`` entities (``stmt`` selects the entity)."""
+    return page_of(list(session.scalars(keyset(stmt, model, page))), page)
+
+
+def fetch_row_page(session: Session, stmt: Select[Any], model: type[Any], page: PageRequest) -> Page[Any]:
+    """A page of plain rows (``stmt`` selects columns of ``model``, its ``created_at`` and ``id`` among
+    them): no entities, no identity map, for a list served without the ORM's per-object work."""
+    return page_of(list(session.execute(keyset(stmt, model, page)).all()), page)
+
+
+def page_of(rows: list[Any], page: PageRequest) -> Page[Any]:
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]
     last = rows[-1] if rows else None

@@ -13,27 +13,22 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.db import utcnow
 from api.domain.availability import Availability, Slot, free_slots, validate_availability
-from api.domain.matching import ACTIVE_LICENSE_STATUS
 from api.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from api.models import (
     DeaRegistration,
     PracticeSite,
     Provider,
-    ProviderLanguage,
     ProviderLicense,
-    ProviderRoute,
-    ProviderSpecialty,
 )
 from api.services.access import require_kind
 from api.services.inputs import AvailabilityBody, ProviderChanges
 from api.services.integrity import constraint_violations
-from api.services.paging import Page, PageRequest, fetch_page
 from api.services.precondition import Precondition
 from api.services.provider_facts import (
     booked_intervals,
@@ -98,43 +93,6 @@ def create_provider(session: Session, principal: Principal, data: ProviderChange
     refresh_free_slot_summary(session, provider)
     session.commit()
     return provider
-
-
-def list_providers(
-    session: Session, _principal: Principal, filters: dict[str, Any], page: PageRequest
-) -> Page[Provider]:
-    stmt = with_details(select(Provider))
-    if filters.get("state"):
-        stmt = stmt.where(
-            exists().where(
-                ProviderLicense.provider_id == Provider.id,
-                ProviderLicense.state == filters["state"],
-                ProviderLicense.status == ACTIVE_LICENSE_STATUS,
-                ProviderLicense.expires_on >= utcnow().date(),
-            )
-        )
-    if filters.get("language"):
-        tag = canonical_language(filters["language"])
-        stmt = stmt.where(
-            exists().where(
-                ProviderLanguage.provider_id == Provider.id,
-                or_(ProviderLanguage.language == tag, ProviderLanguage.language.startswith(f"{tag}-")),
-            )
-        )
-    if filters.get("route"):
-        stmt = stmt.where(
-            exists().where(ProviderRoute.provider_id == Provider.id, ProviderRoute.route == filters["route"])
-        )
-    if filters.get("specialty"):
-        stmt = stmt.where(
-            exists().where(
-                ProviderSpecialty.provider_id == Provider.id,
-                ProviderSpecialty.specialty == filters["specialty"],
-            )
-        )
-    if filters.get("accepting_new_patients") is not None:
-        stmt = stmt.where(Provider.accepting_new_patients == filters["accepting_new_patients"])
-    return fetch_page(session, stmt, Provider, page)
 
 
 def update_provider(
