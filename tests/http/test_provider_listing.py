@@ -1,6 +1,6 @@
-"""The directory's list is built from rows, not through ProviderSchema (api.services.provider_directory): each
-provider it lists must read exactly as ``GET /v1/providers/{id}`` returns it, whatever the provider holds.
-Runs on SQLite and on PostgreSQL (``make test-postgres``), whose text forms of booleans, dates and JSON differ.
+"""The directory's list is built from rows, not through ProviderSchema (api.services.provider_directory):
+each provider it lists must read exactly as ``GET /v1/providers/{id}`` returns it, whatever it holds. Runs on
+SQLite and on PostgreSQL (``make test-postgres``), whose text forms of booleans, dates and JSON differ.
 """
 
 from __future__ import annotations
