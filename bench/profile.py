@@ -55,6 +55,7 @@ def main() -> None:
         default=os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--reuse", action="store_true", help="reuse the database the last run seeded")
+    parser.add_argument("--time-only", action="store_true", help="time the requests without the profiler")
     args = parser.parse_args()
     url, ids = database(args.server, args.reuse)
     os.environ.update(server_env(url, Path(tempfile.mkdtemp(prefix="tm-profile-")), 8000))
@@ -81,6 +82,13 @@ def main() -> None:
     for index in range(50):
         send(index)
     statements = 0
+    if args.time_only:
+        started = time.perf_counter()
+        for index in range(args.n):
+            send(index)
+        elapsed = time.perf_counter() - started
+        print(f"{args.scenario}: {elapsed / args.n * 1000:.3f} ms a request, {statements / args.n:.1f} statements")
+        return
     profiler = Profiler(interval=0.0002)
     started = time.perf_counter()
     with profiler:

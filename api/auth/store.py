@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
@@ -81,9 +81,13 @@ def find_token_by_refresh(session: Session, refresh_token: str) -> OAuthToken | 
     return session.scalar(select(OAuthToken).where(OAuthToken.refresh_digest == digest(refresh_token)))
 
 
+# Built once; run on the session's connection as Core (no ORM execution context): it runs on every request.
+_REVOKED_AT = select(OAuthToken.__table__.c.revoked_at).where(OAuthToken.__table__.c.jti == bindparam("jti"))
+
+
 def is_token_revoked(session: Session, jti: str) -> bool:
     """One primary-key read per authenticated request: unknown or revoked tokens are not honoured."""
-    revoked_at = session.execute(select(OAuthToken.revoked_at).where(OAuthToken.jti == jti)).first()
+    revoked_at = session.connection().execute(_REVOKED_AT, {"jti": jti}).first()
     return revoked_at is None or revoked_at[0] is not None
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
@@ -44,6 +45,7 @@ INT64 = 2**63
 # Longer integer literals are refused before Python converts them (int() of 4,300+ digits raises).
 MAX_INT_DIGITS = 20
 _BODY_TOO_LARGE = "telemedical.body_too_large"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # OAuth endpoints answer in RFC 6749 form (api-contract.md §1).
 _OAUTH_ENDPOINTS = frozenset({"/oauth/token", "/oauth/revoke", "/oauth/introspect"})
 
@@ -66,7 +68,7 @@ def _escape(token: str) -> str:
 def _string_problem(value: str) -> str | None:
     if "\x00" in value:
         return "NUL characters are not allowed."
-    if any("\ud800" <= char <= "\udfff" for char in value):
+    if _SURROGATE.search(value):
         return "Lone surrogates (invalid UTF-16 escapes) are not allowed."
     return None
 

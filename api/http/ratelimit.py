@@ -62,7 +62,6 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
     limiter = Limiter(
         key_func=rate_limit_key,
         application_limits=[settings.rate_limit],
-        application_limits_exempt_when=lambda: request.path in _EXEMPT_PATHS,
         storage_uri=settings.redis_url or "memory+inline://",
         # A dead or hanging Redis costs each request at most these timeouts, then the memory fallback.
         storage_options={"socket_connect_timeout": 2, "socket_timeout": 2} if settings.redis_url else {},
@@ -72,6 +71,8 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limiter:
         strategy="moving-window" if not settings.redis_url else "fixed-window",
     )
     limiter.init_app(app)
+    # Health checks and metrics skip the limiter before it does any work (no key, no storage).
+    limiter.request_filter(lambda: request.path in _EXEMPT_PATHS)
 
     @app.after_request
     def _rate_limit_headers(response: Response) -> Response:
