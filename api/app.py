@@ -7,6 +7,7 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Blueprint, Flask, Response, request
 from prometheus_client import CollectorRegistry
+from werkzeug.routing import Rule
 
 from api.auth.keys import load_signing_keys
 from api.auth.scopes import SCOPES
@@ -18,6 +19,8 @@ from api.http.blueprint import SECURITY_SCHEME, Api
 from api.http.idempotency import init_idempotency
 from api.http.input_guard import init_input_guard
 from api.http.json_provider import OrjsonProvider
+from api.http.liveness import PATH as LIVENESS_PATH
+from api.http.liveness import Liveness
 from api.http.media import init_media_type_check
 from api.http.observability import init_observability
 from api.http.problems import register_error_handlers
@@ -123,7 +126,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # Hooks run in this order before a request (and in reverse after it).
     init_request_id(app)
-    init_observability(app, CollectorRegistry())
+    metrics = init_observability(app, CollectorRegistry())
     init_media_type_check(app)
     init_input_guard(app)
     init_rate_limits(app, settings)
@@ -139,4 +142,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         Blueprint("docs_assets", __name__, static_folder=SWAGGER_UI_DIST, static_url_path=SWAGGER_UI_ASSETS)
     )
     register_error_handlers(app)
+    api.spec.path(rule=Rule(LIVENESS_PATH), operations={"get": operations.LIVENESS_OPERATION})
+    app.wsgi_app = Liveness(app.wsgi_app, metrics)  # type: ignore[method-assign]  # outermost
     return app

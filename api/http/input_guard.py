@@ -165,7 +165,8 @@ def _check_json_body() -> list[FieldError]:
     return errors
 
 
-def _check_request_size(environ: dict[str, Any]) -> None:
+def check_request_size(environ: dict[str, Any]) -> None:
+    """414 or 431 when the request line or a header line is over the limit the API states."""
     target = len(quote(environ.get("PATH_INFO", ""), safe=_PATH_SAFE))
     query = environ.get("QUERY_STRING", "")
     if query:
@@ -189,7 +190,7 @@ def _check_request_size(environ: dict[str, Any]) -> None:
 
 
 def _guard() -> Response | None:
-    _check_request_size(request.environ)
+    check_request_size(request.environ)
     if request.environ.get(_BODY_TOO_LARGE):
         raise RequestEntityTooLarge()
     try:

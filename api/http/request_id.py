@@ -8,12 +8,12 @@ import uuid
 from flask import Flask, Response, g, request
 
 HEADER = "X-Request-ID"
-_VALID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
 def _assign() -> None:
     incoming = request.headers.get(HEADER, "")
-    g.request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
 def _echo(response: Response) -> Response:

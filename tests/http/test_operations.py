@@ -15,6 +15,29 @@ def test_healthz_and_readyz(client: FlaskClient) -> None:
     assert client.get("/readyz").get_json() == {"status": "ok"}
 
 
+def test_healthz_keeps_what_every_response_promises(client: FlaskClient) -> None:
+    """It is answered in front of the application's hooks (api.http.liveness), and still carries their
+    headers: a request id (the caller's when it is sane), nosniff, no-store."""
+    answer = client.get("/healthz", headers={"X-Request-ID": "probe-7"})
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    assert answer.headers["X-Request-ID"] == "probe-7"
+    assert (
+        answer.headers["X-Content-Type-Options"] == "nosniff"
+        and answer.headers["Cache-Control"] == "no-store"
+    )
+    head = client.head("/healthz")
+    assert head.status_code == 200 and head.get_data() == b"" and len(head.headers["X-Request-ID"]) == 32
+
+
+def test_healthz_over_the_size_limits_or_with_another_method_gets_the_usual_problem(
+    client: FlaskClient,
+) -> None:
+    too_long = client.get("/healthz?pad=" + "x" * 4100)
+    assert too_long.status_code == 414 and too_long.get_json()["code"] == "uri_too_long"
+    posted = client.post("/healthz")
+    assert posted.status_code == 404 and posted.mimetype == "application/problem+json"
+
+
 def test_readyz_is_503_problem_when_the_database_is_unreachable(make_app: Callable[..., Flask]) -> None:
     from api.app import create_app
 

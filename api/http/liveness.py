@@ -1,0 +1,52 @@
+"""``GET /healthz`` answered in front of Flask: a liveness probe asks only whether the process serves.
+
+Orchestrators call it every few seconds on every process, so it should cost what a bare WSGI answer costs,
+not a trip through the API's hooks (token, limiter, input guard, audit), none of which apply to it. It keeps
+what those hooks promise every response: ``X-Request-ID`` (the caller's when it is a sane token),
+``X-Content-Type-Options`` and ``Cache-Control: no-store``, and it is counted in the request metrics. A
+request over the stated size limits, or any method but GET and HEAD, goes on to the application and gets the
+usual problem. The operation is documented in the spec as ``getHealth`` (api.resources.operations).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from api.errors import DomainError
+from api.http.input_guard import check_request_size
+from api.http.observability import Metrics
+from api.http.request_id import VALID_REQUEST_ID
+
+PATH = "/healthz"
+BODY = b'{"status":"ok"}\n'
+_HEADERS = [
+    ("Content-Type", "application/json"),
+    ("Content-Length", str(len(BODY))),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+]
+
+
+class Liveness:
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if environ.get("PATH_INFO") != PATH or method not in ("GET", "HEAD"):
+            return self.app(environ, start_response)  # type: ignore[no-any-return]
+        started = time.perf_counter()
+        try:
+            check_request_size(environ)
+        except DomainError:
+            return self.app(environ, start_response)  # type: ignore[no-any-return]
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        start_response("200 OK", [*_HEADERS, ("X-Request-ID", request_id)])
+        self.metrics.requests.labels(method, PATH, "200").inc()
+        self.metrics.latency.labels(method, PATH, "200").observe(time.perf_counter() - started)
+        return [] if method == "HEAD" else [BODY]
