@@ -50,6 +50,7 @@ from api.demo import DEMO_PARTNER_ID, PORTAL, seed_demo  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
 from api.models import Consent, Consultation, Patient  # noqa: E402
 from api.services.provider_facts import refresh_free_slot_summaries  # noqa: E402
+from api.serving import DEFAULT_THREADS, DEFAULT_WORKERS  # noqa: E402
 from bench.matching import seed as seed_providers  # noqa: E402
 from bench.matching import throwaway_database  # noqa: E402
 
@@ -185,7 +186,7 @@ def server_env(url: str, instance: Path, port: int) -> dict[str, str]:
     return env
 
 
-def ceiling_command(port: int, workers: int) -> list[str]:
+def ceiling_command(port: int, workers: int, threads: int = DEFAULT_THREADS) -> list[str]:
     """The ceilings, served exactly as ``telemedical run`` serves the service (api.serving)."""
     return [
         str(BIN / "python"),
@@ -196,6 +197,8 @@ def ceiling_command(port: int, workers: int) -> list[str]:
         str(port),
         "--workers",
         str(workers),
+        "--threads",
+        str(threads),
     ]
 
 
@@ -323,7 +326,8 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker, service and ceilings")
     args = parser.parse_args()
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="tm-bench-http-"))
@@ -346,6 +350,8 @@ def main() -> None:
             str(service_port),
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
         ],
         server_env(url, work / "instance", service_port),
         service_port,
@@ -354,7 +360,7 @@ def main() -> None:
     )
     ceiling = start(
         "ceiling",
-        ceiling_command(ceiling_port, args.workers),
+        ceiling_command(ceiling_port, args.workers, args.threads),
         server_env(url, work / "instance", ceiling_port),
         ceiling_port,
         "/ping",

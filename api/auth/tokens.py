@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from typing import Any
 
@@ -63,9 +64,25 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
 class AccessTokenValidator(JWTBearerTokenValidator):  # type: ignore[misc]
     """Signature, ``typ``, algorithm and registered claims. Revocation is checked by the caller."""
 
+    # A client sends the same token with every request for its 15 minutes: its signature is checked once and
+    # the verified header and claims kept (a failed check is not kept). The claims (expiry, issuer, audience)
+    # are still validated on every request, and revocation is looked up every time by the caller.
+    VERIFIED_TOKENS_KEPT = 4096
+
     def __init__(self, keys: SigningKeys, settings: Settings) -> None:
         super().__init__(issuer=settings.issuer, resource_server=settings.audience, realm=REALM)
         self._keys = keys
+        self._verified = functools.lru_cache(maxsize=self.VERIFIED_TOKENS_KEPT)(self._verify)
+
+    def _verify(self, token_string: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        try:
+            # Only our algorithm: "none", HS256 with the public key and other downgrades fail here.
+            token = jwt.decode(token_string, key=self._keys.public, algorithms=[ALGORITHM])
+        except (JoseError, ValueError) as exc:
+            raise InvalidTokenError(realm=self.realm) from exc
+        if str(token.header.get("typ", "")).lower() not in ("at+jwt", "application/at+jwt"):
+            raise InvalidTokenError(realm=self.realm)  # RFC 9068 §4: typ is required
+        return dict(token.claims), dict(token.header)
 
     def get_jwks(self) -> KeySet:
         return self._keys.public
@@ -81,14 +98,9 @@ class AccessTokenValidator(JWTBearerTokenValidator):  # type: ignore[misc]
             "jti": {"essential": True},
             "scope": {"essential": False},
         }
-        try:
-            # Only our algorithm: "none", HS256 with the public key and other downgrades fail here.
-            token = jwt.decode(token_string, key=self._keys.public, algorithms=[ALGORITHM])
-        except (JoseError, ValueError) as exc:
-            raise InvalidTokenError(realm=self.realm) from exc
-        if str(token.header.get("typ", "")).lower() not in ("at+jwt", "application/at+jwt"):
-            raise InvalidTokenError(realm=self.realm)  # RFC 9068 §4: typ is required
-        return JWTAccessTokenClaims(token.claims, token.header, claims_options)
+        claims, header = self._verified(token_string)
+        # Copies: the kept header and claims stay as verified.
+        return JWTAccessTokenClaims(dict(claims), dict(header), claims_options)
 
 
 def unverified_claims(token: str) -> dict[str, Any]:

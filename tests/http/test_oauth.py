@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from joserfc import jwt
+from joserfc.errors import JoseError
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
@@ -369,6 +370,37 @@ def test_expired_token_is_401(make_app, world: World) -> None:  # type: ignore[n
     token = cc_token(client, world.portal_a)
     response = client.get("/v1/patients", headers=bearer(token))
     assert response.status_code == 401 and response.get_json()["code"] == "invalid_token"
+
+
+def test_a_token_verified_once_is_still_checked_for_expiry_and_revocation_each_time(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """The signature of a token is verified once per process (AccessTokenValidator keeps the result); its
+    claims are validated again on every request, and revocation is looked up every time."""
+    validator = app.extensions["oauth"].validator
+    token = cc_token(client, world.portal_a)
+    assert client.get("/v1/patients", headers=bearer(token)).status_code == 200
+    hits = validator._verified.cache_info().hits
+    first, second = validator.authenticate_token(token), validator.authenticate_token(token)
+    assert validator._verified.cache_info().hits == hits + 2
+    assert first == second and first is not second
+    first["scope"] = "admin"  # a caller changing its copy changes nothing kept
+    assert validator.authenticate_token(token)["scope"] == second["scope"]
+    with pytest.raises(JoseError):
+        second.validate(now=second["exp"] + 31, leeway=30)  # what the protector runs on each request
+
+    portal = (world.portal_a.client_id, world.portal_a.secret)
+    assert client.post("/oauth/revoke", data={"token": token}, auth=portal).status_code == 200
+    assert client.get("/v1/patients", headers=bearer(token)).status_code == 401
+
+
+def test_a_forged_token_is_refused_every_time_and_never_kept(app: Flask, client: FlaskClient) -> None:
+    validator = app.extensions["oauth"].validator
+    forged = _forge(app, {}) + "x"
+    size = validator._verified.cache_info().currsize
+    for _ in range(2):
+        assert client.get("/v1/patients", headers=bearer(forged)).status_code == 401
+    assert validator._verified.cache_info().currsize == size
 
 
 def _forge(app: Flask, claims_update: dict, header_update: dict | None = None) -> str:
