@@ -8,11 +8,13 @@ whatever was left uncommitted.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -156,6 +158,17 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.session_factory: sessionmaker[Session] = sessionmaker(bind=engine, expire_on_commit=False)
+        # Read-only requests on PostgreSQL run in autocommit (get_session); tests that rebind the factory
+        # to one outer transaction turn this off.
+        self.autocommit_reads = engine.dialect.name == "postgresql"
+
+    def join(self, connection: Connection) -> None:
+        """Sessions inside ``connection``'s transaction, their commits savepoints (tests roll it all back).
+        Reads then run in that transaction too: a connection in a transaction cannot switch to autocommit."""
+        self.session_factory = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        self.autocommit_reads = False
 
     def init_app(self, app: Flask) -> None:
         app.extensions["db"] = self
@@ -168,12 +181,34 @@ def get_db(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The request's (or app context's) one session, created on first use."""
+    """The request's (or app context's) one session, created on first use.
+
+    On PostgreSQL a read-only request (GET, HEAD, OPTIONS) runs its statements in autocommit: the token
+    check, the read and the audit row each stand alone, with no BEGIN before them and no COMMIT after (two
+    round trips of five). Nothing is lost: under READ COMMITTED each statement already reads its own
+    snapshot, a read-only request writes nothing but its audit row, and ``atomic`` groups the statements
+    that must commit together. Other requests, the worker and the command line use transactions as usual.
+    """
     session: Session | None = g.get("db_session")
     if session is None:
-        session = get_db().session_factory()
+        db = get_db()
+        session = db.session_factory()
         g.db_session = session
+        if db.autocommit_reads and has_request_context() and request.method in READ_ONLY_METHODS:
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     return session
+
+
+@contextmanager
+def atomic(session: Session) -> Iterator[None]:
+    """The statements run inside commit together, also on an autocommit (read-only request's) connection,
+    where they are wrapped in a transaction of their own; elsewhere the session's transaction holds them."""
+    driver = session.connection().connection.driver_connection
+    if driver is not None and getattr(driver, "autocommit", False):
+        with driver.transaction():
+            yield
+    else:
+        yield
 
 
 def _close_session(_exc: BaseException | None) -> None:

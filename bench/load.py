@@ -327,7 +327,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker, service and ceilings")
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="per worker, for the service and the ceilings"
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="tm-bench-http-"))

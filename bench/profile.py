@@ -87,7 +87,8 @@ def main() -> None:
         for index in range(args.n):
             send(index)
         elapsed = time.perf_counter() - started
-        print(f"{args.scenario}: {elapsed / args.n * 1000:.3f} ms a request, {statements / args.n:.1f} statements")
+        per_request = elapsed / args.n * 1000
+        print(f"{args.scenario}: {per_request:.3f} ms a request, {statements / args.n:.1f} statements")
         return
     profiler = Profiler(interval=0.0002)
     started = time.perf_counter()

@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.auth import passwords
@@ -104,15 +104,10 @@ def make_app(settings: Settings, connection: Connection) -> Callable[..., Flask]
 
     def factory(**overrides: Any) -> Flask:
         database = Database(connection.engine)
-        database.session_factory = _test_session_factory(connection)
+        database.join(connection)
         return create_app(settings.with_overrides(**overrides), database=database)
 
     return factory
-
-
-def _test_session_factory(connection: Connection) -> sessionmaker[Session]:
-    """Sessions inside the test's outer transaction: services' commits are savepoints, rolled back after."""
-    return sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +119,7 @@ def shared_app(base_settings: Settings, engine: Engine) -> Flask:
 @pytest.fixture
 def app(shared_app: Flask, connection: Connection) -> Flask:
     """The shared app, its sessions in this test's transaction and its rate-limit counters reset."""
-    shared_app.extensions["db"].session_factory = _test_session_factory(connection)
+    shared_app.extensions["db"].join(connection)
     shared_app.extensions["rate_limiter"].reset()
     return shared_app
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
-from api.db import Base, utcnow
+from api.db import Base, atomic, utcnow
 from api.domain.audit import GENESIS, Break, SealedRow, chain_digest, first_broken_link, row_digest
 from api.ids import new_id
 from api.models import (
@@ -141,29 +141,30 @@ def record(session: Session, access: Access) -> str:
     patients = sorted({p for p in access.patient_ids if p})
     row_id = new_id("aud")
     connection = session.connection()
-    connection.execute(
-        _INSERT_ROW,
-        {
-            "id": row_id,
-            "created_at": utcnow(),
-            "actor_type": access.actor_type,
-            "actor_id": _clip(access.actor_id),
-            "client_id": _clip(access.client_id),
-            "partner_id": _clip(access.partner_id),
-            "action": str(access.action),
-            "operation": access.operation,
-            "resource_type": access.resource_type or resource_type_of(access.resource_id),
-            "resource_id": _clip(access.resource_id),
-            "resource_ids": [i for i in (_clip(r) for r in access.resource_ids) if i],
-            "patient_id": patients[0] if len(patients) == 1 else None,
-            "patient_ids": patients,
-            "outcome": str(access.outcome),
-            "status": access.status,
-            "request_id": _clip(access.request_id, 64),
-            "ip": _clip(access.ip, 64),
-        },
-    )
-    if len(patients) > 1:  # one patient is found through patient_id; several through their references
+    row = {
+        "id": row_id,
+        "created_at": utcnow(),
+        "actor_type": access.actor_type,
+        "actor_id": _clip(access.actor_id),
+        "client_id": _clip(access.client_id),
+        "partner_id": _clip(access.partner_id),
+        "action": str(access.action),
+        "operation": access.operation,
+        "resource_type": access.resource_type or resource_type_of(access.resource_id),
+        "resource_id": _clip(access.resource_id),
+        "resource_ids": [i for i in (_clip(r) for r in access.resource_ids) if i],
+        "patient_id": patients[0] if len(patients) == 1 else None,
+        "patient_ids": patients,
+        "outcome": str(access.outcome),
+        "status": access.status,
+        "request_id": _clip(access.request_id, 64),
+        "ip": _clip(access.ip, 64),
+    }
+    if len(patients) <= 1:  # one patient is found through patient_id; several through their references
+        connection.execute(_INSERT_ROW, row)
+        return row_id
+    with atomic(session):  # the row and its references, or neither (also on a read's autocommit connection)
+        connection.execute(_INSERT_ROW, row)
         connection.execute(_INSERT_REFS, [{"audit_id": row_id, "patient_id": p} for p in patients])
     return row_id
 

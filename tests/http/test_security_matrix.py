@@ -31,7 +31,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -191,9 +191,7 @@ def matrix(engine: Engine, database_url: str, instance_dir: Path) -> Iterator[Ma
 
     def app_for(**overrides: Any) -> Flask:
         database = Database(conn.engine)
-        database.session_factory = sessionmaker(
-            bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
+        database.join(conn)
         return create_app(settings.with_overrides(**overrides), database=database)
 
     try:

@@ -15,7 +15,7 @@ import urllib3
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from api.app import create_app
@@ -42,9 +42,7 @@ def loopback_app(base_settings: Settings, engine: Engine) -> Flask:
 
 @pytest.fixture
 def app(loopback_app: Flask, connection: Connection) -> Flask:
-    loopback_app.extensions["db"].session_factory = sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
+    loopback_app.extensions["db"].join(connection)
     loopback_app.extensions["rate_limiter"].reset()
     return loopback_app
 

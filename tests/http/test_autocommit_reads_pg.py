@@ -1,0 +1,77 @@
+"""Read-only requests on PostgreSQL run without BEGIN and COMMIT (api.db.get_session): each statement stands
+alone, and what must commit together (an audit row and its patient references) still does. Requests commit
+for real here, on the race fixture's own database, as a server's would."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from api.models import Patient
+from api.models.audit import AuditEvent, AuditPatientRef
+from tests.conftest import Race
+from tests.helpers import bearer, cc_token
+
+
+def _patients(race: Race, count: int) -> list[str]:
+    with Session(race.engine, expire_on_commit=False) as session:
+        rows = [
+            Patient(
+                partner_id=race.partner_id,
+                given_name="Auto",
+                family_name=f"Commit {index}",
+                birth_date=date(1980, 1, 1),
+                sex_at_birth="female",
+            )
+            for index in range(count)
+        ]
+        session.add_all(rows)
+        session.commit()
+        return [row.id for row in rows]
+
+
+def test_a_read_opens_no_transaction_and_a_write_one(race: Race) -> None:
+    (patient_id,) = _patients(race, 1)
+    client = race.app.test_client()
+    headers = bearer(cc_token(client, race.portal))
+    seen: list[TransactionStatus] = []
+
+    def after(conn: Any, *_: Any) -> None:
+        seen.append(conn.connection.driver_connection.info.transaction_status)
+
+    event.listen(race.engine, "after_cursor_execute", after)
+    try:
+        assert client.get(f"/v1/patients/{patient_id}", headers=headers).status_code == 200
+        read, seen[:] = list(seen), []
+        body = {"given_name": "New", "family_name": "One", "birth_date": "1990-01-01", "sex_at_birth": "male"}
+        assert client.post("/v1/patients", json=body, headers=headers).status_code == 201
+        written = list(seen)
+    finally:
+        event.remove(race.engine, "after_cursor_execute", after)
+
+    # The token check, the read and the audit row: none inside a transaction left open.
+    assert len(read) == 3 and set(read) == {TransactionStatus.IDLE}
+    assert written and set(written) == {TransactionStatus.INTRANS}
+
+
+def test_a_read_of_several_patients_is_audited_with_each_of_them(race: Race) -> None:
+    ids = _patients(race, 3)
+    client = race.app.test_client()
+    headers = bearer(cc_token(client, race.portal))
+
+    listed = client.get("/v1/patients?limit=3", headers=headers)
+
+    assert listed.status_code == 200 and {p["id"] for p in listed.get_json()["data"]} == set(ids)
+    with Session(race.engine) as session:
+        row = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.operation == "listPatients")
+            .order_by(AuditEvent.created_at.desc())
+        ).first()
+        assert row is not None and sorted(row.patient_ids) == sorted(ids)
+        refs = session.scalar(select(func.count()).where(AuditPatientRef.audit_id == row.id))
+        assert refs == 3
