@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
@@ -22,44 +22,55 @@ from api.ids import new_id
 from api.models import Event, WebhookDelivery, WebhookEndpoint
 
 _LAST_EMITTED = "events.last_emitted_at"
+# Built once (compiled once per dialect), run with fresh parameters for each event.
+_INSERT_EVENT = insert(Event)
+_INSERT_DELIVERIES = insert(WebhookDelivery)
+_ENDPOINTS = select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+    WebhookEndpoint.partner_id == bindparam("partner_id"), WebhookEndpoint.enabled.is_(True)
+)
 
 
 def emit(
     session: Session, *, partner_id: str, type: str, object_type: str, object_id: str, **facts: Any
-) -> Event:
+) -> str:
+    """Record the event and queue its deliveries in ``session``'s transaction; the event's id.
+
+    Core statements on the session's connection: every write emits, and the unit of work's bookkeeping for
+    the event and its deliveries would cost more than the statements. They run at once and do not flush the
+    caller's pending writes, which reach the database at its commit, where their constraint violations (a
+    booking's exclusion constraint) are mapped to problems; not here, as a 500.
+    """
     event_type = EventType(type)  # an unknown type is a programming error (ValueError)
-    event = Event(
-        id=new_id("evt"),
-        partner_id=partner_id,
-        type=event_type.value,
-        object_type=object_type,
-        object_id=object_id,
-        data={"id": object_id, "object": object_type, **facts},
-        created_at=_next_timestamp(session),
+    event_id, created_at = new_id("evt"), _next_timestamp(session)
+    connection = session.connection()
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "id": event_id,
+            "partner_id": partner_id,
+            "type": event_type.value,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": {"id": object_id, "object": object_type, **facts},
+            "created_at": created_at,
+        },
     )
-    session.add(event)
-    # No autoflush: the caller's pending writes reach the database at its commit, where it maps their
-    # constraint violations (a booking's exclusion constraint) to problems; not here, as a 500.
-    with session.no_autoflush:
-        endpoints = list(
-            session.scalars(
-                select(WebhookEndpoint).where(
-                    WebhookEndpoint.partner_id == partner_id, WebhookEndpoint.enabled.is_(True)
-                )
-            )
-        )
-    for endpoint in endpoints:
-        if event_type.value in endpoint.event_types:
-            session.add(
-                WebhookDelivery(
-                    endpoint_id=endpoint.id,
-                    event_id=event.id,
-                    object_id=object_id,
-                    event_created_at=event.created_at,
-                    next_attempt_at=event.created_at,
-                )
-            )
-    return event
+    deliveries = [
+        {
+            "id": new_id("whd"),
+            "endpoint_id": endpoint_id,
+            "event_id": event_id,
+            "object_id": object_id,
+            "event_created_at": created_at,
+            "next_attempt_at": created_at,
+            "created_at": created_at,
+        }
+        for endpoint_id, event_types in connection.execute(_ENDPOINTS, {"partner_id": partner_id})
+        if event_type.value in event_types
+    ]
+    if deliveries:
+        connection.execute(_INSERT_DELIVERIES, deliveries)
+    return event_id
 
 
 def _next_timestamp(session: Session) -> datetime:

@@ -27,6 +27,7 @@ from api.domain.eligibility import (
 from api.domain.reference import age_on
 from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
+from api.ids import new_id
 from api.models import Consultation, Patient, Screening
 from api.services.access import require_kind, scope_consultations
 from api.services.appointments import release_booking
@@ -94,6 +95,7 @@ def create_consultation(session: Session, principal: Principal, data: Consultati
         age_on(patient.birth_date, _today_utc()), accepted_consent_types(session, patient.id)
     )
     consultation = Consultation(
+        id=new_id("con"),  # known before the INSERT: the event names it, and one INSERT at commit writes all
         partner_id=patient.partner_id,
         patient_id=patient.id,
         status=ConsultationStatus.SUBMITTED,
@@ -108,9 +110,10 @@ def create_consultation(session: Session, principal: Principal, data: Consultati
         notes=data.get("notes"),
         created_by_client_id=principal.client_id,
     )
+    # A consultation just created has no screenings yet: decided on none (it waits for them), without
+    # asking the database.
+    _store_eligibility(consultation, _decide(consultation, patient, latest_screenings={}))
     session.add(consultation)
-    session.flush()
-    _store_eligibility(consultation, _evaluate(session, consultation, patient))
     emit(
         session,
         partner_id=consultation.partner_id,
@@ -218,10 +221,16 @@ def _latest_screenings(session: Session, consultation_id: str) -> dict[str, Late
 
 
 def _evaluate(session: Session, consultation: Consultation, patient: Patient) -> EligibilityResult:
+    return _decide(consultation, patient, _latest_screenings(session, consultation.id))
+
+
+def _decide(
+    consultation: Consultation, patient: Patient, latest_screenings: dict[str, LatestScreening]
+) -> EligibilityResult:
     return evaluate_eligibility(
         conditions=consultation.conditions,
         age_years=age_on(patient.birth_date, _today_utc()),
-        latest_screenings=_latest_screenings(session, consultation.id),
+        latest_screenings=latest_screenings,
     )
 
 

@@ -92,7 +92,7 @@ def endpoint_for(session: Session, url: str, types: list[str]) -> tuple[str, str
 
 
 def emit_change(session: Session, partner: str, object_id: str, status: str) -> str:
-    event = emit(
+    event_id = emit(
         session,
         partner_id=partner,
         type="consultation.status_changed",
@@ -101,7 +101,7 @@ def emit_change(session: Session, partner: str, object_id: str, status: str) -> 
         status=status,
     )
     session.commit()
-    return event.id
+    return event_id
 
 
 def wait_until(
@@ -144,7 +144,7 @@ def test_two_workers_deliver_each_event_once_in_order_per_object(
         ]
         receiver.wait_for(len(emitted), timeout=120)
         started = time.monotonic()
-        flag = emit(
+        flag_id = emit(
             arrange,
             partner_id=partner,
             type="screening.risk_flagged",
@@ -156,7 +156,7 @@ def test_two_workers_deliver_each_event_once_in_order_per_object(
         crisis = receiver.wait_for(len(emitted) + 1, timeout=30)[-1]
         latency = time.monotonic() - started
         print(f"\nrisk flag to receiver with two workers polling: {latency * 1000:.0f} ms")
-        assert crisis.headers["webhook-id"] == flag.id and latency < 10
+        assert crisis.headers["webhook-id"] == flag_id and latency < 10
         wait_until(
             lambda: statuses(arrange, endpoint) == [DeliveryStatus.SUCCEEDED] * (len(emitted) + 1),
             60,
@@ -164,7 +164,7 @@ def test_two_workers_deliver_each_event_once_in_order_per_object(
             workers[0],
         )
         time.sleep(1)  # nothing late: a duplicate would arrive now
-        got = [r for r in receiver.received if r.headers["webhook-id"] != flag.id]
+        got = [r for r in receiver.received if r.headers["webhook-id"] != flag_id]
         assert len(receiver.received) == len(emitted) + 1
         for worker in workers:
             worker.process.send_signal(signal.SIGTERM)

@@ -92,7 +92,7 @@ def register(client: FlaskClient, headers: Headers, url: str, types: list[str] =
 
 
 def emit_event(db: Session, partner_id: str, object_id: str = "con_1", **facts: Any) -> str:
-    event = emit(
+    event_id = emit(
         db,
         partner_id=partner_id,
         type="consultation.status_changed",
@@ -101,7 +101,7 @@ def emit_event(db: Session, partner_id: str, object_id: str = "con_1", **facts: 
         **facts,
     )
     db.commit()
-    return event.id
+    return event_id
 
 
 def make_due(db: Session) -> None:
