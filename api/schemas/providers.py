@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.domain.availability import WEEKDAYS
@@ -299,7 +299,7 @@ def provider_listing_body(listing: ProviderListing) -> dict[str, Any]:
             for state, number, status, expires_on in listing.licenses
         ],
         "dea_registrations": [
-            {"state": state, "number": number, "schedules": json.loads(schedules), "expires_on": expires_on}
+            {"state": state, "number": number, "schedules": orjson.loads(schedules), "expires_on": expires_on}
             for state, number, schedules, expires_on in listing.dea_registrations
         ],
         "accepting_new_patients": bool(row.accepting_new_patients),
