@@ -31,6 +31,7 @@ from api.resources import (
     audit,
     bookings,
     consultations,
+    me,
     operations,
     patients,
     plans,
@@ -50,6 +51,7 @@ cursor-paginated. Every POST honours `Idempotency-Key`; PATCH requires `If-Match
 
 BLUEPRINTS = (
     operations.blp,
+    me.blp,
     patients.blp,
     providers.blp,
     consultations.blp,

@@ -415,6 +415,7 @@ FILLS: dict[str, Fill] = {
     # operations
     "getHealth": Fill(),
     "getReadiness": Fill(),
+    "getMe": Fill(),
     "getMetrics": Fill(),
     # patients, consents, invitations
     "listPatients": Fill(),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 PrincipalKind = Literal["partner_client", "patient", "provider", "admin"]
+PRINCIPAL_KINDS: tuple[PrincipalKind, ...] = get_args(PrincipalKind)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import cast, get_args
+from typing import cast
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from flask import current_app, g, request
 from joserfc.errors import JoseError
 
 from api.auth import store
-from api.auth.principal import Principal, PrincipalKind
+from api.auth.principal import PRINCIPAL_KINDS, Principal, PrincipalKind
 from api.auth.server import OAuthExtension
 from api.auth.tokens import REALM
 from api.db import get_session
 from api.errors import Forbidden, Unauthorized
 
-_KINDS: frozenset[str] = frozenset(get_args(PrincipalKind))
+_KINDS: frozenset[str] = frozenset(PRINCIPAL_KINDS)
 
 
 class InvalidToken(Unauthorized):

@@ -43,6 +43,19 @@ class PartnerNotFound(NotFound):
     title = "Partner not found"
 
 
+def identity_of(principal: Principal) -> dict[str, Any]:
+    """Who a token speaks for, as ``GET /v1/me`` shows it (nothing to look up: the token says it all)."""
+    return {
+        "type": principal.kind,
+        "id": principal.actor_id,
+        "client_id": principal.client_id,
+        "partner_id": principal.partner_id,
+        "patient_id": principal.patient_id,
+        "provider_id": principal.provider_id,
+        "scopes": sorted(principal.scopes),
+    }
+
+
 def _require_admin(principal: Principal) -> None:
     require_kind(principal, "admin", action="administer the platform")
 
