@@ -20,7 +20,7 @@ from api.http.idempotency import init_idempotency
 from api.http.input_guard import init_input_guard
 from api.http.json_provider import OrjsonProvider
 from api.http.liveness import PATH as LIVENESS_PATH
-from api.http.liveness import Liveness
+from api.http.liveness import init_liveness
 from api.http.media import init_media_type_check
 from api.http.observability import init_observability
 from api.http.problems import register_error_handlers
@@ -145,5 +145,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     register_error_handlers(app)
     api.spec.path(rule=Rule(LIVENESS_PATH), operations={"get": operations.LIVENESS_OPERATION})
-    app.wsgi_app = Liveness(app.wsgi_app, metrics)  # type: ignore[method-assign]  # outermost
+    init_liveness(app, metrics)  # last: the outermost layer
     return app

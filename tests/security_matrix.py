@@ -431,6 +431,7 @@ FILLS: dict[str, Fill] = {
     "getPatient": Fill(ids={"patient_id": "patient"}),
     "updatePatient": Fill(ids={"patient_id": "patient"}, body=lambda _t: {"given_name": "Alicia"}),
     "listConsents": Fill(ids={"patient_id": "patient"}),
+    "withdrawConsent": Fill(ids={"patient_id": "patient", "consent_id": "consent"}),
     "createConsent": Fill(
         ids={"patient_id": "patient"},
         body=lambda _t: {"type": "data_sharing", "version": "1", "accepted_at": "2026-01-02T09:00:00Z"},
@@ -564,7 +565,16 @@ FILLS: dict[str, Fill] = {
 
 # Path parameters naming a tenant's object: another tenant's id must answer 404 (contract §1).
 TENANT_OWNED = frozenset(
-    {"patient_id", "consultation_id", "screening_id", "plan_id", "task_id", "endpoint_id", "event_id"}
+    {
+        "patient_id",
+        "consent_id",
+        "consultation_id",
+        "screening_id",
+        "plan_id",
+        "task_id",
+        "endpoint_id",
+        "event_id",
+    }
 )
 # Path parameters naming something no tenant owns: operations with only these are out of the tenancy check.
 NOT_TENANT_OWNED = {

@@ -47,6 +47,9 @@ TERMINAL_STATUSES = frozenset(PlanStatus) - {status for status, _ in TRANSITIONS
 
 # Both must be accepted before any treatment session is scheduled (clinical-rules.md §4).
 ACTIVATION_CONSENTS = ("telehealth", "ketamine_treatment")
+# Withdrawing one of these puts the patient's active plans on hold at once (api-contract.md §3): their
+# pending sessions stay, not cancelled, until a provider decides; resuming needs the consent again.
+HOLDS_ACTIVE_PLANS_WHEN_WITHDRAWN = ("ketamine_treatment",)
 
 
 def transition(current: PlanStatus, action: PlanAction) -> PlanStatus:

@@ -154,7 +154,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     ) -> Callable[[F], F]:
         """Require ``scopes`` and document the operation. Put it right under ``@blp.route``."""
         scope_list = list(scopes)
-        statuses = sorted({401, 403, 429, *errors})
+        # 403 insufficient_scope only where a scope is needed (GET /v1/me takes any valid token).
+        statuses = sorted({401, 429, *([403] if scope_list else []), *errors})
 
         def decorator(func: F) -> F:
             body_required = _documents_a_required_body(func)

@@ -5,7 +5,8 @@ not a trip through the API's hooks (token, limiter, input guard, audit), none of
 what those hooks promise every response: ``X-Request-ID`` (the caller's when it is a sane token),
 ``X-Content-Type-Options`` and ``Cache-Control: no-store``, and it is counted in the request metrics. A
 request over the stated size limits, or any method but GET and HEAD, goes on to the application and gets the
-usual problem. The operation is documented in the spec as ``getHealth`` (api.resources.operations).
+usual problem (414, 431; 405 with ``Allow``, from the route ``init_liveness`` registers for the path). The
+operation is documented in the spec as ``getHealth`` (api.resources.operations).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
+
+from flask import Flask
 
 from api.errors import DomainError
 from api.http.input_guard import check_request_size
@@ -28,6 +31,14 @@ _HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
     ("Cache-Control", "no-store"),
 ]
+
+
+def init_liveness(app: Flask, metrics: Metrics) -> None:
+    """Answer ``GET /healthz`` before everything else (install it last: it becomes the outermost layer)."""
+    # The path's route: Flask answers other methods 405 with Allow, and a GET that reaches the app anyway
+    # (over the size limits) is refused by the input guard before this view would run.
+    app.add_url_rule(PATH, "liveness", lambda: {"status": "ok"}, methods=["GET", "HEAD"])
+    app.wsgi_app = Liveness(app.wsgi_app, metrics)  # type: ignore[method-assign]
 
 
 class Liveness:

@@ -59,6 +59,8 @@ class Consent(Base):
     accepted_at: Mapped[datetime]
     recorded_by_client_id: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set once, when the patient withdraws it: from then on it no longer counts (api.services.consents).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Invitation(Base):

@@ -24,6 +24,7 @@ from api.schemas.patients import (
     PatientSchema,
     PatientUpdateSchema,
 )
+from api.services import consents
 from api.services import patients as service
 from api.services.inputs import NewConsent, NewPatient, PatientChanges
 
@@ -112,6 +113,23 @@ class Consents(MethodView):
             get_session(), current_principal(), patient_id, page_request("consents", args)
         )
         return page_body("consents", page)
+
+
+@blp.route("/<string:patient_id>/consents/<string:consent_id>/withdraw")
+class ConsentWithdrawal(MethodView):
+    @blp.operation("withdrawConsent", scopes=["patients:write"], errors=[404, 409])
+    @blp.response(200, ConsentSchema)
+    def post(self, patient_id: str, consent_id: str) -> Any:
+        """Withdraw a consent
+
+        The patient (or their care partner on their behalf) withdraws a consent: `withdrawn_at` is set on
+        it and on any other record of the same type still in force, and it no longer counts. Without
+        `telehealth` no new consultation can be requested (422 `consent_required`); withdrawing
+        `ketamine_treatment` puts the patient's active follow-up plans `on_hold` at once (their pending
+        sessions stay until a provider decides) and no plan is activated until the consent is given again.
+        A consent already withdrawn is 409 `consent_withdrawn`. No body.
+        """
+        return consents.withdraw_consent(get_session(), current_principal(), patient_id, consent_id)
 
 
 @blp.route("/<string:patient_id>/invitations")

@@ -97,6 +97,13 @@ class ConsentSchema(Schema):
     version = fields.String(required=True)
     accepted_at = Timestamp(required=True)
     created_at = Timestamp(required=True)
+    withdrawn_at = Timestamp(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "When the patient withdrew it (null while in force); it then no longer counts"
+        },
+    )
 
 
 class ConsentCreateSchema(StrictSchema):

@@ -137,8 +137,13 @@ def record_consent(session: Session, principal: Principal, patient_id: str, data
 
 
 def accepted_consent_types(session: Session, patient_id: str) -> set[str]:
-    """The consent types the patient has accepted (consents are append-only, so any record counts)."""
-    return set(session.scalars(select(Consent.type).where(Consent.patient_id == patient_id)))
+    """The consent types the patient has accepted and not withdrawn (consents are append-only: a consent
+    given again after a withdrawal is a new record, and counts)."""
+    return set(
+        session.scalars(
+            select(Consent.type).where(Consent.patient_id == patient_id, Consent.withdrawn_at.is_(None))
+        )
+    )
 
 
 def list_consents(

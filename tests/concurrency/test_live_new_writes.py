@@ -5,6 +5,7 @@ PostgreSQL in `make test-postgres`): zero 5xx and exactly one winner where one i
 - The same session recorded at once: one 200, the others 409 `task_already_done`, one record stored (with
   its readings) and the task done once.
 - Its REMS form marked sent at once: every answer 200 with one and the same `submitted_at`.
+- One consent withdrawn at once (issue 15): one 200, the others 409 `consent_withdrawn`, the plan held once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import partial
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.models import SessionRecord
+from api.models import Consent, Event, SessionRecord
 from tests.care import completed_consultation
 from tests.clinical import monitoring
 from tests.concurrency.conftest import Tenant
@@ -141,3 +142,37 @@ def test_one_session_recorded_at_once_is_stored_once_and_its_form_sent_once(
     assert_sound(outcomes, live_server, offset)
     assert {item.status for item in outcomes} == {200}, summary(outcomes)
     assert len({item.body["submitted_at"] for item in outcomes}) == 1, summary(outcomes)
+
+
+def test_one_consent_withdrawn_at_once_has_one_winner_and_holds_the_plan_once(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    """Issue 15: the same consent withdrawn by several requests at once (a patient's app retrying, the
+    partner's portal): one 200, the others 409 ``consent_withdrawn``, one ``withdrawn_at``, and the active
+    plan put on hold once (one status change event)."""
+    plan_id = active_intranasal_plan(live_server, tenant, arrange, "withdrawal-race")
+    plan = call("plan", "GET", live_server.url(f"/v1/follow-up-plans/{plan_id}"), headers=tenant.admin)
+    patient_id = plan.body["patient_id"]
+    consent_id = arrange.scalar(
+        select(Consent.id).where(Consent.patient_id == patient_id, Consent.type == "ketamine_treatment")
+    )
+    arrange.rollback()  # on SQLite, work outside a request holds the write lock until it ends
+    offset = live_server.log_offset()
+    url = live_server.url(f"/v1/patients/{patient_id}/consents/{consent_id}/withdraw")
+    outcomes = simultaneously(
+        [
+            partial(call, f"withdraw {i}", "POST", url, headers=with_key(tenant.headers))
+            for i in range(CONTENDERS)
+        ]
+    )
+    assert_sound(outcomes, live_server, offset)
+    one_winner(outcomes, 200, {409}, {"consent_withdrawn"}, "withdrawing one consent")
+    held = call("plan", "GET", live_server.url(f"/v1/follow-up-plans/{plan_id}"), headers=tenant.admin)
+    assert held.body["status"] == "on_hold", held.brief()
+    changes = count(
+        arrange,
+        select(func.count())
+        .select_from(Event)
+        .where(Event.object_id == plan_id, Event.type == "follow_up_plan.status_changed"),
+    )
+    assert changes == 2  # activated, then held once

@@ -35,7 +35,8 @@ def test_healthz_over_the_size_limits_or_with_another_method_gets_the_usual_prob
     too_long = client.get("/healthz?pad=" + "x" * 4100)
     assert too_long.status_code == 414 and too_long.get_json()["code"] == "uri_too_long"
     posted = client.post("/healthz")
-    assert posted.status_code == 404 and posted.mimetype == "application/problem+json"
+    assert posted.status_code == 405 and posted.mimetype == "application/problem+json"
+    assert set(posted.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "HEAD"}
 
 
 def test_readyz_is_503_problem_when_the_database_is_unreachable(make_app: Callable[..., Flask]) -> None:
