@@ -16,6 +16,7 @@ from api.auth.views import bp as oauth_bp
 from api.config import Settings, load_settings
 from api.db import Database, make_engine
 from api.http.blueprint import SECURITY_SCHEME, Api
+from api.http.cors import init_cors
 from api.http.idempotency import init_idempotency
 from api.http.input_guard import init_input_guard
 from api.http.json_provider import OrjsonProvider
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     init_input_guard(app)
     init_rate_limits(app, settings)
     init_idempotency(app)
+    init_cors(app, settings)
     app.after_request(_security_headers)
 
     api = Api(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ class Settings:
     # Deliveries a worker sends at once, and how often it looks for due ones (at most every 2 s).
     webhook_concurrency: int = 8
     webhook_poll_seconds: float = 1.0
+    # Browser origins allowed to call /v1 and /oauth/token (CORS_ORIGINS, comma-separated); none by default.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -75,6 +78,22 @@ class Settings:
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **overrides)
+
+
+# An origin as a browser sends it: scheme, host (or [IPv6]) and an optional port; nothing else.
+ORIGIN = re.compile(r"https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
+
+
+def _origins(name: str) -> tuple[str, ...]:
+    """``https://portal.example,http://localhost:5173`` -> origins, each ``scheme://host[:port]`` exactly as a
+    browser sends it in ``Origin`` (no path, no trailing slash, no wildcard): a typo fails at start-up."""
+    origins = tuple(filter(None, (part.strip() for part in (os.environ.get(name) or "").split(","))))
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ConfigurationError(
+                f"{name}: {origin!r} is not an origin; write scheme://host[:port], e.g. https://portal.example"
+            )
+    return origins
 
 
 def _weights(name: str) -> tuple[tuple[str, float], ...]:
@@ -131,6 +150,7 @@ def load_settings() -> Settings:
         webhook_allow_loopback=os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "") in ("1", "true", "yes"),
         webhook_lease_seconds=_int("WEBHOOK_LEASE_SECONDS", defaults.webhook_lease_seconds),
         webhook_concurrency=max(1, _int("WEBHOOK_CONCURRENCY", defaults.webhook_concurrency)),
+        cors_origins=_origins("CORS_ORIGINS"),
         webhook_poll_seconds=min(
             2.0, float(os.environ.get("WEBHOOK_POLL_SECONDS") or defaults.webhook_poll_seconds)
         ),
