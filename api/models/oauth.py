@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from api.auth.redirects import redirect_uri_allowed
 from api.auth.secrets import digest
 from api.db import Base, utcnow
 from api.ids import new_id
@@ -54,7 +55,7 @@ class OAuthClient(Base):
         return " ".join(granted) if granted else None
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.redirect_uris
+        return redirect_uri_allowed(self.redirect_uris, redirect_uri)  # exact, or a loopback's port varies
 
     def check_client_secret(self, client_secret: str) -> bool:
         if self.secret_digest is None:

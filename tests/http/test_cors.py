@@ -87,7 +87,10 @@ def test_any_other_origin_gets_no_cors_headers(cors_client: FlaskClient, world: 
 def test_no_origin_is_allowed_by_default_nor_on_the_sign_in_pages(
     client: FlaskClient, cors_client: FlaskClient
 ) -> None:
-    assert "Access-Control-Allow-Origin" not in client.get("/v1/openapi.json", headers={"Origin": PORTAL}).headers
+    assert (
+        "Access-Control-Allow-Origin"
+        not in client.get("/v1/openapi.json", headers={"Origin": PORTAL}).headers
+    )
     sign_in = cors_client.get("/oauth/authorize", headers={"Origin": PORTAL})
     assert "Access-Control-Allow-Origin" not in sign_in.headers
 

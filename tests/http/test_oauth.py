@@ -6,6 +6,7 @@ import base64
 import json
 import time
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
@@ -244,6 +245,26 @@ def test_redirect_uri_mismatch_at_authorize_is_not_redirected(client: FlaskClien
             f"/oauth/authorize?{authorize_query(world.mobile_a, challenge, redirect_uri=uri)}"
         )
         assert response.status_code == 400 and "Location" not in response.headers
+
+
+def test_a_native_app_signs_in_on_whatever_loopback_port_it_listens(
+    client: FlaskClient, world: World, alice: str
+) -> None:
+    """RFC 8252 §7.3: the registered loopback redirect (REDIRECT, http://127.0.0.1:8765/callback) matches any
+    port the app names at the time of the request; the code is then exchanged with that same URI."""
+    verifier, challenge = pkce_pair()
+    listening = "http://127.0.0.1:53124/callback"
+    answer = sign_in(
+        client, authorize_query(world.mobile_a, challenge, redirect_uri=listening), alice, PASSWORD
+    )
+    assert answer.status_code == 302
+    location = urlsplit(answer.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == listening
+    code = parse_qs(location.query)["code"][0]
+
+    assert exchange_code(client, world.mobile_a, code, verifier, redirect_uri=REDIRECT).status_code == 400
+    token = exchange_code(client, world.mobile_a, code, verifier, redirect_uri=listening)
+    assert token.status_code == 200, token.get_json()
 
 
 def test_redirect_uri_mismatch_at_token_is_refused(client: FlaskClient, world: World, alice: str) -> None:
