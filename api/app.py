@@ -73,7 +73,14 @@ SWAGGER_UI_ASSETS = "/v1/docs/assets"
 def _spec_options() -> dict[str, object]:
     return {
         "info": {"description": API_DESCRIPTION, "contact": {"name": "Telemedical API team"}},
-        "servers": [{"url": "http://127.0.0.1:8000", "description": "Local development server"}],
+        "servers": [
+            {"url": "http://127.0.0.1:8000", "description": "Local development (make run)"},
+            {
+                "url": "https://{host}",
+                "description": "A deployment, at its ISSUER",
+                "variables": {"host": {"default": "api.telemedical.example", "description": "ISSUER's host"}},
+            },
+        ],
     }
 
 

@@ -9,4 +9,4 @@ from flask import Flask
 
 def render_spec(app: Flask) -> str:
     api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
-    return json.dumps(api.spec.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(api.document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

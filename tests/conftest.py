@@ -27,7 +27,19 @@ from api.auth import passwords
 from api.config import Settings, test_database_url
 from api.db import Database, make_engine, normalize_database_url
 from api.migrate import upgrade
+from tests import conformance
 from tests.world import Creds, World, build_world, partner_with_portal
+
+conformance.install()
+
+
+@pytest.fixture(autouse=True)
+def responses_match_the_spec() -> Iterator[None]:
+    """Fails a test whose app answered a JSON body its operation's documented schema does not allow."""
+    conformance.take()
+    yield
+    found = conformance.take()
+    assert not found, "responses that do not match openapi/v1.json:\n" + "\n".join(found[:10])
 
 
 @pytest.fixture(scope="session")

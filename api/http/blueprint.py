@@ -8,6 +8,7 @@ error responses into the spec, so that generated SDKs read well.
 from __future__ import annotations
 
 import http
+import json
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 from functools import wraps
@@ -24,6 +25,7 @@ from api.errors import FieldError, PreconditionFailed, ValidationFailed
 from api.http import audit, idempotency
 from api.http.input_guard import JsonBodyParser
 from api.http.problems import PROBLEM_MEDIA_TYPE
+from api.http.spec_shape import shape
 from api.schemas.common import ProblemSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,6 +79,14 @@ ENTITY_TAGS = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
     ERROR_SCHEMA = ProblemSchema
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI document as served and committed: apispec's, shaped for SDK generators (a copy:
+        apispec hands out its own dicts)."""
+        return shape(deepcopy(self.spec.to_dict()))
+
+    def _openapi_json(self) -> Response:
+        return current_app.response_class(json.dumps(self.document(), indent=2), mimetype="application/json")
 
     def _register_etag_headers(self) -> None:
         """flask-smorest's conditional headers, described as the server reads them."""

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, ReviewDecision
+from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, ReviewDecision, VisitOutcome
 from api.domain.eligibility import EligibilityOutcome
 from api.domain.protocols import Route
 from api.domain.reference import US_STATES
@@ -61,7 +61,11 @@ class ConsultationSchema(Schema):
     reviewed_at = Timestamp(allow_none=True)
     cancellation_reason = fields.String(allow_none=True)
     cancelled_at = Timestamp(allow_none=True)
-    outcome = fields.String(allow_none=True)
+    outcome = fields.String(
+        allow_none=True,
+        validate=validate.OneOf([str(o) for o in VisitOutcome]),
+        metadata={"description": "Set when the visit is completed (the outcome /complete was given)"},
+    )
     summary = fields.String(allow_none=True)
     started_at = Timestamp(allow_none=True)
     completed_at = Timestamp(allow_none=True)

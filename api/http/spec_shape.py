@@ -1,0 +1,220 @@
+"""The OpenAPI document shaped for SDK generators (issue 15), from what flask-smorest and apispec produce.
+
+- **One named component per value set.** apispec writes each ``OneOf`` validator as an inline ``enum``:
+  generators then make one enum class per property (9 route enums, 6 US-state enums). Every inline enum
+  is replaced by a ``$ref`` to the component named in ``VALUE_SETS``; a nullable one (``review_decision``)
+  becomes ``anyOf: [$ref, {type: null}]``. An enum whose values no name covers fails the document's
+  generation, so a new value set is named when it is added.
+- **What a response always holds is required.** marshmallow dumps every declared field of a response schema
+  (``null`` when unset), so each property of a schema reached only from responses is ``required``: a typed
+  client reads ``patient.email`` as ``str | None``, not ``str | None | Unset``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from enum import Enum
+from typing import Any
+
+from api.auth.principal import PRINCIPAL_KINDS
+from api.domain.appointments import AppointmentStatus
+from api.domain.audit import Action, Outcome
+from api.domain.availability import WEEKDAYS
+from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, ReviewDecision, VisitOutcome
+from api.domain.eligibility import EligibilityOutcome
+from api.domain.matching import LicenseStatus
+from api.domain.plan_status import PlanAction, PlanStatus
+from api.domain.protocols import Route, TaskKind, TaskStatus, TreatmentProtocol
+from api.domain.reference import CONSENT_TYPES, SEX_AT_BIRTH, US_STATES
+from api.domain.screening import INSTRUMENTS
+from api.domain.session_monitoring import Disposition, Dissociation
+from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
+from api.domain.webhooks import EventType
+from api.models.user import ROLES
+from api.models.webhook import DeliveryStatus, DisabledReason
+from api.schemas.providers import CREDENTIALS, DEA_SCHEDULES
+from api.services.accounts import GRANT_TYPES
+
+
+def _values(source: Iterable[Any]) -> list[str]:
+    return [item.value if isinstance(item, Enum) else str(item) for item in source]
+
+
+# Component name -> (the values, in the order the spec lists them; what the set is).
+VALUE_SETS: dict[str, tuple[list[str], str]] = {
+    "UsState": (sorted(US_STATES), "USPS state or territory code"),
+    "Route": (_values(Route), "Route of ketamine administration"),
+    "Instrument": (_values(INSTRUMENTS), "Screening instrument"),
+    "Condition": (_values(CONDITIONS), "Condition a consultation is requested for"),
+    "ConsultationStatus": (_values(CONSULTATION_STATUSES), "Consultation status"),
+    "EligibilityOutcome": (_values(EligibilityOutcome), "Eligibility decision"),
+    "ReviewDecision": (_values(ReviewDecision), "A clinician's review decision"),
+    "VisitOutcome": (_values(VisitOutcome), "Outcome of a completed consultation"),
+    "SexAtBirth": (_values(SEX_AT_BIRTH), "Sex assigned at birth"),
+    "ConsentType": (_values(CONSENT_TYPES), "Kind of consent"),
+    "Credential": (_values(CREDENTIALS), "Provider credential"),
+    "LicenseStatus": (_values(LicenseStatus), "Licence status"),
+    "DeaSchedule": (_values(DEA_SCHEDULES), "Controlled-substance schedule"),
+    "Weekday": (_values(WEEKDAYS), "Day of the week"),
+    "AppointmentStatus": (_values(AppointmentStatus), "Appointment status"),
+    "TreatmentProtocol": (_values(TreatmentProtocol), "Follow-up treatment protocol"),
+    "PlanStatus": (_values(PlanStatus), "Follow-up plan status"),
+    "PlanAction": (_values(PlanAction), "Action on a follow-up plan"),
+    "TaskKind": (_values(TaskKind), "Kind of follow-up task"),
+    "TaskStatus": (_values(TaskStatus), "Follow-up task status"),
+    "AdverseEventType": (_values(AdverseEventType), "Kind of adverse event"),
+    "AdverseEventSeverity": (_values(AdverseEventSeverity), "Adverse event severity"),
+    "DissociationLevel": (_values(Dissociation), "Dissociation observed at a reading"),
+    "Disposition": (_values(Disposition), "How the patient left a session"),
+    "EventType": (_values(EventType), "Event type"),
+    "DeliveryStatus": (_values(DeliveryStatus), "Webhook delivery status"),
+    "EndpointDisabledReason": (_values(DisabledReason), "Why a webhook endpoint was disabled"),
+    "AuditAction": (_values(Action), "What an audited request did"),
+    "AuditOutcome": (_values(Outcome), "How an audited request ended"),
+    "UserRole": (_values(ROLES), "Role of a user who signs in"),
+    "CallerType": (_values(PRINCIPAL_KINDS), "Kind of caller a token speaks for"),
+    "GrantType": (_values(GRANT_TYPES), "OAuth grant type of a client"),
+}
+_BY_VALUES = {frozenset(values): name for name, (values, _) in VALUE_SETS.items()}
+
+
+class UnnamedValueSet(Exception):
+    """An enum in the document that no entry of VALUE_SETS names."""
+
+
+# The problem document is built by hand (api.http.problems), not dumped: these members are always there;
+# ``errors`` and the extension members only where they apply.
+PROBLEM_ALWAYS = ["code", "detail", "request_id", "status", "title", "type"]
+
+
+# Response schemas whose members depend on the case, so none is required: the LOINC codes of a screening
+# (the panel, its total, item 9, the risk level, by instrument), the measures of an instrument's outcome
+# (PHQ-9 has remission, PCL-5 none), and an event's facts (by event type). tests/conformance.py checks every
+# response of the test suite against the document, so a member marked required and left out fails there.
+SOME_MEMBERS_ONLY = frozenset({"Loinc", "InstrumentOutcome", "EventData"})
+
+
+def shape(document: dict[str, Any]) -> dict[str, Any]:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    used = _name_value_sets(document)
+    for name in sorted(used):
+        values, description = VALUE_SETS[name]
+        schemas[name] = {"type": "string", "enum": values, "description": description}
+    _declare_headers(document)
+    problems = _closure(document, ["Problem"])
+    if "Problem" in schemas:
+        schemas["Problem"]["required"] = PROBLEM_ALWAYS
+    for name in _response_only(document) - problems - SOME_MEMBERS_ONLY:
+        schema = schemas[name]
+        if schema.get("type") == "object" and schema.get("properties"):
+            schema["required"] = sorted(schema["properties"])
+    return document
+
+
+# Operations whose 201 names the new resource in Location (tests/conformance.py checks it is sent).
+CREATED_WITH_LOCATION = frozenset(
+    {"createPatient", "createConsultation", "createFollowUpPlan", "createProvider", "createScreening"}
+)
+HEADERS = {
+    "LOCATION": {
+        "description": "The new resource's path",
+        "required": True,
+        "schema": {"type": "string", "example": "/v1/patients/pat_3k7q2x9m4d1p8w6v5n0c2b7a1e"},
+    },
+    "IDEMPOTENT_REPLAYED": {
+        "description": "`true` when this is the recorded answer to an earlier request with the same "
+        "Idempotency-Key and body (absent otherwise)",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+}
+
+
+def _declare_headers(document: dict[str, Any]) -> None:
+    """Location on the 201s that send it, Idempotent-Replayed on every POST's success: typed in SDKs."""
+    document["components"].setdefault("headers", {}).update(HEADERS)
+    for path in document.get("paths", {}).values():
+        operation = path.get("post")
+        if not isinstance(operation, dict):
+            continue
+        for status, response in operation.get("responses", {}).items():
+            if not status.startswith("2") or "$ref" in response:
+                continue
+            headers = response.setdefault("headers", {})
+            headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/IDEMPOTENT_REPLAYED"}
+            if status == "201" and operation.get("operationId") in CREATED_WITH_LOCATION:
+                headers["Location"] = {"$ref": "#/components/headers/LOCATION"}
+
+
+def _name_value_sets(document: dict[str, Any]) -> set[str]:
+    used: set[str] = set()
+    for node, where in _enums(document, ""):
+        values = [v for v in node["enum"] if v is not None]
+        name = _BY_VALUES.get(frozenset(str(v) for v in values))
+        if name is None:
+            raise UnnamedValueSet(f"{where}: name the value set {values} in api/http/spec_shape.VALUE_SETS")
+        used.add(name)
+        nullable = None in node["enum"] or "null" in _types(node)
+        siblings = {k: v for k, v in node.items() if k not in ("type", "enum")}
+        node.clear()
+        reference = {"$ref": f"#/components/schemas/{name}"}
+        node.update({"anyOf": [reference, {"type": "null"}]} if nullable else reference)
+        node.update(siblings)
+    return used
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    kind = node.get("type", [])
+    return kind if isinstance(kind, list) else [kind]
+
+
+def _enums(node: Any, where: str) -> Iterator[tuple[dict[str, Any], str]]:
+    if isinstance(node, dict):
+        if "enum" in node and where.count("/") > 3:  # inside a schema, not a component being defined here
+            yield node, where
+            return
+        for key, value in list(node.items()):
+            yield from _enums(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _enums(value, f"{where}/{index}")
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            yield ref.rsplit("/", 1)[1]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _closure(document: dict[str, Any], roots: Iterable[str]) -> set[str]:
+    schemas = document["components"]["schemas"]
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in schemas:
+            continue
+        seen.add(name)
+        todo.extend(_refs(schemas[name]))
+    return seen
+
+
+def _response_only(document: dict[str, Any]) -> set[str]:
+    """Schemas reached from responses and never from a request body or parameter."""
+    in_responses: list[str] = []
+    in_requests: list[str] = []
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            in_responses.extend(_refs(operation.get("responses", {})))
+            in_requests.extend(_refs(operation.get("requestBody", {})))
+            in_requests.extend(_refs(operation.get("parameters", [])))
+    for response in document["components"].get("responses", {}).values():
+        in_responses.extend(_refs(response))
+    return _closure(document, in_responses) - _closure(document, in_requests)
