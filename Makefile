@@ -40,6 +40,7 @@ help:
 	@echo "make install        create .venv and install the project with its dev extras"
 	@echo "make bench          the service under load (wrk) against its stack's ceilings, and matching, on PostgreSQL"
 	@echo "make fuzz           contract fuzzing: Schemathesis against the live server on PostgreSQL (~4 min)"
+	@echo "make sdk            regenerate the Python and TypeScript SDKs in clients/ from $(SPEC)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +99,25 @@ bench: $(STAMP)
 # Contract fuzzing (tests/contract/README.md): a throw-away PostgreSQL database on $(TEST_POSTGRES_URL), the
 # server as production runs it, Schemathesis with every phase and check. FUZZ_ARGS, e.g. --max-time 60 --keep.
 FUZZ_ARGS ?=
+# The SDKs (clients/README.md), generated from the committed spec and committed themselves; sdk-check (CI)
+# regenerates them and fails on any difference, then type-checks the TypeScript one under NodeNext.
+.PHONY: sdk sdk-check
+sdk: $(STAMP) $(NODE_STAMP)
+	rm -rf clients/python
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path $(SPEC) --output-path clients/python \
+		--config clients/python-config.yaml --meta uv
+	cp clients/helpers/auth.py clients/python/telemedical_api_client/auth.py
+	rm -rf clients/typescript/src/gen
+	cd clients/typescript && ../../node_modules/.bin/openapi-ts -f openapi-ts.config.mjs --no-log-file --silent
+	cp clients/helpers/auth.ts clients/typescript/src/auth.ts
+	node_modules/.bin/tsc -p clients/typescript/tsconfig.json
+
+sdk-check: sdk
+	@if [ -n "$$(git status --porcelain -- clients)" ]; then \
+		git status --porcelain -- clients | head -20; \
+		echo "clients/ differs from what make sdk generates from $(SPEC): run make sdk and commit"; exit 1; fi
+	@echo "clients/ is what make sdk generates; tsc --noEmit (NodeNext) passes"
+
 .PHONY: fuzz
 fuzz: $(STAMP)
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m tests.contract.fuzz $(FUZZ_ARGS)

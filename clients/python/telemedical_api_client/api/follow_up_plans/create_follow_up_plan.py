@@ -1,0 +1,227 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.follow_up_plan import FollowUpPlan
+from ...models.follow_up_plan_create import FollowUpPlanCreate
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: FollowUpPlanCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/follow-up-plans",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> FollowUpPlan | Problem:
+    if response.status_code == 201:
+        response_201 = FollowUpPlan.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FollowUpPlan | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[FollowUpPlan | Problem]:
+    """Create a follow-up plan
+
+     From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
+    an admin). The protocol generates every session and check-in task; the plan starts as `draft`.
+    `end_date` defaults to 12 weeks after `start_date`; `sessions` (dates) only for `custom`.
+    A consultation has at most one open plan (409 `plan_exists`).
+
+    Args:
+        idempotency_key (str | Unset):
+        body (FollowUpPlanCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FollowUpPlan | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> FollowUpPlan | Problem | None:
+    """Create a follow-up plan
+
+     From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
+    an admin). The protocol generates every session and check-in task; the plan starts as `draft`.
+    `end_date` defaults to 12 weeks after `start_date`; `sessions` (dates) only for `custom`.
+    A consultation has at most one open plan (409 `plan_exists`).
+
+    Args:
+        idempotency_key (str | Unset):
+        body (FollowUpPlanCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FollowUpPlan | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[FollowUpPlan | Problem]:
+    """Create a follow-up plan
+
+     From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
+    an admin). The protocol generates every session and check-in task; the plan starts as `draft`.
+    `end_date` defaults to 12 weeks after `start_date`; `sessions` (dates) only for `custom`.
+    A consultation has at most one open plan (409 `plan_exists`).
+
+    Args:
+        idempotency_key (str | Unset):
+        body (FollowUpPlanCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FollowUpPlan | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> FollowUpPlan | Problem | None:
+    """Create a follow-up plan
+
+     From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
+    an admin). The protocol generates every session and check-in task; the plan starts as `draft`.
+    `end_date` defaults to 12 weeks after `start_date`; `sessions` (dates) only for `custom`.
+    A consultation has at most one open plan (409 `plan_exists`).
+
+    Args:
+        idempotency_key (str | Unset):
+        body (FollowUpPlanCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FollowUpPlan | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,253 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.follow_up_plan import FollowUpPlan
+from ...models.follow_up_plan_update import FollowUpPlanUpdate
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    plan_id: str,
+    *,
+    body: FollowUpPlanUpdate,
+    if_match: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/follow-up-plans/{plan_id}".format(
+            plan_id=quote(str(plan_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> FollowUpPlan | Problem:
+    if response.status_code == 200:
+        response_200 = FollowUpPlan.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FollowUpPlan | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanUpdate,
+    if_match: str,
+) -> Response[FollowUpPlan | Problem]:
+    """Update a follow-up plan
+
+     Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
+    (`end_date`, check-ins, a custom plan's `sessions`; `start_date` only in `draft`): open tasks follow
+    the new schedule, done tasks stay. A completed or revoked plan cannot change (409 `plan_closed`).
+
+    Args:
+        plan_id (str):
+        if_match (str):
+        body (FollowUpPlanUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FollowUpPlan | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        plan_id=plan_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanUpdate,
+    if_match: str,
+) -> FollowUpPlan | Problem | None:
+    """Update a follow-up plan
+
+     Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
+    (`end_date`, check-ins, a custom plan's `sessions`; `start_date` only in `draft`): open tasks follow
+    the new schedule, done tasks stay. A completed or revoked plan cannot change (409 `plan_closed`).
+
+    Args:
+        plan_id (str):
+        if_match (str):
+        body (FollowUpPlanUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FollowUpPlan | Problem
+    """
+
+    return sync_detailed(
+        plan_id=plan_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanUpdate,
+    if_match: str,
+) -> Response[FollowUpPlan | Problem]:
+    """Update a follow-up plan
+
+     Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
+    (`end_date`, check-ins, a custom plan's `sessions`; `start_date` only in `draft`): open tasks follow
+    the new schedule, done tasks stay. A completed or revoked plan cannot change (409 `plan_closed`).
+
+    Args:
+        plan_id (str):
+        if_match (str):
+        body (FollowUpPlanUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FollowUpPlan | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        plan_id=plan_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: FollowUpPlanUpdate,
+    if_match: str,
+) -> FollowUpPlan | Problem | None:
+    """Update a follow-up plan
+
+     Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
+    (`end_date`, check-ins, a custom plan's `sessions`; `start_date` only in `draft`): open tasks follow
+    the new schedule, done tasks stay. A completed or revoked plan cannot change (409 `plan_closed`).
+
+    Args:
+        plan_id (str):
+        if_match (str):
+        body (FollowUpPlanUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FollowUpPlan | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            plan_id=plan_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+        )
+    ).parsed

@@ -1,0 +1,285 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .address import Address
+from .adverse_event import AdverseEvent
+from .adverse_event_create import AdverseEventCreate
+from .adverse_event_page import AdverseEventPage
+from .adverse_event_severity import AdverseEventSeverity
+from .adverse_event_type import AdverseEventType
+from .appointment import Appointment
+from .appointment_status import AppointmentStatus
+from .assignment import Assignment
+from .audit_action import AuditAction
+from .audit_actor import AuditActor
+from .audit_event import AuditEvent
+from .audit_event_page import AuditEventPage
+from .audit_outcome import AuditOutcome
+from .availability import Availability
+from .blood_pressure import BloodPressure
+from .caller_type import CallerType
+from .check_in_complete import CheckInComplete
+from .client import Client
+from .client_create import ClientCreate
+from .client_page import ClientPage
+from .client_with_secret import ClientWithSecret
+from .condition import Condition
+from .consent import Consent
+from .consent_create import ConsentCreate
+from .consent_page import ConsentPage
+from .consent_type import ConsentType
+from .consultation import Consultation
+from .consultation_cancel import ConsultationCancel
+from .consultation_complete import ConsultationComplete
+from .consultation_create import ConsultationCreate
+from .consultation_page import ConsultationPage
+from .consultation_review import ConsultationReview
+from .consultation_start import ConsultationStart
+from .consultation_status import ConsultationStatus
+from .credential import Credential
+from .crisis_resource import CrisisResource
+from .date_exception import DateException
+from .dea_registration import DeaRegistration
+from .dea_schedule import DeaSchedule
+from .delivery_attempt import DeliveryAttempt
+from .delivery_attempt_page import DeliveryAttemptPage
+from .delivery_status import DeliveryStatus
+from .disposition import Disposition
+from .dissociation_level import DissociationLevel
+from .eligibility import Eligibility
+from .eligibility_outcome import EligibilityOutcome
+from .eligibility_reason import EligibilityReason
+from .endpoint_disabled_reason import EndpointDisabledReason
+from .event import Event
+from .event_data import EventData
+from .event_page import EventPage
+from .event_type import EventType
+from .excluded_counts import ExcludedCounts
+from .follow_up_plan import FollowUpPlan
+from .follow_up_plan_action import FollowUpPlanAction
+from .follow_up_plan_create import FollowUpPlanCreate
+from .follow_up_plan_page import FollowUpPlanPage
+from .follow_up_plan_update import FollowUpPlanUpdate
+from .grant_type import GrantType
+from .health import Health
+from .instrument import Instrument
+from .instrument_outcome import InstrumentOutcome
+from .invitation import Invitation
+from .invitation_create import InvitationCreate
+from .license_ import License
+from .license_status import LicenseStatus
+from .loinc import Loinc
+from .me import Me
+from .mid_reading_pressure import MidReadingPressure
+from .outcomes import Outcomes
+from .outcomes_instruments import OutcomesInstruments
+from .partner import Partner
+from .partner_create import PartnerCreate
+from .partner_page import PartnerPage
+from .patient import Patient
+from .patient_create import PatientCreate
+from .patient_page import PatientPage
+from .patient_update import PatientUpdate
+from .plan_action import PlanAction
+from .plan_status import PlanStatus
+from .plan_task import PlanTask
+from .plan_task_page import PlanTaskPage
+from .problem import Problem
+from .problem_field_error import ProblemFieldError
+from .provider import Provider
+from .provider_create import ProviderCreate
+from .provider_match import ProviderMatch
+from .provider_match_list import ProviderMatchList
+from .provider_page import ProviderPage
+from .provider_update import ProviderUpdate
+from .queued_delivery import QueuedDelivery
+from .reading import Reading
+from .redeliver import Redeliver
+from .redelivery_queued import RedeliveryQueued
+from .rems_blood_pressure_increase import RemsBloodPressureIncrease
+from .rems_blood_pressures import RemsBloodPressures
+from .rems_dissociation import RemsDissociation
+from .rems_form import RemsForm
+from .rems_patient import RemsPatient
+from .rems_provider import RemsProvider
+from .rems_respiratory import RemsRespiratory
+from .rems_sedation import RemsSedation
+from .rems_setting import RemsSetting
+from .reporter import Reporter
+from .reschedule import Reschedule
+from .review_decision import ReviewDecision
+from .route import Route
+from .score_components import ScoreComponents
+from .score_point import ScorePoint
+from .screening import Screening
+from .screening_create import ScreeningCreate
+from .screening_page import ScreeningPage
+from .screening_score import ScreeningScore
+from .sedating_medications import SedatingMedications
+from .session_adverse_event import SessionAdverseEvent
+from .session_record import SessionRecord
+from .session_record_create import SessionRecordCreate
+from .session_trend import SessionTrend
+from .sex_at_birth import SexAtBirth
+from .site import Site
+from .slot import Slot
+from .slot_list import SlotList
+from .task_kind import TaskKind
+from .task_status import TaskStatus
+from .time_range import TimeRange
+from .time_window import TimeWindow
+from .treatment_protocol import TreatmentProtocol
+from .us_state import UsState
+from .user import User
+from .user_create import UserCreate
+from .user_role import UserRole
+from .visit_outcome import VisitOutcome
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create import WebhookEndpointCreate
+from .webhook_endpoint_page import WebhookEndpointPage
+from .webhook_endpoint_update import WebhookEndpointUpdate
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .weekday import Weekday
+from .weekly_window import WeeklyWindow
+
+__all__ = (
+    "Address",
+    "AdverseEvent",
+    "AdverseEventCreate",
+    "AdverseEventPage",
+    "AdverseEventSeverity",
+    "AdverseEventType",
+    "Appointment",
+    "AppointmentStatus",
+    "Assignment",
+    "AuditAction",
+    "AuditActor",
+    "AuditEvent",
+    "AuditEventPage",
+    "AuditOutcome",
+    "Availability",
+    "BloodPressure",
+    "CallerType",
+    "CheckInComplete",
+    "Client",
+    "ClientCreate",
+    "ClientPage",
+    "ClientWithSecret",
+    "Condition",
+    "Consent",
+    "ConsentCreate",
+    "ConsentPage",
+    "ConsentType",
+    "Consultation",
+    "ConsultationCancel",
+    "ConsultationComplete",
+    "ConsultationCreate",
+    "ConsultationPage",
+    "ConsultationReview",
+    "ConsultationStart",
+    "ConsultationStatus",
+    "Credential",
+    "CrisisResource",
+    "DateException",
+    "DeaRegistration",
+    "DeaSchedule",
+    "DeliveryAttempt",
+    "DeliveryAttemptPage",
+    "DeliveryStatus",
+    "Disposition",
+    "DissociationLevel",
+    "Eligibility",
+    "EligibilityOutcome",
+    "EligibilityReason",
+    "EndpointDisabledReason",
+    "Event",
+    "EventData",
+    "EventPage",
+    "EventType",
+    "ExcludedCounts",
+    "FollowUpPlan",
+    "FollowUpPlanAction",
+    "FollowUpPlanCreate",
+    "FollowUpPlanPage",
+    "FollowUpPlanUpdate",
+    "GrantType",
+    "Health",
+    "Instrument",
+    "InstrumentOutcome",
+    "Invitation",
+    "InvitationCreate",
+    "License",
+    "LicenseStatus",
+    "Loinc",
+    "Me",
+    "MidReadingPressure",
+    "Outcomes",
+    "OutcomesInstruments",
+    "Partner",
+    "PartnerCreate",
+    "PartnerPage",
+    "Patient",
+    "PatientCreate",
+    "PatientPage",
+    "PatientUpdate",
+    "PlanAction",
+    "PlanStatus",
+    "PlanTask",
+    "PlanTaskPage",
+    "Problem",
+    "ProblemFieldError",
+    "Provider",
+    "ProviderCreate",
+    "ProviderMatch",
+    "ProviderMatchList",
+    "ProviderPage",
+    "ProviderUpdate",
+    "QueuedDelivery",
+    "Reading",
+    "Redeliver",
+    "RedeliveryQueued",
+    "RemsBloodPressureIncrease",
+    "RemsBloodPressures",
+    "RemsDissociation",
+    "RemsForm",
+    "RemsPatient",
+    "RemsProvider",
+    "RemsRespiratory",
+    "RemsSedation",
+    "RemsSetting",
+    "Reporter",
+    "Reschedule",
+    "ReviewDecision",
+    "Route",
+    "ScoreComponents",
+    "ScorePoint",
+    "Screening",
+    "ScreeningCreate",
+    "ScreeningPage",
+    "ScreeningScore",
+    "SedatingMedications",
+    "SessionAdverseEvent",
+    "SessionRecord",
+    "SessionRecordCreate",
+    "SessionTrend",
+    "SexAtBirth",
+    "Site",
+    "Slot",
+    "SlotList",
+    "TaskKind",
+    "TaskStatus",
+    "TimeRange",
+    "TimeWindow",
+    "TreatmentProtocol",
+    "User",
+    "UserCreate",
+    "UserRole",
+    "UsState",
+    "VisitOutcome",
+    "WebhookEndpoint",
+    "WebhookEndpointCreate",
+    "WebhookEndpointPage",
+    "WebhookEndpointUpdate",
+    "WebhookEndpointWithSecret",
+    "Weekday",
+    "WeeklyWindow",
+)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class TaskKind(StrEnum):
+    CHECK_IN = "check_in"
+    SESSION = "session"
+
+    def __str__(self) -> str:
+        return str(self.value)
