@@ -236,8 +236,30 @@ def _save_token(token: dict[str, Any], request: Any) -> None:
     )
 
 
+# What an OAuth error means, for the errors Authlib sends without a description (or with one written for
+# its developers, such as the list of authentication methods tried): RFC 6749 §5.2 `error_description`.
+ERROR_DESCRIPTIONS = {
+    "invalid_client": "Client authentication failed: unknown client, wrong secret, or a method the "
+    "client is not registered for.",
+    "invalid_grant": "The code or refresh token is invalid, expired, revoked or already used (a refresh "
+    "token used twice revokes every token issued from the same sign-in), or the redirect URI or code "
+    "verifier does not match.",
+    "unauthorized_client": "This client may not use this grant type.",
+    "unsupported_grant_type": "Use client_credentials, authorization_code or refresh_token.",
+    "invalid_scope": "A requested scope is unknown or not granted to this client.",
+}
+
+
+class Server(AuthorizationServer):  # type: ignore[misc]
+    def handle_error_response(self, request: Any, error: Any) -> Any:
+        described = ERROR_DESCRIPTIONS.get(error.error)
+        if described and (not error.description or error.error == "invalid_client"):
+            error.description = described
+        return super().handle_error_response(request, error)
+
+
 def init_oauth(app: Flask, settings: Settings, keys: SigningKeys) -> OAuthExtension:
-    server = AuthorizationServer()
+    server = Server()
     server.init_app(
         app, query_client=lambda cid: store.find_client(get_session(), cid), save_token=_save_token
     )

@@ -98,6 +98,8 @@ def test_wrong_secret_is_invalid_client(client: FlaskClient, world: World) -> No
     )
     assert response.status_code == 401
     assert response.get_json()["error"] == "invalid_client"
+    described = response.get_json()["error_description"]
+    assert described.startswith("Client authentication failed") and "[" not in described
 
 
 def test_scope_beyond_the_client_is_not_granted(client: FlaskClient, world: World) -> None:
@@ -308,6 +310,7 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client: FlaskClient, world
     # The spent refresh token comes back: refused, and everything of that family is revoked.
     reuse = refresh(client, world.mobile_a, first["refresh_token"])
     assert reuse.status_code == 400 and reuse.get_json()["error"] == "invalid_grant"
+    assert "used twice revokes" in reuse.get_json()["error_description"]
     assert client.get(f"/v1/patients/{world.patient_a1}", headers=new_headers).status_code == 401
     assert refresh(client, world.mobile_a, second_body["refresh_token"]).status_code == 400
 
