@@ -11,6 +11,7 @@ from typing import Any
 from authlib.oauth2.rfc6749 import OAuth2Error
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
 
 from api.auth.passwords import MIN_PASSWORD_LENGTH
 from api.auth.scopes import SCOPES
@@ -190,7 +191,15 @@ def problem_doc(code: str) -> ResponseReturnValue:
     description = PROBLEM_DOCS.get(code)
     if description is None:
         return _message("Unknown problem type", f"No problem type '{code}' is documented.", 404)
-    return _message(f"Problem: {code}", description, 200)
+    return _message(f"Problem: {code}", _inline_code(description), 200)
+
+
+def _inline_code(text: str) -> Markup:
+    """The description's `code spans` as <code> elements, everything else escaped."""
+    shown = Markup()
+    for index, part in enumerate(text.split("`")):
+        shown += Markup("<code>{}</code>").format(part) if index % 2 else escape(part)
+    return shown
 
 
 @bp.get("/.well-known/oauth-authorization-server")

@@ -398,6 +398,10 @@ def test_problem_types_resolve_to_documentation(client: FlaskClient, headers: di
     page = client.get("/problems/not_found")
     assert page.status_code == 200 and "another tenant" in page.get_data(as_text=True)
     assert client.get("/problems/no_such_code").status_code == 404
+    # Code spans are shown as code, not as backticks, and nothing else of the text is markup.
+    consent = client.get("/problems/consent_required").get_data(as_text=True)
+    assert "<code>" in client.get("/problems/provider_not_qualified").get_data(as_text=True)
+    assert "`" not in consent and "missing_consents" in consent
 
 
 def test_each_request_authenticates_afresh(client: FlaskClient, world: World) -> None:
