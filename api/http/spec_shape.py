@@ -30,6 +30,7 @@ from api.domain.screening import INSTRUMENTS
 from api.domain.session_monitoring import Disposition, Dissociation
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
 from api.domain.webhooks import EventType
+from api.http.problems import PROBLEM_DOCS
 from api.models.user import ROLES
 from api.models.webhook import DeliveryStatus, DisabledReason
 from api.schemas.providers import CREDENTIALS, DEA_SCHEDULES
@@ -104,6 +105,7 @@ def shape(document: dict[str, Any]) -> dict[str, Any]:
     problems = _closure(document, ["Problem"])
     if "Problem" in schemas:
         schemas["Problem"]["required"] = PROBLEM_ALWAYS
+        schemas["Problem"]["properties"]["code"] = _problem_code()
     for name in _response_only(document) - problems - SOME_MEMBERS_ONLY:
         schema = schemas[name]
         if schema.get("type") == "object" and schema.get("properties"):
@@ -127,6 +129,18 @@ HEADERS = {
         "schema": {"type": "string", "enum": ["true"]},
     },
 }
+
+
+def _problem_code() -> dict[str, Any]:
+    """Every code documented, as an open string: an enum would make an older SDK reject a code added later."""
+    known = "\n".join(f"- `{code}`: {text}" for code, text in sorted(PROBLEM_DOCS.items()))
+    return {
+        "type": "string",
+        "description": "Stable snake_case code of the problem; `type` links to its page, `/problems/{code}`. "
+        "An open set: new codes may be added, so treat an unknown one by its HTTP status. The codes "
+        f"today:\n\n{known}",
+        "examples": sorted(PROBLEM_DOCS),
+    }
 
 
 def _declare_headers(document: dict[str, Any]) -> None:

@@ -1079,7 +1079,62 @@ export type Problem = {
      */
     allowed_actions?: Array<string>;
     /**
-     * Stable snake_case error code
+     * Stable snake_case code of the problem; `type` links to its page, `/problems/{code}`. An open set: new codes may be added, so treat an unknown one by its HTTP status. The codes today:
+     *
+     * - `bad_request`: The request could not be understood. Check the syntax and parameters.
+     * - `blood_pressure_above_threshold`: Pre-dose blood pressure above 140/90: do not dose, or a provider gives override_reason.
+     * - `client_exists`: An OAuth client with this id already exists.
+     * - `conflict`: The request conflicts with the current state of the resource.
+     * - `consent_required`: A required consent (see missing_consents) is not on record; record it first.
+     * - `consent_withdrawn`: Already withdrawn (see withdrawn_at); record a new consent to give it again.
+     * - `consultation_not_completed`: A follow-up plan follows a completed consultation; complete it first.
+     * - `consultation_not_ready`: Providers are matched and booked only for a consultation in status ready.
+     * - `email_required`: The patient needs an email address before they can be invited to sign in.
+     * - `escort_not_confirmed`: Confirm that a responsible adult escorts the patient home (escort_confirmed).
+     * - `expectation_failed`: The Expect header cannot be met.
+     * - `external_id_taken`: Another patient of this partner already has this external_id.
+     * - `forbidden`: Your principal may not perform this operation.
+     * - `idempotency_key_in_use`: A request with this Idempotency-Key is still running; retry later.
+     * - `idempotency_key_reused`: This Idempotency-Key was used with a different request. Use a new key.
+     * - `insufficient_scope`: The token lacks a scope this operation needs (named in WWW-Authenticate).
+     * - `internal_error`: Something failed on our side. Retry later; quote request_id if you contact us.
+     * - `invalid_cursor`: The cursor is malformed or belongs to another list. Restart from the first page.
+     * - `invalid_idempotency_key`: Idempotency-Key must be 1 to 255 characters.
+     * - `invalid_token`: The access token is invalid, expired or revoked. Get a new one.
+     * - `invalid_transition`: The resource's state does not allow this action now.
+     * - `invitation_invalid`: The activation link is invalid, expired or already used.
+     * - `malformed_json`: The body is not JSON this API can read: invalid syntax or UTF-8, or nested deeper than 32 levels.
+     * - `method_not_allowed`: The resource does not support this method; see the Allow header.
+     * - `not_found`: No such resource, or it belongs to another tenant.
+     * - `not_implemented`: The server does not support this (e.g. a transfer coding other than chunked).
+     * - `npi_taken`: Another provider already has this NPI.
+     * - `observation_too_short`: Intranasal esketamine needs 120 minutes of observation or more after the dose.
+     * - `override_requires_provider`: Only a provider may override the pre-dose blood pressure threshold.
+     * - `patient_underage`: The patient must be 18 or older for this service.
+     * - `payload_too_large`: The request body exceeds MAX_CONTENT_LENGTH.
+     * - `plan_closed`: The follow-up plan is completed or revoked and can no longer change.
+     * - `plan_exists`: The consultation already has an open follow-up plan; complete or revoke it first.
+     * - `plan_not_active`: The follow-up plan's status does not allow this now (see detail); activate it first.
+     * - `plan_started`: This can change only while the follow-up plan is a draft.
+     * - `precondition_failed`: If-Match does not match the current ETag: someone changed it. GET it again.
+     * - `precondition_required`: This operation needs If-Match with the resource's current ETag.
+     * - `provider_not_qualified`: The provider fails a hard matching filter (each in `errors`). Pick another.
+     * - `provider_required`: The consultation has no assigned provider to own the plan; assign one first.
+     * - `rate_limited`: Too many requests for this client. Retry after Retry-After seconds.
+     * - `request_header_fields_too_large`: Over 100 headers, or one over 8,190 bytes.
+     * - `rule_violation`: A business or clinical rule refuses the request; see detail.
+     * - `screening_already_linked`: The screening already answers another check-in; submit a new one.
+     * - `service_unavailable`: A dependency (the database) is unreachable. Retry after Retry-After seconds.
+     * - `slot_unavailable`: The slot is taken (perhaps by a concurrent booking) or not free. Pick another.
+     * - `task_already_done`: The task is already done.
+     * - `task_cancelled`: The task was cancelled (the plan ended or its schedule changed).
+     * - `task_kind_mismatch`: Wrong kind of task: sessions are recorded, check-ins completed (see detail).
+     * - `treatment_not_recommended`: The consultation's outcome is not treatment_recommended: no plan follows.
+     * - `unauthorized`: No access token was sent. Get one from /oauth/token and send it as a Bearer token.
+     * - `unsupported_media_type`: Send request bodies as application/json.
+     * - `uri_too_long`: The request line is over 4,094 bytes. Send filters in fewer characters.
+     * - `user_exists`: A user with this email (or for this patient) already exists.
+     * - `validation_failed`: Some fields are invalid; each entry of `errors` points at one (JSON pointer).
      */
     code: string;
     /**
