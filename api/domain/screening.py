@@ -122,6 +122,15 @@ INTAKE_FIELDS: Final[tuple[str, ...]] = (
     *INTAKE_CONDITION_FIELDS,
     "current_medications",
 )
+# The intake's measurements: (lowest, highest, unit, whole numbers only).
+INTAKE_MEASUREMENTS: Final[Mapping[str, tuple[float, float, str, bool]]] = MappingProxyType(
+    {
+        "systolic_bp": (60, 260, "mmHg", True),
+        "diastolic_bp": (30, 160, "mmHg", True),
+        "heart_rate": (20, 250, "beats per minute", True),
+        "weight_kg": (20, 400, "kg", False),
+    }
+)
 MAX_MEDICATIONS: Final = 100
 MAX_MEDICATION_LENGTH: Final = 200
 
@@ -348,12 +357,25 @@ _PHQ9_BANDS: Final = (
     (20, "severe"),
 )
 _GAD7_BANDS: Final = ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "severe"))
+# The questionnaires answered item by item: (number of items, highest answer of each).
+ITEM_SCALES: Final[Mapping[Instrument, tuple[int, int]]] = MappingProxyType(
+    {Instrument.PHQ9: (9, 3), Instrument.GAD7: (7, 3), Instrument.PCL5: (20, 4)}
+)
+
+
+def _items(instrument: Instrument, answers: object) -> tuple[int, ...]:
+    count, highest = ITEM_SCALES[instrument]
+    return _read_item_scores(
+        answers, label=INSTRUMENT_LABELS[instrument], item_count=count, max_score=highest
+    )
+
+
 _PHQ9_SELF_HARM_ITEM: Final = 8  # item 9, counted from 0
 
 
 def score_phq9(answers: object) -> ScoredScreening:
     """PHQ-9: 9 items 0-3. Item 9 (thoughts of death or self-harm) is flagged whatever the total."""
-    items = _read_item_scores(answers, label=INSTRUMENT_LABELS[Instrument.PHQ9], item_count=9, max_score=3)
+    items = _items(Instrument.PHQ9, answers)
     total = sum(items)
     findings: list[Finding] = []
     if items[_PHQ9_SELF_HARM_ITEM] > 0:
@@ -371,7 +393,7 @@ def score_phq9(answers: object) -> ScoredScreening:
 
 def score_gad7(answers: object) -> ScoredScreening:
     """GAD-7: 7 items 0-3; a total of 10 or more is a positive screen."""
-    items = _read_item_scores(answers, label=INSTRUMENT_LABELS[Instrument.GAD7], item_count=7, max_score=3)
+    items = _items(Instrument.GAD7, answers)
     total = sum(items)
     cutoff = CLINICAL_CUTOFFS[Instrument.GAD7]
     findings: list[Finding] = []
@@ -390,7 +412,7 @@ _PCL5_ITEM_ENDORSED_AT: Final = 2  # "moderately" or more
 
 def score_pcl5(answers: object) -> ScoredScreening:
     """PCL-5: 20 items 0-4; probable PTSD at 33 or more, and the DSM-5 symptom-cluster rule."""
-    items = _read_item_scores(answers, label=INSTRUMENT_LABELS[Instrument.PCL5], item_count=20, max_score=4)
+    items = _items(Instrument.PCL5, answers)
     total = sum(items)
     cutoff = CLINICAL_CUTOFFS[Instrument.PCL5]
     findings: list[Finding] = []
@@ -458,10 +480,12 @@ def score_ketamine_intake(answers: object) -> ScoredScreening:
     reader = _ObjectAnswers(
         answers, label=INSTRUMENT_LABELS[Instrument.KETAMINE_INTAKE], known_keys=INTAKE_FIELDS
     )
-    systolic = reader.integer("systolic_bp", 60, 260, "mmHg")
-    diastolic = reader.integer("diastolic_bp", 30, 160, "mmHg")
-    reader.integer("heart_rate", 20, 250, "beats per minute")
-    reader.number("weight_kg", 20, 400, "kg")
+    measured: dict[str, float | None] = {}
+    for key, (low, high, unit, whole) in INTAKE_MEASUREMENTS.items():
+        measured[key] = (
+            reader.integer(key, int(low), int(high), unit) if whole else reader.number(key, low, high, unit)
+        )
+    systolic, diastolic = measured["systolic_bp"], measured["diastolic_bp"]
     conditions = {key: reader.boolean(key) for key in INTAKE_CONDITION_FIELDS}
     reader.string_list("current_medications", max_items=MAX_MEDICATIONS, max_length=MAX_MEDICATION_LENGTH)
     reader.raise_if_invalid()

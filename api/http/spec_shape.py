@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from copy import deepcopy
 from enum import Enum
 from typing import Any
 
@@ -26,7 +27,17 @@ from api.domain.matching import LicenseStatus
 from api.domain.plan_status import PlanAction, PlanStatus
 from api.domain.protocols import Route, TaskKind, TaskStatus, TreatmentProtocol
 from api.domain.reference import CONSENT_TYPES, SEX_AT_BIRTH, US_STATES
-from api.domain.screening import INSTRUMENTS
+from api.domain.screening import (
+    CSSRS_QUESTIONS,
+    INSTRUMENTS,
+    INTAKE_CONDITION_FIELDS,
+    INTAKE_FIELDS,
+    INTAKE_MEASUREMENTS,
+    ITEM_SCALES,
+    MAX_MEDICATION_LENGTH,
+    MAX_MEDICATIONS,
+    Instrument,
+)
 from api.domain.session_monitoring import Disposition, Dissociation
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
 from api.domain.webhooks import EventType
@@ -102,6 +113,7 @@ def shape(document: dict[str, Any]) -> dict[str, Any]:
         values, description = VALUE_SETS[name]
         schemas[name] = {"type": "string", "enum": values, "description": description}
     _declare_headers(document)
+    _type_screening_answers(schemas)
     problems = _closure(document, ["Problem"])
     if "Problem" in schemas:
         schemas["Problem"]["required"] = PROBLEM_ALWAYS
@@ -129,6 +141,78 @@ HEADERS = {
         "schema": {"type": "string", "enum": ["true"]},
     },
 }
+
+
+# Each instrument's submission, named: what the server validates (api.domain.screening), typed for SDKs.
+_SUBMISSION_NAMES = {
+    Instrument.PHQ9: "Phq9",
+    Instrument.GAD7: "Gad7",
+    Instrument.PCL5: "Pcl5",
+    Instrument.CSSRS: "Cssrs",
+    Instrument.KETAMINE_INTAKE: "KetamineIntake",
+}
+_CSSRS_FOLLOW_UPS = ("thoughts_with_method", "intent", "plan", "behavior_past_3_months")
+
+
+def _answers(instrument: Instrument) -> dict[str, Any]:
+    if instrument in ITEM_SCALES:
+        count, highest = ITEM_SCALES[instrument]
+        return {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0, "maximum": highest},
+            "minItems": count,
+            "maxItems": count,
+            "description": f"{count} item scores from 0 to {highest}, in the questionnaire's order",
+        }
+    if instrument == Instrument.CSSRS:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                key: {"type": "boolean", "description": f"The patient {question}"}
+                for key, question in CSSRS_QUESTIONS.items()
+            },
+            "required": [key for key in CSSRS_QUESTIONS if key not in _CSSRS_FOLLOW_UPS],
+            "description": "The screener's answers; questions 3-5 only after a yes to question 2, and the "
+            "past-3-months question only after a yes to question 6",
+        }
+    properties: dict[str, Any] = {}
+    for key, (low, high, unit, whole) in INTAKE_MEASUREMENTS.items():
+        kind = "integer" if whole else "number"
+        properties[key] = {"type": kind, "minimum": low, "maximum": high, "description": unit}
+    for key, phrase in INTAKE_CONDITION_FIELDS.items():
+        properties[key] = {"type": "boolean", "description": f"The patient reports {phrase}"}
+    properties["current_medications"] = {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": MAX_MEDICATION_LENGTH},
+        "maxItems": MAX_MEDICATIONS,
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+        "required": list(INTAKE_FIELDS),
+    }
+
+
+def _type_screening_answers(schemas: dict[str, Any]) -> None:
+    """ScreeningCreate as a union discriminated by ``instrument``, each with its answers typed."""
+    generic = schemas.get("ScreeningCreate")
+    if generic is None:
+        return
+    mapping = {}
+    for instrument, name in _SUBMISSION_NAMES.items():
+        variant = deepcopy(generic)
+        variant["properties"]["instrument"] = {"type": "string", "const": instrument.value}
+        variant["properties"]["answers"] = {"$ref": f"#/components/schemas/{name}Answers"}
+        schemas[f"{name}Answers"] = _answers(instrument)
+        schemas[f"{name}ScreeningCreate"] = variant
+        mapping[instrument.value] = f"#/components/schemas/{name}ScreeningCreate"
+    schemas["ScreeningCreate"] = {
+        "oneOf": [{"$ref": ref} for ref in mapping.values()],
+        "discriminator": {"propertyName": "instrument", "mapping": mapping},
+        "description": "A completed questionnaire; `instrument` says which, and so the shape of `answers`.",
+    }
 
 
 def _problem_code() -> dict[str, Any]:

@@ -70,18 +70,23 @@ from telemedical_api_client.models import (
     ConsultationCreate,
     ConsultationReview,
     ConsultationStatus,
+    CssrsAnswers,
+    CssrsScreeningCreate,
     EligibilityOutcome,
     FollowUpPlan,
     FollowUpPlanCreate,
+    Gad7ScreeningCreate,
+    KetamineIntakeAnswers,
+    KetamineIntakeScreeningCreate,
     Patient,
     PatientCreate,
+    Phq9ScreeningCreate,
     PlanStatus,
     Problem,
     Provider,
     ProviderCreate,
     ReviewDecision,
     Route,
-    ScreeningCreate,
     SessionRecordCreate,
     SexAtBirth,
     TaskKind,
@@ -216,23 +221,21 @@ def test_the_whole_journey_through_the_python_sdk(
     )
     assert consultation.status == ConsultationStatus.SUBMITTED
 
-    # The screenings: PHQ-9 19, and a blood pressure a clinician should look at.
-    for instrument, answers in (
-        ("phq9", [3, 3, 2, 2, 3, 2, 2, 2, 0]),
-        ("gad7", GAD7_MILD),
-        ("cssrs", CSSRS_NONE),
-        ("ketamine_intake", intake(systolic_bp=146)),
-    ):
-        body = ScreeningCreate.from_dict(
-            {
-                "patient_id": patient.id,
-                "consultation_id": consultation.id,
-                "instrument": instrument,
-                "answers": answers,
-                "completed_at": now.isoformat(),
-            }
-        )
-        create_screening.sync(client=partner, body=body, idempotency_key=new_idempotency_key())
+    # The screenings, each typed by its instrument: PHQ-9 19, and a blood pressure to look at.
+    case = {"patient_id": patient.id, "consultation_id": consultation.id, "completed_at": now}
+    submissions = [
+        Phq9ScreeningCreate(instrument="phq9", answers=[3, 3, 2, 2, 3, 2, 2, 2, 0], **case),
+        Gad7ScreeningCreate(instrument="gad7", answers=list(GAD7_MILD), **case),
+        CssrsScreeningCreate(instrument="cssrs", answers=CssrsAnswers.from_dict(CSSRS_NONE), **case),
+        KetamineIntakeScreeningCreate(
+            instrument="ketamine_intake",
+            answers=KetamineIntakeAnswers.from_dict(intake(systolic_bp=146)),
+            **case,
+        ),
+    ]
+    for submission in submissions:
+        scored = create_screening.sync(client=partner, body=submission, idempotency_key=new_idempotency_key())
+        assert scored is not None and not isinstance(scored, Problem), scored
     eligibility = get_consultation_eligibility.sync(consultation.id, client=partner)
     assert eligibility is not None and eligibility.outcome == EligibilityOutcome.NEEDS_REVIEW
 
@@ -350,14 +353,7 @@ def test_the_whole_journey_through_the_python_sdk(
     # The first weekly check-in: PHQ-9 from 19 to 9, a response.
     screening = create_screening.sync(
         client=partner,
-        body=ScreeningCreate.from_dict(
-            {
-                "patient_id": patient.id,
-                "instrument": "phq9",
-                "answers": [1] * 9,
-                "completed_at": now.isoformat(),
-            }
-        ),
+        body=Phq9ScreeningCreate(instrument="phq9", patient_id=patient.id, answers=[1] * 9, completed_at=now),
         idempotency_key=new_idempotency_key(),
     )
     assert screening is not None and not isinstance(screening, Problem)

@@ -37,6 +37,8 @@ from .consultation_start import ConsultationStart
 from .consultation_status import ConsultationStatus
 from .credential import Credential
 from .crisis_resource import CrisisResource
+from .cssrs_answers import CssrsAnswers
+from .cssrs_screening_create import CssrsScreeningCreate
 from .date_exception import DateException
 from .dea_registration import DeaRegistration
 from .dea_schedule import DeaSchedule
@@ -59,12 +61,15 @@ from .follow_up_plan_action import FollowUpPlanAction
 from .follow_up_plan_create import FollowUpPlanCreate
 from .follow_up_plan_page import FollowUpPlanPage
 from .follow_up_plan_update import FollowUpPlanUpdate
+from .gad_7_screening_create import Gad7ScreeningCreate
 from .grant_type import GrantType
 from .health import Health
 from .instrument import Instrument
 from .instrument_outcome import InstrumentOutcome
 from .invitation import Invitation
 from .invitation_create import InvitationCreate
+from .ketamine_intake_answers import KetamineIntakeAnswers
+from .ketamine_intake_screening_create import KetamineIntakeScreeningCreate
 from .license_ import License
 from .license_status import LicenseStatus
 from .loinc import Loinc
@@ -79,6 +84,8 @@ from .patient import Patient
 from .patient_create import PatientCreate
 from .patient_page import PatientPage
 from .patient_update import PatientUpdate
+from .pcl_5_screening_create import Pcl5ScreeningCreate
+from .phq_9_screening_create import Phq9ScreeningCreate
 from .plan_action import PlanAction
 from .plan_status import PlanStatus
 from .plan_task import PlanTask
@@ -111,7 +118,6 @@ from .route import Route
 from .score_components import ScoreComponents
 from .score_point import ScorePoint
 from .screening import Screening
-from .screening_create import ScreeningCreate
 from .screening_page import ScreeningPage
 from .screening_score import ScreeningScore
 from .sedating_medications import SedatingMedications
@@ -179,6 +185,8 @@ __all__ = (
     "ConsultationStatus",
     "Credential",
     "CrisisResource",
+    "CssrsAnswers",
+    "CssrsScreeningCreate",
     "DateException",
     "DeaRegistration",
     "DeaSchedule",
@@ -201,12 +209,15 @@ __all__ = (
     "FollowUpPlanCreate",
     "FollowUpPlanPage",
     "FollowUpPlanUpdate",
+    "Gad7ScreeningCreate",
     "GrantType",
     "Health",
     "Instrument",
     "InstrumentOutcome",
     "Invitation",
     "InvitationCreate",
+    "KetamineIntakeAnswers",
+    "KetamineIntakeScreeningCreate",
     "License",
     "LicenseStatus",
     "Loinc",
@@ -221,6 +232,8 @@ __all__ = (
     "PatientCreate",
     "PatientPage",
     "PatientUpdate",
+    "Pcl5ScreeningCreate",
+    "Phq9ScreeningCreate",
     "PlanAction",
     "PlanStatus",
     "PlanTask",
@@ -253,7 +266,6 @@ __all__ = (
     "ScoreComponents",
     "ScorePoint",
     "Screening",
-    "ScreeningCreate",
     "ScreeningPage",
     "ScreeningScore",
     "SedatingMedications",

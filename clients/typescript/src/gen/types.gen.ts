@@ -435,6 +435,52 @@ export type CrisisResource = {
     name: string;
 };
 
+/**
+ * The screener's answers; questions 3-5 only after a yes to question 2, and the past-3-months question only after a yes to question 6
+ */
+export type CssrsAnswers = {
+    /**
+     * The patient acted or prepared to end their life, over 3 months ago (question 6)
+     */
+    behavior_lifetime: boolean;
+    /**
+     * The patient acted or prepared to end their life in the past 3 months (question 6)
+     */
+    behavior_past_3_months?: boolean;
+    /**
+     * The patient had some intention of acting on these thoughts (question 4)
+     */
+    intent?: boolean;
+    /**
+     * The patient worked out details of how to kill themself and intends to carry out the plan (question 5)
+     */
+    plan?: boolean;
+    /**
+     * The patient had thoughts of killing themself (question 2)
+     */
+    suicidal_thoughts: boolean;
+    /**
+     * The patient thought about how they might kill themself (question 3)
+     */
+    thoughts_with_method?: boolean;
+    /**
+     * The patient wished to be dead (question 1)
+     */
+    wish_to_be_dead: boolean;
+};
+
+export type CssrsScreeningCreate = {
+    answers: CssrsAnswers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id?: string | null;
+    instrument: 'cssrs';
+    patient_id: string;
+    plan_id?: string | null;
+};
+
 export type DateException = {
     date: string;
     /**
@@ -782,6 +828,31 @@ export type FollowUpPlanUpdate = {
 };
 
 /**
+ * 7 item scores from 0 to 3, in the questionnaire's order
+ */
+export type Gad7Answers = [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+];
+
+export type Gad7ScreeningCreate = {
+    answers: Gad7Answers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id?: string | null;
+    instrument: 'gad7';
+    patient_id: string;
+    plan_id?: string | null;
+};
+
+/**
  * OAuth grant type of a client
  */
 export type GrantType = 'client_credentials' | 'authorization_code';
@@ -841,6 +912,98 @@ export type Invitation = {
 
 export type InvitationCreate = {
     [key: string]: never;
+};
+
+export type KetamineIntakeAnswers = {
+    /**
+     * The patient reports aneurysmal vascular disease
+     */
+    aneurysmal_vascular_disease: boolean;
+    /**
+     * The patient reports an arteriovenous malformation
+     */
+    arteriovenous_malformation: boolean;
+    /**
+     * The patient reports current mania
+     */
+    current_mania: boolean;
+    current_medications: Array<string>;
+    /**
+     * mmHg
+     */
+    diastolic_bp: number;
+    /**
+     * The patient reports elevated intracranial pressure
+     */
+    elevated_intracranial_pressure: boolean;
+    /**
+     * beats per minute
+     */
+    heart_rate: number;
+    /**
+     * The patient reports interstitial cystitis
+     */
+    interstitial_cystitis: boolean;
+    /**
+     * The patient reports a history of intracerebral hemorrhage
+     */
+    intracerebral_hemorrhage_history: boolean;
+    /**
+     * The patient reports hypersensitivity to ketamine or esketamine
+     */
+    ketamine_hypersensitivity: boolean;
+    /**
+     * The patient reports pregnancy or breastfeeding
+     */
+    pregnant_or_breastfeeding: boolean;
+    /**
+     * The patient reports a history of psychosis
+     */
+    psychosis_history: boolean;
+    /**
+     * The patient reports a myocardial infarction or stroke in the past 6 months
+     */
+    recent_mi_or_stroke_6_months: boolean;
+    /**
+     * The patient reports severe hepatic impairment
+     */
+    severe_hepatic_impairment: boolean;
+    /**
+     * The patient reports an active substance use disorder
+     */
+    substance_use_disorder_active: boolean;
+    /**
+     * The patient reports a history of substance use disorder
+     */
+    substance_use_disorder_history: boolean;
+    /**
+     * mmHg
+     */
+    systolic_bp: number;
+    /**
+     * The patient reports uncontrolled cardiovascular disease
+     */
+    uncontrolled_cardiovascular_disease: boolean;
+    /**
+     * The patient reports uncontrolled hyperthyroidism
+     */
+    uncontrolled_hyperthyroidism: boolean;
+    /**
+     * kg
+     */
+    weight_kg: number;
+};
+
+export type KetamineIntakeScreeningCreate = {
+    answers: KetamineIntakeAnswers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id?: string | null;
+    instrument: 'ketamine_intake';
+    patient_id: string;
+    plan_id?: string | null;
 };
 
 export type License = {
@@ -1010,6 +1173,71 @@ export type PatientUpdate = {
      * IANA time zone name (tz database), e.g. `America/New_York`; `UTC` is accepted
      */
     timezone?: string | null;
+};
+
+/**
+ * 20 item scores from 0 to 4, in the questionnaire's order
+ */
+export type Pcl5Answers = [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+];
+
+export type Pcl5ScreeningCreate = {
+    answers: Pcl5Answers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id?: string | null;
+    instrument: 'pcl5';
+    patient_id: string;
+    plan_id?: string | null;
+};
+
+/**
+ * 9 item scores from 0 to 3, in the questionnaire's order
+ */
+export type Phq9Answers = [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+];
+
+export type Phq9ScreeningCreate = {
+    answers: Phq9Answers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id?: string | null;
+    instrument: 'phq9';
+    patient_id: string;
+    plan_id?: string | null;
 };
 
 /**
@@ -1485,20 +1713,20 @@ export type Screening = {
     score: ScreeningScore;
 };
 
-export type ScreeningCreate = {
-    /**
-     * phq9: 9 integers 0-3; gad7: 7 integers 0-3; pcl5: 20 integers 0-4; cssrs: an object with wish_to_be_dead, suicidal_thoughts, thoughts_with_method, intent, plan, behavior_lifetime, behavior_past_3_months (booleans; follow-ups null when not asked); ketamine_intake: an object (see the docs). Each invalid answer is reported with a JSON pointer such as /answers/3.
-     */
-    answers: unknown;
-    /**
-     * Must be between 1900-01-01 and 2999-12-31.
-     */
-    completed_at: string;
-    consultation_id?: string | null;
-    instrument: Instrument;
-    patient_id: string;
-    plan_id?: string | null;
-};
+/**
+ * A completed questionnaire; `instrument` says which, and so the shape of `answers`.
+ */
+export type ScreeningCreate = ({
+    instrument: 'phq9';
+} & Phq9ScreeningCreate) | ({
+    instrument: 'gad7';
+} & Gad7ScreeningCreate) | ({
+    instrument: 'pcl5';
+} & Pcl5ScreeningCreate) | ({
+    instrument: 'cssrs';
+} & CssrsScreeningCreate) | ({
+    instrument: 'ketamine_intake';
+} & KetamineIntakeScreeningCreate);
 
 export type ScreeningPage = {
     data: Array<Screening>;

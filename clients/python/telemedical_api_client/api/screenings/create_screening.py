@@ -4,15 +4,23 @@ from typing import Any
 import httpx
 
 from ...client import AuthenticatedClient, Client
+from ...models.cssrs_screening_create import CssrsScreeningCreate
+from ...models.gad_7_screening_create import Gad7ScreeningCreate
+from ...models.ketamine_intake_screening_create import KetamineIntakeScreeningCreate
+from ...models.pcl_5_screening_create import Pcl5ScreeningCreate
+from ...models.phq_9_screening_create import Phq9ScreeningCreate
 from ...models.problem import Problem
 from ...models.screening import Screening
-from ...models.screening_create import ScreeningCreate
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: ScreeningCreate,
+    body: CssrsScreeningCreate
+    | Gad7ScreeningCreate
+    | KetamineIntakeScreeningCreate
+    | Pcl5ScreeningCreate
+    | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -24,7 +32,16 @@ def _get_kwargs(
         "url": "/v1/screenings",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, Phq9ScreeningCreate):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, Gad7ScreeningCreate):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, Pcl5ScreeningCreate):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, CssrsScreeningCreate):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -90,7 +107,11 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: ScreeningCreate,
+    body: CssrsScreeningCreate
+    | Gad7ScreeningCreate
+    | KetamineIntakeScreeningCreate
+    | Pcl5ScreeningCreate
+    | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Screening]:
     """Submit a screening
@@ -102,7 +123,9 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (ScreeningCreate):
+        body (CssrsScreeningCreate | Gad7ScreeningCreate | KetamineIntakeScreeningCreate |
+            Pcl5ScreeningCreate | Phq9ScreeningCreate): A completed questionnaire; `instrument` says
+            which, and so the shape of `answers`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,7 +150,11 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: ScreeningCreate,
+    body: CssrsScreeningCreate
+    | Gad7ScreeningCreate
+    | KetamineIntakeScreeningCreate
+    | Pcl5ScreeningCreate
+    | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | Screening | None:
     """Submit a screening
@@ -139,7 +166,9 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
-        body (ScreeningCreate):
+        body (CssrsScreeningCreate | Gad7ScreeningCreate | KetamineIntakeScreeningCreate |
+            Pcl5ScreeningCreate | Phq9ScreeningCreate): A completed questionnaire; `instrument` says
+            which, and so the shape of `answers`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,7 +188,11 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: ScreeningCreate,
+    body: CssrsScreeningCreate
+    | Gad7ScreeningCreate
+    | KetamineIntakeScreeningCreate
+    | Pcl5ScreeningCreate
+    | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Screening]:
     """Submit a screening
@@ -171,7 +204,9 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (ScreeningCreate):
+        body (CssrsScreeningCreate | Gad7ScreeningCreate | KetamineIntakeScreeningCreate |
+            Pcl5ScreeningCreate | Phq9ScreeningCreate): A completed questionnaire; `instrument` says
+            which, and so the shape of `answers`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +229,11 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: ScreeningCreate,
+    body: CssrsScreeningCreate
+    | Gad7ScreeningCreate
+    | KetamineIntakeScreeningCreate
+    | Pcl5ScreeningCreate
+    | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | Screening | None:
     """Submit a screening
@@ -206,7 +245,9 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
-        body (ScreeningCreate):
+        body (CssrsScreeningCreate | Gad7ScreeningCreate | KetamineIntakeScreeningCreate |
+            Pcl5ScreeningCreate | Phq9ScreeningCreate): A completed questionnaire; `instrument` says
+            which, and so the shape of `answers`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CssrsAnswers")
+
+
+@_attrs_define
+class CssrsAnswers:
+    """The screener's answers; questions 3-5 only after a yes to question 2, and the past-3-months question only after a
+    yes to question 6
+
+        Attributes:
+            behavior_lifetime (bool): The patient acted or prepared to end their life, over 3 months ago (question 6)
+            suicidal_thoughts (bool): The patient had thoughts of killing themself (question 2)
+            wish_to_be_dead (bool): The patient wished to be dead (question 1)
+            behavior_past_3_months (bool | Unset): The patient acted or prepared to end their life in the past 3 months
+                (question 6)
+            intent (bool | Unset): The patient had some intention of acting on these thoughts (question 4)
+            plan (bool | Unset): The patient worked out details of how to kill themself and intends to carry out the plan
+                (question 5)
+            thoughts_with_method (bool | Unset): The patient thought about how they might kill themself (question 3)
+    """
+
+    behavior_lifetime: bool
+    suicidal_thoughts: bool
+    wish_to_be_dead: bool
+    behavior_past_3_months: bool | Unset = UNSET
+    intent: bool | Unset = UNSET
+    plan: bool | Unset = UNSET
+    thoughts_with_method: bool | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        behavior_lifetime = self.behavior_lifetime
+
+        suicidal_thoughts = self.suicidal_thoughts
+
+        wish_to_be_dead = self.wish_to_be_dead
+
+        behavior_past_3_months = self.behavior_past_3_months
+
+        intent = self.intent
+
+        plan = self.plan
+
+        thoughts_with_method = self.thoughts_with_method
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "behavior_lifetime": behavior_lifetime,
+                "suicidal_thoughts": suicidal_thoughts,
+                "wish_to_be_dead": wish_to_be_dead,
+            }
+        )
+        if behavior_past_3_months is not UNSET:
+            field_dict["behavior_past_3_months"] = behavior_past_3_months
+        if intent is not UNSET:
+            field_dict["intent"] = intent
+        if plan is not UNSET:
+            field_dict["plan"] = plan
+        if thoughts_with_method is not UNSET:
+            field_dict["thoughts_with_method"] = thoughts_with_method
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        behavior_lifetime = d.pop("behavior_lifetime")
+
+        suicidal_thoughts = d.pop("suicidal_thoughts")
+
+        wish_to_be_dead = d.pop("wish_to_be_dead")
+
+        behavior_past_3_months = d.pop("behavior_past_3_months", UNSET)
+
+        intent = d.pop("intent", UNSET)
+
+        plan = d.pop("plan", UNSET)
+
+        thoughts_with_method = d.pop("thoughts_with_method", UNSET)
+
+        cssrs_answers = cls(
+            behavior_lifetime=behavior_lifetime,
+            suicidal_thoughts=suicidal_thoughts,
+            wish_to_be_dead=wish_to_be_dead,
+            behavior_past_3_months=behavior_past_3_months,
+            intent=intent,
+            plan=plan,
+            thoughts_with_method=thoughts_with_method,
+        )
+
+        return cssrs_answers
