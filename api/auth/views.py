@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import OAuth2Error
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, session
@@ -45,14 +46,23 @@ def _csrf_ok() -> bool:
     return bool(expected) and hmac.compare_digest(sent, expected)
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Response:
+def _page(template: str, status: int = 200, *, redirects_to: str | None = None, **context: Any) -> Response:
+    """A page of ours: never cached or framed, no script. Its form posts here only; when answering it sends
+    the browser on to the app (``redirects_to``, the validated redirect URI), that origin is allowed too:
+    browsers hold a form's redirects to ``form-action`` (Chromium refused the sign-in's redirect without)."""
     response = current_app.response_class(render_template(template, **context), status=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
+    targets = "'self'" + (f" {_origin(redirects_to)}" if redirects_to else "")
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+        f"default-src 'none'; style-src 'unsafe-inline'; form-action {targets}"
     )
     return response
+
+
+def _origin(uri: str) -> str:
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
 
 
 def _message(heading: str, message: str, status: int) -> Response:
@@ -118,6 +128,7 @@ def authorize() -> ResponseReturnValue:
     client = grant.client
     requested = (grant.request.scope or client.get_allowed_scope(None)).split()
     context: dict[str, Any] = {
+        "redirects_to": grant.redirect_uri,
         "client_name": client.name,
         "scopes": [SCOPES.get(s, s) for s in requested],
         "action": request.full_path,
