@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 SPEC := openapi/v1.json
 # bench/ may not exist yet; lint what is there.
-LINT_PATHS := api tests $(wildcard bench)
+LINT_PATHS := api tests $(wildcard bench) scripts
 # The server `make run` starts: `telemedical run` (granian), as in production (see Dockerfile), on the default
 # ISSUER's address.
 SERVE ?= $(BIN)/telemedical run --host 127.0.0.1 --port 8000 --workers 2
@@ -117,6 +117,11 @@ sdk-check: sdk
 		git status --porcelain -- clients | head -20; \
 		echo "clients/ differs from what make sdk generates from $(SPEC): run make sdk and commit"; exit 1; fi
 	@echo "clients/ is what make sdk generates; tsc --noEmit (NodeNext) passes"
+
+# Every shell command of README.md, run as written in one shell against `make run` (scripts/readme_check.py).
+.PHONY: readme-check
+readme-check: $(STAMP)
+	$(BIN)/python scripts/readme_check.py
 
 .PHONY: fuzz
 fuzz: $(STAMP)
