@@ -169,7 +169,10 @@ def _answers(instrument: Instrument) -> dict[str, Any]:
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                key: {"type": "boolean", "description": f"The patient {question}"}
+                key: {
+                    "type": ["boolean", "null"] if key in _CSSRS_FOLLOW_UPS else "boolean",
+                    "description": f"The patient {question}",
+                }
                 for key, question in CSSRS_QUESTIONS.items()
             },
             "required": [key for key in CSSRS_QUESTIONS if key not in _CSSRS_FOLLOW_UPS],
@@ -196,23 +199,32 @@ def _answers(instrument: Instrument) -> dict[str, Any]:
 
 
 def _type_screening_answers(schemas: dict[str, Any]) -> None:
-    """ScreeningCreate as a union discriminated by ``instrument``, each with its answers typed."""
-    generic = schemas.get("ScreeningCreate")
-    if generic is None:
-        return
-    mapping = {}
+    """ScreeningCreate (what is sent) and Screening (what is read back) as unions discriminated by
+    ``instrument``, each variant with its answers typed."""
     for instrument, name in _SUBMISSION_NAMES.items():
-        variant = deepcopy(generic)
-        variant["properties"]["instrument"] = {"type": "string", "const": instrument.value}
-        variant["properties"]["answers"] = {"$ref": f"#/components/schemas/{name}Answers"}
         schemas[f"{name}Answers"] = _answers(instrument)
-        schemas[f"{name}ScreeningCreate"] = variant
-        mapping[instrument.value] = f"#/components/schemas/{name}ScreeningCreate"
-    schemas["ScreeningCreate"] = {
-        "oneOf": [{"$ref": ref} for ref in mapping.values()],
-        "discriminator": {"propertyName": "instrument", "mapping": mapping},
-        "description": "A completed questionnaire; `instrument` says which, and so the shape of `answers`.",
-    }
+    for generic_name, description in (
+        (
+            "ScreeningCreate",
+            "A completed questionnaire; `instrument` says which, and so the shape of `answers`.",
+        ),
+        ("Screening", "A stored screening, scored; `instrument` says which, and so the shape of `answers`."),
+    ):
+        generic = schemas.get(generic_name)
+        if generic is None:
+            continue
+        mapping = {}
+        for instrument, name in _SUBMISSION_NAMES.items():
+            variant = deepcopy(generic)
+            variant["properties"]["instrument"] = {"type": "string", "const": instrument.value}
+            variant["properties"]["answers"] = {"$ref": f"#/components/schemas/{name}Answers"}
+            schemas[f"{name}{generic_name}"] = variant
+            mapping[instrument.value] = f"#/components/schemas/{name}{generic_name}"
+        schemas[generic_name] = {
+            "oneOf": [{"$ref": ref} for ref in mapping.values()],
+            "discriminator": {"propertyName": "instrument", "mapping": mapping},
+            "description": description,
+        }
 
 
 def _problem_code() -> dict[str, Any]:

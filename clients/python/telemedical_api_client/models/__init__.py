@@ -38,6 +38,7 @@ from .consultation_status import ConsultationStatus
 from .credential import Credential
 from .crisis_resource import CrisisResource
 from .cssrs_answers import CssrsAnswers
+from .cssrs_screening import CssrsScreening
 from .cssrs_screening_create import CssrsScreeningCreate
 from .date_exception import DateException
 from .dea_registration import DeaRegistration
@@ -61,6 +62,7 @@ from .follow_up_plan_action import FollowUpPlanAction
 from .follow_up_plan_create import FollowUpPlanCreate
 from .follow_up_plan_page import FollowUpPlanPage
 from .follow_up_plan_update import FollowUpPlanUpdate
+from .gad_7_screening import Gad7Screening
 from .gad_7_screening_create import Gad7ScreeningCreate
 from .grant_type import GrantType
 from .health import Health
@@ -69,6 +71,7 @@ from .instrument_outcome import InstrumentOutcome
 from .invitation import Invitation
 from .invitation_create import InvitationCreate
 from .ketamine_intake_answers import KetamineIntakeAnswers
+from .ketamine_intake_screening import KetamineIntakeScreening
 from .ketamine_intake_screening_create import KetamineIntakeScreeningCreate
 from .license_ import License
 from .license_status import LicenseStatus
@@ -84,7 +87,9 @@ from .patient import Patient
 from .patient_create import PatientCreate
 from .patient_page import PatientPage
 from .patient_update import PatientUpdate
+from .pcl_5_screening import Pcl5Screening
 from .pcl_5_screening_create import Pcl5ScreeningCreate
+from .phq_9_screening import Phq9Screening
 from .phq_9_screening_create import Phq9ScreeningCreate
 from .plan_action import PlanAction
 from .plan_status import PlanStatus
@@ -117,7 +122,6 @@ from .review_decision import ReviewDecision
 from .route import Route
 from .score_components import ScoreComponents
 from .score_point import ScorePoint
-from .screening import Screening
 from .screening_page import ScreeningPage
 from .screening_score import ScreeningScore
 from .sedating_medications import SedatingMedications
@@ -186,6 +190,7 @@ __all__ = (
     "Credential",
     "CrisisResource",
     "CssrsAnswers",
+    "CssrsScreening",
     "CssrsScreeningCreate",
     "DateException",
     "DeaRegistration",
@@ -209,6 +214,7 @@ __all__ = (
     "FollowUpPlanCreate",
     "FollowUpPlanPage",
     "FollowUpPlanUpdate",
+    "Gad7Screening",
     "Gad7ScreeningCreate",
     "GrantType",
     "Health",
@@ -217,6 +223,7 @@ __all__ = (
     "Invitation",
     "InvitationCreate",
     "KetamineIntakeAnswers",
+    "KetamineIntakeScreening",
     "KetamineIntakeScreeningCreate",
     "License",
     "LicenseStatus",
@@ -232,7 +239,9 @@ __all__ = (
     "PatientCreate",
     "PatientPage",
     "PatientUpdate",
+    "Pcl5Screening",
     "Pcl5ScreeningCreate",
+    "Phq9Screening",
     "Phq9ScreeningCreate",
     "PlanAction",
     "PlanStatus",
@@ -265,7 +274,6 @@ __all__ = (
     "Route",
     "ScoreComponents",
     "ScorePoint",
-    "Screening",
     "ScreeningPage",
     "ScreeningScore",
     "SedatingMedications",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -19,21 +19,21 @@ class CssrsAnswers:
             behavior_lifetime (bool): The patient acted or prepared to end their life, over 3 months ago (question 6)
             suicidal_thoughts (bool): The patient had thoughts of killing themself (question 2)
             wish_to_be_dead (bool): The patient wished to be dead (question 1)
-            behavior_past_3_months (bool | Unset): The patient acted or prepared to end their life in the past 3 months
-                (question 6)
-            intent (bool | Unset): The patient had some intention of acting on these thoughts (question 4)
-            plan (bool | Unset): The patient worked out details of how to kill themself and intends to carry out the plan
-                (question 5)
-            thoughts_with_method (bool | Unset): The patient thought about how they might kill themself (question 3)
+            behavior_past_3_months (bool | None | Unset): The patient acted or prepared to end their life in the past 3
+                months (question 6)
+            intent (bool | None | Unset): The patient had some intention of acting on these thoughts (question 4)
+            plan (bool | None | Unset): The patient worked out details of how to kill themself and intends to carry out the
+                plan (question 5)
+            thoughts_with_method (bool | None | Unset): The patient thought about how they might kill themself (question 3)
     """
 
     behavior_lifetime: bool
     suicidal_thoughts: bool
     wish_to_be_dead: bool
-    behavior_past_3_months: bool | Unset = UNSET
-    intent: bool | Unset = UNSET
-    plan: bool | Unset = UNSET
-    thoughts_with_method: bool | Unset = UNSET
+    behavior_past_3_months: bool | None | Unset = UNSET
+    intent: bool | None | Unset = UNSET
+    plan: bool | None | Unset = UNSET
+    thoughts_with_method: bool | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         behavior_lifetime = self.behavior_lifetime
@@ -42,13 +42,29 @@ class CssrsAnswers:
 
         wish_to_be_dead = self.wish_to_be_dead
 
-        behavior_past_3_months = self.behavior_past_3_months
+        behavior_past_3_months: bool | None | Unset
+        if isinstance(self.behavior_past_3_months, Unset):
+            behavior_past_3_months = UNSET
+        else:
+            behavior_past_3_months = self.behavior_past_3_months
 
-        intent = self.intent
+        intent: bool | None | Unset
+        if isinstance(self.intent, Unset):
+            intent = UNSET
+        else:
+            intent = self.intent
 
-        plan = self.plan
+        plan: bool | None | Unset
+        if isinstance(self.plan, Unset):
+            plan = UNSET
+        else:
+            plan = self.plan
 
-        thoughts_with_method = self.thoughts_with_method
+        thoughts_with_method: bool | None | Unset
+        if isinstance(self.thoughts_with_method, Unset):
+            thoughts_with_method = UNSET
+        else:
+            thoughts_with_method = self.thoughts_with_method
 
         field_dict: dict[str, Any] = {}
 
@@ -79,13 +95,41 @@ class CssrsAnswers:
 
         wish_to_be_dead = d.pop("wish_to_be_dead")
 
-        behavior_past_3_months = d.pop("behavior_past_3_months", UNSET)
+        def _parse_behavior_past_3_months(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
 
-        intent = d.pop("intent", UNSET)
+        behavior_past_3_months = _parse_behavior_past_3_months(d.pop("behavior_past_3_months", UNSET))
 
-        plan = d.pop("plan", UNSET)
+        def _parse_intent(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
 
-        thoughts_with_method = d.pop("thoughts_with_method", UNSET)
+        intent = _parse_intent(d.pop("intent", UNSET))
+
+        def _parse_plan(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        plan = _parse_plan(d.pop("plan", UNSET))
+
+        def _parse_thoughts_with_method(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        thoughts_with_method = _parse_thoughts_with_method(d.pop("thoughts_with_method", UNSET))
 
         cssrs_answers = cls(
             behavior_lifetime=behavior_lifetime,

@@ -446,15 +446,15 @@ export type CssrsAnswers = {
     /**
      * The patient acted or prepared to end their life in the past 3 months (question 6)
      */
-    behavior_past_3_months?: boolean;
+    behavior_past_3_months?: boolean | null;
     /**
      * The patient had some intention of acting on these thoughts (question 4)
      */
-    intent?: boolean;
+    intent?: boolean | null;
     /**
      * The patient worked out details of how to kill themself and intends to carry out the plan (question 5)
      */
-    plan?: boolean;
+    plan?: boolean | null;
     /**
      * The patient had thoughts of killing themself (question 2)
      */
@@ -462,11 +462,35 @@ export type CssrsAnswers = {
     /**
      * The patient thought about how they might kill themself (question 3)
      */
-    thoughts_with_method?: boolean;
+    thoughts_with_method?: boolean | null;
     /**
      * The patient wished to be dead (question 1)
      */
     wish_to_be_dead: boolean;
+};
+
+export type CssrsScreening = {
+    answers: CssrsAnswers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id: string | null;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    created_at: string;
+    /**
+     * Given with a C-SSRS high risk level; empty otherwise
+     */
+    crisis_resources: Array<CrisisResource>;
+    flags: Array<string>;
+    id: string;
+    instrument: 'cssrs';
+    loinc: Loinc;
+    patient_id: string;
+    plan_id: string | null;
+    score: ScreeningScore;
 };
 
 export type CssrsScreeningCreate = {
@@ -840,6 +864,30 @@ export type Gad7Answers = [
     number
 ];
 
+export type Gad7Screening = {
+    answers: Gad7Answers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id: string | null;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    created_at: string;
+    /**
+     * Given with a C-SSRS high risk level; empty otherwise
+     */
+    crisis_resources: Array<CrisisResource>;
+    flags: Array<string>;
+    id: string;
+    instrument: 'gad7';
+    loinc: Loinc;
+    patient_id: string;
+    plan_id: string | null;
+    score: ScreeningScore;
+};
+
 export type Gad7ScreeningCreate = {
     answers: Gad7Answers;
     /**
@@ -992,6 +1040,30 @@ export type KetamineIntakeAnswers = {
      * kg
      */
     weight_kg: number;
+};
+
+export type KetamineIntakeScreening = {
+    answers: KetamineIntakeAnswers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id: string | null;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    created_at: string;
+    /**
+     * Given with a C-SSRS high risk level; empty otherwise
+     */
+    crisis_resources: Array<CrisisResource>;
+    flags: Array<string>;
+    id: string;
+    instrument: 'ketamine_intake';
+    loinc: Loinc;
+    patient_id: string;
+    plan_id: string | null;
+    score: ScreeningScore;
 };
 
 export type KetamineIntakeScreeningCreate = {
@@ -1201,6 +1273,30 @@ export type Pcl5Answers = [
     number
 ];
 
+export type Pcl5Screening = {
+    answers: Pcl5Answers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id: string | null;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    created_at: string;
+    /**
+     * Given with a C-SSRS high risk level; empty otherwise
+     */
+    crisis_resources: Array<CrisisResource>;
+    flags: Array<string>;
+    id: string;
+    instrument: 'pcl5';
+    loinc: Loinc;
+    patient_id: string;
+    plan_id: string | null;
+    score: ScreeningScore;
+};
+
 export type Pcl5ScreeningCreate = {
     answers: Pcl5Answers;
     /**
@@ -1227,6 +1323,30 @@ export type Phq9Answers = [
     number,
     number
 ];
+
+export type Phq9Screening = {
+    answers: Phq9Answers;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string;
+    consultation_id: string | null;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    created_at: string;
+    /**
+     * Given with a C-SSRS high risk level; empty otherwise
+     */
+    crisis_resources: Array<CrisisResource>;
+    flags: Array<string>;
+    id: string;
+    instrument: 'phq9';
+    loinc: Loinc;
+    patient_id: string;
+    plan_id: string | null;
+    score: ScreeningScore;
+};
 
 export type Phq9ScreeningCreate = {
     answers: Phq9Answers;
@@ -1686,32 +1806,20 @@ export type ScorePoint = {
     total: number;
 };
 
-export type Screening = {
-    /**
-     * phq9: 9 integers 0-3; gad7: 7 integers 0-3; pcl5: 20 integers 0-4; cssrs: an object with wish_to_be_dead, suicidal_thoughts, thoughts_with_method, intent, plan, behavior_lifetime, behavior_past_3_months (booleans; follow-ups null when not asked); ketamine_intake: an object (see the docs). Each invalid answer is reported with a JSON pointer such as /answers/3.
-     */
-    answers: unknown;
-    /**
-     * Must be between 1900-01-01 and 2999-12-31.
-     */
-    completed_at: string;
-    consultation_id: string | null;
-    /**
-     * Must be between 1900-01-01 and 2999-12-31.
-     */
-    created_at: string;
-    /**
-     * Given with a C-SSRS high risk level; empty otherwise
-     */
-    crisis_resources: Array<CrisisResource>;
-    flags: Array<string>;
-    id: string;
-    instrument: Instrument;
-    loinc: Loinc;
-    patient_id: string;
-    plan_id: string | null;
-    score: ScreeningScore;
-};
+/**
+ * A stored screening, scored; `instrument` says which, and so the shape of `answers`.
+ */
+export type Screening = ({
+    instrument: 'phq9';
+} & Phq9Screening) | ({
+    instrument: 'gad7';
+} & Gad7Screening) | ({
+    instrument: 'pcl5';
+} & Pcl5Screening) | ({
+    instrument: 'cssrs';
+} & CssrsScreening) | ({
+    instrument: 'ketamine_intake';
+} & KetamineIntakeScreening);
 
 /**
  * A completed questionnaire; `instrument` says which, and so the shape of `answers`.

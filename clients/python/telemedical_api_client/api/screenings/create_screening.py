@@ -4,13 +4,17 @@ from typing import Any
 import httpx
 
 from ...client import AuthenticatedClient, Client
+from ...models.cssrs_screening import CssrsScreening
 from ...models.cssrs_screening_create import CssrsScreeningCreate
+from ...models.gad_7_screening import Gad7Screening
 from ...models.gad_7_screening_create import Gad7ScreeningCreate
+from ...models.ketamine_intake_screening import KetamineIntakeScreening
 from ...models.ketamine_intake_screening_create import KetamineIntakeScreeningCreate
+from ...models.pcl_5_screening import Pcl5Screening
 from ...models.pcl_5_screening_create import Pcl5ScreeningCreate
+from ...models.phq_9_screening import Phq9Screening
 from ...models.phq_9_screening_create import Phq9ScreeningCreate
 from ...models.problem import Problem
-from ...models.screening import Screening
 from ...types import UNSET, Response, Unset
 
 
@@ -49,9 +53,53 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Screening:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem:
     if response.status_code == 201:
-        response_201 = Screening.from_dict(response.json())
+
+        def _parse_response_201(
+            data: object,
+        ) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_0 = Phq9Screening.from_dict(data)
+
+                return componentsschemas_screening_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_1 = Gad7Screening.from_dict(data)
+
+                return componentsschemas_screening_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_2 = Pcl5Screening.from_dict(data)
+
+                return componentsschemas_screening_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_3 = CssrsScreening.from_dict(data)
+
+                return componentsschemas_screening_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_screening_type_4 = KetamineIntakeScreening.from_dict(data)
+
+            return componentsschemas_screening_type_4
+
+        response_201 = _parse_response_201(response.json())
 
         return response_201
 
@@ -95,7 +143,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Screening]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,7 +163,7 @@ def sync_detailed(
     | Pcl5ScreeningCreate
     | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Problem | Screening]:
+) -> Response[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]:
     """Submit a screening
 
      The server validates the answers (422 with a pointer to each bad one) and scores them; a score
@@ -132,7 +182,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Screening]
+        Response[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +206,7 @@ def sync(
     | Pcl5ScreeningCreate
     | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | Screening | None:
+) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
     """Submit a screening
 
      The server validates the answers (422 with a pointer to each bad one) and scores them; a score
@@ -175,7 +225,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Screening
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
     """
 
     return sync_detailed(
@@ -194,7 +244,7 @@ async def asyncio_detailed(
     | Pcl5ScreeningCreate
     | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Problem | Screening]:
+) -> Response[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]:
     """Submit a screening
 
      The server validates the answers (422 with a pointer to each bad one) and scores them; a score
@@ -213,7 +263,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Screening]
+        Response[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -235,7 +285,7 @@ async def asyncio(
     | Pcl5ScreeningCreate
     | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | Screening | None:
+) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
     """Submit a screening
 
      The server validates the answers (422 with a pointer to each bad one) and scores them; a score
@@ -254,7 +304,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Screening
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
     """
 
     return (

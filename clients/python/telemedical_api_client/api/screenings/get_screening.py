@@ -5,8 +5,12 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
+from ...models.cssrs_screening import CssrsScreening
+from ...models.gad_7_screening import Gad7Screening
+from ...models.ketamine_intake_screening import KetamineIntakeScreening
+from ...models.pcl_5_screening import Pcl5Screening
+from ...models.phq_9_screening import Phq9Screening
 from ...models.problem import Problem
-from ...models.screening import Screening
 from ...types import UNSET, Response, Unset
 
 
@@ -30,9 +34,53 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | Screening:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem:
     if response.status_code == 200:
-        response_200 = Screening.from_dict(response.json())
+
+        def _parse_response_200(
+            data: object,
+        ) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_0 = Phq9Screening.from_dict(data)
+
+                return componentsschemas_screening_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_1 = Gad7Screening.from_dict(data)
+
+                return componentsschemas_screening_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_2 = Pcl5Screening.from_dict(data)
+
+                return componentsschemas_screening_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_screening_type_3 = CssrsScreening.from_dict(data)
+
+                return componentsschemas_screening_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_screening_type_4 = KetamineIntakeScreening.from_dict(data)
+
+            return componentsschemas_screening_type_4
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -67,7 +115,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Problem | Screening]:
+) -> Response[Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +129,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | Problem | Screening]:
+) -> Response[Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]:
     """Get a screening
 
      Returns a strong `ETag` (a screening never changes).
@@ -95,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem | Screening]
+        Response[Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -115,7 +163,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | Screening | None:
+) -> Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
     """Get a screening
 
      Returns a strong `ETag` (a screening never changes).
@@ -129,7 +177,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | Screening
+        Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
     """
 
     return sync_detailed(
@@ -144,7 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Response[Any | Problem | Screening]:
+) -> Response[Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]:
     """Get a screening
 
      Returns a strong `ETag` (a screening never changes).
@@ -158,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Problem | Screening]
+        Response[Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +224,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | Screening | None:
+) -> Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
     """Get a screening
 
      Returns a strong `ETag` (a screening never changes).
@@ -190,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | Screening
+        Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
     """
 
     return (
