@@ -34,6 +34,8 @@ class Settings:
     redis_url: str | None = None
     secret_key: str = DEV_SECRET_KEY
     jwt_private_key_file: str | None = None
+    # Earlier signing keys' public keys, served in the JWKS and accepted during a rotation (PEM blocks).
+    jwt_previous_public_keys_file: str | None = None
     issuer: str = "http://127.0.0.1:8000"
     rate_limit: str = "1200/minute"
     max_content_length: int = 1024 * 1024
@@ -140,6 +142,7 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("REDIS_URL") or None,
         secret_key=os.environ.get("SECRET_KEY") or defaults.secret_key,
         jwt_private_key_file=os.environ.get("JWT_PRIVATE_KEY_FILE") or None,
+        jwt_previous_public_keys_file=os.environ.get("JWT_PREVIOUS_PUBLIC_KEYS_FILE") or None,
         issuer=(os.environ.get("ISSUER") or defaults.issuer).rstrip("/"),
         rate_limit=os.environ.get("RATE_LIMIT") or defaults.rate_limit,
         max_content_length=_int("MAX_CONTENT_LENGTH", defaults.max_content_length),
