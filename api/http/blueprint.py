@@ -79,11 +79,14 @@ ENTITY_TAGS = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
     ERROR_SCHEMA = ProblemSchema
+    _document: dict[str, Any] | None = None
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI document as served and committed: apispec's, shaped for SDK generators (a copy:
-        apispec hands out its own dicts)."""
-        return shape(deepcopy(self.spec.to_dict()))
+        apispec hands out its own dicts). Built once, on first use: the routes are all registered by then."""
+        if self._document is None:
+            self._document = shape(deepcopy(self.spec.to_dict()))
+        return self._document
 
     def _openapi_json(self) -> Response:
         return current_app.response_class(json.dumps(self.document(), indent=2), mimetype="application/json")

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from enum import Enum
@@ -277,9 +278,12 @@ def _types(node: dict[str, Any]) -> list[str]:
     return kind if isinstance(kind, list) else [kind]
 
 
+_TOP_LEVEL_SCHEMA = re.compile(r"/components/schemas/[^/]+")
+
+
 def _enums(node: Any, where: str) -> Iterator[tuple[dict[str, Any], str]]:
     if isinstance(node, dict):
-        if "enum" in node and where.count("/") > 3:  # inside a schema, not a component being defined here
+        if "enum" in node and not _TOP_LEVEL_SCHEMA.fullmatch(where):  # not a named value set itself
             yield node, where
             return
         for key, value in list(node.items()):
