@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from flask import Response, g, request
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -286,6 +287,13 @@ def fail(context: Context, error: BaseException) -> None:
         )
         session.commit()
         context.recorded = True
+    except OperationalError as exc:  # the database is unreachable: one line, not a trace per request
+        session.rollback()
+        log.warning(
+            "could not record the audit row of a refused request (request_id=%s): database unavailable (%s)",
+            g.get("request_id"),
+            type(exc.orig).__name__,
+        )
     except Exception:
         session.rollback()
         log.exception(

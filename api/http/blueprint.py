@@ -190,6 +190,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
                     if response is None:
                         response = func(*args, **kwargs)
                 except Exception as error:
+                    idempotency.request_failed()
                     audit.fail(context, error)
                     raise
                 else:

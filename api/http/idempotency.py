@@ -9,17 +9,28 @@ The claim is a row with a unique (client_id, subject, key): inserting it is atom
 the guarantee holds across any number of server processes. Same key and same request: the recorded
 response is replayed. Same key, other request: 422 ``idempotency_key_reused``. Same key while the
 first is still running: 409 ``idempotency_key_in_use``. A 5xx releases the key so it can be retried.
+
+Faults (the database or the process failing mid-request) never make a request run twice. The claim's
+``committed_at`` is set in the very transaction that commits the request's writes, so it is known whether
+the request took effect:
+
+- it did not (the database failed first, or the process died): the claim is released, or, if the database is
+  unreachable to release it, taken over by a retry after ``IDEMPOTENCY_LOCK_TIMEOUT`` (60 s);
+- it did, but its response was never recorded: a retry gets 409 ``idempotency_record_lost`` (read the
+  resource to see the result), never a second run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app, g, request
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.auth.sealing import InvalidToken, Purpose, seal, unseal
@@ -27,6 +38,7 @@ from api.db import get_session, utcnow
 from api.errors import BadRequest, Conflict, RuleViolation
 from api.models import IdempotencyKey
 
+log = logging.getLogger("api.idempotency")
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 # 1 to 255 visible ASCII characters (a UUID is the usual choice): what a header carries safely.
@@ -97,7 +109,13 @@ def claim(principal: Principal) -> Response | None:
     if existing.response_status is not None:
         session.rollback()
         return _replay(existing)
-    if _take_over_if_abandoned(existing, now):
+    if existing.committed_at is not None and not _running(existing, now):
+        raise Conflict(
+            "The request with this Idempotency-Key was carried out, but the service failed before its "
+            "response was recorded. Read the resource to see the result; send a new key to make another.",
+            code="idempotency_record_lost",
+        )
+    if existing.committed_at is None and _take_over_if_abandoned(existing, now):
         return None
     raise Conflict(
         "A request with this idempotency key is still being processed.",
@@ -128,15 +146,25 @@ def _insert_claim(principal: Principal, key: str, fingerprint: str, now: datetim
     return True
 
 
-def _take_over_if_abandoned(existing: IdempotencyKey, now: datetime) -> bool:
-    """A claim whose first attempt died mid-flight (a crashed worker) is taken over, atomically."""
+def _running(claim: IdempotencyKey, now: datetime) -> bool:
+    """Whether the claim's request may still be running (locked, and not for longer than the timeout)."""
     timeout = timedelta(seconds=current_app.extensions["settings"].idempotency_lock_timeout)
-    if existing.locked_at is None or existing.locked_at > now - timeout:
+    return claim.locked_at is not None and claim.locked_at > now - timeout
+
+
+def _take_over_if_abandoned(existing: IdempotencyKey, now: datetime) -> bool:
+    """A claim whose first attempt died before committing anything (a crashed worker, or a database outage
+    that kept the claim from being released) is taken over, atomically."""
+    if existing.locked_at is None or _running(existing, now):
         return False
     session = get_session()
     taken = session.execute(
         update(IdempotencyKey)
-        .where(IdempotencyKey.id == existing.id, IdempotencyKey.locked_at == existing.locked_at)
+        .where(
+            IdempotencyKey.id == existing.id,
+            IdempotencyKey.locked_at == existing.locked_at,
+            IdempotencyKey.committed_at.is_(None),
+        )
         .values(locked_at=now)
     )
     session.commit()
@@ -146,28 +174,66 @@ def _take_over_if_abandoned(existing: IdempotencyKey, now: datetime) -> bool:
     return True
 
 
+def request_failed() -> None:
+    """The operation raised: its work is rolled back, and what this request commits from now on (the audit
+    row of the failure) is not the request taking effect."""
+    g.idempotency_failed = True
+
+
+@event.listens_for(Session, "before_commit")
+def _mark_committed(session: Session) -> None:
+    """In the transaction that commits a claimed request's writes: the request has taken effect."""
+    if not has_request_context():
+        return
+    row_id = g.get("idempotency_row_id")
+    if row_id is not None and g.get("db_session") is session and not g.get("idempotency_failed"):
+        session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.id == row_id, IdempotencyKey.committed_at.is_(None))
+            .values(committed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
 def _record(response: Response) -> Response:
     row_id = g.pop("idempotency_row_id", None)
     if row_id is None:
         return response
     session = get_session()
-    session.rollback()  # never persist what a failed handler left uncommitted
-    if response.status_code >= 500 or response.is_streamed:
-        session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row_id))
-    else:
-        headers = {h: response.headers[h] for h in _REPLAYED_HEADERS if h in response.headers}
-        session.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.id == row_id)
-            .values(
-                response_status=response.status_code,
-                response_headers=headers,
-                # Sealed: it may hold a one-time secret (a client's, a webhook endpoint's) or PHI.
-                response_body=seal(_secret_key(), Purpose.IDEMPOTENT_RESPONSE, response.get_data()),
-                locked_at=None,
+    try:
+        session.rollback()  # never persist what a failed handler left uncommitted
+        if response.status_code >= 500 or response.is_streamed:
+            # Released for a retry, unless the request's writes were committed before it failed: then the
+            # claim stays, unlocked and unrecorded, and a retry learns the request took effect.
+            session.execute(
+                delete(IdempotencyKey).where(
+                    IdempotencyKey.id == row_id, IdempotencyKey.committed_at.is_(None)
+                )
             )
+            session.execute(update(IdempotencyKey).where(IdempotencyKey.id == row_id).values(locked_at=None))
+        else:
+            headers = {h: response.headers[h] for h in _REPLAYED_HEADERS if h in response.headers}
+            session.execute(
+                update(IdempotencyKey)
+                .where(IdempotencyKey.id == row_id)
+                .values(
+                    response_status=response.status_code,
+                    response_headers=headers,
+                    # Sealed: it may hold a one-time secret (a client's, a webhook endpoint's) or PHI.
+                    response_body=seal(_secret_key(), Purpose.IDEMPOTENT_RESPONSE, response.get_data()),
+                    locked_at=None,
+                )
+            )
+        session.commit()
+    except SQLAlchemyError as exc:
+        # The database went away after the request was answered: the claim stays locked (not committed:
+        # taken over by a retry after the lock timeout; committed: a retry gets idempotency_record_lost).
+        session.rollback()
+        log.warning(
+            "could not record the idempotent response (request_id=%s): %s",
+            g.get("request_id"),
+            type(getattr(exc, "orig", None) or exc).__name__,
         )
-    session.commit()
     return response
 
 

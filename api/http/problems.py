@@ -55,6 +55,10 @@ PROBLEM_DOCS: dict[str, str] = {
     "conflict": "The request conflicts with the current state of the resource.",
     "invalid_transition": "The resource's state does not allow this action now.",
     "idempotency_key_in_use": "A request with this Idempotency-Key is still running; retry later.",
+    "idempotency_record_lost": (
+        "The request with this Idempotency-Key took effect, but its response cannot be replayed. "
+        "Read the resource to see the result; send a new key to make another."
+    ),
     "external_id_taken": "Another patient of this partner already has this external_id.",
     "client_exists": "An OAuth client with this id already exists.",
     "user_exists": "A user with this email (or for this patient) already exists.",

@@ -30,5 +30,8 @@ class IdempotencyKey(Base):
     response_headers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
     locked_at: Mapped[datetime | None]
+    # Set in the transaction that commits the request's writes: the request took effect even if its
+    # response was never recorded (the database or the process failed in between), so it is never re-run.
+    committed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)

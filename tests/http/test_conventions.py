@@ -144,12 +144,65 @@ def test_abandoned_claim_is_taken_over(
     key = {"Idempotency-Key": "crashed-worker", **headers}
     first = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
     row = db.query(IdempotencyKey).filter_by(key="crashed-worker").one()
-    # Pretend the worker died mid-flight long ago: no response recorded, stale lock.
+    # Pretend the worker died mid-flight long ago, before committing anything: stale lock, nothing recorded.
     row.response_status, row.response_body, row.locked_at = None, None, utcnow() - timedelta(minutes=10)
+    row.committed_at = None
     db.commit()
     retried = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
     assert first.status_code == retried.status_code == 201
     assert "Idempotent-Replayed" not in retried.headers
+
+
+def test_a_request_that_took_effect_is_never_run_again(
+    client: FlaskClient, headers: dict[str, str], db: Session, world: World
+) -> None:
+    """The process died after the request committed but before its response was recorded."""
+    key = {"Idempotency-Key": "committed-then-crashed", **headers}
+    assert client.post("/v1/patients", json=PATIENT_BODY, headers=key).status_code == 201
+    row = db.query(IdempotencyKey).filter_by(key="committed-then-crashed").one()
+    assert row.committed_at is not None
+    before = _count_patients(db, world.partner_a)
+    row.response_status, row.response_body, row.locked_at = None, None, utcnow()
+    db.commit()
+    running = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
+    assert running.status_code == 409 and running.get_json()["code"] == "idempotency_key_in_use"
+    row.locked_at = utcnow() - timedelta(minutes=10)
+    db.commit()
+    retried = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
+    assert retried.status_code == 409 and retried.get_json()["code"] == "idempotency_record_lost"
+    assert "Read the resource" in retried.get_json()["detail"]
+    assert _count_patients(db, world.partner_a) == before
+
+
+def test_the_database_failing_while_recording_keeps_the_answer_and_runs_nothing_twice(
+    client: FlaskClient,
+    headers: dict[str, str],
+    db: Session,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from api.http import idempotency
+
+    def database_gone(*_args: Any) -> bytes:
+        raise OperationalError("UPDATE idempotency_keys", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(idempotency, "seal", database_gone)
+    key = {"Idempotency-Key": "record-failed", **headers}
+    created = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
+    assert created.status_code == 201  # the patient was created: the client is told so
+    assert "could not record the idempotent response" in caplog.text and "Traceback" not in caplog.text
+    monkeypatch.undo()
+    before = _count_patients(db, world.partner_a)
+    db.query(IdempotencyKey).filter_by(key="record-failed").update(
+        {"locked_at": utcnow() - timedelta(minutes=10)}
+    )
+    db.commit()
+    retried = client.post("/v1/patients", json=PATIENT_BODY, headers=key)
+    assert retried.status_code == 409 and retried.get_json()["code"] == "idempotency_record_lost"
+    assert _count_patients(db, world.partner_a) == before
 
 
 def test_expired_keys_are_forgotten(client: FlaskClient, headers: dict[str, str], db: Session) -> None:

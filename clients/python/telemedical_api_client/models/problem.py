@@ -38,6 +38,8 @@ class Problem:
             - `forbidden`: Your principal may not perform this operation.
             - `idempotency_key_in_use`: A request with this Idempotency-Key is still running; retry later.
             - `idempotency_key_reused`: This Idempotency-Key was used with a different request. Use a new key.
+            - `idempotency_record_lost`: The request with this Idempotency-Key took effect, but its response cannot be
+            replayed. Read the resource to see the result; send a new key to make another.
             - `insufficient_scope`: The token lacks a scope this operation needs (named in WWW-Authenticate).
             - `internal_error`: Something failed on our side. Retry later; quote request_id if you contact us.
             - `invalid_cursor`: The cursor is malformed or belongs to another list. Restart from the first page.
