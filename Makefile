@@ -62,10 +62,10 @@ run: $(STAMP)
 	$(SERVE)
 
 test: $(STAMP)
-	$(BIN)/pytest -n 2 -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -n 2 -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)

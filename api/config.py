@@ -147,6 +147,7 @@ def load_settings() -> Settings:
         rate_limit=os.environ.get("RATE_LIMIT") or defaults.rate_limit,
         max_content_length=_int("MAX_CONTENT_LENGTH", defaults.max_content_length),
         access_token_ttl=_int("ACCESS_TOKEN_TTL", defaults.access_token_ttl),
+        idempotency_lock_timeout=max(1, _int("IDEMPOTENCY_LOCK_TIMEOUT", defaults.idempotency_lock_timeout)),
         log_level=os.environ.get("LOG_LEVEL") or defaults.log_level,
         video_base_url=(os.environ.get("VIDEO_BASE_URL") or defaults.video_base_url).rstrip("/"),
         match_weights=_weights("MATCH_WEIGHTS"),

@@ -46,6 +46,8 @@ from tests.directory import iso, next_whole_hour
 from tests.receiver import Answer, receiving
 from tests.world import partner_with_portal
 
+# One xdist worker runs this module (make test-postgres passes --dist loadgroup): one fleet, not one each.
+pytestmark = pytest.mark.xdist_group("fleet")
 LIMIT = 150  # per client per minute; the other tests here send well under it per client
 CONTENDERS = 12
 ROUNDS = 3
@@ -233,7 +235,7 @@ def test_a_clients_rate_limit_is_counted_once_across_processes(
     assert any(b"client:" in key for key in own_redis.client().keys("*")), "the counter lives in Redis"
 
 
-def _plan_with_tasks_due_today(session: Session, partner_id: str, provider_id: str) -> list[str]:
+def plan_with_tasks_due_today(session: Session, partner_id: str, provider_id: str) -> list[str]:
     """An active plan of a New York patient with a session and a check-in due today where the patient is."""
     consultation_id = ready_consultation(session, partner_id, f"due-{uuid.uuid4().hex[:6]}")
     consultation = session.get(Consultation, consultation_id)
@@ -284,7 +286,7 @@ def test_due_tasks_are_announced_once_and_each_webhook_is_delivered_once(
         arrange.commit()
         provider_id = bookable_provider(arrange, capacity=100)
         tasks = [
-            task for _ in range(40) for task in _plan_with_tasks_due_today(arrange, partner_id, provider_id)
+            task for _ in range(40) for task in plan_with_tasks_due_today(arrange, partner_id, provider_id)
         ]
         patients = [stored_patient(arrange, partner_id, f"ny-{n}") for n in range(CONTENDERS)]
         outcomes = simultaneously(
