@@ -39,6 +39,7 @@ help:
 	@echo "make spec-check     fail if $(SPEC) is stale; lint it with Spectral"
 	@echo "make install        create .venv and install the project with its dev extras"
 	@echo "make bench          the service under load (wrk) against its stack's ceilings, and matching, on PostgreSQL"
+	@echo "make soak           a few minutes of mixed load at half the peak: errors, memory, connections (~5 min)"
 	@echo "make fuzz           contract fuzzing: Schemathesis against the live server on PostgreSQL (~4 min)"
 	@echo "make sdk            regenerate the Python and TypeScript SDKs in clients/ from $(SPEC)"
 
@@ -95,6 +96,12 @@ BENCH_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
 	$(BIN)/python bench/load.py --server $(BENCH_POSTGRES_URL)
 	$(BIN)/python bench/matching.py --database-url $(BENCH_POSTGRES_URL)
+
+# A bounded mixed workload at half its measured peak, on PostgreSQL with Redis and a worker (bench/README.md).
+SOAK_ARGS ?=
+.PHONY: soak
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --server $(BENCH_POSTGRES_URL) $(SOAK_ARGS)
 
 # Contract fuzzing (tests/contract/README.md): a throw-away PostgreSQL database on $(TEST_POSTGRES_URL), the
 # server as production runs it, Schemathesis with every phase and check. FUZZ_ARGS, e.g. --max-time 60 --keep.
