@@ -8,9 +8,9 @@
 2. Measures the peak of the mixed workload (wrk, 32 connections, 10 s): reads of patients and consultations,
    provider searches, patient and consultation creates (each POST with its own Idempotency-Key), weighted
    60/15/10/10/5.
-3. Runs the same mix at half that rate for ``--warm-up`` seconds and then ``--minutes`` minutes (wrk with a
-   per-connection delay), sampling every 5 s the resident memory of every server process and the database
-   connections the service holds (``pg_stat_activity``).
+3. Runs the same mix at half that rate (wrk with a per-connection delay, calibrated by a 10 s trial) for
+   ``--warm-up`` seconds and then ``--minutes`` minutes, sampling every 5 s the resident memory of every
+   server process and the database connections the service holds (``pg_stat_activity``).
 4. Prints the figures and fails (exit 1) on any non-2xx answer or socket error, on any process's memory more
    than 10 % above its level after warm-up, or on more database connections than pool size x processes.
 """
@@ -105,6 +105,15 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), summary.duration))
 end
 """
+
+
+def calibrate(wrk: str, service: Server, auth: str, ids: dict[str, list[str]], target: float) -> float:
+    """The per-connection delay that gives ``target`` req/s: each connection's cycle is its delay plus the
+    request's own time, which a 10 s run at the naive delay (connections / target) measures."""
+    naive = 1000 * SOAK_CONNECTIONS / target
+    trial = load(wrk, "calibration", service.base, mixed_script(auth, ids, naive), 10, SOAK_CONNECTIONS)
+    own_ms = max(0.0, 1000 * SOAK_CONNECTIONS / trial.rps - naive)
+    return max(1.0, naive - own_ms)
 
 
 def process_tree(pid: int) -> list[int]:
@@ -222,7 +231,7 @@ def main() -> None:
         if peak.non_2xx or peak.socket_errors:
             raise SystemExit(f"errors while measuring the peak: {peak} (logs in {work})")
         target = peak.rps / 2
-        delay_ms = 1000 * SOAK_CONNECTIONS / target
+        delay_ms = calibrate(wrk, service, auth, ids, target)
         processes = {f"app worker {n}": pid for n, pid in enumerate(process_tree(service.process.pid)[1:], 1)}
         processes = {"granian main": service.process.pid, **processes, "telemedical worker": worker.pid}
         result, samples, baseline_at = soak(
