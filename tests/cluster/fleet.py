@@ -12,6 +12,7 @@ import os
 import secrets
 import signal
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +67,8 @@ class Fleet:
         self.apps.append(app)
         return app
 
-    def start_worker(self, interval: int = 1, **settings: str) -> Worker:
+    def start_worker(self, interval: int = 1, ready: bool = True, **settings: str) -> Worker:
+        """A worker; with ``ready``, once its first pass has reported (its SIGTERM handler is in place)."""
         log = self.workdir / f"worker-{len(self.workers)}.log"
         env = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1", **self.environment(), **settings}
         env.pop("FLASK_APP", None)
@@ -82,6 +84,11 @@ class Fleet:
             )
         worker = Worker(process, log)
         self.workers.append(worker)
+        deadline = time.monotonic() + 60
+        while ready and '"overdue_tasks"' not in log.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not report a first pass:\n{worker.output()}")
+            time.sleep(0.1)
         return worker
 
     def stop(self) -> None:

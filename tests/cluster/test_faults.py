@@ -320,7 +320,7 @@ def test_a_worker_killed_mid_pass_loses_nothing_after_restart(
         arrange.commit()
         provider_id = bookable_provider(arrange, capacity=100)
         tasks = [t for _ in range(30) for t in plan_with_tasks_due_today(arrange, partner_id, provider_id)]
-        first = fleet.start_worker(WEBHOOK_LEASE_SECONDS="2", WEBHOOK_CONCURRENCY="4")
+        first = fleet.start_worker(ready=False, WEBHOOK_LEASE_SECONDS="2", WEBHOOK_CONCURRENCY="4")
         receiver.wait_for(5, timeout=60)  # the pass announced them all and is posting them, 4 at a time
         kill_group(first.process)  # SIGKILL: no chance to record or release anything
         at_kill = len(receiver.received)
@@ -373,7 +373,7 @@ def test_a_worker_killed_during_its_jobs_pass_announces_everything_after_restart
     with engine.connect() as locker:
         transaction = locker.begin()
         locker.execute(text("LOCK TABLE events IN SHARE MODE"))  # the pass's first announcement waits here
-        first = fleet.start_worker()
+        first = fleet.start_worker(ready=False)  # its first pass is held on the lock
         wait_for(lambda: waiting_on_locks(engine) >= 1, 30, "the pass held mid-way", fleet)
         kill_group(first.process)
         transaction.rollback()

@@ -20,7 +20,7 @@ import requests
 import yaml
 from joserfc.jwk import RSAKey
 
-from api.config import test_database_url
+from api import config
 from tests.conftest import throwaway_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def test_the_file_describes_a_deployment_that_scales_out() -> None:
 
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    server = test_database_url()
+    server = config.test_database_url()
     if server:
         with throwaway_postgres_database(server, "telemedical_compose") as url:
             yield url
