@@ -186,6 +186,22 @@ def server_env(url: str, instance: Path, port: int) -> dict[str, str]:
     return env
 
 
+def service_command(port: int, workers: int, threads: int = DEFAULT_THREADS) -> list[str]:
+    """The service, as production serves it (``telemedical run``)."""
+    return [
+        str(BIN / "telemedical"),
+        "run",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
+
+
 def ceiling_command(port: int, workers: int, threads: int = DEFAULT_THREADS) -> list[str]:
     """The ceilings, served exactly as ``telemedical run`` serves the service (api.serving)."""
     return [
@@ -343,18 +359,7 @@ def main() -> None:
     service_port, ceiling_port = free_port(), free_port()
     service = start(
         "service",
-        [
-            str(BIN / "telemedical"),
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(service_port),
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-        ],
+        service_command(service_port, args.workers, args.threads),
         server_env(url, work / "instance", service_port),
         service_port,
         "/healthz",

@@ -47,6 +47,7 @@ from bench.load import (  # noqa: E402
     load,
     seed,
     server_env,
+    service_command,
     start,
     token,
 )
@@ -199,16 +200,7 @@ def main() -> None:
     env = {**server_env(url, work / "instance", port), "REDIS_URL": redis_url, "LOG_LEVEL": "INFO"}
     service = start(
         "service",
-        [
-            str(BIN / "telemedical"),
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ],
+        service_command(port, args.workers),
         env,
         port,
         "/healthz",

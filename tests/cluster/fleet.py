@@ -16,6 +16,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from api.services import accounts
+from api.services import webhooks as webhook_service
 from tests.concurrency.server import TELEMEDICAL, LiveServer, kill_group, start_server
 
 ISSUER = "http://telemedical.fleet.test"
@@ -100,6 +104,18 @@ class Fleet:
                     worker.terminate(timeout=15)
                 except subprocess.TimeoutExpired:
                     kill_group(worker.process)
+
+    def endpoint(self, session: Session, partner_id: str, url: str, types: list[str]) -> str:
+        """A webhook endpoint of ``partner_id`` at ``url`` (its secret under the fleet's SECRET_KEY)."""
+        created = webhook_service.create_endpoint(
+            session,
+            accounts.system_principal(),
+            {"url": url, "event_types": types, "partner_id": partner_id},
+            secret_key=self.secret_key,
+            allow_loopback=True,
+        )
+        session.commit()
+        return created.endpoint.id
 
     def logs(self) -> str:
         """Every process's noteworthy lines (for a failing assertion)."""

@@ -27,8 +27,6 @@ from api.db import make_engine
 from api.migrate import upgrade
 from api.models import Event, Patient, WebhookDelivery
 from api.models.webhook import DeliveryStatus
-from api.services import accounts
-from api.services import webhooks as webhook_service
 from tests.cluster.conftest import skip_unless_cluster_capable
 from tests.cluster.fleet import Fleet
 from tests.cluster.services import OwnPostgres, OwnRedis
@@ -170,14 +168,7 @@ def test_postgres_stopped_under_load_is_503_then_recovers_without_a_restart(
                 stop.wait(int(got.headers.get("retry-after", "1")))
 
     with receiving([Answer(200)]) as receiver:
-        endpoint = webhook_service.create_endpoint(
-            arrange,
-            accounts.system_principal(),
-            {"url": receiver.url, "event_types": ["consultation.created"], "partner_id": partner_id},
-            secret_key=fleet.secret_key,
-            allow_loopback=True,
-        ).endpoint.id
-        arrange.commit()
+        endpoint = fleet.endpoint(arrange, partner_id, receiver.url, ["consultation.created"])
         arrange.close()  # its connection would be cut by the stop
         threads = [threading.Thread(target=load, args=(n,)) for n in range(4)]
         for thread in threads:
@@ -310,14 +301,7 @@ def test_a_worker_killed_mid_pass_loses_nothing_after_restart(
         if worker.process.poll() is None:
             assert worker.terminate() == 0, worker.output()
     with receiving([Answer(200, delay=0.1)]) as receiver:
-        endpoint = webhook_service.create_endpoint(
-            arrange,
-            accounts.system_principal(),
-            {"url": receiver.url, "event_types": ["follow_up_task.due"], "partner_id": partner_id},
-            secret_key=fleet.secret_key,
-            allow_loopback=True,
-        ).endpoint.id
-        arrange.commit()
+        endpoint = fleet.endpoint(arrange, partner_id, receiver.url, ["follow_up_task.due"])
         provider_id = bookable_provider(arrange, capacity=100)
         tasks = [t for _ in range(30) for t in plan_with_tasks_due_today(arrange, partner_id, provider_id)]
         first = fleet.start_worker(ready=False, WEBHOOK_LEASE_SECONDS="2", WEBHOOK_CONCURRENCY="4")

@@ -25,8 +25,6 @@ from api.db import make_engine
 from api.domain.plan_status import PlanStatus
 from api.models import Appointment, Consultation, Event, FollowUpPlan, Patient, PlanTask, WebhookDelivery
 from api.models.webhook import DeliveryStatus
-from api.services import accounts
-from api.services import webhooks as webhook_service
 from tests.cluster.conftest import skip_unless_cluster_capable
 from tests.cluster.fleet import Fleet
 from tests.cluster.services import OwnRedis
@@ -272,18 +270,9 @@ def test_due_tasks_are_announced_once_and_each_webhook_is_delivered_once(
     consultations meanwhile. Every event reaches the receiver once, by whichever worker claimed it."""
     partner_id, headers = partner
     with receiving([Answer(200, delay=0.01)]) as receiver:
-        endpoint = webhook_service.create_endpoint(
-            arrange,
-            accounts.system_principal(),
-            {
-                "url": receiver.url,
-                "event_types": ["follow_up_task.due", "consultation.created"],
-                "partner_id": partner_id,
-            },
-            secret_key=fleet.secret_key,
-            allow_loopback=True,
-        ).endpoint.id
-        arrange.commit()
+        endpoint = fleet.endpoint(
+            arrange, partner_id, receiver.url, ["follow_up_task.due", "consultation.created"]
+        )
         provider_id = bookable_provider(arrange, capacity=100)
         tasks = [
             task for _ in range(40) for task in plan_with_tasks_due_today(arrange, partner_id, provider_id)
