@@ -186,36 +186,18 @@ def server_env(url: str, instance: Path, port: int) -> dict[str, str]:
     return env
 
 
+def _serving(port: int, workers: int, threads: int) -> list[str]:
+    return ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
+
+
 def service_command(port: int, workers: int, threads: int = DEFAULT_THREADS) -> list[str]:
     """The service, as production serves it (``telemedical run``)."""
-    return [
-        str(BIN / "telemedical"),
-        "run",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-    ]
+    return [str(BIN / "telemedical"), "run", "--host", "127.0.0.1", *_serving(port, workers, threads)]
 
 
 def ceiling_command(port: int, workers: int, threads: int = DEFAULT_THREADS) -> list[str]:
     """The ceilings, served exactly as ``telemedical run`` serves the service (api.serving)."""
-    return [
-        str(BIN / "python"),
-        "-m",
-        "api.serving",
-        "bench.ceiling:app",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-    ]
+    return [str(BIN / "python"), "-m", "api.serving", "bench.ceiling:app", *_serving(port, workers, threads)]
 
 
 # --- wrk ----------------------------------------------------------------------------------------------------

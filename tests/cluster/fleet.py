@@ -13,6 +13,7 @@ import secrets
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,6 +117,15 @@ class Fleet:
         )
         session.commit()
         return created.endpoint.id
+
+    def wait_for(self, condition: Callable[[], object], timeout: float, what: str) -> float:
+        """Seconds until ``condition()`` held; fails after ``timeout``, quoting the processes' logs."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if condition():
+                return time.monotonic() - started
+            time.sleep(0.2)
+        raise AssertionError(f"{what} within {timeout} s\n{self.logs()}")
 
     def logs(self) -> str:
         """Every process's noteworthy lines (for a failing assertion)."""

@@ -27,10 +27,10 @@ from api.db import make_engine
 from api.migrate import upgrade
 from api.models import Event, Patient, WebhookDelivery
 from api.models.webhook import DeliveryStatus
+from tests.cluster.arrange import plan_with_tasks_due_today, succeeded_deliveries
 from tests.cluster.conftest import skip_unless_cluster_capable
 from tests.cluster.fleet import Fleet
 from tests.cluster.services import OwnPostgres, OwnRedis
-from tests.cluster.test_multiprocess import plan_with_tasks_due_today
 from tests.concurrency.conftest import live_token
 from tests.concurrency.server import PROBLEM_JSON, Outcome, call, kill_group, summary
 from tests.concurrency.test_live_concurrency import bookable_provider, patient_body, stored_patient
@@ -90,16 +90,6 @@ def partner(arrange: Session, fleet: Fleet) -> tuple[str, dict[str, str]]:
     partner_id, portal = partner_with_portal(arrange, "Fault partner")
     arrange.commit()
     return partner_id, {"Authorization": f"Bearer {live_token(fleet.apps[0], portal)}"}
-
-
-def wait_for(condition: Any, timeout: float, what: str, fleet: Fleet) -> float:
-    """Seconds until ``condition()`` held; fails after ``timeout``."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if condition():
-            return time.monotonic() - started
-        time.sleep(0.2)
-    raise AssertionError(f"{what} within {timeout} s\n{fleet.logs()}")
 
 
 def assert_never_a_trace(outcomes: list[Outcome], fleet: Fleet) -> None:
@@ -181,8 +171,8 @@ def test_postgres_stopped_under_load_is_503_then_recovers_without_a_restart(
         token = call("token", "POST", app.url("/oauth/token"), data={"grant_type": "client_credentials"})
         phase[0] = "recovering"
         own_postgres.start()
-        recovery = wait_for(
-            lambda: call("readyz", "GET", app.url("/readyz")).status == 200, 30, "/readyz 200 again", fleet
+        recovery = fleet.wait_for(
+            lambda: call("readyz", "GET", app.url("/readyz")).status == 200, 30, "/readyz 200 again"
         )
         phase[0] = "after"
         time.sleep(2)
@@ -286,7 +276,7 @@ def test_redis_down_keeps_serving_counted_in_memory_then_shared_again(
         call("list", "GET", app.url("/v1/patients"), headers=headers)
         return any(b"client:" in key for key in own_redis.client().keys("*"))
 
-    back = wait_for(shared_again, 60, "the limiter counting in Redis again", fleet)
+    back = fleet.wait_for(shared_again, 60, "the limiter counting in Redis again")
     print(f"Redis back: counting in Redis again after {back:.1f} s")
 
 
@@ -311,18 +301,11 @@ def test_a_worker_killed_mid_pass_loses_nothing_after_restart(
         assert at_kill < len(tasks), "killed mid-pass"
         second = fleet.start_worker(WEBHOOK_LEASE_SECONDS="2", WEBHOOK_CONCURRENCY="4")
 
-        def all_succeeded() -> bool:
-            arrange.rollback()
-            return arrange.scalar(
-                select(func.count())
-                .select_from(WebhookDelivery)
-                .where(
-                    WebhookDelivery.endpoint_id == endpoint,
-                    WebhookDelivery.status == DeliveryStatus.SUCCEEDED,
-                )
-            ) == len(tasks)
-
-        wait_for(all_succeeded, 120, "every delivery succeeded after the restart", fleet)
+        fleet.wait_for(
+            lambda: succeeded_deliveries(arrange, endpoint) == len(tasks),
+            120,
+            "every delivery succeeded after the restart",
+        )
         time.sleep(1)
         ids = [r.headers["webhook-id"] for r in receiver.received]
         assert second.process.poll() is None
@@ -358,7 +341,7 @@ def test_a_worker_killed_during_its_jobs_pass_announces_everything_after_restart
         transaction = locker.begin()
         locker.execute(text("LOCK TABLE events IN SHARE MODE"))  # the pass's first announcement waits here
         first = fleet.start_worker(ready=False)  # its first pass is held on the lock
-        wait_for(lambda: waiting_on_locks(engine) >= 1, 30, "the pass held mid-way", fleet)
+        fleet.wait_for(lambda: waiting_on_locks(engine) >= 1, 30, "the pass held mid-way")
         kill_group(first.process)
         transaction.rollback()
     fleet.start_worker()
@@ -374,7 +357,7 @@ def test_a_worker_killed_during_its_jobs_pass_announces_everything_after_restart
             or 0
         )
 
-    wait_for(lambda: announced() >= len(tasks), 60, "every due task announced", fleet)
+    fleet.wait_for(lambda: announced() >= len(tasks), 60, "every due task announced")
     time.sleep(1.5)
     engine.dispose()
     assert announced() == len(tasks), "each exactly once"
@@ -418,7 +401,7 @@ def test_sigterm_drains_the_requests_in_flight(
         for thread in threads:
             thread.start()
 
-        wait_for(lambda: waiting_on_locks(engine) >= 2, 30, "two creates waiting on the lock", fleet)
+        fleet.wait_for(lambda: waiting_on_locks(engine) >= 2, 30, "two creates waiting on the lock")
         stopped_at = time.monotonic()
         app.process.send_signal(signal.SIGTERM)
         time.sleep(1)

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -22,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from api import config
 from api.db import make_engine
-from api.domain.plan_status import PlanStatus
-from api.models import Appointment, Consultation, Event, FollowUpPlan, Patient, PlanTask, WebhookDelivery
-from api.models.webhook import DeliveryStatus
+from api.models import Appointment, Consultation, Event, Patient, PlanTask
+from tests.cluster.arrange import plan_with_tasks_due_today, succeeded_deliveries
 from tests.cluster.conftest import skip_unless_cluster_capable
 from tests.cluster.fleet import Fleet
 from tests.cluster.services import OwnRedis
@@ -109,15 +106,6 @@ def spread(fleet: Fleet, n: int) -> list[LiveServer]:
 def assert_no_server_errors(outcomes: list[Outcome], fleet: Fleet) -> None:
     broken = [o for o in outcomes if o.status >= 500 or o.status == 0]
     assert not broken, f"{summary(outcomes)}\n{fleet.logs()}"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str, fleet: Fleet) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} within {timeout} s\n{fleet.logs()}")
 
 
 def test_a_token_from_one_process_works_on_the_other(
@@ -233,36 +221,6 @@ def test_a_clients_rate_limit_is_counted_once_across_processes(
     assert any(b"client:" in key for key in own_redis.client().keys("*")), "the counter lives in Redis"
 
 
-def plan_with_tasks_due_today(session: Session, partner_id: str, provider_id: str) -> list[str]:
-    """An active plan of a New York patient with a session and a check-in due today where the patient is."""
-    consultation_id = ready_consultation(session, partner_id, f"due-{uuid.uuid4().hex[:6]}")
-    consultation = session.get(Consultation, consultation_id)
-    assert consultation is not None
-    today = datetime.now(UTC).astimezone(ZoneInfo("America/New_York")).date()
-    plan = FollowUpPlan(
-        partner_id=partner_id,
-        patient_id=consultation.patient_id,
-        consultation_id=consultation.id,
-        provider_id=provider_id,
-        status=PlanStatus.ACTIVE,
-        protocol="oral_at_home",
-        route="oral",
-        start_date=today - timedelta(days=1),
-        end_date=today + timedelta(days=60),
-        check_in_interval_days=7,
-        activated_at=datetime.now(UTC),
-    )
-    session.add(plan)
-    session.flush()
-    rows = [
-        PlanTask(plan_id=plan.id, kind="session", due_on=today, sequence=1),
-        PlanTask(plan_id=plan.id, kind="check_in", due_on=today, sequence=2, instruments=["phq9"]),
-    ]
-    session.add_all(rows)
-    session.commit()
-    return [row.id for row in rows]
-
-
 def test_due_tasks_are_announced_once_and_each_webhook_is_delivered_once(
     fleet: Fleet, partner: tuple[str, dict[str, str]], arrange: Session
 ) -> None:
@@ -298,19 +256,11 @@ def test_due_tasks_are_announced_once_and_each_webhook_is_delivered_once(
         assert [o.status for o in outcomes] == [201] * CONTENDERS, summary(outcomes)
         expected = len(tasks) + CONTENDERS
 
-        def delivered() -> bool:
-            arrange.rollback()
-            done = arrange.scalar(
-                select(func.count())
-                .select_from(WebhookDelivery)
-                .where(
-                    WebhookDelivery.endpoint_id == endpoint,
-                    WebhookDelivery.status == DeliveryStatus.SUCCEEDED,
-                )
-            )
-            return done == expected
-
-        wait_until(delivered, 120, f"{expected} deliveries succeeded", fleet)
+        fleet.wait_for(
+            lambda: succeeded_deliveries(arrange, endpoint) == expected,
+            120,
+            f"{expected} deliveries succeeded",
+        )
         time.sleep(1.5)  # a duplicate would arrive now
         received = [r.headers["webhook-id"] for r in receiver.received]
     arrange.rollback()

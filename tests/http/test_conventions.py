@@ -332,6 +332,31 @@ def test_rate_limit_headers_and_429(make_app: Callable[..., Flask], world: World
     assert client.get("/healthz").status_code == 200
 
 
+def test_an_unreachable_database_is_503_and_not_a_rate_limiter_fault(
+    client: FlaskClient,
+    headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The rate-limit key checks the token, which reads the database: when that read fails, the request is
+    counted by address and answered 503 by the view's own check; the limiter logs no error of its own and
+    does not leave its store for memory."""
+    from sqlalchemy.exc import OperationalError
+
+    from api.auth import store
+
+    def unreachable(*_args: Any) -> bool:
+        raise OperationalError("SELECT revoked_at", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(store, "is_token_revoked", unreachable)
+    response = client.get("/v1/patients", headers=headers)
+    problem = _problem(response, 503, "service_unavailable")
+    assert int(response.headers["Retry-After"]) >= 1 and "Traceback" not in str(problem)
+    errors = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert not errors, [r.getMessage() for r in errors]
+    assert "falling back" not in caplog.text
+
+
 def test_the_token_endpoint_answers_429_in_oauth_form(make_app: Callable[..., Flask], world: World) -> None:
     client = make_app(rate_limit="2/minute").test_client()
     statuses = [token_response(client, world.portal_a).status_code for _ in range(3)]
