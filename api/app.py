@@ -18,7 +18,7 @@ from api.db import Database, make_engine
 from api.http.blueprint import SECURITY_SCHEME, Api
 from api.http.cors import init_cors
 from api.http.idempotency import init_idempotency
-from api.http.input_guard import init_input_guard
+from api.http.input_guard import init_front_refusals, init_input_guard
 from api.http.json_provider import OrjsonProvider
 from api.http.liveness import PATH as LIVENESS_PATH
 from api.http.liveness import init_liveness
@@ -136,6 +136,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # Hooks run in this order before a request (and in reverse after it).
     init_request_id(app)
+    init_front_refusals(app)
     metrics = init_observability(app, CollectorRegistry())
     init_media_type_check(app)
     init_input_guard(app)

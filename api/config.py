@@ -28,6 +28,20 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _seconds(name: str, default: float, *, upper: float = 300.0) -> float:
+    """A duration in seconds, 0.1 … ``upper``; anything else stops start-up naming the variable."""
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}: {raw!r} is not a number of seconds") from None
+    if not 0.1 <= value <= upper:
+        raise ConfigurationError(f"{name}: {raw!r} must be between 0.1 and {upper:g} seconds")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{INSTANCE_DIR / 'telemedical.sqlite3'}"
@@ -39,6 +53,12 @@ class Settings:
     issuer: str = "http://127.0.0.1:8000"
     rate_limit: str = "1200/minute"
     max_content_length: int = 1024 * 1024
+    # The server's front (api.http.front): a request body must arrive within this many seconds of its
+    # headers (REQUEST_BODY_TIMEOUT), and each worker reads at most this many bodies at once
+    # (MAX_PENDING_BODIES); the headers must arrive within HEADER_READ_TIMEOUT seconds.
+    request_body_timeout: float = 10.0
+    max_pending_bodies: int = 64
+    header_read_timeout: float = 10.0
     access_token_ttl: int = 15 * 60
     refresh_token_ttl: int = 30 * 24 * 3600
     authorization_code_ttl: int = 5 * 60
@@ -146,6 +166,9 @@ def load_settings() -> Settings:
         issuer=(os.environ.get("ISSUER") or defaults.issuer).rstrip("/"),
         rate_limit=os.environ.get("RATE_LIMIT") or defaults.rate_limit,
         max_content_length=_int("MAX_CONTENT_LENGTH", defaults.max_content_length),
+        request_body_timeout=_seconds("REQUEST_BODY_TIMEOUT", defaults.request_body_timeout),
+        max_pending_bodies=max(1, _int("MAX_PENDING_BODIES", defaults.max_pending_bodies)),
+        header_read_timeout=_seconds("HEADER_READ_TIMEOUT", defaults.header_read_timeout, upper=60.0),
         access_token_ttl=_int("ACCESS_TOKEN_TTL", defaults.access_token_ttl),
         idempotency_lock_timeout=max(1, _int("IDEMPOTENCY_LOCK_TIMEOUT", defaults.idempotency_lock_timeout)),
         log_level=os.environ.get("LOG_LEVEL") or defaults.log_level,

@@ -107,5 +107,13 @@ class UriTooLong(DomainError):
     status, code, title = 414, "uri_too_long", "URI too long"
 
 
+class RequestTimeout(DomainError):
+    status, code, title = 408, "request_timeout", "Request timeout"
+
+
+class ServiceUnavailable(DomainError):
+    status, code, title = 503, "service_unavailable", "Service unavailable"
+
+
 class HeaderFieldsTooLarge(DomainError):
     status, code, title = 431, "request_header_fields_too_large", "Request header fields too large"

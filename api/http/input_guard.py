@@ -32,7 +32,16 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from api.errors import BadRequest, FieldError, HeaderFieldsTooLarge, UriTooLong, ValidationFailed
+from api.errors import (
+    BadRequest,
+    FieldError,
+    HeaderFieldsTooLarge,
+    RequestTimeout,
+    ServiceUnavailable,
+    UriTooLong,
+    ValidationFailed,
+)
+from api.http.front import BAD_HOST, BODY_TIMEOUT, FRONT_REFUSAL, TOO_MANY_BODIES
 
 MAX_JSON_DEPTH = 32
 # The request line ("GET /v1/patients?… HTTP/1.1") and each header line ("Name: value"), in bytes: the
@@ -257,6 +266,28 @@ def _read_at_most(stream: Any, size: int) -> bytes:
         parts.append(chunk)
         remaining -= len(chunk)
     return b"".join(parts)
+
+
+def _front_refusal() -> None:
+    """The problem for a request the server's front refused before the application ran (api.http.front)."""
+    refusal = request.environ.get(FRONT_REFUSAL)
+    if refusal is None:
+        return
+    if refusal == BODY_TIMEOUT:
+        raise RequestTimeout("The request body did not arrive in time; send it again, at once.")
+    if refusal == TOO_MANY_BODIES:
+        raise ServiceUnavailable(
+            "The server is reading too many request bodies at once. Retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+    if refusal == BAD_HOST:
+        raise BadRequest("An HTTP/1.1 request carries exactly one Host header.", code="bad_host")
+    raise BadRequest()
+
+
+def init_front_refusals(app: Flask) -> None:
+    """Before any other check: a request the front refused gets its problem, whatever else it holds."""
+    app.before_request(_front_refusal)
 
 
 def init_input_guard(app: Flask) -> None:

@@ -5,7 +5,7 @@ not a trip through the API's hooks (token, limiter, input guard, audit), none of
 what those hooks promise every response: ``X-Request-ID`` (the caller's when it is a sane token),
 ``X-Content-Type-Options`` and ``Cache-Control: no-store``, and it is counted in the request metrics. A
 request over the stated size limits, or any method but GET and HEAD, goes on to the application and gets the
-usual problem (414, 431; 405 with ``Allow``, from the route ``init_liveness`` registers for the path). The
+usual problem (414, 431; 400 for a request the server's front refused, such as one without Host; 405 with ``Allow``, from the route ``init_liveness`` registers for the path). The
 operation is documented in the spec as ``getHealth`` (api.resources.operations).
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask
 
 from api.errors import DomainError
+from api.http.front import FRONT_REFUSAL
 from api.http.input_guard import check_request_size
 from api.http.observability import Metrics
 from api.http.request_id import VALID_REQUEST_ID
@@ -48,7 +49,7 @@ class Liveness:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if environ.get("PATH_INFO") != PATH or method not in ("GET", "HEAD"):
+        if environ.get("PATH_INFO") != PATH or method not in ("GET", "HEAD") or FRONT_REFUSAL in environ:
             return self.app(environ, start_response)  # type: ignore[no-any-return]
         started = time.perf_counter()
         try:

@@ -97,6 +97,8 @@ PROBLEM_DOCS: dict[str, str] = {
     "rate_limited": "Too many requests for this client. Retry after Retry-After seconds.",
     "uri_too_long": "The request line is over 4,094 bytes. Send filters in fewer characters.",
     "request_header_fields_too_large": "Over 100 headers, or one over 8,190 bytes.",
+    "request_timeout": "The request body did not arrive within the server's deadline (10 s). Send it again.",
+    "bad_host": "An HTTP/1.1 request needs exactly one Host header (RFC 9112 §3.2).",
     "not_implemented": "The server does not support this (e.g. a transfer coding other than chunked).",
     "expectation_failed": "The Expect header cannot be met.",
     "internal_error": "Something failed on our side. Retry later; quote request_id if you contact us.",

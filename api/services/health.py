@@ -4,11 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from api.errors import DomainError
-
-
-class ServiceUnavailable(DomainError):
-    status, code, title = 503, "service_unavailable", "Service unavailable"
+from api.errors import ServiceUnavailable
 
 
 def check_database(session: Session) -> None:

@@ -4,12 +4,14 @@ granian), and what granian refuses before the application runs is a bare 4xx; no
 
 from __future__ import annotations
 
+import json
 import socket
+import time
 
 import pytest
 import requests
 
-from tests.concurrency.server import LiveServer
+from tests.concurrency.server import LiveServer, start_server
 
 
 def _raw(server: LiveServer, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -102,3 +104,99 @@ def test_what_the_server_refuses_itself_is_a_bare_4xx_and_logs_no_request_line(
 
     assert answered == status and body == b"" and headers.get("connection") == "close"
     assert "example.test" not in live_server.log_since(offset)
+
+
+# --- slow clients (issue 22, finding 1) ------------------------------------------------------------------
+
+
+def _address(server: LiveServer) -> tuple[str, int]:
+    host, port = server.base_url.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def _slow_bodies(server: LiveServer, count: int) -> list[socket.socket]:
+    """``count`` connections that send their headers and one byte of a 100-byte body, then nothing."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(_address(server), timeout=30)
+        sock.sendall(
+            b"POST /v1/patients HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{"
+        )
+        sockets.append(sock)
+    return sockets
+
+
+def _answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in header_lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+def test_slow_request_bodies_do_not_hold_the_service(live_server: LiveServer) -> None:
+    """Twelve connections trickling their bodies (three times the application threads of two workers) used to
+    hold every thread: /healthz, /readyz and the spec timed out until the attacker let go."""
+    held = _slow_bodies(live_server, 12)
+    try:
+        for path in ("/healthz", "/readyz", "/v1/openapi.json", "/v1/me"):
+            response = requests.get(live_server.url(path), timeout=1)
+            assert response.status_code in (200, 401), (path, response.status_code)
+            assert response.elapsed.total_seconds() < 1
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_a_body_that_does_not_arrive_in_time_is_a_408_and_too_many_at_once_a_503(
+    tmp_path_factory: pytest.TempPathFactory, live_database_url: str
+) -> None:
+    """Each body has REQUEST_BODY_TIMEOUT seconds; each worker reads MAX_PENDING_BODIES at once and answers
+    any more with 503 at once, while requests without a body are served throughout."""
+    server = start_server(
+        live_database_url,
+        tmp_path_factory.mktemp("slow-bodies"),
+        workers=1,
+        settings={"REQUEST_BODY_TIMEOUT": "2", "MAX_PENDING_BODIES": "3"},
+    )
+    try:
+        held = _slow_bodies(server, 3)
+        time.sleep(0.3)  # the three reads have begun
+        started = time.monotonic()
+        status, headers, body = _raw(
+            server,
+            b"POST /v1/patients HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 2\r\n\r\n{}",
+        )
+        assert (status, headers["retry-after"]) == (503, "1")
+        assert json.loads(body)["code"] == "service_unavailable"
+        assert requests.get(server.url("/healthz"), timeout=1).status_code == 200
+        for sock in held:
+            status, headers, body = _answer(sock)
+            assert status == 408 and headers["content-type"] == "application/problem+json"
+            assert headers["connection"] == "close"
+            assert json.loads(body)["code"] == "request_timeout"
+            sock.close()
+        assert 1.5 < time.monotonic() - started < 6
+        # Nothing was created from a truncated body.
+        assert "POST /v1/patients 201" not in server.log_since(0)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+        b"GET /v1/me HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n",
+    ],
+    ids=["no-host", "two-hosts"],
+)
+def test_an_http_1_1_request_needs_exactly_one_host(live_server: LiveServer, request_bytes: bytes) -> None:
+    """RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host, or with several."""
+    status, headers, body = _raw(live_server, request_bytes)
+    assert status == 400 and headers["content-type"] == "application/problem+json"
+    assert json.loads(body)["code"] == "bad_host"
