@@ -1,6 +1,7 @@
 """Webhook delivery by real `telemedical worker` processes (issue 11), on SQLite in `make test` and on
 PostgreSQL in `make test-postgres`: several workers deliver each event to each endpoint once and in order
-per object; a worker killed mid-delivery loses nothing; SIGTERM lets the post in flight finish.
+per object; a worker killed mid-delivery loses nothing; SIGTERM lets the post in flight finish; an endpoint
+deleted while writes emit events costs no write (issue 22, finding 6).
 
 Events are emitted through the outbox on the workers' database (as a service does in a request); the
 receiver is a real HTTP server on 127.0.0.1 (WEBHOOK_ALLOW_LOOPBACK=1).
@@ -15,6 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -22,11 +24,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.events.outbox import emit
-from api.models import WebhookAttempt, WebhookDelivery
+from api.models import Consultation, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.webhook import DeliveryStatus
 from api.services import accounts
 from api.services import webhooks as webhook_service
-from tests.concurrency.server import TELEMEDICAL, kill_group
+from tests.concurrency.conftest import Tenant
+from tests.concurrency.server import (
+    TELEMEDICAL,
+    LiveServer,
+    assert_sound,
+    call,
+    kill_group,
+    simultaneously,
+    summary,
+)
+from tests.concurrency.test_live_concurrency import count, stored_patient, with_key
 from tests.receiver import Answer, receiving
 from tests.world import partner_with_portal
 
@@ -221,3 +233,77 @@ def test_sigterm_lets_the_post_in_flight_finish_and_be_recorded(
     delivery = arrange.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint)).one()
     assert (delivery.status, delivery.lease_token) == (DeliveryStatus.SUCCEEDED, None)
     assert "SIGTERM" in worker.output()
+
+
+def test_an_endpoint_deleted_while_writes_emit_events_costs_no_write(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    """Issue 22, finding 6: each round registers an endpoint and releases at once its deletion, writes that
+    emit an event it subscribes to, and a redelivery to it. Before the fix PostgreSQL answered 500 to some
+    of the writes and redeliveries (a foreign-key violation on the delivery queued for the endpoint being
+    deleted) and lost those writes."""
+    rounds, writes = 6, 8
+    offset = live_server.log_offset()
+    outcomes, deleted = [], []
+    for round_ in range(rounds):
+        registered = call(
+            "register",
+            "POST",
+            live_server.url("/v1/webhook-endpoints"),
+            json={"url": "https://hooks.partner.example/in", "event_types": ["consultation.created"]},
+            headers=with_key(tenant.headers),
+        )
+        assert registered.status == 201, registered.brief()
+        endpoint = registered.body["id"]
+        deleted.append(endpoint)
+        patients = [stored_patient(arrange, tenant.partner_id, f"whdel-{round_}-{n}") for n in range(writes)]
+        earlier = emit_change(arrange, tenant.partner_id, f"con_whdel_{round_}", "submitted")
+        tasks = [
+            partial(
+                call,
+                f"write {round_}-{n}",
+                "POST",
+                live_server.url("/v1/consultations"),
+                json={
+                    "patient_id": patient,
+                    "conditions": ["major_depression"],
+                    "patient_location_state": "NY",
+                },
+                headers=with_key(tenant.headers),
+            )
+            for n, patient in enumerate(patients)
+        ]
+        # A redelivery to the endpoint (it queues a delivery too) and the deletion among the writes.
+        tasks[writes // 4 : writes // 4] = [
+            partial(
+                call,
+                f"redeliver {round_}",
+                "POST",
+                live_server.url(f"/v1/events/{earlier}/redeliver"),
+                json={"endpoint_id": endpoint},
+                headers=tenant.headers,
+            )
+        ]
+        tasks[writes // 2 : writes // 2] = [
+            partial(
+                call,
+                f"delete {round_}",
+                "DELETE",
+                live_server.url(f"/v1/webhook-endpoints/{endpoint}"),
+                headers=tenant.headers,
+            )
+        ]
+        outcomes += simultaneously(tasks)
+    print(f"\nendpoint deleted among writes, {rounds} rounds: {summary(outcomes)}")
+    assert_sound(outcomes, live_server, offset)
+    created = [item.body["id"] for item in outcomes if item.label.startswith("write") and item.status == 201]
+    assert [item.status for item in outcomes if item.label.startswith("delete")] == [204] * rounds
+    assert len(created) == rounds * writes, summary(outcomes)
+    redelivered = [item for item in outcomes if item.label.startswith("redeliver")]
+    # Queued before the deletion, or the endpoint was gone already (422 at /endpoint_id).
+    assert all(item.status in (202, 422) for item in redelivered), summary(redelivered)
+    assert count(arrange, select(func.count()).where(Consultation.id.in_(created))) == rounds * writes
+    assert count(arrange, select(func.count()).where(Event.object_id.in_(created))) == rounds * writes
+    assert count(arrange, select(func.count()).where(WebhookEndpoint.id.in_(deleted))) == 0
+    dangling = select(func.count()).where(WebhookDelivery.endpoint_id.in_(deleted))
+    assert count(arrange, dangling) == 0
