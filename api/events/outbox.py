@@ -6,6 +6,14 @@ answers or names.
 
 The event's deliveries are queued in the same transaction, one per enabled endpoint of its partner that
 subscribes to its type: a rolled-back change emits and delivers nothing, a committed one is never lost.
+
+An endpoint deleted or disabled while the change runs is skipped, and the change stands: the endpoints are
+read ``FOR KEY SHARE`` (PostgreSQL), the lock the foreign-key check of the delivery rows takes anyway, taken
+at the read instead of at the insert. A deletion or a change of the endpoint (which holds it ``FOR UPDATE``)
+that came first is waited for and the row read again as committed — gone, or disabled, it is left out — so
+the insert can no longer meet a deleted endpoint (a foreign-key violation, a 500 that lost the write); one
+that comes later waits for this transaction and then deletes or cancels its deliveries with the rest. SQLite
+serialises writing transactions, so the read there is already current.
 """
 
 from __future__ import annotations
@@ -25,8 +33,10 @@ _LAST_EMITTED = "events.last_emitted_at"
 # Built once (compiled once per dialect), run with fresh parameters for each event.
 _INSERT_EVENT = insert(Event)
 _INSERT_DELIVERIES = insert(WebhookDelivery)
-_ENDPOINTS = select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
-    WebhookEndpoint.partner_id == bindparam("partner_id"), WebhookEndpoint.enabled.is_(True)
+_ENDPOINTS = (
+    select(WebhookEndpoint.id, WebhookEndpoint.event_types)
+    .where(WebhookEndpoint.partner_id == bindparam("partner_id"), WebhookEndpoint.enabled.is_(True))
+    .with_for_update(read=True, key_share=True)
 )
 
 

@@ -57,7 +57,13 @@ def redeliver(
     in order with the object's other events (a receiver orders by ``timestamp`` and drops ids it has seen).
     """
     event = get_event(session, principal, event_id)
-    endpoints = select(WebhookEndpoint).where(WebhookEndpoint.partner_id == event.partner_id)
+    # Locked as the outbox locks them (api/events/outbox.py): an endpoint deleted or disabled meanwhile is
+    # read as committed, never queued to (a foreign-key violation at the commit).
+    endpoints = (
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.partner_id == event.partner_id)
+        .with_for_update(read=True, key_share=True)
+    )
     if "endpoint_id" in data:
         endpoint = session.scalar(endpoints.where(WebhookEndpoint.id == data["endpoint_id"]))
         if endpoint is None:
