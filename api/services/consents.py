@@ -32,7 +32,9 @@ class ConsentAlreadyWithdrawn(Conflict):
 
 def withdraw_consent(session: Session, principal: Principal, patient_id: str, consent_id: str) -> Consent:
     require_kind(principal, "patient", "partner_client", "admin", action="withdraw consents")
-    patient = get_patient(session, principal, patient_id)  # 404 across tenants, or another patient's
+    # 404 across tenants, or another patient's. The patient's row is locked first, as plan activation locks
+    # it (api.services.patients.lock_patient): a resume racing this withdrawal waits, then sees it.
+    patient = get_patient(session, principal, patient_id, for_update=True)
     # Locked (PostgreSQL; SQLite writers hold the write lock from BEGIN): two withdrawals at once, one wins.
     consent = session.scalar(
         select(Consent).where(Consent.id == consent_id, Consent.patient_id == patient.id).with_for_update()

@@ -136,6 +136,15 @@ def record_consent(session: Session, principal: Principal, patient_id: str, data
     return consent
 
 
+def lock_patient(session: Session, patient_id: str) -> None:
+    """Lock the patient's row until the transaction ends: the one lock, taken first, of every change whose
+    outcome depends on the patient's consents and plans together (withdrawing a consent holds the active
+    plans; activating a plan checks the consents). Taken in that order, patient then plan, by both, they run
+    one after the other and each sees what the other committed (issue 22: a withdrawal racing a resume left an
+    esketamine plan active with no consent). SQLite writers are serialised from BEGIN anyway."""
+    session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
+
+
 def accepted_consent_types(session: Session, patient_id: str) -> set[str]:
     """The consent types the patient has accepted and not withdrawn (consents are append-only: a consent
     given again after a withdrawal is a new record, and counts)."""

@@ -42,7 +42,7 @@ from api.services.access import require_kind, scope_consultations, scope_plans
 from api.services.inputs import NewPlan, PlanChanges
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
-from api.services.patients import accepted_consent_types
+from api.services.patients import accepted_consent_types, lock_patient
 from api.services.precondition import Precondition
 
 # Who may write a plan itself (create, change, activate, hold, complete, revoke).
@@ -61,8 +61,9 @@ def get_plan(
 ) -> FollowUpPlan:
     stmt = scope_plans(select(FollowUpPlan), principal).where(FollowUpPlan.id == plan_id)
     if for_update:
-        # Serialises writers of one plan (PostgreSQL); SQLite serialises every writer anyway.
-        stmt = stmt.with_for_update()
+        # Serialises writers of one plan (PostgreSQL); SQLite serialises every writer anyway. The row is read
+        # afresh once the lock is held, even if this session loaded it before.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     plan: FollowUpPlan | None = session.scalar(stmt)
     if plan is None:
         raise PlanNotFound(f"No follow-up plan {plan_id}.")
@@ -307,6 +308,8 @@ def act_on_plan(
     precondition: Precondition[FollowUpPlan],
 ) -> FollowUpPlan:
     """activate (also resumes a plan on hold), hold, complete, revoke."""
+    # The patient first, then the plan: the order a consent withdrawal locks them in (lock_patient).
+    lock_patient(session, get_plan(session, principal, plan_id).patient_id)
     plan = get_plan(session, principal, plan_id, for_update=True)
     require_kind(principal, *PLAN_WRITERS, action=f"{action} follow-up plans")
     precondition(plan)

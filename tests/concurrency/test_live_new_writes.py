@@ -176,3 +176,63 @@ def test_one_consent_withdrawn_at_once_has_one_winner_and_holds_the_plan_once(
         .where(Event.object_id == plan_id, Event.type == "follow_up_plan.status_changed"),
     )
     assert changes == 2  # activated, then held once
+
+
+def test_a_withdrawal_racing_a_resume_never_leaves_a_plan_active_without_consent(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    """Issue 22, finding 2: the patient withdraws their treatment consent while a provider resumes the plan.
+    Whichever comes first, the other sees it: either the plan is resumed and then held by the withdrawal, or
+    the withdrawal lands first and the resume is refused (422 ``consent_required``). Before, on PostgreSQL,
+    about one trial in four left the esketamine plan active with no consent in force."""
+    plan_id = active_intranasal_plan(live_server, tenant, arrange, "withdraw-resume-race")
+    plan_url = live_server.url(f"/v1/follow-up-plans/{plan_id}")
+    patient_id = call("plan", "GET", plan_url, headers=tenant.admin).body["patient_id"]
+    consents_url = live_server.url(f"/v1/patients/{patient_id}/consents")
+    consent = {"type": "ketamine_treatment", "version": "2", "accepted_at": "2026-01-05T09:00:00Z"}
+    held = call("hold", "POST", f"{plan_url}/hold", json={"reason": "review"}, headers=with_key(tenant.admin))
+    assert held.status == 200, held.brief()
+    for trial in range(12):  # each ends with the plan on hold again
+        given = call("consent", "POST", consents_url, json=consent, headers=with_key(tenant.headers))
+        assert given.status == 201, given.brief()
+        offset = live_server.log_offset()
+        withdraw = live_server.url(f"/v1/patients/{patient_id}/consents/{given.body['id']}/withdraw")
+        outcomes = simultaneously(
+            [
+                partial(call, "withdraw", "POST", withdraw, headers=with_key(tenant.headers)),
+                *(
+                    partial(
+                        call,
+                        f"resume {i}",
+                        "POST",
+                        f"{plan_url}/activate",
+                        json={},
+                        headers=with_key(tenant.admin),
+                    )
+                    for i in range(3)
+                ),
+            ]
+        )
+        assert_sound(outcomes, live_server, offset)
+        assert outcomes[0].status == 200, summary(outcomes)
+        for resume in outcomes[1:]:
+            assert (resume.status, resume.code) in (
+                (200, None),
+                (422, "consent_required"),
+                (409, "invalid_transition"),
+            ), summary(outcomes)
+        status = call("plan", "GET", plan_url, headers=tenant.admin).body["status"]
+        in_force = count(
+            arrange,
+            select(func.count())
+            .select_from(Consent)
+            .where(
+                Consent.patient_id == patient_id,
+                Consent.type == "ketamine_treatment",
+                Consent.withdrawn_at.is_(None),
+            ),
+        )
+        assert in_force == 0
+        assert status == "on_hold", (
+            f"trial {trial}: the plan is {status} with no consent in force; {summary(outcomes)}"
+        )
