@@ -100,7 +100,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
 
     def authenticate_refresh_token(self, refresh_token: str) -> OAuthToken | None:
         session = get_session()
-        row = store.find_token_by_refresh(session, refresh_token)
+        # Locked before it is judged: of concurrent spends one rotates it, the others see it spent.
+        row = store.find_token_by_refresh(session, refresh_token, for_update=True)
         if row is None:
             return None
         if row.refresh_used_at is not None and row.revoked_at is None:

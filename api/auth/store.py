@@ -65,20 +65,39 @@ def record_issued_token(
 
 
 def revoke_family(session: Session, family_id: str) -> None:
-    """Revoke every token descended from one grant (a replayed code or a reused refresh token)."""
-    session.execute(
+    """Revoke every token descended from one grant (a replayed code or a reused refresh token).
+
+    Repeated until a pass finds nothing left: on PostgreSQL an UPDATE that waited for a refresh in flight (it
+    holds the lock on the token it spends) does not see the token that refresh then inserted, since the
+    statement's snapshot predates it; the next pass does. A refresh that comes later waits for this
+    transaction's locks and finds its token revoked.
+    """
+    revoke = (
         update(OAuthToken)
         .where(OAuthToken.family_id == family_id, OAuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    while session.execute(revoke).rowcount:  # type: ignore[attr-defined]
+        pass
 
 
 def find_code(session: Session, code: str) -> AuthorizationCode | None:
-    return session.scalar(select(AuthorizationCode).where(AuthorizationCode.code_digest == digest(code)))
+    """The code, locked until the transaction ends, so that two exchanges of one code are judged one after
+    the other: the second sees it used (SQLite writers are serialised by BEGIN IMMEDIATE already)."""
+    stmt = select(AuthorizationCode).where(AuthorizationCode.code_digest == digest(code))
+    return session.scalar(stmt.with_for_update().execution_options(populate_existing=True))
 
 
-def find_token_by_refresh(session: Session, refresh_token: str) -> OAuthToken | None:
-    return session.scalar(select(OAuthToken).where(OAuthToken.refresh_digest == digest(refresh_token)))
+def find_token_by_refresh(
+    session: Session, refresh_token: str, *, for_update: bool = False
+) -> OAuthToken | None:
+    """The token row a refresh token names. ``for_update`` locks it until the transaction ends, so that
+    concurrent spends of one refresh token are judged one after the other (RFC 9700 §4.14.2): the first
+    rotates it, each later one sees it spent and revokes the family, the first one's new tokens included."""
+    stmt = select(OAuthToken).where(OAuthToken.refresh_digest == digest(refresh_token))
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(stmt)
 
 
 # Built once; run on the session's connection as Core (no ORM execution context): it runs on every request.
