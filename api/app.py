@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         MAX_CONTENT_LENGTH=settings.max_content_length,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.issuer.startswith("https://"),
+        SESSION_COOKIE_SECURE=settings.is_production,
         API_TITLE="Telemedical API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.1.0",

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from api.domain.matching import MatchWeights
 
@@ -131,6 +132,25 @@ def _weights(name: str) -> tuple[tuple[str, float], ...]:
 
 def production_problems(settings: Settings) -> list[str]:
     """What a real deployment (an https ISSUER) is missing; empty in development."""
+def _issuer(name: str, default: str) -> str:
+    """The service's public base URL, normalised: scheme and host in lower case (``HTTPS://API.Example`` is
+    ``https://api.example``, a real deployment), no trailing slash; anything but an http(s) URL of a host,
+    with no query, fragment or credentials, stops start-up. Every absolute URL the service writes (token
+    ``iss``, links, ``Location``, problem types) is built from it, never from a request's Host."""
+    raw = (os.environ.get(name) or default).strip()
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ConfigurationError(f"{name}: {raw!r} is not a URL") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"{name}: {raw!r} must be an http(s) URL, e.g. https://api.example.com")
+    if parts.query or parts.fragment or parts.username is not None or parts.password is not None:
+        raise ConfigurationError(f"{name}: {raw!r} may not hold a query, a fragment or credentials")
+    return urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
+
+
     if not settings.is_production:
         return []
     problems = []
@@ -163,7 +183,7 @@ def load_settings() -> Settings:
         secret_key=os.environ.get("SECRET_KEY") or defaults.secret_key,
         jwt_private_key_file=os.environ.get("JWT_PRIVATE_KEY_FILE") or None,
         jwt_previous_public_keys_file=os.environ.get("JWT_PREVIOUS_PUBLIC_KEYS_FILE") or None,
-        issuer=(os.environ.get("ISSUER") or defaults.issuer).rstrip("/"),
+        issuer=_issuer("ISSUER", defaults.issuer),
         rate_limit=os.environ.get("RATE_LIMIT") or defaults.rate_limit,
         max_content_length=_int("MAX_CONTENT_LENGTH", defaults.max_content_length),
         request_body_timeout=_seconds("REQUEST_BODY_TIMEOUT", defaults.request_body_timeout),

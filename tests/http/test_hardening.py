@@ -33,8 +33,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from api.app import create_app
 from api.auth.secrets import digest
-from api.config import Settings, production_problems
+from api.config import ConfigurationError, Settings, load_settings, production_problems
 from api.config import test_database_url as postgres_server_url
 from api.db import get_session, make_engine, sqlite_begin_statement
 from api.http.ratelimit import InlineExpiryMemoryStorage
@@ -299,6 +300,52 @@ def test_each_development_setting_is_named_in_production(overrides: dict[str, An
     assert any(named in problem for problem in problems), problems
     complete = {"secret_key": STRONG_SECRET, "jwt_private_key_file": "/k.pem"}
     assert production_problems(Settings(issuer="https://api.telemedical.example", **complete)) == []
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    [
+        "HTTPS://api.telemedical.example",
+        "Https://API.Telemedical.Example/",
+        " https://api.telemedical.example",
+    ],
+)
+def test_an_https_issuer_in_any_case_is_a_real_deployment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key_file: str, issuer: str
+) -> None:
+    """Issue 22, finding 9: ``ISSUER=HTTPS://…`` started with the development secrets and loopback webhooks,
+    and the sign-in cookie lost ``Secure``. Scheme and host are case-insensitive (RFC 3986 §3.1, §3.2.2)."""
+    monkeypatch.setenv("ISSUER", issuer)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    settings = load_settings()
+    assert settings.issuer == "https://api.telemedical.example"
+    assert settings.is_production
+    assert any("SECRET_KEY" in problem for problem in production_problems(settings))
+    deployed = settings.with_overrides(
+        secret_key=STRONG_SECRET,
+        jwt_private_key_file=key_file,
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        instance_dir=tmp_path,
+    )
+    assert create_app(deployed).config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    [
+        "ftp://api.example",
+        "https://",
+        "https://api.example/?x=1",
+        "https://u:p@api.example",
+        "https://a:port",
+    ],
+)
+def test_an_issuer_that_is_not_a_base_url_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch, issuer: str
+) -> None:
+    monkeypatch.setenv("ISSUER", issuer)
+    with pytest.raises(ConfigurationError, match="ISSUER"):
+        load_settings()
 
 
 def test_a_server_loading_the_app_directly_refuses_too(tmp_path: Path) -> None:
