@@ -119,19 +119,6 @@ def _origins(name: str) -> tuple[str, ...]:
     return origins
 
 
-def _weights(name: str) -> tuple[tuple[str, float], ...]:
-    """``earliest_slot=0.4,language=0.2`` -> pairs of MatchWeights fields (clinical-rules.md §3)."""
-    raw = os.environ.get(name) or ""
-    pairs = []
-    for item in filter(None, (part.strip() for part in raw.split(","))):
-        key, _, value = item.partition("=")
-        pairs.append((key.strip(), float(value)))
-    MatchWeights(**dict(pairs))  # unknown names or invalid values fail at start-up, not per request
-    return tuple(pairs)
-
-
-def production_problems(settings: Settings) -> list[str]:
-    """What a real deployment (an https ISSUER) is missing; empty in development."""
 def _issuer(name: str, default: str) -> str:
     """The service's public base URL, normalised: scheme and host in lower case (``HTTPS://API.Example`` is
     ``https://api.example``, a real deployment), no trailing slash; anything but an http(s) URL of a host,
@@ -151,6 +138,19 @@ def _issuer(name: str, default: str) -> str:
     return urlunsplit((scheme, parts.netloc.lower(), parts.path.rstrip("/"), "", ""))
 
 
+def _weights(name: str) -> tuple[tuple[str, float], ...]:
+    """``earliest_slot=0.4,language=0.2`` -> pairs of MatchWeights fields (clinical-rules.md §3)."""
+    raw = os.environ.get(name) or ""
+    pairs = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key, _, value = item.partition("=")
+        pairs.append((key.strip(), float(value)))
+    MatchWeights(**dict(pairs))  # unknown names or invalid values fail at start-up, not per request
+    return tuple(pairs)
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What a real deployment (an https ISSUER) is missing; empty in development."""
     if not settings.is_production:
         return []
     problems = []
