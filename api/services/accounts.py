@@ -6,7 +6,6 @@ import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from api.auth.principal import Principal
+from api.auth.redirects import redirect_uri_problem
 from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
 from api.auth.store import may_sign_in_through
@@ -83,14 +83,6 @@ def get_partner(session: Session, principal: Principal, partner_id: str) -> Part
 
 
 # --- clients --------------------------------------------------------------------------------------
-def _validate_redirect_uri(uri: str) -> bool:
-    parts = urlsplit(uri)
-    if parts.fragment or not parts.netloc:
-        return False
-    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    return parts.scheme == "https" or (parts.scheme == "http" and loopback)
-
-
 def create_client(
     session: Session,
     principal: Principal,
@@ -151,10 +143,9 @@ def _client_errors(
     if grant_type == "authorization_code" and not uris:
         errors.append(FieldError("/redirect_uris", "required", "An authorization-code client needs one."))
     for i, uri in enumerate(uris):
-        if not _validate_redirect_uri(uri):
-            errors.append(
-                FieldError(f"/redirect_uris/{i}", "invalid_redirect_uri", "Use https (or http on loopback).")
-            )
+        problem = redirect_uri_problem(uri)
+        if problem:
+            errors.append(FieldError(f"/redirect_uris/{i}", "invalid_redirect_uri", problem))
     if public and grant_type != "authorization_code":
         errors.append(FieldError("/public", "invalid", "Only authorization-code clients may be public."))
     return errors

@@ -516,3 +516,33 @@ def test_metadata_and_jwks(client: FlaskClient, world: World) -> None:
     assert key["kty"] == "RSA" and "d" not in key and key["kid"]
     header, _ = _claims(cc_token(client, world.portal_a))
     assert header["kid"] == key["kid"]
+
+
+# --- client registration: redirect URIs (issue 22, finding 17) ---------------------------------------
+def test_a_redirect_uri_with_userinfo_or_another_trick_is_refused_at_registration(
+    client: FlaskClient, world: World
+) -> None:
+    admin = bearer(cc_token(client, world.admin))
+    uris = [
+        "https://app.example/cb",
+        "https://user:pw@evil.example/cb",
+        "https://app.example\\@evil.example/cb",
+        "https://app.example/cb#frag",
+        "http://app.example/cb",
+        "http://127.0.0.1:8765/callback",
+    ]
+    response = client.post(
+        f"/v1/partners/{world.partner_a}/clients",
+        json={
+            "name": "App",
+            "grant_type": "authorization_code",
+            "scope": "patients:read",
+            "redirect_uris": uris,
+        },
+        headers=admin,
+    )
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    errors = {e["pointer"]: e for e in response.get_json()["errors"]}
+    assert sorted(errors) == ["/redirect_uris/1", "/redirect_uris/2", "/redirect_uris/3", "/redirect_uris/4"]
+    assert {e["code"] for e in errors.values()} == {"invalid_redirect_uri"}
+    assert "user name or password" in errors["/redirect_uris/1"]["message"]
