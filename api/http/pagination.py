@@ -78,5 +78,7 @@ def page_body(list_name: str, page: Page[T]) -> tuple[dict[str, Any], dict[str, 
     if next_cursor:
         params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
         params.append(("cursor", next_cursor))
-        headers["Link"] = f'<{request.base_url}?{urlencode(params)}>; rel="next"'
+        # From ISSUER, the service's public address: never from the request's Host, which the caller chose.
+        base = current_app.extensions["settings"].issuer
+        headers["Link"] = f'<{base}{request.path}?{urlencode(params)}>; rel="next"'
     return {"data": list(page.items), "has_more": page.has_more, "next_cursor": next_cursor}, headers

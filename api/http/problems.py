@@ -116,6 +116,7 @@ _MESSAGE_CODES: tuple[tuple[str, str], ...] = (
     ("Length must be", "invalid_length"),
     ("Shorter than", "invalid_length"),
     ("Longer than", "invalid_length"),
+    ("May not be empty", "invalid_length"),
     ("Must be greater", "out_of_range"),
     ("Must be less", "out_of_range"),
     ("String does not match", "invalid_format"),

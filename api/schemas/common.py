@@ -145,8 +145,22 @@ def unique_list(item: fields.Field[Any], *, validators: Any = (), **kwargs: Any)
     return fields.List(item, validate=[*validators, _no_repeats], metadata=metadata, **kwargs)
 
 
+_NOT_EMPTY = "May not be empty; leave the parameter out instead."
+
+
 class PageArgsSchema(Schema):
-    """``limit`` above 100 is clamped, not refused; ``cursor`` is the opaque ``next_cursor`` of a page."""
+    """``limit`` above 100 is clamped, not refused; ``cursor`` is the opaque ``next_cursor`` of a page.
+
+    A parameter given with no value (``?email=``, ``?status=``) is refused (422 ``invalid_length``), never
+    read as "no filter": a client whose variable was empty would otherwise be handed every record (issue 22,
+    finding 13). Every text or list parameter of every list gets that rule here, and ``minLength`` /
+    ``minItems`` 1 in the spec.
+    """
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
+        enumerated = any(isinstance(v, validate.OneOf) for v in field_obj.validators)  # "" is not a choice
+        if isinstance(field_obj, fields.String | fields.List) and not enumerated:
+            field_obj.validators = [*field_obj.validators, validate.Length(min=1, error=_NOT_EMPTY)]
 
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1))
     cursor = fields.String(load_default=None, validate=validate.Length(max=1000))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -254,6 +256,17 @@ def test_pagination_walks_every_row_once_while_rows_are_inserted(
     assert set(seen) == existing | created
 
 
+def test_the_next_link_is_built_from_the_issuer_never_from_the_host_header(
+    app: Flask, client: FlaskClient, headers: dict[str, str], world: World
+) -> None:
+    """Issue 22, finding 12: ``Host: evil.example`` made the next page's link point at evil.example."""
+    page = client.get("/v1/patients?limit=1", headers={**headers, "Host": "evil.example"})
+    issuer = app.extensions["settings"].issuer
+    assert page.status_code == 200
+    assert page.headers["Link"].startswith(f"<{issuer}/v1/patients?limit=1&cursor=")
+    assert "evil.example" not in page.headers["Link"]
+
+
 def test_limit_is_clamped_to_100(
     client: FlaskClient, headers: dict[str, str], db: Session, world: World
 ) -> None:
@@ -489,3 +502,49 @@ def test_each_request_authenticates_afresh(client: FlaskClient, world: World) ->
     assert client.get(f"/v1/patients/{world.patient_a1}").status_code == 401
     b = bearer(cc_token(client, world.portal_b))
     assert client.get(f"/v1/patients/{world.patient_a1}", headers=b).status_code == 404
+
+
+# --- empty filters (issue 22, finding 13) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/v1/patients?email=",
+        "/v1/patients?external_id=",
+        "/v1/consultations?status=",
+        "/v1/consultations?patient_id=",
+        "/v1/follow-up-plans?status=",
+        "/v1/screenings?patient_id=",
+        "/v1/patients?cursor=",
+    ],
+)
+def test_a_filter_given_empty_is_refused_not_ignored(
+    client: FlaskClient, headers: dict[str, str], query: str
+) -> None:
+    """``?email=`` returned every patient: a client whose variable was empty got the whole list."""
+    response = client.get(query, headers=headers)
+    assert response.status_code == 422, response.get_json()
+    name = query.rsplit("?", 1)[1].rstrip("=")
+    problem = response.get_json()
+    assert problem["code"] == "validation_failed"
+    assert {e["pointer"] for e in problem["errors"]} == {f"/{name}"}
+    assert {e["code"] for e in problem["errors"]} & {"invalid_length", "invalid_choice"}
+
+
+def test_every_text_or_list_query_parameter_is_documented_as_non_empty() -> None:
+    """The committed spec says so for every list's parameters, so SDKs and fuzzers know it too."""
+    spec = json.loads((Path(__file__).parents[2] / "openapi" / "v1.json").read_text())
+    unchecked = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if parameter.get("in") != "query":
+                    continue
+                refuses_empty = schema.get("minLength") or schema.get("pattern") or schema.get("enum")
+                if schema.get("type") == "string" and not refuses_empty:
+                    unchecked.append(f"{method.upper()} {path} {parameter['name']}")
+                if schema.get("type") == "array" and not schema.get("minItems"):
+                    unchecked.append(f"{method.upper()} {path} {parameter['name']}")
+    assert unchecked == []
