@@ -18,6 +18,8 @@ from api.errors import DomainError, FieldError
 log = logging.getLogger("api.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# A problem lists at most this many field errors (in the order found), and says how many there were.
+MAX_FIELD_ERRORS = 100
 
 # Stable codes for the HTTP errors Werkzeug and flask-smorest raise themselves.
 HTTP_CODES: dict[int, str] = {
@@ -171,9 +173,13 @@ def problem_response(
         "code": code,
         "request_id": g.get("request_id"),
     }
-    error_list = [e.as_dict() for e in errors]
+    error_list = list(errors)
+    if len(error_list) > MAX_FIELD_ERRORS:
+        # A body of 90,000 unknown keys made a 6.5 MB answer (issue 22, finding 14): the first ones suffice.
+        body["detail"] = f"{body['detail']} The first {MAX_FIELD_ERRORS} of {len(error_list):,} errors are listed."
+        error_list = error_list[:MAX_FIELD_ERRORS]
     if error_list:
-        body["errors"] = error_list
+        body["errors"] = [e.as_dict() for e in error_list]
     if extra:  # DomainError has refused reserved names (api.errors.RESERVED_PROBLEM_MEMBERS)
         body.update(extra)
     response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
