@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
@@ -65,18 +65,27 @@ def record_issued_token(
 
 
 def revoke_family(session: Session, family_id: str) -> None:
-    """Revoke every token descended from one grant (a replayed code or a reused refresh token).
+    """Revoke every token descended from one grant (a replayed code or a reused refresh token)."""
+    _revoke_all(session, OAuthToken.family_id == family_id)
 
-    Repeated until a pass finds nothing left: on PostgreSQL an UPDATE that waited for a refresh in flight (it
-    holds the lock on the token it spends) does not see the token that refresh then inserted, since the
-    statement's snapshot predates it; the next pass does. A refresh that comes later waits for this
-    transaction's locks and finds its token revoked.
-    """
-    revoke = (
-        update(OAuthToken)
-        .where(OAuthToken.family_id == family_id, OAuthToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+
+def end_sign_ins(session: Session, user_id: str) -> None:
+    """End every sign-in of the user (their password changed): every token issued to them is revoked, and
+    every code not yet exchanged is spent, so whoever signed in with the old password keeps nothing."""
+    session.execute(
+        update(AuthorizationCode)
+        .where(AuthorizationCode.user_id == user_id, AuthorizationCode.used_at.is_(None))
+        .values(used_at=utcnow())
     )
+    _revoke_all(session, OAuthToken.user_id == user_id)
+
+
+def _revoke_all(session: Session, which: ColumnElement[bool]) -> None:
+    """Revoke the tokens ``which`` names, repeated until a pass finds nothing left: on PostgreSQL an UPDATE
+    that waited for a refresh in flight (it holds the lock on the token it spends) does not see the token that
+    refresh then inserted, since the statement's snapshot predates it; the next pass does. A refresh that
+    comes later waits for this transaction's locks and finds its token revoked."""
+    revoke = update(OAuthToken).where(which, OAuthToken.revoked_at.is_(None)).values(revoked_at=utcnow())
     while session.execute(revoke).rowcount:  # type: ignore[attr-defined]
         pass
 

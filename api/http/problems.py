@@ -72,6 +72,8 @@ PROBLEM_DOCS: dict[str, str] = {
     "idempotency_key_reused": "This Idempotency-Key was used with a different request. Use a new key.",
     "email_required": "The patient needs an email address before they can be invited to sign in.",
     "invitation_invalid": "The activation link is invalid, expired or already used.",
+    "patient_already_active": "The patient already has a sign-in account; invitations only create accounts "
+    "(they never reset a password).",
     "consultation_not_completed": "A follow-up plan follows a completed consultation; complete it first.",
     "treatment_not_recommended": "The consultation's outcome is not treatment_recommended: no plan follows.",
     "provider_required": "The consultation has no assigned provider to own the plan; assign one first.",

@@ -134,14 +134,16 @@ class ConsentWithdrawal(MethodView):
 
 @blp.route("/<string:patient_id>/invitations")
 class Invitations(MethodView):
-    @blp.operation("createInvitation", scopes=["patients:write"], errors=[404, 415, 422])
+    @blp.operation("createInvitation", scopes=["patients:write"], errors=[404, 409, 415, 422])
     @blp.arguments(InvitationCreateSchema, required=False)
     @blp.response(201, InvitationSchema)
     def post(self, _data: dict[str, Any], patient_id: str) -> Any:
         """Invite a patient to sign in
 
         Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
-        they then sign in through the partner's app with authorization code + PKCE.
+        they then sign in through the partner's app with authorization code + PKCE. A new invitation
+        supersedes the patient's earlier ones (their links stop working). A patient who already has a
+        sign-in account is not invited again: 409 `patient_already_active`.
         """
         settings = current_app.extensions["settings"]
         invitation, token = service.create_invitation(

@@ -16,7 +16,7 @@ from api.auth.principal import Principal
 from api.auth.redirects import redirect_uri_problem
 from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
-from api.auth.store import may_sign_in_through
+from api.auth.store import end_sign_ins, may_sign_in_through
 from api.db import utcnow
 from api.domain.sign_in import Throttle, after_failure, retry_after
 from api.errors import (
@@ -35,6 +35,7 @@ from api.models.user import PLATFORM_REALM
 from api.services.access import require_kind
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
+from api.services.patients import has_sign_in_account, lock_patient, spend_invitations
 
 GRANT_TYPES = ("client_credentials", "authorization_code")
 
@@ -176,6 +177,15 @@ def _check_password(password: str) -> None:
         )
 
 
+def set_password(session: Session, user: User, password: str) -> None:
+    """The one way a password is set or changed. A change ends every sign-in the user had (their tokens
+    revoked, their codes spent): whoever knew the old password keeps no session."""
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    if user.id is not None:
+        end_sign_ins(session, user.id)
+
+
 def _check_user_links(session: Session, role: str, patient_id: str | None, provider_id: str | None) -> None:
     """A patient user names an existing patient, a provider user an existing provider, an admin neither."""
     errors = []
@@ -207,12 +217,13 @@ def create_user(
     user = User(
         realm=partner_id or PLATFORM_REALM,
         email=email.lower(),
-        password_hash=hash_password(password),
+        password_hash="",
         role=role,
         partner_id=partner_id,
         patient_id=patient_id if role == "patient" else None,
         provider_id=provider_id if role == "provider" else None,
     )
+    set_password(session, user, password)
     session.add(user)
     with constraint_violations(
         session, _user_exists("A user with this email (or for this patient) already exists.")
@@ -311,9 +322,19 @@ class InvitationInvalid(RuleViolation):
 
 
 def find_invitation(session: Session, token: str) -> Invitation:
-    invitation = session.scalar(select(Invitation).where(Invitation.token_digest == digest(token)))
+    """The invitation a link names, if it may still set a password: unused (a newer invitation spends the
+    older ones), unexpired, and its patient has no sign-in account yet."""
+    invitation = session.scalar(
+        select(Invitation)
+        .where(Invitation.token_digest == digest(token))
+        .execution_options(populate_existing=True)
+    )
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
         raise InvitationInvalid("This activation link is invalid, expired or already used.")
+    if has_sign_in_account(session, invitation.patient_id):
+        raise InvitationInvalid(
+            "This account is already active: sign in from your care partner's app with your password."
+        )
     return invitation
 
 
@@ -323,28 +344,36 @@ def invitation_email(session: Session, invitation: Invitation) -> str:
 
 
 def activate_invitation(session: Session, token: str, password: str) -> User:
-    """Spend the one-time token and set the patient's password (creating their sign-in account)."""
-    invitation = find_invitation(session, token)
+    """Spend the one-time token and every other invitation of the patient, and create their sign-in
+    account with ``password``."""
     _check_password(password)
-    patient = session.get(Patient, invitation.patient_id)
+    patient_id = find_invitation(session, token).patient_id
+    # Invitations of one patient are created and spent one at a time (api.services.patients): judged again
+    # under the patient's lock, the link is still unused and the patient still has no account.
+    lock_patient(session, patient_id)
+    find_invitation(session, token)
+    patient = session.get(Patient, patient_id)
     if patient is None or not patient.email:
         raise InvitationInvalid("This invitation's patient has no email address to sign in with.")
-    user = session.scalar(select(User).where(User.patient_id == patient.id))
-    if user is None:
-        user = User(
-            realm=patient.partner_id,
-            role="patient",
-            partner_id=patient.partner_id,
-            patient_id=patient.id,
-            email=patient.email,
-            password_hash="",
-        )
-        session.add(user)
-    user.email = patient.email
-    user.password_hash = hash_password(password)
-    invitation.used_at = utcnow()
+    user = User(
+        realm=patient.partner_id,
+        role="patient",
+        partner_id=patient.partner_id,
+        patient_id=patient.id,
+        email=patient.email,
+        password_hash="",
+    )
+    set_password(session, user, password)
+    session.add(user)
+    spend_invitations(session, patient.id)
     with constraint_violations(
-        session, _user_exists("Another account in this partner already uses the patient's email.")
+        session,
+        {
+            "uq_users_realm_email": lambda: Conflict(
+                "Another account in this partner already uses the patient's email.", code="user_exists"
+            ),
+            "uq_users_patient_id": lambda: InvitationInvalid("This account is already active."),
+        },
     ):
         session.commit()
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -13,7 +13,7 @@ from api.auth.secrets import digest
 from api.db import utcnow
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.ids import random_secret
-from api.models import Consent, Invitation, Patient
+from api.models import Consent, Invitation, Patient, User
 from api.services.access import owning_partner, require_kind, scope_patients
 from api.services.inputs import NewConsent, NewPatient, PatientChanges
 from api.services.integrity import constraint_violations
@@ -162,16 +162,29 @@ def list_consents(
     return fetch_page(session, select(Consent).where(Consent.patient_id == patient.id), Consent, page)
 
 
+class PatientAlreadyActive(Conflict):
+    code, title = "patient_already_active", "Patient already active"
+
+
 def create_invitation(
     session: Session, principal: Principal, patient_id: str, ttl_seconds: int
 ) -> tuple[Invitation, str]:
-    """A one-time activation token for the patient; only its digest is stored."""
+    """A one-time activation token for the patient; only its digest is stored. It supersedes every earlier
+    invitation of the patient (their links stop working). A patient who already has a sign-in account is not
+    invited again (409): an invitation creates the account, it never resets a password, since whoever holds
+    the link (the partner's backend, anyone it is forwarded to) would take the account over."""
     require_kind(principal, "partner_client", "admin", action="invite patients")
-    patient = get_patient(session, principal, patient_id)
+    # Locked: invitations of one patient are created and spent one at a time (api.services.accounts).
+    patient = get_patient(session, principal, patient_id, for_update=True)
     if not patient.email:
         raise RuleViolation(
             "The patient needs an email address to sign in; add one first.", code="email_required"
         )
+    if has_sign_in_account(session, patient.id):
+        raise PatientAlreadyActive(
+            "This patient already has a sign-in account; they sign in with their password.",
+        )
+    spend_invitations(session, patient.id)
     token = random_secret(32)
     invitation = Invitation(
         patient_id=patient.id,
@@ -181,3 +194,16 @@ def create_invitation(
     session.add(invitation)
     session.commit()
     return invitation, token
+
+
+def has_sign_in_account(session: Session, patient_id: str) -> bool:
+    return session.scalar(select(User.id).where(User.patient_id == patient_id)) is not None
+
+
+def spend_invitations(session: Session, patient_id: str) -> None:
+    """Every unused invitation of the patient stops working (marked used: superseded or spent)."""
+    session.execute(
+        update(Invitation)
+        .where(Invitation.patient_id == patient_id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())
+    )

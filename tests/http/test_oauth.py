@@ -546,3 +546,28 @@ def test_a_redirect_uri_with_userinfo_or_another_trick_is_refused_at_registratio
     assert sorted(errors) == ["/redirect_uris/1", "/redirect_uris/2", "/redirect_uris/3", "/redirect_uris/4"]
     assert {e["code"] for e in errors.values()} == {"invalid_redirect_uri"}
     assert "user name or password" in errors["/redirect_uris/1"]["message"]
+
+
+# --- a password set ends every sign-in of the user (issue 22, finding 8) ---------------------------------
+def test_setting_a_password_ends_every_sign_in_the_user_had(
+    client: FlaskClient, world: World, alice: str, db: Session
+) -> None:
+    from api.models import User
+
+    sessions = []
+    for _ in range(2):  # two devices
+        code, verifier = authorization_code(client, world.mobile_a, alice, PASSWORD)
+        sessions.append(exchange_code(client, world.mobile_a, code, verifier).get_json())
+    rotated = refresh(client, world.mobile_a, sessions[1]["refresh_token"]).get_json()
+    user = db.query(User).filter_by(email=alice).one()
+
+    accounts.set_password(db, user, "a-brand-new-password")
+    db.commit()
+
+    for tokens in (*sessions, rotated):
+        assert client.get("/v1/me", headers=bearer(tokens["access_token"])).status_code == 401
+    for token in (sessions[0]["refresh_token"], rotated["refresh_token"]):
+        answer = refresh(client, world.mobile_a, token)
+        assert answer.status_code == 400 and answer.get_json()["error"] == "invalid_grant"
+    code, verifier = authorization_code(client, world.mobile_a, alice, "a-brand-new-password")
+    assert exchange_code(client, world.mobile_a, code, verifier).status_code == 200

@@ -183,3 +183,84 @@ def test_invitation_needs_an_email(client: FlaskClient, a: dict[str, str]) -> No
 
 def test_invalid_activation_token_is_refused(client: FlaskClient) -> None:
     assert client.get("/activate?token=not-a-real-token").status_code == 400
+
+
+# --- invitations are single-use and superseded (issue 22, finding 8) ---------------------------------------
+def _invite(client: FlaskClient, headers: dict[str, str], patient_id: str) -> str:
+    invited = client.post(f"/v1/patients/{patient_id}/invitations", headers=headers)
+    assert invited.status_code == 201, invited.get_json()
+    return str(urlsplit(invited.get_json()["activation_url"]).query.removeprefix("token="))
+
+
+def _activate(client: FlaskClient, token: str, password: str) -> tuple[int, str]:
+    """Open the link and set the password, as the patient's browser does: (status, page text)."""
+    page = client.get(f"/activate?token={token}")
+    if page.status_code != 200:
+        return page.status_code, page.get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    done = client.post("/activate", data={"csrf_token": csrf, "token": token, "password": password})
+    return done.status_code, done.get_data(as_text=True)
+
+
+def _signs_in(client: FlaskClient, world: World, password: str) -> bool:
+    from tests.helpers import authorize_query, pkce_pair, sign_in
+
+    _, challenge = pkce_pair()
+    answer = sign_in(client, authorize_query(world.mobile_a, challenge), "alice@example.test", password)
+    return answer.status_code == 302 and "code=" in answer.headers["Location"]
+
+
+def test_a_newer_invitation_supersedes_the_older_ones(
+    client: FlaskClient, a: dict[str, str], world: World
+) -> None:
+    older = _invite(client, a, world.patient_a1)
+    newer = _invite(client, a, world.patient_a1)
+
+    status, page = _activate(client, older, "someone-elses-password")
+    assert status == 400 and "not valid" in page
+    status, page = _activate(client, newer, "the-patients-own-password")
+    assert status == 200 and "ready" in page
+    assert _signs_in(client, world, "the-patients-own-password")
+
+
+def test_an_older_invitation_link_sets_no_password_after_the_patient_activated(
+    client: FlaskClient, a: dict[str, str], world: World, db: Session
+) -> None:
+    """Two links the patient may both have received (one created before this rule, or while the other was
+    being created): once an account exists, neither sets a password any more."""
+    from datetime import timedelta
+
+    from api.auth.secrets import digest
+    from api.db import utcnow
+
+    token = _invite(client, a, world.patient_a1)
+    db.add(
+        Invitation(
+            patient_id=world.patient_a1,
+            token_digest=digest("an-older-link"),
+            expires_at=utcnow() + timedelta(hours=72),
+        )
+    )
+    db.commit()
+    status, _ = _activate(client, token, "the-patients-own-password")
+    assert status == 200
+
+    status, page = _activate(client, "an-older-link", "the-attackers-password")
+
+    assert status == 400 and "not valid" in page
+    assert _signs_in(client, world, "the-patients-own-password")
+    assert not _signs_in(client, world, "the-attackers-password")
+
+
+def test_inviting_a_patient_who_already_has_an_account_is_a_409(
+    client: FlaskClient, a: dict[str, str], world: World
+) -> None:
+    status, _ = _activate(client, _invite(client, a, world.patient_a1), "the-patients-own-password")
+    assert status == 200
+
+    again = client.post(f"/v1/patients/{world.patient_a1}/invitations", headers=a)
+
+    assert again.status_code == 409 and again.mimetype == "application/problem+json"
+    problem = again.get_json()
+    assert problem["code"] == "patient_already_active" and "already" in problem["detail"]
+    assert _signs_in(client, world, "the-patients-own-password")
