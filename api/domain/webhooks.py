@@ -24,6 +24,8 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
+import socket
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -160,47 +162,137 @@ LOOPBACK_NAMES: Final = frozenset({"localhost", "127.0.0.1"})
 _RESERVED_SUFFIXES: Final = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".intranet")
 _RESERVED_NAMES: Final = frozenset({"localhost", "metadata", "metadata.google.internal", "instance-data"})
 MAX_URL_LENGTH: Final = 2048
+# Ports a receiver may listen on: 443, or an unprivileged one (1024-65535). A privileged port other than
+# 443 is a system service (SSH 22, SMTP 25, …), never a webhook receiver; port 0 is no port at all.
+# A development loopback URL (WEBHOOK_ALLOW_LOOPBACK) may use any port from 1.
+HTTPS_PORT: Final = 443
+FIRST_UNPRIVILEGED_PORT: Final = 1024
+PORT_RULE: Final = "Use port 443 or a port from 1024 to 65535."
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Blocks that are not globally reachable (IANA's IPv4 and IPv6 special-purpose address registries, and
+# deprecated ones) but that the ``ipaddress`` of Python 3.11 counts as global. Refused in addition to what
+# ``ipaddress`` calls private, loopback, link-local, multicast, reserved or unspecified.
+NOT_GLOBAL: Final[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]] = (
+    ipaddress.IPv4Network("192.0.0.0/24"),  # IETF protocol assignments (RFC 6890); its anycast ones too
+    ipaddress.IPv4Network("192.88.99.0/24"),  # 6to4 relay anycast (RFC 7526, deprecated)
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # local-use NAT64 (RFC 8215): see address_refusal
+    ipaddress.IPv6Network("100:0:0:1::/64"),  # dummy prefix (RFC 9780)
+    ipaddress.IPv6Network("3fff::/20"),  # documentation (RFC 9637)
+    ipaddress.IPv6Network("5f00::/16"),  # SRv6 SIDs (RFC 9602)
+    ipaddress.IPv6Network("fec0::/10"),  # site-local (RFC 3879, deprecated)
+)
+# Where IPv6 carries an IPv4 address that a gateway (or the kernel) forwards to.
+_COMPATIBLE = ipaddress.IPv6Network("::/96")  # IPv4-compatible (RFC 4291 §2.5.5.1, deprecated)
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # IPv4-translated (RFC 2765 SIIT)
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # NAT64 well-known prefix (RFC 6052)
+_LOOPBACKS: Final = frozenset({ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1")})
+# inet_aton's parts: decimal, octal (leading 0) or hexadecimal (0x); a host whose last label is one is
+# numeric — it is read as an address or is no host at all (no DNS top-level label is all digits).
+_NUMERIC_LABEL = re.compile(r"(0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
 
 
-def address_allowed(address: str, *, allow_loopback: bool) -> bool:
-    """Whether a delivery may connect to ``address``: a public unicast address only (never private,
-    loopback, link-local — which includes the 169.254.169.254 metadata service —, multicast, reserved,
-    shared, documentation or unspecified space). ``allow_loopback`` lets 127.0.0.1 and ::1 through, for
-    development and tests, and nothing else."""
+def host_address(host: str) -> Address | None:
+    """The address ``host`` spells, read as the system resolver reads it, or None for a name (resolved at
+    each delivery).
+
+    IPv4 is read with ``inet_aton`` (glibc's getaddrinfo reads numeric hosts the same way): ``127.1``,
+    ``10.1``, octal ``0177.0.0.1``, hex ``0x7f.1`` and the integer ``2130706433`` are addresses, so they are
+    judged as the address and never handed to DNS as a name. A numeric host that is no address (``256.1``,
+    ``1.2.3.4.5``) raises ``ValueError``; so does an IPv6 address with a zone index (``%eth0``: a zone names
+    a local interface, never a public receiver).
+    """
+    if ":" in host:
+        if "%" in host:
+            raise ValueError("An IPv6 address with a zone index is not a public address.")
+        try:
+            return ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError("Not a valid IPv6 address.") from None
+    labels = host.split(".")
+    if not _NUMERIC_LABEL.fullmatch(labels[-1]):
+        return None
+    if not all(_NUMERIC_LABEL.fullmatch(label) for label in labels):
+        raise ValueError("A host whose last label is a number must be an IPv4 address.")
     try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address):
-        # What a gateway would forward to decides (mapped, NAT64, 6to4, Teredo): ::ffff:10.0.0.1 is 10.0.0.1.
-        ip = _embedded_ipv4(ip) or ip
-    if allow_loopback and ip in (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")):
-        return True
-    return ip.is_global and not ip.is_multicast
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        raise ValueError("A numeric host must be a valid IPv4 address.") from None
 
 
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address carries (mapped, NAT64, 6to4, Teredo), if any: a gateway would
-    forward to it."""
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses ``ip`` carries, to which a gateway or the kernel would forward: IPv4-mapped,
+    -compatible and -translated, NAT64 (64:ff9b::/96), 6to4 and Teredo (its server and its client)."""
     if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        return (ip.ipv4_mapped,)
+    if (ip in _COMPATIBLE and int(ip) > 1) or ip in _TRANSLATED or ip in _NAT64:  # :: and ::1 are IPv6's
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
     if ip.sixtofour is not None:
-        return ip.sixtofour
+        return (ip.sixtofour,)
     if ip.teredo is not None:
-        return ip.teredo[1]
+        return ip.teredo
+    return ()
+
+
+def _public(ip: Address) -> bool:
+    return (
+        ip.is_global
+        and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast)
+        and not (ip.is_reserved or ip.is_unspecified)
+        and not (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+        and not any(ip in block for block in NOT_GLOBAL if block.version == ip.version)
+    )
+
+
+def address_refusal(address: str | Address, *, allow_loopback: bool) -> str | None:
+    """Why a delivery may not connect to ``address`` (a message for the partner), or None when it may.
+
+    The one classifier of registration (a literal host) and delivery (every address a name resolves to).
+    Only a public unicast address passes: never private, loopback, link-local (the 169.254.169.254
+    metadata service), multicast, reserved, shared, documentation, unspecified or another special-purpose
+    block (``NOT_GLOBAL``). An IPv6 address that carries an IPv4 address is judged by what it carries
+    (every one, for Teredo), since that is where a gateway sends it; local-use NAT64 (64:ff9b:1::/48) is
+    refused whatever it carries: it is not globally reachable, and where it carries the IPv4 address depends
+    on the local operator's prefix length. ``allow_loopback`` lets exactly 127.0.0.1 and ::1 through, for
+    development and tests.
+    """
+    if isinstance(address, str):
+        try:
+            ip: Address = ipaddress.ip_address(address)
+        except ValueError:
+            return "Not an IP address."
+    else:
+        ip = address
+    if allow_loopback and ip in _LOOPBACKS:
+        return None
+    carried = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else ()
+    for inner in carried or (ip,):
+        if not _public(inner):
+            where = f"{inner} (carried in {ip}) is" if carried else f"{ip} is"
+            return f"{where} {_kind(inner)}: it may not receive webhooks."
     return None
 
 
-def _literal_address(host: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(host.strip("[]")))
-    except ValueError:
-        return None
+def _kind(ip: Address) -> str:
+    if any(ip in block for block in NOT_GLOBAL if block.version == ip.version):
+        return "in a special-purpose block, not globally reachable"
+    for kind, flag in (
+        ("unspecified", ip.is_unspecified),
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+    ):
+        if flag:
+            return f"a {kind} address" if kind != "unspecified" else "the unspecified address"
+    return "not a globally reachable address"
+
+
+def address_allowed(address: str | Address, *, allow_loopback: bool) -> bool:
+    """Whether a delivery may connect to ``address`` (see ``address_refusal``)."""
+    return address_refusal(address, allow_loopback=allow_loopback) is None
 
 
 @dataclass(frozen=True)
@@ -208,14 +300,19 @@ class Target:
     """A checked URL: what to connect to and what to ask for."""
 
     scheme: str
-    host: str  # lower case, without brackets
+    host: str  # lower case, without brackets; an address in its canonical form
     port: int
     path: str  # path and query, at least "/"
     loopback: bool = False  # a development URL (http://127.0.0.1, http://localhost) allowed by configuration
+    literal: bool = False  # ``host`` is an address (connect to it, resolve nothing)
 
 
 def check_url(url: str, *, allow_loopback: bool) -> tuple[Target | None, str | None]:
-    """The target of an endpoint URL, or why it may not receive events (a message for the partner)."""
+    """The target of an endpoint URL, or why it may not receive events (a message for the partner).
+
+    Registration and delivery both call this: a URL refused here is refused at registration (422) and, if
+    it was stored under older rules, at every delivery, before any DNS lookup or connection.
+    """
     if len(url) > MAX_URL_LENGTH:
         return None, f"Use at most {MAX_URL_LENGTH} characters."
     if any(ch.isspace() or not ch.isprintable() for ch in url):
@@ -236,10 +333,18 @@ def check_url(url: str, *, allow_loopback: bool) -> tuple[Target | None, str | N
         return None, "Credentials in the URL are not allowed; verify our signature instead."
     if parts.fragment:
         return None, "A URL fragment is never sent; remove it."
-    literal = _literal_address(host)
-    if literal is not None:
-        if not address_allowed(literal, allow_loopback=loopback_url):
-            return None, "The address is private, loopback, link-local, multicast or reserved."
+    if port == 0:
+        return None, f"Port 0 is not a port a receiver can listen on. {PORT_RULE}"
+    if port is not None and not loopback_url and port != HTTPS_PORT and port < FIRST_UNPRIVILEGED_PORT:
+        return None, f"Port {port} is a privileged port of another service. {PORT_RULE}"
+    try:
+        address = host_address(host)
+    except ValueError as exc:
+        return None, str(exc)
+    if address is not None:
+        refusal = address_refusal(address, allow_loopback=loopback_url)
+        if refusal is not None:
+            return None, refusal
     elif not loopback_url and (host in _RESERVED_NAMES or host.endswith(_RESERVED_SUFFIXES)):
         return None, "The host names a private network or a metadata service."
     elif "." not in host and not loopback_url:
@@ -248,8 +353,8 @@ def check_url(url: str, *, allow_loopback: bool) -> tuple[Target | None, str | N
     if parts.query:
         path = f"{path}?{parts.query}"
     default_port = 443 if scheme == "https" else 80
-    target = Target(scheme, literal or host, port or default_port, path, loopback=loopback_url)
-    return target, None
+    target_host = str(address) if address is not None else host
+    return Target(scheme, target_host, port or default_port, path, loopback_url, address is not None), None
 
 
 def first_refused(addresses: Iterable[str], *, allow_loopback: bool) -> str | None:

@@ -1,10 +1,12 @@
 """Posting one webhook: resolve, vet every address, connect to the vetted one, never follow a redirect.
 
-The URL is checked again here (the rules or the configuration may have changed since registration), and a
-host name is resolved by ``resolver`` and each of its addresses checked before any connection is made; the
-connection then goes to that checked address (TLS still verifies the certificate for the name), so a name
-that answers differently between the check and the connection — DNS rebinding — cannot steer the request
-to a private address. Nothing here raises: every failure is a ``SendResult`` with an ``error``.
+The URL is checked again here, by the classifier registration uses (the rules or the configuration may have
+changed since registration). An address in the URL, however it was spelled, is connected to as it is and
+never looked up; a host name is resolved by ``resolver`` and each of its addresses checked before any
+connection is made; the connection then goes to that checked address (TLS still verifies the certificate
+for the name), so a name that answers differently between the check and the connection — DNS rebinding —
+cannot steer the request to a private address. Nothing here raises: every failure is a ``SendResult`` with
+an ``error``.
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ def post(
     if target is None:
         return result(None, error="url_not_allowed", excerpt=problem)
     try:
-        addresses = resolver(target.host, target.port)
+        # An address (however the URL spelled it: check_url gives it canonical) is never looked up.
+        addresses = [target.host] if target.literal else resolver(target.host, target.port)
     except (OSError, UnicodeError) as exc:
         return result(None, error="dns_failed", excerpt=type(exc).__name__)
     refused = first_refused(addresses, allow_loopback=target.loopback)

@@ -395,3 +395,41 @@ def test_an_address_refused_at_delivery_is_never_contacted(
     assert attempt.status_code is None
     assert attempt.error in ("address_not_allowed", "url_not_allowed")
     assert attempt.next_attempt_at is not None  # DNS may be fixed: retried on the schedule
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://[::169.254.169.254]/x?token=1", id="ipv4-compatible"),
+        pytest.param("https://[::ffff:0:a9fe:a9fe]/x", id="ipv4-translated"),
+        pytest.param("https://[64:ff9b:1::a9fe:a9fe]/x", id="local-use-nat64"),
+        pytest.param("https://0x7f.1/x", id="hex-loopback"),
+        pytest.param("https://10.1/x", id="short-private"),
+        pytest.param("https://[5f00::1]/x", id="srv6-sid"),
+        pytest.param("https://hooks.partner-a.example:22/x", id="privileged-port"),
+    ],
+)
+def test_a_url_registered_before_the_rules_changed_is_refused_at_delivery_without_dns(
+    client: FlaskClient,
+    partner_a: Headers,
+    world: World,
+    db: Session,
+    deliver: Callable[..., int],
+    connections: list[tuple[str, int]],
+    url: str,
+) -> None:
+    """Issue 22, findings 7 and 10: delivery judges the URL with the registration's classifier; a numeric
+    host is the address it spells, never a name for DNS (which might answer anything)."""
+    endpoint = register(client, partner_a, PUBLIC_NAME)["id"]
+    db.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint).values(url=url))
+    emit_event(db, world.partner_a)
+    asked: list[str] = []
+
+    def public_dns(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.216.34"]
+
+    assert deliver(resolver=public_dns, allow_loopback=False) == 1
+    assert connections == [] and asked == []
+    (attempt,) = attempts(db)
+    assert (attempt.status_code, attempt.error) == (None, "url_not_allowed")

@@ -101,6 +101,21 @@ REFUSED_URLS = [
     pytest.param("ftp://hooks.partner-a.example/x", id="ftp"),
     pytest.param("hooks.partner-a.example/x", id="no-scheme"),
     pytest.param("https://hooks.partner-a.example:99999/x", id="bad-port"),
+    # Issue 22, findings 7 and 10: IPv4 inside IPv6, IPv4 spelled as the resolver reads it, new blocks, ports.
+    pytest.param("https://[::169.254.169.254]/", id="ipv4-compatible-metadata"),
+    pytest.param("https://[::ffff:0:a9fe:a9fe]/", id="ipv4-translated-metadata"),
+    pytest.param("https://[64:ff9b:1::a9fe:a9fe]/", id="local-use-nat64-metadata"),
+    pytest.param("https://[2002:a9fe:a9fe::1]/", id="6to4-metadata"),
+    pytest.param("https://127.1/", id="short-loopback"),
+    pytest.param("https://0177.0.0.1/", id="octal-loopback"),
+    pytest.param("https://0x7f.1/", id="hex-loopback"),
+    pytest.param("https://10.1/", id="short-private"),
+    pytest.param("https://2130706433/", id="integer-loopback"),
+    pytest.param("https://256.1/", id="numeric-not-an-address"),
+    pytest.param("https://[5f00::1]/", id="srv6-sid"),
+    pytest.param("https://[3fff::1]/", id="ipv6-documentation"),
+    pytest.param("https://hooks.partner-a.example:0/x", id="port-0"),
+    pytest.param("https://hooks.partner-a.example:22/x", id="privileged-port"),
 ]
 
 
@@ -131,6 +146,31 @@ def test_a_url_that_could_reach_a_private_network_is_refused(
     assert [(e["pointer"], e["code"]) for e in problem["errors"]] == [("/url", "url_not_allowed")]
     assert db.scalar(select(WebhookEndpoint.id)) is None
     assert no_network == []
+
+
+def test_port_0_is_refused_with_a_reason_not_read_as_443(
+    client: FlaskClient, partner_a: Headers, no_network: list[str]
+) -> None:
+    body = {"url": "https://hooks.partner-a.example:0/x", "event_types": ALL_TYPES}
+    response = client.post("/v1/webhook-endpoints", json=body, headers=partner_a)
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    (error,) = response.get_json()["errors"]
+    assert (error["pointer"], error["code"]) == ("/url", "url_not_allowed")
+    assert "port" in error["message"].lower()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.partner-a.example:8443/x",
+        "https://[2606:2800:220:1::1]/x",
+        "https://93.184.216.34:443/x",
+    ],
+)
+def test_a_public_address_or_an_unprivileged_port_is_accepted(
+    client: FlaskClient, partner_a: Headers, url: str, no_network: list[str]
+) -> None:
+    assert register(client, partner_a, url=url)["url"] == url
 
 
 def test_loopback_http_is_allowed_only_when_configured(

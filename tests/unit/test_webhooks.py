@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import UTC, datetime, timedelta
+from ipaddress import IPv4Address, IPv6Address
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook
 
 from api.domain.webhooks import (
@@ -16,6 +20,7 @@ from api.domain.webhooks import (
     address_allowed,
     check_url,
     first_refused,
+    host_address,
     judge_attempt,
     payload,
     request_headers,
@@ -54,6 +59,27 @@ NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
         ("::ffff:169.254.169.254", False),
         ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
         ("not an address", False),
+        # Issue 22, finding 7: IPv4 inside every IPv6 form a gateway forwards.
+        ("::169.254.169.254", False),  # IPv4-compatible (::/96)
+        ("::ffff:0:a9fe:a9fe", False),  # IPv4-translated (::ffff:0:0:0/96, RFC 2765)
+        ("64:ff9b:1::a9fe:a9fe", False),  # local-use NAT64 (64:ff9b:1::/48, RFC 8215)
+        ("64:ff9b:1::5db8:d822", False),  # ... whatever it carries: local use only
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("2001:0:5db8:d822::f5ff:fffe", False),  # Teredo: a public server, client 10.0.0.1
+        ("2001:0:a00:1::a247:2ade", False),  # Teredo: server 10.0.0.1, a public client
+        ("::5db8:d822", True),  # IPv4-compatible 93.184.216.34
+        ("::ffff:93.184.216.34", True),
+        ("::ffff:0:5db8:d822", True),
+        ("64:ff9b::5db8:d822", True),
+        ("2002:5db8:d822::1", True),
+        ("2001:0:5db8:d822::a247:2ade", True),  # Teredo: server and client public
+        # Issue 22, finding 10: special-purpose blocks newer than Python's table, and deprecated ones.
+        ("5f00::1", False),  # SRv6 SIDs (RFC 9602)
+        ("3fff::1", False),  # documentation (RFC 9637)
+        ("fec0::1", False),  # site-local (RFC 3879)
+        ("100:0:0:1::1", False),  # dummy prefix (RFC 9780)
+        ("192.0.0.100", False),  # IETF protocol assignments
+        ("192.88.99.1", False),  # 6to4 relay anycast (RFC 7526)
     ],
 )
 def test_only_public_unicast_addresses_are_allowed(address: str, allowed: bool) -> None:
@@ -112,6 +138,28 @@ def test_a_public_https_url_is_a_target(url: str, host: str, port: int, path: st
         ("https://" + "a" * 2100 + ".com/", False),
         ("javascript:alert(1)", False),
         ("https://hooks.example.com:0x50/", False),
+        # Issue 22, finding 10: every IPv4 spelling the resolver reads as an address is that address.
+        ("https://127.1/", False),
+        ("https://0177.0.0.1/", False),
+        ("https://0x7f.1/", False),
+        ("https://0X7F.0.0.1/", False),
+        ("https://10.1/", False),
+        ("https://2130706433/", False),
+        ("https://0xa9fea9fe/", False),
+        ("https://127.1./", False),
+        ("https://256.1/", False),  # numeric, no address: never looked up as a name
+        ("https://1.2.3.4.5/", False),
+        ("https://hooks.0x10/", False),
+        ("https://[::169.254.169.254]/", False),
+        ("https://[5f00::1]/", False),
+        ("https://[3fff::1]/", False),
+        ("https://[2606:2800:220:1::1%25eth0]/", False),  # a zone index
+        # Ports: 443, or an unprivileged one.
+        ("https://hooks.example.com:0/", False),
+        ("https://hooks.example.com:22/", False),
+        ("https://hooks.example.com:80/", False),
+        ("https://hooks.example.com:1023/", False),
+        ("http://127.0.0.1:0/", True),
     ],
 )
 def test_a_url_that_may_not_receive_says_why(url: str, allow_loopback: bool) -> None:
@@ -123,6 +171,183 @@ def test_a_loopback_url_when_allowed() -> None:
     target, problem = check_url("http://localhost:9000/hooks", allow_loopback=True)
     assert problem is None and target is not None
     assert (target.host, target.port, target.loopback) == ("localhost", 9000, True)
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "port"),
+    [
+        ("https://hooks.example.com:443/", "hooks.example.com", 443),
+        ("https://hooks.example.com:1024/", "hooks.example.com", 1024),
+        ("https://hooks.example.com:65535/", "hooks.example.com", 65535),
+        ("https://1572395042/", "93.184.216.34", 443),  # an address, however it is spelled
+        ("https://0x5d.0270.0xd822/", "93.184.216.34", 443),
+        ("https://[::ffff:5db8:d822]/", "::ffff:5db8:d822", 443),
+    ],
+)
+def test_a_public_address_or_port_is_accepted(url: str, host: str, port: int) -> None:
+    target, problem = check_url(url, allow_loopback=False)
+    assert problem is None and target is not None
+    assert (target.host, target.port) == (host, port)
+
+
+def test_port_0_says_so() -> None:
+    _, problem = check_url("https://hooks.example.com:0/", allow_loopback=False)
+    assert problem is not None and "port" in problem.lower()
+
+
+# --- the classifier against Python's ipaddress, over random addresses ----------------------------------
+
+PUBLIC_V4 = IPv4Address("93.184.216.34")
+ipv4s = st.ip_addresses(v=4)
+ipv6s = st.ip_addresses(v=6)
+
+
+def _v6(value: int) -> IPv6Address:
+    return IPv6Address(value)
+
+
+def _embeddings(a: IPv4Address, rest: int) -> dict[str, IPv6Address]:
+    """Every IPv6 form a gateway forwards to ``a`` (``rest``: random bits where the form leaves any)."""
+    v4 = int(a)
+    return {
+        "compatible": _v6(v4),
+        "mapped": _v6(0xFFFF << 32 | v4),
+        "translated": _v6(0xFFFF << 48 | v4),
+        "nat64": _v6(0x64FF9B << 96 | v4),
+        "6to4": _v6(0x2002 << 112 | v4 << 80 | (rest & (1 << 80) - 1)),
+        "teredo-client": _v6(
+            0x20010000 << 96 | int(PUBLIC_V4) << 64 | (rest & 0xFFFFFFFF) << 32 | v4 ^ 0xFFFFFFFF
+        ),
+        "teredo-server": _v6(
+            0x20010000 << 96 | v4 << 64 | (rest & 0xFFFFFFFF) << 32 | int(PUBLIC_V4) ^ 0xFFFFFFFF
+        ),
+    }
+
+
+@given(a=ipv4s, rest=st.integers(min_value=0, max_value=(1 << 80) - 1))
+@example(a=IPv4Address("169.254.169.254"), rest=0)
+@example(a=PUBLIC_V4, rest=0)
+def test_every_ipv6_embedding_of_an_ipv4_address_is_judged_as_that_address(a: IPv4Address, rest: int) -> None:
+    allowed = address_allowed(str(a), allow_loopback=False)
+    for form, embedded in _embeddings(a, rest).items():
+        assert address_allowed(str(embedded), allow_loopback=False) is allowed, (form, str(embedded))
+    # Local-use NAT64 (64:ff9b:1::/48) is not globally reachable, and where it carries the IPv4 address
+    # depends on the operator's prefix length: refused, whatever it carries.
+    assert not address_allowed(str(_v6(0x64FF9B0001 << 80 | int(a))), allow_loopback=False)
+
+
+def _not_public(ip: IPv4Address | IPv6Address) -> bool:
+    return (
+        not ip.is_global
+        or ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+@given(ip=st.one_of(ipv4s, ipv6s))
+def test_what_ipaddress_calls_not_public_is_never_allowed(ip: IPv4Address | IPv6Address) -> None:
+    if _not_public(ip) and not (isinstance(ip, IPv6Address) and _carries_public_ipv4(ip)):
+        assert not address_allowed(str(ip), allow_loopback=False)
+    if address_allowed(str(ip), allow_loopback=False) and isinstance(ip, IPv4Address):
+        assert not _not_public(ip)
+
+
+def _carries_public_ipv4(ip: IPv6Address) -> bool:
+    """Whether ``ip`` is one of the embeddings above of a public IPv4 address (judged by that address)."""
+    value = int(ip)
+    v4s = []
+    if value >> 32 in (0, 0xFFFF, 0xFFFF0000, 0x64FF9B << 64):
+        v4s = [IPv4Address(value & 0xFFFFFFFF)]
+    elif value >> 112 == 0x2002:
+        v4s = [IPv4Address(value >> 80 & 0xFFFFFFFF)]
+    elif value >> 96 == 0x20010000:
+        v4s = [IPv4Address(value >> 64 & 0xFFFFFFFF), IPv4Address(~value & 0xFFFFFFFF)]
+    return bool(v4s) and all(not _not_public(v4) for v4 in v4s)
+
+
+@pytest.mark.parametrize(
+    "block",
+    ["5f00::/16", "3fff::/20", "64:ff9b:1::/48", "fec0::/10", "2001:db8::/32", "fc00::/7", "fe80::/10"],
+)
+@given(offset=st.integers(min_value=0, max_value=(1 << 128) - 1))
+def test_a_special_purpose_ipv6_block_is_refused_throughout(block: str, offset: int) -> None:
+    network = ipaddress.IPv6Network(block)
+    ip = network[offset % network.num_addresses]
+    assert not address_allowed(str(ip), allow_loopback=False)
+
+
+# inet_aton's grammar (glibc, which getaddrinfo follows): 1-4 parts, the last filling the remaining bytes;
+# each part decimal, octal (leading 0) or hex (0x, any case), with any number of leading zeros.
+def _spell(value: int, base: str, zeros: int, upper: bool) -> str:
+    if base == "hex":
+        digits = format(value, "x")
+        digits = digits.upper() if upper else digits
+        return ("0X" if upper else "0x") + "0" * zeros + digits
+    if base == "octal":
+        return "0" + "0" * zeros + format(value, "o")
+    return str(value)
+
+
+@st.composite
+def inet_aton_spellings(draw: st.DrawFn, a: IPv4Address) -> str:
+    parts_count = draw(st.integers(min_value=1, max_value=4))
+    head = list(a.packed[: parts_count - 1])
+    tail = int.from_bytes(a.packed[parts_count - 1 :], "big")
+    return ".".join(
+        _spell(
+            value,
+            draw(st.sampled_from(["decimal", "octal", "hex"])),
+            draw(st.integers(min_value=0, max_value=3)),
+            draw(st.booleans()),
+        )
+        for value in [*head, tail]
+    )
+
+
+@given(data=st.data(), a=ipv4s)
+def test_every_inet_aton_spelling_of_an_address_is_that_address(data: st.DataObject, a: IPv4Address) -> None:
+    spelling = data.draw(inet_aton_spellings(a))
+    assert host_address(spelling) == a, spelling
+    target, problem = check_url(f"https://{spelling}/in", allow_loopback=False)
+    if address_allowed(str(a), allow_loopback=False):
+        assert target is not None and target.host == str(a), (spelling, problem)
+    else:
+        assert target is None and problem, spelling
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [
+        ("127.1", "127.0.0.1"),
+        ("0177.0.0.1", "127.0.0.1"),
+        ("0x7f.1", "127.0.0.1"),
+        ("10.1", "10.0.0.1"),
+        ("2130706433", "127.0.0.1"),
+        ("::169.254.169.254", "::a9fe:a9fe"),
+        ("hooks.example.com", None),
+        ("1.2.3.com", None),
+    ],
+)
+def test_a_numeric_host_is_an_address_never_a_name(host: str, address: str | None) -> None:
+    assert host_address(host) == (ipaddress.ip_address(address) if address else None)
+
+
+@pytest.mark.parametrize("host", ["256.1", "1.2.3.4.5", "08.1", "0x", "4294967296", "hooks.0x10"])
+def test_a_numeric_host_that_is_no_address_is_refused(host: str) -> None:
+    with pytest.raises(ValueError, match="address"):
+        host_address(host)
+
+
+@given(port=st.integers(min_value=0, max_value=65535))
+def test_the_port_policy(port: int) -> None:
+    public, _ = check_url(f"https://hooks.example.com:{port}/", allow_loopback=False)
+    assert (public is not None) is (port == 443 or port >= 1024)
+    loopback, _ = check_url(f"http://127.0.0.1:{port}/", allow_loopback=True)
+    assert (loopback is not None) is (port != 0)
 
 
 # --- signing ------------------------------------------------------------------------------------------
