@@ -1,7 +1,7 @@
 """Webhook delivery by real `telemedical worker` processes (issue 11), on SQLite in `make test` and on
 PostgreSQL in `make test-postgres`: several workers deliver each event to each endpoint once and in order
 per object; a worker killed mid-delivery loses nothing; SIGTERM lets the post in flight finish; an endpoint
-deleted while writes emit events costs no write (issue 22, finding 6).
+deleted while writes emit events costs no write (issue 22, finding 6); at DEBUG no URL is logged (finding 11).
 
 Events are emitted through the outbox on the workers' database (as a service does in a request); the
 receiver is a real HTTP server on 127.0.0.1 (WEBHOOK_ALLOW_LOOPBACK=1).
@@ -233,6 +233,25 @@ def test_sigterm_lets_the_post_in_flight_finish_and_be_recorded(
     delivery = arrange.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint)).one()
     assert (delivery.status, delivery.lease_token) == (DeliveryStatus.SUCCEEDED, None)
     assert "SIGTERM" in worker.output()
+
+
+def test_a_worker_at_debug_never_logs_the_endpoints_path_or_query(
+    arrange: Session, start_worker: Callable[..., Worker]
+) -> None:
+    """Issue 22, finding 11: ``LOG_LEVEL=DEBUG`` made urllib3 log each post's request line, the endpoint's
+    path and query (which may carry a partner's token or a patient's id)."""
+    with receiving() as receiver:
+        url = receiver.url + "/pat-4711-path?token=partner-secret-42"
+        partner, endpoint = endpoint_for(arrange, url, ["consultation.status_changed"])
+        worker = start_worker(LOG_LEVEL="DEBUG")
+        emit_change(arrange, partner, "con_debug", "scheduled")
+        receiver.wait_for(1)
+        wait_until(lambda: statuses(arrange, endpoint) == [DeliveryStatus.SUCCEEDED], 30, "delivered", worker)
+        worker.process.send_signal(signal.SIGTERM)
+        assert worker.process.wait(timeout=30) == 0, worker.output()
+    log = worker.log.read_text(errors="replace")
+    assert "INFO api.webhooks webhook attempt delivery=" in log and f"endpoint={endpoint}" in log
+    assert "pat-4711-path" not in log and "partner-secret-42" not in log, log[-4000:]
 
 
 def test_an_endpoint_deleted_while_writes_emit_events_costs_no_write(
