@@ -5,10 +5,14 @@ sends; everything it decides — whether an address may be contacted, how the re
 answer is a success, when to try again and when to give up — is decided here.
 
 Decisions the contract left open:
-- A URL is checked syntactically at registration (scheme, credentials, a literal address or a reserved
-  name such as ``localhost`` or ``*.internal``); a DNS name is resolved and its every address checked at each
-  delivery, immediately before connecting to that vetted address (so a name that changes to a private address
-  after registration is never contacted).
+- A URL is checked without DNS at registration (scheme, port, credentials, an address however it is spelled,
+  or a reserved name such as ``localhost`` or ``*.internal``); a DNS name is resolved and its every address
+  checked at each delivery, immediately before connecting to that vetted address (so a name that changes to
+  a private address after registration is never contacted). Registration and delivery call the same
+  ``check_url`` and ``address_refusal``: there is one classifier.
+- A host the resolver would read as an IPv4 address (``127.1``, ``0x7f.1``, ``2130706433``) is that address,
+  never a name; an IPv6 address that carries an IPv4 address is judged by the IPv4 address.
+- Ports: 443 or 1024-65535 (``PORT_RULE``); privileged ports are other services', port 0 is none.
 - Only a 2xx answer is a success. 3xx is a failure (redirects are not followed: the endpoint must be the
   final URL). 410 Gone disables the endpoint at once. Anything else is retried on ``RETRY_SCHEDULE``.
 - ``Retry-After`` (seconds or an HTTP date) delays the next attempt when it asks for more than the schedule,
