@@ -100,8 +100,9 @@ def _url(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Length(min=1, max=MAX_URL_LENGTH),
         metadata={
-            "description": "https only; not a private, loopback, link-local, multicast or metadata address, "
-            "and no credentials. Checked again before each delivery.",
+            "description": "https only, on port 443 or 1024-65535; not a private, loopback, link-local, "
+            "multicast, metadata or other special-purpose address (also when written in another form, or "
+            "carried in IPv6), and no credentials. Checked again before each delivery.",
             "format": "uri",
         },
         **kwargs,
