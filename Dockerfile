@@ -30,8 +30,8 @@ COPY alembic.ini ./
 COPY migrations ./migrations
 COPY api ./api
 RUN pip install --no-cache-dir --no-deps -e . \
-    && mkdir -p "$INSTANCE_PATH" \
-    && chown app:app "$INSTANCE_PATH"
+    && mkdir -p "$INSTANCE_PATH" /var/lib/telemedical-audit-anchors \
+    && chown app:app "$INSTANCE_PATH" /var/lib/telemedical-audit-anchors
 
 COPY docker/entrypoint.sh /usr/local/bin/telemedical-entrypoint
 RUN chmod 0755 /usr/local/bin/telemedical-entrypoint
@@ -45,5 +45,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 
 ENTRYPOINT ["telemedical-entrypoint"]
 # `telemedical run` is granian (2 worker processes of 2 threads; chosen by measurement, see bench/README.md) with
-# the production checks (an https ISSUER needs SECRET_KEY and JWT_PRIVATE_KEY_FILE).
+# the production checks (an https ISSUER needs SECRET_KEY, JWT_PRIVATE_KEY_FILE, AUDIT_KEY_FILE, AUDIT_ANCHOR_DIR).
 CMD ["telemedical", "run", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

@@ -79,10 +79,12 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
     Runs outside any application context: each request must get its own (its own ``g``, its own
     database session), which a context pushed around the whole server would break.
     """
+    from api.audit_custody import load_keyring
     from api.serving import serve
 
     settings = load_settings()
     check_production_settings(settings)
+    load_keyring(settings)  # an unreadable or short AUDIT_KEY_FILE stops start-up, not the first request
     configure_logging(settings.log_level)
     serve(settings, host, port, workers, threads)
 
@@ -97,11 +99,13 @@ def worker(once: bool, interval: int) -> None:
     has its own session; a failing pass is logged and the next one runs. With --once, a failed pass exits
     with status 1. SIGTERM or Ctrl-C stops it gracefully: webhook posts in flight finish and are recorded."""
     from api import worker as background
+    from api.audit_custody import audit_chain
     from api.events.dispatcher import Dispatcher
 
     settings = current_app.extensions["settings"]
     check_production_settings(settings)
     configure_logging(settings.log_level)
+    chain = audit_chain(settings)  # an unreadable or short AUDIT_KEY_FILE stops the worker here
     dispatcher = Dispatcher(
         get_db().session_factory,
         secret_key=settings.secret_key,
@@ -127,6 +131,7 @@ def worker(once: bool, interval: int) -> None:
             dispatcher=dispatcher,
             poll=settings.webhook_poll_seconds,
             stop=stop,
+            audit_chain=chain,
         )
     finally:
         dispatcher.close()
@@ -245,21 +250,29 @@ def audit() -> None:
 @audit.command("verify")
 @click.option("--seal", is_flag=True, help="Seal the rows waiting for the chain first (as the worker does).")
 def audit_verify(seal: bool) -> None:
-    """Walk the chain of seals and report the first broken link (exit 1), or that it holds (exit 0).
+    """Walk the chain of seals against the audit keys and the anchors outside the database, then check the
+    rows waiting for their seal; report the first problem (exit 1), or that the trail holds (exit 0).
 
-    Rows written since the worker's last pass are not sealed yet; they are counted, with the oldest one's
-    time, and are covered by the next pass."""
+    Found: a row changed (sealed or not) or gone, a seal missing, recomputed without the key or under a key
+    this deployment does not have, a chain truncated (its anchor knows a later seal) or rewritten (a seal
+    differs from its anchor), a keyed chain with no anchor. Rows written since the worker's last pass are
+    not sealed yet; they are counted, with the oldest one's time, and are covered by the next pass."""
+    from api.audit_custody import audit_chain
     from api.services import audit as trail
 
     session = get_session()
+    chain = audit_chain(current_app.extensions["settings"])
     if seal:
-        while trail.seal_pending(session):
+        while trail.seal_pending(session, chain):
             pass
-    report = trail.verify_chain(session)
+    report = trail.verify_chain(session, chain)
     oldest = report.oldest_unsealed.isoformat() if report.oldest_unsealed else None
     summary = {
         "starts_at": report.starts_at,
         "sealed": report.sealed,
+        "unkeyed": report.unkeyed,
+        "anchored": report.anchored,
+        "key_id": chain.keyring.current.id,
         "unsealed": report.unsealed,
         "oldest_unsealed": oldest,
     }

@@ -17,6 +17,8 @@ INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
 
 # Signs cursors and the sign-in page's cookie in development only; a real deployment refuses it.
 DEV_SECRET_KEY = "dev-insecure-secret-change-me"
+# MACs the audit trail in development only (AUDIT_KEY_FILE); a real deployment refuses it.
+DEV_AUDIT_KEY = "dev-insecure-audit-key-change-me"
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -84,6 +86,17 @@ class Settings:
     webhook_poll_seconds: float = 1.0
     # Browser origins allowed to call /v1 and /oauth/token (CORS_ORIGINS, comma-separated); none by default.
     cors_origins: tuple[str, ...] = ()
+    # The audit chain (docs/audit.md): AUDIT_KEY_FILE holds the key that MACs rows and seals (never in the
+    # database; the development key without it), AUDIT_PREVIOUS_KEYS_FILE earlier keys, one a line, to verify
+    # what they sealed; AUDIT_ANCHOR_DIR receives the chain's head after each sealing (other storage than the
+    # database's; instance/audit-anchors without it).
+    audit_key_file: str | None = None
+    audit_previous_keys_file: str | None = None
+    audit_anchor_dir: str | None = None
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        return Path(self.audit_anchor_dir) if self.audit_anchor_dir else self.instance_dir / "audit-anchors"
 
     @property
     def is_production(self) -> bool:
@@ -162,6 +175,13 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append("JWT_PRIVATE_KEY_FILE is not set (a generated development key would sign tokens)")
     if settings.webhook_allow_loopback:
         problems.append("WEBHOOK_ALLOW_LOOPBACK is set (it lets webhooks reach this machine's own services)")
+    if not settings.audit_key_file:
+        problems.append("AUDIT_KEY_FILE is not set (the development key would seal the audit trail)")
+    if not settings.audit_anchor_dir:
+        problems.append(
+            "AUDIT_ANCHOR_DIR is not set (the audit chain's head must be anchored on storage other than the "
+            "database's)"
+        )
     return problems
 
 
@@ -198,6 +218,9 @@ def load_settings() -> Settings:
         webhook_lease_seconds=_int("WEBHOOK_LEASE_SECONDS", defaults.webhook_lease_seconds),
         webhook_concurrency=max(1, _int("WEBHOOK_CONCURRENCY", defaults.webhook_concurrency)),
         cors_origins=_origins("CORS_ORIGINS"),
+        audit_key_file=os.environ.get("AUDIT_KEY_FILE") or None,
+        audit_previous_keys_file=os.environ.get("AUDIT_PREVIOUS_KEYS_FILE") or None,
+        audit_anchor_dir=os.environ.get("AUDIT_ANCHOR_DIR") or None,
         webhook_poll_seconds=min(
             2.0, float(os.environ.get("WEBHOOK_POLL_SECONDS") or defaults.webhook_poll_seconds)
         ),

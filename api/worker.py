@@ -3,10 +3,10 @@
 A pass announces follow-up tasks due today and marks overdue ones, purges expired idempotency keys, codes,
 tokens and sign-in throttles, recomputes the providers' free-slot summaries that time has outdated
 (matching reads them), announces REMS monitoring forms coming due, and seals the audit rows written since
-the last pass into the chain. Between passes it sends due webhooks (api/events/dispatcher.py), looking at
-least every 2 s. A pass that fails is logged (the error's kind and trace, never SQL parameters) and rolled
-back; the next pass runs after the interval as usual, so one bad row or a database restart does not stop
-the worker.
+the last pass into the chain, anchoring its head outside the database (docs/audit.md). Between passes it
+sends due webhooks (api/events/dispatcher.py), looking at least every 2 s. A pass that fails is logged (the
+error's kind and trace, never SQL parameters) and rolled back; the next pass runs after the interval as
+usual, so one bad row or a database restart does not stop the worker.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.audit_custody import AuditChain
 from api.events.dispatcher import Dispatcher
 from api.services.audit import seal_pending
 from api.services.housekeeping import purge_expired
@@ -30,22 +31,22 @@ from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 log = logging.getLogger("api.worker")
 
 
-def run_pass(session: Session) -> dict[str, Any]:
-    """One pass of every job; what each did."""
+def run_pass(session: Session, audit_chain: AuditChain | None = None) -> dict[str, Any]:
+    """One pass of every job; what each did. Without ``audit_chain`` (key and anchors) nothing is sealed."""
     return {
         "overdue_tasks": mark_overdue_tasks(session),
         "due_tasks": announce_due_tasks(session),
         "purged": purge_expired(session),
         "free_slot_summaries": refresh_free_slot_summaries(session),
         "rems_forms_due": announce_rems_forms_due(session),
-        "audit_rows_sealed": seal_all_pending(session),
+        "audit_rows_sealed": seal_all_pending(session, audit_chain) if audit_chain else 0,
     }
 
 
-def seal_all_pending(session: Session) -> int:
-    """Chain every audit row written since the last pass (in batches)."""
+def seal_all_pending(session: Session, audit_chain: AuditChain) -> int:
+    """Chain every audit row written since the last pass (in batches, each anchored)."""
     total = 0
-    while sealed := seal_pending(session):
+    while sealed := seal_pending(session, audit_chain):
         total += sealed
     return total
 
@@ -59,6 +60,7 @@ def run(
     dispatcher: Dispatcher | None = None,
     poll: float = 1.0,
     stop: threading.Event | None = None,
+    audit_chain: AuditChain | None = None,
 ) -> int:
     """Run the jobs every ``interval`` seconds (``passes`` times, or until ``stop``) and, between them, send
     due webhooks every ``poll`` seconds at most (at once again after a pass that sent something, so a burst
@@ -69,7 +71,7 @@ def run(
     next_jobs = time.monotonic()
     while not stop.is_set():
         if time.monotonic() >= next_jobs:
-            failed += _jobs_pass(session_factory, report, interval)
+            failed += _jobs_pass(session_factory, report, interval, audit_chain)
             done += 1
             next_jobs = time.monotonic() + interval
             if passes is not None and done >= passes:
@@ -82,10 +84,15 @@ def run(
     return failed
 
 
-def _jobs_pass(session_factory: Callable[[], Session], report: Callable[[str], None], interval: float) -> int:
+def _jobs_pass(
+    session_factory: Callable[[], Session],
+    report: Callable[[str], None],
+    interval: float,
+    audit_chain: AuditChain | None,
+) -> int:
     with session_factory() as session:
         try:
-            report(json.dumps(run_pass(session)))
+            report(json.dumps(run_pass(session, audit_chain)))
             return 0
         except Exception:
             session.rollback()

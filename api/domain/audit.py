@@ -1,21 +1,38 @@
-"""The audit chain's rules: a row's digest, how seals link, what an access's outcome is called. Pure.
+"""The audit chain's rules: a row's fields and MAC, how seals link, what the anchors prove, what an access's
+outcome is called. Pure: no Session, no files (api/audit_custody.py reads the key and the anchors).
 
-Each row's digest is SHA-256 of its fields as canonical JSON (sorted keys, no spaces); seal n's chain digest
-is SHA-256 of seal n-1's chain digest followed by row n's digest (the first links to ``GENESIS``). Changing,
-removing or reordering any sealed row, or any seal, breaks every link after it; ``first_broken_link`` says
-where the first break is.
+The chain is keyed, under a key the database never holds (docs/audit.md, "Append-only, keyed, anchored"):
+
+- **Each row carries its own MAC** from the moment it is written: HMAC-SHA256 under the current key of the
+  row's fields as canonical JSON (sorted keys, no spaces), ``key_id`` among them. A row changed before its
+  seal, or inserted by someone without the key, is found by ``row_problem`` whether it is sealed or not.
+- **Seal n** holds the SHA-256 digest of row n's fields (its MAC included) and a MAC under the sealer's key
+  of (its key id, n, the row's id, that digest, seal n-1's MAC); the first links to ``GENESIS``. Recomputing
+  seals after an edit needs the key: one recomputed with a guessed key does not verify, one naming another
+  key id names a key this deployment does not have.
+- **Anchors**: after each sealing the head (seal number, MAC, key id, time) is written outside the database.
+  An anchored seal that is gone (a truncation) or differs (a rewrite) is found by comparing the two.
+- Seals made before migration 0011 have no key (``key_id`` None) and link by plain SHA-256 as they always
+  did. They are accepted only as the chain's beginning, only for rows without a MAC; the first keyed seal's
+  MAC covers their head, so they cannot be recomputed after it either.
+
+``first_broken_link`` names the first seal that fails, ``anchor_gap`` a truncation or a missing anchor.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
 GENESIS: Final = "0" * 64
+# A key shorter than this is refused (32 characters: e.g. ``openssl rand -hex 32`` gives 64).
+MIN_KEY_LENGTH: Final = 32
 
 
 class Action(StrEnum):
@@ -62,13 +79,152 @@ def action_of(method: str, operation_id: str) -> Action:
     return Action.UPDATE
 
 
+# --- a row's fields -----------------------------------------------------------------------------------------
+
+# Covered by every digest since migration 0007.
+_FIELDS: Final = (
+    "id",
+    "actor_type",
+    "actor_id",
+    "client_id",
+    "partner_id",
+    "action",
+    "operation",
+    "resource_type",
+    "resource_id",
+    "patient_id",
+    "outcome",
+    "status",
+    "request_id",
+    "ip",
+)
+# Added by migration 0011; present in the fields only when set, so a row written before keeps its digest.
+_LATER_FIELDS: Final = ("target_patient_id", "key_id", "row_mac")
+
+
+def chained_fields(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """What the digests and MACs cover: every column of an ``audit_events`` row (given by column name)."""
+    created_at: datetime = columns["created_at"]
+    fields = {name: columns.get(name) for name in _FIELDS}
+    fields["occurred_at"] = created_at.isoformat()
+    fields["resource_ids"] = list(columns.get("resource_ids") or ())
+    fields["patient_ids"] = list(columns.get("patient_ids") or ())
+    fields.update({name: columns[name] for name in _LATER_FIELDS if columns.get(name) is not None})
+    return fields
+
+
+def _canonical(fields: Mapping[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def row_digest(fields: Mapping[str, Any]) -> str:
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_canonical(fields)).hexdigest()
 
 
 def chain_digest(previous: str, row: str) -> str:
+    """The link of a seal made before migration 0011 (no key)."""
     return hashlib.sha256((previous + row).encode()).hexdigest()
+
+
+# --- keys ---------------------------------------------------------------------------------------------------
+
+
+def key_id_of(secret: bytes) -> str:
+    """A key's public name, derived from it: a seal names the key that made it, nobody can name a key wrongly,
+    and a guessed key has a name of its own (an unknown one). Reveals nothing usable about the key."""
+    return hashlib.sha256(b"telemedical audit key id\x00" + secret).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class AuditKey:
+    id: str
+    secret: bytes = field(repr=False)
+
+    @classmethod
+    def of(cls, secret: bytes) -> AuditKey:
+        if len(secret) < MIN_KEY_LENGTH:
+            raise ValueError(f"an audit key needs at least {MIN_KEY_LENGTH} characters")
+        return cls(key_id_of(secret), secret)
+
+    def mac(self, purpose: bytes, message: bytes) -> str:
+        return hmac.new(self.secret, purpose + b"\x00" + message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """The key that seals now, and earlier ones kept to verify what they sealed (a rotation)."""
+
+    current: AuditKey
+    previous: tuple[AuditKey, ...] = ()
+
+    def find(self, key_id: str | None) -> AuditKey | None:
+        return next((k for k in (self.current, *self.previous) if k.id == key_id), None)
+
+
+def row_mac(key: AuditKey, fields: Mapping[str, Any]) -> str:
+    """The MAC a row carries from its insert, of its fields (``key_id`` is ``key``'s; not ``row_mac``)."""
+    signed = {name: value for name, value in fields.items() if name != "row_mac"}
+    return key.mac(b"audit row", _canonical(signed))
+
+
+def seal_mac(key: AuditKey, seq: int, audit_id: str, digest: str, previous: str) -> str:
+    return key.mac(b"audit seal", f"{key.id}\x00{seq}\x00{audit_id}\x00{digest}\x00{previous}".encode())
+
+
+def row_problem(fields: Mapping[str, Any], keyring: Keyring) -> str | None:
+    """Why a row written since migration 0011 is not what the service wrote, or None."""
+    mac, key_id = fields.get("row_mac"), fields.get("key_id")
+    if mac is None:
+        return "the audit row carries no MAC: it was written or changed without the key"
+    key = keyring.find(key_id)
+    if key is None:
+        return f"the audit row's MAC is under an unknown key {key_id}"
+    if not hmac.compare_digest(row_mac(key, fields), str(mac)):
+        return "the audit row was changed: its own MAC does not verify"
+    return None
+
+
+# --- anchors ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head as it was written outside the database after a sealing."""
+
+    seq: int
+    audit_id: str
+    mac: str
+    key_id: str
+    anchored_at: str  # ISO 8601, UTC
+
+    def line(self) -> str:
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "audit_id": self.audit_id,
+                "mac": self.mac,
+                "key_id": self.key_id,
+                "anchored_at": self.anchored_at,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def parse(cls, line: str) -> Anchor:
+        data = json.loads(line)
+        anchor = cls(
+            seq=data["seq"],
+            audit_id=data["audit_id"],
+            mac=data["mac"],
+            key_id=data["key_id"],
+            anchored_at=data["anchored_at"],
+        )
+        if not isinstance(anchor.seq, int) or anchor.seq < 1 or not isinstance(anchor.mac, str):
+            raise ValueError("not an anchor")
+        return anchor
+
+
+# --- walking the chain --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -78,27 +234,97 @@ class SealedRow:
     row_digest: str
     chain_digest: str
     fields: Mapping[str, Any] | None  # the audit row as stored now; None if it is gone
+    key_id: str | None = None  # the key that made the seal; None before migration 0011
 
 
 @dataclass(frozen=True)
 class Break:
-    seq: int
-    audit_id: str
+    seq: int | None  # None: an unsealed row, or the anchors themselves
+    audit_id: str | None
     reason: str
 
 
+def _broken(row: SealedRow, previous: str | None, keyring: Keyring, keyed: bool) -> str | None:
+    """Why seal ``row`` fails, or None. ``previous``: the MAC or digest it must link to (None: unknown, the
+    seals before it were purged at the end of retention); ``keyed``: a keyed seal came before it."""
+    if row.fields is None:
+        return "the audit row is gone"
+    if row_digest(row.fields) != row.row_digest:
+        return "the audit row was changed after it was sealed"
+    if row.key_id is None:
+        if keyed or row.fields.get("row_mac") is not None:
+            return "the seal was made without the key after the chain was keyed: it was forged"
+        if previous is not None and chain_digest(previous, row.row_digest) != row.chain_digest:
+            return "the seal does not link to the one before"
+        return None
+    key = keyring.find(row.key_id)
+    if key is None:
+        return f"the seal is under an unknown key {row.key_id}: not one of this deployment's keys"
+    problem = row_problem(row.fields, keyring)
+    if problem is not None:
+        return problem + " (before it was sealed)"
+    if previous is not None and not hmac.compare_digest(
+        seal_mac(key, row.seq, row.audit_id, row.row_digest, previous), row.chain_digest
+    ):
+        return (
+            f"the seal's MAC does not verify under key {key.id}: it, or one before it, was recomputed "
+            "without the key"
+        )
+    return None
+
+
 def first_broken_link(
-    rows: Iterable[SealedRow], *, previous: str = GENESIS, expected_seq: int = 1
+    rows: Iterable[SealedRow],
+    keyring: Keyring,
+    anchors: Mapping[int, Anchor] | None = None,
+    *,
+    previous: str | None = GENESIS,
+    expected_seq: int = 1,
 ) -> Break | None:
-    """Walk seals in ``seq`` order from ``expected_seq`` (chained to ``previous``); the first that fails."""
+    """Walk seals in ``seq`` order from ``expected_seq`` (chained to ``previous``; None: the seals before
+    were purged, so the first one's link cannot be checked); the first that fails, or differs from its
+    anchor."""
+    anchors = anchors or {}
+    keyed = False
     for row in rows:
         if row.seq != expected_seq:
             return Break(row.seq, row.audit_id, f"seal {expected_seq} is missing")
-        if row.fields is None:
-            return Break(row.seq, row.audit_id, "the audit row is gone")
-        if row_digest(row.fields) != row.row_digest:
-            return Break(row.seq, row.audit_id, "the audit row was changed after it was sealed")
-        if chain_digest(previous, row.row_digest) != row.chain_digest:
-            return Break(row.seq, row.audit_id, "the seal does not link to the one before")
+        reason = _broken(row, previous, keyring, keyed)
+        if reason is not None:
+            return Break(row.seq, row.audit_id, reason)
+        anchor = anchors.get(row.seq)
+        if anchor is not None and (anchor.mac, anchor.key_id, anchor.audit_id) != (
+            row.chain_digest,
+            row.key_id,
+            row.audit_id,
+        ):
+            return Break(
+                row.seq, row.audit_id, "the seal differs from its anchor outside the database: rewritten"
+            )
+        keyed = keyed or row.key_id is not None
         previous, expected_seq = row.chain_digest, expected_seq + 1
+    return None
+
+
+def anchor_gap(
+    anchors: Mapping[int, Anchor], *, starts_at: int | None, head: int | None, keyed: bool
+) -> Break | None:
+    """What the anchors know that the chain does not: a later seal (the chain was truncated), or, for a keyed
+    chain, that there are no anchors at all (they are missing, or this is not the chain they anchor)."""
+    if anchors:
+        last = anchors[max(anchors)]
+        if head is None or last.seq > head:
+            ends = f"ends at seal {head}" if head is not None else "has no seal"
+            return Break(
+                last.seq,
+                last.audit_id,
+                f"seal {last.seq} is anchored outside the database, but the chain {ends}: it was truncated",
+            )
+        return None
+    if keyed:
+        return Break(
+            starts_at,
+            None,
+            "no anchor outside the database names this chain: AUDIT_ANCHOR_DIR is empty, lost, or another's",
+        )
     return None

@@ -10,9 +10,11 @@
   If it cannot be written, the request fails with 500 and no data goes out.
 - **A refusal or failure** (401, 403, 404 — which hides another tenant's object —, other 4xx, 5xx) is recorded
   after the request's own work is rolled back, in a transaction of its own, naming the record the path asked
-  for and its patient.
+  for. Its patient is kept apart (``target_patient_id``): the caller may be another tenant's, and its own
+  audit rows must not tell it whose record the 404 hid (api/services/audit.py says who is shown it).
 
 Which patient an access concerned is found from the records themselves (api/services/audit.patient_of).
+Every row carries its own MAC under the audit key (api/audit_custody.py), loaded once per app.
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from api.audit_custody import load_keyring
 from api.auth.principal import Principal
 from api.db import READ_ONLY_METHODS, get_session
-from api.domain.audit import Action, action_of, outcome_of
+from api.domain.audit import Action, Keyring, action_of, outcome_of
 from api.errors import DomainError
 from api.models import (
     AdverseEvent,
@@ -70,6 +73,13 @@ _AUDITED: Final = (
     User,
     WebhookEndpoint,
 )
+
+
+def _keyring() -> Keyring:
+    keyring: Keyring | None = current_app.extensions.get("audit_keyring")
+    if keyring is None:
+        keyring = current_app.extensions["audit_keyring"] = load_keyring(current_app.extensions["settings"])
+    return keyring
 
 
 @dataclass
@@ -179,6 +189,7 @@ def _record_writes(session: Session) -> None:
                 resource_ids=[w.id for w in written] if len(written) > 1 else (),
                 patient_ids=[p for p in patients if p],
             ),
+            _keyring(),
         )
         context.recorded = True
     finally:
@@ -215,7 +226,7 @@ def finish(context: Context, response: Response) -> None:
         session.rollback()  # close the read snapshot; the row is written in a transaction of its own
     context.busy = True
     try:
-        service.record(session, _access(context, status=response.status_code, **facts))
+        service.record(session, _access(context, status=response.status_code, **facts), _keyring())
         session.commit()
     finally:
         context.busy = False
@@ -283,7 +294,8 @@ def fail(context: Context, error: BaseException) -> None:
         context.busy = True
         service.record(
             session,
-            _access(context, status=status, resource_id=resource, patient_ids=[patient] if patient else []),
+            _access(context, status=status, resource_id=resource, target_patient_id=patient),
+            _keyring(),
         )
         session.commit()
         context.recorded = True
@@ -339,4 +351,5 @@ def record_token(
             request_id=g.get("request_id"),
             ip=request.remote_addr,
         ),
+        _keyring(),
     )

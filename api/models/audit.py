@@ -1,9 +1,10 @@
 """The audit trail: one row per access to the API's records, and the seals that chain them (append-only).
 
-Rows are written freely by requests (no lock shared between them); the worker then seals them in order,
-one ``AuditSeal`` per row, each holding the row's digest and the chain digest that links it to the seal
-before. Nothing here is ever updated or deleted by the service: on PostgreSQL and SQLite triggers refuse
-UPDATE and DELETE (migration 0007); retention is enforced outside the service (docs/audit.md).
+Rows are written freely by requests (no lock shared between them), each with its own MAC under the audit key;
+the worker then seals them in order, one ``AuditSeal`` per row, each holding the row's digest and the MAC that
+links it to the seal before (api/domain/audit.py). Nothing here is ever updated or deleted by the service: on
+PostgreSQL and SQLite triggers refuse UPDATE and DELETE (migration 0007); retention is enforced outside the
+service (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
+from api.domain.audit import chained_fields
 from api.ids import new_id
 from api.models.types import JSONType
 
@@ -30,6 +32,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_patient_id", "patient_id"),
         Index("ix_audit_events_resource_id", "resource_id"),
         Index("ix_audit_events_actor_id", "actor_id"),
+        Index("ix_audit_events_target_patient_id", "target_patient_id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("aud"))
@@ -50,32 +53,20 @@ class AuditEvent(Base):
     status: Mapped[int | None] = mapped_column(Integer)
     request_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))
+    # A refused request's record's patient: kept apart from patient_id, because the caller may not know it
+    # (another tenant's). Shown to the platform and to that patient's own partner only (docs/audit.md).
+    target_patient_id: Mapped[str | None] = mapped_column(String(40))
+    # The row's own MAC under the audit key named by key_id, from its insert (None before migration 0011).
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    row_mac: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def actor(self) -> dict[str, str | None]:
         return {"type": self.actor_type, "id": self.actor_id}
 
     def chained_fields(self) -> dict[str, Any]:
-        """What the chain's digest covers: every column."""
-        return {
-            "id": self.id,
-            "occurred_at": self.created_at.isoformat(),
-            "actor_type": self.actor_type,
-            "actor_id": self.actor_id,
-            "client_id": self.client_id,
-            "partner_id": self.partner_id,
-            "action": self.action,
-            "operation": self.operation,
-            "resource_type": self.resource_type,
-            "resource_id": self.resource_id,
-            "resource_ids": list(self.resource_ids or ()),
-            "patient_id": self.patient_id,
-            "patient_ids": list(self.patient_ids or ()),
-            "outcome": self.outcome,
-            "status": self.status,
-            "request_id": self.request_id,
-            "ip": self.ip,
-        }
+        """What the chain's digests and MACs cover: every column."""
+        return chained_fields({c.key: getattr(self, c.key) for c in self.__table__.columns})
 
 
 class AuditPatientRef(Base):
@@ -89,7 +80,8 @@ class AuditPatientRef(Base):
 
 
 class AuditSeal(Base):
-    """The chain: seal `seq` covers one audit row; `chain_digest` = H(previous chain digest, row digest)."""
+    """The chain: seal `seq` covers one audit row; `chain_digest` is the MAC under key `key_id` of the row's
+    digest and the previous seal's (a plain SHA-256 link for the seals made before migration 0011)."""
 
     __tablename__ = "audit_seals"
 
@@ -97,4 +89,5 @@ class AuditSeal(Base):
     audit_id: Mapped[str] = mapped_column(String(40), unique=True)
     row_digest: Mapped[str] = mapped_column(String(64))
     chain_digest: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
     sealed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,23 +6,40 @@ owns the chain (api/domain/audit.py has its rules).
 
 Who sees what: a platform admin sees every row; a partner's systems see the rows of their own callers
 and every row about one of their patients (a clinician who opened it, a refused attempt from another
-tenant); nobody else reads the trail.
+tenant); nobody else reads the trail. A refused request's patient (``target_patient_id``) is shown only to
+the platform and to that patient's own partner, never to a caller of another tenant: the 404 that hid the
+record must not be undone by the caller's own audit rows.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, exists, func, insert, or_, select, text, true
 from sqlalchemy.orm import Session
 
+from api.audit_custody import AnchorError, AuditChain
 from api.auth.principal import Principal
 from api.db import Base, atomic, utcnow
-from api.domain.audit import GENESIS, Break, SealedRow, chain_digest, first_broken_link, row_digest
+from api.domain.audit import (
+    GENESIS,
+    Anchor,
+    Break,
+    Keyring,
+    SealedRow,
+    anchor_gap,
+    chained_fields,
+    first_broken_link,
+    row_digest,
+    row_mac,
+    row_problem,
+    seal_mac,
+)
 from api.ids import new_id
 from api.models import (
     AdverseEvent,
@@ -40,7 +57,9 @@ from api.models import (
     Screening,
 )
 from api.services.access import require_kind
-from api.services.paging import Page, PageRequest, fetch_page
+from api.services.paging import Page, PageRequest, fetch_row_page
+
+log = logging.getLogger("api.audit")
 
 # What an id's prefix says it names (api-contract.md §2: ids are prefixed by type).
 RESOURCE_TYPES: Final = {
@@ -118,6 +137,8 @@ class Access:
     resource_id: str | None = None
     resource_ids: Sequence[str] = ()
     patient_ids: Sequence[str] = ()
+    # A refused request's record's patient: kept apart, the caller may not know it (another tenant's).
+    target_patient_id: str | None = None
     status: int | None = None
     request_id: str | None = None
     ip: str | None = None
@@ -132,8 +153,9 @@ _INSERT_ROW: Final = insert(Base.metadata.tables["audit_events"])
 _INSERT_REFS: Final = insert(Base.metadata.tables["audit_patient_refs"])
 
 
-def record(session: Session, access: Access) -> str:
-    """Insert the row for ``access`` in ``session``'s transaction (the caller commits it); its id.
+def record(session: Session, access: Access, keyring: Keyring) -> str:
+    """Insert the row for ``access`` in ``session``'s transaction (the caller commits it), with its own MAC
+    under ``keyring``'s current key; its id.
 
     Plain Core statements on the session's connection, not ORM objects: the row is written on every request,
     and the unit of work's bookkeeping would cost more than the statement (a list's patient references go
@@ -159,7 +181,10 @@ def record(session: Session, access: Access) -> str:
         "status": access.status,
         "request_id": _clip(access.request_id, 64),
         "ip": _clip(access.ip, 64),
+        "target_patient_id": _clip(access.target_patient_id),
+        "key_id": keyring.current.id,
     }
+    row["row_mac"] = row_mac(keyring.current, chained_fields(row))
     if len(patients) <= 1:  # one patient is found through patient_id; several through their references
         connection.execute(_INSERT_ROW, row)
         return row_id
@@ -172,17 +197,65 @@ def record(session: Session, access: Access) -> str:
 # --- reading the trail --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit row as one reader may see it (``AuditEventSchema``)."""
+
+    id: str
+    created_at: datetime
+    actor_type: str
+    actor_id: str | None
+    client_id: str | None
+    partner_id: str | None
+    action: str
+    operation: str | None
+    resource_type: str | None
+    resource_id: str | None
+    resource_ids: list[str]
+    patient_id: str | None
+    patient_ids: list[str]
+    outcome: str
+    status: int | None
+    request_id: str | None
+    ip: str | None
+
+    @property
+    def actor(self) -> dict[str, str | None]:
+        return {"type": self.actor_type, "id": self.actor_id}
+
+
+_COLUMNS: Final = [
+    getattr(AuditEvent, c.key) for c in AuditEvent.__table__.columns if c.key not in ("key_id", "row_mac")
+]
+
+
+def _entry(row: Any) -> AuditEntry:
+    """A refused request's patient is shown, as its ``patient_id``, to those who may see it (``shown``)."""
+    values = {k: v for k, v in row._mapping.items() if k not in ("target_patient_id", "shown")}
+    if row.shown and not row.patient_id:
+        values.update(patient_id=row.shown, patient_ids=[row.shown])
+    values["resource_ids"] = list(values["resource_ids"] or ())
+    values["patient_ids"] = list(values["patient_ids"] or ())
+    return AuditEntry(**values)
+
+
 def list_audit_events(
     session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
-) -> Page[AuditEvent]:
+) -> Page[AuditEntry]:
     require_kind(principal, "partner_client", "admin", action="read the audit trail")
-    stmt = select(AuditEvent)
+    own_patients = select(Patient.id).where(Patient.partner_id == principal.partner_id)
+    # Whom a refused request named is the platform's to see, and the patient's own partner's.
+    target_shown: ColumnElement[bool] = (
+        true() if principal.is_admin else AuditEvent.target_patient_id.in_(own_patients)
+    )
+    shown = case((target_shown, AuditEvent.target_patient_id), else_=None).label("shown")
+    stmt = select(*_COLUMNS, shown)
     if not principal.is_admin:
-        own_patients = select(Patient.id).where(Patient.partner_id == principal.partner_id)
         stmt = stmt.where(
             or_(
                 AuditEvent.partner_id == principal.partner_id,
                 AuditEvent.patient_id.in_(own_patients),
+                AuditEvent.target_patient_id.in_(own_patients),
                 AuditEvent.id.in_(
                     select(AuditPatientRef.audit_id).where(AuditPatientRef.patient_id.in_(own_patients))
                 ),
@@ -192,10 +265,16 @@ def list_audit_events(
         if filters.get(name):
             stmt = stmt.where(getattr(AuditEvent, name) == str(filters[name]))
     if filters.get("patient_id"):
-        patient = filters["patient_id"]
+        patient = str(filters["patient_id"])
+        may_see: ColumnElement[bool] = (
+            true()
+            if principal.is_admin
+            else exists().where(Patient.id == patient, Patient.partner_id == principal.partner_id)
+        )
         stmt = stmt.where(
             or_(
                 AuditEvent.patient_id == patient,
+                and_(AuditEvent.target_patient_id == patient, may_see),
                 AuditEvent.id.in_(
                     select(AuditPatientRef.audit_id).where(AuditPatientRef.patient_id == patient)
                 ),
@@ -205,7 +284,8 @@ def list_audit_events(
         stmt = stmt.where(AuditEvent.created_at >= filters["occurred_after"])
     if filters.get("occurred_before"):
         stmt = stmt.where(AuditEvent.created_at < filters["occurred_before"])
-    return fetch_page(session, stmt, AuditEvent, page)
+    rows = fetch_row_page(session, stmt, AuditEvent, page)
+    return Page(items=[_entry(r) for r in rows.items], has_more=rows.has_more, last_key=rows.last_key)
 
 
 # --- the chain ---------------------------------------------------------------------------------------------
@@ -215,8 +295,12 @@ SEAL_BATCH: Final = 2000
 _SEAL_LOCK: Final = 7_301_964
 
 
-def seal_pending(session: Session, *, limit: int = SEAL_BATCH) -> int:
-    """Chain the rows not yet sealed, oldest first (up to ``limit``); the number sealed. Commits."""
+def seal_pending(session: Session, chain: AuditChain, *, limit: int = SEAL_BATCH) -> int:
+    """Chain the rows not yet sealed, oldest first (up to ``limit``), under the current key; commit; then
+    anchor the new head outside the database. The number sealed.
+
+    A row whose own MAC does not verify is sealed all the same (the chain must go on) and logged: sealing
+    it does not launder it, ``verify_chain`` reports it for good."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEAL_LOCK})
     last = session.execute(
@@ -227,15 +311,32 @@ def seal_pending(session: Session, *, limit: int = SEAL_BATCH) -> int:
     rows = session.scalars(
         select(AuditEvent).where(~sealed).order_by(AuditEvent.created_at, AuditEvent.id).limit(limit)
     ).all()
+    key = chain.keyring.current
     now = utcnow()
     for row in rows:
         seq += 1
-        digest = row_digest(row.chained_fields())
-        previous = chain_digest(previous, digest)
+        fields = row.chained_fields()
+        problem = row_problem(fields, chain.keyring)
+        if problem is not None:
+            log.error("audit row %s is sealed as it is, but %s", row.id, problem)
+        digest = row_digest(fields)
+        previous = seal_mac(key, seq, row.id, digest, previous)
         session.add(
-            AuditSeal(seq=seq, audit_id=row.id, row_digest=digest, chain_digest=previous, sealed_at=now)
+            AuditSeal(
+                seq=seq,
+                audit_id=row.id,
+                row_digest=digest,
+                chain_digest=previous,
+                key_id=key.id,
+                sealed_at=now,
+            )
         )
     session.commit()
+    if rows:
+        anchor = Anchor(seq, rows[-1].id, previous, key.id, now.isoformat())
+        chain.anchors.append(anchor)
+        # The log is a second copy of the anchor, outside the database (docs/audit.md).
+        log.info("audit chain anchored: seal %d mac %s key %s", anchor.seq, anchor.mac, anchor.key_id)
     return len(rows)
 
 
@@ -243,6 +344,8 @@ def seal_pending(session: Session, *, limit: int = SEAL_BATCH) -> int:
 class ChainReport:
     starts_at: int | None  # the first seal kept (1, unless old rows were purged at the end of retention)
     sealed: int
+    unkeyed: int  # seals made before the chain was keyed (migration 0011)
+    anchored: int | None  # the last seal anchored outside the database
     unsealed: int
     oldest_unsealed: datetime | None
     broken: Break | None
@@ -262,32 +365,79 @@ def _sealed_rows(session: Session, batch: int = SEAL_BATCH) -> Iterator[SealedRo
             return
         for seal, row in seals:
             fields = row.chained_fields() if row is not None else None
-            yield SealedRow(seal.seq, seal.audit_id, seal.row_digest, seal.chain_digest, fields)
+            yield SealedRow(seal.seq, seal.audit_id, seal.row_digest, seal.chain_digest, fields, seal.key_id)
             after = seal.seq
         session.expunge_all()
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Walk every seal. After a purge at the end of retention the chain starts at the first seal kept: its
-    own row is checked, its link to the purged ones cannot be, and every later link is."""
-    first = session.scalar(select(func.min(AuditSeal.seq)))
-    rows = _sealed_rows(session)
+def _unsealed_break(session: Session, keyring: Keyring, batch: int = SEAL_BATCH) -> Break | None:
+    """The first row waiting for its seal whose own MAC does not verify (changed, or not the service's)."""
+    is_sealed = select(AuditSeal.audit_id).where(AuditSeal.audit_id == AuditEvent.id).exists()
+    after: tuple[datetime, str] | None = None
+    while True:
+        stmt = (
+            select(AuditEvent).where(~is_sealed).order_by(AuditEvent.created_at, AuditEvent.id).limit(batch)
+        )
+        if after is not None:
+            stmt = stmt.where(
+                or_(
+                    AuditEvent.created_at > after[0],
+                    and_(AuditEvent.created_at == after[0], AuditEvent.id > after[1]),
+                )
+            )
+        rows = session.scalars(stmt).all()
+        if not rows:
+            return None
+        for row in rows:
+            problem = row_problem(row.chained_fields(), keyring)
+            if problem is not None:
+                return Break(None, row.id, f"{problem} (the row is not sealed yet)")
+        after = (rows[-1].created_at, rows[-1].id)
+        session.expunge_all()
+
+
+def verify_chain(session: Session, chain: AuditChain) -> ChainReport:
+    """Walk every seal against the keys and the anchors, then the rows not sealed yet. After a purge at the
+    end of retention the chain starts at the first seal kept: its row is checked, its link to the purged
+    ones cannot be, and every later link is."""
+    first, head, sealed, unkeyed = session.execute(
+        select(
+            func.min(AuditSeal.seq),
+            func.max(AuditSeal.seq),
+            func.count(),
+            func.count().filter(AuditSeal.key_id.is_(None)),
+        )
+    ).one()
     broken: Break | None = None
-    if first is not None and first > 1:
-        head = next(rows)
-        if head.fields is None or row_digest(head.fields) != head.row_digest:
-            broken = Break(head.seq, head.audit_id, "the first audit row kept was changed or is gone")
-        else:
-            broken = first_broken_link(rows, previous=head.chain_digest, expected_seq=head.seq + 1)
-    else:
-        broken = first_broken_link(rows)
-    sealed = session.scalar(select(func.count()).select_from(AuditSeal)) or 0
+    try:
+        anchors = chain.anchors.read()
+    except AnchorError as exc:
+        anchors, broken = {}, Break(None, None, f"the anchors cannot be read: {exc}")
+    if broken is None:
+        purged = first is not None and first > 1
+        broken = first_broken_link(
+            _sealed_rows(session),
+            chain.keyring,
+            anchors,
+            previous=None if purged else GENESIS,
+            expected_seq=first or 1,
+        )
+    if broken is None:
+        broken = anchor_gap(anchors, starts_at=first, head=head, keyed=sealed > unkeyed)
+    if broken is None:
+        broken = _unsealed_break(session, chain.keyring)
     is_sealed = select(AuditSeal.audit_id).where(AuditSeal.audit_id == AuditEvent.id).exists()
     unsealed, oldest = session.execute(
         select(func.count(), func.min(AuditEvent.created_at)).where(~is_sealed)
     ).one()
     return ChainReport(
-        starts_at=first, sealed=sealed, unsealed=unsealed, oldest_unsealed=oldest, broken=broken
+        starts_at=first,
+        sealed=sealed,
+        unkeyed=unkeyed,
+        anchored=max(anchors) if anchors else None,
+        unsealed=unsealed,
+        oldest_unsealed=oldest,
+        broken=broken,
     )
 
 

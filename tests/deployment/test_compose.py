@@ -39,6 +39,10 @@ def test_the_file_describes_a_deployment_that_scales_out() -> None:
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert service["environment"]["REDIS_URL"].startswith("redis://redis:")  # limits shared by replicas
         assert service["environment"]["JWT_PRIVATE_KEY_FILE"] and "SECRET_KEY" in service["environment"]
+        # The audit chain's key, and its anchors on a volume every worker and `audit verify` share.
+        assert service["environment"]["AUDIT_KEY_FILE"]
+        anchors = service["environment"]["AUDIT_ANCHOR_DIR"]
+        assert any(v.startswith("audit-anchors:") and v.endswith(":" + anchors) for v in service["volumes"])
     assert SERVICES["app"]["ports"] == ["8000"]  # no fixed host port: `--scale app=N` works
     assert "/readyz" in " ".join(SERVICES["app"]["healthcheck"]["test"])
 
@@ -59,11 +63,15 @@ def environment(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     work = tmp_path_factory.mktemp("compose-env")
     key = work / "jwt-key.pem"
     key.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
+    audit_key = work / "audit.key"
+    audit_key.write_text(secrets.token_hex(32))
     declared = dict(SERVICES["app"]["environment"])
     declared.update(
         DATABASE_URL=database_url,
         SECRET_KEY=secrets.token_urlsafe(48),
         JWT_PRIVATE_KEY_FILE=str(key),
+        AUDIT_KEY_FILE=str(audit_key),
+        AUDIT_ANCHOR_DIR=str(work / "audit-anchors"),
         ISSUER="https://api.telemedical.example",
         INSTANCE_PATH=str(work / "instance"),
         PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",

@@ -7,6 +7,9 @@ tenancy of the trail, append-only storage, the chain and its verification, the e
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +19,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
+from api.audit_custody import AnchorDir, AuditChain, load_keyring
 from api.cli import main
+from api.domain.audit import GENESIS, AuditKey, chain_digest, row_digest, row_mac, seal_mac
 from api.models import AuditEvent, AuditSeal
 from api.services import audit as trail
 from tests.helpers import bearer, cc_token, token_response
@@ -38,6 +43,23 @@ def portal_b(client: FlaskClient, world: World) -> Headers:
 @pytest.fixture
 def admin(client: FlaskClient, world: World) -> Headers:
     return bearer(cc_token(client, world.admin))
+
+
+@pytest.fixture
+def anchors(tmp_path: Path) -> Path:
+    """This test's anchor directory: its chain is rolled back with the test, its anchors go with it."""
+    return tmp_path / "anchors"
+
+
+@pytest.fixture
+def chain(app: Flask, anchors: Path) -> AuditChain:
+    return AuditChain(load_keyring(app.extensions["settings"]), AnchorDir(anchors))
+
+
+@pytest.fixture
+def cli_app(make_app: Callable[..., Flask], anchors: Path) -> Flask:
+    """The app the command line runs, anchoring in this test's directory (the development key)."""
+    return make_app(audit_anchor_dir=str(anchors))
 
 
 def trail_of(client: FlaskClient, headers: Headers, query: str = "") -> list[dict[str, Any]]:
@@ -93,6 +115,58 @@ def test_a_partner_sees_its_own_callers_and_every_access_to_its_patients(
         r["patient_id"] for r in b_rows if r["client_id"] == world.portal_a.client_id
     }
     assert all(r["partner_id"] == world.partner_b or r["patient_id"] == world.patient_b1 for r in b_rows)
+
+
+def test_another_tenants_404s_leave_the_caller_nothing_of_that_tenant(
+    client: FlaskClient, world: World, portal_a: Headers, portal_b: Headers, admin: Headers
+) -> None:
+    """Issue 22, finding 4: B's 404 on A's patient, consultation, event and redelivery must not put A's
+    patient (or anything else of A's) in the rows B reads; A and the platform still learn of the attempts."""
+    created = client.post(
+        "/v1/consultations",
+        json={
+            "patient_id": world.patient_a1,
+            "conditions": ["major_depression"],
+            "patient_location_state": "NY",
+        },
+        headers=portal_a,
+    )
+    assert created.status_code == 201, created.get_json()
+    consultation = created.get_json()["id"]
+    events = client.get(f"/v1/events?object_id={consultation}", headers=portal_a).get_json()["data"]
+    event = events[0]["id"]
+    probes = [
+        ("GET", f"/v1/patients/{world.patient_a1}", world.patient_a1),
+        ("GET", f"/v1/consultations/{consultation}", consultation),
+        ("GET", f"/v1/consultations/{consultation}/appointment", consultation),
+        ("GET", f"/v1/events/{event}", event),
+        ("POST", f"/v1/events/{event}/redeliver", event),
+    ]
+    for method, url, _asked in probes:
+        response = client.open(url, method=method, json={} if method == "POST" else None, headers=portal_b)
+        assert response.status_code == 404, (url, response.get_json())
+
+    seen_by_b = trail_of(client, portal_b)
+    refused = [r for r in seen_by_b if r["outcome"] == "not_found"]
+    assert [r["resource_id"] for r in reversed(refused)] == [asked for _, _, asked in probes]
+    for row in refused:
+        assert (row["patient_id"], row["patient_ids"], row["resource_ids"]) == (None, [], []), row
+    # Beyond the id each request asked for, nothing of A's: not its patient, partner, client or records.
+    text_b = json.dumps([{k: v for k, v in r.items() if k != "resource_id"} for r in seen_by_b])
+    for of_a in (world.patient_a1, world.partner_a, world.portal_a.client_id, consultation, event):
+        assert of_a not in text_b, of_a
+    # Asking the trail about A's patient is no oracle either.
+    assert trail_of(client, portal_b, f"patient_id={world.patient_a1}") == []
+
+    # The patient's own partner and the platform see the attempts on the patient.
+    for reader in (portal_a, admin):
+        attempts = [
+            r
+            for r in trail_of(client, reader, f"patient_id={world.patient_a1}")
+            if r["client_id"] == world.portal_b.client_id
+        ]
+        assert len(attempts) == len(probes), attempts
+        assert {(r["outcome"], r["patient_id"]) for r in attempts} == {("not_found", world.patient_a1)}
 
 
 def test_only_partner_systems_and_admins_read_the_trail(client: FlaskClient, world: World) -> None:
@@ -156,7 +230,7 @@ def _basic(user: str, password: str) -> str:
 
 
 def test_the_trail_refuses_update_and_delete(
-    client: FlaskClient, world: World, portal_a: Headers, db: Session
+    client: FlaskClient, world: World, portal_a: Headers, db: Session, chain: AuditChain
 ) -> None:
     client.get(f"/v1/patients/{world.patient_a1}", headers=portal_a)
     row_id = db.scalars(select(AuditEvent.id)).first()
@@ -168,7 +242,7 @@ def test_the_trail_refuses_update_and_delete(
         with pytest.raises(DatabaseError, match="append-only"):
             db.execute(text(statement), {"id": row_id})
         nested.rollback()
-    trail.seal_pending(db)
+    trail.seal_pending(db, chain)
     nested = db.begin_nested()
     with pytest.raises(DatabaseError, match="append-only"):
         db.execute(text("DELETE FROM audit_seals"))
@@ -180,8 +254,9 @@ def _cli(app: Flask, *args: str) -> Any:
 
 
 def test_the_worker_seals_and_verify_finds_a_tampered_row(
-    app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session, chain: AuditChain
 ) -> None:
+    app = cli_app
     for _ in range(3):
         client.get(f"/v1/patients/{world.patient_a1}", headers=portal_a)
     before = json.loads(_cli(app, "audit", "verify").output)
@@ -190,6 +265,9 @@ def test_the_worker_seals_and_verify_finds_a_tampered_row(
     assert sealed == {
         "starts_at": 1,
         "sealed": sealed["sealed"],
+        "unkeyed": 0,
+        "anchored": sealed["sealed"],
+        "key_id": chain.keyring.current.id,
         "unsealed": 0,
         "oldest_unsealed": None,
         "ok": True,
@@ -227,17 +305,21 @@ def _tamper(db: Session, audit_id: str) -> None:
 
 
 def test_the_chain_links_every_row_in_seal_order(
-    client: FlaskClient, world: World, portal_a: Headers, db: Session
+    client: FlaskClient, world: World, portal_a: Headers, db: Session, chain: AuditChain
 ) -> None:
     for _ in range(5):
         client.get(f"/v1/patients/{world.patient_a1}", headers=portal_a)
-    assert trail.seal_pending(db, limit=2) == 2
-    assert trail.seal_pending(db) >= 3
-    assert trail.seal_pending(db) == 0
+    assert trail.seal_pending(db, chain, limit=2) == 2
+    assert trail.seal_pending(db, chain) >= 3
+    assert trail.seal_pending(db, chain) == 0
     seals = db.scalars(select(AuditSeal).order_by(AuditSeal.seq)).all()
     assert [s.seq for s in seals] == list(range(1, len(seals) + 1))
-    report = trail.verify_chain(db)
+    assert {s.key_id for s in seals} == {chain.keyring.current.id}
+    report = trail.verify_chain(db, chain)
     assert report.broken is None and report.unsealed == 0 and report.sealed == len(seals)
+    # Each sealing anchored its head outside the database: the first batch's, then the last one's.
+    assert sorted(chain.anchors.read()) == [2, len(seals)]
+    assert report.anchored == len(seals)
 
 
 def test_the_export_is_json_lines_oldest_first(
@@ -292,15 +374,15 @@ def test_a_write_whose_row_cannot_be_written_changes_nothing(
 
 
 def test_after_a_retention_purge_the_chain_starts_at_the_first_seal_kept(
-    client: FlaskClient, world: World, portal_a: Headers, db: Session
+    client: FlaskClient, world: World, portal_a: Headers, db: Session, chain: AuditChain
 ) -> None:
     for _ in range(4):
         client.get(f"/v1/patients/{world.patient_a1}", headers=portal_a)
-    trail.seal_pending(db)
+    trail.seal_pending(db, chain)
     oldest = db.scalars(select(AuditSeal).order_by(AuditSeal.seq)).first()
     assert oldest is not None and oldest.seq == 1
     _purge(db, oldest.audit_id)
-    report = trail.verify_chain(db)
+    report = trail.verify_chain(db, chain)
     assert (report.starts_at, report.broken) == (2, None)
 
 
@@ -319,3 +401,192 @@ def _purge(db: Session, audit_id: str) -> None:
         db.execute(text("DELETE FROM audit_seals WHERE audit_id = :id"), {"id": audit_id})
         db.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": audit_id})
     db.flush()
+
+
+# --- issue 22, finding 5: someone who can write to the database, but has no key ----------------------------
+
+
+@contextmanager
+def _behind_the_triggers(db: Session) -> Iterator[None]:
+    """What anyone who can write to the database can do: on PostgreSQL ``session_replication_role =
+    replica`` skips the append-only triggers; on SQLite the triggers are dropped (in the test's
+    transaction)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SET LOCAL session_replication_role = replica"))
+        yield
+        db.execute(text("SET LOCAL session_replication_role = origin"))
+    else:
+        for table in ("audit_events", "audit_seals"):
+            for verb in ("update", "delete"):
+                db.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
+        yield
+    db.flush()
+
+
+GUESSED = AuditKey.of(b"dev-insecure-secret-change-me-and-some-more")
+
+
+def _recompute_seals_from(db: Session, seq: int, how: str) -> None:
+    """The attacker's recomputation from ``seq`` to the head, with the project's own functions: as the chain
+    was before it had a key (``unkeyed``), or with a guessed key, under the real key's id (``guessed-key``)
+    or its own (``guessed-key-id``). The rows' own MACs are recomputed the same way."""
+    seals = db.scalars(select(AuditSeal).where(AuditSeal.seq >= seq).order_by(AuditSeal.seq)).all()
+    previous = db.scalar(select(AuditSeal.chain_digest).where(AuditSeal.seq == seq - 1)) or GENESIS
+    for seal in seals:
+        row = db.get(AuditEvent, seal.audit_id)
+        assert row is not None
+        db.refresh(row)
+        key_id = {"unkeyed": None, "guessed-key": seal.key_id, "guessed-key-id": GUESSED.id}[how]
+        fields = {**row.chained_fields(), "key_id": key_id}
+        fields.pop("row_mac", None)
+        if key_id is not None:
+            fields["row_mac"] = row_mac(GUESSED, fields)
+        fields = {k: v for k, v in fields.items() if v is not None or k not in ("key_id", "row_mac")}
+        db.execute(
+            text("UPDATE audit_events SET key_id = :k, row_mac = :m WHERE id = :id"),
+            {"k": key_id, "m": fields.get("row_mac"), "id": row.id},
+        )
+        digest = row_digest(fields)
+        if key_id is None:
+            previous = chain_digest(previous, digest)
+        else:
+            previous = seal_mac(GUESSED, seal.seq, seal.audit_id, digest, previous)
+        db.execute(
+            text("UPDATE audit_seals SET row_digest = :d, chain_digest = :c, key_id = :k WHERE seq = :s"),
+            {"d": digest, "c": previous, "k": key_id, "s": seal.seq},
+        )
+
+
+def _verify(app: Flask, *args: str) -> tuple[int, dict[str, Any]]:
+    result = _cli(app, "audit", "verify", *args)
+    return result.exit_code, json.loads(result.output.strip().splitlines()[-1])
+
+
+def _reads(client: FlaskClient, world: World, headers: Headers, n: int) -> None:
+    for _ in range(n):
+        assert client.get(f"/v1/patients/{world.patient_a1}", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("how", "found"),
+    [
+        ("unkeyed", "made without the key"),
+        ("guessed-key", "its own MAC does not verify"),
+        ("guessed-key-id", "unknown key"),
+    ],
+)
+def test_an_edited_row_with_its_seals_recomputed_without_the_key_is_found(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session, how: str, found: str
+) -> None:
+    _reads(client, world, portal_a, 4)
+    code, report = _verify(cli_app, "--seal")
+    assert (code, report["ok"]) == (0, True)
+    victim = db.scalars(select(AuditSeal).order_by(AuditSeal.seq.desc()).offset(2)).first()
+    assert victim is not None
+    with _behind_the_triggers(db):
+        db.execute(text("UPDATE audit_events SET ip = '10.9.9.9' WHERE id = :id"), {"id": victim.audit_id})
+        _recompute_seals_from(db, victim.seq, how)
+    code, report = _verify(cli_app)
+    assert code == 1 and report["ok"] is False, report
+    broken = report["first_broken"]
+    assert (broken["seq"], broken["audit_id"]) == (victim.seq, victim.audit_id)
+    assert found in broken["reason"], broken
+
+
+def test_a_chain_rewritten_from_its_start_without_keys_differs_from_its_anchor(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session
+) -> None:
+    """Every row's MAC dropped and every seal recomputed as before the chain had a key: the chain alone
+    looks like an old unkeyed one; the anchor outside the database knows better."""
+    _reads(client, world, portal_a, 3)
+    code, report = _verify(cli_app, "--seal")
+    assert (code, report["ok"]) == (0, True)
+    with _behind_the_triggers(db):
+        db.execute(text("UPDATE audit_events SET ip = '10.9.9.9'"))
+        _recompute_seals_from(db, 1, "unkeyed")
+    code, report = _verify(cli_app)
+    assert code == 1 and report["first_broken"]["seq"] == report["anchored"], report
+    assert "anchor" in report["first_broken"]["reason"]
+
+
+def test_a_truncated_chain_is_found(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session
+) -> None:
+    _reads(client, world, portal_a, 3)
+    code, report = _verify(cli_app, "--seal")
+    assert (code, report["ok"]) == (0, True)
+    last = db.scalars(select(AuditSeal).order_by(AuditSeal.seq.desc())).first()
+    assert last is not None
+    with _behind_the_triggers(db):
+        db.execute(text("DELETE FROM audit_seals WHERE seq = :s"), {"s": last.seq})
+        db.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": last.audit_id})
+    code, report = _verify(cli_app)
+    assert code == 1 and report["ok"] is False, report
+    assert report["first_broken"]["seq"] == last.seq and "truncated" in report["first_broken"]["reason"]
+
+
+def test_an_unsealed_row_edited_before_its_seal_is_found(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session
+) -> None:
+    _reads(client, world, portal_a, 2)
+    unsealed = db.scalars(select(AuditEvent).order_by(AuditEvent.created_at.desc())).first()
+    assert unsealed is not None
+    with _behind_the_triggers(db):
+        db.execute(
+            text("UPDATE audit_events SET outcome = 'success', ip = '10.9.9.9' WHERE id = :id"),
+            {"id": unsealed.id},
+        )
+    code, report = _verify(cli_app)
+    assert code == 1 and report["ok"] is False, report
+    assert report["first_broken"]["audit_id"] == unsealed.id
+    code, report = _verify(cli_app, "--seal")  # sealing it does not launder the edit
+    assert code == 1 and report["first_broken"]["audit_id"] == unsealed.id, report
+
+
+def test_a_keyed_chain_without_its_anchors_is_found(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, anchors: Path
+) -> None:
+    _reads(client, world, portal_a, 2)
+    code, report = _verify(cli_app, "--seal")
+    assert (code, report["ok"]) == (0, True)
+    for anchor_file in anchors.iterdir():
+        anchor_file.unlink()
+    code, report = _verify(cli_app)
+    assert code == 1 and "no anchor" in report["first_broken"]["reason"], report
+
+
+def test_the_key_rotates_and_a_verifier_without_the_old_key_names_it_unknown(
+    make_app: Callable[..., Flask],
+    client: FlaskClient,
+    world: World,
+    portal_a: Headers,
+    anchors: Path,
+    tmp_path: Path,
+) -> None:
+    development = load_keyring(make_app().extensions["settings"]).current
+    new_key, old_keys = tmp_path / "audit.key", tmp_path / "audit-previous.keys"
+    new_key.write_text("f" * 64 + "\n")
+    old_keys.write_text(f"# retired 2026-12-04\n{development.secret.decode()}\n")
+    before = make_app(audit_anchor_dir=str(anchors))
+    rotated = make_app(
+        audit_anchor_dir=str(anchors), audit_key_file=str(new_key), audit_previous_keys_file=str(old_keys)
+    )
+    forgetful = make_app(audit_anchor_dir=str(anchors), audit_key_file=str(new_key))
+
+    _reads(client, world, portal_a, 2)
+    assert _verify(before, "--seal")[0] == 0
+    _reads(client, world, portal_a, 2)  # rows MAC'd under the old key, sealed under the new one
+    code, report = _verify(rotated, "--seal")
+    assert (code, report["key_id"]) == (0, AuditKey.of(b"f" * 64).id), report
+    code, report = _verify(forgetful)
+    assert code == 1 and development.id in report["first_broken"]["reason"], report
+    assert "unknown key" in report["first_broken"]["reason"]
+    assert report["first_broken"]["seq"] == 1
+
+
+def test_a_short_or_unreadable_key_stops_the_command(make_app: Callable[..., Flask], tmp_path: Path) -> None:
+    short = tmp_path / "short.key"
+    short.write_text("too-short\n")
+    for key_file, named in ((short, "shorter than 32"), (tmp_path / "absent.key", "cannot read")):
+        result = _cli(make_app(audit_key_file=str(key_file)), "audit", "verify")
+        assert result.exit_code == 1 and "AUDIT_KEY_FILE" in result.output and named in result.output

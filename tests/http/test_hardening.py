@@ -292,13 +292,28 @@ def test_a_real_deployment_refuses_to_start_without_its_secrets(tmp_path: Path, 
             {"secret_key": STRONG_SECRET, "jwt_private_key_file": "/k.pem", "webhook_allow_loopback": True},
             "WEBHOOK_ALLOW_LOOPBACK",
         ),
+        ({"secret_key": STRONG_SECRET, "jwt_private_key_file": "/k.pem"}, "AUDIT_KEY_FILE"),
+        ({"secret_key": STRONG_SECRET, "audit_key_file": "/a.key"}, "AUDIT_ANCHOR_DIR"),
     ],
-    ids=["no-secret", "dev-default", "short", "no-signing-key", "webhooks-to-loopback"],
+    ids=[
+        "no-secret",
+        "dev-default",
+        "short",
+        "no-signing-key",
+        "webhooks-to-loopback",
+        "no-audit-key",
+        "no-audit-anchors",
+    ],
 )
 def test_each_development_setting_is_named_in_production(overrides: dict[str, Any], named: str) -> None:
     problems = production_problems(Settings(issuer="https://api.telemedical.example", **overrides))
     assert any(named in problem for problem in problems), problems
-    complete = {"secret_key": STRONG_SECRET, "jwt_private_key_file": "/k.pem"}
+    complete = {
+        "secret_key": STRONG_SECRET,
+        "jwt_private_key_file": "/k.pem",
+        "audit_key_file": "/a.key",
+        "audit_anchor_dir": "/anchors",
+    }
     assert production_problems(Settings(issuer="https://api.telemedical.example", **complete)) == []
 
 
@@ -361,14 +376,17 @@ def test_a_server_loading_the_app_directly_refuses_too(tmp_path: Path) -> None:
 
 
 def test_a_real_deployment_starts_with_its_secrets(tmp_path: Path, key_file: str) -> None:
-    assert (
-        _start(
-            tmp_path, ["db", "upgrade"], SECRET_KEY=STRONG_SECRET, JWT_PRIVATE_KEY_FILE=key_file
-        ).returncode
-        == 0
-    )
+    audit_key = tmp_path / "audit.key"
+    audit_key.write_text("a" * 64)
+    secrets = {
+        "SECRET_KEY": STRONG_SECRET,
+        "JWT_PRIVATE_KEY_FILE": key_file,
+        "AUDIT_KEY_FILE": str(audit_key),
+        "AUDIT_ANCHOR_DIR": str(tmp_path / "anchors"),
+    }
+    assert _start(tmp_path, ["db", "upgrade"], **secrets).returncode == 0
 
-    result = _start(tmp_path, ["worker", "--once"], SECRET_KEY=STRONG_SECRET, JWT_PRIVATE_KEY_FILE=key_file)
+    result = _start(tmp_path, ["worker", "--once"], **secrets)
 
     assert result.returncode == 0, result.stderr
 

@@ -137,10 +137,12 @@ class Matrix:
         query: Mapping[str, str] | None = None,
         if_match: str | None = None,
         audit: list[AuditEvent] | None = None,
+        trail: list[dict[str, Any]] | None = None,
     ) -> Any:
         """Call ``op`` on ``tenant``'s objects (A's by default) with its minimal body and query, each
         overridable; in its own savepoint. PATCH sends the object's current ETag unless ``if_match``.
-        ``audit`` receives the audit rows the request wrote (read before the savepoint is rolled back)."""
+        ``audit`` receives the audit rows the request wrote (read before the savepoint is rolled back);
+        ``trail`` the rows about the record it asked for as the caller reads them (GET /v1/audit-events)."""
         tenant = tenant or self.a
         fill = FILLS[op.id]
         path_ids = {name: tenant.id(attribute) for name, attribute in fill.ids.items()}
@@ -161,6 +163,11 @@ class Matrix:
             )
             if audit is not None:
                 audit.extend(self.audit_rows(response))
+            if trail is not None:
+                asked = path_ids[op.path_params[-1]]
+                read = self.client.get(f"/v1/audit-events?limit=100&resource_id={asked}", headers=all_headers)
+                assert read.status_code == 200, read.get_json()
+                trail.extend(read.get_json()["data"])
             return response
 
     def audit_rows(self, response: Any) -> list[AuditEvent]:
@@ -400,12 +407,23 @@ def test_another_tenants_object_is_404(matrix: Matrix, op: Operation) -> None:
     failures = []
     for label, caller, ids, if_match, control in variants:
         audit: list[AuditEvent] = []
-        response = matrix.call(op, headers=caller, tenant=b, ids=ids, if_match=if_match, audit=audit)
+        trail: list[dict[str, Any]] = []
+        response = matrix.call(
+            op, headers=caller, tenant=b, ids=ids, if_match=if_match, audit=audit, trail=trail
+        )
         asked = ids[op.path_params[-1]]
         patient = b.patient if op.path_params[-1] in PATIENT_RECORDS else None
-        seen = [(r.operation, r.outcome, r.resource_id, r.patient_id) for r in audit]
-        if seen != [(op.id, "not_found", asked, patient)]:
-            failures.append(f"{label}: audit rows {seen}, expected not_found of {asked} (B's patient)")
+        # B's patient is kept apart from the row's patient_id (issue 22, finding 4): A must not learn whose
+        # record its 404 hid, from its own audit rows.
+        seen = [(r.operation, r.outcome, r.resource_id, r.patient_id, r.target_patient_id) for r in audit]
+        if seen != [(op.id, "not_found", asked, None, patient)]:
+            failures.append(f"{label}: audit rows {seen}, expected not_found of {asked} (B's patient apart)")
+        if caller is matrix.partner_a:
+            shown = json.dumps([{k: v for k, v in r.items() if k != "resource_id"} for r in trail])
+            of_b = (b.patient, b.partner, *(v for v in ids.values() if v in foreign.values()))
+            leaked = [x for x in of_b if x in shown]
+            if not trail or leaked:
+                failures.append(f"{label}: A's own trail of {asked} shows B's {leaked} ({len(trail)} rows)")
         body = response.get_json(silent=True) or {}
         if (response.status_code, response.mimetype, body.get("code")) != (404, PROBLEM, "not_found"):
             same_for_ghost = described(

@@ -1,0 +1,131 @@
+"""What the audit chain keeps outside the database: its keys and its anchors (docs/audit.md).
+
+- **The key** (``AUDIT_KEY_FILE``) MACs every audit row at insert and every seal. Earlier keys
+  (``AUDIT_PREVIOUS_KEYS_FILE``, one per line) verify what they sealed and never seal again. Without
+  ``AUDIT_KEY_FILE`` a development key is used; a real deployment refuses to start without one
+  (api/config.production_problems).
+- **The anchors** (``AUDIT_ANCHOR_DIR``, by default ``instance/audit-anchors`` in development): after each
+  sealing the chain's head is appended as one JSON line to the day's file,
+  ``audit-anchors-YYYY-MM-DD.jsonl`` (UTC). A line is written with one ``write`` on a descriptor opened
+  ``O_APPEND`` and flushed to disk before the sealer goes on, so concurrent sealers never interleave and a
+  line is whole or, after a crash mid-write, an unterminated tail that readers ignore. Nothing here ever
+  rewrites or deletes a file: the directory can be append-only (``chattr +a``) or a mounted write-once
+  bucket.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.config import DEV_AUDIT_KEY, ConfigurationError, Settings
+from api.domain.audit import MIN_KEY_LENGTH, Anchor, AuditKey, Keyring
+
+log = logging.getLogger("api.audit")
+_PATTERN = "audit-anchors-*.jsonl"
+
+
+class AnchorError(Exception):
+    """The anchors cannot be read as anchors (a damaged line, two that disagree)."""
+
+
+class AnchorDir:
+    """The append-only anchor files of one deployment's chain."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, anchor: Anchor) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        target = self.path / f"audit-anchors-{anchor.anchored_at[:10]}.jsonl"
+        new = not target.exists()
+        data = (anchor.line() + "\n").encode()
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            written = os.write(fd, data)  # one write of one short line: atomic under O_APPEND
+            if written != len(data):
+                raise OSError(f"short write to {target}: {written} of {len(data)} bytes")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if new:  # the file's name must survive a crash too
+            directory = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+
+    def _lines(self) -> Iterator[tuple[Path, int, str]]:
+        for path in sorted(self.path.glob(_PATTERN)):
+            text = path.read_text(encoding="utf-8")
+            lines = text.split("\n")
+            for number, line in enumerate(lines[:-1], start=1):  # the last is "" or a torn write's tail
+                if line.strip():
+                    yield path, number, line
+
+    def read(self) -> dict[int, Anchor]:
+        """Every anchor, by seal number. A line that is not an anchor, or two anchors of one seal that
+        disagree, raise ``AnchorError`` naming the file and line."""
+        anchors: dict[int, Anchor] = {}
+        if not self.path.is_dir():
+            return anchors
+        for path, number, line in self._lines():
+            try:
+                anchor = Anchor.parse(line)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise AnchorError(f"{path.name} line {number} is not an anchor ({exc})") from None
+            known = anchors.setdefault(anchor.seq, anchor)
+            if (known.mac, known.key_id, known.audit_id) != (anchor.mac, anchor.key_id, anchor.audit_id):
+                raise AnchorError(f"{path.name} line {number}: two anchors of seal {anchor.seq} disagree")
+        return anchors
+
+
+@dataclass(frozen=True)
+class AuditChain:
+    """What sealing and verifying need from outside the database."""
+
+    keyring: Keyring
+    anchors: AnchorDir
+
+
+def _key(text: str, variable: str, where: str) -> AuditKey:
+    secret = text.strip().encode()
+    if len(secret) < MIN_KEY_LENGTH:
+        raise ConfigurationError(
+            f"{variable}: the key in {where} is shorter than {MIN_KEY_LENGTH} characters "
+            "(make one with: openssl rand -hex 32)"
+        )
+    return AuditKey.of(secret)
+
+
+def _read(path: str, variable: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"{variable}: cannot read {path} ({exc.strerror})") from None
+
+
+def load_keyring(settings: Settings) -> Keyring:
+    """The current audit key and the previous ones; a missing, unreadable or short key stops start-up."""
+    if settings.audit_key_file:
+        current = _key(
+            _read(settings.audit_key_file, "AUDIT_KEY_FILE"), "AUDIT_KEY_FILE", settings.audit_key_file
+        )
+    else:
+        current = AuditKey.of(DEV_AUDIT_KEY.encode())
+    previous: list[AuditKey] = []
+    if settings.audit_previous_keys_file:
+        path = settings.audit_previous_keys_file
+        for number, line in enumerate(_read(path, "AUDIT_PREVIOUS_KEYS_FILE").splitlines(), start=1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                key = _key(line, "AUDIT_PREVIOUS_KEYS_FILE", f"{path} line {number}")
+                if key.id != current.id:
+                    previous.append(key)
+    return Keyring(current, tuple(previous))
+
+
+def audit_chain(settings: Settings) -> AuditChain:
+    return AuditChain(load_keyring(settings), AnchorDir(settings.audit_anchor_path))
