@@ -7,21 +7,36 @@ tenancy of the trail, append-only storage, the chain and its verification, the e
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from api.audit_custody import AnchorDir, AuditChain, load_keyring
 from api.cli import main
-from api.domain.audit import GENESIS, AuditKey, chain_digest, row_digest, row_mac, seal_mac
+from api.config import test_database_url
+from api.db import UTCDateTime, make_engine, normalize_database_url
+from api.domain.audit import (
+    GENESIS,
+    AuditKey,
+    Keyring,
+    chain_digest,
+    chained_fields,
+    row_digest,
+    row_mac,
+    seal_mac,
+)
+from api.migrate import upgrade
 from api.models import AuditEvent, AuditSeal
 from api.services import audit as trail
 from tests.helpers import bearer, cc_token, token_response
@@ -590,3 +605,111 @@ def test_a_short_or_unreadable_key_stops_the_command(make_app: Callable[..., Fla
     for key_file, named in ((short, "shorter than 32"), (tmp_path / "absent.key", "cannot read")):
         result = _cli(make_app(audit_key_file=str(key_file)), "audit", "verify")
         assert result.exit_code == 1 and "AUDIT_KEY_FILE" in result.output and named in result.output
+
+
+# --- upgrading a trail written before the chain had a key (migration 0011) ---------------------------------
+
+
+@pytest.fixture
+def unmigrated_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own (SQLite, or PostgreSQL with TEST_DATABASE_URL), not migrated yet."""
+    server = test_database_url()
+    if not server:
+        yield f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
+        return
+    name = f"telemedical_upgrade_{secrets.token_hex(4)}"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(normalize_database_url(server)).set(database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+_TEXT_0010 = (
+    "id", "actor_type", "actor_id", "client_id", "partner_id", "action", "operation", "resource_type",
+    "resource_id", "patient_id", "outcome", "request_id", "ip",
+)  # fmt: skip
+_ROWS_0010 = Table(
+    "audit_events",
+    MetaData(),
+    *(Column(name, String) for name in _TEXT_0010),
+    Column("status", Integer),
+    Column("created_at", UTCDateTime()),
+    Column("resource_ids", JSON),
+    Column("patient_ids", JSON),
+)
+_SEALS_0010 = Table(
+    "audit_seals",
+    MetaData(),
+    Column("seq", Integer),
+    Column("audit_id", String),
+    Column("row_digest", String),
+    Column("chain_digest", String),
+    Column("sealed_at", UTCDateTime()),
+)
+
+
+def test_migration_0011_seals_the_waiting_rows_as_before_and_the_keyed_chain_follows(
+    unmigrated_database_url: str, tmp_path: Path
+) -> None:
+    url = unmigrated_database_url
+    upgrade(url, "0010")
+    engine = make_engine(url)
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    rows = [
+        {
+            "id": f"aud_{n:026d}",
+            "created_at": start + timedelta(seconds=n, microseconds=n * 1001),
+            "actor_type": "partner_client",
+            "actor_id": "cli_1",
+            "client_id": "cli_1",
+            "partner_id": "par_1",
+            "action": "read",
+            "operation": "getPatient",
+            "resource_type": "patient",
+            "resource_id": "pat_1",
+            "resource_ids": [],
+            "patient_id": "pat_1",
+            "patient_ids": ["pat_1"],
+            "outcome": "success",
+            "status": 200,
+            "request_id": f"req_{n}",
+            "ip": "127.0.0.1",
+        }
+        for n in range(5)
+    ]
+    previous = GENESIS
+    with engine.begin() as conn:  # what revision 0010's code wrote: 5 rows, the first 3 sealed
+        conn.execute(_ROWS_0010.insert(), rows)
+        for seq, row in enumerate(rows[:3], start=1):
+            digest = row_digest(chained_fields(row))
+            previous = chain_digest(previous, digest)
+            conn.execute(
+                _SEALS_0010.insert(),
+                {"seq": seq, "audit_id": row["id"], "row_digest": digest, "chain_digest": previous,
+                 "sealed_at": start + timedelta(minutes=1)},
+            )  # fmt: skip
+
+    upgrade(url)
+
+    chain = AuditChain(Keyring(AuditKey.of(b"u" * 32)), AnchorDir(tmp_path / "anchors"))
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            report = trail.verify_chain(session, chain)
+            assert (report.broken, report.sealed, report.unkeyed, report.unsealed) == (None, 5, 5, 0)
+            trail.record(
+                session,
+                trail.Access(actor_type="admin", action="read", outcome="success", resource_id="pat_1"),
+                chain.keyring,
+            )
+            session.commit()
+            assert trail.seal_pending(session, chain) == 1
+            report = trail.verify_chain(session, chain)
+            assert (report.broken, report.sealed, report.unkeyed, report.anchored) == (None, 6, 5, 6)
+    finally:
+        engine.dispose()
