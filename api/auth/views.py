@@ -142,7 +142,13 @@ def authorize() -> ResponseReturnValue:
         return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
     db = get_session()
     try:
-        user = accounts.sign_in(db, client, request.form.get("email", ""), request.form.get("password", ""))
+        user = accounts.sign_in(
+            db,
+            client,
+            request.form.get("email", ""),
+            request.form.get("password", ""),
+            address=request.remote_addr or "unknown",
+        )
     except accounts.SignInThrottled as throttled:
         page = _page(
             "authorize.html",

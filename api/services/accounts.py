@@ -18,7 +18,7 @@ from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
 from api.auth.store import end_sign_ins, may_sign_in_through
 from api.db import utcnow
-from api.domain.sign_in import Throttle, after_failure, retry_after
+from api.domain.sign_in import Throttle, account_after_failure, after_failure, caller, retry_after
 from api.errors import (
     Conflict,
     DomainError,
@@ -239,7 +239,7 @@ class SignInDenied(Forbidden):
 
 
 class SignInThrottled(RateLimited):
-    """Too many wrong passwords for this account lately (api.domain.sign_in): wait ``retry_after`` seconds."""
+    """Too many wrong passwords lately (api.domain.sign_in): wait ``retry_after`` seconds."""
 
     def __init__(self, wait: timedelta) -> None:
         self.retry_after = max(1, math.ceil(wait.total_seconds()))
@@ -249,10 +249,16 @@ class SignInThrottled(RateLimited):
         )
 
 
-def _locked_throttle(session: Session, email: str) -> SignInThrottle:
-    """The account's throttle row, locked until the transaction ends (created if there is none yet), so
-    that concurrent attempts for one account are counted one after the other."""
-    key = digest(email.strip().lower())
+def _throttle_keys(email: str, address: str) -> tuple[str, str]:
+    """The keys of an attempt's two records (api.domain.sign_in): the account's ceiling, and the account
+    from this address. Digests, so the table holds neither an email nor an address."""
+    account = email.strip().lower()
+    return digest(account), digest(f"{account}\n{caller(address)}")
+
+
+def _locked_throttle(session: Session, key: str) -> SignInThrottle:
+    """The throttle row of ``key``, locked until the transaction ends (created if there is none yet), so that
+    concurrent attempts are counted one after the other."""
     stmt = select(SignInThrottle).where(SignInThrottle.email_digest == key).with_for_update()
     row = session.scalar(stmt)
     if row is None:
@@ -266,33 +272,47 @@ def _locked_throttle(session: Session, email: str) -> SignInThrottle:
     return row
 
 
-def sign_in(session: Session, client: OAuthClient, email: str, password: str) -> User | None:
-    """The sign-in page's check, throttled per account. ``SignInThrottled`` while the account must wait;
-    None (recorded, committed) for a wrong email or password; ``SignInDenied`` for the right password at
-    another tenant's client; else the user, whose sign-in the caller commits with the code it issues."""
-    row = _locked_throttle(session, email)
+def _state(row: SignInThrottle) -> Throttle | None:
+    return Throttle(row.failures, row.last_failure_at, row.blocked_until) if row.failures else None
+
+
+def _record(row: SignInThrottle, state: Throttle) -> None:
+    row.failures, row.last_failure_at, row.blocked_until = (
+        state.failures,
+        state.last_failure_at,
+        state.blocked_until,
+    )
+
+
+def sign_in(session: Session, client: OAuthClient, email: str, password: str, address: str) -> User | None:
+    """The sign-in page's check, throttled per account and caller ``address`` and under the account's
+    ceiling (api.domain.sign_in). ``SignInThrottled`` while either says wait; None (recorded, committed) for
+    a wrong email or password; ``SignInDenied`` for the right password at another tenant's client; else
+    the user, whose sign-in the caller commits with the code it issues."""
+    account_key, address_key = _throttle_keys(email, address)
+    # Locked in this order by every attempt: the account's ceiling, then the address's record.
+    ceiling, own = _locked_throttle(session, account_key), _locked_throttle(session, address_key)
     now = utcnow()
-    state = Throttle(row.failures, row.last_failure_at, row.blocked_until) if row.failures else None
-    wait = retry_after(state, now)
-    if wait is not None:
+    waits = [w for w in (retry_after(_state(ceiling), now), retry_after(_state(own), now)) if w is not None]
+    if waits:
         session.rollback()
-        raise SignInThrottled(wait)
+        raise SignInThrottled(max(waits))
     try:
         user = authenticate_user(session, client, email, password)
     except SignInDenied:
-        session.delete(row)
+        session.delete(own)
         session.commit()
         raise
     if user is None:
-        state = after_failure(state, now)
-        row.failures, row.last_failure_at, row.blocked_until = (
-            state.failures,
-            state.last_failure_at,
-            state.blocked_until,
-        )
+        _record(own, after_failure(_state(own), now))
+        _record(ceiling, account_after_failure(_state(ceiling), now))
         session.commit()
         return None
-    session.delete(row)
+    # The right password clears this address's record; the ceiling forgets on its own time, so that a
+    # guesser elsewhere gets no fresh allowance from the patient's sign-in.
+    session.delete(own)
+    if not ceiling.failures:
+        session.delete(ceiling)  # created for this attempt: nothing to remember
     return user
 
 

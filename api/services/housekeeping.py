@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
-from api.domain.sign_in import FAILURE_WINDOW, MAX_DELAY
+from api.domain.sign_in import FORGET_AFTER
 from api.models import (
     AuthorizationCode,
     IdempotencyKey,
@@ -44,7 +44,7 @@ def purge_expired(session: Session) -> dict[str, int]:
         ).rowcount,  # type: ignore[attr-defined]
         # Past any wait and past the window in which another failure would still count.
         "sign_in_throttles": session.execute(
-            delete(SignInThrottle).where(SignInThrottle.last_failure_at <= now - FAILURE_WINDOW - MAX_DELAY)
+            delete(SignInThrottle).where(SignInThrottle.last_failure_at <= now - FORGET_AFTER)
         ).rowcount,  # type: ignore[attr-defined]
         "webhook_attempts": session.execute(
             delete(WebhookAttempt).where(WebhookAttempt.created_at <= now - DELIVERY_HISTORY)

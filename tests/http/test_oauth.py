@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -571,3 +573,46 @@ def test_setting_a_password_ends_every_sign_in_the_user_had(
         assert answer.status_code == 400 and answer.get_json()["error"] == "invalid_grant"
     code, verifier = authorization_code(client, world.mobile_a, alice, "a-brand-new-password")
     assert exchange_code(client, world.mobile_a, code, verifier).status_code == 200
+
+
+# --- sign-in throttling: a guesser elsewhere does not lock the patient out (issue 22) ----------------------
+def _attempt_from(client: FlaskClient, world: World, email: str, password: str, address: str) -> Any:
+    """One sign-in on the authorization page, from the client address ``address``."""
+    _, challenge = pkce_pair()
+    query = authorize_query(world.mobile_a, challenge)
+    page = client.get(f"/oauth/authorize?{query}", environ_base={"REMOTE_ADDR": address})
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert csrf
+    return client.post(
+        f"/oauth/authorize?{query}",
+        data={"csrf_token": csrf.group(1), "email": email, "password": password, "decision": "allow"},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_a_guesser_at_another_address_does_not_lock_the_patient_out(
+    client: FlaskClient, world: World, alice: str
+) -> None:
+    for _ in range(5):
+        assert _attempt_from(client, world, alice, "a-wrong-guess", "203.0.113.9").status_code == 401
+    guesser = _attempt_from(client, world, alice, PASSWORD, "203.0.113.9")
+    assert guesser.status_code == 429 and 25 <= int(guesser.headers["Retry-After"]) <= 30
+    assert "Location" not in guesser.headers  # no code, even with the right password
+
+    patient = _attempt_from(client, world, alice, PASSWORD, "198.51.100.7")
+
+    assert patient.status_code == 302 and "code=" in patient.headers["Location"]
+
+
+def test_guessing_from_many_addresses_meets_the_accounts_ceiling(
+    client: FlaskClient, world: World, alice: str
+) -> None:
+    """Each address stays under its own limit; together they fill the account's ceiling (20 at once), after
+    which every address waits, the password unchecked, until one failure is forgotten (90 s)."""
+    for n in range(20):
+        assert _attempt_from(client, world, alice, "a-wrong-guess", f"203.0.113.{n}").status_code == 401
+
+    refused = _attempt_from(client, world, alice, PASSWORD, "198.51.100.7")
+
+    assert refused.status_code == 429 and 85 <= int(refused.headers["Retry-After"]) <= 90
+    assert "Location" not in refused.headers and "Too many attempts" in refused.get_data(as_text=True)
