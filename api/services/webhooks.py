@@ -95,14 +95,21 @@ def list_endpoints(session: Session, principal: Principal, page: PageRequest) ->
 
 
 def get_endpoint(
-    session: Session, principal: Principal, endpoint_id: str, *, for_update: bool = False
+    session: Session,
+    principal: Principal,
+    endpoint_id: str,
+    *,
+    for_update: bool = False,
+    for_deletion: bool = False,
 ) -> WebhookEndpoint:
+    """``for_update`` locks the row against the outbox too (it waits, then reads the change: a disabled
+    endpoint gets no new delivery); ``for_deletion`` only against other changes (``FOR NO KEY UPDATE``)."""
     _manage(principal)
     stmt = scope_partner_rows(select(WebhookEndpoint), principal, WebhookEndpoint.partner_id).where(
         WebhookEndpoint.id == endpoint_id
     )
-    if for_update:
-        stmt = stmt.with_for_update(of=WebhookEndpoint)
+    if for_update or for_deletion:
+        stmt = stmt.with_for_update(of=WebhookEndpoint, key_share=for_deletion)
     endpoint: WebhookEndpoint | None = session.scalar(stmt)
     if endpoint is None:
         raise WebhookEndpointNotFound(f"No webhook endpoint {endpoint_id}.")
@@ -140,8 +147,16 @@ def update_endpoint(
 
 
 def delete_endpoint(session: Session, principal: Principal, endpoint_id: str) -> None:
-    """Gone with its deliveries and their attempts (an attempt in flight finishes and is not recorded)."""
-    endpoint = get_endpoint(session, principal, endpoint_id, for_update=True)
+    """Gone with its deliveries and their attempts (an attempt in flight finishes and is not recorded).
+
+    Lock order (PostgreSQL): the endpoint is held ``FOR NO KEY UPDATE`` (another change or deletion waits;
+    the foreign-key checks of the rows that reference it do not) while its deliveries are deleted, which
+    waits for a worker recording an attempt (it holds the delivery's row and then inserts the attempt,
+    checking the endpoint's key). Holding the endpoint ``FOR UPDATE`` from the start deadlocked with that
+    worker. The endpoint's own deletion comes last: it waits for the transactions that queued deliveries
+    meanwhile (the outbox reads endpoints ``FOR KEY SHARE``) and removes those with it (``ON DELETE
+    CASCADE``)."""
+    endpoint = get_endpoint(session, principal, endpoint_id, for_deletion=True)
     session.execute(delete(WebhookAttempt).where(WebhookAttempt.endpoint_id == endpoint.id))
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
     session.delete(endpoint)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
 from api.events.outbox import emit
+from api.events.transport import SendResult
 from api.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.webhook import DeliveryStatus
+from api.services import deliveries
 from api.services.housekeeping import purge_expired
+from tests.conftest import Race
 from tests.helpers import bearer, cc_token
 from tests.world import World
 
@@ -482,3 +487,79 @@ def test_delivery_history_is_purged_after_thirty_days_but_not_what_waits(
     assert (purged["webhook_attempts"], purged["webhook_deliveries"]) == (1, 1)
     assert {d.id for d in db.scalars(select(WebhookDelivery))} == {recent.id, waiting.id}
     assert len(db.scalars(select(Event)).all()) == 3  # events stay
+
+
+def test_an_endpoint_deleted_while_an_attempt_is_recorded_deadlocks_neither(
+    race: Race, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL, commits for real: a worker records an attempt (it holds the delivery's row lock, then
+    inserts the attempt, whose foreign key needs the endpoint) while the endpoint is deleted (which deletes
+    the deliveries, waiting for that row lock). The deletion must not hold the endpoint against the
+    foreign-key check meanwhile: that was a deadlock, one of the two failing."""
+    client = race.app.test_client()
+    headers = bearer(cc_token(client, race.portal))
+    endpoint = register(client, headers)["id"]
+    with Session(race.engine, expire_on_commit=False) as session:
+        emit(
+            session,
+            partner_id=race.partner_id,
+            type="consultation.created",
+            object_type="consultation",
+            object_id="con_1",
+            status="submitted",
+        )
+        session.commit()
+        (job,) = deliveries.claim_due(
+            session, now=utcnow(), limit=5, lease=timedelta(minutes=1), secret_key="race-secret"
+        )
+    locked, go_on = threading.Event(), threading.Event()
+    real_judge = deliveries.judge_attempt
+
+    def judge_when_told(**kwargs: Any) -> Any:
+        locked.set()  # the delivery's row is locked by now
+        go_on.wait(10)
+        return real_judge(**kwargs)
+
+    monkeypatch.setattr(deliveries, "judge_attempt", judge_when_told)
+    recorded: list[object] = []
+
+    def record() -> None:
+        with Session(race.engine) as session:
+            try:
+                recorded.append(
+                    deliveries.record_attempt(session, job, SendResult(200, 5), now=utcnow(), jitter=0.0)
+                )
+            except Exception as exc:  # a deadlock victim
+                recorded.append(exc)
+
+    recorder = threading.Thread(target=record)
+    recorder.start()
+    assert locked.wait(10)
+    deleted: list[int] = []
+    deleter = threading.Thread(
+        target=lambda: deleted.append(
+            race.app.test_client().delete(f"/v1/webhook-endpoints/{endpoint}", headers=headers).status_code
+        )
+    )
+    deleter.start()
+    _wait_for_a_lock_wait(race.engine)  # the deletion waits for the delivery's row
+    go_on.set()
+    recorder.join(30)
+    deleter.join(30)
+    assert deleted == [204]
+    assert len(recorded) == 1 and not isinstance(recorded[0], Exception), recorded
+    with Session(race.engine) as session:
+        assert session.get(WebhookEndpoint, endpoint) is None
+        assert session.scalars(select(WebhookDelivery.id)).all() == []
+        assert session.scalars(select(WebhookAttempt.id)).all() == []
+
+
+def _wait_for_a_lock_wait(engine: Engine, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            if connection.scalar(query):
+                return
+        time.sleep(0.02)
+    raise AssertionError("the deletion never waited for the delivery's row lock")
