@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, insert, or_, select, text, true
+from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from api.audit_custody import AnchorError, AuditChain
@@ -266,15 +266,10 @@ def list_audit_events(
             stmt = stmt.where(getattr(AuditEvent, name) == str(filters[name]))
     if filters.get("patient_id"):
         patient = str(filters["patient_id"])
-        may_see: ColumnElement[bool] = (
-            true()
-            if principal.is_admin
-            else exists().where(Patient.id == patient, Patient.partner_id == principal.partner_id)
-        )
         stmt = stmt.where(
             or_(
                 AuditEvent.patient_id == patient,
-                and_(AuditEvent.target_patient_id == patient, may_see),
+                and_(AuditEvent.target_patient_id == patient, target_shown),
                 AuditEvent.id.in_(
                     select(AuditPatientRef.audit_id).where(AuditPatientRef.patient_id == patient)
                 ),
