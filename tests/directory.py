@@ -46,8 +46,9 @@ def far_future() -> str:
 
 def provider_body(**changes: Any) -> dict[str, Any]:
     """A psychiatrist (MD) licensed with DEA schedule II-V in New York, every route, a REMS site there."""
+    npi = next_npi()
     body: dict[str, Any] = {
-        "npi": next_npi(),
+        "npi": npi,
         "given_name": "Rosa",
         "family_name": "Delgado",
         "credential": "MD",
@@ -55,7 +56,8 @@ def provider_body(**changes: Any) -> dict[str, Any]:
         "languages": ["en", "es"],
         "routes_offered": ["oral", "sublingual", "intranasal", "intramuscular", "intravenous"],
         "sites": [{"name": "Midtown clinic", "state": "NY", "rems_certified": True}],
-        "licenses": [{"state": "NY", "number": "NY-209311", "status": "active", "expires_on": far_future()}],
+        # A board issues a number to one licensee: each provider's is its own (here, from its NPI).
+        "licenses": [{"state": "NY", "number": f"NY-{npi}", "status": "active", "expires_on": far_future()}],
         "dea_registrations": [
             {
                 "state": "NY",

@@ -29,6 +29,12 @@ US_POSTAL_CODE = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 _TIMEZONES = frozenset(available_timezones())
 
 
+def canonical_license_number(number: str) -> str:
+    """A state licence number as stored and compared: boards print them in capitals, so ``ny-209311 `` and
+    ``NY-209311`` are one licence, which one provider holds (issue 22, finding 16)."""
+    return number.strip().upper()
+
+
 def is_valid_timezone(name: str) -> bool:
     if name not in _TIMEZONES:
         return False

@@ -131,11 +131,14 @@ def _replace_values(rows: list[Any], attribute: str, values: Iterable[str], make
 
 
 class ProviderLicense(Base):
-    """A state medical (or nursing) licence. Matching reads it by (state, status, expires_on)."""
+    """A state medical (or nursing) licence. Matching reads it by (state, status, expires_on).
+
+    A state board issues a number to one licensee: (state, number) is unique across the directory, the number
+    stored in its canonical form (``api.services.providers.canonical_license_number``)."""
 
     __tablename__ = "provider_licenses"
     __table_args__ = (
-        UniqueConstraint("provider_id", "state", "number"),
+        UniqueConstraint("state", "number"),
         Index(
             "ix_provider_licenses_matching",
             "state",

@@ -13,7 +13,7 @@ from api.domain.availability import WEEKDAYS
 from api.domain.matching import CONSULTATION_LENGTH, LicenseStatus
 from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
-from api.domain.reference import US_STATES
+from api.domain.reference import US_STATES, canonical_license_number
 from api.models.provider import ROUTE_ORDER
 from api.schemas.common import (
     Boolean,
@@ -47,9 +47,20 @@ def _npi(value: str) -> None:
         raise ValidationError("Not a valid NPI: 10 digits whose last is the Luhn check digit (prefix 80840).")
 
 
+class LicenseNumber(fields.String):
+    """Read in its canonical form (capitals, no surrounding spaces): the form it is unique in."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return canonical_license_number(super()._deserialize(value, attr, data, **kwargs))
+
+
 class LicenseSchema(StrictSchema):
     state = fields.String(required=True, validate=_STATE)
-    number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    number = LicenseNumber(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "As the board issued it; stored in capitals. One provider holds it."},
+    )
     status = fields.String(required=True, validate=validate.OneOf(LICENSE_STATUSES))
     expires_on = Date(required=True, metadata={"description": "Last day the licence is valid"})
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, true, tuple_
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -40,18 +40,49 @@ from api.services.provider_facts import (
 PROVIDER_SELF_EDITABLE = frozenset({"languages", "accepting_new_patients", "max_active_patients", "timezone"})
 
 
-# The unique constraint a provider write may hit, and what it means to the client (409).
+_LICENSE_TAKEN = "Another provider already holds this state licence number."
+
+# The unique constraints a provider write may hit, and what each means to the client (409). The licence's is
+# checked first with a pointer to the licence (``_check_licenses_free``); the constraint decides a race.
 UNIQUE_PROVIDER_FIELDS = {
     "uq_providers_npi": lambda: Conflict(
         "Another provider already has this NPI.",
         code="npi_taken",
         errors=[FieldError("/npi", "npi_taken", "Another provider already has this NPI.")],
-    )
+    ),
+    "uq_provider_licenses_state_number": lambda: Conflict(
+        _LICENSE_TAKEN,
+        code="license_taken",
+        errors=[FieldError("/licenses", "license_taken", _LICENSE_TAKEN)],
+    ),
 }
 
 
 class ProviderNotFound(NotFound):
     title = "Provider not found"
+
+
+def _check_licenses_free(session: Session, provider: Provider, changes: ProviderChanges) -> None:
+    """409 ``license_taken``, pointing at each licence another provider already holds (issue 22, finding 16:
+    one state licence number was accepted for two providers)."""
+    wanted = [(item["state"], item["number"]) for item in changes.get("licenses", [])]
+    if not wanted:
+        return
+    taken: set[tuple[str, str]] = set(
+        session.execute(
+            select(ProviderLicense.state, ProviderLicense.number).where(
+                tuple_(ProviderLicense.state, ProviderLicense.number).in_(wanted),
+                ProviderLicense.provider_id != provider.id if provider.id else true(),
+            )
+        ).all()  # rows compare equal to the tuples they are
+    )
+    errors = [
+        FieldError(f"/licenses/{index}/number", "license_taken", _LICENSE_TAKEN)
+        for index, key in enumerate(wanted)
+        if key in taken
+    ]
+    if errors:
+        raise Conflict(_LICENSE_TAKEN, code="license_taken", errors=errors)
 
 
 def canonical_language(tag: str) -> str:
@@ -86,6 +117,7 @@ def get_provider(
 def create_provider(session: Session, principal: Principal, data: ProviderChanges) -> Provider:
     require_kind(principal, "admin", action="add providers to the directory")
     provider = Provider(availability={"weekly": [], "exceptions": []})
+    _check_licenses_free(session, provider, data)
     apply_provider_fields(provider, data)
     session.add(provider)
     with constraint_violations(session, UNIQUE_PROVIDER_FIELDS):
@@ -117,6 +149,7 @@ def update_provider(
                     for name in refused
                 ],
             )
+    _check_licenses_free(session, provider, changes)
     apply_provider_fields(provider, changes)
     with constraint_violations(session, UNIQUE_PROVIDER_FIELDS):
         session.flush()  # before the summary's queries would autoflush it outside this guard

@@ -111,7 +111,11 @@ def bookable_provider(session: Session, capacity: int) -> str:
     session.flush()
     session.add(
         ProviderLicense(
-            provider_id=provider.id, state="NY", number="L1", status="active", expires_on=date(2099, 1, 1)
+            provider_id=provider.id,
+            state="NY",
+            number=f"NY-{provider.npi}",  # a board's number has one holder
+            status="active",
+            expires_on=date(2099, 1, 1),
         )
     )
     session.add(

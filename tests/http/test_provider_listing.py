@@ -68,9 +68,21 @@ def admin(client: FlaskClient, world: World) -> dict[str, str]:
     return bearer(cc_token(client, world.admin))
 
 
+def _own_licences(variant: dict[str, Any], tag: int) -> dict[str, Any]:
+    """The variant with licence numbers of its own: a board's number has one holder."""
+    if "licenses" not in variant:
+        return variant
+    return {
+        **variant,
+        "licenses": [{**item, "number": f"{item['number']}-{tag}"} for item in variant["licenses"]],
+    }
+
+
 def test_each_listed_provider_reads_as_its_get(client: FlaskClient, admin: dict[str, str]) -> None:
     created = [
-        create_provider(client, admin, availability=AVAILABILITY if index % 2 else None, **variant)
+        create_provider(
+            client, admin, availability=AVAILABILITY if index % 2 else None, **_own_licences(variant, index)
+        )
         for index, variant in enumerate(VARIANTS * 2)
     ]
     listed: dict[str, Any] = {}

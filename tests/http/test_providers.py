@@ -132,6 +132,43 @@ def test_npi_is_unique(client: FlaskClient, admin: dict[str, str]) -> None:
     assert again.status_code == 409 and again.get_json()["code"] == "npi_taken"
 
 
+def test_a_state_licence_number_has_one_holder(client: FlaskClient, admin: dict[str, str]) -> None:
+    """Issue 22, finding 16: one state licence number was accepted for two providers. Numbers are compared
+    as boards print them (capitals, no surrounding spaces); another state's same number is another licence."""
+    number = f"NY-{next_npi()}"
+    licence = {"state": "NY", "number": number, "status": "active", "expires_on": "2099-01-01"}
+    first = create_provider(client, admin, licenses=[licence])
+    other = {**licence, "state": "NJ"}
+
+    for variant in (number, f" {number.lower()} "):
+        taken = [other, {**licence, "number": variant}]
+        again = client.post("/v1/providers", json=provider_body(licenses=taken), headers=admin)
+        assert again.status_code == 409, again.get_json()
+        problem = again.get_json()
+        assert problem["code"] == "license_taken"
+        assert [(e["pointer"], e["code"]) for e in problem["errors"]] == [
+            ("/licenses/1/number", "license_taken")
+        ]
+
+    second = create_provider(client, admin, licenses=[other])
+    url = f"/v1/providers/{second['id']}"
+    patch = client.patch(
+        url,
+        json={"licenses": [other, licence]},
+        headers={**admin, "If-Match": _etag(client, url, admin)},
+    )
+    assert patch.status_code == 409 and patch.get_json()["code"] == "license_taken"
+    # The holder keeps it, and may list it again (in any case) in its own update.
+    url = f"/v1/providers/{first['id']}"
+    same = client.patch(
+        url,
+        json={"licenses": [{**licence, "number": number.lower()}]},
+        headers={**admin, "If-Match": _etag(client, url, admin)},
+    )
+    assert same.status_code == 200, same.get_json()
+    assert [item["number"] for item in same.get_json()["licenses"]] == [number]
+
+
 def test_only_an_admin_creates_providers(client: FlaskClient, partner: dict[str, str]) -> None:
     response = client.post("/v1/providers", json=provider_body(), headers=partner)
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
