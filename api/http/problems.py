@@ -94,6 +94,7 @@ PROBLEM_DOCS: dict[str, str] = {
     "patient_underage": "The patient must be 18 or older for this service.",
     "consent_required": "A required consent (see missing_consents) is not on record; record it first.",
     "npi_taken": "Another provider already has this NPI.",
+    "license_taken": "Another provider already holds this state licence number (`errors` points at each).",
     "consent_withdrawn": "Already withdrawn (see withdrawn_at); record a new consent to give it again.",
     "slot_unavailable": "The slot is taken (perhaps by a concurrent booking) or not free. Pick another.",
     "provider_not_qualified": "The provider fails a hard matching filter (each in `errors`). Pick another.",
