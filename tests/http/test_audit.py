@@ -22,9 +22,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
+from api import config
 from api.audit_custody import AnchorDir, AuditChain, load_keyring
 from api.cli import main
-from api.config import test_database_url
 from api.db import UTCDateTime, make_engine, normalize_database_url
 from api.domain.audit import (
     GENESIS,
@@ -613,7 +613,7 @@ def test_a_short_or_unreadable_key_stops_the_command(make_app: Callable[..., Fla
 @pytest.fixture
 def unmigrated_database_url(tmp_path: Path) -> Iterator[str]:
     """An empty database of its own (SQLite, or PostgreSQL with TEST_DATABASE_URL), not migrated yet."""
-    server = test_database_url()
+    server = config.test_database_url()
     if not server:
         yield f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
         return
