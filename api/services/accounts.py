@@ -366,8 +366,8 @@ def invitation_email(session: Session, invitation: Invitation) -> str:
 def activate_invitation(session: Session, token: str, password: str) -> User:
     """Spend the one-time token and every other invitation of the patient, and create their sign-in
     account with ``password``."""
-    _check_password(password)
     patient_id = find_invitation(session, token).patient_id
+    _check_password(password)
     # Invitations of one patient are created and spent one at a time (api.services.patients): judged again
     # under the patient's lock, the link is still unused and the patient still has no account.
     lock_patient(session, patient_id)
