@@ -41,6 +41,7 @@ help:
 	@echo "make bench          the service under load (wrk) against its stack's ceilings, and matching, on PostgreSQL"
 	@echo "make soak           a few minutes of mixed load at half the peak: errors, memory, connections (~5 min)"
 	@echo "make fuzz           contract fuzzing: Schemathesis against the live server on PostgreSQL (~4 min)"
+	@echo "make crowd          50 clients writing at once on SQLite and PostgreSQL: zero 5xx, invariants (~1 min)"
 	@echo "make sdk            regenerate the Python and TypeScript SDKs in clients/ from $(SPEC)"
 
 $(BIN)/python:
@@ -133,3 +134,12 @@ readme-check: $(STAMP)
 .PHONY: fuzz
 fuzz: $(STAMP)
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m tests.contract.fuzz $(FUZZ_ARGS)
+
+# A crowd of 50 clients writing at once against the live server, on SQLite and on PostgreSQL
+# (tests/contract/crowd.py): zero 5xx, no unhandled error logged, the invariants hold. CROWD_ARGS, e.g.
+# --seconds 30.
+CROWD_ARGS ?= --clients 50 --seconds 15
+.PHONY: crowd
+crowd: $(STAMP)
+	$(BIN)/python -m tests.contract.crowd --database sqlite $(CROWD_ARGS)
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m tests.contract.crowd --database postgresql $(CROWD_ARGS)

@@ -66,9 +66,11 @@ def candidates(port: int, workers: int) -> dict[str, list[str]]:
         "gunicorn sync": [*gunicorn, "bench.ceiling:app"],
         "gunicorn gthread x4": [*gunicorn, "-k", "gthread", "--threads", "4", "bench.ceiling:app"],
         "granian wsgi x1": [*granian, "--blocking-threads", "1", "bench.ceiling:app"],
-        # What ``telemedical run`` serves with (api.serving): granian WSGI, 2 threads per worker.
-        "granian wsgi x2": ceiling_command(port, workers),
+        "granian wsgi x2": [*granian, "--blocking-threads", "2", "bench.ceiling:app"],
         "granian wsgi x4": [*granian, "--blocking-threads", "4", "bench.ceiling:app"],
+        # What ``telemedical run`` serves with (api.serving): granian RSGI, the front reading bodies on the event
+        # loop (api.http.front), 2 application threads per worker. What the front costs is this against x2.
+        "granian rsgi front x2": ceiling_command(port, workers),
     }
 
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.contract.fuzz            # or: make fuzz
     .venv/bin/python -m tests.contract.fuzz --max-time 60 --keep   # shorter; keep the run directory
+    .venv/bin/python -m tests.contract.fuzz --database sqlite      # the embedded default instead
 
 What it does, in order:
 
@@ -47,11 +48,14 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from api.migrate import upgrade
 from tests.conftest import throwaway_postgres_database
 from tests.contract.seed import Seeded, bootstrap_admin, seed
 from tests.world import Creds
@@ -61,6 +65,19 @@ ROOT = HERE.parent.parent
 CONFIG = HERE / "schemathesis.toml"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 BIN = Path(sys.executable).parent
+
+
+@contextmanager
+def throwaway_database(kind: str, run_dir: Path, name: str) -> Iterator[str]:
+    """A migrated database of ``kind`` (postgresql: on ``TEST_DATABASE_URL``; sqlite: a file in ``run_dir``),
+    dropped or deleted afterwards."""
+    if kind == "sqlite":
+        url = f"sqlite:///{run_dir / (name + '.sqlite3')}"
+        upgrade(url)
+        yield url
+        return
+    with throwaway_postgres_database(os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER, name) as url:
+        yield url
 
 
 def free_port() -> int:
@@ -265,16 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--max-time", type=int, default=210, help="seconds for Schemathesis, both runs")
     parser.add_argument("--keep", action="store_true", help="keep the run directory (reports, server log)")
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("st_args", nargs="*", help="more `st run` options, after --")
     args = parser.parse_args(argv)
-    server_url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER
 
     started = time.monotonic()
     run_dir = Path(tempfile.mkdtemp(prefix="telemedical-fuzz-"))
     statuses: dict[str, int] = {}
     server_errors = 0
     try:
-        with throwaway_postgres_database(server_url, "telemedical_fuzz") as database_url:
+        with throwaway_database(args.database, run_dir, "telemedical_fuzz") as database_url:
             admin = bootstrap_admin(database_url)
             port = free_port()
             server, log = start_server(database_url, run_dir, port)
