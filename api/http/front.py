@@ -32,9 +32,10 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import queue
 import sys
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,15 @@ _CRASH_BODY = (
 )
 
 
+# What the application answered: status, headers, body.
+_Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
+def _settle(future: asyncio.Future[_Answer], answer: _Answer) -> None:
+    if not future.cancelled():  # the client went away meanwhile
+        future.set_result(answer)
+
+
 # What ``_read_body`` returns when the client went away mid-body.
 _GONE = b"\x00gone"
 
@@ -99,8 +109,19 @@ class BufferedFront:
     def __init__(self, app: WsgiApp, limits: FrontLimits) -> None:
         self.app = app
         self.limits = limits
-        self.executor = ThreadPoolExecutor(max_workers=limits.threads, thread_name_prefix="wsgi")
         self.pending_bodies = 0  # touched only on the event loop's thread
+        # The application's threads. Not asyncio's run_in_executor: its two chained futures per request
+        # cost about a fifth of a bare app's throughput (bench/servers.py); a queue and one callback do not.
+        self.jobs: queue.SimpleQueue[
+            tuple[asyncio.Future[_Answer], asyncio.AbstractEventLoop, dict[str, Any]] | None
+        ]
+        self.jobs = queue.SimpleQueue()
+        self.threads = [
+            threading.Thread(target=self._serve_jobs, name=f"wsgi-{index}", daemon=True)
+            for index in range(limits.threads)
+        ]
+        for thread in self.threads:
+            thread.start()
         self.base_environ: dict[str, Any] = {
             "SCRIPT_NAME": "",
             "wsgi.version": (1, 0),
@@ -113,7 +134,20 @@ class BufferedFront:
         }
 
     def __rsgi_del__(self, loop: Any) -> None:
-        self.executor.shutdown(wait=True)
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def _serve_jobs(self) -> None:
+        """An application thread: run each request handed over, give its answer back to the loop."""
+        while (job := self.jobs.get()) is not None:
+            future, loop, environ = job
+            answer = self._call(environ)
+            try:
+                loop.call_soon_threadsafe(_settle, future, answer)
+            except RuntimeError:  # the loop closed while this request ran (a stopping worker)
+                return
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.proto != "http":  # websockets are disabled in the server; nothing else arrives
@@ -145,7 +179,9 @@ class BufferedFront:
             environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ["wsgi.input"] = io.BytesIO(body)
         loop = asyncio.get_running_loop()
-        status, headers, content = await loop.run_in_executor(self.executor, self._call, environ)
+        answered: asyncio.Future[_Answer] = loop.create_future()
+        self.jobs.put((answered, loop, environ))
+        status, headers, content = await answered
         if refusal is not None:
             headers.append(("connection", "close"))
         protocol.response_bytes(status, headers, content)
@@ -207,7 +243,7 @@ class BufferedFront:
             declared = 0
         return environ, hosts, declared, chunked
 
-    def _call(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _call(self, environ: dict[str, Any]) -> _Answer:
         """Run the WSGI application on a pool thread; its whole answer."""
         response = _Response()
         try:
