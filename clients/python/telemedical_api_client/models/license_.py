@@ -17,7 +17,7 @@ class License:
     """
     Attributes:
         expires_on (datetime.date): Last day the licence is valid Must be between 1900-01-01 and 2999-12-31.
-        number (str):
+        number (str): As the board issued it; stored in capitals. One provider holds it.
         state (UsState): USPS state or territory code
         status (LicenseStatus): Licence status
     """

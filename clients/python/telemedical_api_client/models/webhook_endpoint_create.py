@@ -16,7 +16,8 @@ class WebhookEndpointCreate:
     """
     Attributes:
         event_types (list[EventType]): The event types to send (at least one)
-        url (str): https only; not a private, loopback, link-local, multicast or metadata address, and no credentials.
+        url (str): https only, on port 443 or 1024-65535; not a private, loopback, link-local, multicast, metadata or
+            other special-purpose address (also when written in another form, or carried in IPv6), and no credentials.
             Checked again before each delivery.
         description (None | str | Unset):
         enabled (bool | Unset):  Default: True.

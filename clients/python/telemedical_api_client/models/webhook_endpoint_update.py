@@ -18,7 +18,8 @@ class WebhookEndpointUpdate:
         description (None | str | Unset):
         enabled (bool | Unset): false stops deliveries and cancels those waiting
         event_types (list[EventType] | Unset): The event types to send (at least one)
-        url (str | Unset): https only; not a private, loopback, link-local, multicast or metadata address, and no
+        url (str | Unset): https only, on port 443 or 1024-65535; not a private, loopback, link-local, multicast,
+            metadata or other special-purpose address (also when written in another form, or carried in IPv6), and no
             credentials. Checked again before each delivery.
     """
 

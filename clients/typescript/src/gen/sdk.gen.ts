@@ -685,7 +685,9 @@ export const withdrawConsent = <ThrowOnError extends boolean = false>(options: O
  * Invite a patient to sign in
  *
  * Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
- * they then sign in through the partner's app with authorization code + PKCE.
+ * they then sign in through the partner's app with authorization code + PKCE. A new invitation
+ * supersedes the patient's earlier ones (their links stop working). A patient who already has a
+ * sign-in account is not invited again: 409 `patient_already_active`.
  */
 export const createInvitation = <ThrowOnError extends boolean = false>(options: Options<CreateInvitationData, ThrowOnError>): RequestResult<CreateInvitationResponses, CreateInvitationErrors, ThrowOnError> => (options.client ?? client).post<CreateInvitationResponses, CreateInvitationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

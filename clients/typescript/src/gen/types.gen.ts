@@ -1083,6 +1083,9 @@ export type License = {
      * Last day the licence is valid Must be between 1900-01-01 and 2999-12-31.
      */
     expires_on: string;
+    /**
+     * As the board issued it; stored in capitals. One provider holds it.
+     */
     number: string;
     state: UsState;
     status: LicenseStatus;
@@ -1429,6 +1432,7 @@ export type Problem = {
     /**
      * Stable snake_case code of the problem; `type` links to its page, `/problems/{code}`. An open set: new codes may be added, so treat an unknown one by its HTTP status. The codes today:
      *
+     * - `bad_host`: An HTTP/1.1 request needs exactly one Host header (RFC 9112 §3.2).
      * - `bad_request`: The request could not be understood. Check the syntax and parameters.
      * - `blood_pressure_above_threshold`: Pre-dose blood pressure above 140/90: do not dose, or a provider gives override_reason.
      * - `client_exists`: An OAuth client with this id already exists.
@@ -1452,6 +1456,7 @@ export type Problem = {
      * - `invalid_token`: The access token is invalid, expired or revoked. Get a new one.
      * - `invalid_transition`: The resource's state does not allow this action now.
      * - `invitation_invalid`: The activation link is invalid, expired or already used.
+     * - `license_taken`: Another provider already holds this state licence number (`errors` points at each).
      * - `malformed_json`: The body is not JSON this API can read: invalid syntax or UTF-8, or nested deeper than 32 levels.
      * - `method_not_allowed`: The resource does not support this method; see the Allow header.
      * - `not_found`: No such resource, or it belongs to another tenant.
@@ -1459,6 +1464,7 @@ export type Problem = {
      * - `npi_taken`: Another provider already has this NPI.
      * - `observation_too_short`: Intranasal esketamine needs 120 minutes of observation or more after the dose.
      * - `override_requires_provider`: Only a provider may override the pre-dose blood pressure threshold.
+     * - `patient_already_active`: The patient already has a sign-in account; invitations only create accounts (they never reset a password).
      * - `patient_underage`: The patient must be 18 or older for this service.
      * - `payload_too_large`: The request body exceeds MAX_CONTENT_LENGTH.
      * - `plan_closed`: The follow-up plan is completed or revoked and can no longer change.
@@ -1471,6 +1477,7 @@ export type Problem = {
      * - `provider_required`: The consultation has no assigned provider to own the plan; assign one first.
      * - `rate_limited`: Too many requests for this client. Retry after Retry-After seconds.
      * - `request_header_fields_too_large`: Over 100 headers, or one over 8,190 bytes.
+     * - `request_timeout`: The request body did not arrive within the server's deadline (10 s). Send it again.
      * - `rule_violation`: A business or clinical rule refuses the request; see detail.
      * - `screening_already_linked`: The screening already answers another check-in; submit a new one.
      * - `service_unavailable`: A dependency (the database) is unreachable. Retry after Retry-After seconds.
@@ -2119,7 +2126,7 @@ export type WebhookEndpointCreate = {
      */
     partner_id?: string;
     /**
-     * https only; not a private, loopback, link-local, multicast or metadata address, and no credentials. Checked again before each delivery.
+     * https only, on port 443 or 1024-65535; not a private, loopback, link-local, multicast, metadata or other special-purpose address (also when written in another form, or carried in IPv6), and no credentials. Checked again before each delivery.
      */
     url: string;
 };
@@ -2141,7 +2148,7 @@ export type WebhookEndpointUpdate = {
      */
     event_types?: Array<EventType>;
     /**
-     * https only; not a private, loopback, link-local, multicast or metadata address, and no credentials. Checked again before each delivery.
+     * https only, on port 443 or 1024-65535; not a private, loopback, link-local, multicast, metadata or other special-purpose address (also when written in another form, or carried in IPv6), and no credentials. Checked again before each delivery.
      */
     url?: string;
 };
@@ -5118,6 +5125,10 @@ export type CreateInvitationErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
     /**
      * Unsupported Media Type
      */

@@ -58,6 +58,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 415:
         response_415 = Problem.from_dict(response.json())
 
@@ -99,7 +104,9 @@ def sync_detailed(
     """Invite a patient to sign in
 
      Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
-    they then sign in through the partner's app with authorization code + PKCE.
+    they then sign in through the partner's app with authorization code + PKCE. A new invitation
+    supersedes the patient's earlier ones (their links stop working). A patient who already has a
+    sign-in account is not invited again: 409 `patient_already_active`.
 
     Args:
         patient_id (str):
@@ -137,7 +144,9 @@ def sync(
     """Invite a patient to sign in
 
      Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
-    they then sign in through the partner's app with authorization code + PKCE.
+    they then sign in through the partner's app with authorization code + PKCE. A new invitation
+    supersedes the patient's earlier ones (their links stop working). A patient who already has a
+    sign-in account is not invited again: 409 `patient_already_active`.
 
     Args:
         patient_id (str):
@@ -170,7 +179,9 @@ async def asyncio_detailed(
     """Invite a patient to sign in
 
      Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
-    they then sign in through the partner's app with authorization code + PKCE.
+    they then sign in through the partner's app with authorization code + PKCE. A new invitation
+    supersedes the patient's earlier ones (their links stop working). A patient who already has a
+    sign-in account is not invited again: 409 `patient_already_active`.
 
     Args:
         patient_id (str):
@@ -206,7 +217,9 @@ async def asyncio(
     """Invite a patient to sign in
 
      Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
-    they then sign in through the partner's app with authorization code + PKCE.
+    they then sign in through the partner's app with authorization code + PKCE. A new invitation
+    supersedes the patient's earlier ones (their links stop working). A patient who already has a
+    sign-in account is not invited again: 409 `patient_already_active`.
 
     Args:
         patient_id (str):
