@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, request
 from prometheus_client import CollectorRegistry
 from werkzeug.routing import Rule
 
+from api.audit_custody import load_keyring
 from api.auth.keys import load_signing_keys
 from api.auth.scopes import SCOPES
 from api.auth.server import init_oauth
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         TESTING=settings.testing,
     )
     app.extensions["settings"] = settings
+    # Once, at start-up: an unreadable or short AUDIT_KEY_FILE stops any server that loads the app.
+    app.extensions["audit_keyring"] = load_keyring(settings)
 
     (database or Database(make_engine(settings.database_url))).init_app(app)
     keys = load_signing_keys(settings)

@@ -30,7 +30,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from api.audit_custody import load_keyring
 from api.auth.principal import Principal
 from api.db import READ_ONLY_METHODS, get_session
 from api.domain.audit import Action, Keyring, action_of, outcome_of
@@ -76,9 +75,7 @@ _AUDITED: Final = (
 
 
 def _keyring() -> Keyring:
-    keyring: Keyring | None = current_app.extensions.get("audit_keyring")
-    if keyring is None:
-        keyring = current_app.extensions["audit_keyring"] = load_keyring(current_app.extensions["settings"])
+    keyring: Keyring = current_app.extensions["audit_keyring"]  # loaded by create_app
     return keyring
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from api import config
 from api.audit_custody import AnchorDir, AuditChain, load_keyring
 from api.cli import main
+from api.config import ConfigurationError
 from api.db import UTCDateTime, make_engine, normalize_database_url
 from api.domain.audit import (
     GENESIS,
@@ -599,12 +600,17 @@ def test_the_key_rotates_and_a_verifier_without_the_old_key_names_it_unknown(
     assert report["first_broken"]["seq"] == 1
 
 
-def test_a_short_or_unreadable_key_stops_the_command(make_app: Callable[..., Flask], tmp_path: Path) -> None:
+def test_a_short_or_unreadable_key_stops_the_app_at_start_up(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    """Whatever loads the app (telemedical run, a WSGI server importing api.wsgi, the CLI) stops at once,
+    naming the variable, instead of failing at the first audited request."""
     short = tmp_path / "short.key"
     short.write_text("too-short\n")
     for key_file, named in ((short, "shorter than 32"), (tmp_path / "absent.key", "cannot read")):
-        result = _cli(make_app(audit_key_file=str(key_file)), "audit", "verify")
-        assert result.exit_code == 1 and "AUDIT_KEY_FILE" in result.output and named in result.output
+        with pytest.raises(ConfigurationError, match="AUDIT_KEY_FILE") as refused:
+            make_app(audit_key_file=str(key_file))
+        assert named in str(refused.value)
 
 
 # --- upgrading a trail written before the chain had a key (migration 0011) ---------------------------------
