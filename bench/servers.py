@@ -68,8 +68,8 @@ def candidates(port: int, workers: int) -> dict[str, list[str]]:
         "granian wsgi x1": [*granian, "--blocking-threads", "1", "bench.ceiling:app"],
         "granian wsgi x2": [*granian, "--blocking-threads", "2", "bench.ceiling:app"],
         "granian wsgi x4": [*granian, "--blocking-threads", "4", "bench.ceiling:app"],
-        # What ``telemedical run`` serves with (api.serving): granian RSGI, the front reading bodies on the event
-        # loop (api.http.front), 2 application threads per worker. What the front costs is this against x2.
+        # What ``telemedical run`` serves with (api.serving): granian RSGI, the front reading bodies on the
+        # event loop (api.http.front), 2 application threads per worker. The front's cost: this against x2.
         "granian rsgi front x2": ceiling_command(port, workers),
     }
 

@@ -1,12 +1,13 @@
 """``GET /healthz`` answered in front of Flask: a liveness probe asks only whether the process serves.
 
-Orchestrators call it every few seconds on every process, so it should cost what a bare WSGI answer costs,
-not a trip through the API's hooks (token, limiter, input guard, audit), none of which apply to it. It keeps
-what those hooks promise every response: ``X-Request-ID`` (the caller's when it is a sane token),
+Orchestrators call it every few seconds on every process, so it should cost what a bare WSGI answer costs, not
+a trip through the API's hooks (token, limiter, input guard, audit), none of which apply to it. It keeps what
+those hooks promise every response: ``X-Request-ID`` (the caller's when it is a sane token),
 ``X-Content-Type-Options`` and ``Cache-Control: no-store``, and it is counted in the request metrics. A
 request over the stated size limits, or any method but GET and HEAD, goes on to the application and gets the
-usual problem (414, 431; 400 for a request the server's front refused, such as one without Host; 405 with ``Allow``, from the route ``init_liveness`` registers for the path). The
-operation is documented in the spec as ``getHealth`` (api.resources.operations).
+usual problem (414, 431; 400 for a request the server's front refused, such as one without Host; 405 with
+``Allow``, from the route ``init_liveness`` registers for the path). The operation is documented in the spec
+as ``getHealth`` (api.resources.operations).
 """
 
 from __future__ import annotations
