@@ -19,7 +19,7 @@ per worker overlap one request's database wait with another's Python work.
 
 Granian's WSGI interface lets a slow request body hold an application thread for as long as the client likes
 (issue 22: a dozen connections sending one byte a second took the service down). So granian serves through
-its RSGI interface, and ``api.http.front.BufferedFront`` reads each body on the event loop with a deadline
+its ASGI interface, and ``api.http.front.BufferedFront`` reads each body on the event loop with a deadline
 before a thread runs the application; every ceiling the benchmarks measure is served the same way.
 
 What granian refuses before the application runs: headers not complete within ``HEADER_READ_TIMEOUT``
@@ -83,7 +83,7 @@ def build_server(
         target,
         address=host,
         port=port,
-        interface=Interfaces.RSGI,
+        interface=Interfaces.ASGINL,  # ASGI without lifespan events (api.http.front)
         http=HTTPModes.http1,
         http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_read_timeout * 1000)),
         websockets=False,

@@ -3,9 +3,14 @@
 Granian's WSGI interface hands the application a body it reads as it arrives, on the application's thread:
 a client that sends its headers and then one byte a second holds that thread for as long as it likes, and a
 dozen such clients hold every thread of every worker (issue 22, finding 1: ``/healthz`` stopped answering).
-So the service is served through granian's RSGI interface and this front instead: the body is read on the
+So the service is served through granian's ASGI interface and this front instead: the body is read on the
 worker's event loop, where a waiting connection costs a coroutine and not a thread, and only a request whose
 body has fully arrived is handed to the WSGI application, on a pool of ``threads`` threads.
+
+ASGI, not granian's own RSGI: RSGI hands over headers as text and silently drops a header whose value is not
+visible ASCII (a non-ASCII ``Idempotency-Key`` vanished, and the POST ran as if no key had been sent), and
+decodes the path with replacement characters; ASGI gives the raw bytes, so the environ is what a WSGI server
+would have built.
 
 - A body must arrive within ``body_timeout`` seconds of the headers (the headers themselves within
   granian's ``header_read_timeout``): a slower one is answered 408 ``request_timeout`` and the connection
@@ -15,7 +20,8 @@ body has fully arrived is handed to the WSGI application, on a pool of ``threads
   bound (requests without a body - reads, health checks - are never held by them).
 - A body longer than ``max_content_length`` is read no further than one byte past it; the application
   answers 413 (``api.http.input_guard``). A ``Content-Length`` over the limit is not read at all.
-- HTTP/1.1 needs exactly one ``Host`` header (RFC 9112 §3.2): none, or several, is a 400 ``bad_host``.
+- HTTP/1.1 needs exactly one ``Host`` header (RFC 9112 §3.2): none, an empty one, or several, is a 400
+  ``bad_host``.
 - A header whose name holds ``_`` is dropped (as nginx and gunicorn do): in WSGI ``X_User`` and ``X-User``
   would be the same variable, a way to smuggle one past a proxy that checked the other.
 
@@ -38,6 +44,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 log = logging.getLogger("api.front")
 
@@ -98,13 +105,8 @@ def _settle(future: asyncio.Future[_Answer], answer: _Answer) -> None:
 _GONE = b"\x00gone"
 
 
-def _split_address(address: str) -> tuple[str, str]:
-    host, _, port = address.rpartition(":")
-    return host.strip("[]"), port
-
-
 class BufferedFront:
-    """An RSGI application that reads each body with a deadline, then runs ``app`` (WSGI) on a thread."""
+    """An ASGI application that reads each body with a deadline, then runs ``app`` (WSGI) on a thread."""
 
     def __init__(self, app: WsgiApp, limits: FrontLimits) -> None:
         self.app = app
@@ -117,6 +119,7 @@ class BufferedFront:
         ]
         self.jobs = queue.SimpleQueue()
         self.threads = [
+            # Daemons: granian lets requests in flight finish before a worker exits (GRACEFUL_STOP_SECONDS).
             threading.Thread(target=self._serve_jobs, name=f"wsgi-{index}", daemon=True)
             for index in range(limits.threads)
         ]
@@ -133,12 +136,6 @@ class BufferedFront:
             "wsgi.input_terminated": True,
         }
 
-    def __rsgi_del__(self, loop: Any) -> None:
-        for _ in self.threads:
-            self.jobs.put(None)
-        for thread in self.threads:
-            thread.join(timeout=30)
-
     def _serve_jobs(self) -> None:
         """An application thread: run each request handed over, give its answer back to the loop."""
         while (job := self.jobs.get()) is not None:
@@ -149,13 +146,14 @@ class BufferedFront:
             except RuntimeError:  # the loop closed while this request ran (a stopping worker)
                 return
 
-    async def __rsgi__(self, scope: Any, protocol: Any) -> None:
-        if scope.proto != "http":  # websockets are disabled in the server; nothing else arrives
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """ASGI: read the body, hand the request to a thread, send its answer."""
+        if scope["type"] != "http":  # websockets are disabled in the server; no lifespan (asginl)
             return
-        environ, host_headers, declared_length, chunked = self._environ(scope)
+        environ, one_host, declared_length, chunked = self._environ(scope)
         refusal = None
         body = b""
-        if scope.http_version == "1.1" and host_headers != 1:
+        if scope["http_version"] == "1.1" and not one_host:
             refusal = BAD_HOST
         elif chunked or declared_length > 0:
             if declared_length > self.limits.max_content_length:
@@ -163,13 +161,12 @@ class BufferedFront:
             elif self.pending_bodies >= self.limits.max_pending_bodies:
                 refusal = TOO_MANY_BODIES
             else:
-                read = await self._read_body(protocol)
+                read = await self._read_body(receive)
                 if read is None:
                     refusal = BODY_TIMEOUT
                 elif read is _GONE or (not chunked and len(read) < declared_length):
                     # The client closed the connection before its body was complete: nobody is left to
                     # answer, and a truncated body must never reach a view.
-                    protocol.response_empty(400, [("connection", "close")])
                     return
                 else:
                     body = read
@@ -182,49 +179,59 @@ class BufferedFront:
         answered: asyncio.Future[_Answer] = loop.create_future()
         self.jobs.put((answered, loop, environ))
         status, headers, content = await answered
+        raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
         if refusal is not None:
-            headers.append(("connection", "close"))
-        protocol.response_bytes(status, headers, content)
+            raw_headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": content})
 
-    async def _read_body(self, protocol: Any) -> bytes | None:
-        """The body, or its first ``max_content_length`` + 1 bytes; None when it did not arrive in time."""
+    async def _read_body(self, receive: Any) -> bytes | None:
+        """The body, or its first ``max_content_length`` + 1 bytes; None when it did not arrive in time,
+        ``_GONE`` when the client went away."""
         limit = self.limits.max_content_length + 1
         parts: list[bytes] = []
         size = 0
         self.pending_bodies += 1
         try:
             async with asyncio.timeout(self.limits.body_timeout):
-                async for chunk in protocol:
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return _GONE
+                    chunk = message.get("body", b"")
                     parts.append(chunk)
                     size += len(chunk)
-                    if size >= limit:
+                    if size >= limit or not message.get("more_body", False):
                         break
         except TimeoutError:
             return None
-        except RuntimeError:  # granian's ProtocolClosed/ProtocolError: the client went away
-            return _GONE
         finally:
             self.pending_bodies -= 1
         return b"".join(parts)[:limit]
 
-    def _environ(self, scope: Any) -> tuple[dict[str, Any], int, int, bool]:
-        """The WSGI environ of an RSGI scope; the number of Host headers, the declared length, chunked."""
+    def _environ(self, scope: dict[str, Any]) -> tuple[dict[str, Any], bool, int, bool]:
+        """The WSGI environ of an ASGI scope; whether it has one Host, its declared length, whether chunked.
+
+        ASGI hands over the raw bytes (the path as sent, every header value whatever its bytes), so the
+        environ is exactly what PEP 3333 asks for: bytes read as latin-1, the path percent-decoded."""
         environ = dict(self.base_environ)
-        server_host, server_port = _split_address(scope.server)
-        # WSGI strings are bytes as latin-1 (PEP 3333): RSGI gives the decoded path as text.
-        environ["REQUEST_METHOD"] = scope.method
-        environ["PATH_INFO"] = scope.path.encode("utf-8").decode("latin-1")
-        environ["QUERY_STRING"] = scope.query_string.encode("utf-8").decode("latin-1")
-        environ["SERVER_NAME"] = server_host
-        environ["SERVER_PORT"] = server_port
-        environ["SERVER_PROTOCOL"] = f"HTTP/{scope.http_version}"
-        environ["REMOTE_ADDR"] = _split_address(scope.client)[0]
-        environ["wsgi.url_scheme"] = scope.scheme
-        hosts = 0
-        for name, value in scope.headers.items():
-            if "_" in name:
+        server = scope.get("server") or ("", 0)
+        client = scope.get("client") or ("", 0)
+        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+        environ["REQUEST_METHOD"] = scope["method"]
+        environ["PATH_INFO"] = unquote_to_bytes(raw_path.split(b"?", 1)[0]).decode("latin-1")
+        environ["QUERY_STRING"] = scope["query_string"].decode("latin-1")
+        environ["SERVER_NAME"] = str(server[0])
+        environ["SERVER_PORT"] = str(server[1])
+        environ["SERVER_PROTOCOL"] = f"HTTP/{scope['http_version']}"
+        environ["REMOTE_ADDR"] = str(client[0])
+        environ["wsgi.url_scheme"] = scope["scheme"]
+        hosts: list[str] = []
+        for raw_name, raw_value in scope["headers"]:
+            if b"_" in raw_name:
                 continue
-            value = value.encode("utf-8", "surrogateescape").decode("latin-1", "replace")
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
             if name == "content-type":
                 environ["CONTENT_TYPE"] = value
                 continue
@@ -232,7 +239,7 @@ class BufferedFront:
                 environ["CONTENT_LENGTH"] = value
                 continue
             if name == "host":
-                hosts += 1
+                hosts.append(value)
             key = "HTTP_" + name.upper().replace("-", "_")
             previous = environ.get(key)
             environ[key] = value if previous is None else f"{previous},{value}"
@@ -241,7 +248,8 @@ class BufferedFront:
             declared = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        return environ, hosts, declared, chunked
+        # granian puts an empty Host in a request that had none: an empty one counts as none.
+        return environ, len(hosts) == 1 and hosts[0] != "", declared, chunked
 
     def _call(self, environ: dict[str, Any]) -> _Answer:
         """Run the WSGI application on a pool thread; its whole answer."""

@@ -10,7 +10,11 @@ import time
 
 import pytest
 import requests
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from api.models import Patient
+from tests.concurrency.conftest import Tenant
 from tests.concurrency.server import LiveServer, start_server
 
 
@@ -200,3 +204,30 @@ def test_an_http_1_1_request_needs_exactly_one_host(live_server: LiveServer, req
     status, headers, body = _raw(live_server, request_bytes)
     assert status == 400 and headers["content-type"] == "application/problem+json"
     assert json.loads(body)["code"] == "bad_host"
+
+
+@pytest.mark.parametrize(
+    "key", [b"\xc3\x97\xc3\xb8\xc2\x9b", b"caf\xe9", b"a\xffb"], ids=["utf-8", "latin-1", "0xff"]
+)
+def test_a_non_ascii_idempotency_key_is_refused_not_dropped(
+    live_server: LiveServer, tenant: Tenant, arrange: Session, key: bytes
+) -> None:
+    """Found by the re-run of issue 22's fuzzing: a server interface that hands headers over as text dropped a
+    header whose value was not visible ASCII, and the POST ran as if no key had been sent (a retry would then
+    make a second patient). Every byte of every header reaches the application, which refuses the key."""
+    before = arrange.scalar(select(func.count()).select_from(Patient))
+    arrange.rollback()
+    response = requests.post(
+        live_server.url("/v1/patients"),
+        json={
+            "given_name": "Key",
+            "family_name": "Test",
+            "birth_date": "1980-01-01",
+            "sex_at_birth": "female",
+        },
+        headers={**tenant.headers, "Idempotency-Key": key},  # type: ignore[dict-item]  # raw bytes on purpose
+        timeout=30,
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_idempotency_key"
+    assert arrange.scalar(select(func.count()).select_from(Patient)) == before
