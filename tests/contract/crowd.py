@@ -39,14 +39,8 @@ from typing import Any
 
 import requests
 
-from tests.contract.fuzz import (
-    free_port,
-    start_server,
-    stop_server,
-    summarize_server_errors,
-    throwaway_database,
-)
-from tests.contract.seed import Api, Identities, Seeded, _Seeder, bootstrap_admin
+from tests.contract.fuzz import served, summarize_server_errors
+from tests.contract.seed import Api, Identities, Seeded, _Seeder
 from tests.world import Creds
 
 SHARED_KEYS = 5
@@ -281,31 +275,24 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     totals: collections.Counter[tuple[str, int]] = collections.Counter()
     try:
-        with throwaway_database(args.database, run_dir, "telemedical_crowd") as database_url:
-            admin = bootstrap_admin(database_url)
-            port = free_port()
-            server, log = start_server(database_url, run_dir, port)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                world = World(base, admin)
-                deadline = time.monotonic() + args.seconds
-                clients = [Client(base, world, seed, deadline) for seed in range(args.clients)]
-                for client in clients:  # tokens before the start, so the crowd starts together
-                    client.api.token(world.portal), client.api.token(admin)
-                threads = [threading.Thread(target=client.run) for client in clients]
-                started = time.monotonic()
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
-                elapsed = time.monotonic() - started
-                for client in clients:
-                    totals.update(client.counts)
-                    failures.extend(client.failures)
-                failures.extend(check_invariants(base, world))
-            finally:
-                stop_server(server)
-            server_errors = summarize_server_errors(log)
+        with served(args.database, run_dir, "telemedical_crowd") as (base, admin, log):
+            world = World(base, admin)
+            deadline = time.monotonic() + args.seconds
+            clients = [Client(base, world, seed, deadline) for seed in range(args.clients)]
+            for client in clients:  # tokens before the start, so the crowd starts together
+                client.api.token(world.portal), client.api.token(admin)
+            threads = [threading.Thread(target=client.run) for client in clients]
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.monotonic() - started
+            for client in clients:
+                totals.update(client.counts)
+                failures.extend(client.failures)
+            failures.extend(check_invariants(base, world))
+        server_errors = summarize_server_errors(log)
     finally:
         if args.keep:
             print(f"Run directory kept: {run_dir}")

@@ -80,6 +80,20 @@ def throwaway_database(kind: str, run_dir: Path, name: str) -> Iterator[str]:
         yield url
 
 
+@contextmanager
+def served(database: str, run_dir: Path, name: str) -> Iterator[tuple[str, Creds, Path]]:
+    """The service on a throw-away database, as production runs it: its base URL, the platform admin's
+    credentials and its log file (kept in ``run_dir``); stopped and the database dropped afterwards."""
+    with throwaway_database(database, run_dir, name) as database_url:
+        admin = bootstrap_admin(database_url)
+        port = free_port()
+        server, log = start_server(database_url, run_dir, port)
+        try:
+            yield f"http://127.0.0.1:{port}", admin, log
+        finally:
+            stop_server(server)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -291,12 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     statuses: dict[str, int] = {}
     server_errors = 0
     try:
-        with throwaway_database(args.database, run_dir, "telemedical_fuzz") as database_url:
-            admin = bootstrap_admin(database_url)
-            port = free_port()
-            server, log = start_server(database_url, run_dir, port)
-            base = f"http://127.0.0.1:{port}"
-            try:
+        log = run_dir / "server.log"
+        try:
+            with served(args.database, run_dir, "telemedical_fuzz") as (base, admin, log):
                 seeded = seed(base, admin)
                 counts = ", ".join(f"{len(v)} {k}" for k, v in sorted(seeded.ids.items()))
                 print(f"Seeded in {time.monotonic() - started:.0f} s: {counts}", flush=True)
@@ -307,11 +318,11 @@ def main(argv: list[str] | None = None) -> int:
                     statuses[identity] = run_schemathesis(
                         base, config, reports, identity, budget, args.st_args
                     )
-            finally:
-                stop_server(server)
-                print("\n" + "=" * 78)
-                for identity in statuses:
-                    summarize_reports(run_dir / f"reports-{identity}", f"as {identity}")
+        finally:
+            print("\n" + "=" * 78)
+            for identity in statuses:
+                summarize_reports(run_dir / f"reports-{identity}", f"as {identity}")
+            if log.exists():
                 server_errors = summarize_server_errors(log)
     finally:
         if args.keep:

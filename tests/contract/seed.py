@@ -63,6 +63,7 @@ def bootstrap_admin(database_url: str) -> Creds:
                 scope=" ".join(SCOPES),
                 can_introspect=True,
             )
+            session.commit()  # this script is the operation's boundary (services only flush)
     finally:
         engine.dispose()
     return Creds(client.id, secret)
