@@ -19,16 +19,9 @@ from tests.concurrency.server import LiveServer, start_server
 
 
 def _raw(server: LiveServer, request: bytes) -> tuple[int, dict[str, str], bytes]:
-    host, port = server.base_url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as sock:
+    with socket.create_connection(_address(server), timeout=30) as sock:
         sock.sendall(request)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in header_lines)}
-    return int(status_line.split()[1]), headers, body
+        return _answer(sock)
 
 
 @pytest.mark.parametrize(
