@@ -146,6 +146,11 @@ def free_slots(
     return slots if in_order else sorted(set(slots))
 
 
+def slots_clear_of(slots: Iterable[Slot], start: datetime, end: datetime) -> list[Slot]:
+    """The slots that do not overlap [start, end): what ``free_slots`` gives once that time is booked."""
+    return [slot for slot in slots if slot.end <= start or slot.start >= end]
+
+
 def validate_availability(body: object) -> Availability:
     """Parse an availability body, collecting every problem with a JSON pointer before refusing it.
 

@@ -3,6 +3,13 @@
 Pure and deterministic: the caller passes ``now`` and each provider's free slots (``availability.free_slots``
 over the horizon, minus booked appointments); the same input always gives the same order.
 
+Every rule is declared once, as data: ``HARD_FILTERS`` and ``SCORE_PARTS`` give each filter and score part
+its code, the facts it reads (``ProviderFacts``, derived from a provider's records by ``provider_facts``) and
+one condition or value written through ``Ops``. ``PLAIN`` evaluates them here, over Python values; the fast
+path (api.services.candidates) builds its SQL from the same entries over the stored facts
+(api.services.provider_facts stores exactly ``ProviderFacts``). A new rule is one entry; a rule needing a
+fact not stored yet adds it to ``ProviderFacts`` and its derivation, with a migration for the column.
+
 Decisions where §3 leaves room:
 
 * Filters run in §3 order; a provider failing several is counted once, under the first (``HardFilter`` order).
@@ -27,12 +34,12 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from api.domain.availability import DateException, Slot, WeeklyWindow
@@ -52,9 +59,6 @@ class HardFilter(StrEnum):
 
 
 KETAMINE_DEA_SCHEDULE = "III"
-# Routes given in a clinic; intranasal esketamine may only be given at a Spravato REMS-certified site.
-ROUTES_NEEDING_SITE = frozenset({Route.INTRAVENOUS, Route.INTRAMUSCULAR, Route.INTRANASAL})
-ROUTES_NEEDING_REMS_SITE = frozenset({Route.INTRANASAL})
 PSYCHIATRY_SPECIALTY = "psychiatry"
 PHYSICIAN_CREDENTIALS = frozenset({"MD", "DO"})
 REVIEW_OUTCOME = EligibilityOutcome.NEEDS_REVIEW
@@ -171,38 +175,350 @@ class MatchWeights:
 DEFAULT_WEIGHTS = MatchWeights()
 
 
-# --- the score, written once for both paths -------------------------------------------------------------
-# These take plain numbers here and SQL expressions in api.services.candidates, whose score bound is the same
-# arithmetic over stored facts: a change to a component or a weight changes both paths at once.
-def weighted_mean(
-    weights: MatchWeights,
-    *,
-    earliest_slot: Any,
-    language: Any,
-    preferred_times: Any,
-    spare_capacity: Any,
-    continuity: Any,
-) -> Any:
-    """The score: each component times its weight, over the weights' total."""
-    total = (
-        weights.earliest_slot * earliest_slot
-        + weights.language * language
-        + weights.preferred_times * preferred_times
-        + weights.spare_capacity * spare_capacity
-        + weights.continuity * continuity
+# --- what the rules read of a provider: derived once, here, for both paths ----------------------------------
+Qualification = Callable[[ProviderCandidate, str], bool]  # something a provider has, or not, in a state
+
+
+def site_in_state(provider: ProviderCandidate, state: str) -> bool:
+    """A practice site in the state: a route given in a clinic needs one."""
+    return any(site.state == state for site in provider.sites)
+
+
+def rems_site_in_state(provider: ProviderCandidate, state: str) -> bool:
+    """A Spravato REMS-certified site in the state: intranasal esketamine may only be given at one."""
+    return any(site.state == state and site.rems_certified for site in provider.sites)
+
+
+def physician(provider: ProviderCandidate, state: str) -> bool:
+    """An MD or DO."""
+    return provider.credential in PHYSICIAN_CREDENTIALS
+
+
+def psychiatrist(provider: ProviderCandidate, state: str) -> bool:
+    """An MD or DO in psychiatry, whom filter 6 asks for."""
+    return physician(provider, state) and PSYCHIATRY_SPECIALTY in provider.specialties
+
+
+# What a provider needs in the patient's state to give a route there (§3, filter 3); a route not listed
+# needs only to be offered. The stored facts keep the routes each provider can give per state, so a new
+# need is one entry here, and a migration that refreshes the stored routes.
+ROUTE_NEEDS: Mapping[Route, tuple[Qualification, ...]] = {
+    Route.INTRANASAL: (rems_site_in_state,),
+    Route.INTRAMUSCULAR: (site_in_state,),
+    Route.INTRAVENOUS: (site_in_state,),
+}
+
+
+def deliverable_routes(provider: ProviderCandidate, state: str) -> frozenset[Route]:
+    """The routes the provider offers and may give in ``state`` (``ROUTE_NEEDS``)."""
+    return frozenset(
+        route
+        for route in Route
+        if route in provider.routes_offered
+        and all(need(provider, state) for need in ROUTE_NEEDS.get(route, ()))
     )
-    return total / weights.total
 
 
-def earliest_slot_fraction(until_slot: Any, horizon: Any) -> Any:
-    """The earliest-slot component before clamping: 1 for a slot starting now, 0 at the horizon's end
-    (two timedeltas here; seconds in SQL)."""
-    return 1 - until_slot / horizon
+@dataclass(frozen=True, slots=True)
+class ProviderFacts:
+    """What the hard filters and the score read of one provider in one state, reduced from their records by
+    ``provider_facts``. The pure path derives them per request; api.services.provider_facts stores them for
+    every state where the provider holds an active licence (``ProviderStateFacts``, a column per field), and
+    the SQL path asks the same rules of those columns."""
+
+    provider_id: str
+    license_through: date | None  # the last date an active licence there covers
+    dea_through: date | None  # the last date a DEA registration there covers schedule III
+    deliverable_routes: frozenset[Route]  # offered, and may be given there (ROUTE_NEEDS)
+    languages: frozenset[str]  # primary subtags (``primary_language``)
+    psychiatrist: bool
+    accepting_new_patients: bool
+    active_patients: int
+    max_active_patients: int
+    # The slot the provider is judged on: their first usable free slot when matching (in SQL, the stored
+    # free-slot summary), the chosen slot when it is free at booking; None when there is none.
+    first_free_slot_at: datetime | None = None
 
 
-def spare_capacity_fraction(active_patients: Any, max_active_patients: Any) -> Any:
-    """The spare-capacity component: the share of the provider's places still free."""
-    return 1 - active_patients / max_active_patients
+FACT_NAMES = frozenset(field.name for field in fields(ProviderFacts))
+
+
+def licensed_states(provider: ProviderCandidate) -> list[str]:
+    """The states where the provider holds an active licence, whatever its expiry: where facts are stored."""
+    return sorted({held.state for held in provider.licenses if held.status == ACTIVE_LICENSE_STATUS})
+
+
+def provider_facts(
+    provider: ProviderCandidate, state: str, *, first_free_slot_at: datetime | None = None
+) -> ProviderFacts:
+    """The provider's facts in ``state``: the one place each is derived from their records."""
+    return ProviderFacts(
+        provider_id=provider.id,
+        license_through=max(
+            (
+                held.expires_on
+                for held in provider.licenses
+                if held.state == state and held.status == ACTIVE_LICENSE_STATUS
+            ),
+            default=None,
+        ),
+        dea_through=max(
+            (
+                registration.expires_on
+                for registration in provider.dea_registrations
+                if registration.state == state and KETAMINE_DEA_SCHEDULE in registration.schedules
+            ),
+            default=None,
+        ),
+        deliverable_routes=deliverable_routes(provider, state),
+        languages=frozenset(primary_language(tag) for tag in provider.languages),
+        psychiatrist=psychiatrist(provider, state),
+        accepting_new_patients=provider.accepting_new_patients,
+        active_patients=provider.active_patients,
+        max_active_patients=provider.max_active_patients,
+        first_free_slot_at=first_free_slot_at,
+    )
+
+
+# --- what the rules compare the facts with, and how --------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """Every date from ``first`` to ``last``: what the SQL path judges on, before any slot is known."""
+
+    first: date
+    last: date
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTerms:
+    """The request as the rules read it, in plain values, and the date a provider is judged on: one date in
+    the pure path (their slot's), a ``DateSpan`` in SQL (every date a usable slot may fall on)."""
+
+    now: datetime
+    horizon: timedelta
+    last_slot_start: datetime  # a usable slot ends within the horizon
+    accepted_routes: frozenset[Route]  # every route when the patient named none
+    needs_psychiatrist: bool  # a reviewed case or a bipolar one (filter 6)
+    wanted_language: str | None  # a primary subtag
+    seen_by: frozenset[str]  # providers who completed a consultation with this patient
+    preferred_times: tuple[Slot, ...]
+    judged_on: date | DateSpan
+    # The slots the score may offer (on dates the credentials cover); None in SQL, which has no slots and
+    # bounds the preferred-times fit by 1.
+    offerable: Sequence[Slot] | None = None
+
+    @classmethod
+    def of(cls, request: MatchRequest) -> RuleTerms:
+        return cls(
+            now=request.now,
+            horizon=request.horizon,
+            last_slot_start=request.now + request.horizon - request.consultation_length,
+            accepted_routes=frozenset(
+                route for route in Route if not request.preferred_routes or route in request.preferred_routes
+            ),
+            needs_psychiatrist=request.eligibility_outcome == REVIEW_OUTCOME
+            or BIPOLAR_CONDITION in request.conditions,
+            wanted_language=primary_language(request.preferred_language)
+            if request.preferred_language
+            else None,
+            seen_by=request.seen_by_provider_ids,
+            preferred_times=request.preferred_times,
+            judged_on=_utc_date(request.now),
+        )
+
+
+class Ops(Protocol):
+    """How a rule's conditions and numbers are computed. ``PLAIN`` computes them over Python values; the
+    SQL path (api.services.candidates) builds SQL expressions from the same calls, where a condition is
+    three-valued: it holds for every slot the provider may have, fails for every one, or the exact path
+    decides. A fact that may be missing (None, NULL) is compared only through ``at_least`` / ``at_most``."""
+
+    def holds(self, fact: Any) -> Any: ...  # a yes-or-no fact, or a comparison of facts never missing
+    def all_of(self, *conditions: Any) -> Any: ...
+    def any_of(self, *conditions: Any) -> Any: ...  # a condition may be a plain bool from the request
+    def at_least(self, value: Any, bound: Any) -> Any: ...  # known and >= bound
+    def at_most(self, value: Any, bound: Any) -> Any: ...  # known and <= bound
+    def shares(self, values: Any, wanted: frozenset[Any]) -> Any: ...  # a stored set meets ``wanted``
+    def one_of(self, value: Any, choices: frozenset[str]) -> Any: ...
+    def when(self, condition: Any, then: float, otherwise: float) -> Any: ...
+    def ratio(self, part: Any, whole: Any) -> Any: ...
+    def clamp(self, value: Any, low: float, high: float) -> Any: ...
+    def elapsed(self, start: datetime, end: Any) -> Any: ...  # from ``start`` to the instant ``end``
+    def length(self, span: timedelta) -> Any: ...  # a timedelta in the unit ``elapsed`` answers in
+
+
+class PlainOps:
+    """``Ops`` over Python values."""
+
+    def holds(self, fact: Any) -> bool:
+        return bool(fact)
+
+    def all_of(self, *conditions: Any) -> bool:
+        return all(conditions)
+
+    def any_of(self, *conditions: Any) -> bool:
+        return any(conditions)
+
+    def at_least(self, value: Any, bound: Any) -> bool:
+        return value is not None and value >= bound
+
+    def at_most(self, value: Any, bound: Any) -> bool:
+        return value is not None and value <= bound
+
+    def shares(self, values: Any, wanted: frozenset[Any]) -> bool:
+        return not wanted.isdisjoint(values)
+
+    def one_of(self, value: Any, choices: frozenset[str]) -> bool:
+        return value in choices
+
+    def when(self, condition: Any, then: float, otherwise: float) -> float:
+        return then if condition else otherwise
+
+    def ratio(self, part: Any, whole: Any) -> float:
+        return float(part / whole)
+
+    def clamp(self, value: Any, low: float, high: float) -> float:
+        return float(min(high, max(low, value)))
+
+    def elapsed(self, start: datetime, end: Any) -> timedelta:
+        elapsed: timedelta = end - start  # ``end`` is a datetime here
+        return elapsed
+
+    def length(self, span: timedelta) -> timedelta:
+        return span
+
+
+PLAIN: Ops = PlainOps()
+Rule = Callable[[ProviderFacts, RuleTerms, Ops], Any]
+
+
+# --- the table: every hard filter and score part, once -----------------------------------------------------
+@dataclass(frozen=True)
+class FilterRule:
+    """A hard filter: its code, the facts it reads (all the SQL path selects for it), when a provider passes
+    it, and what a refused booking is told."""
+
+    code: HardFilter
+    reads: tuple[str, ...]
+    passes: Rule
+    refusal: str
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    """A score component: its name (a ``MatchWeights`` field and a ``score_components`` key), the facts it
+    reads, and its value in [0, 1]. Over the stored facts (SQL) the value is an upper bound, exact but for
+    the preferred-times fit, which needs the slots themselves (1 there)."""
+
+    name: str
+    reads: tuple[str, ...]
+    value: Rule
+
+
+# §3's hard filters in counting order: a provider failing several is counted under the first.
+HARD_FILTERS: tuple[FilterRule, ...] = (
+    FilterRule(
+        HardFilter.LICENSE,
+        ("license_through",),
+        lambda f, terms, ops: ops.at_least(f.license_through, terms.judged_on),
+        "No active licence in the patient's state covering the slot's date.",
+    ),
+    FilterRule(
+        HardFilter.DEA,
+        ("dea_through",),
+        lambda f, terms, ops: ops.at_least(f.dea_through, terms.judged_on),
+        "No DEA registration in the patient's state covering schedule III on the slot's date.",
+    ),
+    FilterRule(
+        HardFilter.ROUTE,
+        ("deliverable_routes",),
+        lambda f, terms, ops: ops.shares(f.deliverable_routes, terms.accepted_routes),
+        "No accepted route the provider offers and may give in the patient's state.",
+    ),
+    FilterRule(
+        HardFilter.CAPACITY,
+        ("accepting_new_patients", "active_patients", "max_active_patients"),
+        lambda f, terms, ops: ops.all_of(
+            ops.holds(f.accepting_new_patients), ops.holds(f.active_patients < f.max_active_patients)
+        ),
+        "Not accepting new patients, or at the active-patient limit.",
+    ),
+    FilterRule(
+        HardFilter.NO_SLOT,
+        ("first_free_slot_at",),
+        lambda f, terms, ops: ops.at_most(f.first_free_slot_at, terms.last_slot_start),
+        "No free slot of the consultation's length within the horizon.",
+    ),
+    FilterRule(
+        HardFilter.CREDENTIAL,
+        ("psychiatrist",),
+        lambda f, terms, ops: ops.any_of(not terms.needs_psychiatrist, ops.holds(f.psychiatrist)),
+        "This case needs an MD or DO in psychiatry.",
+    ),
+)
+
+SCORE_PARTS: tuple[ScorePart, ...] = (
+    ScorePart(  # 1 for a slot starting now, falling linearly to 0 at the end of the horizon
+        "earliest_slot",
+        ("first_free_slot_at",),
+        lambda f, terms, ops: ops.clamp(
+            1 - ops.elapsed(terms.now, f.first_free_slot_at) / ops.length(terms.horizon), 0.0, 1.0
+        ),
+    ),
+    ScorePart(  # no preferred language: every provider fits, and the order does not change
+        "language",
+        ("languages",),
+        lambda f, terms, ops: (
+            1.0
+            if terms.wanted_language is None
+            else ops.when(ops.shares(f.languages, frozenset({terms.wanted_language})), 1.0, 0.0)
+        ),
+    ),
+    ScorePart(
+        "preferred_times",
+        (),
+        lambda f, terms, ops: (
+            1.0
+            if terms.offerable is None
+            else _preferred_times_component(terms.preferred_times, terms.offerable)
+        ),
+    ),
+    ScorePart(  # the share of the provider's places still free
+        "spare_capacity",
+        ("active_patients", "max_active_patients"),
+        lambda f, terms, ops: 1 - ops.ratio(f.active_patients, f.max_active_patients),
+    ),
+    ScorePart(
+        "continuity",
+        ("provider_id",),
+        lambda f, terms, ops: ops.when(ops.one_of(f.provider_id, terms.seen_by), 1.0, 0.0),
+    ),
+)
+
+
+# What a refused booking is told for each filter it fails.
+FILTER_REFUSALS: Mapping[HardFilter, str] = {rule.code: rule.refusal for rule in HARD_FILTERS}
+
+
+def _check_the_table() -> None:
+    """The table covers every filter code in order and every weight, and reads only facts that exist."""
+    if [rule.code for rule in HARD_FILTERS] != list(HardFilter):
+        raise AssertionError("HARD_FILTERS must list every HardFilter once, in its order")
+    if [part.name for part in SCORE_PARTS] != [field.name for field in fields(MatchWeights)]:
+        raise AssertionError("SCORE_PARTS must list every MatchWeights field once, in its order")
+    reads = [rule.reads for rule in HARD_FILTERS] + [part.reads for part in SCORE_PARTS]
+    unknown = {name for names in reads for name in names} - FACT_NAMES
+    if unknown:
+        raise AssertionError(f"the matching table reads facts ProviderFacts does not have: {sorted(unknown)}")
+
+
+_check_the_table()
+
+
+def weighted_mean(weights: MatchWeights, components: Mapping[str, Any]) -> Any:
+    """The score: each component times its weight, over the weights' total (numbers here, SQL expressions in
+    api.services.candidates: a change to a component or a weight changes both paths at once)."""
+    return sum(getattr(weights, part.name) * components[part.name] for part in SCORE_PARTS) / weights.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,18 +530,6 @@ class ScoreComponents:
     preferred_times: float
     spare_capacity: float
     continuity: float
-
-    def weighted_mean(self, weights: MatchWeights) -> float:
-        return float(
-            weighted_mean(
-                weights,
-                earliest_slot=self.earliest_slot,
-                language=self.language,
-                preferred_times=self.preferred_times,
-                spare_capacity=self.spare_capacity,
-                continuity=self.continuity,
-            )
-        )
 
     def rounded(self) -> ScoreComponents:
         return ScoreComponents(
@@ -266,38 +570,52 @@ def match_providers(
     slots_offered: int = SLOTS_OFFERED,
 ) -> MatchOutcome:
     """Filter ``candidates`` by every hard filter, score the rest and rank them (see the module docstring)."""
+    state = request.patient_location_state
+    return match_facts(
+        request,
+        ((provider_facts(candidate, state), candidate.free_slots) for candidate in candidates),
+        weights,
+        slots_offered,
+    )
+
+
+def match_facts(
+    request: MatchRequest,
+    providers: Iterable[tuple[ProviderFacts, Sequence[Slot]]],
+    weights: MatchWeights = DEFAULT_WEIGHTS,
+    slots_offered: int = SLOTS_OFFERED,
+) -> MatchOutcome:
+    """``match_providers`` over each provider's facts in the patient's state and their free slots (the fast
+    path passes the facts it stored; ``first_free_slot_at`` is taken from the slots)."""
+    terms = RuleTerms.of(request)
     excluded = {code.value: 0 for code in HardFilter}
     scored: list[tuple[float, datetime, str, ProviderMatch]] = []
     seen_ids: set[str] = set()
-    for candidate in candidates:
-        if candidate.id in seen_ids:
-            raise ValueError(f"provider {candidate.id} is listed twice")
-        seen_ids.add(candidate.id)
+    for stored, free in providers:
+        if stored.provider_id in seen_ids:
+            raise ValueError(f"provider {stored.provider_id} is listed twice")
+        seen_ids.add(stored.provider_id)
 
-        usable = _usable_slots(request, candidate)
-        judged_on = _utc_date(usable[0].start) if usable else _utc_date(request.now)
-        failures = _failing_filters(request, candidate, judged_on, has_slot=bool(usable))
-        if failures:
-            excluded[failures[0].value] += 1
+        usable = _usable_slots(request, free)
+        facts = replace(stored, first_free_slot_at=usable[0].start if usable else None)
+        judged = replace(terms, judged_on=_utc_date(usable[0].start)) if usable else terms
+        failing = next((rule.code for rule in HARD_FILTERS if not rule.passes(facts, judged, PLAIN)), None)
+        if failing is not None:
+            excluded[failing.value] += 1
             continue
 
-        offerable = _slots_within_credentials(request, candidate, usable)
-        components = ScoreComponents(
-            earliest_slot=_earliest_slot_component(request, offerable[0]),
-            language=_language_component(request.preferred_language, candidate.languages),
-            preferred_times=_preferred_times_component(request.preferred_times, offerable),
-            spare_capacity=spare_capacity_fraction(candidate.active_patients, candidate.max_active_patients),
-            continuity=1.0 if candidate.id in request.seen_by_provider_ids else 0.0,
-        )
-        score = round(components.weighted_mean(weights), SCORE_DECIMALS)
+        offerable = _slots_within_credentials(facts, usable)
+        scoring = replace(judged, offerable=offerable)
+        values = {part.name: float(part.value(facts, scoring, PLAIN)) for part in SCORE_PARTS}
+        score = round(float(weighted_mean(weights, values)), SCORE_DECIMALS)
         match = ProviderMatch(
-            provider_id=candidate.id,
+            provider_id=facts.provider_id,
             score=score,
-            score_components=components.rounded(),
+            score_components=ScoreComponents(**values).rounded(),
             earliest_slots=tuple(offerable[:slots_offered]),
-            available_routes=_available_routes(request, candidate),
+            available_routes=_available_routes(facts, terms),
         )
-        scored.append((-score, offerable[0].start, candidate.id, match))
+        scored.append((-score, offerable[0].start, facts.provider_id, match))
 
     scored.sort(key=lambda entry: entry[:3])
     return MatchOutcome(matches=tuple(entry[3] for entry in scored), excluded=excluded)
@@ -312,118 +630,43 @@ def failing_filters_for_booking(
     candidate's usable free slots (taken, outside availability, in the past or beyond the horizon): the caller
     answers that with 409 ``slot_unavailable`` and any other code with 422.
     """
-    has_slot = any(slot.start == slot_start for slot in _usable_slots(request, candidate))
-    return _failing_filters(request, candidate, _utc_date(slot_start), has_slot=has_slot)
-
-
-def _failing_filters(
-    request: MatchRequest, candidate: ProviderCandidate, judged_on: date, *, has_slot: bool
-) -> list[HardFilter]:
-    """The one place the hard filters live, for matching and for booking alike."""
-    license_through = _license_valid_through(request, candidate)
-    dea_through = _dea_valid_through(request, candidate)
-    passes = {
-        HardFilter.LICENSE: license_through is not None and judged_on <= license_through,
-        HardFilter.DEA: dea_through is not None and judged_on <= dea_through,
-        HardFilter.ROUTE: bool(_available_routes(request, candidate)),
-        HardFilter.CAPACITY: candidate.accepting_new_patients
-        and candidate.active_patients < candidate.max_active_patients,
-        HardFilter.NO_SLOT: has_slot,
-        HardFilter.CREDENTIAL: not _needs_psychiatrist(request) or _is_psychiatrist(candidate),
-    }
-    return [code for code in HardFilter if not passes[code]]
-
-
-def _license_valid_through(request: MatchRequest, candidate: ProviderCandidate) -> date | None:
-    """The last date an active licence in the patient's state covers, or None when there is none."""
-    return max(
-        (
-            held.expires_on
-            for held in candidate.licenses
-            if held.state == request.patient_location_state and held.status == ACTIVE_LICENSE_STATUS
-        ),
-        default=None,
+    is_free = any(slot.start == slot_start for slot in _usable_slots(request, candidate.free_slots))
+    facts = provider_facts(
+        candidate, request.patient_location_state, first_free_slot_at=slot_start if is_free else None
     )
+    terms = replace(RuleTerms.of(request), judged_on=_utc_date(slot_start))
+    return [rule.code for rule in HARD_FILTERS if not rule.passes(facts, terms, PLAIN)]
 
 
-def _dea_valid_through(request: MatchRequest, candidate: ProviderCandidate) -> date | None:
-    """The last date a DEA registration in the patient's state covers schedule III, or None."""
-    return max(
-        (
-            registration.expires_on
-            for registration in candidate.dea_registrations
-            if registration.state == request.patient_location_state
-            and KETAMINE_DEA_SCHEDULE in registration.schedules
-        ),
-        default=None,
-    )
-
-
-def _available_routes(request: MatchRequest, candidate: ProviderCandidate) -> tuple[Route, ...]:
-    """Routes the patient accepts that this provider offers and can deliver in the patient's state."""
-    sites_in_state = [site for site in candidate.sites if site.state == request.patient_location_state]
-    has_site = bool(sites_in_state)
-    has_rems_site = any(site.rems_certified for site in sites_in_state)
+def _available_routes(facts: ProviderFacts, terms: RuleTerms) -> tuple[Route, ...]:
+    """Routes the patient accepts that this provider can give in the patient's state, in ``Route`` order."""
     return tuple(
-        route
-        for route in Route
-        if (not request.preferred_routes or route in request.preferred_routes)
-        and route in candidate.routes_offered
-        and (route not in ROUTES_NEEDING_SITE or has_site)
-        and (route not in ROUTES_NEEDING_REMS_SITE or has_rems_site)
+        route for route in Route if route in terms.accepted_routes and route in facts.deliverable_routes
     )
 
 
-def needs_psychiatrist(request: MatchRequest) -> bool:
-    """Whether the credential filter applies: a reviewed case or a bipolar one needs an MD/DO psychiatrist."""
-    return _needs_psychiatrist(request)
-
-
-def _needs_psychiatrist(request: MatchRequest) -> bool:
-    return request.eligibility_outcome == REVIEW_OUTCOME or BIPOLAR_CONDITION in request.conditions
-
-
-def _is_psychiatrist(candidate: ProviderCandidate) -> bool:
-    return candidate.credential in PHYSICIAN_CREDENTIALS and PSYCHIATRY_SPECIALTY in candidate.specialties
-
-
-def _usable_slots(request: MatchRequest, candidate: ProviderCandidate) -> list[Slot]:
+def _usable_slots(request: MatchRequest, free_slots: Iterable[Slot]) -> list[Slot]:
     """Free slots, sorted, that start no earlier than now, end within the horizon and fit a consultation."""
     horizon_end = request.now + request.horizon
     return sorted(
         slot
-        for slot in candidate.free_slots
+        for slot in free_slots
         if slot.start >= request.now
         and slot.end <= horizon_end
         and slot.end - slot.start >= request.consultation_length
     )
 
 
-def _slots_within_credentials(
-    request: MatchRequest, candidate: ProviderCandidate, usable: Sequence[Slot]
-) -> list[Slot]:
+def _slots_within_credentials(facts: ProviderFacts, usable: Sequence[Slot]) -> list[Slot]:
     """The usable slots on dates both the licence and the DEA registration still cover."""
-    license_through = _license_valid_through(request, candidate)
-    dea_through = _dea_valid_through(request, candidate)
-    if license_through is None or dea_through is None:
+    if facts.license_through is None or facts.dea_through is None:
         return []
-    covered_through = min(license_through, dea_through)
+    covered_through = min(facts.license_through, facts.dea_through)
     return [slot for slot in usable if _utc_date(slot.start) <= covered_through]
 
 
-def _earliest_slot_component(request: MatchRequest, earliest: Slot) -> float:
-    """1 for a slot starting now, falling linearly to 0 at the end of the horizon."""
-    return float(min(1.0, max(0.0, earliest_slot_fraction(earliest.start - request.now, request.horizon))))
-
-
-def _language_component(preferred: str | None, languages: Sequence[str]) -> float:
-    if not preferred:
-        return 1.0
-    wanted = primary_language(preferred)
-    return 1.0 if any(primary_language(language) == wanted for language in languages) else 0.0
-
-
 def _preferred_times_component(preferred_times: Sequence[Slot], offerable: Sequence[Slot]) -> float:
+    """The share of preferred windows holding an offerable slot entirely inside them; no preference is 1."""
     if not preferred_times:
         return 1.0
     starts = [slot.start for slot in offerable]

@@ -16,8 +16,23 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    or_,
+    text,
+    type_coerce,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.types import TypeDecorator
 
 from api.db import Base, utcnow
 from api.domain.appointments import AppointmentStatus
@@ -241,15 +256,59 @@ class ProviderDirectorySize(Base):
     providers: Mapped[int] = mapped_column(Integer)
 
 
-class ProviderStateFacts(Base):
-    """What matching filters and bounds on, one row per provider and state where they hold an active
-    licence (any expiry): derived from the provider and its rows by
-    ``api.services.providers.sync_matching_facts`` in the transaction of every change to them (licences,
-    DEA registrations, sites, routes, languages, specialties, credential, capacity, active patients,
-    free-slot summary). Clustered by (state, provider_id), so matching reads one state as one range.
+class RouteSet(TypeDecorator[frozenset[Route]]):
+    """A set of routes stored as an integer, bit i for the i-th ``Route``, so that SQL meets it with one
+    ``&``: how such a set is written, read back and asked (``meets``), in one place."""
 
-    ``routes`` is a bitmask over ``api.domain.protocols.Route`` in declaration order; ``languages`` the
-    primary subtags, each between spaces (`` en es ``); ``psychiatrist`` an MD or DO in psychiatry."""
+    impl = Integer
+    cache_ok = True
+
+    @staticmethod
+    def bits(routes: Iterable[str]) -> int:
+        wanted = set(routes)
+        return sum(1 << index for index, route in enumerate(Route) if route in wanted)
+
+    def process_bind_param(self, value: Iterable[str] | None, dialect: Dialect) -> int | None:
+        return None if value is None else self.bits(value)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> frozenset[Route] | None:
+        return None if value is None else frozenset(r for i, r in enumerate(Route) if value >> i & 1)
+
+    def meets(self, column: ColumnElement[Any], wanted: frozenset[Any]) -> ColumnElement[bool]:
+        """Whether the stored set holds any of ``wanted``."""
+        mask = self.bits(wanted)
+        if not mask:
+            return false()
+        met: ColumnElement[bool] = type_coerce(column, Integer).op("&", return_type=Integer)(mask) != 0
+        return met
+
+
+class WordSet(TypeDecorator[frozenset[str]]):
+    """A set of words (no spaces) stored as text, each between spaces (`` en es ``), so that SQL meets it
+    with ``LIKE '% es %'``: how such a set is written, read back and asked (``meets``), in one place."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Iterable[str] | None, dialect: Dialect) -> str | None:
+        return None if value is None else " " + "".join(f"{word} " for word in sorted(value))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> frozenset[str] | None:
+        return None if value is None else frozenset(value.split())
+
+    def meets(self, column: ColumnElement[Any], wanted: frozenset[Any]) -> ColumnElement[bool]:
+        """Whether the stored set holds any of ``wanted``."""
+        text_column = type_coerce(column, String)
+        return or_(false(), *(text_column.contains(f" {word} ", autoescape=True) for word in sorted(wanted)))
+
+
+class ProviderStateFacts(Base):
+    """The matching facts (``api.domain.matching.ProviderFacts``, a column per field) of a provider in a
+    state where they hold an active licence (any expiry), with their time zone, slot hours and the validity
+    of their free-slot summary. Written only by ``api.services.provider_facts.sync_matching_facts``, in the
+    transaction of every change to what they are derived from (licences, DEA registrations, sites, routes,
+    languages, specialties, credential, capacity, active patients, free-slot summary). Clustered by (state,
+    provider_id), so matching reads one state as one range."""
 
     __tablename__ = "provider_state_facts"
     __table_args__ = (
@@ -261,10 +320,8 @@ class ProviderStateFacts(Base):
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
     license_through: Mapped[date] = mapped_column(Date)
     dea_through: Mapped[date | None] = mapped_column(Date)
-    has_site: Mapped[bool] = mapped_column(Boolean)
-    has_rems_site: Mapped[bool] = mapped_column(Boolean)
-    routes: Mapped[int] = mapped_column(Integer)
-    languages: Mapped[str] = mapped_column(String(400))
+    deliverable_routes: Mapped[frozenset[Route]] = mapped_column(RouteSet)
+    languages: Mapped[frozenset[str]] = mapped_column(WordSet(400))
     psychiatrist: Mapped[bool] = mapped_column(Boolean)
     accepting_new_patients: Mapped[bool] = mapped_column(Boolean)
     active_patients: Mapped[int] = mapped_column(Integer)

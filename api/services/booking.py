@@ -11,23 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.db import utcnow
-from api.domain import matching
 from api.domain.appointments import AppointmentStatus
-from api.domain.availability import Slot, free_slots
+from api.domain.availability import Slot, slots_clear_of
 from api.domain.consultation_status import ConsultationAction, transition
 from api.domain.matching import (
     CONSULTATION_LENGTH,
+    FILTER_REFUSALS,
     HORIZON,
     HardFilter,
     MatchRequest,
-    ProviderCandidate,
     failing_filters_for_booking,
 )
 from api.errors import Conflict, FieldError, NotFound, RuleViolation
@@ -39,7 +37,7 @@ from api.services.consultations import change_status, get_consultation
 from api.services.integrity import constraint_violations
 from api.services.matching import match_request
 from api.services.precondition import Precondition
-from api.services.provider_facts import booked_intervals, parse_availability, refresh_free_slot_summary
+from api.services.provider_facts import free_slots_ahead, full_candidate, refresh_free_slot_summary
 
 
 class SlotUnavailable(Conflict):
@@ -52,15 +50,6 @@ class ProviderNotQualified(RuleViolation):
 
 class AppointmentNotFound(NotFound):
     title = "Appointment not found"
-
-
-FILTER_MESSAGES: dict[HardFilter, str] = {
-    HardFilter.LICENSE: "No active licence in the patient's state covering the slot's date.",
-    HardFilter.DEA: "No DEA registration in the patient's state covering schedule III on the slot's date.",
-    HardFilter.ROUTE: "No accepted route deliverable in the patient's state (a site; REMS for intranasal).",
-    HardFilter.CAPACITY: "Not accepting new patients, or at the active-patient limit.",
-    HardFilter.CREDENTIAL: "This case needs an MD or DO in psychiatry.",
-}
 
 
 # Long on purpose: one transaction, in order: lock, precondition, re-check, take a place, book, commit.
@@ -80,14 +69,16 @@ def assign_provider(
     consultation = get_consultation(session, principal, consultation_id, for_update=True)
     precondition(consultation)
     transition(consultation.status, ConsultationAction.SCHEDULE)  # 409 before any work when not ready
-    provider = session.get(Provider, provider_id)
+    # Locked (PostgreSQL) before its free slots are read: they are computed once, for the re-check and the
+    # stored summary, and no other booking of this provider may change them before this one commits.
+    provider = session.get(Provider, provider_id, with_for_update=True)
     if provider is None:
         raise ProviderNotQualified(
             f"No provider {provider_id}.",
             errors=[FieldError("/provider_id", "not_found", "No such provider in the directory.")],
         )
     request = match_request(session, consultation, now or utcnow())
-    _recheck(session, request, provider, slot_start, appointment=None)
+    free = _recheck(session, request, provider, slot_start, appointment=None)
 
     took_a_place = session.execute(
         update(Provider)
@@ -115,7 +106,9 @@ def assign_provider(
     session.add(appointment)
     consultation.provider_id = provider.id
     change_status(session, consultation, ConsultationAction.SCHEDULE, provider_id=provider.id)
-    _commit_booking(session, provider)
+    _commit_booking(
+        session, provider, request.now, slots_clear_of(free, appointment.starts_at, appointment.ends_at)
+    )
     return appointment
 
 
@@ -139,14 +132,16 @@ def reschedule(
     precondition(consultation)
     transition(consultation.status, ConsultationAction.RESCHEDULE)
     appointment = booked_appointment(session, consultation)
-    provider = session.get(Provider, appointment.provider_id)
+    provider = session.get(Provider, appointment.provider_id, with_for_update=True)  # as in assign_provider
     assert provider is not None  # a foreign key
     request = match_request(session, consultation, now or utcnow())
-    _recheck(session, request, provider, slot_start, appointment=appointment)
+    free = _recheck(session, request, provider, slot_start, appointment=appointment)
     appointment.starts_at = slot_start
     appointment.ends_at = slot_start + CONSULTATION_LENGTH
     change_status(session, consultation, ConsultationAction.RESCHEDULE)
-    _commit_booking(session, provider)
+    _commit_booking(
+        session, provider, request.now, slots_clear_of(free, appointment.starts_at, appointment.ends_at)
+    )
     return appointment
 
 
@@ -171,28 +166,14 @@ def _recheck(
     slot_start: datetime,
     *,
     appointment: Appointment | None,
-) -> None:
-    """Every hard filter for ``provider`` at ``slot_start``: 409 when the slot is not free, 422 otherwise."""
-    slot_end = slot_start + request.consultation_length
-    booked = booked_intervals(
-        session,
-        [provider.id],
-        slot_start,
-        slot_end,
-        except_appointment_id=appointment.id if appointment is not None else None,
+) -> list[Slot]:
+    """Every hard filter for ``provider`` at ``slot_start``: 409 when the slot is not free, 422 otherwise.
+    Answers the provider's free slots it judged on (``free_slots_ahead``; the moved appointment's time
+    counts as free), from which the booking then stores the provider's summary."""
+    free = free_slots_ahead(
+        session, provider, request.now, except_appointment_id=appointment.id if appointment else None
     )
-    availability = parse_availability(provider.availability)
-    slots = free_slots(
-        availability.weekly,
-        availability.exceptions,
-        ZoneInfo(provider.timezone),
-        slot_start,
-        slot_end,
-        request.consultation_length,
-        booked=booked.get(provider.id, ()),
-        now=request.now,
-    )
-    failures = failing_filters_for_booking(request, full_candidate(provider, tuple(slots)), slot_start)
+    failures = failing_filters_for_booking(request, full_candidate(provider, free), slot_start)
     if appointment is not None:  # rescheduling: the patient already holds a place with this provider
         failures = [code for code in failures if code != HardFilter.CAPACITY]
     if HardFilter.NO_SLOT in failures and len(failures) == 1:
@@ -203,35 +184,13 @@ def _recheck(
         )
     if failures:
         raise _not_qualified([code for code in failures if code != HardFilter.NO_SLOT])
-
-
-def full_candidate(provider: Provider, slots: tuple[Slot, ...]) -> ProviderCandidate:
-    """A provider with all their records, as the pure matching module takes it."""
-    return ProviderCandidate(
-        id=provider.id,
-        credential=provider.credential,
-        specialties=frozenset(provider.specialties),
-        languages=tuple(provider.languages),
-        routes_offered=frozenset(provider.routes_offered),
-        sites=tuple(matching.PracticeSite(site.state, site.rems_certified) for site in provider.site_rows),
-        licenses=tuple(
-            matching.StateLicense(row.state, row.status, row.expires_on) for row in provider.license_rows
-        ),
-        dea_registrations=tuple(
-            matching.DeaRegistration(row.state, frozenset(row.schedules), row.expires_on)
-            for row in provider.dea_rows
-        ),
-        accepting_new_patients=provider.accepting_new_patients,
-        max_active_patients=provider.max_active_patients,
-        active_patients=provider.active_patients,
-        free_slots=slots,
-    )
+    return free
 
 
 def _not_qualified(failures: Sequence[HardFilter]) -> ProviderNotQualified:
     return ProviderNotQualified(
         "The provider does not qualify for this consultation: " + ", ".join(failures) + ".",
-        errors=[FieldError("/provider_id", str(code), FILTER_MESSAGES[code]) for code in failures],
+        errors=[FieldError("/provider_id", str(code), FILTER_REFUSALS[code]) for code in failures],
         extra={"failed_filters": [str(code) for code in failures]},
     )
 
@@ -248,11 +207,12 @@ BOOKING_CONSTRAINTS = {
 }
 
 
-def _commit_booking(session: Session, provider: Provider) -> None:
-    """Write the booking and, in the same transaction, the provider's free-slot summary it moved."""
+def _commit_booking(session: Session, provider: Provider, now: datetime, free: Sequence[Slot]) -> None:
+    """Write the booking and, in the same transaction, the provider's free-slot summary it moved, from the
+    slots left ``free`` (those the re-check computed, less the booked one)."""
     with constraint_violations(session, BOOKING_CONSTRAINTS):
-        session.flush()  # the overlap guard speaks here, before the summary reads the appointments
-    refresh_free_slot_summary(session, provider)
+        session.flush()  # the overlap guard speaks here
+    refresh_free_slot_summary(session, provider, now, free=free)
     session.commit()
 
 

@@ -1,20 +1,24 @@
 """The SQL that finds and bounds matching candidates (clinical-rules.md §3), for api.services.matching.
 
-One range scan of the matching facts of the patient's state (``ProviderStateFacts``, kept current by
-api.services.provider_facts): the DEA, route/site, capacity and stored first-free-slot filters and the count
-of providers each removes, under the first filter it fails (the order ``HardFilter`` declares), and the
-candidates ordered by an upper bound of their score. Every rule it applies is read from
-api.domain.matching (the filters' order, the routes needing a site, the schedule, the weights); this module
-only says how each is asked of the database. Then, for the providers the exact path scores, their rows with
-what the pure ``match_providers`` needs to know of them in this state.
+Built from api.domain.matching's table: ``SqlOps`` turns each hard filter's condition and each score part's
+value, written once there, into SQL over the stored facts (``ProviderStateFacts``, which
+api.services.provider_facts keeps current). A condition becomes three-valued here: it holds for every slot
+the provider may have (``Verdict.yes``), fails for every one (``Verdict.no``), or neither — a licence or DEA
+registration ending within the horizon, whose verdict depends on the slot's date, or a free-slot summary not
+valid now — and then the exact path decides.
+
+One range scan of the patient's state classifies each licensed provider once, under the first filter it
+certainly fails, as a candidate (every filter certainly holds) or for the exact path; counts each class;
+and orders the candidates by an upper bound of their score. Then, for the providers the exact path scores,
+their stored facts and availability.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,44 +27,153 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    cast,
-    exists,
     extract,
     false,
     func,
     literal,
+    not_,
     null,
     or_,
     select,
+    true,
     union_all,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import False_
 
-from api.domain import matching
-from api.domain.availability import Slot
 from api.domain.matching import (
-    ACTIVE_LICENSE_STATUS,
+    FACT_NAMES,
+    HARD_FILTERS,
+    SCORE_PARTS,
+    DateSpan,
+    FilterRule,
     HardFilter,
     MatchRequest,
     MatchWeights,
-    ProviderCandidate,
-    primary_language,
+    ProviderFacts,
+    Rule,
+    RuleTerms,
+    weighted_mean,
 )
-from api.domain.protocols import Route
-from api.models import (
-    DeaRegistration,
-    PracticeSite,
-    Provider,
-    ProviderDirectorySize,
-    ProviderLanguage,
-    ProviderLicense,
-    ProviderRoute,
-    ProviderSpecialty,
-    ProviderStateFacts,
-)
-from api.services.provider_facts import route_bits
+from api.models import Provider, ProviderDirectorySize, ProviderStateFacts
+from api.models.provider import RouteSet, WordSet
 
 _CATEGORY_EXACT, _CATEGORY_CANDIDATE = "~exact", "~candidate"
+# The rows of a state are the providers licensed there, so the licence filter must come first: what it
+# certainly excludes is left out of the range read and counted with the providers holding no licence there.
+if HARD_FILTERS[0].code is not HardFilter.LICENSE:
+    raise AssertionError("the licence filter must come first: the facts of a state are its licensees'")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A condition in SQL, three-valued and never NULL: ``yes`` where it holds for every slot the provider
+    may have, ``no`` where it fails for every one; where neither, the exact path decides."""
+
+    yes: ColumnElement[bool]
+    no: ColumnElement[bool]
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A stored fact that holds only while ``valid``: the free-slot summary."""
+
+    column: ColumnElement[Any]
+    valid: ColumnElement[bool]
+
+
+class SqlOps:
+    """``api.domain.matching.Ops`` over SQL expressions: conditions give a ``Verdict``, numbers an
+    expression (for a candidate, every fact is known, so the score's value is exact but for what it takes
+    from the request's slots)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+
+    @staticmethod
+    def verdict(condition: Any) -> Verdict:
+        if isinstance(condition, Verdict):
+            return condition
+        if isinstance(condition, bool):  # a term of the request
+            return Verdict(true(), false()) if condition else Verdict(false(), true())
+        raise TypeError(f"not a condition: {condition!r}")
+
+    def holds(self, fact: Any) -> Verdict:
+        return Verdict(fact, not_(fact))
+
+    def all_of(self, *conditions: Any) -> Verdict:
+        verdicts = [self.verdict(condition) for condition in conditions]
+        return Verdict(and_(true(), *(v.yes for v in verdicts)), or_(false(), *(v.no for v in verdicts)))
+
+    def any_of(self, *conditions: Any) -> Verdict:
+        verdicts = [self.verdict(condition) for condition in conditions]
+        return Verdict(or_(false(), *(v.yes for v in verdicts)), and_(true(), *(v.no for v in verdicts)))
+
+    def at_least(self, value: Any, bound: Any) -> Verdict:
+        column, valid = _known(value)
+        first, last = (bound.first, bound.last) if isinstance(bound, DateSpan) else (bound, bound)
+        return Verdict(
+            and_(valid, column.is_not(None), column >= last),
+            and_(valid, or_(column.is_(None), column < first)),
+        )
+
+    def at_most(self, value: Any, bound: Any) -> Verdict:
+        column, valid = _known(value)
+        first, last = (bound.first, bound.last) if isinstance(bound, DateSpan) else (bound, bound)
+        return Verdict(
+            and_(valid, column.is_not(None), column <= first),
+            and_(valid, or_(column.is_(None), column > last)),
+        )
+
+    def shares(self, values: Any, wanted: frozenset[Any]) -> Verdict:
+        stored_as = values.type
+        if not isinstance(stored_as, RouteSet | WordSet):
+            raise TypeError(f"{values} is not a stored set")
+        met = stored_as.meets(values, wanted)
+        return Verdict(met, not_(met))
+
+    def one_of(self, value: Any, choices: frozenset[str]) -> Verdict:
+        met = value.in_(sorted(choices)) if choices else false()
+        return Verdict(met, not_(met))
+
+    def when(self, condition: Any, then: float, otherwise: float) -> Any:
+        verdict = self.verdict(condition)
+        return otherwise if isinstance(verdict.yes, False_) else case((verdict.yes, then), else_=otherwise)
+
+    def ratio(self, part: Any, whole: Any) -> Any:
+        return sql_cast(part, Float) / whole
+
+    def clamp(self, value: Any, low: float, high: float) -> Any:
+        return case((value < low, low), (value > high, high), else_=value)
+
+    def elapsed(self, start: datetime, end: Any) -> Any:
+        column, _ = _known(end)
+        if self.dialect == "sqlite":
+            epoch = (func.julianday(column) - 2440587.5) * 86400.0
+        else:
+            epoch = sql_cast(extract("epoch", column), Float)
+        return epoch - start.timestamp()
+
+    def length(self, span: timedelta) -> float:
+        return span.total_seconds()
+
+
+def _known(value: Any) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
+    return (value.column, value.valid) if isinstance(value, Cached) else (value, true())
+
+
+class _StoredFacts:
+    """The stored facts as a rule sees them in SQL: the columns it declares it reads, and no other."""
+
+    def __init__(self, columns: Any, reads: Sequence[str], summary_valid: ColumnElement[bool]) -> None:
+        self._columns, self._reads, self._summary_valid = columns, frozenset(reads), summary_valid
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._reads:
+            raise AttributeError(f"a matching rule reads {name!r} without declaring it in its reads")
+        column = getattr(self._columns, name)
+        return Cached(column, self._summary_valid) if name == "first_free_slot_at" else column
 
 
 @dataclass(frozen=True)
@@ -85,204 +198,72 @@ class Classification:
 
 
 class CandidateQuery:
-    """The SQL of one matching request: what each hard filter means for the patient's state, the counts,
-    the candidates by score bound, and the rows the exact path scores."""
+    """The SQL of one matching request, from the table: the classification of the patient's state, its
+    counts, the candidates by score bound, and the rows the exact path scores."""
 
     def __init__(self, request: MatchRequest) -> None:
         self.request = request
         self.state = request.patient_location_state
-        self.today = request.now.astimezone(UTC).date()
-        # Every usable slot starts on or before this UTC date: a licence or DEA registration covering it
-        # covers every slot, so neither can fail on the slot's date rather than today's.
-        self.horizon_date = (request.now + request.horizon).astimezone(UTC).date()
-        # A usable slot ends within the horizon: the latest start a first free slot may have.
-        self.last_start = request.now + request.horizon - request.consultation_length
-        self.routes = [
-            route for route in Route if not request.preferred_routes or route in request.preferred_routes
-        ]
-
-    def licensed_subquery(self, ids: Sequence[str] | None = None) -> Any:
-        """Providers with an active licence in the state not expired today, and the last date it covers."""
-        stmt = select(
-            ProviderLicense.provider_id.label("provider_id"),
-            func.max(ProviderLicense.expires_on).label("license_through"),
-        ).where(
-            ProviderLicense.state == self.state,
-            ProviderLicense.status == ACTIVE_LICENSE_STATUS,
-            ProviderLicense.expires_on >= self.today,
-        )
-        if ids is not None:
-            stmt = stmt.where(ProviderLicense.provider_id.in_(ids))
-        return stmt.group_by(ProviderLicense.provider_id).subquery("licensed")
-
-    def _site(self, provider_id: Any, *, rems: bool) -> ColumnElement[bool]:
-        conditions = [PracticeSite.provider_id == provider_id, PracticeSite.state == self.state]
-        if rems:
-            conditions.append(PracticeSite.rems_certified.is_(True))
-        return exists().where(*conditions)
-
-    def _offers(self, provider_id: Any, routes: Sequence[Route]) -> ColumnElement[bool]:
-        if not routes:
-            return false()
-        return exists().where(
-            ProviderRoute.provider_id == provider_id, ProviderRoute.route.in_([str(r) for r in routes])
+        today = request.now.astimezone(UTC).date()
+        # Every usable slot starts on a UTC date from today to the horizon's: a provider is judged on one.
+        self.terms = replace(
+            RuleTerms.of(request),
+            judged_on=DateSpan(today, (request.now + request.horizon).astimezone(UTC).date()),
         )
 
-    def routes_deliverable(self, facts: Any) -> ColumnElement[bool]:
-        """At least one accepted route the provider offers and can deliver here (a site, a REMS site), from
-        a ``ProviderStateFacts`` row: its routes bitmask and site flags."""
-        anywhere = [r for r in self.routes if r not in matching.ROUTES_NEEDING_SITE]
-        at_site = [
-            r
-            for r in self.routes
-            if r in matching.ROUTES_NEEDING_SITE and r not in matching.ROUTES_NEEDING_REMS_SITE
-        ]
-        at_rems_site = [r for r in self.routes if r in matching.ROUTES_NEEDING_REMS_SITE]
+    def _ask(self, rule: Rule, reads: Sequence[str], columns: Any, ops: SqlOps, valid: Any) -> Any:
+        return rule(cast(ProviderFacts, _StoredFacts(columns, reads, valid)), self.terms, ops)
 
-        def offers(routes: Sequence[Route]) -> ColumnElement[bool]:
-            overlap: ColumnElement[bool] = facts.routes.op("&")(route_bits(routes)) != 0
-            return overlap
-
-        ways = []
-        if anywhere:
-            ways.append(offers(anywhere))
-        if at_site:
-            ways.append(and_(offers(at_site), facts.has_site.is_(True)))
-        if at_rems_site:
-            ways.append(and_(offers(at_rems_site), facts.has_rems_site.is_(True)))
-        return or_(*ways) if ways else false()
-
-    def _dea_through(self, provider_id: Any) -> Any:
-        return (
-            select(func.max(DeaRegistration.expires_on))
-            .where(
-                DeaRegistration.provider_id == provider_id,
-                DeaRegistration.state == self.state,
-                DeaRegistration.covers_schedule_iii.is_(True),
-            )
-            .scalar_subquery()
+    def _verdict(self, rule: FilterRule, ops: SqlOps) -> Verdict:
+        facts = ProviderStateFacts
+        now = self.request.now
+        summary_valid = and_(
+            facts.free_slots_computed_at.is_not(None),
+            facts.free_slots_computed_at <= now,
+            facts.free_slots_valid_until.is_not(None),
+            facts.free_slots_valid_until >= now,
         )
-
-    def _speaks(self, provider_id: Any) -> ColumnElement[bool]:
-        assert self.request.preferred_language
-        wanted = primary_language(self.request.preferred_language)
-        return exists().where(
-            ProviderLanguage.provider_id == provider_id,
-            or_(ProviderLanguage.language == wanted, ProviderLanguage.language.startswith(f"{wanted}-")),
-        )
+        return ops.verdict(self._ask(rule.passes, rule.reads, facts, ops, summary_valid))
 
     # --- the classifying query ---------------------------------------------------------------------
-    # Long on purpose: one SQL statement, the filters in HardFilter's order; each branch is one clause.
-    def _classified(self) -> Any:
-        """Each licensed provider once, under the category that settles it: a hard filter code (excluded
-        without any slot: its licence and DEA registration cover the whole horizon, so the first failing
-        filter does not depend on the slot's date), ``_CATEGORY_CANDIDATE`` (passes every filter, its stored
-        first free slot is valid now) or ``_CATEGORY_EXACT`` (needs its slots computed: a licence or DEA
-        registration ending within the horizon, or a free-slot summary not valid now)."""
-        request = self.request
+    def _classified(self, ops: SqlOps) -> Any:
+        """Each licensed provider once, under the category that settles it: the first hard filter it fails
+        for every slot it may have, ``_CATEGORY_EXACT`` when a filter before that depends on the slot (its
+        date, or a free-slot summary not valid now), else ``_CATEGORY_CANDIDATE`` (every filter holds)."""
         facts = ProviderStateFacts
-        base = (
+        whens: list[tuple[ColumnElement[bool], str]] = []
+        licence = self._verdict(HARD_FILTERS[0], ops)
+        for rule in HARD_FILTERS:
+            verdict = licence if rule is HARD_FILTERS[0] else self._verdict(rule, ops)
+            whens += [(verdict.no, rule.code.value), (not_(verdict.yes), _CATEGORY_EXACT)]
+        scored = sorted({name for part in SCORE_PARTS for name in part.reads})
+        return (
             select(
                 facts.provider_id,
-                facts.license_through,
-                facts.dea_through,
-                facts.has_site,
-                facts.has_rems_site,
-                facts.routes,
-                facts.languages,
-                facts.psychiatrist,
-                facts.accepting_new_patients,
-                facts.active_patients,
-                facts.max_active_patients,
-                facts.first_free_slot_at,
-                facts.free_slots_computed_at,
-                facts.free_slots_valid_until,
+                case(
+                    *[(when, then) for when, then in whens if not isinstance(when, False_)],
+                    else_=_CATEGORY_CANDIDATE,
+                ).label("category"),
+                *(getattr(facts, name) for name in scored if name != "provider_id"),
                 facts.timezone,
                 facts.slot_hours,
             )
-            .where(facts.state == self.state, facts.license_through >= self.today)
-            .subquery("matching_base")
-        )
-        c = base.c
-        whens: list[tuple[ColumnElement[bool], str]] = [
-            (
-                or_(
-                    c.license_through < self.horizon_date,
-                    and_(c.dea_through >= self.today, c.dea_through < self.horizon_date),
-                ),
-                _CATEGORY_EXACT,
-            ),
-            (or_(c.dea_through.is_(None), c.dea_through < self.today), HardFilter.DEA.value),
-            (~self.routes_deliverable(c), HardFilter.ROUTE.value),
-            (
-                ~and_(c.accepting_new_patients.is_(True), c.active_patients < c.max_active_patients),
-                HardFilter.CAPACITY.value,
-            ),
-            (
-                or_(
-                    c.free_slots_computed_at.is_(None),
-                    c.free_slots_computed_at > request.now,
-                    c.free_slots_valid_until < request.now,
-                ),
-                _CATEGORY_EXACT,
-            ),
-            (
-                or_(c.first_free_slot_at.is_(None), c.first_free_slot_at > self.last_start),
-                HardFilter.NO_SLOT.value,
-            ),
-        ]
-        if matching.needs_psychiatrist(request):
-            psychiatrist = c.psychiatrist.is_(True)
-            whens.append((~psychiatrist, HardFilter.CREDENTIAL.value))
-        return (
-            select(
-                c.provider_id,
-                case(*whens, else_=_CATEGORY_CANDIDATE).label("category"),
-                c.first_free_slot_at,
-                c.active_patients,
-                c.max_active_patients,
-                c.languages,
-                c.timezone,
-                c.slot_hours,
-            )
+            .where(facts.state == self.state, not_(licence.no))
             .cte("matching_classified")
             .prefix_with("MATERIALIZED")
         )
 
-    def _bound(self, classified: Any, weights: MatchWeights, dialect: str) -> ColumnElement[float]:
-        """An upper bound of a candidate's unrounded score: every component exact but preferred-times fit,
-        taken as 1 (exact when the patient has no preferred times). The earliest-slot component comes from
-        the stored first free slot, valid now for a candidate."""
-        request = self.request
-        c = classified.c
-        now_epoch = request.now.timestamp()
-        seconds: Any
-        if dialect == "sqlite":
-            seconds = (func.julianday(c.first_free_slot_at) - 2440587.5) * 86400.0 - now_epoch
-        else:
-            seconds = cast(extract("epoch", c.first_free_slot_at), Float) - now_epoch
-        language: Any = literal(1.0)
-        if request.preferred_language:
-            wanted = primary_language(request.preferred_language)
-            speaks = c.languages.contains(f" {wanted} ", autoescape=True)
-            language = case((speaks, 1.0), else_=0.0)
-        continuity: Any = literal(0.0)
-        if request.seen_by_provider_ids:
-            continuity = case((c.provider_id.in_(sorted(request.seen_by_provider_ids)), 1.0), else_=0.0)
-        score = matching.weighted_mean(
-            weights,
-            earliest_slot=matching.earliest_slot_fraction(seconds, request.horizon.total_seconds()),
-            language=language,
-            preferred_times=1.0,  # the bound: the exact fit is at most 1 (tightened in Python)
-            spare_capacity=matching.spare_capacity_fraction(
-                cast(c.active_patients, Float), c.max_active_patients
-            ),
-            continuity=continuity,
-        )
-        return cast(score, Float)
+    def _bound(self, classified: Any, weights: MatchWeights, ops: SqlOps) -> ColumnElement[float]:
+        """An upper bound of a candidate's unrounded score: every part's value over its stored facts (the
+        preferred-times fit, which needs slots, counts 1). The earliest slot is the stored first free slot,
+        valid now for a candidate."""
+        values = {
+            part.name: self._ask(part.value, part.reads, classified.c, ops, true()) for part in SCORE_PARTS
+        }
+        return sql_cast(weighted_mean(weights, values), Float)
 
-    def _top(self, classified: Any, weights: MatchWeights, dialect: str, count: int | None) -> Any:
-        bound = self._bound(classified, weights, dialect).label("bound")
+    def _top(self, classified: Any, weights: MatchWeights, ops: SqlOps, count: int | None) -> Any:
+        bound = self._bound(classified, weights, ops).label("bound")
         stmt = (
             select(classified.c.provider_id, bound, classified.c.timezone, classified.c.slot_hours)
             .where(classified.c.category == _CATEGORY_CANDIDATE)
@@ -295,9 +276,9 @@ class CandidateQuery:
     def classify(self, session: Session, weights: MatchWeights, count: int | None) -> Classification:
         """One statement, one pass over the licensed providers: the count per category, the providers
         needing the exact path, and the ``count`` best candidates by score bound (every one when None)."""
-        dialect = session.get_bind().dialect.name
-        classified = self._classified()
-        no_text, no_float = cast(null(), String), cast(null(), Float)
+        ops = SqlOps(session.get_bind().dialect.name)
+        classified = self._classified(ops)
+        no_text, no_float = sql_cast(null(), String), sql_cast(null(), Float)
         counts = select(
             classified.c.category,
             func.count().label("n"),
@@ -314,7 +295,7 @@ class CandidateQuery:
             no_text,
             no_text,
         ).where(classified.c.category == _CATEGORY_EXACT)
-        top = self._top(classified, weights, dialect, count).subquery("top")
+        top = self._top(classified, weights, ops, count).subquery("top")
         ranked = select(
             literal(_CATEGORY_CANDIDATE, String),
             literal(0, Integer),
@@ -345,7 +326,9 @@ class CandidateQuery:
         bounds.sort(key=lambda entry: (-entry.bound, entry.provider_id))
         directory_size = tally.pop("~directory")
         excluded = {code.value: tally.get(code.value, 0) for code in HardFilter}
-        excluded[HardFilter.LICENSE.value] = directory_size - sum(tally.values())
+        excluded[HardFilter.LICENSE.value] = directory_size - sum(
+            number for category, number in tally.items() if category != HardFilter.LICENSE.value
+        )
         return Classification(
             excluded=excluded,
             exact_ids=sorted(exact_ids),
@@ -354,77 +337,22 @@ class CandidateQuery:
         )
 
     def top_by_bound(self, session: Session, weights: MatchWeights, count: int) -> list[ScoreBound]:
-        dialect = session.get_bind().dialect.name
-        rows = session.execute(self._top(self._classified(), weights, dialect, count)).all()
+        ops = SqlOps(session.get_bind().dialect.name)
+        rows = session.execute(self._top(self._classified(ops), weights, ops, count)).all()
         return [ScoreBound(*row) for row in rows]
 
     def exact_rows(self, session: Session, ids: Sequence[str]) -> list[Any]:
-        """These licensed providers' rows for the exact path (``candidate`` reads them)."""
-        licensed = self.licensed_subquery(ids)
+        """These providers' stored facts in the state (``stored_facts`` reads them), time zone and
+        availability, for the exact path."""
+        facts = ProviderStateFacts
         return list(
             session.execute(
-                select(*self.candidate_columns(licensed))
-                .select_from(licensed)
-                .join(Provider, Provider.id == licensed.c.provider_id)
+                select(
+                    *(getattr(facts, name) for name in sorted(FACT_NAMES)),
+                    facts.timezone,
+                    Provider.availability,
+                )
+                .join(Provider, Provider.id == facts.provider_id)
+                .where(facts.state == self.state, facts.provider_id.in_(ids))
             ).all()
         )
-
-    def candidate_columns(self, licensed: Any) -> list[Any]:
-        columns: list[Any] = [
-            Provider.id,
-            Provider.credential,
-            Provider.accepting_new_patients,
-            Provider.max_active_patients,
-            Provider.active_patients,
-            Provider.timezone,
-            Provider.availability,
-            licensed.c.license_through,
-            self._dea_through(Provider.id).label("dea_through"),
-            self._site(Provider.id, rems=False).label("has_site"),
-            self._site(Provider.id, rems=True).label("has_rems_site"),
-            exists()
-            .where(
-                ProviderSpecialty.provider_id == Provider.id,
-                ProviderSpecialty.specialty == matching.PSYCHIATRY_SPECIALTY,
-            )
-            .label("psychiatry"),
-        ]
-        columns += [
-            self._offers(Provider.id, [route]).label(f"offers_{route.value}") for route in self.routes
-        ]
-        if self.request.preferred_language:
-            columns.append(self._speaks(Provider.id).label("speaks"))
-        return columns
-
-    def candidate(self, row: Any, free_slots: tuple[Slot, ...]) -> ProviderCandidate:
-        """The provider as matching sees it for this state (records of other states cannot matter here)."""
-        preferred = self.request.preferred_language
-        wanted = primary_language(preferred) if preferred else None
-        return ProviderCandidate(
-            id=row.id,
-            credential=row.credential,
-            specialties=frozenset({matching.PSYCHIATRY_SPECIALTY} if row.psychiatry else ()),
-            languages=(wanted,) if wanted and row.speaks else (),
-            routes_offered=frozenset(str(r) for r in self.routes if getattr(row, f"offers_{r.value}")),
-            sites=(matching.PracticeSite(self.state, bool(row.has_rems_site)),) if row.has_site else (),
-            licenses=(
-                matching.StateLicense(self.state, ACTIVE_LICENSE_STATUS, _as_date(row.license_through)),
-            ),
-            dea_registrations=(
-                (
-                    matching.DeaRegistration(
-                        self.state, frozenset({matching.KETAMINE_DEA_SCHEDULE}), _as_date(row.dea_through)
-                    ),
-                )
-                if row.dea_through is not None
-                else ()
-            ),
-            accepting_new_patients=bool(row.accepting_new_patients),
-            max_active_patients=row.max_active_patients,
-            active_patients=row.active_patients,
-            free_slots=free_slots,
-        )
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -4,9 +4,9 @@ booking write calls.
 Two stored summaries make matching fast (api.services.candidates reads them, never the raw rows):
 
 - each provider's free-slot summary (``Provider.first_free_slot_at`` and its validity, ``slot_hours``), and
-- ``ProviderStateFacts``: one row per provider and state where they hold an active licence, with what each
-  hard filter needs in that state (the licence's and DEA registration's last days, sites, routes, capacity,
-  languages, whether they are a psychiatrist) and a copy of the summary.
+- ``ProviderStateFacts``: one row per provider and state where they hold an active licence, holding exactly
+  the domain's ``ProviderFacts`` there (``api.domain.matching.provider_facts`` derives them; ``facts_row``
+  and ``stored_facts`` are the codec), with a copy of the summary.
 
 Every change to what they hold goes through ``refresh_free_slot_summary`` (a provider's profile, availability
 or bookings changed) or ``sync_matching_facts`` (capacity only), in the transaction of the change; the worker
@@ -26,6 +26,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.db import utcnow
+from api.domain import matching
 from api.domain.appointments import AppointmentStatus
 from api.domain.availability import (
     WEEKDAYS,
@@ -37,17 +38,14 @@ from api.domain.availability import (
     free_slots,
 )
 from api.domain.matching import (
-    ACTIVE_LICENSE_STATUS,
     CONSULTATION_LENGTH,
+    FACT_NAMES,
     HORIZON,
-    KETAMINE_DEA_SCHEDULE,
-    PHYSICIAN_CREDENTIALS,
-    PSYCHIATRY_SPECIALTY,
     SLOT_PROBE,
-    primary_language,
+    ProviderCandidate,
+    ProviderFacts,
     slot_hours,
 )
-from api.domain.protocols import Route
 from api.models import Appointment, Provider, ProviderStateFacts
 
 # A summary without any free slot is computed this much further than the horizon, so it holds a day.
@@ -93,13 +91,20 @@ def _minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def refresh_free_slot_summary(session: Session, provider: Provider, now: datetime | None = None) -> None:
+def refresh_free_slot_summary(
+    session: Session, provider: Provider, now: datetime | None = None, *, free: Sequence[Slot] | None = None
+) -> None:
     """Recompute the provider's free-slot summary (see ``Provider.first_free_slot_at``); the caller commits,
-    in the transaction of the change that moved it. Pending changes (a new appointment) are flushed first."""
+    in the transaction of the change that moved it. Pending changes (a new appointment) are flushed first.
+    ``free``: the provider's free slots from ``now`` as ``free_slots_ahead`` gives them, when the caller
+    has them already (a booking: computed for its re-check, less the slot it took), so none is computed."""
     now = now or utcnow()
-    end = now + HORIZON + SUMMARY_SLACK
-    booked = booked_intervals(session, [provider.id], now, end).get(provider.id, ())
-    first, valid_until = free_slot_summary(provider.availability, provider.timezone, booked, now)
+    if free is None:
+        end = now + HORIZON + SUMMARY_SLACK
+        booked = booked_intervals(session, [provider.id], now, end).get(provider.id, ())
+        first, valid_until = free_slot_summary(provider.availability, provider.timezone, booked, now)
+    else:
+        first, valid_until = _summary(parse_availability(provider.availability), free, now)
     provider.first_free_slot_at = first
     provider.free_slots_computed_at = now
     provider.free_slots_valid_until = valid_until
@@ -152,56 +157,60 @@ def sync_matching_facts(session: Session, providers: Iterable[Provider]) -> None
 
 
 def matching_facts(provider: Provider) -> list[dict[str, Any]]:
-    """The provider's ``ProviderStateFacts`` rows: one per state where they hold an active licence."""
-    common = {
-        "provider_id": provider.id,
-        "routes": sum(
-            1 << index for index, route in enumerate(Route) if route.value in provider.routes_offered
-        ),
-        "languages": " "
-        + "".join(f"{tag} " for tag in sorted({primary_language(t) for t in provider.languages})),
-        "psychiatrist": provider.credential in PHYSICIAN_CREDENTIALS
-        and PSYCHIATRY_SPECIALTY in provider.specialties,
-        "accepting_new_patients": provider.accepting_new_patients,
-        "active_patients": provider.active_patients,
-        "max_active_patients": provider.max_active_patients,
+    """The provider's ``ProviderStateFacts`` rows: their ``matching.provider_facts`` in every state where they
+    hold an active licence, with the free-slot summary and what the fast path needs besides."""
+    candidate = full_candidate(provider)
+    return [
+        facts_row(
+            state,
+            matching.provider_facts(candidate, state, first_free_slot_at=provider.first_free_slot_at),
+            provider,
+        )
+        for state in matching.licensed_states(candidate)
+    ]
+
+
+# The codec of the matching facts: ``ProviderFacts`` to a row and back, field for column (the column types,
+# api.models.provider.RouteSet and WordSet, encode and decode the sets).
+def facts_row(state: str, facts: ProviderFacts, provider: Provider) -> dict[str, Any]:
+    """``facts`` as a ``ProviderStateFacts`` row of ``state``, with the provider's time zone, slot hours and
+    the validity of their free-slot summary (``facts.first_free_slot_at``)."""
+    return {
+        "state": state,
+        **{name: getattr(facts, name) for name in FACT_NAMES},
         "timezone": provider.timezone,
         "slot_hours": provider.slot_hours,
-        "first_free_slot_at": provider.first_free_slot_at,
         "free_slots_computed_at": provider.free_slots_computed_at,
         "free_slots_valid_until": provider.free_slots_valid_until,
     }
-    license_through: dict[str, date] = {}
-    for licence in provider.license_rows:
-        if licence.status == ACTIVE_LICENSE_STATUS:
-            license_through[licence.state] = max(
-                licence.expires_on, license_through.get(licence.state, licence.expires_on)
-            )
-    rows = []
-    for state, through in sorted(license_through.items()):
-        dea = [
-            row.expires_on
+
+
+def stored_facts(row: Any) -> ProviderFacts:
+    """A row holding ``ProviderStateFacts``' fact columns, as the domain's ``ProviderFacts``."""
+    return ProviderFacts(**{name: getattr(row, name) for name in FACT_NAMES})
+
+
+def full_candidate(provider: Provider, slots: Sequence[Slot] = ()) -> ProviderCandidate:
+    """A provider with all their records and ``slots`` free, as the pure matching module takes it."""
+    return ProviderCandidate(
+        id=provider.id,
+        credential=provider.credential,
+        specialties=frozenset(provider.specialties),
+        languages=tuple(provider.languages),
+        routes_offered=frozenset(provider.routes_offered),
+        sites=tuple(matching.PracticeSite(site.state, site.rems_certified) for site in provider.site_rows),
+        licenses=tuple(
+            matching.StateLicense(row.state, row.status, row.expires_on) for row in provider.license_rows
+        ),
+        dea_registrations=tuple(
+            matching.DeaRegistration(row.state, frozenset(row.schedules), row.expires_on)
             for row in provider.dea_rows
-            if row.state == state and KETAMINE_DEA_SCHEDULE in row.schedules
-        ]
-        sites = [site for site in provider.site_rows if site.state == state]
-        rows.append(
-            {
-                **common,
-                "state": state,
-                "license_through": through,
-                "dea_through": max(dea, default=None),
-                "has_site": bool(sites),
-                "has_rems_site": any(site.rems_certified for site in sites),
-            }
-        )
-    return rows
-
-
-def route_bits(routes: Iterable[Route]) -> int:
-    """``ProviderStateFacts.routes`` for these routes: bit i for the i-th ``Route``."""
-    order = list(Route)
-    return sum({1 << order.index(route) for route in routes})
+        ),
+        accepting_new_patients=provider.accepting_new_patients,
+        max_active_patients=provider.max_active_patients,
+        active_patients=provider.active_patients,
+        free_slots=tuple(slots),
+    )
 
 
 def stored_slot_hours(availability: dict[str, Any]) -> str:
@@ -224,16 +233,44 @@ def free_slot_summary(
     end = now + HORIZON + SUMMARY_SLACK
     tz = ZoneInfo(timezone)
     found: list[Slot] = []
-    for until in (min(now + SLOT_PROBE, end), end):
+    for until in (min(now + SLOT_PROBE, end), end):  # most calendars have a slot in the first days
         found = free_slots(
             parsed.weekly, parsed.exceptions, tz, now, until, CONSULTATION_LENGTH, booked=booked, now=now
         )
         if found:
-            return found[0].start, found[0].start
+            break
+    return _summary(parsed, found, now)
+
+
+def _summary(parsed: Availability, free: Sequence[Slot], now: datetime) -> tuple[datetime | None, datetime]:
+    """``free_slot_summary`` from the free slots, sorted, from ``now`` to the summary's reach."""
+    if free:
+        return free[0].start, free[0].start
     yesterday = (now - timedelta(days=1)).date()  # no local date is more than a day behind UTC
     if not parsed.weekly and not any(e.windows and e.on >= yesterday for e in parsed.exceptions):
         return None, SUMMARY_FOREVER
     return None, now + SUMMARY_SLACK
+
+
+def free_slots_ahead(
+    session: Session, provider: Provider, now: datetime, *, except_appointment_id: str | None = None
+) -> list[Slot]:
+    """The provider's free consultation-length slots from ``now`` to the summary's reach (the horizon and
+    ``SUMMARY_SLACK``), sorted, ``except_appointment_id``'s time counted free: a booking re-checks its slot
+    against them and, less the slot it takes, stores its summary from them (``refresh_free_slot_summary``)."""
+    end = now + HORIZON + SUMMARY_SLACK
+    booked = booked_intervals(session, [provider.id], now, end, except_appointment_id=except_appointment_id)
+    parsed = parse_availability(provider.availability)
+    return free_slots(
+        parsed.weekly,
+        parsed.exceptions,
+        ZoneInfo(provider.timezone),
+        now,
+        end,
+        CONSULTATION_LENGTH,
+        booked=booked.get(provider.id, ()),
+        now=now,
+    )
 
 
 def booked_intervals(
