@@ -1,4 +1,8 @@
-"""The ``telemedical`` command group (a Flask CLI group)."""
+"""The ``telemedical`` command group (a Flask CLI group).
+
+A command that writes is one operation: it runs in ``unit_of_work``, its boundary, which commits what the
+services flushed, or rolls it all back when one refuses.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from api.app import create_app
 from api.config import ConfigurationError, check_production_settings, load_settings
-from api.db import get_db, get_session
+from api.db import get_db, get_session, unit_of_work
 from api.errors import DomainError
 from api.logs import configure_logging
 from api.migrate import upgrade
@@ -144,7 +148,9 @@ def seed_demo_command() -> None:
     """Create (or refresh) the demo partner, clients, users and patients; print the credentials."""
     from api.demo import seed_demo
 
-    _print(seed_demo(get_session(), current_app.extensions["settings"]))
+    with unit_of_work(get_session()) as session:
+        seeded = seed_demo(session, current_app.extensions["settings"])
+    _print(seeded)
 
 
 @main.group()
@@ -155,7 +161,8 @@ def partners() -> None:
 @partners.command("create")
 @click.option("--name", required=True)
 def partners_create(name: str) -> None:
-    partner = accounts.create_partner(get_session(), accounts.system_principal(), name)
+    with unit_of_work(get_session()) as session:
+        partner = accounts.create_partner(session, accounts.system_principal(), name)
     _print({"id": partner.id, "name": partner.name})
 
 
@@ -185,19 +192,20 @@ def clients_create(
     client_id: str | None,
     client_secret: str | None,
 ) -> None:
-    client, secret = accounts.create_client(
-        get_session(),
-        accounts.system_principal(),
-        None if partner == "platform" else partner,
-        name=name,
-        grant_type=grant_type,
-        scope=scope,
-        redirect_uris=list(redirect_uris),
-        public=public,
-        can_introspect=can_introspect,
-        client_id=client_id,
-        client_secret=client_secret,
-    )
+    with unit_of_work(get_session()) as session:
+        client, secret = accounts.create_client(
+            session,
+            accounts.system_principal(),
+            None if partner == "platform" else partner,
+            name=name,
+            grant_type=grant_type,
+            scope=scope,
+            redirect_uris=list(redirect_uris),
+            public=public,
+            can_introspect=can_introspect,
+            client_id=client_id,
+            client_secret=client_secret,
+        )
     _print(accounts.as_dict(client, secret))
 
 
@@ -215,15 +223,16 @@ def users() -> None:
 def users_create(
     role: str, email: str, password: str, provider_id: str | None, patient_id: str | None
 ) -> None:
-    user = accounts.create_user(
-        get_session(),
-        accounts.system_principal(),
-        role=role,
-        email=email,
-        password=password,
-        provider_id=provider_id,
-        patient_id=patient_id,
-    )
+    with unit_of_work(get_session()) as session:
+        user = accounts.create_user(
+            session,
+            accounts.system_principal(),
+            role=role,
+            email=email,
+            password=password,
+            provider_id=provider_id,
+            patient_id=patient_id,
+        )
     _print({"id": user.id, "role": user.role, "email": user.email})
 
 
@@ -259,12 +268,12 @@ def audit_verify(seal: bool) -> None:
     not sealed yet; they are counted, with the oldest one's time, and are covered by the next pass."""
     from api.audit_custody import audit_chain
     from api.services import audit as trail
+    from api.worker import seal_all_pending
 
     session = get_session()
     chain = audit_chain(current_app.extensions["settings"])
     if seal:
-        while trail.seal_pending(session, chain):
-            pass
+        seal_all_pending(session, chain)  # as the worker does: each batch committed, then anchored
     report = trail.verify_chain(session, chain)
     oldest = report.oldest_unsealed.isoformat() if report.oldest_unsealed else None
     summary = {

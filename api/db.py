@@ -1,24 +1,28 @@
 """Database: the declarative base, the engine, and one session per request.
 
 The session lives on ``flask.g`` for the length of a request and is shared by the token check, the
-handler and everything they call. Services own the commit; the teardown closes (and so rolls back)
-whatever was left uncommitted.
+handler and everything they call. Services only flush: an operation's boundary commits —
+``Blueprint.operation`` (api/http/blueprint.py) for a request, ``unit_of_work`` for the worker and the command
+line. The teardown closes (and so rolls back) whatever was left uncommitted.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, orm
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from api.models.resources import Resource
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -52,6 +56,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}
+    # What the model is to the API, stated by every model itself (api/models/resources.py).
+    __resource__: ClassVar[Resource | None]
 
 
 def utcnow() -> datetime:
@@ -152,12 +158,55 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError("a pooled connection went stale while idle") from exc
 
 
+S = TypeVar("S", bound=orm.Session)
+
+
+class Session(orm.Session):
+    """The application's session: SQLAlchemy's, and, while an operation keeps one (``log_writes``), the log
+    of the rows its flushes wrote, which ``Blueprint.operation`` reads to audit the operation's writes before
+    it commits (api/http/audit.py). A log, not a hook: nothing is written because of it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each row flushed, and whether it was new when first flushed; None while nobody keeps the log.
+        self.write_log: dict[object, bool] | None = None
+
+    def log_writes(self) -> None:
+        """Keep the log from now on, starting empty."""
+        self.write_log = {}
+
+    def stop_logging_writes(self) -> None:
+        self.write_log = None
+
+    def flush(self, objects: Sequence[Any] | None = None) -> None:
+        # Every flush comes here (autoflush, begin_nested and commit call it), so the log misses none.
+        if self.write_log is not None:
+            for created, rows in ((True, self.new), (False, self.dirty), (False, self.deleted)):
+                for row in rows:
+                    self.write_log.setdefault(row, created)
+        super().flush(objects)
+
+
+@contextmanager
+def unit_of_work(session: S) -> Iterator[S]:
+    """The boundary of an operation outside a request (a worker job, a command): what the block does is
+    committed when it ends, or rolled back when it raises. Services only flush; this commits for them."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
 class Database:
     """Holds the engine and the session factory; tests rebind the factory to one outer transaction."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.session_factory: sessionmaker[Session] = sessionmaker(bind=engine, expire_on_commit=False)
+        self.session_factory: sessionmaker[Session] = sessionmaker(
+            bind=engine, class_=Session, expire_on_commit=False
+        )
         # Read-only requests on PostgreSQL run in autocommit (get_session); tests that rebind the factory
         # to one outer transaction turn this off.
         self.autocommit_reads = engine.dialect.name == "postgresql"
@@ -166,7 +215,7 @@ class Database:
         """Sessions inside ``connection``'s transaction, their commits savepoints (tests roll it all back).
         Reads then run in that transaction too: a connection in a transaction cannot switch to autocommit."""
         self.session_factory = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            bind=connection, class_=Session, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
         self.autocommit_reads = False
 
@@ -200,7 +249,7 @@ def get_session() -> Session:
 
 
 @contextmanager
-def atomic(session: Session) -> Iterator[None]:
+def atomic(session: orm.Session) -> Iterator[None]:
     """The statements run inside commit together, also on an autocommit (read-only request's) connection,
     where they are wrapped in a transaction of their own; elsewhere the session's transaction holds them."""
     driver = session.connection().connection.driver_connection

@@ -372,7 +372,7 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
             password_hash=hash_password(password),
             **link,
         )
-    session.commit()
+    session.flush()
     issuer = settings.issuer
     return {
         "issuer": issuer,

@@ -3,10 +3,12 @@
 A pass announces follow-up tasks due today and marks overdue ones, purges expired idempotency keys, codes,
 tokens and sign-in throttles, recomputes the providers' free-slot summaries that time has outdated
 (matching reads them), announces REMS monitoring forms coming due, and seals the audit rows written since
-the last pass into the chain, anchoring its head outside the database (docs/audit.md). Between passes it
-sends due webhooks (api/events/dispatcher.py), looking at least every 2 s. A pass that fails is logged (the
-error's kind and trace, never SQL parameters) and rolled back; the next pass runs after the interval as
-usual, so one bad row or a database restart does not stop the worker.
+the last pass into the chain, anchoring its head outside the database (docs/audit.md). Each job is an
+operation of its own, and the worker its boundary: it commits each (``unit_of_work``) before the next
+starts, so a job that fails leaves the earlier ones' work in place. Between passes it sends due webhooks
+(api/events/dispatcher.py), looking at least every 2 s. A pass that fails is logged (the error's kind and
+trace, never SQL parameters) and rolled back; the next pass runs after the interval as usual, so one bad
+row or a database restart does not stop the worker.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.audit_custody import AuditChain
+from api.db import unit_of_work, utcnow
 from api.events.dispatcher import Dispatcher
-from api.services.audit import seal_pending
+from api.services.audit import SEAL_BATCH, anchor, seal_pending
 from api.services.housekeeping import purge_expired
 from api.services.provider_facts import refresh_free_slot_summaries
 from api.services.session_forms import announce_rems_forms_due
@@ -32,21 +35,50 @@ log = logging.getLogger("api.worker")
 
 
 def run_pass(session: Session, audit_chain: AuditChain | None = None) -> dict[str, Any]:
-    """One pass of every job; what each did. Without ``audit_chain`` (key and anchors) nothing is sealed."""
-    return {
-        "overdue_tasks": mark_overdue_tasks(session),
-        "due_tasks": announce_due_tasks(session),
-        "purged": purge_expired(session),
-        "free_slot_summaries": refresh_free_slot_summaries(session),
-        "rems_forms_due": announce_rems_forms_due(session),
-        "audit_rows_sealed": seal_all_pending(session, audit_chain) if audit_chain else 0,
-    }
+    """One pass of every job, each committed on its own; what each did. Without ``audit_chain`` (key and
+    anchors) nothing is sealed."""
+    done: dict[str, Any] = {}
+    for name, job in (
+        ("overdue_tasks", mark_overdue_tasks),
+        ("due_tasks", announce_due_tasks),
+        ("purged", purge_expired),
+    ):
+        with unit_of_work(session):
+            done[name] = job(session)
+    done["free_slot_summaries"] = refresh_all_free_slot_summaries(session)
+    with unit_of_work(session):
+        done["rems_forms_due"] = announce_rems_forms_due(session)
+    done["audit_rows_sealed"] = seal_all_pending(session, audit_chain) if audit_chain else 0
+    return done
+
+
+def refresh_all_free_slot_summaries(session: Session) -> int:
+    """Every summary time has outdated, recomputed a batch per transaction (the directory may be large)."""
+    now = utcnow()
+    total = 0
+    while True:
+        with unit_of_work(session):
+            refreshed = refresh_free_slot_summaries(session, now)
+        if not refreshed:
+            return total
+        total += refreshed
+
+
+def seal_once(session: Session, audit_chain: AuditChain, *, limit: int = SEAL_BATCH) -> int:
+    """Seal up to ``limit`` waiting audit rows in a transaction of their own, then anchor the new head outside
+    the database, once committed (docs/audit.md); how many were sealed."""
+    with unit_of_work(session):
+        sealed = seal_pending(session, audit_chain.keyring, limit=limit)
+    if sealed is None:
+        return 0
+    anchor(audit_chain, sealed.head)
+    return sealed.rows
 
 
 def seal_all_pending(session: Session, audit_chain: AuditChain) -> int:
     """Chain every audit row written since the last pass (in batches, each anchored)."""
     total = 0
-    while sealed := seal_pending(session, audit_chain):
+    while sealed := seal_once(session, audit_chain):
         total += sealed
     return total
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from api.auth.scopes import SCOPES
+from api.db import unit_of_work
 from api.models import Consent, Patient
 from api.services import accounts
 
@@ -40,12 +41,19 @@ class World:
 
 
 def partner_with_portal(session: Session, name: str) -> tuple[str, Creds]:
-    """A new partner and its portal (a confidential client_credentials client with every partner scope)."""
+    """A new partner and its portal (a confidential client_credentials client with every partner scope),
+    committed."""
     system = accounts.system_principal()
-    partner = accounts.create_partner(session, system, name).id
-    portal, secret = accounts.create_client(
-        session, system, partner, name=f"{name} portal", grant_type="client_credentials", scope=PARTNER_SCOPES
-    )
+    with unit_of_work(session):
+        partner = accounts.create_partner(session, system, name).id
+        portal, secret = accounts.create_client(
+            session,
+            system,
+            partner,
+            name=f"{name} portal",
+            grant_type="client_credentials",
+            scope=PARTNER_SCOPES,
+        )
     return partner, Creds(portal.id, secret)
 
 
@@ -62,11 +70,16 @@ def _patient(session: Session, partner_id: str, given: str, email: str | None = 
     session.add(patient)
     session.flush()
     session.add(Consent(patient_id=patient.id, type="telehealth", version="1", accepted_at=datetime.now(UTC)))
-    session.commit()
+    session.flush()
     return patient.id
 
 
 def build_world(session: Session) -> World:
+    with unit_of_work(session):
+        return _world(session)
+
+
+def _world(session: Session) -> World:
     admin = accounts.system_principal()
     a = accounts.create_partner(session, admin, "Partner A").id
     b = accounts.create_partner(session, admin, "Partner B").id

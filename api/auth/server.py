@@ -78,9 +78,9 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         if found is None or found.client_id != client.id:
             return None
         if found.used_at is not None:
-            # A replayed code: someone else may hold it. Revoke what it issued (RFC 6749 §4.1.2).
-            store.revoke_family(session, found.id)
-            session.commit()
+            # A replayed code: someone else may hold it. What it issued is revoked (RFC 6749 §4.1.2) by the
+            # token endpoint, the request's boundary, after it rolls the refused request back.
+            g.replayed_family = found.id
             return None
         if found.expires_at <= utcnow():
             return None
@@ -105,9 +105,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         if row is None:
             return None
         if row.refresh_used_at is not None and row.revoked_at is None:
-            # A spent refresh token came back: the family is compromised (RFC 9700 §4.14.2).
-            store.revoke_family(session, row.family_id)
-            session.commit()
+            # A spent refresh token came back: the family is compromised (RFC 9700 §4.14.2). The token
+            # endpoint revokes it once it has rolled the refused request back.
+            g.replayed_family = row.family_id
             return None
         if not row.is_refresh_usable():
             return None

@@ -1,5 +1,8 @@
 """The authorization server's HTTP endpoints (RFC 6749 error form, not problem+json) and its pages:
 the sign-in + consent page of the authorization-code flow and the patient activation page.
+
+These are Flask views, not ``Blueprint.operation``s: each is its own boundary and commits (or rolls back)
+explicitly, here, what the grants and services flushed, with its audit row where it writes one.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
+from api.auth import store
 from api.auth.passwords import MIN_PASSWORD_LENGTH
 from api.auth.scopes import SCOPES
 from api.auth.server import OAuthExtension
-from api.db import get_session
+from api.db import get_session, unit_of_work
 from api.domain.audit import Action
 from api.errors import DomainError
 from api.http import audit
@@ -75,10 +79,17 @@ def issue_token() -> ResponseReturnValue:
     session = get_session()
     issued = g.pop("token_issued", None)
     if response.status_code == 200 and issued is not None:
+        # The token, the code or refresh token it spent, and its audit row: together or not at all.
         audit.record_token(session, Action.TOKEN_ISSUED, 200, client=issued["client"], user=issued["user"])
-    else:
-        session.rollback()  # nothing of a refused request is kept but its audit row
-        audit.record_token(session, Action.TOKEN_REFUSED, response.status_code, client_id=_claimed_client())
+        session.commit()
+        return response
+    session.rollback()  # nothing of a refused request is kept but its audit row, and a replay's revocation
+    replayed = g.pop("replayed_family", None)
+    if replayed is not None:
+        # A code or refresh token used twice: every token of that sign-in ends, though the request is refused.
+        store.revoke_family(session, replayed)
+        session.commit()
+    audit.record_token(session, Action.TOKEN_REFUSED, response.status_code, client_id=_claimed_client())
     session.commit()
     return response
 
@@ -150,6 +161,7 @@ def authorize() -> ResponseReturnValue:
             address=request.remote_addr or "unknown",
         )
     except accounts.SignInThrottled as throttled:
+        db.rollback()  # the attempt waits, unchecked and not counted
         page = _page(
             "authorize.html",
             429,
@@ -160,14 +172,16 @@ def authorize() -> ResponseReturnValue:
         page.headers["Retry-After"] = str(throttled.retry_after)
         return page
     except accounts.SignInDenied:
+        db.commit()  # the right password cleared this address's record, as a sign-in does
         # Sent back to the client as error=access_denied (RFC 6749 §4.1.2.1), as a refusal would be.
         return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
     if user is None:
+        db.commit()  # the wrong password counts (api.domain.sign_in), whatever the page answers
         return _page(
             "authorize.html", 401, csrf_token=_csrf_token(), error="Wrong email or password.", **context
         )
     response = server.create_authorization_response(grant_user=user, grant=grant)
-    db.commit()
+    db.commit()  # the code it issued, and this address's record cleared
     return response  # type: ignore[no-any-return]
 
 
@@ -195,7 +209,8 @@ def activate() -> ResponseReturnValue:
     if not _csrf_ok():
         return _message("Your session expired", "Please open the activation link again.", 400)
     try:
-        accounts.activate_invitation(db, token, request.form.get("password", ""))
+        with unit_of_work(db):
+            accounts.activate_invitation(db, token, request.form.get("password", ""))
     except DomainError as exc:
         message = exc.errors[0].message if exc.errors else exc.detail
         return _page("activate.html", 422, csrf_token=_csrf_token(), error=message, **context)

@@ -1,8 +1,10 @@
 """Sends due webhook deliveries: claim a batch, post each from a small thread pool, record each result.
 
-The database work (claim, record, release) runs on the dispatcher's thread, each step in a session of its own;
-the pool threads only sign and post. ``stop()`` (SIGTERM) lets the posts in flight finish and be recorded, and
-gives back the leases of the claimed deliveries not yet started, so another worker sends them at once.
+The database work (claim, record, release) runs on the dispatcher's thread, each step in a session and a
+transaction of its own (the dispatcher is each step's boundary: it commits the claim before sending, and each
+attempt as it is recorded); the pool threads only sign and post. ``stop()`` (SIGTERM) lets the posts in
+flight finish and be recorded, and gives back the leases of the claimed deliveries not yet started, so
+another worker sends them at once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from api.db import utcnow
+from api.db import unit_of_work, utcnow
 from api.domain.webhooks import REQUEST_TIMEOUT_SECONDS, request_headers
 from api.events import transport
 from api.services import deliveries
@@ -57,7 +59,7 @@ class Dispatcher:
         """Claim what is due and send it; the number of attempts made."""
         if self.stopping.is_set():
             return 0
-        with self.session_factory() as session:
+        with self.session_factory() as session, unit_of_work(session):
             jobs = deliveries.claim_due(
                 session,
                 now=utcnow(),
@@ -81,7 +83,7 @@ class Dispatcher:
                 continue
             made += self._record(job, future.result())
         if unsent:
-            with self.session_factory() as session:
+            with self.session_factory() as session, unit_of_work(session):
                 deliveries.release(session, unsent)
         return made
 
@@ -99,16 +101,16 @@ class Dispatcher:
     def _record(self, job: Job, result: transport.SendResult) -> int:
         with self.session_factory() as session:
             try:
-                outcome = deliveries.record_attempt(
-                    session,
-                    job,
-                    result,
-                    now=utcnow(),
-                    jitter=random.random(),  # noqa: S311 - spreading retries, not a secret
-                )
+                with unit_of_work(session):
+                    outcome = deliveries.record_attempt(
+                        session,
+                        job,
+                        result,
+                        now=utcnow(),
+                        jitter=random.random(),  # noqa: S311 - spreading retries, not a secret
+                    )
             except Exception:
-                session.rollback()
-                # The lease runs out and another attempt is made: at least once, never lost.
+                # Rolled back. The lease runs out and another attempt is made: at least once, never lost.
                 log.exception("could not record a webhook attempt (delivery %s)", job.delivery_id)
                 return 1
         log.info(

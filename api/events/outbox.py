@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from api.db import utcnow
 from api.domain.webhooks import EventType
-from api.ids import new_id
 from api.models import Event, WebhookDelivery, WebhookEndpoint
+from api.models.resources import new_id_for
 
 _LAST_EMITTED = "events.last_emitted_at"
 # Built once (compiled once per dialect), run with fresh parameters for each event.
@@ -51,7 +51,7 @@ def emit(
     booking's exclusion constraint) are mapped to problems; not here, as a 500.
     """
     event_type = EventType(type)  # an unknown type is a programming error (ValueError)
-    event_id, created_at = new_id("evt"), _next_timestamp(session)
+    event_id, created_at = new_id_for(Event), _next_timestamp(session)
     connection = session.connection()
     connection.execute(
         _INSERT_EVENT,
@@ -67,7 +67,7 @@ def emit(
     )
     deliveries = [
         {
-            "id": new_id("whd"),
+            "id": new_id_for(WebhookDelivery),
             "endpoint_id": endpoint_id,
             "event_id": event_id,
             "object_id": object_id,

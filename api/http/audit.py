@@ -1,8 +1,9 @@
-"""Every /v1 operation is audited here, once, by ``Blueprint.operation`` (no view calls it).
+"""Every /v1 operation is audited here, once, by ``Blueprint.operation`` (no view calls it), at the
+operation's boundary, where its transaction is committed or rolled back (api/http/blueprint.py).
 
-- **A write** is recorded in its own transaction: a ``before_commit`` hook on the request's session adds the
-  row for the records the operation wrote (gathered by an ``after_flush`` hook) just before the service
-  commits them. A change and its audit row are committed together or not at all.
+- **A write** is recorded in the transaction that commits it: the boundary reads what the operation's flushes
+  wrote (the session's write log, api/db.py), adds the row for the audited records among them, then commits.
+  A change and its audit row are committed together or not at all.
 - **A read** (nothing written) is recorded after the view, before the response leaves: from what the
   response holds (the serialised body flask-smorest produced: a list's ids, an object's id and patient) and
   the path. On PostgreSQL the row joins the read's transaction; on SQLite the read's snapshot is closed first
@@ -13,65 +14,32 @@
   for. Its patient is kept apart (``target_patient_id``): the caller may be another tenant's, and its own
   audit rows must not tell it whose record the 404 hid (api/services/audit.py says who is shown it).
 
-Which patient an access concerned is found from the records themselves (api/services/audit.patient_of).
-Every row carries its own MAC under the audit key (api/audit_custody.py), loaded once per app.
+Which records are audited, and which patient an access concerned, each model declares
+(api/models/resources.py). Every row carries its own MAC under the audit key (api/audit_custody.py), loaded
+once per app.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, current_app, g, request
-from sqlalchemy import event
+from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from api.auth.principal import Principal
-from api.db import READ_ONLY_METHODS, get_session
+from api.db import READ_ONLY_METHODS, Session, get_session
 from api.domain.audit import Action, Keyring, action_of, outcome_of
 from api.errors import DomainError
-from api.models import (
-    AdverseEvent,
-    Appointment,
-    Consent,
-    Consultation,
-    FollowUpPlan,
-    Invitation,
-    OAuthClient,
-    Partner,
-    Patient,
-    PlanTask,
-    Provider,
-    Screening,
-    User,
-    WebhookEndpoint,
-)
+from api.models import OAuthClient, User
+from api.models.resources import is_patient_id, resource_of
 from api.services import audit as service
 
 log = logging.getLogger("api.audit")
-_SESSION_KEY: Final = "audit"
-# The records whose writes are audited: the API's resources, PHI or not (internal rows such as events,
-# deliveries, tokens and the matching facts are not resources).
-_AUDITED: Final = (
-    Patient,
-    Consent,
-    Invitation,
-    Consultation,
-    Screening,
-    Appointment,
-    FollowUpPlan,
-    PlanTask,
-    AdverseEvent,
-    Provider,
-    Partner,
-    OAuthClient,
-    User,
-    WebhookEndpoint,
-)
 
 
 def _keyring() -> Keyring:
@@ -92,22 +60,20 @@ class Context:
     action: Action
     success_status: int  # what the operation answers when it succeeds (its write's row is made before)
     principal: Principal | None = None
-    written: dict[str, Written] = field(default_factory=dict)
-    recorded: bool = False
-    busy: bool = False
 
 
 def begin(operation: str, success_status: int) -> Context:
+    """The operation starts: what its flushes write is logged from now on, for ``record_writes``."""
     context = Context(operation, action_of(request.method, operation), success_status)
     g.audit = context
-    get_session().info[_SESSION_KEY] = context
+    get_session().log_writes()
     return context
 
 
 def end(context: Context) -> None:
     session: Session | None = g.get("db_session")
-    if session is not None and session.info.get(_SESSION_KEY) is context:
-        del session.info[_SESSION_KEY]
+    if session is not None:
+        session.stop_logging_writes()
     g.pop("audit", None)
     g.pop("audit_dump", None)
 
@@ -147,50 +113,45 @@ def _access(context: Context, *, status: int, **facts: Any) -> service.Access:
 # --- writes: in the transaction that commits them ----------------------------------------------------------
 
 
-@event.listens_for(Session, "after_flush")
-def _collect_writes(session: Session, _flush_context: Any) -> None:
-    context: Context | None = session.info.get(_SESSION_KEY)
-    if context is None or context.busy:
-        return
-    for created, rows in ((True, session.new), (False, session.dirty), (False, session.deleted)):
-        for row in rows:
-            if isinstance(row, _AUDITED) and row.id not in context.written:
-                patient = row.id if isinstance(row, Patient) else getattr(row, "patient_id", None)
-                context.written[row.id] = Written(row.id, created, patient)
+def _written(session: Session) -> list[Written]:
+    """The audited records the operation's flushes wrote, in the order first written (one entry each)."""
+    written: dict[str, Written] = {}
+    for row, created in (session.write_log or {}).items():
+        resource = resource_of(type(row))
+        if resource is None or not resource.audited:
+            continue
+        row_id = str(inspect(row).identity[0])  # its primary key: a prefixed id, as every audited model's
+        if row_id not in written:
+            patient = getattr(row, resource.patient) if resource.patient else None
+            written[row_id] = Written(row_id, created, patient)
+    return list(written.values())
 
 
-@event.listens_for(Session, "before_commit")
-def _record_writes(session: Session) -> None:
-    context: Context | None = session.info.get(_SESSION_KEY)
-    if context is None or context.busy:
-        return
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # ids assigned, and the writes collected by _collect_writes
-    if not context.written:
-        return
-    context.busy = True
-    try:
-        written = list(context.written.values())
-        context.written.clear()
-        path = _path_ids()
-        by_id = {w.id: w for w in written}
-        primary = next((by_id[i] for i in reversed(path) if i in by_id), None)
-        primary = primary or next((w for w in written if w.created), written[0])
-        patients = {w.patient_id or service.patient_of(session, w.id) for w in written}
-        service.record(
-            session,
-            _access(
-                context,
-                status=context.success_status,
-                resource_id=primary.id,
-                resource_ids=[w.id for w in written] if len(written) > 1 else (),
-                patient_ids=[p for p in patients if p],
-            ),
-            _keyring(),
-        )
-        context.recorded = True
-    finally:
-        context.busy = False
+def record_writes(context: Context) -> bool:
+    """Add the row of the records the operation wrote to the transaction that is about to commit them (the
+    caller, the operation's boundary, commits); False when it wrote no audited record (a read)."""
+    session = get_session()
+    session.flush()  # every write reaches the log, and the database, before its row is made
+    written = _written(session)
+    if not written:
+        return False
+    path = _path_ids()
+    by_id = {w.id: w for w in written}
+    primary = next((by_id[i] for i in reversed(path) if i in by_id), None)
+    primary = primary or next((w for w in written if w.created), written[0])
+    patients = {w.patient_id or service.patient_of(session, w.id) for w in written}
+    service.record(
+        session,
+        _access(
+            context,
+            status=context.success_status,
+            resource_id=primary.id,
+            resource_ids=[w.id for w in written] if len(written) > 1 else (),
+            patient_ids=[p for p in patients if p],
+        ),
+        _keyring(),
+    )
+    return True
 
 
 # --- reads: after the view, before the response leaves -------------------------------------------------
@@ -210,10 +171,9 @@ def _ids_in(items: Iterable[Any]) -> list[str]:
     ]
 
 
-def finish(context: Context, response: Response) -> None:
-    """Record a successful operation that wrote nothing (a read), from its response; commits."""
-    if context.recorded:
-        return
+def record_read(context: Context, response: Response) -> None:
+    """Add the row of a successful operation that wrote nothing (a read), from its response, to the
+    transaction the caller (the operation's boundary) commits next."""
     session = get_session()
     dump = g.pop("audit_dump", None)
     if dump is None and response.is_json:  # an idempotent replay: the recorded body
@@ -221,13 +181,7 @@ def finish(context: Context, response: Response) -> None:
     facts = _read_facts(session, dump)
     if session.get_bind().dialect.name == "sqlite" and request.method in READ_ONLY_METHODS:
         session.rollback()  # close the read snapshot; the row is written in a transaction of its own
-    context.busy = True
-    try:
-        service.record(session, _access(context, status=response.status_code, **facts), _keyring())
-        session.commit()
-    finally:
-        context.busy = False
-    context.recorded = True
+    service.record(session, _access(context, status=response.status_code, **facts), _keyring())
 
 
 def _read_facts(session: Session, dump: Any) -> dict[str, Any]:
@@ -236,7 +190,7 @@ def _read_facts(session: Session, dump: Any) -> dict[str, Any]:
         items = [i for i in dump["data"] if isinstance(i, dict)]
         ids = _ids_in(items)
         patients = {
-            i.get("patient_id") or (i.get("id") if str(i.get("id", "")).startswith("pat_") else None)
+            i.get("patient_id") or (i.get("id") if is_patient_id(str(i.get("id", ""))) else None)
             for i in items
         }
         patients.discard(None)
@@ -257,7 +211,7 @@ def _read_facts(session: Session, dump: Any) -> dict[str, Any]:
     # The response names its patient (or is one) for most records; otherwise the records are read (a
     # task's plan, an appointment's consultation), from the identity map when the request still holds them.
     patient = dump.get("patient_id") if isinstance(dump, dict) else None
-    if not patient and resource and resource.startswith("pat_") and single:
+    if not patient and single and is_patient_id(resource):
         patient = resource
     patient = (
         patient
@@ -288,14 +242,12 @@ def fail(context: Context, error: BaseException) -> None:
         path = _path_ids()
         resource = path[-1] if path else None
         patient = service.patient_of(session, resource) if resource else None
-        context.busy = True
         service.record(
             session,
             _access(context, status=status, resource_id=resource, target_patient_id=patient),
             _keyring(),
         )
         session.commit()
-        context.recorded = True
     except OperationalError as exc:  # the database is unreachable: one line, not a trace per request
         session.rollback()
         log.warning(
@@ -308,8 +260,6 @@ def fail(context: Context, error: BaseException) -> None:
         log.exception(
             "could not record the audit row of a refused request (request_id=%s)", g.get("request_id")
         )
-    finally:
-        context.busy = False
 
 
 # --- tokens: issued, refused, revoked (the OAuth endpoints, api/auth/views.py) ----------------------------
@@ -324,7 +274,8 @@ def record_token(
     user: User | None = None,
     client_id: str | None = None,
 ) -> None:
-    """Add the row for a token event to ``session`` (the endpoint commits it with the token's own rows)."""
+    """Add the row for a token event to ``session`` (the endpoint, the token's boundary, commits it with the
+    token's own rows)."""
     if user is not None:
         actor_type, actor_id = user.role, user.id
     elif client is not None:

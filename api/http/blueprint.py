@@ -1,8 +1,14 @@
-"""flask-smorest, extended once: every operation is authorised and documented by one decorator.
+"""flask-smorest, extended once: every operation is authorised, documented and committed by one decorator.
 
 ``Blueprint.operation`` checks the token and scopes before anything else runs (so an anonymous caller
 gets 401, not 422), and writes the operationId, the OAuth security requirement and the problem+json
 error responses into the spec, so that generated SDKs read well.
+
+It is also the operation's boundary: services only flush, and the wrapper commits. On success it adds the
+audit row (the write's, or the read's) and marks the idempotency claim taken, then commits them with the
+operation's writes; on failure it rolls the operation back and records the refusal in a transaction of its
+own (api/http/audit.py, api/http/idempotency.py). An operation that creates a resource names its model
+(``creates=``): its ``Location`` is sent, and documented, from the model's declaration.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from flask_smorest.utils import prepare_response, resolve_schema_instance
 from werkzeug.http import quote_etag
 
 from api.auth.protector import require_scopes
+from api.db import Base, get_session
 from api.errors import FieldError, PreconditionFailed, ValidationFailed
 from api.http import audit, idempotency
 from api.http.input_guard import JsonBodyParser
 from api.http.problems import PROBLEM_MEDIA_TYPE
 from api.http.spec_shape import shape
+from api.models.resources import Resource, resource_of
 from api.schemas.common import ProblemSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,6 +81,21 @@ def status_name(status: int) -> str:
     return http.HTTPStatus(status).name
 
 
+class UndeclaredCreation(Exception):
+    """An operation answers 201 without naming the model it creates (``creates=``), or names one that is no
+    resource of the API."""
+
+
+# Operations that create a resource, by operationId: what each creates (filled as the views are declared).
+CREATES: dict[str, Resource] = {}
+
+
+def created_with_location() -> frozenset[str]:
+    """The operations whose 201 names the new resource in ``Location``: those creating a resource the API
+    serves (its model declares a path)."""
+    return frozenset(operation for operation, resource in CREATES.items() if resource.path)
+
+
 # An entity-tag list (RFC 9110 §8.8.3): what If-Match and If-None-Match carry.
 ENTITY_TAGS = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$'
 
@@ -85,7 +108,7 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
         """The OpenAPI document as served and committed: apispec's, shaped for SDK generators (a copy:
         apispec hands out its own dicts). Built once, on first use: the routes are all registered by then."""
         if self._document is None:
-            self._document = shape(deepcopy(self.spec.to_dict()))
+            self._document = shape(deepcopy(self.spec.to_dict()), created_with_location())
         return self._document
 
     def _openapi_json(self) -> Response:
@@ -163,9 +186,15 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             raise NotModifiedWithETag(etag)
 
     def operation(
-        self, operation_id: str, *, scopes: Iterable[str], errors: Iterable[int] = ()
+        self,
+        operation_id: str,
+        *,
+        scopes: Iterable[str],
+        errors: Iterable[int] = (),
+        creates: type[Base] | None = None,
     ) -> Callable[[F], F]:
-        """Require ``scopes`` and document the operation. Put it right under ``@blp.route``."""
+        """Require ``scopes``, document the operation and be its boundary (the module's docstring). Put it
+        right under ``@blp.route``. An operation answering 201 names the model it ``creates``."""
         scope_list = list(scopes)
         # 403 insufficient_scope only where a scope is needed (GET /v1/me takes any valid token).
         statuses = sorted({401, 429, *([403] if scope_list else []), *errors})
@@ -174,6 +203,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             body_required = _documents_a_required_body(func)
             declared = getattr(func, "_apidoc", {}).get("response", {}).get("responses", {})
             success = min((int(code) for code in declared if 200 <= int(code) < 300), default=200)
+            created = _created(operation_id, success, creates, declared.get(success, []))
 
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -189,12 +219,17 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
                         response = idempotency.claim(principal)
                     if response is None:
                         response = func(*args, **kwargs)
+                        _locate(response, created)
+                    wrote = audit.record_writes(context)
+                    if wrote:
+                        _commit()  # the writes, their audit row and the claim's mark, together
                 except Exception as error:
-                    idempotency.request_failed()
-                    audit.fail(context, error)
+                    audit.fail(context, error)  # rolls the operation back; the refusal's row on its own
                     raise
                 else:
-                    audit.finish(context, response)  # if it cannot be recorded: 500, no data out
+                    if not wrote:
+                        audit.record_read(context, response)  # if it cannot be recorded: 500, no data out
+                        _commit()
                     return response
                 finally:
                     audit.end(context)
@@ -248,3 +283,38 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             return func
 
         return decorator
+
+
+def _created(
+    operation_id: str, success: int, creates: type[Base] | None, documented: list[Any]
+) -> Resource | None:
+    """The resource the operation creates, as its model declares it. Refused at import: an operation
+    answering 201 that does not say what it creates (its Location and the spec would be guessed), and one
+    whose response does not show what the resource's path is made of."""
+    if creates is None:
+        if success == 201:
+            raise UndeclaredCreation(f"{operation_id} answers 201: name the model it creates (creates=...)")
+        return None
+    resource = resource_of(creates)
+    if resource is None or resource.type is None:
+        raise UndeclaredCreation(f"{operation_id} creates {creates.__name__}, no resource of the API")
+    shown = {name for doc in documented for name in resolve_schema_instance(doc["schema"]).fields}
+    if missing := set(resource.path_fields) - shown:
+        raise UndeclaredCreation(f"{operation_id}: its response does not show {sorted(missing)} for Location")
+    CREATES[operation_id] = resource
+    return resource
+
+
+def _locate(response: Response, created: Resource | None) -> None:
+    """``Location`` of the resource a 201 created, from its representation as the response holds it."""
+    if created is None or response.status_code != 201:
+        return
+    location = created.location(response.get_json())
+    if location is not None:
+        response.headers["Location"] = location
+
+
+def _commit() -> None:
+    """Commit the operation, its claim marked taken in the same transaction (api/http/idempotency.py)."""
+    idempotency.mark_taken_effect()
+    get_session().commit()

@@ -11,8 +11,8 @@ response is replayed. Same key, other request: 422 ``idempotency_key_reused``. S
 first is still running: 409 ``idempotency_key_in_use``. A 5xx releases the key so it can be retried.
 
 Faults (the database or the process failing mid-request) never make a request run twice. The claim's
-``committed_at`` is set in the very transaction that commits the request's writes, so it is known whether
-the request took effect:
+``committed_at`` is set in the very transaction that commits the request's writes (by the operation's
+boundary, ``mark_taken_effect``), so it is known whether the request took effect:
 
 - it did not (the database failed first, or the process died): the claim is released, or, if the database is
   unreachable to release it, taken over by a retry after ``IDEMPOTENCY_LOCK_TIMEOUT`` (60 s);
@@ -27,10 +27,9 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app, g, has_request_context, request
-from sqlalchemy import delete, event, select, update
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.auth.sealing import InvalidToken, Purpose, seal, unseal
@@ -174,25 +173,19 @@ def _take_over_if_abandoned(existing: IdempotencyKey, now: datetime) -> bool:
     return True
 
 
-def request_failed() -> None:
-    """The operation raised: its work is rolled back, and what this request commits from now on (the audit
-    row of the failure) is not the request taking effect."""
-    g.idempotency_failed = True
-
-
-@event.listens_for(Session, "before_commit")
-def _mark_committed(session: Session) -> None:
-    """In the transaction that commits a claimed request's writes: the request has taken effect."""
-    if not has_request_context():
-        return
+def mark_taken_effect() -> None:
+    """The claimed request has taken effect: called by the operation's boundary (``Blueprint.operation``) in
+    the transaction that commits the request's writes, just before it commits, so that the claim says so
+    exactly when the writes are there. A retry then never runs the request again."""
     row_id = g.get("idempotency_row_id")
-    if row_id is not None and g.get("db_session") is session and not g.get("idempotency_failed"):
-        session.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.id == row_id, IdempotencyKey.committed_at.is_(None))
-            .values(committed_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+    if row_id is None:
+        return
+    get_session().execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.id == row_id, IdempotencyKey.committed_at.is_(None))
+        .values(committed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _record(response: Response) -> Response:

@@ -107,13 +107,15 @@ PROBLEM_ALWAYS = ["code", "detail", "request_id", "status", "title", "type"]
 SOME_MEMBERS_ONLY = frozenset({"Loinc", "InstrumentOutcome", "EventData"})
 
 
-def shape(document: dict[str, Any]) -> dict[str, Any]:
+def shape(document: dict[str, Any], created_with_location: frozenset[str]) -> dict[str, Any]:
+    """``created_with_location``: the operations whose 201 sends ``Location`` (those creating a resource
+    the API serves, api.http.blueprint.created_with_location)."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     used = _name_value_sets(document)
     for name in sorted(used):
         values, description = VALUE_SETS[name]
         schemas[name] = {"type": "string", "enum": values, "description": description}
-    _declare_headers(document)
+    _declare_headers(document, created_with_location)
     _type_screening_answers(schemas)
     problems = _closure(document, ["Problem"])
     if "Problem" in schemas:
@@ -126,10 +128,6 @@ def shape(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-# Operations whose 201 names the new resource in Location (tests/conformance.py checks it is sent).
-CREATED_WITH_LOCATION = frozenset(
-    {"createPatient", "createConsultation", "createFollowUpPlan", "createProvider", "createScreening"}
-)
 HEADERS = {
     "LOCATION": {
         "description": "The new resource's path",
@@ -240,7 +238,7 @@ def _problem_code() -> dict[str, Any]:
     }
 
 
-def _declare_headers(document: dict[str, Any]) -> None:
+def _declare_headers(document: dict[str, Any], created_with_location: frozenset[str]) -> None:
     """Location on the 201s that send it, Idempotent-Replayed on every POST's success: typed in SDKs."""
     document["components"].setdefault("headers", {}).update(HEADERS)
     for path in document.get("paths", {}).values():
@@ -252,7 +250,7 @@ def _declare_headers(document: dict[str, Any]) -> None:
                 continue
             headers = response.setdefault("headers", {})
             headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/IDEMPOTENT_REPLAYED"}
-            if status == "201" and operation.get("operationId") in CREATED_WITH_LOCATION:
+            if status == "201" and operation.get("operationId") in created_with_location:
                 headers["Location"] = {"$ref": "#/components/headers/LOCATION"}
 
 

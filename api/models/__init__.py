@@ -20,6 +20,7 @@ from api.models.provider import (
     ProviderSpecialty,
     ProviderStateFacts,
 )
+from api.models.resources import registry
 from api.models.screening import Screening
 from api.models.user import SignInThrottle, User
 from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -59,3 +60,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
 ]
+
+# Every model has declared what it is to the API, and the declarations fit the models: checked at import.
+registry()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
 from api.domain.audit import chained_fields
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType
 
 
@@ -26,6 +26,7 @@ class AuditEvent(Base):
     never values. ``created_at`` is when it happened (``occurred_at`` in the API)."""
 
     __tablename__ = "audit_events"
+    __resource__ = Resource("aud", "audit_event")
     __table_args__ = (
         Index("ix_audit_events_created_at_id", "created_at", "id"),
         Index("ix_audit_events_partner_id_created_at", "partner_id", "created_at"),
@@ -35,7 +36,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_target_patient_id", "target_patient_id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("aud"))
+    id: Mapped[str] = __resource__.id_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_type: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[str | None] = mapped_column(String(40))
@@ -73,6 +74,7 @@ class AuditPatientRef(Base):
     """One row per patient an audit row concerns, so "who touched patient X" finds list accesses too."""
 
     __tablename__ = "audit_patient_refs"
+    __resource__ = None
     __table_args__ = (Index("ix_audit_patient_refs_patient_id", "patient_id"),)
 
     audit_id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -84,6 +86,7 @@ class AuditSeal(Base):
     digest and the previous seal's (a plain SHA-256 link for the seals made before migration 0011)."""
 
     __tablename__ = "audit_seals"
+    __resource__ = None
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     audit_id: Mapped[str] = mapped_column(String(40), unique=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.db import Base, utcnow
 from api.domain.consultation_status import ConsultationStatus, ReviewDecision, VisitOutcome
 from api.domain.eligibility import EligibilityOutcome
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
 
 
@@ -22,13 +22,16 @@ class Consultation(Base):
     """
 
     __tablename__ = "consultations"
+    __resource__ = Resource(
+        "con", "consultation", audited=True, patient="patient_id", path="/v1/consultations/{id}"
+    )
     __table_args__ = (
         Index("ix_consultations_partner_id_created_at_id", "partner_id", "created_at", "id"),
         Index("ix_consultations_patient_id_created_at_id", "patient_id", "created_at", "id"),
         Index("ix_consultations_provider_id_created_at_id", "provider_id", "created_at", "id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("con"))
+    id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
     status: Mapped[ConsultationStatus] = mapped_column(

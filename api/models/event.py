@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType
 
 
@@ -19,12 +19,13 @@ class Event(Base):
     """
 
     __tablename__ = "events"
+    __resource__ = Resource("evt", "event", patient_via="object_id", path="/v1/events/{id}")
     __table_args__ = (
         Index("ix_events_partner_id_created_at_id", "partner_id", "created_at", "id"),
         Index("ix_events_object_id", "object_id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("evt"))
+    id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     type: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40))

@@ -19,6 +19,7 @@ class IdempotencyKey(Base):
     """
 
     __tablename__ = "idempotency_keys"
+    __resource__ = None
     __table_args__ = (UniqueConstraint("client_id", "subject", "key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -17,14 +17,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.auth.redirects import redirect_uri_allowed
 from api.auth.secrets import digest
 from api.db import Base, utcnow
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType
 
 
 class OAuthClient(Base):
     __tablename__ = "oauth_clients"
+    __resource__ = Resource("cli", "client", audited=True)
 
-    id: Mapped[str] = mapped_column(String(80), primary_key=True, default=lambda: new_id("cli"))
+    id: Mapped[str] = __resource__.id_column(80)
     # None: a platform client (admin tooling), not owned by any partner.
     partner_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -86,8 +87,9 @@ class OAuthClient(Base):
 
 class AuthorizationCode(Base):
     __tablename__ = "oauth_authorization_codes"
+    __resource__ = Resource("acd")
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("acd"))
+    id: Mapped[str] = __resource__.id_column()
     code_digest: Mapped[str] = mapped_column(String(64), unique=True)
     client_id: Mapped[str] = mapped_column(ForeignKey("oauth_clients.id"), index=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
@@ -128,6 +130,7 @@ class OAuthToken(Base):
     """
 
     __tablename__ = "oauth_tokens"
+    __resource__ = None
     __table_args__ = (Index("ix_oauth_tokens_family_id_revoked_at", "family_id", "revoked_at"),)
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)

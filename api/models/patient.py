@@ -6,11 +6,12 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
-from api.ids import new_id
+from api.models.resources import Resource
 
 
 class Patient(Base):
     __tablename__ = "patients"
+    __resource__ = Resource("pat", "patient", audited=True, patient="id", path="/v1/patients/{id}")
     __table_args__ = (
         UniqueConstraint("partner_id", "external_id"),
         # Keyset pagination within a tenant, newest first.
@@ -18,7 +19,7 @@ class Patient(Base):
         Index("ix_patients_partner_id_email", "partner_id", "email"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("pat"))
+    id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     external_id: Mapped[str | None] = mapped_column(String(200))
     given_name: Mapped[str] = mapped_column(String(200))
@@ -50,9 +51,10 @@ class Patient(Base):
 
 class Consent(Base):
     __tablename__ = "consents"
+    __resource__ = Resource("cns", "consent", audited=True, patient="patient_id")
     __table_args__ = (Index("ix_consents_patient_id_created_at_id", "patient_id", "created_at", "id"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("cns"))
+    id: Mapped[str] = __resource__.id_column()
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
     type: Mapped[str] = mapped_column(String(40))
     version: Mapped[str] = mapped_column(String(40))
@@ -67,8 +69,9 @@ class Invitation(Base):
     """A one-time activation link that lets a patient set a password and sign in."""
 
     __tablename__ = "invitations"
+    __resource__ = Resource("inv", "invitation", audited=True, patient="patient_id")
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("inv"))
+    id: Mapped[str] = __resource__.id_column()
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), index=True)
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]

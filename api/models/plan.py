@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from api.db import Base, utcnow
 from api.domain.plan_status import TERMINAL_STATUSES, PlanStatus
 from api.domain.protocols import TaskStatus
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
 
 # At most one plan still running (not in a terminal status) per consultation: a partial unique index.
@@ -26,6 +26,9 @@ class FollowUpPlan(Base):
     """
 
     __tablename__ = "follow_up_plans"
+    __resource__ = Resource(
+        "pln", "follow_up_plan", audited=True, patient="patient_id", path="/v1/follow-up-plans/{id}"
+    )
     __table_args__ = (
         Index("ix_follow_up_plans_partner_id_created_at_id", "partner_id", "created_at", "id"),
         Index("ix_follow_up_plans_patient_id_created_at_id", "patient_id", "created_at", "id"),
@@ -39,7 +42,7 @@ class FollowUpPlan(Base):
         ),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("pln"))
+    id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
     consultation_id: Mapped[str] = mapped_column(ForeignKey("consultations.id"))
@@ -72,13 +75,20 @@ class PlanTask(Base):
     """
 
     __tablename__ = "plan_tasks"
+    __resource__ = Resource(
+        "tsk",
+        "follow_up_task",
+        audited=True,
+        patient_via="plan_id",
+        path="/v1/follow-up-plans/{plan_id}/tasks/{id}",
+    )
     __table_args__ = (
         UniqueConstraint("plan_id", "due_on", "kind"),
         # The overdue job looks for open tasks by due date.
         Index("ix_plan_tasks_status_due_on", "status", "due_on"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("tsk"))
+    id: Mapped[str] = __resource__.id_column()
     plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"))
     kind: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date]
@@ -103,6 +113,7 @@ class SessionRecord(Base):
     """What happened at a treatment session: the safety checks' readings, kept once per session task."""
 
     __tablename__ = "session_records"
+    __resource__ = None
 
     task_id: Mapped[str] = mapped_column(ForeignKey("plan_tasks.id"), primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"), index=True)
@@ -149,9 +160,10 @@ class AdverseEvent(Base):
     """A side effect, reported with a session record or on its own (by the patient, the care team)."""
 
     __tablename__ = "adverse_events"
+    __resource__ = Resource("ade", "adverse_event", audited=True, patient="patient_id")
     __table_args__ = (Index("ix_adverse_events_plan_id_created_at_id", "plan_id", "created_at", "id"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ade"))
+    id: Mapped[str] = __resource__.id_column()
     plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"))
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))

@@ -38,7 +38,7 @@ from api.db import Base, utcnow
 from api.domain.appointments import AppointmentStatus
 from api.domain.matching import KETAMINE_DEA_SCHEDULE, LicenseStatus
 from api.domain.protocols import Route
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
 
 APPOINTMENT_OVERLAP = "appointment_overlap"  # name of the constraint (PostgreSQL) / trigger message (SQLite)
@@ -54,12 +54,13 @@ class Provider(Base):
     (``scheduled`` or ``in_progress``); booking raises it, completing or cancelling lowers it."""
 
     __tablename__ = "providers"
+    __resource__ = Resource("prv", "provider", audited=True, path="/v1/providers/{id}")
     __table_args__ = (
         Index("ix_providers_created_at_id", "created_at", "id"),
         Index("ix_providers_free_slots_valid_until", "free_slots_valid_until"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("prv"))
+    id: Mapped[str] = __resource__.id_column()
     npi: Mapped[str] = mapped_column(String(10), unique=True)
     given_name: Mapped[str] = mapped_column(String(200))
     family_name: Mapped[str] = mapped_column(String(200))
@@ -152,6 +153,7 @@ class ProviderLicense(Base):
     stored in its canonical form (``api.services.providers.canonical_license_number``)."""
 
     __tablename__ = "provider_licenses"
+    __resource__ = None
     __table_args__ = (
         UniqueConstraint("state", "number"),
         Index(
@@ -177,6 +179,7 @@ class DeaRegistration(Base):
     """A DEA registration, one per state; ``covers_schedule_iii`` mirrors ``schedules`` for the index."""
 
     __tablename__ = "dea_registrations"
+    __resource__ = None
     __table_args__ = (
         UniqueConstraint("provider_id", "state"),
         Index(
@@ -208,9 +211,10 @@ class PracticeSite(Base):
     """A clinic where in-person routes are given; ``rems_certified`` for intranasal esketamine (Spravato)."""
 
     __tablename__ = "practice_sites"
+    __resource__ = Resource("sit")
     __table_args__ = (Index("ix_practice_sites_matching", "state", "rems_certified", "provider_id"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("sit"))
+    id: Mapped[str] = __resource__.id_column()
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(2))
@@ -222,6 +226,7 @@ class PracticeSite(Base):
 
 class ProviderRoute(Base):
     __tablename__ = "provider_routes"
+    __resource__ = None
     __table_args__ = (Index("ix_provider_routes_route_provider_id", "route", "provider_id"),)
 
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
@@ -230,6 +235,7 @@ class ProviderRoute(Base):
 
 class ProviderLanguage(Base):
     __tablename__ = "provider_languages"
+    __resource__ = None
     __table_args__ = (Index("ix_provider_languages_language_provider_id", "language", "provider_id"),)
 
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
@@ -239,6 +245,7 @@ class ProviderLanguage(Base):
 
 class ProviderSpecialty(Base):
     __tablename__ = "provider_specialties"
+    __resource__ = None
     __table_args__ = (Index("ix_provider_specialties_specialty_provider_id", "specialty", "provider_id"),)
 
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
@@ -251,6 +258,7 @@ class ProviderDirectorySize(Base):
     ``id`` 1."""
 
     __tablename__ = "provider_directory_size"
+    __resource__ = None
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     providers: Mapped[int] = mapped_column(Integer)
@@ -311,6 +319,7 @@ class ProviderStateFacts(Base):
     provider_id), so matching reads one state as one range."""
 
     __tablename__ = "provider_state_facts"
+    __resource__ = None
     __table_args__ = (
         Index("ix_provider_state_facts_provider_id", "provider_id"),
         {"sqlite_with_rowid": False},
@@ -337,6 +346,13 @@ class Appointment(Base):
     """A booked consultation slot. At most one booked appointment per consultation (partial unique index)."""
 
     __tablename__ = "appointments"
+    __resource__ = Resource(
+        "apt",
+        "appointment",
+        audited=True,
+        patient_via="consultation_id",
+        path="/v1/consultations/{consultation_id}/appointment",
+    )
     __table_args__ = (
         Index("ix_appointments_provider_id_starts_at", "provider_id", "starts_at"),
         Index(
@@ -348,7 +364,7 @@ class Appointment(Base):
         ),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("apt"))
+    id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     consultation_id: Mapped[str] = mapped_column(ForeignKey("consultations.id"), index=True)
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))

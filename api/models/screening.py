@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
 from api.domain.eligibility import crisis_resources_for
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType
 
 
@@ -19,6 +19,9 @@ class Screening(Base):
     """
 
     __tablename__ = "screenings"
+    __resource__ = Resource(
+        "scr", "screening", audited=True, patient="patient_id", path="/v1/screenings/{id}"
+    )
     __table_args__ = (
         Index("ix_screenings_partner_id_created_at_id", "partner_id", "created_at", "id"),
         Index("ix_screenings_patient_id_created_at_id", "patient_id", "created_at", "id"),
@@ -26,7 +29,7 @@ class Screening(Base):
         Index("ix_screenings_plan_id_created_at_id", "plan_id", "created_at", "id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("scr"))
+    id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
     consultation_id: Mapped[str | None] = mapped_column(ForeignKey("consultations.id"))

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
-from api.ids import new_id
+from api.models.resources import Resource
 
 Role = Literal["admin", "provider", "patient"]
 ROLES: tuple[Role, ...] = ("admin", "provider", "patient")
@@ -22,9 +22,10 @@ class User(Base):
     """
 
     __tablename__ = "users"
+    __resource__ = Resource("usr", "user", audited=True, patient="patient_id")
     __table_args__ = (UniqueConstraint("realm", "email"),)
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("usr"))
+    id: Mapped[str] = __resource__.id_column()
     realm: Mapped[str] = mapped_column(String(40))
     # Indexed alone too: sign-in looks an email up across realms to tell a wrong door from a wrong password.
     email: Mapped[str] = mapped_column(String(320), index=True)
@@ -46,6 +47,7 @@ class SignInThrottle(Base):
     table holds no address, and kept for unknown emails too (so it says nothing about who has an account)."""
 
     __tablename__ = "sign_in_throttles"
+    __resource__ = None
 
     email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int]

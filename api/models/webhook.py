@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
-from api.ids import new_id
+from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
 
 
@@ -31,11 +31,12 @@ class WebhookEndpoint(Base):
     be able to sign with it, so it cannot be hashed like a client secret."""
 
     __tablename__ = "webhook_endpoints"
+    __resource__ = Resource("whe", "webhook_endpoint", audited=True, path="/v1/webhook-endpoints/{id}")
     __table_args__ = (
         Index("ix_webhook_endpoints_partner_id_created_at_id", "partner_id", "created_at", "id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("whe"))
+    id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     url: Mapped[str] = mapped_column(String(2048))
     description: Mapped[str | None] = mapped_column(String(500))
@@ -58,13 +59,14 @@ class WebhookDelivery(Base):
     """
 
     __tablename__ = "webhook_deliveries"
+    __resource__ = Resource("whd")
     __table_args__ = (
         Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_endpoint_id_object_id_status", "endpoint_id", "object_id", "status"),
         Index("ix_webhook_deliveries_event_id", "event_id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("whd"))
+    id: Mapped[str] = __resource__.id_column()
     endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     object_id: Mapped[str] = mapped_column(String(40))
@@ -83,11 +85,12 @@ class WebhookAttempt(Base):
     """What one attempt sent and got back. ``created_at`` is when it was made (``attempted_at``)."""
 
     __tablename__ = "webhook_attempts"
+    __resource__ = Resource("wha")
     __table_args__ = (
         Index("ix_webhook_attempts_endpoint_id_created_at_id", "endpoint_id", "created_at", "id"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("wha"))
+    id: Mapped[str] = __resource__.id_column()
     delivery_id: Mapped[str] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"))
     endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))

@@ -10,6 +10,7 @@ from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.models import OAuthClient, Partner, User
 from api.schemas.admin import (
     ClientCreateSchema,
     ClientPageSchema,
@@ -29,7 +30,7 @@ blp = Blueprint("admin", __name__, url_prefix="/v1", description="Platform admin
 
 @blp.route("/partners")
 class Partners(MethodView):
-    @blp.operation("createPartner", scopes=["admin"], errors=[413, 415, 422])
+    @blp.operation("createPartner", scopes=["admin"], errors=[413, 415, 422], creates=Partner)
     @blp.arguments(PartnerCreateSchema)
     @blp.response(201, PartnerSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -53,7 +54,7 @@ class Partners(MethodView):
 
 @blp.route("/partners/<string:partner_id>/clients")
 class PartnerClients(MethodView):
-    @blp.operation("createClient", scopes=["admin"], errors=[404, 409, 413, 415, 422])
+    @blp.operation("createClient", scopes=["admin"], errors=[404, 409, 413, 415, 422], creates=OAuthClient)
     @blp.arguments(ClientCreateSchema)
     @blp.response(201, ClientWithSecretSchema)
     def post(self, data: dict[str, Any], partner_id: str) -> Any:
@@ -90,7 +91,7 @@ class PartnerClients(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @blp.operation("createUser", scopes=["admin"], errors=[409, 413, 415, 422])
+    @blp.operation("createUser", scopes=["admin"], errors=[409, 413, 415, 422], creates=User)
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
+from api.models import Appointment
 from api.schemas.bookings import (
     AppointmentSchema,
     AssignmentSchema,
@@ -56,7 +57,12 @@ class ProviderMatches(MethodView):
 
 @blp.route("/<string:consultation_id>/assignment")
 class Assignment(MethodView):
-    @blp.operation("assignProvider", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422])
+    @blp.operation(
+        "assignProvider",
+        scopes=["consultations:write"],
+        errors=[404, 409, 412, 413, 415, 422],
+        creates=Appointment,
+    )
     @blp.arguments(AssignmentSchema)
     @blp.response(201, AppointmentSchema)
     def post(self, data: dict[str, Any], consultation_id: str) -> Any:
@@ -76,7 +82,7 @@ class Assignment(MethodView):
             video_base_url=current_app.extensions["settings"].video_base_url,
             precondition=blp.precondition(ConsultationSchema),
         )
-        return appointment, {"Location": f"/v1/consultations/{consultation_id}/appointment"}
+        return appointment
 
 
 @blp.route("/<string:consultation_id>/reschedule")

@@ -10,6 +10,7 @@ from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.models import Consultation
 from api.schemas.consultations import (
     ConsultationCancelSchema,
     ConsultationCreateSchema,
@@ -32,7 +33,12 @@ blp = Blueprint(
 
 @blp.route("")
 class Consultations(MethodView):
-    @blp.operation("createConsultation", scopes=["consultations:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation(
+        "createConsultation",
+        scopes=["consultations:write"],
+        errors=[404, 409, 413, 415, 422],
+        creates=Consultation,
+    )
     @blp.arguments(ConsultationCreateSchema)
     @blp.response(201, ConsultationSchema)
     def post(self, data: ConsultationRequest) -> Any:
@@ -43,7 +49,7 @@ class Consultations(MethodView):
         screenings arrive (see `GET /v1/consultations/{id}/eligibility`).
         """
         consultation = service.create_consultation(get_session(), current_principal(), data)
-        return consultation, {"Location": f"/v1/consultations/{consultation.id}"}
+        return consultation
 
     @blp.operation("listConsultations", scopes=["consultations:read"], errors=[400, 422])
     @blp.arguments(ConsultationQueryArgsSchema, location="query")

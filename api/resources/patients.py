@@ -11,6 +11,7 @@ from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.models import Consent, Invitation, Patient
 from api.schemas.common import PageArgsSchema
 from api.schemas.patients import (
     ConsentCreateSchema,
@@ -35,7 +36,9 @@ blp = Blueprint(
 
 @blp.route("")
 class Patients(MethodView):
-    @blp.operation("createPatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation(
+        "createPatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422], creates=Patient
+    )
     @blp.arguments(PatientCreateSchema)
     @blp.response(201, PatientSchema)
     def post(self, data: NewPatient) -> Any:
@@ -44,7 +47,7 @@ class Patients(MethodView):
         A partner creates patients for itself; a platform admin names the `partner_id`.
         """
         patient = service.create_patient(get_session(), current_principal(), data)
-        return patient, {"Location": f"/v1/patients/{patient.id}"}
+        return patient
 
     @blp.operation("listPatients", scopes=["patients:read"], errors=[400, 422])
     @blp.arguments(PatientQueryArgsSchema, location="query")
@@ -91,7 +94,7 @@ class PatientById(MethodView):
 
 @blp.route("/<string:patient_id>/consents")
 class Consents(MethodView):
-    @blp.operation("createConsent", scopes=["patients:write"], errors=[404, 413, 415, 422])
+    @blp.operation("createConsent", scopes=["patients:write"], errors=[404, 413, 415, 422], creates=Consent)
     @blp.arguments(ConsentCreateSchema)
     @blp.response(201, ConsentSchema)
     def post(self, data: NewConsent, patient_id: str) -> Any:
@@ -134,7 +137,9 @@ class ConsentWithdrawal(MethodView):
 
 @blp.route("/<string:patient_id>/invitations")
 class Invitations(MethodView):
-    @blp.operation("createInvitation", scopes=["patients:write"], errors=[404, 409, 415, 422])
+    @blp.operation(
+        "createInvitation", scopes=["patients:write"], errors=[404, 409, 415, 422], creates=Invitation
+    )
     @blp.arguments(InvitationCreateSchema, required=False)
     @blp.response(201, InvitationSchema)
     def post(self, _data: dict[str, Any], patient_id: str) -> Any:

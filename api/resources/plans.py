@@ -11,6 +11,7 @@ from api.db import get_session
 from api.domain.plan_status import PlanAction
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.models import AdverseEvent, FollowUpPlan
 from api.schemas.common import PageArgsSchema
 from api.schemas.plans import (
     AdverseEventCreateSchema,
@@ -45,7 +46,9 @@ blp = Blueprint(
 
 @blp.route("")
 class Plans(MethodView):
-    @blp.operation("createFollowUpPlan", scopes=["plans:write"], errors=[409, 413, 415, 422])
+    @blp.operation(
+        "createFollowUpPlan", scopes=["plans:write"], errors=[409, 413, 415, 422], creates=FollowUpPlan
+    )
     @blp.arguments(FollowUpPlanCreateSchema)
     @blp.response(201, FollowUpPlanSchema)
     def post(self, data: NewPlan) -> Any:
@@ -57,7 +60,7 @@ class Plans(MethodView):
         A consultation has at most one open plan (409 `plan_exists`).
         """
         plan = service.create_plan(get_session(), current_principal(), data)
-        return plan, {"Location": f"/v1/follow-up-plans/{plan.id}"}
+        return plan
 
     @blp.operation("listFollowUpPlans", scopes=["plans:read"], errors=[400, 422])
     @blp.arguments(PlanQueryArgsSchema, location="query")
@@ -236,7 +239,9 @@ class RecordSession(MethodView):
 
 @blp.route("/<string:plan_id>/adverse-events")
 class PlanAdverseEvents(MethodView):
-    @blp.operation("reportAdverseEvent", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation(
+        "reportAdverseEvent", scopes=["plans:write"], errors=[404, 409, 413, 415, 422], creates=AdverseEvent
+    )
     @blp.arguments(AdverseEventCreateSchema)
     @blp.response(201, AdverseEventSchema)
     def post(self, data: AdverseEventBody, plan_id: str) -> Any:

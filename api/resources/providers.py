@@ -10,6 +10,7 @@ from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.models import Provider
 from api.schemas.providers import (
     AvailabilitySchema,
     ProviderCreateSchema,
@@ -32,7 +33,9 @@ blp = Blueprint(
 
 @blp.route("")
 class Providers(MethodView):
-    @blp.operation("createProvider", scopes=["providers:write"], errors=[409, 413, 415, 422])
+    @blp.operation(
+        "createProvider", scopes=["providers:write"], errors=[409, 413, 415, 422], creates=Provider
+    )
     @blp.arguments(ProviderCreateSchema)
     @blp.response(201, ProviderSchema)
     def post(self, data: ProviderChanges) -> Any:
@@ -42,7 +45,7 @@ class Providers(MethodView):
         (409 `npi_taken`). Set the availability afterwards with `PUT /v1/providers/{id}/availability`.
         """
         provider = service.create_provider(get_session(), current_principal(), data)
-        return provider, {"Location": f"/v1/providers/{provider.id}"}
+        return provider
 
     @blp.operation("listProviders", scopes=["providers:read"], errors=[400, 422])
     @blp.arguments(ProviderQueryArgsSchema, location="query")

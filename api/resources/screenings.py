@@ -10,6 +10,7 @@ from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.models import Screening
 from api.schemas.screenings import (
     ScreeningCreateSchema,
     ScreeningPageSchema,
@@ -29,7 +30,9 @@ blp = Blueprint(
 
 @blp.route("")
 class Screenings(MethodView):
-    @blp.operation("createScreening", scopes=["screenings:write"], errors=[404, 413, 415, 422])
+    @blp.operation(
+        "createScreening", scopes=["screenings:write"], errors=[404, 413, 415, 422], creates=Screening
+    )
     @blp.arguments(ScreeningCreateSchema)
     @blp.response(201, ScreeningSchema)
     def post(self, data: ScreeningSubmission) -> Any:
@@ -41,7 +44,7 @@ class Screenings(MethodView):
         crisis resources. Screenings are immutable.
         """
         screening = service.submit_screening(get_session(), current_principal(), data)
-        return screening, {"Location": f"/v1/screenings/{screening.id}"}
+        return screening
 
     @blp.operation("listScreenings", scopes=["screenings:read"], errors=[400, 422])
     @blp.arguments(ScreeningQueryArgsSchema, location="query")

@@ -11,6 +11,7 @@ from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.models import WebhookEndpoint
 from api.schemas.common import PageArgsSchema
 from api.schemas.webhooks import (
     DeliveryAttemptPageSchema,
@@ -45,7 +46,7 @@ def _settings() -> Any:
 
 @blp.route("/webhook-endpoints")
 class WebhookEndpoints(MethodView):
-    @blp.operation("createWebhookEndpoint", scopes=SCOPE, errors=[413, 415, 422])
+    @blp.operation("createWebhookEndpoint", scopes=SCOPE, errors=[413, 415, 422], creates=WebhookEndpoint)
     @blp.arguments(WebhookEndpointCreateSchema)
     @blp.response(201, WebhookEndpointWithSecretSchema)
     def post(self, data: NewWebhookEndpoint) -> Any:
@@ -62,7 +63,7 @@ class WebhookEndpoints(MethodView):
             secret_key=_settings().secret_key,
             allow_loopback=_settings().webhook_allow_loopback,
         )
-        return created, {"Location": f"/v1/webhook-endpoints/{created.endpoint.id}"}
+        return created
 
     @blp.operation("listWebhookEndpoints", scopes=SCOPE, errors=[400, 422])
     @blp.arguments(PageArgsSchema, location="query")

@@ -66,7 +66,7 @@ def create_partner(session: Session, principal: Principal, name: str) -> Partner
     _require_admin(principal)
     partner = Partner(name=name)
     session.add(partner)
-    session.commit()
+    session.flush()
     return partner
 
 
@@ -122,10 +122,9 @@ def create_client(
         client.id = client_id
     session.add(client)
     with constraint_violations(
-        session,
         {"pk_oauth_clients": lambda: Conflict(f"A client {client_id} already exists.", code="client_exists")},
     ):
-        session.commit()
+        session.flush()
     return client, secret
 
 
@@ -225,10 +224,8 @@ def create_user(
     )
     set_password(session, user, password)
     session.add(user)
-    with constraint_violations(
-        session, _user_exists("A user with this email (or for this patient) already exists.")
-    ):
-        session.commit()
+    with constraint_violations(_user_exists("A user with this email (or for this patient) already exists.")):
+        session.flush()
     return user
 
 
@@ -286,27 +283,28 @@ def _record(row: SignInThrottle, state: Throttle) -> None:
 
 def sign_in(session: Session, client: OAuthClient, email: str, password: str, address: str) -> User | None:
     """The sign-in page's check, throttled per account and caller ``address`` and under the account's
-    ceiling (api.domain.sign_in). ``SignInThrottled`` while either says wait; None (recorded, committed) for
-    a wrong email or password; ``SignInDenied`` for the right password at another tenant's client; else
-    the user, whose sign-in the caller commits with the code it issues."""
+    ceiling (api.domain.sign_in). ``SignInThrottled`` while either says wait (nothing to keep: the caller
+    rolls back, the attempt is not counted); None for a wrong email or password, the failure recorded;
+    ``SignInDenied`` for the right password at another tenant's client, this address's record cleared; else
+    the user, this address's record cleared. Except when throttled, the caller (the sign-in page, the
+    attempt's boundary) commits what was recorded, whatever it answers: with the code it issues, or alone."""
     account_key, address_key = _throttle_keys(email, address)
     # Locked in this order by every attempt: the account's ceiling, then the address's record.
     ceiling, own = _locked_throttle(session, account_key), _locked_throttle(session, address_key)
     now = utcnow()
     waits = [w for w in (retry_after(_state(ceiling), now), retry_after(_state(own), now)) if w is not None]
     if waits:
-        session.rollback()
         raise SignInThrottled(max(waits))
     try:
         user = authenticate_user(session, client, email, password)
     except SignInDenied:
         session.delete(own)
-        session.commit()
+        session.flush()
         raise
     if user is None:
         _record(own, after_failure(_state(own), now))
         _record(ceiling, account_after_failure(_state(ceiling), now))
-        session.commit()
+        session.flush()
         return None
     # The right password clears this address's record; the ceiling forgets on its own time, so that a
     # guesser elsewhere gets no fresh allowance from the patient's sign-in.
@@ -387,7 +385,6 @@ def activate_invitation(session: Session, token: str, password: str) -> User:
     session.add(user)
     spend_invitations(session, patient.id)
     with constraint_violations(
-        session,
         {
             "uq_users_realm_email": lambda: Conflict(
                 "Another account in this partner already uses the patient's email.", code="user_exists"
@@ -395,7 +392,7 @@ def activate_invitation(session: Session, token: str, password: str) -> User:
             "uq_users_patient_id": lambda: InvitationInvalid("This account is already active."),
         },
     ):
-        session.commit()
+        session.flush()
     return user
 
 

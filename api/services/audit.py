@@ -1,8 +1,8 @@
 """The audit trail's use cases: record an access, read the trail, seal it into the chain, verify, export.
 
-What is recorded, and when, is decided by the request hook (api/http/audit.py) and the token endpoints; this
-module turns the facts of one access into a row, attributes it to the patient whose data it concerned, and
-owns the chain (api/domain/audit.py has its rules).
+What is recorded, and when, is decided at each operation's boundary (``Blueprint.operation`` with
+api/http/audit.py) and by the token endpoints; this module turns the facts of one access into a row,
+attributes it to the patient whose data it concerned, and owns the chain (api/domain/audit.py has its rules).
 
 Who sees what: a platform admin sees every row; a partner's systems see the rows of their own callers
 and every row about one of their patients (a clinician who opened it, a refused attempt from another
@@ -40,91 +40,45 @@ from api.domain.audit import (
     row_problem,
     seal_mac,
 )
-from api.ids import new_id
-from api.models import (
-    AdverseEvent,
-    Appointment,
-    AuditEvent,
-    AuditPatientRef,
-    AuditSeal,
-    Consent,
-    Consultation,
-    Event,
-    FollowUpPlan,
-    Invitation,
-    Patient,
-    PlanTask,
-    Screening,
-)
+from api.models import AuditEvent, AuditPatientRef, AuditSeal, Patient, resources
+from api.models.resources import new_id_for
 from api.services.access import require_kind
 from api.services.paging import Page, PageRequest, fetch_row_page
 
 log = logging.getLogger("api.audit")
 
-# What an id's prefix says it names (api-contract.md §2: ids are prefixed by type).
-RESOURCE_TYPES: Final = {
-    "pat": "patient",
-    "cns": "consent",
-    "inv": "invitation",
-    "con": "consultation",
-    "scr": "screening",
-    "apt": "appointment",
-    "pln": "follow_up_plan",
-    "tsk": "follow_up_task",
-    "ade": "adverse_event",
-    "prv": "provider",
-    "par": "partner",
-    "cli": "client",
-    "usr": "user",
-    "whe": "webhook_endpoint",
-    "evt": "event",
-    "aud": "audit_event",
-}
-# Records whose patient is a column of their own.
-_WITH_PATIENT: Final[dict[str, Any]] = {
-    "cns": Consent,
-    "inv": Invitation,
-    "con": Consultation,
-    "scr": Screening,
-    "pln": FollowUpPlan,
-    "ade": AdverseEvent,
-}
 _ID_LENGTH: Final = 40
 
 
 def resource_type_of(resource_id: str | None) -> str | None:
-    if not resource_id:
-        return None
-    return RESOURCE_TYPES.get(resource_id.partition("_")[0])
+    """The resource type an id's prefix names (its model's declaration, api/models/resources.py)."""
+    return resources.resource_type_of(resource_id)
 
 
 def patient_of(session: Session, resource_id: str | None) -> str | None:
-    """The patient whose record ``resource_id`` is (None for records that are nobody's). Reads the
-    session's identity map first: the request has almost always loaded the record already."""
+    """The patient whose record ``resource_id`` is (None for records that are nobody's), as its model declares
+    it: a column of its own, or the record it belongs to. Reads the session's identity map first: the request
+    has almost always loaded the record already."""
     if not resource_id or len(resource_id) > _ID_LENGTH:
         return None
-    prefix = resource_id.partition("_")[0]
-    if prefix == "pat":
-        return resource_id if session.get(Patient, resource_id) is not None else None
-    model = _WITH_PATIENT.get(prefix)
-    if model is not None:
-        row = session.get(model, resource_id)
-        return row.patient_id if row is not None else None
-    if prefix == "tsk":
-        task = session.get(PlanTask, resource_id)
-        return patient_of(session, task.plan_id) if task is not None else None
-    if prefix == "evt":  # an event is about a record: whose that record is
-        event = session.get(Event, resource_id)
-        return patient_of(session, event.object_id) if event is not None else None
-    if prefix == "apt":
-        appointment = session.get(Appointment, resource_id)
-        return patient_of(session, appointment.consultation_id) if appointment is not None else None
-    return None
+    found = resources.lookup(resource_id)
+    if found is None:
+        return None
+    model, resource = found
+    if resource.patient is None and resource.patient_via is None:
+        return None
+    row = session.get(model, resource_id)
+    if row is None:
+        return None
+    if resource.patient is not None:
+        patient: str | None = getattr(row, resource.patient)
+        return patient
+    return patient_of(session, getattr(row, str(resource.patient_via)))
 
 
 @dataclass
 class Access:
-    """The facts of one access, as the hook or the token endpoint saw them."""
+    """The facts of one access, as the operation's boundary or the token endpoint saw them."""
 
     actor_type: str
     action: str
@@ -154,14 +108,14 @@ _INSERT_REFS: Final = insert(Base.metadata.tables["audit_patient_refs"])
 
 
 def record(session: Session, access: Access, keyring: Keyring) -> str:
-    """Insert the row for ``access`` in ``session``'s transaction (the caller commits it), with its own MAC
-    under ``keyring``'s current key; its id.
+    """Insert the row for ``access`` in ``session``'s transaction (the operation's boundary commits it), with
+    its own MAC under ``keyring``'s current key; its id.
 
     Plain Core statements on the session's connection, not ORM objects: the row is written on every request,
     and the unit of work's bookkeeping would cost more than the statement (a list's patient references go
     in one multi-row statement)."""
     patients = sorted({p for p in access.patient_ids if p})
-    row_id = new_id("aud")
+    row_id = new_id_for(AuditEvent)
     connection = session.connection()
     row = {
         "id": row_id,
@@ -290,9 +244,18 @@ SEAL_BATCH: Final = 2000
 _SEAL_LOCK: Final = 7_301_964
 
 
-def seal_pending(session: Session, chain: AuditChain, *, limit: int = SEAL_BATCH) -> int:
-    """Chain the rows not yet sealed, oldest first (up to ``limit``), under the current key; commit; then
-    anchor the new head outside the database. The number sealed.
+@dataclass(frozen=True)
+class Sealed:
+    """What one sealing chained: how many rows, and the new head, to anchor once the seals are committed."""
+
+    rows: int
+    head: Anchor
+
+
+def seal_pending(session: Session, keyring: Keyring, *, limit: int = SEAL_BATCH) -> Sealed | None:
+    """Chain the rows not yet sealed, oldest first (up to ``limit``), under the current key, in ``session``'s
+    transaction; None when none waited. The caller commits, then anchors the head (``anchor``): an anchor
+    must never name a seal that was not committed.
 
     A row whose own MAC does not verify is sealed all the same (the chain must go on) and logged: sealing
     it does not launder it, ``verify_chain`` reports it for good."""
@@ -306,12 +269,14 @@ def seal_pending(session: Session, chain: AuditChain, *, limit: int = SEAL_BATCH
     rows = session.scalars(
         select(AuditEvent).where(~sealed).order_by(AuditEvent.created_at, AuditEvent.id).limit(limit)
     ).all()
-    key = chain.keyring.current
+    if not rows:
+        return None
+    key = keyring.current
     now = utcnow()
     for row in rows:
         seq += 1
         fields = row.chained_fields()
-        problem = row_problem(fields, chain.keyring)
+        problem = row_problem(fields, keyring)
         if problem is not None:
             log.error("audit row %s is sealed as it is, but %s", row.id, problem)
         digest = row_digest(fields)
@@ -326,13 +291,15 @@ def seal_pending(session: Session, chain: AuditChain, *, limit: int = SEAL_BATCH
                 sealed_at=now,
             )
         )
-    session.commit()
-    if rows:
-        anchor = Anchor(seq, rows[-1].id, previous, key.id, now.isoformat())
-        chain.anchors.append(anchor)
-        # The log is a second copy of the anchor, outside the database (docs/audit.md).
-        log.info("audit chain anchored: seal %d mac %s key %s", anchor.seq, anchor.mac, anchor.key_id)
-    return len(rows)
+    session.flush()
+    return Sealed(len(rows), Anchor(seq, rows[-1].id, previous, key.id, now.isoformat()))
+
+
+def anchor(chain: AuditChain, head: Anchor) -> None:
+    """Write the chain's committed head outside the database (the anchor files, and the log as a second
+    copy: docs/audit.md)."""
+    chain.anchors.append(head)
+    log.info("audit chain anchored: seal %d mac %s key %s", head.seq, head.mac, head.key_id)
 
 
 @dataclass(frozen=True)

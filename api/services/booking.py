@@ -52,7 +52,8 @@ class AppointmentNotFound(NotFound):
     title = "Appointment not found"
 
 
-# Long on purpose: one transaction, in order: lock, precondition, re-check, take a place, book, commit.
+# Long on purpose: one transaction, in order: lock, precondition, re-check, take a place, book; the
+# operation's boundary commits.
 def assign_provider(
     session: Session,
     principal: Principal,
@@ -91,7 +92,6 @@ def assign_provider(
         .execution_options(synchronize_session=False)
     )
     if took_a_place.rowcount == 0:  # type: ignore[attr-defined]
-        session.rollback()
         raise _not_qualified([HardFilter.CAPACITY])
     session.expire(provider, ["active_patients"])
     appointment = Appointment(
@@ -106,7 +106,7 @@ def assign_provider(
     session.add(appointment)
     consultation.provider_id = provider.id
     change_status(session, consultation, ConsultationAction.SCHEDULE, provider_id=provider.id)
-    _commit_booking(
+    _write_booking(
         session, provider, request.now, slots_clear_of(free, appointment.starts_at, appointment.ends_at)
     )
     return appointment
@@ -139,7 +139,7 @@ def reschedule(
     appointment.starts_at = slot_start
     appointment.ends_at = slot_start + CONSULTATION_LENGTH
     change_status(session, consultation, ConsultationAction.RESCHEDULE)
-    _commit_booking(
+    _write_booking(
         session, provider, request.now, slots_clear_of(free, appointment.starts_at, appointment.ends_at)
     )
     return appointment
@@ -207,13 +207,12 @@ BOOKING_CONSTRAINTS = {
 }
 
 
-def _commit_booking(session: Session, provider: Provider, now: datetime, free: Sequence[Slot]) -> None:
+def _write_booking(session: Session, provider: Provider, now: datetime, free: Sequence[Slot]) -> None:
     """Write the booking and, in the same transaction, the provider's free-slot summary it moved, from the
     slots left ``free`` (those the re-check computed, less the booked one)."""
-    with constraint_violations(session, BOOKING_CONSTRAINTS):
+    with constraint_violations(BOOKING_CONSTRAINTS):
         session.flush()  # the overlap guard speaks here
     refresh_free_slot_summary(session, provider, now, free=free)
-    session.commit()
 
 
 def booked_appointment(session: Session, consultation: Consultation) -> Appointment:

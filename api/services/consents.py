@@ -64,5 +64,5 @@ def withdraw_consent(session: Session, principal: Principal, patient_id: str, co
             change_status(
                 session, plan, PlanStatus.ON_HOLD, reason=f"The patient withdrew the {consent.type} consent."
             )
-    session.commit()
+    session.flush()
     return consent

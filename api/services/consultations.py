@@ -27,8 +27,8 @@ from api.domain.eligibility import (
 from api.domain.reference import age_on
 from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
-from api.ids import new_id
 from api.models import Consultation, Patient, Screening
+from api.models.resources import new_id_for
 from api.services.access import require_kind, scope_consultations
 from api.services.appointments import release_booking
 from api.services.inputs import ConsultationRequest
@@ -95,7 +95,7 @@ def create_consultation(session: Session, principal: Principal, data: Consultati
         age_on(patient.birth_date, _today_utc()), accepted_consent_types(session, patient.id)
     )
     consultation = Consultation(
-        id=new_id("con"),  # known before the INSERT: the event names it, and one INSERT at commit writes all
+        id=new_id_for(Consultation),  # known before the INSERT: the event names it, and one flush writes all
         partner_id=patient.partner_id,
         patient_id=patient.id,
         status=ConsultationStatus.SUBMITTED,
@@ -122,7 +122,7 @@ def create_consultation(session: Session, principal: Principal, data: Consultati
         object_id=consultation.id,
         status=consultation.status,
     )
-    session.commit()
+    session.flush()
     return consultation
 
 
@@ -161,7 +161,7 @@ def cancel_consultation(
     release_booking(session, consultation)
     consultation.cancellation_reason = reason
     consultation.cancelled_at = utcnow()
-    session.commit()
+    session.flush()
     return consultation
 
 
@@ -185,7 +185,7 @@ def review_consultation(
     consultation.review_note = note
     consultation.reviewed_by = principal.provider_id or principal.actor_id
     consultation.reviewed_at = utcnow()
-    session.commit()
+    session.flush()
     return consultation
 
 

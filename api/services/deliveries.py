@@ -70,7 +70,8 @@ def _is_head_of_line() -> object:
 
 
 def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta, secret_key: str) -> list[Job]:
-    """Lease up to ``limit`` deliveries due at ``now`` and read what sending them takes; commits."""
+    """Lease up to ``limit`` deliveries due at ``now`` and read what sending them takes. The caller commits
+    the leases before sending (the dispatcher, each step a transaction of its own)."""
     d = WebhookDelivery
     stmt = (
         select(d, WebhookEndpoint, Event)
@@ -104,7 +105,7 @@ def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta, 
                 attempt=delivery.attempts + 1,
             )
         )
-    session.commit()
+    session.flush()
     return jobs
 
 
@@ -118,7 +119,6 @@ def record_attempt(
         select(WebhookDelivery.id).where(WebhookDelivery.id == job.delivery_id).with_for_update()
     )
     if delivery is None:  # its endpoint was deleted meanwhile: nothing to record against
-        session.rollback()
         return None
     outcome = judge_attempt(
         attempt=job.attempt,
@@ -171,7 +171,7 @@ def record_attempt(
                 DisabledReason.GONE if outcome.verdict is Verdict.GONE else DisabledReason.RETRIES_EXHAUSTED
             )
             disable_endpoint(session, endpoint, reason)
-    session.commit()
+    session.flush()
     return outcome
 
 
@@ -183,4 +183,3 @@ def release(session: Session, jobs: list[Job]) -> None:
             .where(WebhookDelivery.id == job.delivery_id, WebhookDelivery.lease_token == job.lease_token)
             .values(lease_token=None, lease_expires_at=None)
         )
-    session.commit()

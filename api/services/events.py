@@ -92,5 +92,5 @@ def redeliver(
         for endpoint in targets
     ]
     session.add_all(queued)
-    session.commit()
+    session.flush()
     return queued

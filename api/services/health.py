@@ -8,8 +8,8 @@ from api.errors import ServiceUnavailable
 
 
 def check_database(session: Session) -> None:
+    """503 while the database cannot be reached (the request's teardown closes the failed session)."""
     try:
         session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        session.rollback()
         raise ServiceUnavailable("The database is unreachable.", headers={"Retry-After": "5"}) from None

@@ -27,6 +27,7 @@ DELIVERY_HISTORY = timedelta(days=30)
 
 
 def purge_expired(session: Session) -> dict[str, int]:
+    """Delete what has expired, in the caller's transaction (the worker's job commits); how many of each."""
     now = utcnow()
     cutoff = now - RETENTION
     counts = {
@@ -57,5 +58,4 @@ def purge_expired(session: Session) -> dict[str, int]:
             )
         ).rowcount,  # type: ignore[attr-defined]
     }
-    session.commit()
     return counts

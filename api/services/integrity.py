@@ -15,7 +15,6 @@ from contextlib import contextmanager
 
 from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from api.db import Base
 from api.errors import DomainError
@@ -51,15 +50,13 @@ def violated_constraint(exc: IntegrityError) -> str | None:
 
 
 @contextmanager
-def constraint_violations(
-    session: Session, errors: Mapping[str, Callable[[], DomainError]]
-) -> Iterator[None]:
-    """Run a flush or commit; a violation of a constraint named in ``errors`` rolls back and raises its
-    error. ``errors`` maps constraint names to factories of the domain error each one means."""
+def constraint_violations(errors: Mapping[str, Callable[[], DomainError]]) -> Iterator[None]:
+    """Run a flush; a violation of a constraint named in ``errors`` raises its error (the operation's boundary
+    rolls the transaction back, as for any error). ``errors`` maps constraint names to factories of the
+    domain error each one means."""
     try:
         yield
     except IntegrityError as exc:
-        session.rollback()
         make_error = errors.get(violated_constraint(exc) or "")
         if make_error is None:
             raise

@@ -56,9 +56,9 @@ UNIQUE_PATIENT_FIELDS = {
 }
 
 
-def _commit_unique(session: Session) -> None:
-    with constraint_violations(session, UNIQUE_PATIENT_FIELDS):
-        session.commit()
+def _flush_unique(session: Session) -> None:
+    with constraint_violations(UNIQUE_PATIENT_FIELDS):
+        session.flush()
 
 
 def get_patient(
@@ -83,7 +83,7 @@ def create_patient(session: Session, principal: Principal, data: NewPatient) -> 
     patient = Patient(partner_id=partner_id)
     _apply(patient, data)
     session.add(patient)
-    _commit_unique(session)
+    _flush_unique(session)
     return patient
 
 
@@ -122,7 +122,7 @@ def update_patient(
     elif principal.kind not in ("partner_client", "admin"):
         raise PatientNotFound(f"No patient {patient_id}.")
     _apply(patient, changes)
-    _commit_unique(session)
+    _flush_unique(session)
     return patient
 
 
@@ -132,7 +132,7 @@ def record_consent(session: Session, principal: Principal, patient_id: str, data
         raise ValidationFailed(errors=[FieldError("/accepted_at", "in_future", "Must not be in the future.")])
     consent = Consent(patient_id=patient.id, recorded_by_client_id=principal.client_id, **data)
     session.add(consent)
-    session.commit()
+    session.flush()
     return consent
 
 
@@ -192,7 +192,7 @@ def create_invitation(
         expires_at=utcnow() + timedelta(seconds=ttl_seconds),
     )
     session.add(invitation)
-    session.commit()
+    session.flush()
     return invitation, token
 
 

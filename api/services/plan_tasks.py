@@ -134,7 +134,7 @@ def complete_check_in(
     task.status = TaskStatus.DONE
     task.completed_at = utcnow()
     task.completed_by = principal.actor_id
-    session.commit()
+    session.flush()
     return task
 
 
@@ -241,7 +241,7 @@ def record_session(
     task.completed_at = now
     task.completed_by = principal.actor_id
     _store_adverse_events(session, principal, plan, reports, task_id=task.id)
-    session.commit()
+    session.flush()
     session.refresh(task)
     return task
 
@@ -277,7 +277,7 @@ def report_adverse_event(
         task = _task_of_or_field_error(session, plan, task_id)
         task_id = task.id
     [event] = _store_adverse_events(session, principal, plan, (report,), task_id=task_id)
-    session.commit()
+    session.flush()
     return event
 
 

@@ -139,7 +139,7 @@ def create_plan(session: Session, principal: Principal, data: NewPlan) -> Follow
         status=plan.status,
         consultation_id=plan.consultation_id,
     )
-    session.commit()
+    session.flush()
     return plan
 
 
@@ -186,7 +186,7 @@ OPEN_PLAN_CONSTRAINT = {
 
 
 def _flush_open_plan(session: Session) -> None:
-    with constraint_violations(session, OPEN_PLAN_CONSTRAINT):
+    with constraint_violations(OPEN_PLAN_CONSTRAINT):
         session.flush()
 
 
@@ -222,7 +222,7 @@ def update_plan(
         plan.check_in_instruments = list(schedule.check_in_instruments)
         plan.check_in_interval_days = schedule.check_in_interval_days
     plan.updated_at = utcnow()
-    session.commit()
+    session.flush()
     return plan
 
 
@@ -319,7 +319,7 @@ def act_on_plan(
             check_safety_resumption(by_provider=principal.kind == "provider", reason=reason)
         check_activation_consents(accepted_consent_types(session, plan.patient_id))  # 422 consent_required
     change_status(session, plan, new_status, reason=reason)
-    session.commit()
+    session.flush()
     return plan
 
 

@@ -113,30 +113,28 @@ def refresh_free_slot_summary(
 
 
 def refresh_free_slot_summaries(session: Session, now: datetime | None = None, *, batch: int = 500) -> int:
-    """Recompute every summary never computed or no longer valid (``telemedical worker``); commits batches."""
+    """Recompute up to ``batch`` of the summaries never computed or no longer valid at ``now``; how many. The
+    worker commits each batch and asks again until none is left (``telemedical worker``)."""
     now = now or utcnow()
-    refreshed = 0
-    while True:
-        providers = session.scalars(
-            with_details(select(Provider))
-            .where(or_(Provider.free_slots_computed_at.is_(None), Provider.free_slots_valid_until < now))
-            .order_by(Provider.id)
-            .limit(batch)
-        ).all()
-        if not providers:
-            return refreshed
-        booked = booked_intervals(session, [p.id for p in providers], now, now + HORIZON + SUMMARY_SLACK)
-        for provider in providers:
-            first, valid_until = free_slot_summary(
-                provider.availability, provider.timezone, booked.get(provider.id, ()), now
-            )
-            provider.first_free_slot_at = first
-            provider.free_slots_computed_at = now
-            provider.free_slots_valid_until = valid_until
-            provider.slot_hours = stored_slot_hours(provider.availability)
-        sync_matching_facts(session, providers)
-        session.commit()
-        refreshed += len(providers)
+    providers = session.scalars(
+        with_details(select(Provider))
+        .where(or_(Provider.free_slots_computed_at.is_(None), Provider.free_slots_valid_until < now))
+        .order_by(Provider.id)
+        .limit(batch)
+    ).all()
+    if not providers:
+        return 0
+    booked = booked_intervals(session, [p.id for p in providers], now, now + HORIZON + SUMMARY_SLACK)
+    for provider in providers:
+        first, valid_until = free_slot_summary(
+            provider.availability, provider.timezone, booked.get(provider.id, ()), now
+        )
+        provider.first_free_slot_at = first
+        provider.free_slots_computed_at = now
+        provider.free_slots_valid_until = valid_until
+        provider.slot_hours = stored_slot_hours(provider.availability)
+    sync_matching_facts(session, providers)
+    return len(providers)
 
 
 def sync_matching_facts(session: Session, providers: Iterable[Provider]) -> None:

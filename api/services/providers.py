@@ -120,10 +120,10 @@ def create_provider(session: Session, principal: Principal, data: ProviderChange
     _check_licenses_free(session, provider, data)
     apply_provider_fields(provider, data)
     session.add(provider)
-    with constraint_violations(session, UNIQUE_PROVIDER_FIELDS):
+    with constraint_violations(UNIQUE_PROVIDER_FIELDS):
         session.flush()
     refresh_free_slot_summary(session, provider)
-    session.commit()
+    session.flush()
     return provider
 
 
@@ -151,10 +151,10 @@ def update_provider(
             )
     _check_licenses_free(session, provider, changes)
     apply_provider_fields(provider, changes)
-    with constraint_violations(session, UNIQUE_PROVIDER_FIELDS):
+    with constraint_violations(UNIQUE_PROVIDER_FIELDS):
         session.flush()  # before the summary's queries would autoflush it outside this guard
     refresh_free_slot_summary(session, provider)  # the time zone moves every slot
-    session.commit()
+    session.flush()
     return provider
 
 
@@ -173,7 +173,7 @@ def set_availability(
     availability = validate_availability(body)
     provider.availability = availability.as_dict()
     refresh_free_slot_summary(session, provider)
-    session.commit()
+    session.flush()
     return availability
 
 

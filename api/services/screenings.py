@@ -97,7 +97,7 @@ def submit_screening(session: Session, principal: Principal, data: ScreeningSubm
         _emit(session, screening, "screening.risk_flagged", risk_level=scored.severity)
     if consultation is not None:
         reevaluate_eligibility(session, consultation, patient)
-    session.commit()
+    session.flush()
     return screening
 
 

@@ -71,7 +71,7 @@ def mark_rems_form_submitted(
     if record.rems_submitted_at is None:
         record.rems_submitted_at = utcnow()
         record.rems_submitted_by = principal.actor_id
-    session.commit()
+    session.flush()
     return _form(session, plan, record)
 
 
@@ -153,7 +153,7 @@ def announce_rems_forms_due(session: Session, *, now: datetime | None = None) ->
             due_by=rems_due_by(day).isoformat(),
         )
         announced += 1
-    session.commit()
+    session.flush()
     return announced
 
 

@@ -99,7 +99,6 @@ def mark_overdue_tasks(session: Session, now: datetime | None = None) -> int:
         if _claim(session, task, pending, status=TaskStatus.OVERDUE.value, overdue_at=now, updated_at=now):
             _emit_task_event(session, task, "follow_up_task.overdue")
             marked += 1
-    session.commit()
     return marked
 
 
@@ -121,7 +120,6 @@ def announce_due_tasks(session: Session, now: datetime | None = None) -> int:
         if _claim(session, task, PlanTask.due_notified_at.is_(None), due_notified_at=now):
             _emit_task_event(session, task, "follow_up_task.due")
             announced += 1
-    session.commit()
     return announced
 
 

@@ -29,7 +29,7 @@ def start_visit(
     precondition(consultation)
     change_status(session, consultation, ConsultationAction.START)
     consultation.started_at = utcnow()
-    session.commit()
+    session.flush()
     return consultation
 
 
@@ -52,7 +52,7 @@ def complete_visit(
     appointment = booked_appointment(session, consultation)
     appointment.status = AppointmentStatus.COMPLETED
     release_place(session, appointment.provider_id)
-    session.commit()
+    session.flush()
     return consultation
 
 

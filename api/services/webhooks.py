@@ -84,7 +84,7 @@ def create_endpoint(
     if not endpoint.enabled:
         endpoint.disabled_reason = DisabledReason.MANUAL
     session.add(endpoint)
-    session.commit()
+    session.flush()
     return EndpointWithSecret(endpoint, secret)
 
 
@@ -142,7 +142,7 @@ def update_endpoint(
         else:
             disable_endpoint(session, endpoint, DisabledReason.MANUAL)
     endpoint.updated_at = utcnow()
-    session.commit()
+    session.flush()
     return endpoint
 
 
@@ -160,7 +160,7 @@ def delete_endpoint(session: Session, principal: Principal, endpoint_id: str) ->
     session.execute(delete(WebhookAttempt).where(WebhookAttempt.endpoint_id == endpoint.id))
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
     session.delete(endpoint)
-    session.commit()
+    session.flush()
 
 
 def rotate_secret(
@@ -175,7 +175,7 @@ def rotate_secret(
     endpoint.previous_secret_expires_at = now + SECRET_OVERLAP
     endpoint.secret_sealed = _seal(secret_key, secret)
     endpoint.updated_at = now
-    session.commit()
+    session.flush()
     return EndpointWithSecret(endpoint, secret)
 
 

@@ -57,6 +57,7 @@ def _patient_app(session: Session, tenant: Tenant, tag: str) -> tuple[str, str]:
     accounts.create_user(
         session, system, role="patient", email=f"{tag}@example.test", password=PASSWORD, patient_id=patient.id
     )
+    session.commit()
     return app.id, f"{tag}@example.test"
 
 

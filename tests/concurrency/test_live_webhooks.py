@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.db import unit_of_work
 from api.events.outbox import emit
 from api.models import Consultation, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.webhook import DeliveryStatus
@@ -93,13 +94,14 @@ def start_worker(live_database_url: str, tmp_path: Path) -> Iterator[Callable[..
 def endpoint_for(session: Session, url: str, types: list[str]) -> tuple[str, str]:
     """A new partner with an endpoint at ``url``: (partner id, endpoint id)."""
     partner, _ = partner_with_portal(session, "Webhook partner")
-    created = webhook_service.create_endpoint(
-        session,
-        accounts.system_principal(),
-        {"url": url, "event_types": types, "partner_id": partner},
-        secret_key=SECRET_KEY,
-        allow_loopback=True,
-    )
+    with unit_of_work(session):
+        created = webhook_service.create_endpoint(
+            session,
+            accounts.system_principal(),
+            {"url": url, "event_types": types, "partner_id": partner},
+            secret_key=SECRET_KEY,
+            allow_loopback=True,
+        )
     return partner, created.endpoint.id
 
 

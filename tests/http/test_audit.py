@@ -40,6 +40,7 @@ from api.domain.audit import (
 from api.migrate import upgrade
 from api.models import AuditEvent, AuditSeal
 from api.services import audit as trail
+from api.worker import seal_all_pending, seal_once
 from tests.helpers import bearer, cc_token, token_response
 from tests.world import World
 
@@ -258,7 +259,7 @@ def test_the_trail_refuses_update_and_delete(
         with pytest.raises(DatabaseError, match="append-only"):
             db.execute(text(statement), {"id": row_id})
         nested.rollback()
-    trail.seal_pending(db, chain)
+    seal_all_pending(db, chain)
     nested = db.begin_nested()
     with pytest.raises(DatabaseError, match="append-only"):
         db.execute(text("DELETE FROM audit_seals"))
@@ -325,9 +326,9 @@ def test_the_chain_links_every_row_in_seal_order(
 ) -> None:
     for _ in range(5):
         client.get(f"/v1/patients/{world.patient_a1}", headers=portal_a)
-    assert trail.seal_pending(db, chain, limit=2) == 2
-    assert trail.seal_pending(db, chain) >= 3
-    assert trail.seal_pending(db, chain) == 0
+    assert seal_once(db, chain, limit=2) == 2
+    assert seal_once(db, chain) >= 3
+    assert seal_once(db, chain) == 0
     seals = db.scalars(select(AuditSeal).order_by(AuditSeal.seq)).all()
     assert [s.seq for s in seals] == list(range(1, len(seals) + 1))
     assert {s.key_id for s in seals} == {chain.keyring.current.id}
@@ -394,7 +395,7 @@ def test_after_a_retention_purge_the_chain_starts_at_the_first_seal_kept(
 ) -> None:
     for _ in range(4):
         client.get(f"/v1/patients/{world.patient_a1}", headers=portal_a)
-    trail.seal_pending(db, chain)
+    seal_all_pending(db, chain)
     oldest = db.scalars(select(AuditSeal).order_by(AuditSeal.seq)).first()
     assert oldest is not None and oldest.seq == 1
     _purge(db, oldest.audit_id)
@@ -714,7 +715,7 @@ def test_migration_0011_seals_the_waiting_rows_as_before_and_the_keyed_chain_fol
                 chain.keyring,
             )
             session.commit()
-            assert trail.seal_pending(session, chain) == 1
+            assert seal_once(session, chain) == 1
             report = trail.verify_chain(session, chain)
             assert (report.broken, report.sealed, report.unkeyed, report.anchored) == (None, 6, 5, 6)
     finally:

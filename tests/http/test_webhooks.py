@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from api.db import utcnow
+from api.db import unit_of_work, utcnow
 from api.events.outbox import emit
 from api.events.transport import SendResult
 from api.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -509,9 +509,10 @@ def test_an_endpoint_deleted_while_an_attempt_is_recorded_deadlocks_neither(
             status="submitted",
         )
         session.commit()
-        (job,) = deliveries.claim_due(
-            session, now=utcnow(), limit=5, lease=timedelta(minutes=1), secret_key="race-secret"
-        )
+        with unit_of_work(session):
+            (job,) = deliveries.claim_due(
+                session, now=utcnow(), limit=5, lease=timedelta(minutes=1), secret_key="race-secret"
+            )
     locked, go_on = threading.Event(), threading.Event()
     real_judge = deliveries.judge_attempt
 
@@ -526,9 +527,10 @@ def test_an_endpoint_deleted_while_an_attempt_is_recorded_deadlocks_neither(
     def record() -> None:
         with Session(race.engine) as session:
             try:
-                recorded.append(
-                    deliveries.record_attempt(session, job, SendResult(200, 5), now=utcnow(), jitter=0.0)
-                )
+                with unit_of_work(session):
+                    recorded.append(
+                        deliveries.record_attempt(session, job, SendResult(200, 5), now=utcnow(), jitter=0.0)
+                    )
             except Exception as exc:  # a deadlock victim
                 recorded.append(exc)
 
