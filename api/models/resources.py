@@ -16,7 +16,7 @@ path that names no column (tests/unit/test_resources.py).
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -107,10 +107,14 @@ def _check(model: type[Base], resource: Resource) -> None:
 @cache
 def registry() -> Registry:
     """Every mapped model's declaration, checked (built once, when ``api.models`` is imported)."""
+    return build_registry(mapper.class_ for mapper in Base.registry.mappers)
+
+
+def build_registry(models: Iterable[type[Any]]) -> Registry:
+    """The declarations of ``models``, checked; ``ResourceDeclarationError`` names the first that fails."""
     by_prefix: dict[str, tuple[type[Base], Resource]] = {}
     by_model: dict[type[Base], Resource] = {}
-    for mapper in sorted(Base.registry.mappers, key=lambda m: m.class_.__name__):
-        model = mapper.class_
+    for model in sorted(models, key=lambda m: m.__name__):
         resource = _declaration(model)
         if resource is None:
             continue

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api.http.blueprint import CREATES
 from api.spec import render_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "v1.json"
@@ -71,6 +72,21 @@ def _name(code: str) -> str:
     import http
 
     return http.HTTPStatus(int(code)).name
+
+
+def test_every_creating_operation_declares_its_resource_and_its_location(spec: dict[str, Any]) -> None:
+    """A 201 names the model it creates (Blueprint.operation(creates=...)); Location is documented exactly
+    for those the API serves (their model declares a path, api/models/resources.py)."""
+    created = {
+        op["operationId"]: op["responses"]["201"]
+        for _, _, op in _operations(spec)
+        if "201" in op["responses"]
+    }
+    assert set(created) == set(CREATES)
+    located = {name for name, response in created.items() if "Location" in response.get("headers", {})}
+    assert located == {name for name, resource in CREATES.items() if resource.path}
+    assert {"createPatient", "assignProvider", "createWebhookEndpoint"} <= located
+    assert "createPartner" not in located  # no GET serves one partner
 
 
 def test_error_responses_are_problem_json(spec: dict[str, Any]) -> None:
