@@ -18,6 +18,10 @@ US_STATES: frozenset[str] = frozenset({
 
 SEX_AT_BIRTH: tuple[str, ...] = ("female", "male", "intersex", "unknown")
 CONSENT_TYPES: tuple[str, ...] = ("telehealth", "ketamine_treatment", "data_sharing")
+# A provider's credential (matching's rules name some of them: api.domain.matching.PHYSICIAN_CREDENTIALS).
+CREDENTIALS: tuple[str, ...] = ("MD", "DO", "NP", "PA")
+# The DEA's controlled-substance schedules a registration may cover (ketamine is in III).
+DEA_SCHEDULES: tuple[str, ...] = ("II", "III", "IV", "V")
 
 # BCP 47 language tag: language, optional script, region and variants (RFC 5646 §2.1, simplified).
 BCP47 = re.compile(

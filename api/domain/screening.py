@@ -38,7 +38,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final, TypeGuard
+from typing import Final, TypeGuard, TypeVar
 
 from api.errors import FieldError, ValidationFailed
 
@@ -54,14 +54,51 @@ class Instrument(StrEnum):
 
 
 INSTRUMENTS: Final[tuple[Instrument, ...]] = tuple(Instrument)
-INSTRUMENT_LABELS: Final[Mapping[Instrument, str]] = MappingProxyType(
+T = TypeVar("T")
+
+
+class IncompleteInstrumentTable(LookupError):
+    """A per-instrument table of this module leaves an instrument out (raised at import)."""
+
+
+def _every_instrument(name: str, table: Mapping[Instrument, T]) -> Mapping[Instrument, T]:
+    """``table``, read-only, once it is known to give every instrument its entry: an instrument added to
+    ``Instrument`` and forgotten here stops the import, naming the table."""
+    missing = [str(instrument) for instrument in Instrument if instrument not in table]
+    if missing:
+        raise IncompleteInstrumentTable(f"{name} has no entry for {', '.join(missing)}")
+    return MappingProxyType(dict(table))
+
+
+INSTRUMENT_LABELS: Final[Mapping[Instrument, str]] = _every_instrument(
+    "INSTRUMENT_LABELS",
     {
         Instrument.PHQ9: "PHQ-9",
         Instrument.GAD7: "GAD-7",
         Instrument.PCL5: "PCL-5",
         Instrument.CSSRS: "C-SSRS",
         Instrument.KETAMINE_INTAKE: "Ketamine intake",
-    }
+    },
+)
+
+
+class AnswerForm(StrEnum):
+    """How an instrument's answers are given (what ``score_screening`` reads, and the spec describes)."""
+
+    ITEM_SCORES = "item_scores"  # one score per item, in the questionnaire's order (``ITEM_SCALES``)
+    QUESTIONS = "questions"  # yes/no answers by question, some asked only after a yes (``CSSRS_QUESTIONS``)
+    INTAKE = "intake"  # measurements, reported conditions and medications (``INTAKE_FIELDS``)
+
+
+ANSWER_FORMS: Final[Mapping[Instrument, AnswerForm]] = _every_instrument(
+    "ANSWER_FORMS",
+    {
+        Instrument.PHQ9: AnswerForm.ITEM_SCORES,
+        Instrument.GAD7: AnswerForm.ITEM_SCORES,
+        Instrument.PCL5: AnswerForm.ITEM_SCORES,
+        Instrument.CSSRS: AnswerForm.QUESTIONS,
+        Instrument.KETAMINE_INTAKE: AnswerForm.INTAKE,
+    },
 )
 
 
@@ -146,6 +183,16 @@ CSSRS_QUESTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "behavior_past_3_months": "acted or prepared to end their life in the past 3 months (question 6)",
     }
 )
+# The screener's skip logic: a question asked only after a yes to another (follow-up -> the question it
+# follows). A follow-up is null or absent when that answer was no.
+CSSRS_FOLLOW_UPS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "thoughts_with_method": "suicidal_thoughts",
+        "intent": "suicidal_thoughts",
+        "plan": "suicidal_thoughts",
+        "behavior_past_3_months": "behavior_lifetime",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +214,15 @@ class LoincCodes:
         return {name: code for name, code in codes.items() if code is not None}
 
 
-LOINC_CODES: Final[Mapping[Instrument, LoincCodes]] = MappingProxyType(
+LOINC_CODES: Final[Mapping[Instrument, LoincCodes]] = _every_instrument(
+    "LOINC_CODES",
     {
         Instrument.PHQ9: LoincCodes(panel="44249-1", total="44261-6", item_9="44260-8"),
         Instrument.GAD7: LoincCodes(panel="69737-5", total="70274-6"),
         Instrument.PCL5: LoincCodes(panel="101697-1", total="101698-9"),
         Instrument.CSSRS: LoincCodes(risk_level="93374-7"),
         Instrument.KETAMINE_INTAKE: LoincCodes(),
-    }
+    },
 )
 
 
@@ -361,6 +409,10 @@ _GAD7_BANDS: Final = ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "sever
 ITEM_SCALES: Final[Mapping[Instrument, tuple[int, int]]] = MappingProxyType(
     {Instrument.PHQ9: (9, 3), Instrument.GAD7: (7, 3), Instrument.PCL5: (20, 4)}
 )
+if set(ITEM_SCALES) != {i for i, form in ANSWER_FORMS.items() if form is AnswerForm.ITEM_SCORES}:
+    raise IncompleteInstrumentTable(
+        "ITEM_SCALES gives the scale of exactly the instruments scored item by item"
+    )
 
 
 def _items(instrument: Instrument, answers: object) -> tuple[int, ...]:
@@ -450,12 +502,12 @@ def score_cssrs(answers: object) -> ScoredScreening:
     wish_to_be_dead = reader.boolean("wish_to_be_dead")
     suicidal_thoughts = reader.boolean("suicidal_thoughts")
     method, intent, plan = (
-        reader.follow_up_boolean(key, gate_key="suicidal_thoughts", gate=suicidal_thoughts)
+        reader.follow_up_boolean(key, gate_key=CSSRS_FOLLOW_UPS[key], gate=suicidal_thoughts)
         for key in ("thoughts_with_method", "intent", "plan")
     )
     behavior_lifetime = reader.boolean("behavior_lifetime")
     behavior_recent = reader.follow_up_boolean(
-        "behavior_past_3_months", gate_key="behavior_lifetime", gate=behavior_lifetime
+        "behavior_past_3_months", gate_key=CSSRS_FOLLOW_UPS["behavior_past_3_months"], gate=behavior_lifetime
     )
     reader.raise_if_invalid()
 
@@ -513,14 +565,15 @@ def score_ketamine_intake(answers: object) -> ScoredScreening:
     )
 
 
-_SCORERS: Final[Mapping[Instrument, Callable[[object], ScoredScreening]]] = MappingProxyType(
+_SCORERS: Final[Mapping[Instrument, Callable[[object], ScoredScreening]]] = _every_instrument(
+    "_SCORERS",
     {
         Instrument.PHQ9: score_phq9,
         Instrument.GAD7: score_gad7,
         Instrument.PCL5: score_pcl5,
         Instrument.CSSRS: score_cssrs,
         Instrument.KETAMINE_INTAKE: score_ketamine_intake,
-    }
+    },
 )
 
 

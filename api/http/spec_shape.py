@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from enum import Enum
-from typing import Any
+from typing import Any, assert_never
 
 from api.auth.principal import PRINCIPAL_KINDS
 from api.domain.appointments import AppointmentStatus
@@ -27,8 +27,10 @@ from api.domain.eligibility import EligibilityOutcome
 from api.domain.matching import LicenseStatus
 from api.domain.plan_status import PlanAction, PlanStatus
 from api.domain.protocols import Route, TaskKind, TaskStatus, TreatmentProtocol
-from api.domain.reference import CONSENT_TYPES, SEX_AT_BIRTH, US_STATES
+from api.domain.reference import CONSENT_TYPES, CREDENTIALS, DEA_SCHEDULES, SEX_AT_BIRTH, US_STATES
 from api.domain.screening import (
+    ANSWER_FORMS,
+    CSSRS_FOLLOW_UPS,
     CSSRS_QUESTIONS,
     INSTRUMENTS,
     INTAKE_CONDITION_FIELDS,
@@ -37,6 +39,7 @@ from api.domain.screening import (
     ITEM_SCALES,
     MAX_MEDICATION_LENGTH,
     MAX_MEDICATIONS,
+    AnswerForm,
     Instrument,
 )
 from api.domain.session_monitoring import Disposition, Dissociation
@@ -45,7 +48,6 @@ from api.domain.webhooks import EventType
 from api.http.problems import PROBLEM_DOCS
 from api.models.user import ROLES
 from api.models.webhook import DeliveryStatus, DisabledReason
-from api.schemas.providers import CREDENTIALS, DEA_SCHEDULES
 from api.services.accounts import GRANT_TYPES
 
 
@@ -142,19 +144,15 @@ HEADERS = {
 }
 
 
-# Each instrument's submission, named: what the server validates (api.domain.screening), typed for SDKs.
-_SUBMISSION_NAMES = {
-    Instrument.PHQ9: "Phq9",
-    Instrument.GAD7: "Gad7",
-    Instrument.PCL5: "Pcl5",
-    Instrument.CSSRS: "Cssrs",
-    Instrument.KETAMINE_INTAKE: "KetamineIntake",
-}
-_CSSRS_FOLLOW_UPS = ("thoughts_with_method", "intent", "plan", "behavior_past_3_months")
+def _submission_name(instrument: Instrument) -> str:
+    """An instrument's submission, named for SDKs from its code (``ketamine_intake``: ``KetamineIntake``)."""
+    return "".join(part.capitalize() for part in instrument.value.split("_"))
 
 
 def _answers(instrument: Instrument) -> dict[str, Any]:
-    if instrument in ITEM_SCALES:
+    """The JSON Schema of an instrument's answers, from how the domain reads them (``ANSWER_FORMS``)."""
+    form = ANSWER_FORMS[instrument]
+    if form is AnswerForm.ITEM_SCORES:
         count, highest = ITEM_SCALES[instrument]
         return {
             "type": "array",
@@ -163,21 +161,27 @@ def _answers(instrument: Instrument) -> dict[str, Any]:
             "maxItems": count,
             "description": f"{count} item scores from 0 to {highest}, in the questionnaire's order",
         }
-    if instrument == Instrument.CSSRS:
+    if form is AnswerForm.QUESTIONS:
         return {
             "type": "object",
             "additionalProperties": False,
             "properties": {
                 key: {
-                    "type": ["boolean", "null"] if key in _CSSRS_FOLLOW_UPS else "boolean",
+                    "type": ["boolean", "null"] if key in CSSRS_FOLLOW_UPS else "boolean",
                     "description": f"The patient {question}",
                 }
                 for key, question in CSSRS_QUESTIONS.items()
             },
-            "required": [key for key in CSSRS_QUESTIONS if key not in _CSSRS_FOLLOW_UPS],
+            "required": [key for key in CSSRS_QUESTIONS if key not in CSSRS_FOLLOW_UPS],
             "description": "The screener's answers; questions 3-5 only after a yes to question 2, and the "
             "past-3-months question only after a yes to question 6",
         }
+    if form is AnswerForm.INTAKE:
+        return _intake_answers()
+    assert_never(form)
+
+
+def _intake_answers() -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for key, (low, high, unit, whole) in INTAKE_MEASUREMENTS.items():
         kind = "integer" if whole else "number"
@@ -200,7 +204,8 @@ def _answers(instrument: Instrument) -> dict[str, Any]:
 def _type_screening_answers(schemas: dict[str, Any]) -> None:
     """ScreeningCreate (what is sent) and Screening (what is read back) as unions discriminated by
     ``instrument``, each variant with its answers typed."""
-    for instrument, name in _SUBMISSION_NAMES.items():
+    names = {instrument: _submission_name(instrument) for instrument in INSTRUMENTS}
+    for instrument, name in names.items():
         schemas[f"{name}Answers"] = _answers(instrument)
     for generic_name, description in (
         (
@@ -213,7 +218,7 @@ def _type_screening_answers(schemas: dict[str, Any]) -> None:
         if generic is None:
             continue
         mapping = {}
-        for instrument, name in _SUBMISSION_NAMES.items():
+        for instrument, name in names.items():
             variant = deepcopy(generic)
             variant["properties"]["instrument"] = {"type": "string", "const": instrument.value}
             variant["properties"]["answers"] = {"$ref": f"#/components/schemas/{name}Answers"}

@@ -13,7 +13,7 @@ from api.domain.availability import WEEKDAYS
 from api.domain.matching import CONSULTATION_LENGTH, LicenseStatus
 from api.domain.npi import is_valid_npi
 from api.domain.protocols import Route
-from api.domain.reference import US_STATES, canonical_license_number
+from api.domain.reference import CREDENTIALS, DEA_SCHEDULES, US_STATES, canonical_license_number
 from api.models.provider import ROUTE_ORDER
 from api.schemas.common import (
     Boolean,
@@ -28,9 +28,7 @@ from api.schemas.common import (
 )
 from api.services.provider_directory import ProviderListing
 
-CREDENTIALS = ("MD", "DO", "NP", "PA")
 LICENSE_STATUSES = [str(status) for status in LicenseStatus]
-DEA_SCHEDULES = ("II", "III", "IV", "V")
 ROUTES = [str(route) for route in Route]
 # Registrant type letter, then the first letter of the surname (or 9 for a business), then 7 digits.
 DEA_NUMBER = re.compile(r"^[A-Z][A-Z9][0-9]{7}$")
