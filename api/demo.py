@@ -313,7 +313,8 @@ def _upsert(session: Session, model: Any, obj_id: str, **fields: Any) -> Any:
     return obj
 
 
-# Long on purpose: one idempotent pass over the demo's tables, read top to bottom like the data it makes.
+# Long on purpose: one idempotent pass over the demo's tables, read top to bottom like the data it makes. It
+# flushes; the command (``telemedical seed-demo``, its boundary) commits.
 def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
     _upsert(session, Partner, DEMO_PARTNER_ID, name="Demo Clinic Network")
     session.flush()
