@@ -158,7 +158,7 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError("a pooled connection went stale while idle") from exc
 
 
-S = TypeVar("S", bound=orm.Session)
+SessionT = TypeVar("SessionT", bound=orm.Session)
 
 
 class Session(orm.Session):
@@ -188,7 +188,7 @@ class Session(orm.Session):
 
 
 @contextmanager
-def unit_of_work(session: S) -> Iterator[S]:
+def unit_of_work(session: SessionT) -> Iterator[SessionT]:
     """The boundary of an operation outside a request (a worker job, a command): what the block does is
     committed when it ends, or rolled back when it raises. Services only flush; this commits for them."""
     try:
