@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 from api.domain.availability import DateException, Slot, WeeklyWindow
 from api.domain.eligibility import EligibilityOutcome
 from api.domain.protocols import Route
+from api.errors import Conflict, FieldError, RuleViolation
 
 
 class HardFilter(StrEnum):
@@ -636,6 +637,43 @@ def failing_filters_for_booking(
     )
     terms = replace(RuleTerms.of(request), judged_on=_utc_date(slot_start))
     return [rule.code for rule in HARD_FILTERS if not rule.passes(facts, terms, PLAIN)]
+
+
+class SlotUnavailable(Conflict):
+    code, title = "slot_unavailable", "Slot unavailable"
+
+
+class ProviderNotQualified(RuleViolation):
+    code, title = "provider_not_qualified", "Provider not qualified"
+
+
+def check_booking(
+    request: MatchRequest, candidate: ProviderCandidate, slot_start: datetime, *, holds_place: bool = False
+) -> None:
+    """Refuse to book ``candidate`` at ``slot_start`` unless every hard filter holds: 409 ``slot_unavailable``
+    when only the slot fails (not one of their free slots), else 422 ``provider_not_qualified`` with every
+    other filter failed. ``holds_place``: rescheduling, the patient already holds one of their places, so
+    capacity is not asked."""
+    failures = failing_filters_for_booking(request, candidate, slot_start)
+    if holds_place:
+        failures = [code for code in failures if code != HardFilter.CAPACITY]
+    if failures == [HardFilter.NO_SLOT]:
+        raise SlotUnavailable(
+            "This slot is not free: taken, outside the availability, in the past or beyond "
+            f"{request.horizon.days} days.",
+            errors=[FieldError("/slot_start", "slot_unavailable", "Pick one of the provider's free slots.")],
+        )
+    if failures:
+        raise not_qualified([code for code in failures if code != HardFilter.NO_SLOT])
+
+
+def not_qualified(failures: Sequence[HardFilter]) -> ProviderNotQualified:
+    """The 422 for a booking refused by these filters, each with its ``refusal``."""
+    return ProviderNotQualified(
+        "The provider does not qualify for this consultation: " + ", ".join(failures) + ".",
+        errors=[FieldError("/provider_id", str(code), FILTER_REFUSALS[code]) for code in failures],
+        extra={"failed_filters": [str(code) for code in failures]},
+    )
 
 
 def _available_routes(facts: ProviderFacts, terms: RuleTerms) -> tuple[Route, ...]:

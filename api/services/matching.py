@@ -278,7 +278,7 @@ def _report_candidates_excluded(outcome: MatchOutcome) -> None:
     every ``limit``, and logged: the summary mends at its next write or when it expires."""
     wrong = {code: count for code, count in outcome.excluded.items() if count}
     if wrong:
-        log.warning("matching: stored free-slot summaries disagree with the free slots: %s", wrong)
+        log.warning("matching: candidates of the SQL refused by the rules (a stale summary?): %s", wrong)
 
 
 def _ranking_slots(

@@ -36,6 +36,7 @@ from api.domain.availability import (
     Slot,
     WeeklyWindow,
     free_slots,
+    slots_clear_of,
 )
 from api.domain.matching import (
     CONSULTATION_LENGTH,
@@ -91,20 +92,29 @@ def _minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def refresh_free_slot_summary(
-    session: Session, provider: Provider, now: datetime | None = None, *, free: Sequence[Slot] | None = None
-) -> None:
-    """Recompute the provider's free-slot summary (see ``Provider.first_free_slot_at``); the caller commits,
-    in the transaction of the change that moved it. Pending changes (a new appointment) are flushed first.
-    ``free``: the provider's free slots from ``now`` as ``free_slots_ahead`` gives them, when the caller
-    has them already (a booking: computed for its re-check, less the slot it took), so none is computed."""
+def refresh_free_slot_summary(session: Session, provider: Provider, now: datetime | None = None) -> None:
+    """Recompute the provider's free-slot summary (see ``Provider.first_free_slot_at``), in the transaction
+    of the change that moved it. Pending changes (a new appointment) are flushed first."""
     now = now or utcnow()
-    if free is None:
-        end = now + HORIZON + SUMMARY_SLACK
-        booked = booked_intervals(session, [provider.id], now, end).get(provider.id, ())
-        first, valid_until = free_slot_summary(provider.availability, provider.timezone, booked, now)
-    else:
-        first, valid_until = _summary(parse_availability(provider.availability), free, now)
+    end = now + HORIZON + SUMMARY_SLACK
+    booked = booked_intervals(session, [provider.id], now, end).get(provider.id, ())
+    first, valid_until = free_slot_summary(provider.availability, provider.timezone, booked, now)
+    _store_summary(session, provider, now, first, valid_until)
+
+
+def store_free_slot_summary(
+    session: Session, provider: Provider, now: datetime, free: Sequence[Slot], *, taking: Slot
+) -> None:
+    """The provider's free-slot summary, from their free slots from ``now`` as ``bookable_candidate`` found
+    them, less the time this transaction books (``taking``): a booking computes the slots once."""
+    parsed = parse_availability(provider.availability)
+    first, valid_until = _summary(parsed, slots_clear_of(free, taking.start, taking.end), now)
+    _store_summary(session, provider, now, first, valid_until)
+
+
+def _store_summary(
+    session: Session, provider: Provider, now: datetime, first: datetime | None, valid_until: datetime
+) -> None:
     provider.first_free_slot_at = first
     provider.free_slots_computed_at = now
     provider.free_slots_valid_until = valid_until
@@ -250,16 +260,16 @@ def _summary(parsed: Availability, free: Sequence[Slot], now: datetime) -> tuple
     return None, now + SUMMARY_SLACK
 
 
-def free_slots_ahead(
+def bookable_candidate(
     session: Session, provider: Provider, now: datetime, *, except_appointment_id: str | None = None
-) -> list[Slot]:
-    """The provider's free consultation-length slots from ``now`` to the summary's reach (the horizon and
-    ``SUMMARY_SLACK``), sorted, ``except_appointment_id``'s time counted free: a booking re-checks its slot
-    against them and, less the slot it takes, stores its summary from them (``refresh_free_slot_summary``)."""
+) -> ProviderCandidate:
+    """The provider as matching judges a booking, with their free consultation-length slots from ``now`` to
+    the summary's reach (the horizon and ``SUMMARY_SLACK``), ``except_appointment_id``'s time counted free:
+    computed once, for the re-check and then the stored summary (``store_free_slot_summary``)."""
     end = now + HORIZON + SUMMARY_SLACK
     booked = booked_intervals(session, [provider.id], now, end, except_appointment_id=except_appointment_id)
     parsed = parse_availability(provider.availability)
-    return free_slots(
+    free = free_slots(
         parsed.weekly,
         parsed.exceptions,
         ZoneInfo(provider.timezone),
@@ -269,6 +279,7 @@ def free_slots_ahead(
         booked=booked.get(provider.id, ()),
         now=now,
     )
+    return full_candidate(provider, free)
 
 
 def booked_intervals(

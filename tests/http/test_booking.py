@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from api.domain.availability import free_slots
 from api.domain.matching import DEFAULT_WEIGHTS, SLOTS_OFFERED, match_providers
 from api.models import Appointment, Consultation, Event, Provider
-from api.services import booking, matching
-from api.services.provider_facts import parse_availability
+from api.services import matching
+from api.services.provider_facts import full_candidate, parse_availability
 from tests.directory import (
     all_day_availability,
     clinician_client,
@@ -435,7 +435,7 @@ def test_ranking_slots_give_the_whole_horizons_result(
             request.consultation_length,
             now=request.now,
         )
-        full.append(booking.full_candidate(provider, tuple(slots)))
+        full.append(full_candidate(provider, slots))
     slow = match_providers(request, full, DEFAULT_WEIGHTS, slots_offered=SLOTS_OFFERED)
     assert fast.matches == slow.matches and dict(fast.excluded) == dict(slow.excluded)
 

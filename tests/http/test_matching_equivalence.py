@@ -1,6 +1,7 @@
 """The fast matching path (SQL classification, stored free-slot summaries, score-bound order) gives exactly
 what the pure domain gives over every provider with all its free slots: matches, scores, components,
-earliest slots, available routes and the exclusion counts."""
+earliest slots, available routes and the exclusion counts; the counts do not depend on the limit; the
+stored facts follow every write; and a new rule is one declaration in api.domain.matching."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import random
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.domain.availability import WEEKDAYS, free_slots, validate_availability
-from api.domain.matching import DEFAULT_WEIGHTS, SLOTS_OFFERED, MatchWeights, match_providers
+from api.domain import matching as rules
+from api.domain.availability import WEEKDAYS, validate_availability
+from api.domain.matching import DEFAULT_WEIGHTS, MatchWeights
+from api.domain.protocols import Route
 from api.models import (
     Appointment,
     Consultation,
@@ -26,11 +28,9 @@ from api.models import (
     ProviderLicense,
     ProviderStateFacts,
 )
-from api.services import booking, candidates, matching
+from api.services import candidates, matching
 from api.services.provider_facts import (
-    booked_intervals,
     matching_facts,
-    parse_availability,
     refresh_free_slot_summary,
     sync_matching_facts,
     with_details,
@@ -44,6 +44,7 @@ from tests.directory import (
     ready_consultation,
 )
 from tests.helpers import bearer, cc_token
+from tests.matching_paths import MAX_LIMIT, assert_fast_equals_pure, pure_outcome
 from tests.world import World
 
 STATES = ("NY", "CA", "TX")
@@ -159,28 +160,6 @@ def _build_directory(db: Session, world: World, rng: random.Random, size: int) -
     db.commit()
 
 
-def _pure(db: Session, request: Any, weights: MatchWeights) -> Any:
-    """``match_providers`` over every provider with every free slot of the horizon."""
-    end = request.now + request.horizon
-    providers = list(db.scalars(with_details(select(Provider))))
-    booked = booked_intervals(db, [p.id for p in providers], request.now, end)
-    candidates = []
-    for provider in providers:
-        availability = parse_availability(provider.availability)
-        slots = free_slots(
-            availability.weekly,
-            availability.exceptions,
-            ZoneInfo(provider.timezone),
-            request.now,
-            end,
-            request.consultation_length,
-            booked=booked.get(provider.id, ()),
-            now=request.now,
-        )
-        candidates.append(booking.full_candidate(provider, tuple(slots)))
-    return match_providers(request, candidates, weights, slots_offered=SLOTS_OFFERED)
-
-
 @pytest.mark.parametrize("seed", [4, 2027])
 def test_fast_matching_equals_the_pure_domain(db: Session, world: World, seed: int) -> None:
     rng = random.Random(seed)
@@ -214,7 +193,7 @@ def test_fast_matching_equals_the_pure_domain(db: Session, world: World, seed: i
         totals["exact"] += len(plan.exact_ids)
         totals["candidates"] += plan.candidates
         for weight in weights:
-            slow = _pure(db, request, weight)
+            slow = pure_outcome(db, request, weight)
             totals["matches"] += len(slow.matches)
             totals["no_slot"] += slow.excluded["no_slot"]
             totals["credential"] += slow.excluded["credential"]
@@ -257,7 +236,7 @@ def _assert_facts_current(db: Session, world: World) -> None:
     request = matching.match_request(db, consultation, datetime.now(UTC))
     for state in ("NY", "CA"):
         request = replace(request, patient_location_state=state)
-        slow = _pure(db, request, DEFAULT_WEIGHTS)
+        slow = pure_outcome(db, request, DEFAULT_WEIGHTS)
         for limit in (1, None):
             fast = matching.rank_providers(db, request, DEFAULT_WEIGHTS, limit=limit)
             assert fast.matches == (slow.matches if limit is None else slow.matches[:limit])
@@ -337,3 +316,96 @@ def test_matching_facts_follow_every_write(client: FlaskClient, db: Session, wor
     )
     assert cancelled.status_code == 200, cancelled.get_json()
     _assert_facts_current(db, world)
+
+
+# --- the exclusion counts do not depend on the limit ----------------------------------------------------
+def _excluded(client: FlaskClient, headers: dict[str, str], consultation_id: str, limit: int) -> Any:
+    response = client.get(
+        f"/v1/consultations/{consultation_id}/provider-matches?limit={limit}", headers=headers
+    )
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["excluded"]
+
+
+def test_exclusion_counts_are_the_same_at_every_limit(client: FlaskClient, db: Session, world: World) -> None:
+    """Issue 23: a provider the SQL took for a candidate was judged again only when the limit let the exact
+    path read it, so ``limit=1`` and ``limit=50`` counted differently whenever the two judged differently.
+    Here a provider's route is changed behind the services' back, so the stored facts (what the SQL reads)
+    are behind its rows: before, ``limit=1`` counted ``route`` 0 and ``limit=50`` 1. Every count now comes
+    from one judgement of the stored facts, so the limit cannot change it; rewriting the facts (what every
+    service write does) brings the change to both."""
+    admin = bearer(cc_token(client, world.admin))
+    partner = bearer(cc_token(client, world.portal_a))
+    for _ in range(4):
+        create_provider(client, admin, all_day_availability(), timezone="UTC", languages=["es"])
+    # Ranked last (no Spanish), so ``limit=1`` stops before reading it.
+    behind = create_provider(client, admin, all_day_availability(), timezone="UTC", languages=["en"])
+    provider = db.get(Provider, behind["id"])
+    assert provider is not None
+    provider.routes_offered = ["intravenous"]  # a row write that does not rewrite the stored facts
+    db.commit()
+    consultation_id = ready_consultation(
+        db, world.patient_a1, preferred_language="es", preferred_routes=["oral"]
+    )
+    assert _excluded(client, partner, consultation_id, 1) == _excluded(client, partner, consultation_id, 50)
+
+    sync_matching_facts(db, [provider])
+    db.commit()
+    for limit in (1, 50):
+        assert _excluded(client, partner, consultation_id, limit)["route"] == 1
+
+
+# --- a new rule is one declaration ----------------------------------------------------------------------
+def test_intravenous_for_physicians_only_is_one_declaration(
+    db: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worked example of docs/providers-and-matching.md, not a rule of ours: "intravenous needs an MD
+    or DO" is one entry of ``ROUTE_NEEDS``; rewriting the stored facts (the migration's job) is all the
+    fast path needs to judge it as the pure path does, at every limit."""
+    _build_directory(db, world, random.Random(23), 60)
+    monkeypatch.setitem(rules.ROUTE_NEEDS, Route.INTRAVENOUS, (rules.site_in_state, rules.physician))
+    sync_matching_facts(db, db.scalars(with_details(select(Provider))).all())  # what the migration does
+    consultation = db.get(
+        Consultation, ready_consultation(db, world.patient_a1, preferred_routes=["intravenous"])
+    )
+    assert consultation is not None
+    request = matching.match_request(db, consultation, datetime.now(UTC))
+    refused = [
+        provider
+        for provider in db.scalars(with_details(select(Provider)))
+        if "intravenous" in provider.routes_offered
+        and provider.credential not in rules.PHYSICIAN_CREDENTIALS
+        and any(site.state == "NY" for site in provider.site_rows)
+    ]
+    assert refused, "the directory holds a non-physician who could give IV before the rule"
+    slow = assert_fast_equals_pure(db, request, DEFAULT_WEIGHTS, limits=(1, MAX_LIMIT))
+    assert all(match.provider_id not in {p.id for p in refused} for match in slow.matches)
+
+
+def test_the_facts_copies_of_provider_columns_follow_any_update(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    """The facts copy some of the provider's own columns; a database trigger (migration 0013) keeps each
+    copy equal to the row whatever updates it, through the services or not."""
+    admin = bearer(cc_token(client, world.admin))
+    created = create_provider(client, admin, all_day_availability(), timezone="UTC")
+    soon = next_whole_hour(5)
+    changes: dict[str, Any] = {
+        "accepting_new_patients": False,
+        "active_patients": 3,
+        "max_active_patients": 4,
+        "timezone": "America/Chicago",
+        "slot_hours": "0" * 42,
+        "first_free_slot_at": soon,
+        "free_slots_computed_at": soon - timedelta(hours=1),
+        "free_slots_valid_until": soon,
+    }
+    copied = set(ProviderStateFacts.__table__.c.keys()) & set(Provider.__table__.c.keys())
+    assert copied == set(changes), "a column the facts copy from providers needs the trigger to follow it"
+    db.execute(update(Provider).where(Provider.id == created["id"]).values(**changes))
+    db.commit()
+    db.expire_all()
+    stored = [dict(row) for row in db.execute(select(ProviderStateFacts.__table__)).mappings()]
+    provider = db.get(Provider, created["id"])
+    assert provider is not None
+    assert stored == matching_facts(provider) and stored[0]["active_patients"] == 3

@@ -13,8 +13,12 @@ from typing import Any
 
 import pytest
 
-from api.domain.availability import Slot
+from api.domain.availability import Slot, slots_clear_of
 from api.domain.matching import (
+    FACT_NAMES,
+    HARD_FILTERS,
+    PLAIN,
+    SCORE_PARTS,
     DeaRegistration,
     HardFilter,
     MatchOutcome,
@@ -22,10 +26,17 @@ from api.domain.matching import (
     MatchWeights,
     PracticeSite,
     ProviderCandidate,
+    ProviderFacts,
+    ProviderNotQualified,
+    RuleTerms,
+    SlotUnavailable,
     StateLicense,
+    check_booking,
     failing_filters_for_booking,
     match_providers,
+    provider_facts,
 )
+from api.domain.protocols import Route
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -639,6 +650,80 @@ def test_booking_recheck_lists_every_failing_filter(
         request(**request_changes), provider(**provider_changes), slot_start
     )
     assert failures == expected
+
+
+def test_booking_check_answers_409_for_the_slot_alone_and_422_otherwise() -> None:
+    with pytest.raises(SlotUnavailable):
+        check_booking(BASE_REQUEST, BASE_PROVIDER, at(days=3, minutes=30))
+    with pytest.raises(ProviderNotQualified) as refused:
+        check_booking(BASE_REQUEST, provider(active_patients=10, credential="NP"), at(days=3, minutes=30))
+    assert refused.value.extra == {"failed_filters": ["capacity"]}
+    check_booking(BASE_REQUEST, provider(active_patients=10), at(days=3), holds_place=True)  # rescheduling
+
+
+def test_a_booked_slot_leaves_the_slots_clear_of_it() -> None:
+    slots = [hour_slot(at(hours=hours)) for hours in (1, 2, 3)]
+    assert slots_clear_of(slots, at(hours=2), at(hours=3)) == [slots[0], slots[2]]
+    assert slots_clear_of(slots, at(hours=1, minutes=30), at(hours=2, minutes=30)) == [slots[2]]
+
+
+# --- the table: each rule once, over the facts it declares -------------------------------------------------
+
+
+def test_the_table_lists_every_filter_in_order_and_every_weight() -> None:
+    assert [rule.code for rule in HARD_FILTERS] == list(HardFilter)
+    assert [part.name for part in SCORE_PARTS] == list(MatchWeights().__dataclass_fields__)
+
+
+class _Recording:
+    """ProviderFacts that remember which fields a rule read."""
+
+    def __init__(self, facts: ProviderFacts) -> None:
+        self._facts, self.read = facts, set[str]()
+
+    def __getattr__(self, name: str) -> Any:
+        self.read.add(name)
+        return getattr(self._facts, name)
+
+
+@pytest.mark.parametrize(
+    "entry", [*HARD_FILTERS, *SCORE_PARTS], ids=lambda entry: getattr(entry, "name", None) or entry.code
+)
+def test_each_rule_reads_exactly_the_facts_it_declares(entry: Any) -> None:
+    """The SQL path selects only the declared facts; a rule reading another would fail there."""
+    facts = provider_facts(BASE_PROVIDER, "NY", first_free_slot_at=BASE_SLOTS[0].start)
+    terms = RuleTerms.of(request(preferred_language="es", seen_by_provider_ids=frozenset({"prv_base"})))
+    recording = _Recording(facts)
+    rule = entry.passes if hasattr(entry, "passes") else entry.value
+    rule(recording, terms, PLAIN)
+    assert recording.read == set(entry.reads) and recording.read <= FACT_NAMES
+
+
+def test_facts_are_derived_once_from_the_records() -> None:
+    candidate = provider(
+        languages=("es-MX", "en", "ES"),
+        routes_offered=frozenset({"oral", "intravenous", "intranasal", "intramuscular"}),
+        sites=(PracticeSite("NY", rems_certified=False), PracticeSite("NJ", rems_certified=True)),
+        licenses=(
+            StateLicense("NY", "active", date(2027, 1, 31)),
+            StateLicense("NY", "active", date(2027, 6, 30)),
+            StateLicense("NY", "suspended", date(2028, 1, 1)),
+        ),
+        dea_registrations=(
+            DeaRegistration("NY", frozenset({"II"}), date(2028, 1, 1)),
+            DeaRegistration("NY", frozenset({"III"}), date(2027, 3, 1)),
+        ),
+    )
+    facts = provider_facts(candidate, "NY")
+    assert facts.license_through == date(2027, 6, 30)  # the latest active licence there
+    assert facts.dea_through == date(2027, 3, 1)  # schedule III only
+    # A site, not a REMS one: intravenous and intramuscular, not intranasal.
+    assert facts.deliverable_routes == {Route.ORAL, Route.INTRAVENOUS, Route.INTRAMUSCULAR}
+    assert facts.languages == {"es", "en"}
+    assert facts.psychiatrist
+    assert provider_facts(candidate, "NJ").deliverable_routes == set(Route) - {Route.SUBLINGUAL}
+    assert provider_facts(candidate, "TX").license_through is None
+    assert not provider_facts(provider(credential="NP"), "NY").psychiatrist
 
 
 # --- programming errors -------------------------------------------------------------------------------------
