@@ -45,7 +45,7 @@ from api.models import (
     ProviderSpecialty,
 )
 from api.services.matching import find_matches
-from api.services.provider_facts import refresh_free_slot_summaries
+from api.worker import refresh_all_free_slot_summaries
 
 # Approximate share of the US population (per mille) for the largest states; the rest share what is left.
 BIG_STATES = {
@@ -102,7 +102,7 @@ def seed(session: Session, count: int, rng: random.Random) -> None:
             }
         )
         held = set(rng.choices(states, weights, k=rng.randint(1, 3)))
-        for state in held:
+        for state in sorted(held):  # not the set's order, which varies with the hash seed
             expired = rng.random() < 0.05
             rows[ProviderLicense].append(
                 {
@@ -217,7 +217,7 @@ def run(size: int, server: str | None, iterations: int) -> dict[str, float]:
         consultation_id = consultation(session)
     summarised = time.perf_counter()
     with Session(engine) as session:
-        refresh_free_slot_summaries(session)  # as ``telemedical worker`` does for rows inserted directly
+        refresh_all_free_slot_summaries(session)  # as ``telemedical worker`` does for rows inserted directly
     summarised = time.perf_counter() - summarised
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:

@@ -38,7 +38,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import add
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -519,7 +520,10 @@ _check_the_table()
 def weighted_mean(weights: MatchWeights, components: Mapping[str, Any]) -> Any:
     """The score: each component times its weight, over the weights' total (numbers here, SQL expressions in
     api.services.candidates: a change to a component or a weight changes both paths at once)."""
-    return sum(getattr(weights, part.name) * components[part.name] for part in SCORE_PARTS) / weights.total
+    return (
+        reduce(add, (getattr(weights, part.name) * components[part.name] for part in SCORE_PARTS))
+        / weights.total
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,6 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import False_
 
 from api.domain.matching import (
     FACT_NAMES,
@@ -66,13 +65,25 @@ if HARD_FILTERS[0].code is not HardFilter.LICENSE:
     raise AssertionError("the licence filter must come first: the facts of a state are its licensees'")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: SQL expressions have no truth value
 class Verdict:
     """A condition in SQL, three-valued and never NULL: ``yes`` where it holds for every slot the provider
-    may have, ``no`` where it fails for every one; where neither, the exact path decides."""
+    may have, ``no`` where it fails for every one; where neither, the exact path decides. ``certain``: one
+    of the two always holds (a condition over facts that do not depend on the slot)."""
 
     yes: ColumnElement[bool]
     no: ColumnElement[bool]
+    certain: bool = False
+
+    @classmethod
+    def of(cls, holds: ColumnElement[bool]) -> Verdict:
+        """A condition over facts that are always known."""
+        return cls(holds, not_(holds), certain=True)
+
+
+# Conditions settled by the request alone (``any_of(not terms.needs_psychiatrist, ...)``), folded away.
+ALWAYS = Verdict(true(), false(), certain=True)
+NEVER = Verdict(false(), true(), certain=True)
 
 
 @dataclass(frozen=True)
@@ -96,19 +107,23 @@ class SqlOps:
         if isinstance(condition, Verdict):
             return condition
         if isinstance(condition, bool):  # a term of the request
-            return Verdict(true(), false()) if condition else Verdict(false(), true())
+            return ALWAYS if condition else NEVER
         raise TypeError(f"not a condition: {condition!r}")
 
     def holds(self, fact: Any) -> Verdict:
-        return Verdict(fact, not_(fact))
+        return Verdict.of(fact)
 
     def all_of(self, *conditions: Any) -> Verdict:
         verdicts = [self.verdict(condition) for condition in conditions]
-        return Verdict(and_(true(), *(v.yes for v in verdicts)), or_(false(), *(v.no for v in verdicts)))
+        if NEVER in verdicts:
+            return NEVER
+        return _combined([v for v in verdicts if v is not ALWAYS], ALWAYS, and_, or_)
 
     def any_of(self, *conditions: Any) -> Verdict:
         verdicts = [self.verdict(condition) for condition in conditions]
-        return Verdict(or_(false(), *(v.yes for v in verdicts)), and_(true(), *(v.no for v in verdicts)))
+        if ALWAYS in verdicts:
+            return ALWAYS
+        return _combined([v for v in verdicts if v is not NEVER], NEVER, or_, and_)
 
     def at_least(self, value: Any, bound: Any) -> Verdict:
         column, valid = _known(value)
@@ -130,19 +145,19 @@ class SqlOps:
         stored_as = values.type
         if not isinstance(stored_as, RouteSet | WordSet):
             raise TypeError(f"{values} is not a stored set")
-        met = stored_as.meets(values, wanted)
-        return Verdict(met, not_(met))
+        return Verdict.of(stored_as.meets(values, wanted)) if wanted else NEVER
 
     def one_of(self, value: Any, choices: frozenset[str]) -> Verdict:
-        met = value.in_(sorted(choices)) if choices else false()
-        return Verdict(met, not_(met))
+        return Verdict.of(value.in_(sorted(choices))) if choices else NEVER
 
     def when(self, condition: Any, then: float, otherwise: float) -> Any:
         verdict = self.verdict(condition)
-        return otherwise if isinstance(verdict.yes, False_) else case((verdict.yes, then), else_=otherwise)
+        if verdict in (ALWAYS, NEVER):
+            return then if verdict is ALWAYS else otherwise
+        return case((verdict.yes, then), else_=otherwise)
 
     def ratio(self, part: Any, whole: Any) -> Any:
-        return sql_cast(part, Float) / whole
+        return sql_cast(part, Float) / sql_cast(whole, Float)  # float division, not NUMERIC
 
     def clamp(self, value: Any, low: float, high: float) -> Any:
         return case((value < low, low), (value > high, high), else_=value)
@@ -157,6 +172,20 @@ class SqlOps:
 
     def length(self, span: timedelta) -> float:
         return span.total_seconds()
+
+
+def _combined(verdicts: list[Verdict], empty: Verdict, both: Any, either: Any) -> Verdict:
+    """``verdicts`` joined (``both`` for ``yes``, ``either`` for ``no`` in ``all_of``; the other way round
+    in ``any_of``); ``empty`` when none is left."""
+    if not verdicts:
+        return empty
+    if len(verdicts) == 1:
+        return verdicts[0]
+    return Verdict(
+        both(*(v.yes for v in verdicts)),
+        either(*(v.no for v in verdicts)),
+        certain=all(v.certain for v in verdicts),
+    )
 
 
 def _known(value: Any) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
@@ -235,15 +264,15 @@ class CandidateQuery:
         licence = self._verdict(HARD_FILTERS[0], ops)
         for rule in HARD_FILTERS:
             verdict = licence if rule is HARD_FILTERS[0] else self._verdict(rule, ops)
-            whens += [(verdict.no, rule.code.value), (not_(verdict.yes), _CATEGORY_EXACT)]
+            if verdict is not ALWAYS:
+                whens.append((verdict.no, rule.code.value))
+            if not verdict.certain:
+                whens.append((not_(verdict.yes), _CATEGORY_EXACT))
         scored = sorted({name for part in SCORE_PARTS for name in part.reads})
         return (
             select(
                 facts.provider_id,
-                case(
-                    *[(when, then) for when, then in whens if not isinstance(when, False_)],
-                    else_=_CATEGORY_CANDIDATE,
-                ).label("category"),
+                case(*whens, else_=_CATEGORY_CANDIDATE).label("category"),
                 *(getattr(facts, name) for name in scored if name != "provider_id"),
                 facts.timezone,
                 facts.slot_hours,
