@@ -604,9 +604,9 @@ def match_facts(
         usable = _usable_slots(request, free)
         facts = replace(stored, first_free_slot_at=usable[0].start if usable else None)
         judged = replace(terms, judged_on=_utc_date(usable[0].start)) if usable else terms
-        failing = next((rule.code for rule in HARD_FILTERS if not rule.passes(facts, judged, PLAIN)), None)
-        if failing is not None:
-            excluded[failing.value] += 1
+        failures = _failing_filters(facts, judged)
+        if failures:
+            excluded[failures[0].value] += 1
             continue
 
         offerable = _slots_within_credentials(facts, usable)
@@ -639,7 +639,12 @@ def failing_filters_for_booking(
     facts = provider_facts(
         candidate, request.patient_location_state, first_free_slot_at=slot_start if is_free else None
     )
-    terms = replace(RuleTerms.of(request), judged_on=_utc_date(slot_start))
+    return _failing_filters(facts, replace(RuleTerms.of(request), judged_on=_utc_date(slot_start)))
+
+
+def _failing_filters(facts: ProviderFacts, terms: RuleTerms) -> list[HardFilter]:
+    """Every hard filter ``facts`` fail under ``terms``, in order: the one loop over ``HARD_FILTERS``, for
+    matching and for booking alike."""
     return [rule.code for rule in HARD_FILTERS if not rule.passes(facts, terms, PLAIN)]
 
 

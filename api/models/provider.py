@@ -71,7 +71,7 @@ class Provider(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     # {"weekly": [...], "exceptions": [...]} exactly as ``api.domain.availability.Availability.as_dict``.
     availability: Mapped[dict[str, Any]] = mapped_column(JSONType, default=empty_availability)
-    # Free-slot summary for matching (api.services.providers.refresh_free_slot_summary), rewritten in the
+    # Free-slot summary for matching (api.services.provider_facts.refresh_free_slot_summary), rewritten in the
     # transaction of every change that can move it (availability, time zone, booking, reschedule, cancel):
     # the first free consultation-length slot from ``free_slots_computed_at`` on (NULL: none within the
     # horizon plus a day), and until when that answer holds (the slot's start, else a day, else forever).
