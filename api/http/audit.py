@@ -120,7 +120,10 @@ def _written(session: Session) -> list[Written]:
         resource = resource_of(type(row))
         if resource is None or not resource.audited:
             continue
-        row_id = str(inspect(row).identity[0])  # its primary key: a prefixed id, as every audited model's
+        identity = inspect(row).identity  # its primary key: a prefixed id, as every audited model's
+        if identity is None:  # its insert was rolled back (a savepoint): it was never written
+            continue
+        row_id = str(identity[0])
         if row_id not in written:
             patient = getattr(row, resource.patient) if resource.patient else None
             written[row_id] = Written(row_id, created, patient)

@@ -11,6 +11,7 @@ from sqlalchemy import orm, select
 from sqlalchemy.orm import Session
 
 from api.db import get_db, unit_of_work
+from api.http import audit
 from api.models import Partner
 from api.services import accounts
 
@@ -52,5 +53,18 @@ def test_a_write_is_logged_for_its_audit_row_only_while_an_operation_runs(app: F
         partner = accounts.create_partner(session, accounts.system_principal(), "Logged")
         assert session.write_log == {partner: True}
         session.stop_logging_writes()
+        session.rollback()
+        session.close()
+
+
+def test_a_write_rolled_back_to_a_savepoint_is_not_audited(app: Flask) -> None:
+    with app.app_context():
+        session = get_db().session_factory()
+        session.log_writes()
+        kept = accounts.create_partner(session, accounts.system_principal(), "Kept")
+        nested = session.begin_nested()
+        accounts.create_partner(session, accounts.system_principal(), "Undone")
+        nested.rollback()
+        assert [w.id for w in audit._written(session)] == [kept.id]
         session.rollback()
         session.close()
