@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from api.app import create_app
-from api.config import ConfigurationError, check_production_settings, load_settings
+from api.config import ConfigurationError, check_production_settings, get_settings, load_settings
 from api.db import get_db, get_session, unit_of_work
 from api.errors import DomainError
 from api.logs import configure_logging
@@ -68,7 +68,7 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
-    upgrade(current_app.extensions["settings"].database_url, revision)
+    upgrade(get_settings().database_url, revision)
     click.echo(f"database upgraded to {revision}")
 
 
@@ -106,7 +106,7 @@ def worker(once: bool, interval: int) -> None:
     from api.audit_custody import audit_chain
     from api.events.dispatcher import Dispatcher
 
-    settings = current_app.extensions["settings"]
+    settings = get_settings()
     check_production_settings(settings)
     configure_logging(settings.log_level)
     chain = audit_chain(settings)  # an unreadable or short AUDIT_KEY_FILE stops the worker here
@@ -149,7 +149,7 @@ def seed_demo_command() -> None:
     from api.demo import seed_demo
 
     with unit_of_work(get_session()) as session:
-        seeded = seed_demo(session, current_app.extensions["settings"])
+        seeded = seed_demo(session, get_settings())
     _print(seeded)
 
 
@@ -271,7 +271,7 @@ def audit_verify(seal: bool) -> None:
     from api.worker import seal_all_pending
 
     session = get_session()
-    chain = audit_chain(current_app.extensions["settings"])
+    chain = audit_chain(get_settings())
     if seal:
         seal_all_pending(session, chain)  # as the worker does: each batch committed, then anchored
     report = trail.verify_chain(session, chain)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from flask import Flask, current_app
+
 from api.domain.matching import MatchWeights
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -225,6 +227,15 @@ def load_settings() -> Settings:
             2.0, float(os.environ.get("WEBHOOK_POLL_SECONDS") or defaults.webhook_poll_seconds)
         ),
     )
+
+
+def get_settings(app: Flask | None = None) -> Settings:
+    """The settings ``app`` was created with (``create_app`` keeps them), by default the current app's: the
+    one way code that runs in an app (a request, a command) reads them."""
+    settings = (app or current_app).extensions["settings"]
+    if not isinstance(settings, Settings):
+        raise RuntimeError("the app holds no Settings: it was not made by api.app.create_app")
+    return settings
 
 
 def test_database_url() -> str | None:

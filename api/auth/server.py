@@ -17,18 +17,11 @@ from api.auth.keys import SigningKeys
 from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
 from api.auth.tokens import AccessTokenGenerator, AccessTokenValidator
-from api.config import Settings
+from api.config import Settings, get_settings
 from api.db import get_session, utcnow
 from api.models import AuthorizationCode, OAuthClient, OAuthToken, User
 
 CONFIDENTIAL_AUTH = ["client_secret_basic", "client_secret_post"]
-
-
-def _settings() -> Settings:
-    from flask import current_app
-
-    settings: Settings = current_app.extensions["settings"]
-    return settings
 
 
 class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
@@ -68,7 +61,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
                 scope=request.scope or "",
                 code_challenge=data.get("code_challenge"),
                 code_challenge_method=data.get("code_challenge_method"),
-                expires_at=utcnow() + timedelta(seconds=_settings().authorization_code_ttl),
+                expires_at=utcnow() + timedelta(seconds=get_settings().authorization_code_ttl),
             )
         )
 
@@ -180,7 +173,7 @@ class TokenIntrospection(IntrospectionEndpoint):  # type: ignore[misc]
 
     def introspect_token(self, token: store.IssuedToken) -> dict[str, Any]:
         row = token.row
-        settings = _settings()
+        settings = get_settings()
         expires = row.refresh_expires_at if token.kind == "refresh_token" else row.access_expires_at
         payload: dict[str, Any] = {
             "active": True,
@@ -233,7 +226,7 @@ def _save_token(token: dict[str, Any], request: Any) -> None:
         user_id=user.id if user is not None else None,
         grant_type=grant_type,
         family_id=family_id,
-        refresh_ttl=_settings().refresh_token_ttl,
+        refresh_ttl=get_settings().refresh_token_ttl,
     )
 
 

@@ -21,6 +21,7 @@ from api.auth import store
 from api.auth.passwords import MIN_PASSWORD_LENGTH
 from api.auth.scopes import SCOPES
 from api.auth.server import OAuthExtension
+from api.config import get_settings
 from api.db import get_session, unit_of_work
 from api.domain.audit import Action
 from api.errors import DomainError
@@ -236,7 +237,7 @@ def _inline_code(text: str) -> Markup:
 
 @bp.get("/.well-known/oauth-authorization-server")
 def metadata() -> ResponseReturnValue:
-    issuer = current_app.extensions["settings"].issuer
+    issuer = get_settings().issuer
     return jsonify(
         {
             "issuer": issuer,

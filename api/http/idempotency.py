@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from api.auth.principal import Principal
 from api.auth.sealing import InvalidToken, Purpose, seal, unseal
+from api.config import get_settings
 from api.db import get_session, utcnow
 from api.errors import BadRequest, Conflict, RuleViolation
 from api.models import IdempotencyKey
@@ -55,7 +56,7 @@ def _fingerprint() -> str:
 
 
 def _secret_key() -> str:
-    key: str = current_app.extensions["settings"].secret_key
+    key = get_settings().secret_key
     return key
 
 
@@ -126,7 +127,7 @@ def claim(principal: Principal) -> Response | None:
 def _insert_claim(principal: Principal, key: str, fingerprint: str, now: datetime) -> bool:
     """Insert the claim row (committed at once, so other processes see it); False if the key is taken."""
     session = get_session()
-    ttl = timedelta(seconds=current_app.extensions["settings"].idempotency_ttl)
+    ttl = timedelta(seconds=get_settings().idempotency_ttl)
     try:
         with session.begin_nested():
             row = IdempotencyKey(
@@ -147,7 +148,7 @@ def _insert_claim(principal: Principal, key: str, fingerprint: str, now: datetim
 
 def _running(claim: IdempotencyKey, now: datetime) -> bool:
     """Whether the claim's request may still be running (locked, and not for longer than the timeout)."""
-    timeout = timedelta(seconds=current_app.extensions["settings"].idempotency_lock_timeout)
+    timeout = timedelta(seconds=get_settings().idempotency_lock_timeout)
     return claim.locked_at is not None and claim.locked_at > now - timeout
 
 

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import request
 from marshmallow import ValidationError
 
+from api.config import get_settings
 from api.errors import InvalidCursor
 from api.schemas.common import check_date_range
 from api.services.paging import Page, PageRequest
@@ -34,7 +35,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _sign(payload: bytes) -> bytes:
-    key = current_app.extensions["settings"].secret_key.encode()
+    key = get_settings().secret_key.encode()
     return hmac.new(key, b"cursor:" + payload, hashlib.sha256).digest()[:16]
 
 
@@ -79,6 +80,6 @@ def page_body(list_name: str, page: Page[T]) -> tuple[dict[str, Any], dict[str, 
         params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
         params.append(("cursor", next_cursor))
         # From ISSUER, the service's public address: never from the request's Host, which the caller chose.
-        base = current_app.extensions["settings"].issuer
+        base = get_settings().issuer
         headers["Link"] = f'<{base}{request.path}?{urlencode(params)}>; rel="next"'
     return {"data": list(page.items), "has_more": page.has_more, "next_cursor": next_cursor}, headers

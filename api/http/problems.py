@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app, g, json
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from api.config import get_settings
 from api.errors import DomainError, FieldError
 
 log = logging.getLogger("api.errors")
@@ -169,7 +170,7 @@ def problem_response(
     extra: Mapping[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
-        "type": f"{current_app.extensions['settings'].issuer}/problems/{code}",
+        "type": f"{get_settings().issuer}/problems/{code}",
         "title": title,
         "status": status,
         "detail": detail or title,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 
 from api.auth.protector import current_principal
+from api.config import get_settings
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.models import Appointment
@@ -45,7 +45,7 @@ class ProviderMatches(MethodView):
         reviewed or bipolar cases), best first, each with its score components and earliest slots;
         `excluded` counts the providers each filter removed.
         """
-        settings = current_app.extensions["settings"]
+        settings = get_settings()
         return matching.find_matches(
             get_session(),
             current_principal(),
@@ -79,7 +79,7 @@ class Assignment(MethodView):
             consultation_id,
             data["provider_id"],
             data["slot_start"],
-            video_base_url=current_app.extensions["settings"].video_base_url,
+            video_base_url=get_settings().video_base_url,
             precondition=blp.precondition(ConsultationSchema),
         )
         return appointment

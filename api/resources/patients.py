@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 
 from api.auth.protector import current_principal
+from api.config import get_settings
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
@@ -150,7 +150,7 @@ class Invitations(MethodView):
         supersedes the patient's earlier ones (their links stop working). A patient who already has a
         sign-in account is not invited again: 409 `patient_already_active`.
         """
-        settings = current_app.extensions["settings"]
+        settings = get_settings()
         invitation, token = service.create_invitation(
             get_session(), current_principal(), patient_id, settings.invitation_ttl
         )

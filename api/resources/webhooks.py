@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 
 from api.auth.protector import current_principal
+from api.config import get_settings
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
@@ -40,10 +40,6 @@ blp = Blueprint(
 SCOPE = ["webhooks:manage"]
 
 
-def _settings() -> Any:
-    return current_app.extensions["settings"]
-
-
 @blp.route("/webhook-endpoints")
 class WebhookEndpoints(MethodView):
     @blp.operation("createWebhookEndpoint", scopes=SCOPE, errors=[413, 415, 422], creates=WebhookEndpoint)
@@ -60,8 +56,8 @@ class WebhookEndpoints(MethodView):
             get_session(),
             current_principal(),
             data,
-            secret_key=_settings().secret_key,
-            allow_loopback=_settings().webhook_allow_loopback,
+            secret_key=get_settings().secret_key,
+            allow_loopback=get_settings().webhook_allow_loopback,
         )
         return created
 
@@ -108,7 +104,7 @@ class WebhookEndpointById(MethodView):
             endpoint_id,
             changes,
             precondition=blp.precondition(WebhookEndpointSchema),
-            allow_loopback=_settings().webhook_allow_loopback,
+            allow_loopback=get_settings().webhook_allow_loopback,
         )
 
     @blp.operation("deleteWebhookEndpoint", scopes=SCOPE, errors=[404])
@@ -132,7 +128,7 @@ class WebhookEndpointSecret(MethodView):
         `webhook-signature` carries both signatures, so receivers can switch secrets without a gap.
         """
         return service.rotate_secret(
-            get_session(), current_principal(), endpoint_id, secret_key=_settings().secret_key
+            get_session(), current_principal(), endpoint_id, secret_key=get_settings().secret_key
         )
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from api import config
 from api.audit_custody import AnchorDir, AuditChain, load_keyring
 from api.cli import main
-from api.config import ConfigurationError
+from api.config import ConfigurationError, get_settings
 from api.db import UTCDateTime, make_engine, normalize_database_url
 from api.domain.audit import (
     GENESIS,
@@ -70,7 +70,7 @@ def anchors(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def chain(app: Flask, anchors: Path) -> AuditChain:
-    return AuditChain(load_keyring(app.extensions["settings"]), AnchorDir(anchors))
+    return AuditChain(load_keyring(get_settings(app)), AnchorDir(anchors))
 
 
 @pytest.fixture
@@ -580,7 +580,7 @@ def test_the_key_rotates_and_a_verifier_without_the_old_key_names_it_unknown(
     anchors: Path,
     tmp_path: Path,
 ) -> None:
-    development = load_keyring(make_app().extensions["settings"]).current
+    development = load_keyring(get_settings(make_app())).current
     new_key, old_keys = tmp_path / "audit.key", tmp_path / "audit-previous.keys"
     new_key.write_text("f" * 64 + "\n")
     old_keys.write_text(f"# retired 2026-12-04\n{development.secret.decode()}\n")

@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from api.cli import main
+from api.config import get_settings
 from api.demo import seed_demo
 from api.models import Consent, OAuthClient, Patient, User
 from tests.helpers import (
@@ -31,7 +32,7 @@ def test_run_command_does_not_push_an_app_context() -> None:
 def test_seed_demo_is_idempotent_and_its_credentials_work(
     app: Flask, client: FlaskClient, db: Session
 ) -> None:
-    settings = app.extensions["settings"]
+    settings = get_settings(app)
     first = seed_demo(db, settings)
     counts = [db.query(m).count() for m in (OAuthClient, Patient, User, Consent)]
     second = seed_demo(db, settings)
@@ -55,7 +56,7 @@ def test_seed_demo_is_idempotent_and_its_credentials_work(
 def test_the_demo_clinician_signs_in_through_the_platform_clinician_app_only(
     app: Flask, client: FlaskClient, db: Session
 ) -> None:
-    seeded = seed_demo(db, app.extensions["settings"])
+    seeded = seed_demo(db, get_settings(app))
     provider = seeded["users"]["provider"]
     clinician_app = Creds(seeded["clinician_app"]["client_id"], None)
     code, verifier = authorization_code(

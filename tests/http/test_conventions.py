@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from api.config import get_settings
 from api.db import utcnow
 from api.models import IdempotencyKey, Patient
 from tests.helpers import PATIENT_BODY, bearer, cc_token, token_response
@@ -261,7 +262,7 @@ def test_the_next_link_is_built_from_the_issuer_never_from_the_host_header(
 ) -> None:
     """Issue 22, finding 12: ``Host: evil.example`` made the next page's link point at evil.example."""
     page = client.get("/v1/patients?limit=1", headers={**headers, "Host": "evil.example"})
-    issuer = app.extensions["settings"].issuer
+    issuer = get_settings(app).issuer
     assert page.status_code == 200
     assert page.headers["Link"].startswith(f"<{issuer}/v1/patients?limit=1&cursor=")
     assert "evil.example" not in page.headers["Link"]

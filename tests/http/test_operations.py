@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api.config import get_settings
 from api.db import Database, make_engine
 from tests.helpers import bearer, cc_token
 from tests.world import World
@@ -48,7 +49,7 @@ def test_readyz_is_503_problem_when_the_database_is_unreachable(make_app: Callab
             "postgresql://postgres@127.0.0.1:9/none", pool_pre_ping=False, connect_args={"connect_timeout": 1}
         )
     )
-    app = create_app(base.extensions["settings"], database=unreachable)
+    app = create_app(get_settings(base), database=unreachable)
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from api.app import create_app
-from api.config import Settings
+from api.config import Settings, get_settings
 from api.db import Database, utcnow
 from api.domain.webhooks import MAX_ATTEMPTS, RETRY_SCHEDULE
 from api.events.dispatcher import Dispatcher
@@ -58,7 +58,7 @@ def partner_a(client: FlaskClient, world: World) -> Headers:
 
 
 def dispatcher(app: Flask, **overrides: Any) -> Dispatcher:
-    settings = app.extensions["settings"]
+    settings = get_settings(app)
     options: dict[str, Any] = {
         "secret_key": settings.secret_key,
         "allow_loopback": True,
