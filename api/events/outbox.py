@@ -41,7 +41,7 @@ _ENDPOINTS = (
 
 
 def emit(
-    session: Session, *, partner_id: str, type: str, object_type: str, object_id: str, **facts: Any
+    session: Session, *, partner_id: str, type: EventType, object_type: str, object_id: str, **facts: Any
 ) -> str:
     """Record the event and queue its deliveries in ``session``'s transaction; the event's id.
 
@@ -50,7 +50,6 @@ def emit(
     caller's pending writes, which reach the database at its commit, where their constraint violations (a
     booking's exclusion constraint) are mapped to problems; not here, as a 500.
     """
-    event_type = EventType(type)  # an unknown type is a programming error (ValueError)
     event_id, created_at = new_id_for(Event), _next_timestamp(session)
     connection = session.connection()
     connection.execute(
@@ -58,7 +57,7 @@ def emit(
         {
             "id": event_id,
             "partner_id": partner_id,
-            "type": event_type.value,
+            "type": type,
             "object_type": object_type,
             "object_id": object_id,
             "data": {"id": object_id, "object": object_type, **facts},
@@ -76,7 +75,7 @@ def emit(
             "created_at": created_at,
         }
         for endpoint_id, event_types in connection.execute(_ENDPOINTS, {"partner_id": partner_id})
-        if event_type.value in event_types
+        if type in event_types
     ]
     if deliveries:
         connection.execute(_INSERT_DELIVERIES, deliveries)

@@ -16,9 +16,9 @@ from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
-from api.domain.audit import chained_fields
+from api.domain.audit import Action, Outcome, chained_fields
 from api.models.resources import Resource
-from api.models.types import JSONType
+from api.models.types import JSONType, StrEnumType
 
 
 class AuditEvent(Base):
@@ -42,7 +42,7 @@ class AuditEvent(Base):
     actor_id: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str | None] = mapped_column(String(40))
     partner_id: Mapped[str | None] = mapped_column(String(40))
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[Action] = mapped_column(StrEnumType(Action, 20))
     operation: Mapped[str | None] = mapped_column(String(60))
     resource_type: Mapped[str | None] = mapped_column(String(40))
     resource_id: Mapped[str | None] = mapped_column(String(40))
@@ -50,7 +50,7 @@ class AuditEvent(Base):
     patient_id: Mapped[str | None] = mapped_column(String(40))
     # Every patient whose data the access concerned (a list's); patient_id is set when there is one.
     patient_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[Outcome] = mapped_column(StrEnumType(Outcome, 20))
     status: Mapped[int | None] = mapped_column(Integer)
     request_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))

@@ -7,8 +7,9 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
+from api.domain.webhooks import EventType
 from api.models.resources import Resource
-from api.models.types import JSONType
+from api.models.types import JSONType, StrEnumType
 
 
 class Event(Base):
@@ -27,7 +28,7 @@ class Event(Base):
 
     id: Mapped[str] = __resource__.id_column()
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
-    type: Mapped[str] = mapped_column(String(60))
+    type: Mapped[EventType] = mapped_column(StrEnumType(EventType, 60))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

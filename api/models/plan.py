@@ -8,7 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, utcnow
 from api.domain.plan_status import TERMINAL_STATUSES, PlanStatus
-from api.domain.protocols import TaskStatus
+from api.domain.protocols import Route, TaskKind, TaskStatus, TreatmentProtocol
+from api.domain.session_monitoring import Disposition
+from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
 from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
 
@@ -52,8 +54,8 @@ class FollowUpPlan(Base):
     # On hold for a patient's safety (a severe or serious adverse event, a crisis at a check-in): only a
     # provider may resume it, with a reason.
     held_for_safety: Mapped[bool] = mapped_column(Boolean, default=False)
-    protocol: Mapped[str] = mapped_column(String(40))
-    route: Mapped[str] = mapped_column(String(20))
+    protocol: Mapped[TreatmentProtocol] = mapped_column(StrEnumType(TreatmentProtocol, 40))
+    route: Mapped[Route] = mapped_column(StrEnumType(Route, 20))
     start_date: Mapped[date]
     end_date: Mapped[date]
     dose_note: Mapped[str | None] = mapped_column(Text)
@@ -90,7 +92,7 @@ class PlanTask(Base):
 
     id: Mapped[str] = __resource__.id_column()
     plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[TaskKind] = mapped_column(StrEnumType(TaskKind, 20))
     due_on: Mapped[date]
     sequence: Mapped[int] = mapped_column(Integer)
     status: Mapped[TaskStatus] = mapped_column(StrEnumType(TaskStatus, 20), default=TaskStatus.PENDING)
@@ -133,7 +135,9 @@ class SessionRecord(Base):
     sedating_medications: Mapped[dict[str, bool] | None] = mapped_column(JSONType)
     readings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     ready_to_leave_minute: Mapped[int | None] = mapped_column(Integer)
-    disposition: Mapped[str] = mapped_column(String(20), default="discharged")
+    disposition: Mapped[Disposition] = mapped_column(
+        StrEnumType(Disposition, 20), default=Disposition.DISCHARGED
+    )
     discharge_override_reason: Mapped[str | None] = mapped_column(Text)
     discharge_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     # The REMS Patient Monitoring Form (intranasal): marked sent by the clinic; its reminder announced once.
@@ -168,8 +172,8 @@ class AdverseEvent(Base):
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
     task_id: Mapped[str | None] = mapped_column(ForeignKey("plan_tasks.id"), index=True)
-    type: Mapped[str] = mapped_column(String(40))
-    severity: Mapped[str] = mapped_column(String(20))
+    type: Mapped[AdverseEventType] = mapped_column(StrEnumType(AdverseEventType, 40))
+    severity: Mapped[AdverseEventSeverity] = mapped_column(StrEnumType(AdverseEventSeverity, 20))
     onset_at: Mapped[datetime]
     description: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[str] = mapped_column(String(80))

@@ -230,7 +230,7 @@ class ProviderRoute(Base):
     __table_args__ = (Index("ix_provider_routes_route_provider_id", "route", "provider_id"),)
 
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True)
-    route: Mapped[str] = mapped_column(String(20), primary_key=True)
+    route: Mapped[Route] = mapped_column(StrEnumType(Route, 20), primary_key=True)
 
 
 class ProviderLanguage(Base):

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, utcnow
 from api.domain.eligibility import crisis_resources_for
+from api.domain.screening import Instrument
 from api.models.resources import Resource
-from api.models.types import JSONType
+from api.models.types import JSONType, StrEnumType
 
 
 class Screening(Base):
@@ -34,7 +35,7 @@ class Screening(Base):
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
     consultation_id: Mapped[str | None] = mapped_column(ForeignKey("consultations.id"))
     plan_id: Mapped[str | None] = mapped_column(String(40))
-    instrument: Mapped[str] = mapped_column(String(20))
+    instrument: Mapped[Instrument] = mapped_column(StrEnumType(Instrument, 20))
     answers: Mapped[Any] = mapped_column(JSONType)
     total: Mapped[int | None] = mapped_column(Integer)
     severity: Mapped[str | None] = mapped_column(String(30))

@@ -28,9 +28,11 @@ from api.auth.principal import Principal
 from api.db import Base, atomic, utcnow
 from api.domain.audit import (
     GENESIS,
+    Action,
     Anchor,
     Break,
     Keyring,
+    Outcome,
     SealedRow,
     anchor_gap,
     chained_fields,
@@ -81,8 +83,8 @@ class Access:
     """The facts of one access, as the operation's boundary or the token endpoint saw them."""
 
     actor_type: str
-    action: str
-    outcome: str
+    action: Action
+    outcome: Outcome
     actor_id: str | None = None
     client_id: str | None = None
     partner_id: str | None = None
@@ -161,14 +163,14 @@ class AuditEntry:
     actor_id: str | None
     client_id: str | None
     partner_id: str | None
-    action: str
+    action: Action
     operation: str | None
     resource_type: str | None
     resource_id: str | None
     resource_ids: list[str]
     patient_id: str | None
     patient_ids: list[str]
-    outcome: str
+    outcome: Outcome
     status: int | None
     request_id: str | None
     ip: str | None

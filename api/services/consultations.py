@@ -25,6 +25,7 @@ from api.domain.eligibility import (
     evaluate_eligibility,
 )
 from api.domain.reference import age_on
+from api.domain.webhooks import EventType
 from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
 from api.models import Consultation, Patient, Screening
@@ -75,7 +76,7 @@ def change_status(
         emit(
             session,
             partner_id=consultation.partner_id,
-            type="consultation.status_changed",
+            type=EventType.CONSULTATION_STATUS_CHANGED,
             object_type="consultation",
             object_id=consultation.id,
             previous_status=previous,
@@ -117,7 +118,7 @@ def create_consultation(session: Session, principal: Principal, data: Consultati
     emit(
         session,
         partner_id=consultation.partner_id,
-        type="consultation.created",
+        type=EventType.CONSULTATION_CREATED,
         object_type="consultation",
         object_id=consultation.id,
         status=consultation.status,

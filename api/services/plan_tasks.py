@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.plan_status import PlanStatus
-from api.domain.protocols import Route, TaskKind, TaskStatus
+from api.domain.protocols import TaskKind, TaskStatus
 from api.domain.session_monitoring import (
     Disposition,
     Monitoring,
@@ -33,6 +33,7 @@ from api.domain.session_safety import (
     validate_adverse_event,
 )
 from api.domain.session_safety import SessionRecord as SessionRecordInput
+from api.domain.webhooks import EventType
 from api.errors import Conflict, FieldError, NotFound, ValidationFailed
 from api.events.outbox import emit
 from api.models import AdverseEvent, FollowUpPlan, PlanTask, Screening, SessionRecord
@@ -47,7 +48,7 @@ ADVERSE_EVENT_REPORTERS: tuple[PrincipalKind, ...] = ("patient", "partner_client
 
 # Check-ins continue while treatment is on hold: the care team still wants to know how the patient is.
 _CHECK_IN_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.ON_HOLD)
-_KIND_RANK = case((PlanTask.kind == TaskKind.SESSION.value, 0), else_=1)
+_KIND_RANK = case((PlanTask.kind == TaskKind.SESSION, 0), else_=1)
 
 
 class TaskNotFound(NotFound):
@@ -203,7 +204,7 @@ def record_session(
     outcome = assess_session(
         record,
         monitoring,
-        route=Route(plan.route),
+        route=plan.route,
         recorded_by_provider=principal.kind == "provider",
         now=now,
         completion_errors=completion_errors,
@@ -229,7 +230,7 @@ def record_session(
             sedating_medications=dict(data["sedating_medications"]),
             readings=[dict(r) for r in data.get("readings", ())],
             ready_to_leave_minute=monitoring.ready_to_leave_minute,
-            disposition=str(monitoring.disposition),
+            disposition=monitoring.disposition,
             discharge_override_reason=(monitoring.discharge_override_reason or "").strip() or None,
             discharge_overridden=outcome.discharge_overridden,
             recorded_by=principal.actor_id,
@@ -346,7 +347,7 @@ def _store_adverse_events(
         emit(
             session,
             partner_id=plan.partner_id,
-            type="adverse_event.reported",
+            type=EventType.ADVERSE_EVENT_REPORTED,
             object_type="adverse_event",
             object_id=event.id,
             plan_id=plan.id,

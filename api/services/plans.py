@@ -34,7 +34,7 @@ from api.domain.protocols import (
     TreatmentProtocol,
     generate_tasks,
 )
-from api.domain.screening import Instrument
+from api.domain.webhooks import EventType
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.events.outbox import emit
 from api.models import Consultation, FollowUpPlan, PlanTask, Screening
@@ -117,9 +117,9 @@ def create_plan(session: Session, principal: Principal, data: NewPlan) -> Follow
         patient_id=consultation.patient_id,
         consultation_id=consultation.id,
         provider_id=consultation.provider_id,
-        status=PlanStatus.DRAFT.value,
-        protocol=schedule.protocol.value,
-        route=schedule.route.value,
+        status=PlanStatus.DRAFT,
+        protocol=schedule.protocol,
+        route=schedule.route,
         start_date=schedule.start_date,
         end_date=schedule.effective_end_date,
         dose_note=data.get("dose_note"),
@@ -133,7 +133,7 @@ def create_plan(session: Session, principal: Principal, data: NewPlan) -> Follow
     emit(
         session,
         partner_id=plan.partner_id,
-        type="follow_up_plan.created",
+        type=EventType.FOLLOW_UP_PLAN_CREATED,
         object_type="follow_up_plan",
         object_id=plan.id,
         status=plan.status,
@@ -236,8 +236,8 @@ def _schedule(plan: FollowUpPlan, tasks: Iterable[PlanTask], changes: PlanChange
             if task.kind == TaskKind.SESSION and task.status != TaskStatus.CANCELLED
         )
     return PlanSchedule(
-        protocol=TreatmentProtocol(plan.protocol),
-        route=Route(plan.route),
+        protocol=plan.protocol,
+        route=plan.route,
         start_date=changes.get("start_date", plan.start_date),
         end_date=changes.get("end_date", plan.end_date),
         check_in_instruments=tuple(changes.get("check_in_instruments", plan.check_in_instruments)),
@@ -255,7 +255,7 @@ def _reconcile_tasks(
     an open task it no longer has is cancelled; a new date gets a new task. Then the plan is renumbered.
     """
     wanted = {(spec.kind, spec.due_on): spec for spec in specs}
-    existing = {(TaskKind(task.kind), task.due_on): task for task in tasks}
+    existing = {(task.kind, task.due_on): task for task in tasks}
     for key, task in existing.items():
         spec = wanted.get(key)
         if task.status == TaskStatus.DONE:
@@ -274,7 +274,7 @@ def _reconcile_tasks(
             tasks.append(task)
             session.add(task)
     kind_rank = {TaskKind.SESSION: 0, TaskKind.CHECK_IN: 1}
-    ordered = sorted(tasks, key=lambda t: (t.due_on, kind_rank[TaskKind(t.kind)]))
+    ordered = sorted(tasks, key=lambda t: (t.due_on, kind_rank[t.kind]))
     for position, task in enumerate(ordered, start=1):
         task.sequence = position
 
@@ -347,7 +347,7 @@ def change_status(
     emit(
         session,
         partner_id=plan.partner_id,
-        type="follow_up_plan.status_changed",
+        type=EventType.FOLLOW_UP_PLAN_STATUS_CHANGED,
         object_type="follow_up_plan",
         object_id=plan.id,
         status=str(new_status),
@@ -395,7 +395,7 @@ def plan_outcomes(session: Session, principal: Principal, plan_id: str) -> dict[
     for instrument in instruments:
         baseline = latest_baseline.get(instrument)
         outcomes[instrument] = summarize_outcome(
-            Instrument(instrument),
+            instrument,
             _point(baseline) if baseline is not None else None,
             [_point(s) for s in follow_ups if s.instrument == instrument],
         )

@@ -19,6 +19,7 @@ from api.auth.principal import Principal
 from api.db import utcnow
 from api.domain.plan_status import PlanStatus, check_in_crisis
 from api.domain.screening import SUICIDE_RISK_HIGH, score_screening
+from api.domain.webhooks import EventType
 from api.errors import FieldError, NotFound, ValidationFailed
 from api.events.outbox import emit
 from api.models import Consultation, FollowUpPlan, Screening
@@ -90,11 +91,11 @@ def submit_screening(session: Session, principal: Principal, data: ScreeningSubm
     )
     session.add(screening)
     session.flush()
-    _emit(session, screening, "screening.completed")
+    _emit(session, screening, EventType.SCREENING_COMPLETED)
     if plan is not None:
         _respond_to_check_in_risk(session, screening, plan)
     elif SUICIDE_RISK_HIGH in screening.flags:
-        _emit(session, screening, "screening.risk_flagged", risk_level=scored.severity)
+        _emit(session, screening, EventType.SCREENING_RISK_FLAGGED, risk_level=scored.severity)
     if consultation is not None:
         reevaluate_eligibility(session, consultation, patient)
     session.flush()
@@ -105,13 +106,19 @@ def _respond_to_check_in_risk(session: Session, screening: Screening, plan: Foll
     """A follow-up screening's risk findings: flag them, and hold the plan on a C-SSRS ``high``."""
     crisis = check_in_crisis(screening.flags, PlanStatus(plan.status))
     if crisis.risk_level is not None:
-        _emit(session, screening, "screening.risk_flagged", risk_level=crisis.risk_level, plan_id=plan.id)
+        _emit(
+            session,
+            screening,
+            EventType.SCREENING_RISK_FLAGGED,
+            risk_level=crisis.risk_level,
+            plan_id=plan.id,
+        )
     if crisis.hold:
         change_status(session, plan, PlanStatus.ON_HOLD, reason=f"Crisis at a check-in ({screening.id}).")
         plan.held_for_safety = True
 
 
-def _emit(session: Session, screening: Screening, type: str, **facts: Any) -> None:
+def _emit(session: Session, screening: Screening, type: EventType, **facts: Any) -> None:
     emit(
         session,
         partner_id=screening.partner_id,

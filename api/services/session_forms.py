@@ -25,6 +25,7 @@ from api.domain.session_monitoring import (
     rems_reminder_due,
     session_summary,
 )
+from api.domain.webhooks import EventType
 from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
 from api.models import FollowUpPlan, Patient, PracticeSite, Provider, SessionRecord
@@ -129,7 +130,7 @@ def announce_rems_forms_due(session: Session, *, now: datetime | None = None) ->
         .join(FollowUpPlan, FollowUpPlan.id == SessionRecord.plan_id)
         .join(Provider, Provider.id == FollowUpPlan.provider_id)
         .where(
-            FollowUpPlan.route == str(Route.INTRANASAL),
+            FollowUpPlan.route == Route.INTRANASAL,
             SessionRecord.rems_submitted_at.is_(None),
             SessionRecord.rems_reminded_at.is_(None),
         )
@@ -145,7 +146,7 @@ def announce_rems_forms_due(session: Session, *, now: datetime | None = None) ->
         emit(
             session,
             partner_id=plan.partner_id,
-            type="rems_form.due",
+            type=EventType.REMS_FORM_DUE,
             object_type="rems_form",
             object_id=record.task_id,
             plan_id=plan.id,

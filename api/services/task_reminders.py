@@ -20,6 +20,7 @@ from api.domain.outcomes import is_overdue
 from api.domain.plan_status import PlanStatus
 from api.domain.protocols import TaskStatus
 from api.domain.reference import is_valid_timezone
+from api.domain.webhooks import EventType
 from api.events.outbox import emit
 from api.models import FollowUpPlan, Patient, PlanTask
 
@@ -68,7 +69,7 @@ def _claim(session: Session, task: _OpenTask, unclaimed: ColumnElement[bool], **
     return changed.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
-def _emit_task_event(session: Session, task: _OpenTask, type: str) -> None:
+def _emit_task_event(session: Session, task: _OpenTask, type: EventType) -> None:
     emit(
         session,
         partner_id=task.partner_id,
@@ -97,7 +98,7 @@ def mark_overdue_tasks(session: Session, now: datetime | None = None) -> int:
             continue
         pending = PlanTask.status == TaskStatus.PENDING.value
         if _claim(session, task, pending, status=TaskStatus.OVERDUE.value, overdue_at=now, updated_at=now):
-            _emit_task_event(session, task, "follow_up_task.overdue")
+            _emit_task_event(session, task, EventType.FOLLOW_UP_TASK_OVERDUE)
             marked += 1
     return marked
 
@@ -118,7 +119,7 @@ def announce_due_tasks(session: Session, now: datetime | None = None) -> int:
         if task.due_on != _local_today(now, task.timezone):
             continue
         if _claim(session, task, PlanTask.due_notified_at.is_(None), due_notified_at=now):
-            _emit_task_event(session, task, "follow_up_task.due")
+            _emit_task_event(session, task, EventType.FOLLOW_UP_TASK_DUE)
             announced += 1
     return announced
 

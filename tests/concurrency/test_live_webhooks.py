@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db import unit_of_work
+from api.domain.webhooks import EventType
 from api.events.outbox import emit
 from api.models import Consultation, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.webhook import DeliveryStatus
@@ -109,7 +110,7 @@ def emit_change(session: Session, partner: str, object_id: str, status: str) -> 
     event_id = emit(
         session,
         partner_id=partner,
-        type="consultation.status_changed",
+        type=EventType.CONSULTATION_STATUS_CHANGED,
         object_type="consultation",
         object_id=object_id,
         status=status,
@@ -161,7 +162,7 @@ def test_two_workers_deliver_each_event_once_in_order_per_object(
         flag_id = emit(
             arrange,
             partner_id=partner,
-            type="screening.risk_flagged",
+            type=EventType.SCREENING_RISK_FLAGGED,
             object_type="screening",
             object_id="scr_crisis",
             risk_level="high",

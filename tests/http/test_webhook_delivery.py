@@ -21,7 +21,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from api.app import create_app
 from api.config import Settings, get_settings
 from api.db import Database, utcnow
-from api.domain.webhooks import MAX_ATTEMPTS, RETRY_SCHEDULE
+from api.domain.webhooks import MAX_ATTEMPTS, RETRY_SCHEDULE, EventType
 from api.events.dispatcher import Dispatcher
 from api.events.outbox import emit
 from api.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -95,7 +95,7 @@ def emit_event(db: Session, partner_id: str, object_id: str = "con_1", **facts: 
     event_id = emit(
         db,
         partner_id=partner_id,
-        type="consultation.status_changed",
+        type=EventType.CONSULTATION_STATUS_CHANGED,
         object_type="consultation",
         object_id=object_id,
         **facts,

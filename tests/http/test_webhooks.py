@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from api.db import unit_of_work, utcnow
+from api.domain.webhooks import EventType
 from api.events.outbox import emit
 from api.events.transport import SendResult
 from api.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -417,7 +418,7 @@ def test_a_rolled_back_change_emits_and_queues_nothing(
     emit(
         db,
         partner_id=world.partner_a,
-        type="consultation.created",
+        type=EventType.CONSULTATION_CREATED,
         object_type="consultation",
         object_id="con_rolled_back",
     )
@@ -428,7 +429,7 @@ def test_a_rolled_back_change_emits_and_queues_nothing(
     emit(
         db,
         partner_id=world.partner_a,
-        type="consultation.created",
+        type=EventType.CONSULTATION_CREATED,
         object_type="consultation",
         object_id="con_committed",
     )
@@ -441,7 +442,7 @@ def test_events_of_one_transaction_keep_their_order(db: Session, world: World) -
         emit(
             db,
             partner_id=world.partner_a,
-            type="consultation.status_changed",
+            type=EventType.CONSULTATION_STATUS_CHANGED,
             object_type="consultation",
             object_id="con_x",
             status=status,
@@ -503,7 +504,7 @@ def test_an_endpoint_deleted_while_an_attempt_is_recorded_deadlocks_neither(
         emit(
             session,
             partner_id=race.partner_id,
-            type="consultation.created",
+            type=EventType.CONSULTATION_CREATED,
             object_type="consultation",
             object_id="con_1",
             status="submitted",
