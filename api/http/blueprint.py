@@ -2,7 +2,10 @@
 
 ``Blueprint.operation`` checks the token and scopes before anything else runs (so an anonymous caller
 gets 401, not 422), and writes the operationId, the OAuth security requirement and the problem+json
-error responses into the spec, so that generated SDKs read well.
+error responses into the spec, so that generated SDKs read well. The error responses every operation of its
+kind gives are computed from what it is (``common_errors``, and 404 for a path parameter in
+``Blueprint.add_url_rule``); an operation lists by hand only those its own rules raise (``errors=``: 409, 412,
+a 404 for a resource its body names).
 
 It is also the operation's boundary: services only flush, and the wrapper commits. On success it adds the
 audit row (the write's, or the read's) and marks the idempotency claim taken, then commits them with the
@@ -34,7 +37,7 @@ from api.http.input_guard import JsonBodyParser
 from api.http.problems import PROBLEM_MEDIA_TYPE
 from api.http.spec_shape import shape
 from api.models.resources import Resource, resource_of
-from api.schemas.common import ProblemSchema
+from api.schemas.common import PageArgsSchema, ProblemSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,10 +63,50 @@ IDEMPOTENCY_KEY_PARAMETER = {
 }
 
 
+# The methods that carry a body. Whatever the operation, a body sent with one is checked before the view:
+# its media type (415, api/http/media.py), its size (413, api/http/input_guard.BodyLimit), its JSON (400
+# when malformed, 422 for a value the API cannot hold: api/http/input_guard.py); and a POST's
+# Idempotency-Key (400 when malformed, api/http/idempotency.py).
+BODY_METHODS = frozenset({"post", "put", "patch"})
+
+
+def _arguments(func: Any) -> list[dict[str, Any]]:
+    """What ``@blp.arguments`` (applied below ``operation``) documents: one entry per schema and location."""
+    parameters: list[dict[str, Any]] = getattr(func, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return parameters
+
+
 def _documents_a_required_body(func: Any) -> bool:
-    """Whether ``@blp.arguments`` (applied below ``operation``) documents a required JSON body."""
-    parameters = getattr(func, "_apidoc", {}).get("arguments", {}).get("parameters", [])
-    return any(p["in"] == "json" and p["required"] for p in parameters)
+    """Whether ``@blp.arguments`` documents a required JSON body."""
+    return any(p["in"] == "json" and p["required"] for p in _arguments(func))
+
+
+def common_errors(method: str, scopes: list[str], arguments: list[dict[str, Any]]) -> set[int]:
+    """The error responses an operation gives for what it is, not for what its rules decide:
+
+    - 401 (no valid token) and 429 (rate limit), always; 403 (``insufficient_scope``) when it needs a scope;
+    - 400, 413, 415 and 422 when its method carries a body (``BODY_METHODS``);
+    - 422 when it parses arguments (a body or a query string: webargs validation);
+    - 400 when it pages with a cursor (``invalid_cursor``);
+    - 404 when its path has a parameter, added where the path is known (``Blueprint.add_url_rule``).
+
+    5xx are the spec's ``default`` response (problem+json), documented on every operation by flask-smorest;
+    304, 412 and 428 of an ETag by flask-smorest's ``etag`` too.
+    """
+    statuses = {401, 429}
+    if scopes:  # GET /v1/me takes any valid token
+        statuses.add(403)
+    if method in BODY_METHODS:
+        statuses |= {400, 413, 415, 422}
+    if arguments:
+        statuses.add(422)
+    if any(isinstance(resolve_schema_instance(p["schema"]), PageArgsSchema) for p in arguments):
+        statuses.add(400)
+    return statuses
+
+
+# A path parameter names a resource that may not exist, or be another tenant's: 404.
+_PATH_PARAMETER_ERRORS = (404,)
 
 
 class NotModifiedWithETag(NotModified):  # type: ignore[misc]
@@ -181,6 +224,24 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         audit.capture(body)
         return current_app.json.response(body)  # type: ignore[return-value]
 
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: Any = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        """Register the route as flask-smorest does, then document what its path gives every operation on it:
+        a path parameter (``<name>``, ``<converter:name>``) names a resource that may not exist."""
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+        if "<" not in rule:
+            return
+        documented = self._docs[self._endpoints[-1]]  # the endpoint's name as flask-smorest made it unique
+        for method, apidoc in documented.items():
+            if method != "parameters":  # the route's own parameters, not an operation
+                _document_errors(apidoc, _PATH_PARAMETER_ERRORS)
+
     def _check_not_modified(self, etag: str) -> None:
         if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
             raise NotModifiedWithETag(etag)
@@ -194,12 +255,12 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         creates: type[Base] | None = None,
     ) -> Callable[[F], F]:
         """Require ``scopes``, document the operation and be its boundary (the module's docstring). Put it
-        right under ``@blp.route``. An operation answering 201 names the model it ``creates``."""
+        right under ``@blp.route``. An operation answering 201 names the model it ``creates``; ``errors``
+        are the statuses its own rules give beyond the ``common_errors`` of its kind."""
         scope_list = list(scopes)
-        # 403 insufficient_scope only where a scope is needed (GET /v1/me takes any valid token).
-        statuses = sorted({401, 429, *([403] if scope_list else []), *errors})
 
         def decorator(func: F) -> F:
+            statuses = sorted(common_errors(func.__name__, scope_list, _arguments(func)) | set(errors))
             body_required = _documents_a_required_body(func)
             declared = getattr(func, "_apidoc", {}).get("response", {}).get("responses", {})
             success = min((int(code) for code in declared if 200 <= int(code) < 300), default=200)
@@ -240,9 +301,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             manual["security"] = [{SECURITY_SCHEME: scope_list}]
             if func.__name__ == "post":  # every POST honours Idempotency-Key (see wrapper)
                 manual["parameters"] = [*manual.get("parameters", []), IDEMPOTENCY_KEY_PARAMETER]
-            responses = apidoc.setdefault("response", {}).setdefault("responses", {})
-            for status in statuses:
-                responses.setdefault(status, []).append(status_name(status))
+            _document_errors(apidoc, statuses)
             wrapper._apidoc = apidoc  # type: ignore[attr-defined]
             return wrapper  # type: ignore[return-value]
 
@@ -276,13 +335,19 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         def decorator(func: F) -> F:
             apidoc = deepcopy(getattr(func, "_apidoc", {}))
             apidoc.setdefault("manual_doc", {}).update(operationId=operation_id, security=[])
-            responses = apidoc.setdefault("response", {}).setdefault("responses", {})
-            for status in errors:
-                responses.setdefault(status, []).append(status_name(status))
+            _document_errors(apidoc, errors)
             func._apidoc = apidoc  # type: ignore[attr-defined]
             return func
 
         return decorator
+
+
+def _document_errors(apidoc: dict[str, Any], statuses: Iterable[int]) -> None:
+    """Add each status's problem+json response (a component, ``Api._register_responses``) to ``apidoc``."""
+    responses = apidoc.setdefault("response", {}).setdefault("responses", {})
+    for status in statuses:
+        if status_name(status) not in responses.setdefault(status, []):
+            responses[status].append(status_name(status))
 
 
 def _created(

@@ -30,7 +30,7 @@ blp = Blueprint("admin", __name__, url_prefix="/v1", description="Platform admin
 
 @blp.route("/partners")
 class Partners(MethodView):
-    @blp.operation("createPartner", scopes=["admin"], errors=[413, 415, 422], creates=Partner)
+    @blp.operation("createPartner", scopes=["admin"], creates=Partner)
     @blp.arguments(PartnerCreateSchema)
     @blp.response(201, PartnerSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -40,7 +40,7 @@ class Partners(MethodView):
         """
         return accounts.create_partner(get_session(), current_principal(), data["name"])
 
-    @blp.operation("listPartners", scopes=["admin"], errors=[400, 422])
+    @blp.operation("listPartners", scopes=["admin"])
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, PartnerPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -54,7 +54,7 @@ class Partners(MethodView):
 
 @blp.route("/partners/<string:partner_id>/clients")
 class PartnerClients(MethodView):
-    @blp.operation("createClient", scopes=["admin"], errors=[404, 409, 413, 415, 422], creates=OAuthClient)
+    @blp.operation("createClient", scopes=["admin"], errors=[409], creates=OAuthClient)
     @blp.arguments(ClientCreateSchema)
     @blp.response(201, ClientWithSecretSchema)
     def post(self, data: dict[str, Any], partner_id: str) -> Any:
@@ -75,7 +75,7 @@ class PartnerClients(MethodView):
         )
         return ClientWithSecret(client, secret)
 
-    @blp.operation("listClients", scopes=["admin"], errors=[400, 404, 422])
+    @blp.operation("listClients", scopes=["admin"])
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, ClientPageSchema)
     def get(self, args: dict[str, Any], partner_id: str) -> Any:
@@ -91,7 +91,7 @@ class PartnerClients(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @blp.operation("createUser", scopes=["admin"], errors=[409, 413, 415, 422], creates=User)
+    @blp.operation("createUser", scopes=["admin"], errors=[409], creates=User)
     @blp.arguments(UserCreateSchema)
     @blp.response(201, UserSchema)
     def post(self, data: dict[str, Any]) -> Any:

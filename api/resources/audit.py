@@ -20,7 +20,7 @@ blp = Blueprint(
 
 @blp.route("/audit-events")
 class AuditEvents(MethodView):
-    @blp.operation("listAuditEvents", scopes=["audit:read"], errors=[400, 422])
+    @blp.operation("listAuditEvents", scopes=["audit:read"])
     @blp.arguments(AuditEventQueryArgsSchema, location="query")
     @blp.response(200, AuditEventPageSchema)
     def get(self, args: dict[str, Any]) -> Any:

@@ -33,7 +33,7 @@ blp = Blueprint(
 
 @blp.route("/<string:consultation_id>/provider-matches")
 class ProviderMatches(MethodView):
-    @blp.operation("listProviderMatches", scopes=["consultations:read"], errors=[404, 409, 422])
+    @blp.operation("listProviderMatches", scopes=["consultations:read"], errors=[409])
     @blp.arguments(MatchQueryArgsSchema, location="query")
     @blp.response(200, ProviderMatchListSchema)
     def get(self, args: dict[str, Any], consultation_id: str) -> Any:
@@ -60,7 +60,7 @@ class Assignment(MethodView):
     @blp.operation(
         "assignProvider",
         scopes=["consultations:write"],
-        errors=[404, 409, 412, 413, 415, 422],
+        errors=[409, 412],
         creates=Appointment,
     )
     @blp.arguments(AssignmentSchema)
@@ -87,9 +87,7 @@ class Assignment(MethodView):
 
 @blp.route("/<string:consultation_id>/reschedule")
 class Reschedule(MethodView):
-    @blp.operation(
-        "rescheduleConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422]
-    )
+    @blp.operation("rescheduleConsultation", scopes=["consultations:write"], errors=[409, 412])
     @blp.arguments(RescheduleSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, data: dict[str, Any], consultation_id: str) -> Any:
@@ -110,7 +108,7 @@ class Reschedule(MethodView):
 
 @blp.route("/<string:consultation_id>/start")
 class StartVisit(MethodView):
-    @blp.operation("startConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 415, 422])
+    @blp.operation("startConsultation", scopes=["consultations:write"], errors=[409, 412])
     @blp.etag
     @blp.arguments(ConsultationStartSchema, required=False)
     @blp.response(200, ConsultationSchema)
@@ -130,9 +128,7 @@ class StartVisit(MethodView):
 
 @blp.route("/<string:consultation_id>/complete")
 class CompleteVisit(MethodView):
-    @blp.operation(
-        "completeConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422]
-    )
+    @blp.operation("completeConsultation", scopes=["consultations:write"], errors=[409, 412])
     @blp.etag
     @blp.arguments(ConsultationCompleteSchema)
     @blp.response(200, ConsultationSchema)
@@ -154,7 +150,7 @@ class CompleteVisit(MethodView):
 
 @blp.route("/<string:consultation_id>/appointment")
 class ConsultationAppointment(MethodView):
-    @blp.operation("getAppointment", scopes=["consultations:read"], errors=[404])
+    @blp.operation("getAppointment", scopes=["consultations:read"])
     @blp.etag
     @blp.response(200, AppointmentSchema)
     def get(self, consultation_id: str) -> Any:

@@ -36,7 +36,7 @@ class Consultations(MethodView):
     @blp.operation(
         "createConsultation",
         scopes=["consultations:write"],
-        errors=[404, 409, 413, 415, 422],
+        errors=[404, 409],
         creates=Consultation,
     )
     @blp.arguments(ConsultationCreateSchema)
@@ -51,7 +51,7 @@ class Consultations(MethodView):
         consultation = service.create_consultation(get_session(), current_principal(), data)
         return consultation
 
-    @blp.operation("listConsultations", scopes=["consultations:read"], errors=[400, 422])
+    @blp.operation("listConsultations", scopes=["consultations:read"])
     @blp.arguments(ConsultationQueryArgsSchema, location="query")
     @blp.response(200, ConsultationPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -68,7 +68,7 @@ class Consultations(MethodView):
 
 @blp.route("/<string:consultation_id>")
 class ConsultationById(MethodView):
-    @blp.operation("getConsultation", scopes=["consultations:read"], errors=[404])
+    @blp.operation("getConsultation", scopes=["consultations:read"])
     @blp.etag
     @blp.response(200, ConsultationSchema)
     def get(self, consultation_id: str) -> Any:
@@ -81,7 +81,7 @@ class ConsultationById(MethodView):
 
 @blp.route("/<string:consultation_id>/eligibility")
 class ConsultationEligibility(MethodView):
-    @blp.operation("getConsultationEligibility", scopes=["consultations:read"], errors=[404])
+    @blp.operation("getConsultationEligibility", scopes=["consultations:read"])
     @blp.response(200, EligibilitySchema)
     def get(self, consultation_id: str) -> Any:
         """Get a consultation's eligibility
@@ -95,7 +95,7 @@ class ConsultationEligibility(MethodView):
 
 @blp.route("/<string:consultation_id>/cancel")
 class CancelConsultation(MethodView):
-    @blp.operation("cancelConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 415, 422])
+    @blp.operation("cancelConsultation", scopes=["consultations:write"], errors=[409, 412])
     @blp.etag
     @blp.arguments(ConsultationCancelSchema, required=False)
     @blp.response(200, ConsultationSchema)
@@ -115,9 +115,7 @@ class CancelConsultation(MethodView):
 
 @blp.route("/<string:consultation_id>/review")
 class ReviewConsultation(MethodView):
-    @blp.operation(
-        "reviewConsultation", scopes=["consultations:write"], errors=[404, 409, 412, 413, 415, 422]
-    )
+    @blp.operation("reviewConsultation", scopes=["consultations:write"], errors=[409, 412])
     @blp.etag
     @blp.arguments(ConsultationReviewSchema)
     @blp.response(200, ConsultationSchema)

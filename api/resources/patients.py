@@ -36,9 +36,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Patients(MethodView):
-    @blp.operation(
-        "createPatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422], creates=Patient
-    )
+    @blp.operation("createPatient", scopes=["patients:write"], errors=[404, 409], creates=Patient)
     @blp.arguments(PatientCreateSchema)
     @blp.response(201, PatientSchema)
     def post(self, data: NewPatient) -> Any:
@@ -49,7 +47,7 @@ class Patients(MethodView):
         patient = service.create_patient(get_session(), current_principal(), data)
         return patient
 
-    @blp.operation("listPatients", scopes=["patients:read"], errors=[400, 422])
+    @blp.operation("listPatients", scopes=["patients:read"])
     @blp.arguments(PatientQueryArgsSchema, location="query")
     @blp.response(200, PatientPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -63,7 +61,7 @@ class Patients(MethodView):
 
 @blp.route("/<string:patient_id>")
 class PatientById(MethodView):
-    @blp.operation("getPatient", scopes=["patients:read"], errors=[404])
+    @blp.operation("getPatient", scopes=["patients:read"])
     @blp.etag
     @blp.response(200, PatientSchema)
     def get(self, patient_id: str) -> Any:
@@ -73,7 +71,7 @@ class PatientById(MethodView):
         """
         return service.get_patient(get_session(), current_principal(), patient_id)
 
-    @blp.operation("updatePatient", scopes=["patients:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation("updatePatient", scopes=["patients:write"], errors=[409])
     @blp.etag
     @blp.arguments(PatientUpdateSchema)
     @blp.response(200, PatientSchema)
@@ -94,7 +92,7 @@ class PatientById(MethodView):
 
 @blp.route("/<string:patient_id>/consents")
 class Consents(MethodView):
-    @blp.operation("createConsent", scopes=["patients:write"], errors=[404, 413, 415, 422], creates=Consent)
+    @blp.operation("createConsent", scopes=["patients:write"], creates=Consent)
     @blp.arguments(ConsentCreateSchema)
     @blp.response(201, ConsentSchema)
     def post(self, data: NewConsent, patient_id: str) -> Any:
@@ -104,7 +102,7 @@ class Consents(MethodView):
         """
         return service.record_consent(get_session(), current_principal(), patient_id, data)
 
-    @blp.operation("listConsents", scopes=["patients:read"], errors=[400, 404, 422])
+    @blp.operation("listConsents", scopes=["patients:read"])
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, ConsentPageSchema)
     def get(self, args: dict[str, Any], patient_id: str) -> Any:
@@ -120,7 +118,7 @@ class Consents(MethodView):
 
 @blp.route("/<string:patient_id>/consents/<string:consent_id>/withdraw")
 class ConsentWithdrawal(MethodView):
-    @blp.operation("withdrawConsent", scopes=["patients:write"], errors=[404, 409])
+    @blp.operation("withdrawConsent", scopes=["patients:write"], errors=[409])
     @blp.response(200, ConsentSchema)
     def post(self, patient_id: str, consent_id: str) -> Any:
         """Withdraw a consent
@@ -137,9 +135,7 @@ class ConsentWithdrawal(MethodView):
 
 @blp.route("/<string:patient_id>/invitations")
 class Invitations(MethodView):
-    @blp.operation(
-        "createInvitation", scopes=["patients:write"], errors=[404, 409, 415, 422], creates=Invitation
-    )
+    @blp.operation("createInvitation", scopes=["patients:write"], errors=[409], creates=Invitation)
     @blp.arguments(InvitationCreateSchema, required=False)
     @blp.response(201, InvitationSchema)
     def post(self, _data: dict[str, Any], patient_id: str) -> Any:

@@ -46,9 +46,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Plans(MethodView):
-    @blp.operation(
-        "createFollowUpPlan", scopes=["plans:write"], errors=[409, 413, 415, 422], creates=FollowUpPlan
-    )
+    @blp.operation("createFollowUpPlan", scopes=["plans:write"], errors=[409], creates=FollowUpPlan)
     @blp.arguments(FollowUpPlanCreateSchema)
     @blp.response(201, FollowUpPlanSchema)
     def post(self, data: NewPlan) -> Any:
@@ -62,7 +60,7 @@ class Plans(MethodView):
         plan = service.create_plan(get_session(), current_principal(), data)
         return plan
 
-    @blp.operation("listFollowUpPlans", scopes=["plans:read"], errors=[400, 422])
+    @blp.operation("listFollowUpPlans", scopes=["plans:read"])
     @blp.arguments(PlanQueryArgsSchema, location="query")
     @blp.response(200, PlanPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -76,7 +74,7 @@ class Plans(MethodView):
 
 @blp.route("/<string:plan_id>")
 class PlanById(MethodView):
-    @blp.operation("getFollowUpPlan", scopes=["plans:read"], errors=[404])
+    @blp.operation("getFollowUpPlan", scopes=["plans:read"])
     @blp.etag
     @blp.response(200, FollowUpPlanSchema)
     def get(self, plan_id: str) -> Any:
@@ -86,7 +84,7 @@ class PlanById(MethodView):
         """
         return service.get_plan(get_session(), current_principal(), plan_id)
 
-    @blp.operation("updateFollowUpPlan", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation("updateFollowUpPlan", scopes=["plans:write"], errors=[409])
     @blp.etag
     @blp.arguments(FollowUpPlanUpdateSchema)
     @blp.response(200, FollowUpPlanSchema)
@@ -110,7 +108,7 @@ def _action_view(action: PlanAction, operation_id: str, summary: str) -> type[Me
     """The four life-cycle actions share one shape: optional reason, If-Match honoured, plan returned."""
 
     class PlanActionView(MethodView):
-        @blp.operation(operation_id, scopes=["plans:write"], errors=[404, 409, 412, 413, 415, 422])
+        @blp.operation(operation_id, scopes=["plans:write"], errors=[409, 412])
         @blp.etag
         @blp.arguments(FollowUpPlanActionSchema, required=False)
         @blp.response(200, FollowUpPlanSchema)
@@ -175,7 +173,7 @@ blp.route("/<string:plan_id>/revoke")(
 
 @blp.route("/<string:plan_id>/tasks")
 class PlanTasks(MethodView):
-    @blp.operation("listFollowUpPlanTasks", scopes=["plans:read"], errors=[400, 404, 422])
+    @blp.operation("listFollowUpPlanTasks", scopes=["plans:read"])
     @blp.arguments(TaskQueryArgsSchema, location="query")
     @blp.response(200, PlanTaskPageSchema)
     def get(self, args: dict[str, Any], plan_id: str) -> Any:
@@ -192,7 +190,7 @@ class PlanTasks(MethodView):
 
 @blp.route("/<string:plan_id>/tasks/<string:task_id>")
 class PlanTaskById(MethodView):
-    @blp.operation("getFollowUpPlanTask", scopes=["plans:read"], errors=[404])
+    @blp.operation("getFollowUpPlanTask", scopes=["plans:read"])
     @blp.etag
     @blp.response(200, PlanTaskSchema)
     def get(self, plan_id: str, task_id: str) -> Any:
@@ -205,7 +203,7 @@ class PlanTaskById(MethodView):
 
 @blp.route("/<string:plan_id>/tasks/<string:task_id>/complete")
 class CompleteCheckIn(MethodView):
-    @blp.operation("completeFollowUpPlanCheckIn", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation("completeFollowUpPlanCheckIn", scopes=["plans:write"], errors=[409])
     @blp.arguments(CheckInCompleteSchema)
     @blp.response(200, PlanTaskSchema)
     def post(self, data: dict[str, Any], plan_id: str, task_id: str) -> Any:
@@ -222,7 +220,7 @@ class CompleteCheckIn(MethodView):
 
 @blp.route("/<string:plan_id>/sessions/<string:task_id>/record")
 class RecordSession(MethodView):
-    @blp.operation("recordFollowUpPlanSession", scopes=["plans:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation("recordFollowUpPlanSession", scopes=["plans:write"], errors=[409])
     @blp.arguments(SessionRecordCreateSchema)
     @blp.response(200, PlanTaskSchema)
     def post(self, data: SessionRecordBody, plan_id: str, task_id: str) -> Any:
@@ -239,9 +237,7 @@ class RecordSession(MethodView):
 
 @blp.route("/<string:plan_id>/adverse-events")
 class PlanAdverseEvents(MethodView):
-    @blp.operation(
-        "reportAdverseEvent", scopes=["plans:write"], errors=[404, 409, 413, 415, 422], creates=AdverseEvent
-    )
+    @blp.operation("reportAdverseEvent", scopes=["plans:write"], errors=[409], creates=AdverseEvent)
     @blp.arguments(AdverseEventCreateSchema)
     @blp.response(201, AdverseEventSchema)
     def post(self, data: AdverseEventBody, plan_id: str) -> Any:
@@ -252,7 +248,7 @@ class PlanAdverseEvents(MethodView):
         """
         return task_service.report_adverse_event(get_session(), current_principal(), plan_id, data)
 
-    @blp.operation("listAdverseEvents", scopes=["plans:read"], errors=[400, 404, 422])
+    @blp.operation("listAdverseEvents", scopes=["plans:read"])
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, AdverseEventPageSchema)
     def get(self, args: dict[str, Any], plan_id: str) -> Any:
@@ -268,7 +264,7 @@ class PlanAdverseEvents(MethodView):
 
 @blp.route("/<string:plan_id>/outcomes")
 class PlanOutcomes(MethodView):
-    @blp.operation("getFollowUpPlanOutcomes", scopes=["plans:read"], errors=[404])
+    @blp.operation("getFollowUpPlanOutcomes", scopes=["plans:read"])
     @blp.response(200, OutcomesSchema)
     def get(self, plan_id: str) -> Any:
         """Get a plan's outcomes
@@ -282,7 +278,7 @@ class PlanOutcomes(MethodView):
 
 @blp.route("/<string:plan_id>/sessions/<string:task_id>/rems-form")
 class RemsForm(MethodView):
-    @blp.operation("getRemsForm", scopes=["plans:read"], errors=[404])
+    @blp.operation("getRemsForm", scopes=["plans:read"])
     @blp.response(200, RemsFormSchema)
     def get(self, plan_id: str, task_id: str) -> Any:
         """Get a session's REMS monitoring form
@@ -297,7 +293,7 @@ class RemsForm(MethodView):
 
 @blp.route("/<string:plan_id>/sessions/<string:task_id>/rems-form/submitted")
 class RemsFormSubmitted(MethodView):
-    @blp.operation("submitRemsForm", scopes=["plans:write"], errors=[404, 413, 415, 422])
+    @blp.operation("submitRemsForm", scopes=["plans:write"])
     @blp.response(200, RemsFormSchema)
     def post(self, plan_id: str, task_id: str) -> Any:
         """Mark a session's REMS monitoring form as sent

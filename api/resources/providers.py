@@ -33,9 +33,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Providers(MethodView):
-    @blp.operation(
-        "createProvider", scopes=["providers:write"], errors=[409, 413, 415, 422], creates=Provider
-    )
+    @blp.operation("createProvider", scopes=["providers:write"], errors=[409], creates=Provider)
     @blp.arguments(ProviderCreateSchema)
     @blp.response(201, ProviderSchema)
     def post(self, data: ProviderChanges) -> Any:
@@ -47,7 +45,7 @@ class Providers(MethodView):
         provider = service.create_provider(get_session(), current_principal(), data)
         return provider
 
-    @blp.operation("listProviders", scopes=["providers:read"], errors=[400, 422])
+    @blp.operation("listProviders", scopes=["providers:read"])
     @blp.arguments(ProviderQueryArgsSchema, location="query")
     @blp.response(200, ProviderPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -66,7 +64,7 @@ class Providers(MethodView):
 
 @blp.route("/<string:provider_id>")
 class ProviderById(MethodView):
-    @blp.operation("getProvider", scopes=["providers:read"], errors=[404])
+    @blp.operation("getProvider", scopes=["providers:read"])
     @blp.etag
     @blp.response(200, ProviderSchema)
     def get(self, provider_id: str) -> Any:
@@ -76,7 +74,7 @@ class ProviderById(MethodView):
         """
         return service.get_provider(get_session(), current_principal(), provider_id)
 
-    @blp.operation("updateProvider", scopes=["providers:write"], errors=[404, 409, 413, 415, 422])
+    @blp.operation("updateProvider", scopes=["providers:write"], errors=[409])
     @blp.etag
     @blp.arguments(ProviderUpdateSchema)
     @blp.response(200, ProviderSchema)
@@ -98,7 +96,7 @@ class ProviderById(MethodView):
 
 @blp.route("/<string:provider_id>/availability")
 class ProviderAvailability(MethodView):
-    @blp.operation("setProviderAvailability", scopes=["providers:write"], errors=[404, 412, 413, 415, 422])
+    @blp.operation("setProviderAvailability", scopes=["providers:write"], errors=[412])
     @blp.arguments(AvailabilitySchema)
     @blp.response(200, AvailabilitySchema)
     def put(self, body: AvailabilityBody, provider_id: str) -> Any:
@@ -120,7 +118,7 @@ class ProviderAvailability(MethodView):
 
 @blp.route("/<string:provider_id>/slots")
 class ProviderSlots(MethodView):
-    @blp.operation("listProviderSlots", scopes=["providers:read"], errors=[404, 422])
+    @blp.operation("listProviderSlots", scopes=["providers:read"])
     @blp.arguments(SlotQueryArgsSchema, location="query")
     @blp.response(200, SlotListSchema)
     def get(self, args: dict[str, Any], provider_id: str) -> Any:

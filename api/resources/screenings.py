@@ -30,9 +30,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Screenings(MethodView):
-    @blp.operation(
-        "createScreening", scopes=["screenings:write"], errors=[404, 413, 415, 422], creates=Screening
-    )
+    @blp.operation("createScreening", scopes=["screenings:write"], errors=[404], creates=Screening)
     @blp.arguments(ScreeningCreateSchema)
     @blp.response(201, ScreeningSchema)
     def post(self, data: ScreeningSubmission) -> Any:
@@ -46,7 +44,7 @@ class Screenings(MethodView):
         screening = service.submit_screening(get_session(), current_principal(), data)
         return screening
 
-    @blp.operation("listScreenings", scopes=["screenings:read"], errors=[400, 422])
+    @blp.operation("listScreenings", scopes=["screenings:read"])
     @blp.arguments(ScreeningQueryArgsSchema, location="query")
     @blp.response(200, ScreeningPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -62,7 +60,7 @@ class Screenings(MethodView):
 
 @blp.route("/<string:screening_id>")
 class ScreeningById(MethodView):
-    @blp.operation("getScreening", scopes=["screenings:read"], errors=[404])
+    @blp.operation("getScreening", scopes=["screenings:read"])
     @blp.etag
     @blp.response(200, ScreeningSchema)
     def get(self, screening_id: str) -> Any:

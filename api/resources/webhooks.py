@@ -42,7 +42,7 @@ SCOPE = ["webhooks:manage"]
 
 @blp.route("/webhook-endpoints")
 class WebhookEndpoints(MethodView):
-    @blp.operation("createWebhookEndpoint", scopes=SCOPE, errors=[413, 415, 422], creates=WebhookEndpoint)
+    @blp.operation("createWebhookEndpoint", scopes=SCOPE, creates=WebhookEndpoint)
     @blp.arguments(WebhookEndpointCreateSchema)
     @blp.response(201, WebhookEndpointWithSecretSchema)
     def post(self, data: NewWebhookEndpoint) -> Any:
@@ -61,7 +61,7 @@ class WebhookEndpoints(MethodView):
         )
         return created
 
-    @blp.operation("listWebhookEndpoints", scopes=SCOPE, errors=[400, 422])
+    @blp.operation("listWebhookEndpoints", scopes=SCOPE)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, WebhookEndpointPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -77,7 +77,7 @@ class WebhookEndpoints(MethodView):
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>")
 class WebhookEndpointById(MethodView):
-    @blp.operation("getWebhookEndpoint", scopes=SCOPE, errors=[404])
+    @blp.operation("getWebhookEndpoint", scopes=SCOPE)
     @blp.etag
     @blp.response(200, WebhookEndpointSchema)
     def get(self, endpoint_id: str) -> Any:
@@ -87,7 +87,7 @@ class WebhookEndpointById(MethodView):
         """
         return service.get_endpoint(get_session(), current_principal(), endpoint_id)
 
-    @blp.operation("updateWebhookEndpoint", scopes=SCOPE, errors=[404, 413, 415, 422])
+    @blp.operation("updateWebhookEndpoint", scopes=SCOPE)
     @blp.etag
     @blp.arguments(WebhookEndpointUpdateSchema)
     @blp.response(200, WebhookEndpointSchema)
@@ -107,7 +107,7 @@ class WebhookEndpointById(MethodView):
             allow_loopback=get_settings().webhook_allow_loopback,
         )
 
-    @blp.operation("deleteWebhookEndpoint", scopes=SCOPE, errors=[404])
+    @blp.operation("deleteWebhookEndpoint", scopes=SCOPE)
     @blp.response(204)
     def delete(self, endpoint_id: str) -> None:
         """Delete a webhook endpoint
@@ -119,7 +119,7 @@ class WebhookEndpointById(MethodView):
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>/rotate-secret")
 class WebhookEndpointSecret(MethodView):
-    @blp.operation("rotateWebhookEndpointSecret", scopes=SCOPE, errors=[404, 413, 415, 422])
+    @blp.operation("rotateWebhookEndpointSecret", scopes=SCOPE)
     @blp.response(200, WebhookEndpointWithSecretSchema)
     def post(self, endpoint_id: str) -> Any:
         """Rotate a webhook endpoint's signing secret
@@ -134,7 +134,7 @@ class WebhookEndpointSecret(MethodView):
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>/deliveries")
 class WebhookEndpointDeliveries(MethodView):
-    @blp.operation("listWebhookDeliveryAttempts", scopes=SCOPE, errors=[400, 404, 422])
+    @blp.operation("listWebhookDeliveryAttempts", scopes=SCOPE)
     @blp.arguments(DeliveryAttemptQueryArgsSchema, location="query")
     @blp.response(200, DeliveryAttemptPageSchema)
     def get(self, args: dict[str, Any], endpoint_id: str) -> Any:
@@ -151,7 +151,7 @@ class WebhookEndpointDeliveries(MethodView):
 
 @blp.route("/events")
 class Events(MethodView):
-    @blp.operation("listEvents", scopes=SCOPE, errors=[400, 422])
+    @blp.operation("listEvents", scopes=SCOPE)
     @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, EventPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
@@ -168,7 +168,7 @@ class Events(MethodView):
 
 @blp.route("/events/<string:event_id>")
 class EventById(MethodView):
-    @blp.operation("getEvent", scopes=SCOPE, errors=[404])
+    @blp.operation("getEvent", scopes=SCOPE)
     @blp.response(200, EventSchema)
     def get(self, event_id: str) -> Any:
         """Get an event
@@ -181,7 +181,7 @@ class EventById(MethodView):
 
 @blp.route("/events/<string:event_id>/redeliver")
 class EventRedelivery(MethodView):
-    @blp.operation("redeliverEvent", scopes=SCOPE, errors=[404, 409, 413, 415, 422])
+    @blp.operation("redeliverEvent", scopes=SCOPE, errors=[409])
     @blp.arguments(RedeliverSchema, required=False)
     @blp.response(202, RedeliveryQueuedSchema)
     def post(self, data: Redelivery, event_id: str) -> Any:

@@ -2601,6 +2601,10 @@ export type CreateConsultationData = {
 
 export type CreateConsultationErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -2764,6 +2768,10 @@ export type AssignProviderData = {
 
 export type AssignProviderErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -2833,6 +2841,10 @@ export type CancelConsultationData = {
 
 export type CancelConsultationErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -2852,6 +2864,10 @@ export type CancelConsultationErrors = {
      * Precondition Failed
      */
     412: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
     /**
      * Unsupported Media Type
      */
@@ -2897,6 +2913,10 @@ export type CompleteConsultationData = {
 };
 
 export type CompleteConsultationErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -3066,6 +3086,10 @@ export type RescheduleConsultationData = {
 
 export type RescheduleConsultationErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -3134,6 +3158,10 @@ export type ReviewConsultationData = {
 };
 
 export type ReviewConsultationErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -3204,6 +3232,10 @@ export type StartConsultationData = {
 
 export type StartConsultationErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -3223,6 +3255,10 @@ export type StartConsultationErrors = {
      * Precondition Failed
      */
     412: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
     /**
      * Unsupported Media Type
      */
@@ -3368,6 +3404,10 @@ export type RedeliverEventData = {
 
 export type RedeliverEventErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -3482,6 +3522,10 @@ export type CreateFollowUpPlanData = {
 
 export type CreateFollowUpPlanErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -3592,6 +3636,10 @@ export type UpdateFollowUpPlanData = {
 
 export type UpdateFollowUpPlanErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -3664,6 +3712,10 @@ export type ActivateFollowUpPlanData = {
 };
 
 export type ActivateFollowUpPlanErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -3788,6 +3840,10 @@ export type ReportAdverseEventData = {
 
 export type ReportAdverseEventErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -3852,6 +3908,10 @@ export type CompleteFollowUpPlanData = {
 };
 
 export type CompleteFollowUpPlanErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -3921,6 +3981,10 @@ export type HoldFollowUpPlanData = {
 };
 
 export type HoldFollowUpPlanErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -4034,6 +4098,10 @@ export type RevokeFollowUpPlanData = {
 
 export type RevokeFollowUpPlanErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -4103,6 +4171,10 @@ export type RecordFollowUpPlanSessionData = {
 };
 
 export type RecordFollowUpPlanSessionErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -4213,6 +4285,10 @@ export type SubmitRemsFormData = {
 };
 
 export type SubmitRemsFormErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -4390,6 +4466,10 @@ export type CompleteFollowUpPlanCheckInData = {
 
 export type CompleteFollowUpPlanCheckInErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -4534,6 +4614,10 @@ export type CreatePartnerData = {
 
 export type CreatePartnerErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -4644,6 +4728,10 @@ export type CreateClientData = {
 };
 
 export type CreateClientErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -4758,6 +4846,10 @@ export type CreatePatientData = {
 
 export type CreatePatientErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -4871,6 +4963,10 @@ export type UpdatePatientData = {
 };
 
 export type UpdatePatientErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -4999,6 +5095,10 @@ export type CreateConsentData = {
 
 export type CreateConsentErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -5061,6 +5161,10 @@ export type WithdrawConsentData = {
 
 export type WithdrawConsentErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -5076,6 +5180,18 @@ export type WithdrawConsentErrors = {
      * Conflict
      */
     409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -5114,6 +5230,10 @@ export type CreateInvitationData = {
 
 export type CreateInvitationErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -5129,6 +5249,10 @@ export type CreateInvitationErrors = {
      * Conflict
      */
     409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
     /**
      * Unsupported Media Type
      */
@@ -5231,6 +5355,10 @@ export type CreateProviderData = {
 };
 
 export type CreateProviderErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -5342,6 +5470,10 @@ export type UpdateProviderData = {
 
 export type UpdateProviderErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -5408,6 +5540,10 @@ export type SetProviderAvailabilityData = {
 };
 
 export type SetProviderAvailabilityErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -5584,6 +5720,10 @@ export type CreateScreeningData = {
 
 export type CreateScreeningErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -5692,6 +5832,10 @@ export type CreateUserData = {
 
 export type CreateUserErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -5798,6 +5942,10 @@ export type CreateWebhookEndpointData = {
 };
 
 export type CreateWebhookEndpointErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
@@ -5948,6 +6096,10 @@ export type UpdateWebhookEndpointData = {
 
 export type UpdateWebhookEndpointErrors = {
     /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
      * Unauthorized
      */
     401: Problem;
@@ -6074,6 +6226,10 @@ export type RotateWebhookEndpointSecretData = {
 };
 
 export type RotateWebhookEndpointSecretErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
     /**
      * Unauthorized
      */
