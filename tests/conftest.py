@@ -28,6 +28,7 @@ from api.config import Settings, test_database_url
 from api.db import Database, make_engine, normalize_database_url
 from api.migrate import upgrade
 from tests import conformance
+from tests.helpers import bearer, cc_token
 from tests.world import Creds, World, build_world, partner_with_portal
 
 conformance.install()
@@ -153,6 +154,12 @@ def db(connection: Connection) -> Iterator[Session]:
 @pytest.fixture
 def world(db: Session) -> World:
     return build_world(db)
+
+
+@pytest.fixture
+def admin(client: FlaskClient, world: World) -> dict[str, str]:
+    """The platform's headers: a token of its admin client (client credentials, scope ``admin``)."""
+    return bearer(cc_token(client, world.admin))
 
 
 @pytest.fixture

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from flask.testing import FlaskClient
 
 from tests.helpers import bearer, cc_token
 from tests.world import World
-
-
-@pytest.fixture
-def admin(client: FlaskClient, world: World) -> dict[str, str]:
-    return bearer(cc_token(client, world.admin))
 
 
 def test_partner_and_client_lifecycle(client: FlaskClient, admin: dict[str, str]) -> None:

@@ -58,11 +58,6 @@ def portal_b(client: FlaskClient, world: World) -> Headers:
 
 
 @pytest.fixture
-def admin(client: FlaskClient, world: World) -> Headers:
-    return bearer(cc_token(client, world.admin))
-
-
-@pytest.fixture
 def anchors(tmp_path: Path) -> Path:
     """This test's anchor directory: its chain is rolled back with the test, its anchors go with it."""
     return tmp_path / "anchors"

@@ -41,11 +41,6 @@ FAR = "2099-01-01"
 
 
 @pytest.fixture
-def admin(client: FlaskClient, world: World) -> dict[str, str]:
-    return bearer(cc_token(client, world.admin))
-
-
-@pytest.fixture
 def partner(client: FlaskClient, world: World) -> dict[str, str]:
     return bearer(cc_token(client, world.portal_a))
 

@@ -40,11 +40,6 @@ def b(client: FlaskClient, world: World) -> Headers:
     return bearer(cc_token(client, world.portal_b))
 
 
-@pytest.fixture
-def admin(client: FlaskClient, world: World) -> Headers:
-    return bearer(cc_token(client, world.admin))
-
-
 def request_consultation(client: FlaskClient, headers: Headers, patient_id: str, **body: Any) -> Any:
     payload = {"patient_id": patient_id, "conditions": ["major_depression"], "patient_location_state": "CA"}
     payload.update(body)

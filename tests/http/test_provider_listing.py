@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
 from tests.directory import create_provider, far_future
-from tests.helpers import bearer, cc_token
-from tests.world import World
 
 # Providers that differ in every list the representation holds: empty lists, several entries in an order
 # other than sorted, non-REMS sites, an expired licence, several DEA registrations, availability with
@@ -61,11 +58,6 @@ AVAILABILITY = {
         {"date": "2031-12-26", "windows": [{"start": "10:00", "end": "24:00"}]},
     ],
 }
-
-
-@pytest.fixture
-def admin(client: FlaskClient, world: World) -> dict[str, str]:
-    return bearer(cc_token(client, world.admin))
 
 
 def _own_licences(variant: dict[str, Any], tag: int) -> dict[str, Any]:

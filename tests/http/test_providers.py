@@ -26,11 +26,6 @@ from tests.world import World
 
 
 @pytest.fixture
-def admin(client: FlaskClient, world: World) -> dict[str, str]:
-    return bearer(cc_token(client, world.admin))
-
-
-@pytest.fixture
 def partner(client: FlaskClient, world: World) -> dict[str, str]:
     return bearer(cc_token(client, world.portal_a))
 

@@ -40,11 +40,6 @@ def partner_b(client: FlaskClient, world: World) -> Headers:
     return bearer(cc_token(client, world.portal_b))
 
 
-@pytest.fixture
-def admin(client: FlaskClient, world: World) -> Headers:
-    return bearer(cc_token(client, world.admin))
-
-
 def register(client: FlaskClient, headers: Headers, **body: Any) -> dict[str, Any]:
     body = {"url": "https://hooks.partner-a.example/telemedical", "event_types": ALL_TYPES, **body}
     response = client.post("/v1/webhook-endpoints", json=body, headers=headers)
