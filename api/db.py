@@ -15,7 +15,17 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, orm
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    DateTime,
+    Engine,
+    Executable,
+    MetaData,
+    create_engine,
+    event,
+    orm,
+)
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
@@ -246,6 +256,15 @@ def get_session() -> Session:
         if db.autocommit_reads and has_request_context() and request.method in READ_ONLY_METHODS:
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     return session
+
+
+def rows_changed(session: orm.Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE; how many rows it changed. ``Session.execute`` is typed to return a plain
+    ``Result``, while a DML statement's is a ``CursorResult``, the one that has ``rowcount``."""
+    result = session.execute(statement)
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(statement).__name__} returned rows, not a count of changed rows")
+    return result.rowcount
 
 
 @contextmanager

@@ -33,9 +33,13 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from api.config import Settings, load_settings
 from api.http.front import FrontLimits, load_front
+
+if TYPE_CHECKING:
+    from granian.server import MPServer, MTServer
 
 log = logging.getLogger("api.serving")
 
@@ -59,13 +63,13 @@ def front_limits(settings: Settings, threads: int) -> FrontLimits:
 class _Served:
     """A granian server and the loader that puts the front before the WSGI application in each worker."""
 
-    def __init__(self, server: object, limits: FrontLimits) -> None:
+    def __init__(self, server: MPServer | MTServer, limits: FrontLimits) -> None:
         self.server = server
         self.limits = limits
 
     def serve(self) -> None:
         # granian calls the loader with the target, in each worker process (a partial pickles).
-        self.server.serve(target_loader=partial(load_front, limits=self.limits))  # type: ignore[attr-defined]
+        self.server.serve(target_loader=partial(load_front, limits=self.limits))
 
 
 def build_server(

@@ -17,7 +17,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import Flask, Response
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from api.db import make_engine
 
@@ -34,8 +34,8 @@ _AUDIT = text(
 )
 
 
-def _row(conn: object, patient_id: str) -> Response:
-    row = conn.execute(_READ, {"id": patient_id}).one()  # type: ignore[attr-defined]
+def _row(conn: Connection, patient_id: str) -> Response:
+    row = conn.execute(_READ, {"id": patient_id}).one()
     body = {"id": row.id, "given_name": row.given_name, "family_name": row.family_name}
     return Response(json.dumps(body), mimetype="application/json")
 

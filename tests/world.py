@@ -84,10 +84,26 @@ def _world(session: Session) -> World:
     a = accounts.create_partner(session, admin, "Partner A").id
     b = accounts.create_partner(session, admin, "Partner B").id
 
-    def client(partner: str | None, grant: str, scope: str, **kw: object) -> Creds:
+    def client(
+        partner: str | None,
+        grant: str,
+        scope: str,
+        *,
+        redirect_uris: list[str] | None = None,
+        public: bool = False,
+        can_introspect: bool = False,
+    ) -> Creds:
         c, secret = accounts.create_client(
-            session, admin, partner, name=f"{grant} {scope[:20]}", grant_type=grant, scope=scope, **kw
-        )  # type: ignore[arg-type]
+            session,
+            admin,
+            partner,
+            name=f"{grant} {scope[:20]}",
+            grant_type=grant,
+            scope=scope,
+            redirect_uris=redirect_uris,
+            public=public,
+            can_introspect=can_introspect,
+        )
         return Creds(c.id, secret)
 
     return World(

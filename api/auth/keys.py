@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeyParameters, KeySet, RSAKey
 
 from api.config import ConfigurationError, Settings
 
@@ -27,16 +27,16 @@ ALGORITHM = "RS256"
 
 
 def _public(key: RSAKey) -> RSAKey:
-    params = {"kid": key.thumbprint(), "alg": ALGORITHM, "use": "sig"}
-    return RSAKey.import_key(key.as_pem(private=False), parameters=params)  # type: ignore[arg-type]
+    params: KeyParameters = {"kid": key.thumbprint(), "alg": ALGORITHM, "use": "sig"}
+    return RSAKey.import_key(key.as_pem(private=False), parameters=params)
 
 
 class SigningKeys:
     def __init__(self, private_key: RSAKey, previous: Sequence[RSAKey] = ()) -> None:
         kid = private_key.thumbprint()
-        params = {"kid": kid, "alg": ALGORITHM, "use": "sig"}
+        params: KeyParameters = {"kid": kid, "alg": ALGORITHM, "use": "sig"}
         pem = private_key.as_pem(private=True)
-        self.private = KeySet([RSAKey.import_key(pem, parameters=params)])  # type: ignore[arg-type]
+        self.private = KeySet([RSAKey.import_key(pem, parameters=params)])
         earlier = [_public(key) for key in previous if key.thumbprint() != kid]
         self.public = KeySet([_public(private_key), *earlier])
         self.kid = kid

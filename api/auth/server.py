@@ -24,7 +24,7 @@ from api.models import AuthorizationCode, OAuthClient, OAuthToken, User
 CONFIDENTIAL_AUTH = ["client_secret_basic", "client_secret_post"]
 
 
-class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
+class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     """PKCE is mandatory for every authorization-code client, and only with S256 (RFC 9700 §2.1.1)."""
 
     DEFAULT_CODE_CHALLENGE_METHOD = "S256"
@@ -47,7 +47,7 @@ class S256CodeChallenge(CodeChallenge):  # type: ignore[misc]
         super().validate_code_verifier(grant, result)
 
 
-class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     TOKEN_ENDPOINT_AUTH_METHODS = [*CONFIDENTIAL_AUTH, "none"]
 
     def save_authorization_code(self, code: str, request: Any) -> None:
@@ -87,7 +87,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
         return store.find_active_user(get_session(), authorization_code.user_id, self.request.client)
 
 
-class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     TOKEN_ENDPOINT_AUTH_METHODS = [*CONFIDENTIAL_AUTH, "none"]
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotated on every use
 
@@ -114,7 +114,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         refresh_token.refresh_used_at = utcnow()
 
 
-class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_AUTH
 
 
@@ -132,7 +132,7 @@ def _query_issued_token(token_string: str, hint: str | None) -> store.IssuedToke
     return store.IssuedToken(row, "refresh_token") if row else None
 
 
-class TokenRevocation(RevocationEndpoint):  # type: ignore[misc]
+class TokenRevocation(RevocationEndpoint):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     CLIENT_AUTH_METHODS = [*CONFIDENTIAL_AUTH, "none"]
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> store.IssuedToken | None:
@@ -149,13 +149,13 @@ class TokenRevocation(RevocationEndpoint):  # type: ignore[misc]
         g.token_revoked = {"client": request.client, "user_id": token.row.user_id}
 
 
-class IntrospectionForbidden(OAuth2Error):  # type: ignore[misc]
+class IntrospectionForbidden(OAuth2Error):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     error = "unauthorized_client"
     status_code = 403
     description = "This client is not allowed to introspect tokens."
 
 
-class TokenIntrospection(IntrospectionEndpoint):  # type: ignore[misc]
+class TokenIntrospection(IntrospectionEndpoint):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     CLIENT_AUTH_METHODS = CONFIDENTIAL_AUTH
 
     def create_endpoint_response(self, request: Any) -> Any:
@@ -244,7 +244,7 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-class Server(AuthorizationServer):  # type: ignore[misc]
+class Server(AuthorizationServer):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     def handle_error_response(self, request: Any, error: Any) -> Any:
         described = ERROR_DESCRIPTIONS.get(error.error)
         if described and (not error.description or error.error == "invalid_client"):

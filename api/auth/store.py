@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
 from api.auth.tokens import unverified_claims
-from api.db import utcnow
+from api.db import rows_changed, utcnow
 from api.models import AuthorizationCode, OAuthClient, OAuthToken, User
 
 
@@ -86,7 +86,7 @@ def _revoke_all(session: Session, which: ColumnElement[bool]) -> None:
     refresh then inserted, since the statement's snapshot predates it; the next pass does. A refresh that
     comes later waits for this transaction's locks and finds its token revoked."""
     revoke = update(OAuthToken).where(which, OAuthToken.revoked_at.is_(None)).values(revoked_at=utcnow())
-    while session.execute(revoke).rowcount:  # type: ignore[attr-defined]
+    while rows_changed(session, revoke):
         pass
 
 

@@ -37,7 +37,7 @@ def identity_claims(client: Any, user: Any) -> dict[str, Any]:
     return claims
 
 
-class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
+class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     def __init__(self, keys: SigningKeys, settings: Settings) -> None:
         super().__init__(
             issuer=settings.issuer,
@@ -61,7 +61,7 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
         return identity_claims(client, user)
 
 
-class AccessTokenValidator(JWTBearerTokenValidator):  # type: ignore[misc]
+class AccessTokenValidator(JWTBearerTokenValidator):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     """Signature, ``typ``, algorithm and registered claims. Revocation is checked by the caller."""
 
     # A client sends the same token with every request for its 15 minutes: its signature is checked once and

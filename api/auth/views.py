@@ -118,13 +118,13 @@ def revoke_token() -> ResponseReturnValue:
 
 @bp.post("/oauth/introspect")
 def introspect_token() -> ResponseReturnValue:
-    return _ext().server.create_endpoint_response("introspection")  # type: ignore[no-any-return]
+    return _ext().server.create_endpoint_response("introspection")  # type: ignore[no-any-return]  # Authlib is untyped: its responses come back as Any
 
 
 def _authorize_error(error: OAuth2Error) -> ResponseReturnValue:
     if getattr(error, "redirect_uri", None):
         # The client and its redirect URI are known good: tell the client (RFC 6749 §4.1.2.1).
-        return _ext().server.handle_error_response(None, error)  # type: ignore[no-any-return]
+        return _ext().server.handle_error_response(None, error)  # type: ignore[no-any-return]  # Authlib is untyped: its responses come back as Any
     # Never redirect to an unverified URI; tell the person instead.
     detail = error.description or error.error
     return _message("This sign-in link is not valid", f"{error.error}: {detail}", 400)
@@ -151,7 +151,7 @@ def authorize() -> ResponseReturnValue:
     if not _csrf_ok():
         return _message("Your session expired", "Please start signing in again from the app.", 400)
     if request.form.get("decision") != "allow":
-        return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
+        return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]  # Authlib is untyped: its responses come back as Any
     db = get_session()
     try:
         user = accounts.sign_in(
@@ -175,7 +175,7 @@ def authorize() -> ResponseReturnValue:
     except accounts.SignInDenied:
         db.commit()  # the right password cleared this address's record, as a sign-in does
         # Sent back to the client as error=access_denied (RFC 6749 §4.1.2.1), as a refusal would be.
-        return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]
+        return server.create_authorization_response(grant_user=None, grant=grant)  # type: ignore[no-any-return]  # Authlib is untyped: its responses come back as Any
     if user is None:
         db.commit()  # the wrong password counts (api.domain.sign_in), whatever the page answers
         return _page(
@@ -183,7 +183,7 @@ def authorize() -> ResponseReturnValue:
         )
     response = server.create_authorization_response(grant_user=user, grant=grant)
     db.commit()  # the code it issued, and this address's record cleared
-    return response  # type: ignore[no-any-return]
+    return response  # type: ignore[no-any-return]  # Authlib is untyped: its responses come back as Any
 
 
 def _wait_in_words(seconds: int) -> str:

@@ -109,7 +109,7 @@ def common_errors(method: str, scopes: list[str], arguments: list[dict[str, Any]
 _PATH_PARAMETER_ERRORS = (404,)
 
 
-class NotModifiedWithETag(NotModified):  # type: ignore[misc]
+class NotModifiedWithETag(NotModified):  # type: ignore[misc]  # flask-smorest is untyped: the base class is Any
     """304 carries the ETag it confirms (RFC 9110 §15.4.5)."""
 
     def __init__(self, etag: str) -> None:
@@ -143,7 +143,7 @@ def created_with_location() -> frozenset[str]:
 ENTITY_TAGS = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$'
 
 
-class Api(flask_smorest.Api):  # type: ignore[misc]
+class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped: the base class is Any
     ERROR_SCHEMA = ProblemSchema
     _document: dict[str, Any] | None = None
 
@@ -208,7 +208,7 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
 
-class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest is untyped: the base class is Any
     # Bodies are parsed (and checked for hostile values) once, by api.http.input_guard.
     ARGUMENTS_PARSER = JsonBodyParser()
 
@@ -222,7 +222,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         """A body the view built already in its documented schema's shape (see the operation's
         ``@blp.response``), sent as is: flask-smorest passes a Response through without dumping it."""
         audit.capture(body)
-        return current_app.json.response(body)  # type: ignore[return-value]
+        return current_app.json.response(body)  # type: ignore[return-value]  # typed as the sans-IO Response; it builds app.response_class
 
     def add_url_rule(
         self,
@@ -302,8 +302,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             if func.__name__ == "post":  # every POST honours Idempotency-Key (see wrapper)
                 manual["parameters"] = [*manual.get("parameters", []), IDEMPOTENCY_KEY_PARAMETER]
             _document_errors(apidoc, statuses)
-            wrapper._apidoc = apidoc  # type: ignore[attr-defined]
-            return wrapper  # type: ignore[return-value]
+            wrapper._apidoc = apidoc  # type: ignore[attr-defined]  # flask-smorest reads the spec from this attribute it sets on view functions
+            return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature; mypy sees a plain callable
 
         return decorator
 
@@ -336,7 +336,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             apidoc = deepcopy(getattr(func, "_apidoc", {}))
             apidoc.setdefault("manual_doc", {}).update(operationId=operation_id, security=[])
             _document_errors(apidoc, errors)
-            func._apidoc = apidoc  # type: ignore[attr-defined]
+            func._apidoc = apidoc  # type: ignore[attr-defined]  # flask-smorest reads the spec from this attribute it sets on view functions
             return func
 
         return decorator

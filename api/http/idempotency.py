@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from api.auth.principal import Principal
 from api.auth.sealing import InvalidToken, Purpose, seal, unseal
 from api.config import get_settings
-from api.db import get_session, utcnow
+from api.db import get_session, rows_changed, utcnow
 from api.errors import BadRequest, Conflict, RuleViolation
 from api.models import IdempotencyKey
 
@@ -158,17 +158,18 @@ def _take_over_if_abandoned(existing: IdempotencyKey, now: datetime) -> bool:
     if existing.locked_at is None or _running(existing, now):
         return False
     session = get_session()
-    taken = session.execute(
+    taken = rows_changed(
+        session,
         update(IdempotencyKey)
         .where(
             IdempotencyKey.id == existing.id,
             IdempotencyKey.locked_at == existing.locked_at,
             IdempotencyKey.committed_at.is_(None),
         )
-        .values(locked_at=now)
+        .values(locked_at=now),
     )
     session.commit()
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    if taken != 1:
         return False
     g.idempotency_row_id = existing.id
     return True

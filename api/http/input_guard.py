@@ -291,5 +291,5 @@ def init_front_refusals(app: Flask) -> None:
 
 
 def init_input_guard(app: Flask) -> None:
-    app.wsgi_app = BodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]
+    app.wsgi_app = BodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]  # Flask's documented way to wrap the WSGI app (a method assigned)
     app.before_request(_guard)

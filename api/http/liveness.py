@@ -40,7 +40,7 @@ def init_liveness(app: Flask, metrics: Metrics) -> None:
     # The path's route: Flask answers other methods 405 with Allow, and a GET that reaches the app anyway
     # (over the size limits) is refused by the input guard before this view would run.
     app.add_url_rule(PATH, "liveness", lambda: {"status": "ok"}, methods=["GET", "HEAD"])
-    app.wsgi_app = Liveness(app.wsgi_app, metrics)  # type: ignore[method-assign]
+    app.wsgi_app = Liveness(app.wsgi_app, metrics)  # type: ignore[method-assign]  # Flask's documented way to wrap the WSGI app (a method assigned)
 
 
 class Liveness:
@@ -51,12 +51,12 @@ class Liveness:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if environ.get("PATH_INFO") != PATH or method not in ("GET", "HEAD") or FRONT_REFUSAL in environ:
-            return self.app(environ, start_response)  # type: ignore[no-any-return]
+            return self.app(environ, start_response)  # type: ignore[no-any-return]  # the wrapped WSGI app is typed as returning Any
         started = time.perf_counter()
         try:
             check_request_size(environ)
         except DomainError:
-            return self.app(environ, start_response)  # type: ignore[no-any-return]
+            return self.app(environ, start_response)  # type: ignore[no-any-return]  # the wrapped WSGI app is typed as returning Any
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         start_response("200 OK", [*_HEADERS, ("X-Request-ID", request_id)])

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, json
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from api.config import get_settings
 from api.errors import DomainError, FieldError
@@ -221,8 +221,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     if data.get("headers"):
         headers.update(data["headers"])
-    if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-        headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     if status == 413:
         detail = f"The request body exceeds the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes."
     elif status in (412, 428):  # flask-smorest's ETag checks: say what to do, not Werkzeug's generic text

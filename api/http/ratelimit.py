@@ -45,7 +45,7 @@ class InlineExpiryMemoryStorage(MemoryStorage):
         now = time.monotonic()
         if now - self._last_sweep >= self.SWEEP_SECONDS:
             self._last_sweep = now
-            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]  # limits' private, name-mangled sweep: the hook this class replaces
 
 
 def rate_limit_key() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
@@ -27,7 +27,9 @@ def _provider_patient_ids(principal: Principal) -> Select[Any]:
     return scope_consultations(select(Consultation.patient_id), principal)
 
 
-def _patient_rows(principal: Principal, partner_id: Any, patient_id: Any) -> ColumnElement[bool] | None:
+def _patient_rows(
+    principal: Principal, partner_id: InstrumentedAttribute[str], patient_id: InstrumentedAttribute[str]
+) -> ColumnElement[bool] | None:
     """The condition that limits rows carrying ``partner_id`` and ``patient_id`` to ``principal``.
 
     None means no limit (an admin).
@@ -35,11 +37,11 @@ def _patient_rows(principal: Principal, partner_id: Any, patient_id: Any) -> Col
     if principal.is_admin:
         return None
     if principal.kind == "partner_client":
-        return partner_id == principal.partner_id  # type: ignore[no-any-return]
+        return partner_id == principal.partner_id
     if principal.kind == "patient":
-        return patient_id == principal.patient_id  # type: ignore[no-any-return]
+        return patient_id == principal.patient_id
     if principal.kind == "provider" and principal.provider_id:
-        return patient_id.in_(_provider_patient_ids(principal))  # type: ignore[no-any-return]
+        return patient_id.in_(_provider_patient_ids(principal))
     return false()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
-from api.db import utcnow
+from api.db import rows_changed, utcnow
 from api.domain.appointments import AppointmentStatus
 from api.domain.availability import Slot
 from api.domain.consultation_status import ConsultationAction, transition
@@ -74,7 +74,8 @@ def assign_provider(
     candidate = bookable_candidate(session, provider, request.now)
     check_booking(request, candidate, slot_start)
 
-    took_a_place = session.execute(
+    took_a_place = rows_changed(
+        session,
         update(Provider)
         .where(
             Provider.id == provider.id,
@@ -82,9 +83,9 @@ def assign_provider(
             Provider.active_patients < Provider.max_active_patients,
         )
         .values(active_patients=Provider.active_patients + 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if took_a_place.rowcount == 0:  # type: ignore[attr-defined]
+    if took_a_place == 0:
         raise not_qualified([HardFilter.CAPACITY])
     session.expire(provider, ["active_patients"])
     appointment = Appointment(

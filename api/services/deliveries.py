@@ -17,9 +17,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from api.db import rows_changed
 from api.domain.webhooks import (
     AttemptOutcome,
     Verdict,
@@ -46,7 +47,7 @@ class Job:
     attempt: int  # the number this attempt will have (1-based)
 
 
-def _is_head_of_line() -> object:
+def _is_head_of_line() -> ColumnElement[bool]:
     """No earlier pending delivery of the same object to the same endpoint (events in order of
     occurrence; ties broken by event id, then delivery id, so one of two redeliveries goes first)."""
     d, earlier = WebhookDelivery, aliased(WebhookDelivery)
@@ -82,7 +83,7 @@ def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta, 
             d.next_attempt_at <= now,
             or_(d.lease_expires_at.is_(None), d.lease_expires_at < now),
             WebhookEndpoint.enabled.is_(True),
-            _is_head_of_line(),  # type: ignore[arg-type]
+            _is_head_of_line(),
         )
         .order_by(d.next_attempt_at, d.id)
         .limit(limit)
@@ -147,7 +148,8 @@ def record_attempt(
         Verdict.GONE: DeliveryStatus.FAILED,
         Verdict.EXHAUSTED: DeliveryStatus.FAILED,
     }[outcome.verdict]
-    moved: int = session.execute(  # type: ignore[attr-defined]
+    moved = rows_changed(
+        session,
         update(WebhookDelivery)
         .where(
             WebhookDelivery.id == job.delivery_id,
@@ -160,8 +162,8 @@ def record_attempt(
             next_attempt_at=outcome.next_attempt_at or now,
             lease_token=None,
             lease_expires_at=None,
-        )
-    ).rowcount
+        ),
+    )
     if moved and outcome.verdict in (Verdict.GONE, Verdict.EXHAUSTED):
         endpoint = session.scalar(
             select(WebhookEndpoint).where(WebhookEndpoint.id == job.endpoint_id).with_for_update()

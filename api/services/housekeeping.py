@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from api.db import utcnow
+from api.db import rows_changed, utcnow
 from api.domain.sign_in import FORGET_AFTER
 from api.models import (
     AuthorizationCode,
@@ -31,31 +31,33 @@ def purge_expired(session: Session) -> dict[str, int]:
     now = utcnow()
     cutoff = now - RETENTION
     counts = {
-        "idempotency_keys": session.execute(
-            delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)
-        ).rowcount,  # type: ignore[attr-defined]
-        "authorization_codes": session.execute(
-            delete(AuthorizationCode).where(AuthorizationCode.expires_at <= cutoff)
-        ).rowcount,  # type: ignore[attr-defined]
-        "tokens": session.execute(
+        "idempotency_keys": rows_changed(
+            session, delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)
+        ),
+        "authorization_codes": rows_changed(
+            session, delete(AuthorizationCode).where(AuthorizationCode.expires_at <= cutoff)
+        ),
+        "tokens": rows_changed(
+            session,
             delete(OAuthToken).where(
                 OAuthToken.access_expires_at <= cutoff,
                 (OAuthToken.refresh_expires_at.is_(None)) | (OAuthToken.refresh_expires_at <= cutoff),
-            )
-        ).rowcount,  # type: ignore[attr-defined]
+            ),
+        ),
         # Past any wait and past the window in which another failure would still count.
-        "sign_in_throttles": session.execute(
-            delete(SignInThrottle).where(SignInThrottle.last_failure_at <= now - FORGET_AFTER)
-        ).rowcount,  # type: ignore[attr-defined]
-        "webhook_attempts": session.execute(
-            delete(WebhookAttempt).where(WebhookAttempt.created_at <= now - DELIVERY_HISTORY)
-        ).rowcount,  # type: ignore[attr-defined]
-        "webhook_deliveries": session.execute(
+        "sign_in_throttles": rows_changed(
+            session, delete(SignInThrottle).where(SignInThrottle.last_failure_at <= now - FORGET_AFTER)
+        ),
+        "webhook_attempts": rows_changed(
+            session, delete(WebhookAttempt).where(WebhookAttempt.created_at <= now - DELIVERY_HISTORY)
+        ),
+        "webhook_deliveries": rows_changed(
+            session,
             delete(WebhookDelivery).where(
                 WebhookDelivery.status != DeliveryStatus.PENDING,
                 WebhookDelivery.created_at <= now - DELIVERY_HISTORY,
                 ~WebhookDelivery.id.in_(select(WebhookAttempt.delivery_id)),
-            )
-        ).rowcount,  # type: ignore[attr-defined]
+            ),
+        ),
     }
     return counts

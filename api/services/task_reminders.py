@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from api.db import utcnow
+from api.db import rows_changed, utcnow
 from api.domain.outcomes import is_overdue
 from api.domain.plan_status import PlanStatus
 from api.domain.protocols import TaskStatus
@@ -60,13 +60,14 @@ def _open_tasks(session: Session, *conditions: ColumnElement[bool]) -> list[_Ope
 
 def _claim(session: Session, task: _OpenTask, unclaimed: ColumnElement[bool], **values: Any) -> bool:
     """Set ``values`` on the task only while ``unclaimed`` holds: True for the one worker that did."""
-    changed = session.execute(
+    changed = rows_changed(
+        session,
         update(PlanTask)
         .where(PlanTask.id == task.id, unclaimed)
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return changed.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+    return changed == 1
 
 
 def _emit_task_event(session: Session, task: _OpenTask, type: EventType) -> None:

@@ -503,7 +503,8 @@ def test_booking_rechecks_the_hard_filters(
     }
     unknown = _book(client, partner, consultation_id, "prv_nobody", next_whole_hour())
     assert unknown.status_code == 422 and unknown.get_json()["errors"][0]["pointer"] == "/provider_id"
-    assert db.get(Consultation, consultation_id).status == "ready"  # type: ignore[union-attr]
+    consultation = db.get(Consultation, consultation_id)
+    assert consultation is not None and consultation.status == "ready"
 
 
 @pytest.mark.parametrize(

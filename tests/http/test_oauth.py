@@ -6,6 +6,7 @@ import base64
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -390,7 +391,7 @@ def test_introspection_is_authenticated_and_restricted(client: FlaskClient, worl
 
 
 # --- bad tokens ------------------------------------------------------------------------------------
-def test_expired_token_is_401(make_app, world: World) -> None:  # type: ignore[no-untyped-def]
+def test_expired_token_is_401(make_app: Callable[..., Flask], world: World) -> None:
     app: Flask = make_app(access_token_ttl=-120)
     client = app.test_client()
     token = cc_token(client, world.portal_a)

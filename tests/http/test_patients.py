@@ -146,7 +146,7 @@ def test_invitation_activation_then_sign_in_reads_only_own_record(
     assert db.query(Invitation).filter_by(patient_id=world.patient_a1).one().token_digest != token
     page = client.get(f"/activate?{url.query}")
     assert page.status_code == 200 and "alice@example.test" in page.get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    csrf = _csrf_token(page.get_data(as_text=True))
     short = client.post("/activate", data={"csrf_token": csrf, "token": token, "password": "short"})
     assert short.status_code == 422
     done = client.post(
@@ -186,6 +186,13 @@ def test_invalid_activation_token_is_refused(client: FlaskClient) -> None:
 
 
 # --- invitations are single-use and superseded (issue 22, finding 8) ---------------------------------------
+def _csrf_token(page: str) -> str:
+    """The activation form's CSRF token (the test fails here if the page has none)."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, "the activation page has no csrf_token field"
+    return found.group(1)
+
+
 def _invite(client: FlaskClient, headers: dict[str, str], patient_id: str) -> str:
     invited = client.post(f"/v1/patients/{patient_id}/invitations", headers=headers)
     assert invited.status_code == 201, invited.get_json()
@@ -197,7 +204,7 @@ def _activate(client: FlaskClient, token: str, password: str) -> tuple[int, str]
     page = client.get(f"/activate?token={token}")
     if page.status_code != 200:
         return page.status_code, page.get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    csrf = _csrf_token(page.get_data(as_text=True))
     done = client.post("/activate", data={"csrf_token": csrf, "token": token, "password": password})
     return done.status_code, done.get_data(as_text=True)
 

@@ -419,7 +419,7 @@ def test_programming_errors_raise_value_error(arguments: dict[str, object]) -> N
         "duration": HOUR,
     }
     with pytest.raises(ValueError):  # noqa: PT011 - any message; the type is the contract
-        free_slots(**(call | arguments))  # type: ignore[arg-type]
+        free_slots(**(call | arguments))  # type: ignore[arg-type]  # the wrong types are the point of the test
 
 
 def test_thirty_days_for_a_busy_provider_is_fast() -> None:

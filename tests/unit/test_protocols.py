@@ -277,7 +277,7 @@ def test_task_spec_is_frozen() -> None:
     task = generate_tasks(schedule(TreatmentProtocol.IV_INDUCTION, Route.INTRAVENOUS))[0]
 
     with pytest.raises(dataclasses.FrozenInstanceError):
-        task.due_on = date(2026, 1, 6)  # type: ignore[misc]
+        task.due_on = date(2026, 1, 6)  # type: ignore[misc]  # assigning to a frozen field is the point
 
 
 # --- instructions -----------------------------------------------------------------------------------------
