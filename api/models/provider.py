@@ -150,7 +150,7 @@ class ProviderLicense(Base):
     """A state medical (or nursing) licence. Matching reads it by (state, status, expires_on).
 
     A state board issues a number to one licensee: (state, number) is unique across the directory, the number
-    stored in its canonical form (``api.services.providers.canonical_license_number``)."""
+    stored in its canonical form (``api.domain.reference.canonical_license_number``)."""
 
     __tablename__ = "provider_licenses"
     __resource__ = None
