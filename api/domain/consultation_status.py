@@ -11,8 +11,13 @@ Decisions where the rules leave room:
   ``awaiting_review`` case to ``ready``, ``declined`` or ``escalated``, or keep it there (``require_review``
   is then a self-transition, like ``reschedule``). From ``ready`` on, screenings no longer change the
   status; the service still raises ``screening.risk_flagged`` for a later C-SSRS ``high``.
-- ``escalated`` may be cancelled (it comes before ``in_progress``) and allows nothing else: the crisis is
-  handled outside this workflow, and treatment starts over with a new consultation once the patient is safe.
+- [2e] ``escalated`` is no dead end (clinical-rules.md §2): a psychiatrist reviews it (``approve`` ->
+  ``ready``, ``decline`` -> ``declined``; who may, and what approving needs, is api.domain.escalation's), and
+  it may be cancelled (it comes before ``in_progress``). Screenings no longer change it: only the review.
+- [2e] A new C-SSRS ``high`` on an approved case escalates it again while it is ``ready`` or ``scheduled``
+  (the service releases the booking); the service applies ``escalate`` from there only to a case a clinician
+  approved. From ``in_progress`` on the clinician is with the patient: the status stays, and the service opens
+  a new escalation on the consultation to acknowledge (docs/consultations-and-screenings.md).
 - ``declined``, ``completed`` and ``cancelled`` are terminal.
 - A ``pending`` eligibility is no action: the consultation stays ``submitted``.
 """
@@ -105,6 +110,11 @@ TRANSITIONS: Final[Mapping[tuple[ConsultationStatus, ConsultationAction], Consul
             # A clinician's review of a flagged case.
             (_Status.AWAITING_REVIEW, _Action.APPROVE): _Status.READY,
             (_Status.AWAITING_REVIEW, _Action.DECLINE): _Status.DECLINED,
+            # [2e] A psychiatrist's review of an escalated case, and a new crisis on an approved one.
+            (_Status.ESCALATED, _Action.APPROVE): _Status.READY,
+            (_Status.ESCALATED, _Action.DECLINE): _Status.DECLINED,
+            (_Status.READY, _Action.ESCALATE): _Status.ESCALATED,
+            (_Status.SCHEDULED, _Action.ESCALATE): _Status.ESCALATED,
             # Booking and the visit.
             (_Status.READY, _Action.SCHEDULE): _Status.SCHEDULED,
             (_Status.SCHEDULED, _Action.RESCHEDULE): _Status.SCHEDULED,

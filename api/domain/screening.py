@@ -19,7 +19,22 @@ Decisions where the rules leave room:
   (``suicidal_thoughts``, ``behavior_lifetime``) is itself missing or invalid, its follow-ups are only
   type-checked, since we cannot know whether they were due.
 - C-SSRS findings cite the answers behind the risk level only (a ``high`` case does not also list its
-  ``moderate`` answers): the level is what the flag says.
+  ``moderate`` answers): the level is what the flag says. ``active_suicidal_ideation`` (question 2 yes) is a
+  flag of its own, raised whatever the level, since it is a review reason by itself (clinical-rules.md §2).
+- C-SSRS recall **[2e]**: ``recall`` is ``lifetime_recent`` (the default when absent) or
+  ``since_last_contact`` (Columbia's "Lifetime/Recent" and "Since Last Contact" screeners). The behaviour
+  questions follow it:
+  ``behavior_lifetime`` and ``behavior_past_3_months`` (after a lifetime yes) for ``lifetime_recent``;
+  ``behavior_since_last_contact`` instead of both for ``since_last_contact``. A behaviour answer of the
+  other version is ``unknown_field`` (a form of the wrong version, not a "no"). Which version a screening
+  must use is decided by ``expected_recall`` from where it was given (``RecallContext``).
+- Intake **[2e]**: ``current_psychotic_symptoms``, ``ketamine_or_pcp_misuse_history`` and
+  ``untreated_sleep_apnea`` are required booleans like the others; ``antidepressant_trials_current_episode``
+  an integer 0-30; ``medication_classes`` an array of distinct codes from ``MEDICATION_CLASSES`` (``[]`` when
+  none; a repeated code is ``duplicate``). An intake stored before the second edition has none of them
+  (the migration gives them no value): it is never scored again on submission, and eligibility reads it
+  through ``read_stored_intake`` (``score_screening`` with ``legacy_intake=True``), which treats the missing
+  answers as not reported (see ``LEGACY_INTAKE_FIELDS``).
 - Intake: ``heart_rate`` (integer, 20-250 bpm) and ``weight_kg`` (number, 20-400 kg) are required like the
   blood pressure, since dosing is weight-based. ``current_medications`` is required, ``[]`` meaning "none": a
   missing list is not the same as no medications when interactions matter. Each entry is non-blank text of at
@@ -40,7 +55,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, TypeGuard, TypeVar
 
-from api.errors import FieldError, ValidationFailed
+from api.errors import FieldError, RuleViolation, ValidationFailed
 
 ANSWERS_POINTER: Final = "/answers"
 
@@ -119,6 +134,7 @@ DSM5_CRITERIA_MET: Final = "dsm5_criteria_met"
 SUICIDE_RISK_HIGH: Final = "suicide_risk_high"
 SUICIDE_RISK_MODERATE: Final = "suicide_risk_moderate"
 BLOOD_PRESSURE_ELEVATED: Final = "blood_pressure_elevated"
+ACTIVE_SUICIDAL_IDEATION: Final = "active_suicidal_ideation"  # C-SSRS question 2 answered yes [2e]
 
 # A total at or above its cut-off is clinically significant: GAD-7 positive screen, PCL-5 probable PTSD, and
 # (with PHQ-9's moderate band) what makes a screen qualify for ketamine treatment.
@@ -149,15 +165,52 @@ INTAKE_CONDITION_FIELDS: Final[Mapping[str, str]] = MappingProxyType(
         "uncontrolled_hyperthyroidism": "uncontrolled hyperthyroidism",
         "elevated_intracranial_pressure": "elevated intracranial pressure",
         "interstitial_cystitis": "interstitial cystitis",
+        # Second edition (clinical-rules.md §2 [2e]).
+        "current_psychotic_symptoms": "current psychotic symptoms",
+        "ketamine_or_pcp_misuse_history": "a history of ketamine or PCP misuse",
+        "untreated_sleep_apnea": "untreated sleep apnea",
     }
 )
+
+
+class MedicationClass(StrEnum):
+    """Medication classes the intake asks about [2e]: each interacts with ketamine (clinical-rules.md §2)."""
+
+    MAOI = "maoi"
+    PSYCHOSTIMULANT = "psychostimulant"
+    BENZODIAZEPINE = "benzodiazepine"
+    OPIOID = "opioid"
+    OTHER_CNS_DEPRESSANT = "other_cns_depressant"
+    LAMOTRIGINE = "lamotrigine"
+    MEMANTINE = "memantine"
+    NALTREXONE = "naltrexone"
+
+
+MEDICATION_CLASSES: Final[tuple[MedicationClass, ...]] = tuple(MedicationClass)
+ANTIDEPRESSANT_TRIALS: Final = "antidepressant_trials_current_episode"
+MAX_ANTIDEPRESSANT_TRIALS: Final = 30
+HEART_RATE: Final = "heart_rate"
 INTAKE_FIELDS: Final[tuple[str, ...]] = (
     "systolic_bp",
     "diastolic_bp",
-    "heart_rate",
+    HEART_RATE,
     "weight_kg",
     *INTAKE_CONDITION_FIELDS,
     "current_medications",
+    ANTIDEPRESSANT_TRIALS,
+    "medication_classes",
+)
+# The answers an intake stored before the second edition does not have (migration 0014 gives them no
+# value). Reading such an intake, a missing one of these counts as not reported: no finding, no trials, no
+# medication class. New intakes must answer every one.
+LEGACY_INTAKE_FIELDS: Final[frozenset[str]] = frozenset(
+    {
+        "current_psychotic_symptoms",
+        "ketamine_or_pcp_misuse_history",
+        "untreated_sleep_apnea",
+        ANTIDEPRESSANT_TRIALS,
+        "medication_classes",
+    }
 )
 # The intake's measurements: (lowest, highest, unit, whole numbers only).
 INTAKE_MEASUREMENTS: Final[Mapping[str, tuple[float, float, str, bool]]] = MappingProxyType(
@@ -181,6 +234,26 @@ CSSRS_QUESTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "plan": "worked out details of how to kill themself and intends to carry out the plan (question 5)",
         "behavior_lifetime": "acted or prepared to end their life, over 3 months ago (question 6)",
         "behavior_past_3_months": "acted or prepared to end their life in the past 3 months (question 6)",
+        "behavior_since_last_contact": "acted or prepared to end their life since the last contact "
+        "(question 6)",
+    }
+)
+
+
+class CssrsRecall(StrEnum):
+    """The C-SSRS screener's recall period [2e] (Columbia Lighthouse Project: "Screen Version -
+    Lifetime/Recent" and "Screen Version - Since Last Contact")."""
+
+    LIFETIME_RECENT = "lifetime_recent"
+    SINCE_LAST_CONTACT = "since_last_contact"
+
+
+CSSRS_RECALL_KEY: Final = "recall"
+# The behaviour questions of each recall version; the other questions are common to both.
+CSSRS_BEHAVIOR_QUESTIONS: Final[Mapping[CssrsRecall, tuple[str, ...]]] = MappingProxyType(
+    {
+        CssrsRecall.LIFETIME_RECENT: ("behavior_lifetime", "behavior_past_3_months"),
+        CssrsRecall.SINCE_LAST_CONTACT: ("behavior_since_last_contact",),
     }
 )
 # The screener's skip logic: a question asked only after a yes to another (follow-up -> the question it
@@ -244,6 +317,8 @@ class ScoredScreening:
     severity: str | None
     findings: tuple[Finding, ...]
     loinc: LoincCodes
+    recall: CssrsRecall | None = None  # C-SSRS only
+    intake: IntakeFacts | None = None  # ketamine_intake only
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -302,12 +377,23 @@ def _band(total: int, bands: tuple[tuple[int, str], ...]) -> str:
 class _ObjectAnswers:
     """Reads an object answer key by key, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, answers: object, *, label: str, known_keys: Collection[str]) -> None:
+    def __init__(
+        self,
+        answers: object,
+        *,
+        label: str,
+        known_keys: Collection[str],
+        unknown_hint: str = "",
+        may_be_missing: Collection[str] = frozenset(),
+    ) -> None:
         if not isinstance(answers, Mapping):
             raise _invalid([FieldError(ANSWERS_POINTER, "wrong_type", f"{label} answers are an object.")])
         self._answers: Mapping[object, object] = answers
+        self._may_be_missing = frozenset(may_be_missing)
         self.errors: list[FieldError] = [
-            FieldError(answer_pointer(str(key)), "unknown_field", f"{label} has no answer {key!r}.")
+            FieldError(
+                answer_pointer(str(key)), "unknown_field", f"{label} has no answer {key!r}{unknown_hint}."
+            )
             for key in answers
             if key not in known_keys
         ]
@@ -318,7 +404,7 @@ class _ObjectAnswers:
     def _value(self, key: str, expected: str) -> object:
         """The answer, or None after recording ``required`` when it is missing or null."""
         value = self._answers.get(key)
-        if value is None:
+        if value is None and not (key in self._may_be_missing and key not in self._answers):
             self._error(key, "required", f"{key} is required: {expected}.")
         return value
 
@@ -390,6 +476,29 @@ class _ObjectAnswers:
                 self.errors.append(FieldError(pointer, "blank", message))
             elif len(item) > max_length:
                 self.errors.append(FieldError(pointer, "too_long", message))
+        return tuple(value) if len(self.errors) == errors_before else None
+
+    def choice_list(self, key: str, choices: Collection[str]) -> tuple[str, ...] | None:
+        """An array of distinct codes from ``choices`` (``[]`` for none)."""
+        expected = f"an array of distinct codes from: {', '.join(choices)} ([] when none)"
+        value = self._value(key, expected)
+        if value is None:
+            return None
+        if not isinstance(value, list | tuple):
+            self._error(key, "wrong_type", f"{key} must be {expected}.")
+            return None
+        errors_before = len(self.errors)
+        seen: set[str] = set()
+        for index, item in enumerate(value):
+            pointer = answer_pointer(key, index)
+            if not isinstance(item, str):
+                self.errors.append(FieldError(pointer, "wrong_type", f"Each entry of {key} is a code."))
+            elif item not in choices:
+                self.errors.append(FieldError(pointer, "invalid_choice", f"{key} must be {expected}."))
+            elif item in seen:
+                self.errors.append(FieldError(pointer, "duplicate", f"{item} is listed more than once."))
+            else:
+                seen.add(item)
         return tuple(value) if len(self.errors) == errors_before else None
 
     def raise_if_invalid(self) -> None:
@@ -496,23 +605,74 @@ def _cite_cssrs_answers(code: str, answers: Mapping[str, bool | None]) -> tuple[
     )
 
 
+def _read_recall(answers: object) -> tuple[CssrsRecall | None, list[FieldError]]:
+    """The recall version the C-SSRS answers name (``lifetime_recent`` when they name none)."""
+    if not isinstance(answers, Mapping):
+        return CssrsRecall.LIFETIME_RECENT, []  # the reader reports the wrong type
+    value = answers.get(CSSRS_RECALL_KEY)
+    if value is None:
+        return CssrsRecall.LIFETIME_RECENT, []
+    if isinstance(value, str) and value in CssrsRecall.__members__.values():
+        return CssrsRecall(value), []
+    message = f"recall must be one of: {', '.join(CssrsRecall)} (default {CssrsRecall.LIFETIME_RECENT})."
+    code = "invalid_choice" if isinstance(value, str) else "wrong_type"
+    return None, [FieldError(answer_pointer(CSSRS_RECALL_KEY), code, message)]
+
+
+def cssrs_recall(answers: object) -> CssrsRecall:
+    """The recall version of stored C-SSRS answers: what they name, ``lifetime_recent`` when none (every
+    C-SSRS stored before the second edition is one)."""
+    recall, _ = _read_recall(answers)
+    return recall or CssrsRecall.LIFETIME_RECENT
+
+
 def score_cssrs(answers: object) -> ScoredScreening:
-    """C-SSRS screener: the risk level is the severity; ``high`` and ``moderate`` are flagged."""
-    reader = _ObjectAnswers(answers, label=INSTRUMENT_LABELS[Instrument.CSSRS], known_keys=CSSRS_QUESTIONS)
+    """C-SSRS screener, either recall version: the risk level is the severity; ``high`` and ``moderate`` are
+    flagged, and ``active_suicidal_ideation`` whenever question 2 is yes.
+
+    Risk (Columbia screener triage, clinical-rules.md §1 [2e]): ``high`` for intent or a plan (questions
+    4, 5), or behaviour in the past 3 months (``lifetime_recent``) or since the last contact
+    (``since_last_contact``); ``moderate`` for thoughts with a method (question 3), or, ``lifetime_recent``
+    only, behaviour over 3 months ago; ``low`` for a wish to be dead or thoughts (questions 1, 2) alone;
+    else ``none``.
+    """
+    recall, recall_errors = _read_recall(answers)
+    common = [key for key in CSSRS_QUESTIONS if not key.startswith("behavior_")]
+    behaviour_keys = (
+        CSSRS_BEHAVIOR_QUESTIONS[recall]
+        if recall
+        else tuple(key for keys in CSSRS_BEHAVIOR_QUESTIONS.values() for key in keys)
+    )
+    reader = _ObjectAnswers(
+        answers,
+        label=INSTRUMENT_LABELS[Instrument.CSSRS],
+        known_keys=(CSSRS_RECALL_KEY, *common, *behaviour_keys),
+        unknown_hint=f" with recall {recall}" if recall else "",
+    )
+    reader.errors.extend(recall_errors)
     wish_to_be_dead = reader.boolean("wish_to_be_dead")
     suicidal_thoughts = reader.boolean("suicidal_thoughts")
     method, intent, plan = (
         reader.follow_up_boolean(key, gate_key=CSSRS_FOLLOW_UPS[key], gate=suicidal_thoughts)
         for key in ("thoughts_with_method", "intent", "plan")
     )
-    behavior_lifetime = reader.boolean("behavior_lifetime")
-    behavior_recent = reader.follow_up_boolean(
-        "behavior_past_3_months", gate_key=CSSRS_FOLLOW_UPS["behavior_past_3_months"], gate=behavior_lifetime
-    )
+    behavior_lifetime = behavior_recent = None
+    if recall is CssrsRecall.LIFETIME_RECENT:
+        behavior_lifetime = reader.boolean("behavior_lifetime")
+        behavior_recent = reader.follow_up_boolean(
+            "behavior_past_3_months",
+            gate_key=CSSRS_FOLLOW_UPS["behavior_past_3_months"],
+            gate=behavior_lifetime,
+        )
+        recent_key = "behavior_past_3_months"
+    else:
+        behavior_recent = reader.boolean("behavior_since_last_contact") if recall else None
+        recent_key = "behavior_since_last_contact"
     reader.raise_if_invalid()
 
-    # Behaviour in the past 3 months is high risk; behaviour only longer ago than that is moderate.
-    high_risk_answers = {"intent": intent, "plan": plan, "behavior_past_3_months": behavior_recent}
+    # Behaviour in the recall's recent window is high risk; with lifetime_recent, behaviour only longer ago
+    # than 3 months is moderate. "Since last contact" asks only what is new: an old act does not re-flag.
+    high_risk_answers = {"intent": intent, "plan": plan, recent_key: behavior_recent}
     moderate_risk_answers = {
         "thoughts_with_method": method,
         "behavior_lifetime": behavior_lifetime is True and behavior_recent is not True,
@@ -524,13 +684,119 @@ def score_cssrs(answers: object) -> ScoredScreening:
     else:
         risk = CssrsRisk.LOW if wish_to_be_dead or suicidal_thoughts else CssrsRisk.NONE
         findings = ()
-    return ScoredScreening(Instrument.CSSRS, None, risk, findings, LOINC_CODES[Instrument.CSSRS])
+    if suicidal_thoughts:
+        findings += _cite_cssrs_answers(ACTIVE_SUICIDAL_IDEATION, {"suicidal_thoughts": True})
+    return ScoredScreening(
+        Instrument.CSSRS, None, risk, findings, LOINC_CODES[Instrument.CSSRS], recall=recall
+    )
 
 
-def score_ketamine_intake(answers: object) -> ScoredScreening:
-    """Medical intake: no score; the findings are the contraindications and cautions reported."""
+class RecallContext(StrEnum):
+    """Where a C-SSRS is given, which decides its recall version (``expected_recall``)."""
+
+    INTAKE = "intake"  # for a consultation, or for neither a consultation nor a plan
+    CHECK_IN = "check_in"  # for a plan (``plan_id`` set): a follow-up check-in
+    PLAN_BASELINE = "plan_baseline"  # a plan's baseline check-in (clinical-rules.md §4 [2e] outcomes)
+
+
+_EXPECTED_RECALL: Final[Mapping[RecallContext, CssrsRecall]] = MappingProxyType(
+    {
+        RecallContext.INTAKE: CssrsRecall.LIFETIME_RECENT,
+        RecallContext.CHECK_IN: CssrsRecall.SINCE_LAST_CONTACT,
+        RecallContext.PLAN_BASELINE: CssrsRecall.LIFETIME_RECENT,
+    }
+)
+
+
+def expected_recall(context: RecallContext) -> CssrsRecall:
+    """The C-SSRS recall version a screening given in ``context`` must use (clinical-rules.md §1 [2e]).
+
+    A consultation's (or a stand-alone) C-SSRS asks ``lifetime_recent``; a plan's check-in asks
+    ``since_last_contact`` (asking "past 3 months" every week re-flags one old act as ``high`` for three
+    months); a plan's baseline check-in asks ``lifetime_recent`` again, since it stands for the intake.
+    Source: Columbia Lighthouse Project, C-SSRS screener versions "Lifetime/Recent" and "Since Last Contact".
+    """
+    return _EXPECTED_RECALL[context]
+
+
+def check_recall(scored: ScoredScreening, context: RecallContext) -> None:
+    """Refuse a C-SSRS whose recall version is not the one ``context`` expects: 422 ``recall_mismatch``,
+    pointer ``/answers/recall``. Other instruments have no recall and always pass."""
+    if scored.instrument is not Instrument.CSSRS or scored.recall is None:
+        return
+    expected = expected_recall(context)
+    if scored.recall is not expected:
+        message = f"A C-SSRS given as a {context.value.replace('_', ' ')} uses recall {expected.value}."
+        raise RuleViolation(
+            f"{message} This one uses {scored.recall.value}.",
+            code="recall_mismatch",
+            errors=[FieldError(answer_pointer(CSSRS_RECALL_KEY), "recall_mismatch", message)],
+            extra={"expected_recall": expected.value},
+        )
+
+
+# Heart rate outside this range (beats per minute) needs a clinician's review [2e].
+HEART_RATE_LOW_BPM: Final = 50
+HEART_RATE_HIGH_BPM: Final = 110
+HEART_RATE_ABNORMAL: Final = "heart_rate_abnormal"
+INTERACTION_BLOOD_PRESSURE: Final = "interaction_blood_pressure"
+INTERACTION_SEDATION: Final = "interaction_sedation"
+# Medication classes that interact with ketamine, by the finding each raises (one finding per class).
+# Ketamine raises blood pressure: with an MAOI or a psychostimulant more so (Spravato label §7, drug
+# interactions: "closely monitor blood pressure"). With a benzodiazepine, an opioid or another CNS
+# depressant, sedation is deeper (label §7: "closely monitor for sedation"). Lamotrigine, memantine and
+# naltrexone may blunt the response: considerations, never findings (see ``MEDICATION_CONSIDERATIONS``).
+MEDICATION_INTERACTIONS: Final[Mapping[MedicationClass, str]] = MappingProxyType(
+    {
+        MedicationClass.MAOI: INTERACTION_BLOOD_PRESSURE,
+        MedicationClass.PSYCHOSTIMULANT: INTERACTION_BLOOD_PRESSURE,
+        MedicationClass.BENZODIAZEPINE: INTERACTION_SEDATION,
+        MedicationClass.OPIOID: INTERACTION_SEDATION,
+        MedicationClass.OTHER_CNS_DEPRESSANT: INTERACTION_SEDATION,
+    }
+)
+_INTERACTION_DETAILS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        INTERACTION_BLOOD_PRESSURE: "may raise blood pressure further with ketamine",
+        INTERACTION_SEDATION: "may deepen sedation with ketamine",
+    }
+)
+MEDICATION_CONSIDERATIONS: Final[Mapping[MedicationClass, str]] = MappingProxyType(
+    {
+        MedicationClass.LAMOTRIGINE: "Lamotrigine reduces glutamate release and may blunt ketamine's "
+        "antidepressant response.",
+        MedicationClass.MEMANTINE: "Memantine is an NMDA antagonist and may blunt or alter ketamine's "
+        "response.",
+        MedicationClass.NALTREXONE: "Naltrexone (opioid antagonist) may blunt ketamine's antidepressant "
+        "response (Williams et al., Am J Psychiatry 2018).",
+    }
+)
+if set(MEDICATION_INTERACTIONS) | set(MEDICATION_CONSIDERATIONS) != set(MedicationClass) or set(
+    MEDICATION_INTERACTIONS
+) & set(MEDICATION_CONSIDERATIONS):
+    raise IncompleteInstrumentTable("every medication class is either an interaction or a consideration")
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeFacts:
+    """What eligibility reads from an intake besides its findings; None where a stored intake predates the
+    question (``LEGACY_INTAKE_FIELDS``)."""
+
+    antidepressant_trials: int | None
+    medication_classes: tuple[MedicationClass, ...]
+
+
+def score_ketamine_intake(answers: object, *, stored: bool = False) -> ScoredScreening:
+    """Medical intake: no score; the findings are the contraindications and cautions reported.
+
+    ``stored``: the answers of an intake already on record, which may predate the second edition's questions
+    (``LEGACY_INTAKE_FIELDS``): those missing count as not reported instead of ``required``.
+    """
     reader = _ObjectAnswers(
-        answers, label=INSTRUMENT_LABELS[Instrument.KETAMINE_INTAKE], known_keys=INTAKE_FIELDS
+        answers,
+        label=INSTRUMENT_LABELS[Instrument.KETAMINE_INTAKE],
+        known_keys=INTAKE_FIELDS,
+        may_be_missing=LEGACY_INTAKE_FIELDS if stored else frozenset(),
     )
     measured: dict[str, float | None] = {}
     for key, (low, high, unit, whole) in INTAKE_MEASUREMENTS.items():
@@ -540,6 +806,8 @@ def score_ketamine_intake(answers: object) -> ScoredScreening:
     systolic, diastolic = measured["systolic_bp"], measured["diastolic_bp"]
     conditions = {key: reader.boolean(key) for key in INTAKE_CONDITION_FIELDS}
     reader.string_list("current_medications", max_items=MAX_MEDICATIONS, max_length=MAX_MEDICATION_LENGTH)
+    trials = reader.integer(ANTIDEPRESSANT_TRIALS, 0, MAX_ANTIDEPRESSANT_TRIALS, "adequate trials")
+    classes = reader.choice_list("medication_classes", MEDICATION_CLASSES)
     reader.raise_if_invalid()
 
     findings: list[Finding] = []
@@ -555,13 +823,38 @@ def score_ketamine_intake(answers: object) -> ScoredScreening:
                     f"{name} blood pressure {reading} mmHg is above {limit} mmHg.",
                 )
             )
+    heart_rate = measured[HEART_RATE]
+    if heart_rate is not None and not HEART_RATE_LOW_BPM <= heart_rate <= HEART_RATE_HIGH_BPM:
+        findings.append(
+            Finding(
+                HEART_RATE_ABNORMAL,
+                answer_pointer(HEART_RATE),
+                f"Heart rate {heart_rate:g} bpm is outside {HEART_RATE_LOW_BPM}-{HEART_RATE_HIGH_BPM} bpm.",
+            )
+        )
     findings.extend(
         Finding(key, answer_pointer(key), f"Intake reports {INTAKE_CONDITION_FIELDS[key]}.")
         for key, reported in conditions.items()
         if reported
     )
+    medication_classes = tuple(MedicationClass(code) for code in classes or ())
+    findings.extend(
+        Finding(
+            MEDICATION_INTERACTIONS[medication_class],
+            answer_pointer("medication_classes", index),
+            f"Intake reports a medication of class {medication_class.value}, which "
+            f"{_INTERACTION_DETAILS[MEDICATION_INTERACTIONS[medication_class]]}.",
+        )
+        for index, medication_class in enumerate(medication_classes)
+        if medication_class in MEDICATION_INTERACTIONS
+    )
     return ScoredScreening(
-        Instrument.KETAMINE_INTAKE, None, None, tuple(findings), LOINC_CODES[Instrument.KETAMINE_INTAKE]
+        Instrument.KETAMINE_INTAKE,
+        None,
+        None,
+        tuple(findings),
+        LOINC_CODES[Instrument.KETAMINE_INTAKE],
+        intake=IntakeFacts(trials, medication_classes),
     )
 
 
@@ -577,9 +870,15 @@ _SCORERS: Final[Mapping[Instrument, Callable[[object], ScoredScreening]]] = _eve
 )
 
 
-def score_screening(instrument: str, answers: object) -> ScoredScreening:
-    """Validate and score one submission; raises ``ValidationFailed`` listing every problem."""
+def score_screening(instrument: str, answers: object, *, stored: bool = False) -> ScoredScreening:
+    """Validate and score one submission; raises ``ValidationFailed`` listing every problem.
+
+    ``stored``: the answers are a screening already on record (eligibility reads them again), which may
+    predate a question added since (``score_ketamine_intake``).
+    """
     if instrument not in _SCORERS:
         message = f"instrument must be one of: {', '.join(INSTRUMENTS)}."
         raise _invalid([FieldError("/instrument", "unknown_instrument", message)])
+    if instrument == Instrument.KETAMINE_INTAKE:
+        return score_ketamine_intake(answers, stored=stored)
     return _SCORERS[Instrument(instrument)](answers)
