@@ -14,7 +14,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from api.models import Consultation, Provider, Screening
+from api.models import Consultation, DeaRegistration, PracticeSite, Provider, ProviderLicense, Screening
 from api.services import accounts
 from tests.helpers import authorization_code, bearer, cc_token, exchange_code
 from tests.world import REDIRECT, Creds, World
@@ -167,6 +167,47 @@ class Care:
     def admin(self) -> Headers:
         return bearer(cc_token(self.client, self.world.admin))
 
+    # --- the clinic where supervised sessions are given (clinical-rules.md §4, second edition) --------
+
+    def equip(self, provider_id: str, state: str = "TX", *, dea: bool = True) -> None:
+        """An active licence (and, with ``dea``, a schedule III DEA registration) in ``state``."""
+        provider = self.db.get(Provider, provider_id)
+        assert provider is not None
+        provider.license_rows.append(
+            ProviderLicense(
+                state=state, number=f"{state}-{provider.npi}", status="active", expires_on=date(2030, 1, 1)
+            )
+        )
+        if dea:
+            provider.dea_rows.append(
+                DeaRegistration(
+                    state=state, number="FD1234563", schedules=["III", "IV"], expires_on=date(2030, 1, 1)
+                )
+            )
+        self.db.commit()
+
+    def add_site(
+        self, state: str = "TX", *, rems_certified: bool = True, provider_id: str | None = None
+    ) -> str:
+        provider = self.db.get(Provider, provider_id or self.provider_id)
+        assert provider is not None
+        name = f"{state} clinic {len(provider.site_rows) + 1}"
+        site = PracticeSite(name=name, state=state, rems_certified=rems_certified)
+        provider.site_rows.append(site)
+        self.db.commit()
+        return site.id
+
+    @cached_property
+    def site_id(self) -> str:
+        """Dr. Grace's REMS-certified clinic in Texas, the patient's state, where she holds an active licence
+        and a schedule III DEA registration."""
+        self.equip(self.provider_id)
+        return self.add_site()
+
+    def setting(self) -> dict[str, str]:
+        """The setting fields of a supervised session record at that clinic, Dr. Grace on site."""
+        return {"site_id": self.site_id, "onsite_prescriber_id": self.provider_id}
+
     # --- acting through the API ------------------------------------------------------------------
 
     def plan_body(self, **changes: Any) -> dict[str, Any]:
@@ -175,7 +216,7 @@ class Care:
             "protocol": "intranasal_esketamine",
             "route": "intranasal",
             "start_date": START.isoformat(),
-            "check_in_instruments": ["phq9", "gad7"],
+            "check_in_instruments": ["phq9", "cssrs"],
         }
         body.update(changes)
         return {k: v for k, v in body.items() if v is not None}
@@ -195,9 +236,27 @@ class Care:
         )
         assert response.status_code == 201, response.get_json()
 
+    def enrol_in_rems(self, enrollment_id: str = "REMS-0042") -> None:
+        """Record Alice's Spravato REMS enrolment (an intranasal plan is activated only with one)."""
+        response = self.client.put(
+            f"/v1/patients/{self.patient_id}/rems-enrollment",
+            json={"enrolled_on": "2026-01-02", "enrollment_id": enrollment_id},
+            headers=self.partner,
+        )
+        assert response.status_code == 200, response.get_json()
+
+    def make_psychiatrist(self, provider_id: str | None = None) -> None:
+        """Make Dr. Grace (or another provider) an MD in psychiatry."""
+        provider = self.db.get(Provider, provider_id or self.provider_id)
+        assert provider is not None
+        provider.specialties = ["psychiatry"]
+        self.db.commit()
+
     def active_plan(self, **changes: Any) -> dict[str, Any]:
         plan = self.create_plan(**changes)
         self.consent_to_treatment()
+        if plan["route"] == "intranasal":
+            self.enrol_in_rems()
         response = self.client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=self.provider)
         assert response.status_code == 200, response.get_json()
         return dict(response.get_json())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.domain.screening import SUICIDAL_IDEATION, SUICIDE_RISK_HIGH
-from api.errors import FieldError, InvalidTransition, RuleViolation
+from api.errors import FieldError, Forbidden, InvalidTransition, RuleViolation
 
 
 class PlanStatus(StrEnum):
@@ -116,3 +116,30 @@ def check_in_crisis(flags: Iterable[str], plan_status: PlanStatus) -> CheckInCri
     if SUICIDAL_IDEATION in flags:
         return CheckInCrisis(hold=False, risk_level="ideation")
     return CheckInCrisis(hold=False, risk_level=None)
+
+
+def check_frequency_override(*, by_psychiatrist: bool) -> None:
+    """[2e] Only a psychiatrist (MD/DO, psychiatry) may lift a plan's weekly session limit — the decision to
+    give ketamine more often than the label or the published series is a specialist's (403
+    ``psychiatrist_required``; an admin included). Lifting it never allows two sessions on one day."""
+    if not by_psychiatrist:
+        raise Forbidden(
+            "Only a psychiatrist (MD or DO, psychiatry) may lift the weekly session limit.",
+            code="psychiatrist_required",
+        )
+
+
+# [2e] REMS patient enrolment: Spravato is dispensed and given only to patients enrolled in the Spravato REMS
+# (REMS programme requirements; label §5.1). Any plan given by the intranasal route is esketamine here.
+REMS_ENROLMENT_ROUTES = frozenset({"intranasal"})
+
+
+def check_rems_enrollment(route: str, *, enrolled: bool) -> None:
+    """An intranasal (esketamine) plan is activated only when the patient's REMS enrolment is on record
+    (422 ``rems_enrollment_required``)."""
+    if route in REMS_ENROLMENT_ROUTES and not enrolled:
+        raise RuleViolation(
+            "The patient has no Spravato REMS enrolment on record; record it with "
+            "PUT /v1/patients/{id}/rems-enrollment before activating.",
+            code="rems_enrollment_required",
+        )

@@ -69,6 +69,8 @@ PROBLEM_DOCS: dict[str, str] = {
     "payload_too_large": "The request body exceeds MAX_CONTENT_LENGTH.",
     "unsupported_media_type": "Send request bodies as application/json.",
     "validation_failed": "Some fields are invalid; each entry of `errors` points at one (JSON pointer).",
+    "unknown_parameter": "A query parameter the operation does not take (a typo would otherwise filter by "
+    "nothing); each entry of `errors` names one and the nearest parameter that exists.",
     "rule_violation": "A business or clinical rule refuses the request; see detail.",
     "idempotency_key_reused": "This Idempotency-Key was used with a different request. Use a new key.",
     "email_required": "The patient needs an email address before they can be invited to sign in.",
@@ -86,10 +88,44 @@ PROBLEM_DOCS: dict[str, str] = {
     "task_already_done": "The task is already done.",
     "task_cancelled": "The task was cancelled (the plan ended or its schedule changed).",
     "screening_already_linked": "The screening already answers another check-in; submit a new one.",
+    # Follow-up plans, second edition (clinical-rules.md §4 [2e], docs/follow-up-plans.md).
+    "check_in_instruments_required": "Check-ins must re-screen phq9 and cssrs (see missing_instruments); "
+    "gad7 and pcl5 may be added.",
+    "session_frequency_exceeded": "Too many sessions in 7 consecutive days (2 intranasal, 3 other routes; "
+    "a psychiatrist may lift it), or two on one day; the pointer names the first session over.",
+    "induction_review_pending": "The end-of-induction review must be completed (decision continue or stop) "
+    "before a session due on or after it.",
+    "risk_review_pending": "A check-in's suicide-risk finding awaits a provider's review task; complete it "
+    "before the next session.",
+    "rems_enrollment_required": "Record the patient's Spravato REMS enrolment (PUT "
+    "/v1/patients/{id}/rems-enrollment) before activating an intranasal plan.",
+    "check_in_incomplete": "A check-in needs one screening per instrument of the task, each submitted for "
+    "the plan (see missing_instruments).",
     "blood_pressure_above_threshold": "Pre-dose blood pressure above 140/90: do not dose, or a provider "
     "gives override_reason.",
-    "override_requires_provider": "Only a provider may override the pre-dose blood pressure threshold.",
-    "observation_too_short": "Intranasal esketamine needs 120 minutes of observation or more after the dose.",
+    "override_requires_provider": "Only a provider may make this clinical decision: override the pre-dose "
+    "blood pressure threshold, the dose limit or the discharge criteria, or record a patient who left "
+    "against medical advice.",
+    "observation_too_short": "Observation after the first dose is too short: intranasal 120 minutes, "
+    "intravenous the infusion plus 30, intramuscular 60.",
+    "blood_pressure_hard_stop": "Pre-dose blood pressure at or above 180/110: not dosed today, no override. "
+    "Re-measure after rest.",
+    "dose_above_limit": "Above 1.0 mg/kg (intravenous, intramuscular): a provider may proceed with "
+    "dose_override_reason.",
+    "dose_above_maximum": "Above 2.0 mg/kg (the anaesthetic range): never given, no override.",
+    "site_not_eligible": "The session needs a practice site in the patient's state (REMS-certified for "
+    "intranasal); see errors.",
+    "monitoring_provider_not_eligible": "The monitoring provider (monitored_by) needs an active licence in "
+    "the site's state.",
+    "onsite_prescriber_required": "Intranasal: name a prescriber with a schedule III DEA registration in the "
+    "site's state, present at the site throughout.",
+    "sitter_required": "An at-home session needs an adult sitter present throughout (sitter_present: true).",
+    "monitoring_reading_missing": "A required reading is missing (the 30-60 minute one, or the completion "
+    "reading with SpO2 in the last 15 minutes); errors names which.",
+    "not_stable_for_discharge": "The last reading does not meet the discharge criteria (each in errors); a "
+    "provider may discharge with discharge_override_reason.",
+    "ready_before_stable": "ready_to_leave_minute is not after a reading where the patient was not yet "
+    "stable; no override.",
     "escort_not_confirmed": "Confirm that a responsible adult escorts the patient home (escort_confirmed).",
     "precondition_required": "This operation needs If-Match with the resource's current ETag.",
     "patient_underage": "The patient must be 18 or older for this service.",
@@ -100,6 +136,28 @@ PROBLEM_DOCS: dict[str, str] = {
     "slot_unavailable": "The slot is taken (perhaps by a concurrent booking) or not free. Pick another.",
     "provider_not_qualified": "The provider fails a hard matching filter (each in `errors`). Pick another.",
     "consultation_not_ready": "Providers are matched and booked only for a consultation in status ready.",
+    # Telemedicine visits and prescriptions (clinical-rules.md §5, docs/prescribing.md).
+    "provider_not_licensed_in_state": "The patient is in another state than the consultation's, where you hold "
+    "no active licence and schedule III DEA registration.",
+    "site_not_in_state": "The practice site the patient joins from is not in the patient's state.",
+    "practitioner_not_registered_in_state": "The practitioner present with the patient holds no schedule III "
+    "DEA registration in the patient's state.",
+    "identity_not_verified": "Verify the patient's identity before the visit (identity_verified: true).",
+    "visit_required": "A prescription follows your own visit with the patient within the last 30 days "
+    "(PRESCRIPTION_VISIT_MAX_AGE_DAYS); name it in visit_id.",
+    "prescriber_not_registered_in_state": "You held no active licence and schedule III DEA registration in the "
+    "state where the patient was during the visit.",
+    "esketamine_rems_violation": "Esketamine (Spravato REMS): intranasal, 28/56/84 mg, clinic_administered at "
+    "a REMS-certified site, no refills; each broken condition in errors.",
+    "refills_exceed_schedule_limit": "A schedule III prescription has at most 5 refills (21 CFR 1306.22).",
+    "pharmacy_required": "A prescription a pharmacy dispenses names the pharmacy (pharmacy_ncpdp_id).",
+    "pdmp_check_required": "Name your PDMP check of the visit's state made within the last 24 hours "
+    "(PDMP_CHECK_MAX_AGE_HOURS); an outage, noted as unavailable, counts.",
+    "no_legal_basis": "No in-person evaluation on record and no telemedicine rule in force covers the visit; "
+    "the detail says what would give one.",
+    "prescription_required": "An at-home session needs an active oral or sublingual ketamine prescription of "
+    "the plan, dispensed by a pharmacy.",
+    "dose_exceeds_prescription": "The session's dose is above the active prescription's dose_mg.",
     "rate_limited": "Too many requests for this client. Retry after Retry-After seconds.",
     "uri_too_long": "The request line is over 4,094 bytes. Send filters in fewer characters.",
     "request_header_fields_too_large": "Over 100 headers, or one over 8,190 bytes.",
@@ -109,6 +167,20 @@ PROBLEM_DOCS: dict[str, str] = {
     "expectation_failed": "The Expect header cannot be met.",
     "internal_error": "Something failed on our side. Retry later; quote request_id if you contact us.",
     "service_unavailable": "A dependency (the database) is unreachable. Retry after Retry-After seconds.",
+    # Issue 24 [2e]: C-SSRS recall and escalated consultations (clinical-rules.md §1, §2).
+    "recall_mismatch": "A C-SSRS for a consultation (or neither) uses recall lifetime_recent; one for a "
+    "plan's check-in uses since_last_contact (see expected_recall).",
+    "already_acknowledged": "This escalation was already acknowledged (see acknowledged_at); a new crisis "
+    "opens a new one.",
+    "not_escalated": "The case has no escalation to acknowledge.",
+    "psychiatrist_required": "Only a psychiatrist (credential MD or DO, specialty psychiatry) may decide "
+    "this escalated case; an admin may not.",
+    "safety_plan_required": "Document a safety plan with the patient and send safety_plan_documented: true.",
+    "screenings_incomplete": "Every required screening is needed first (see missing_screenings): a crisis "
+    "escalates before the intake may exist.",
+    "escalation_not_acknowledged": "Acknowledge the escalation (the urgent contact) first.",
+    "contraindicated": "An absolute contraindication rules treatment out (see contraindications); only "
+    "decline remains.",
 }
 
 # marshmallow's messages -> stable codes for each field error.

@@ -26,7 +26,8 @@ from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, Re
 from api.domain.eligibility import EligibilityOutcome
 from api.domain.matching import LicenseStatus
 from api.domain.plan_status import PlanAction, PlanStatus
-from api.domain.protocols import Route, TaskKind, TaskStatus, TreatmentProtocol
+from api.domain.protocols import ReviewDecision as TaskReviewDecision
+from api.domain.protocols import Route, TaskKind, TaskPurpose, TaskStatus, TreatmentProtocol
 from api.domain.reference import CONSENT_TYPES, CREDENTIALS, DEA_SCHEDULES, SEX_AT_BIRTH, US_STATES
 from api.domain.screening import (
     ANSWER_FORMS,
@@ -42,8 +43,8 @@ from api.domain.screening import (
     AnswerForm,
     Instrument,
 )
-from api.domain.session_monitoring import Disposition, Dissociation
-from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
+from api.domain.session_monitoring import Dissociation
+from api.domain.session_safety import AdverseEventSeverity, AdverseEventType, Disposition
 from api.domain.webhooks import EventType
 from api.http.problems import PROBLEM_DOCS
 from api.models.user import ROLES
@@ -77,6 +78,8 @@ VALUE_SETS: dict[str, tuple[list[str], str]] = {
     "PlanAction": (_values(PlanAction), "Action on a follow-up plan"),
     "TaskKind": (_values(TaskKind), "Kind of follow-up task"),
     "TaskStatus": (_values(TaskStatus), "Follow-up task status"),
+    "TaskPurpose": (_values(TaskPurpose), "Why a follow-up task exists"),
+    "TaskReviewDecision": (_values(TaskReviewDecision), "A provider's decision on a review task"),
     "AdverseEventType": (_values(AdverseEventType), "Kind of adverse event"),
     "AdverseEventSeverity": (_values(AdverseEventSeverity), "Adverse event severity"),
     "DissociationLevel": (_values(Dissociation), "Dissociation observed at a reading"),

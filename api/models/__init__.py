@@ -7,7 +7,7 @@ from api.models.idempotency import IdempotencyKey
 from api.models.oauth import AuthorizationCode, OAuthClient, OAuthToken
 from api.models.partner import Partner
 from api.models.patient import Consent, Invitation, Patient
-from api.models.plan import AdverseEvent, FollowUpPlan, PlanTask, SessionRecord
+from api.models.plan import AdverseEvent, CheckInAnswer, FollowUpPlan, PlanTask, SessionRecord
 from api.models.provider import (
     Appointment,
     DeaRegistration,
@@ -32,6 +32,7 @@ __all__ = [
     "AuditPatientRef",
     "AuditSeal",
     "AuthorizationCode",
+    "CheckInAnswer",
     "Consent",
     "Consultation",
     "DeaRegistration",

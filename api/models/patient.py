@@ -34,8 +34,17 @@ class Patient(Base):
     address_state: Mapped[str | None] = mapped_column(String(2))
     address_postal_code: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # [2e] The patient's Spravato REMS enrolment (PUT /v1/patients/{id}/rems-enrollment); null until recorded.
+    rems_enrolled_on: Mapped[date | None] = mapped_column(default=None)
+    rems_enrollment_id: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def rems_enrollment(self) -> dict[str, object] | None:
+        if self.rems_enrolled_on is None or self.rems_enrollment_id is None:
+            return None
+        return {"enrolled_on": self.rems_enrolled_on, "enrollment_id": self.rems_enrollment_id}
 
     @property
     def address(self) -> dict[str, str | None] | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
@@ -8,9 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, utcnow
 from api.domain.plan_status import TERMINAL_STATUSES, PlanStatus
-from api.domain.protocols import Route, TaskKind, TaskStatus, TreatmentProtocol
-from api.domain.session_monitoring import Disposition
-from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
+from api.domain.protocols import ReviewDecision, Route, TaskKind, TaskPurpose, TaskStatus, TreatmentProtocol
+from api.domain.session_safety import AdverseEventSeverity, AdverseEventType, Disposition, dose_mg_per_kg
 from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
 
@@ -61,6 +61,9 @@ class FollowUpPlan(Base):
     dose_note: Mapped[str | None] = mapped_column(Text)
     check_in_instruments: Mapped[list[str]] = mapped_column(JSONType, default=list)
     check_in_interval_days: Mapped[int] = mapped_column(Integer)
+    # [2e] A psychiatrist's reason to lift the weekly session limit (never more than one session a day).
+    frequency_override_reason: Mapped[str | None] = mapped_column(Text)
+    frequency_override_by: Mapped[str | None] = mapped_column(String(80))
     created_by: Mapped[str | None] = mapped_column(String(80))
     activated_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
@@ -70,10 +73,11 @@ class FollowUpPlan(Base):
 
 
 class PlanTask(Base):
-    """One treatment session or check-in of a plan, due on a date.
+    """One treatment session, check-in or review of a plan, due on a date.
 
     A plan has at most one task of each kind per day, so ``(plan_id, due_on, kind)`` orders and pages the
-    tasks; ``sequence`` is the position in the plan (renumbered whenever the schedule changes).
+    tasks; ``sequence`` is the position in the plan (renumbered whenever the schedule changes). ``purpose``
+    tells a baseline check-in from a routine one, and an end-of-induction review from a risk review.
     """
 
     __tablename__ = "plan_tasks"
@@ -98,8 +102,17 @@ class PlanTask(Base):
     status: Mapped[TaskStatus] = mapped_column(StrEnumType(TaskStatus, 20), default=TaskStatus.PENDING)
     instructions: Mapped[list[str]] = mapped_column(JSONType, default=list)
     instruments: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    # The check-in's answer; unique so one screening answers one check-in.
-    screening_id: Mapped[str | None] = mapped_column(ForeignKey("screenings.id"), unique=True)
+    purpose: Mapped[TaskPurpose] = mapped_column(StrEnumType(TaskPurpose, 20), default=TaskPurpose.TREATMENT)
+    # Before 0015 the check-in's one answer; since then always null (its answers are CheckInAnswer rows). Kept
+    # because SQLite cannot drop a column with a UNIQUE constraint without rebuilding a referenced table.
+    legacy_screening_id: Mapped[str | None] = mapped_column(
+        "screening_id", ForeignKey("screenings.id"), unique=True, default=None
+    )
+    # [2e] A review's decision (kind review): continue or stop, the provider's note, who and when.
+    review_decision: Mapped[ReviewDecision | None] = mapped_column(StrEnumType(ReviewDecision, 20))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(80))
+    reviewed_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
     overdue_at: Mapped[datetime | None]
@@ -109,6 +122,45 @@ class PlanTask(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     session_record: Mapped[SessionRecord | None] = relationship(lazy="selectin", uselist=False)
+    answers: Mapped[list[CheckInAnswer]] = relationship(
+        lazy="selectin", order_by="CheckInAnswer.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def screening_ids(self) -> list[str]:
+        """The screenings that answered a check-in (or, for a risk review, the finding that raised it)."""
+        return [answer.screening_id for answer in self.answers]
+
+    @property
+    def screening_id(self) -> str | None:
+        """Deprecated: the first of ``screening_ids``."""
+        ids = self.screening_ids
+        return ids[0] if ids else None
+
+    @property
+    def review(self) -> dict[str, Any] | None:
+        if self.review_decision is None:
+            return None
+        return {
+            "decision": self.review_decision,
+            "note": self.review_note,
+            "by": self.reviewed_by,
+            "at": self.reviewed_at,
+        }
+
+
+class CheckInAnswer(Base):
+    """[2e] A screening linked to a task: a check-in's answers (one per instrument), or the check-in screening
+    whose finding raised a risk review. A screening answers at most one check-in (checked by the service
+    under the plan's lock)."""
+
+    __tablename__ = "check_in_answers"
+    __resource__ = None
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("plan_tasks.id"), primary_key=True)
+    screening_id: Mapped[str] = mapped_column(ForeignKey("screenings.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SessionRecord(Base):
@@ -120,15 +172,32 @@ class SessionRecord(Base):
     task_id: Mapped[str] = mapped_column(ForeignKey("plan_tasks.id"), primary_key=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("follow_up_plans.id"), index=True)
     administered_at: Mapped[datetime]
-    pre_systolic: Mapped[int] = mapped_column(Integer)
-    pre_diastolic: Mapped[int] = mapped_column(Integer)
-    post_systolic: Mapped[int] = mapped_column(Integer)
-    post_diastolic: Mapped[int] = mapped_column(Integer)
-    observation_minutes: Mapped[int] = mapped_column(Integer)
-    escort_confirmed: Mapped[bool] = mapped_column(Boolean)
+    # Null only for an at-home session (oral, sublingual) that did not report them, and post_* for a session
+    # ended by an emergency transfer before any reading (clinical-rules.md §4, second edition).
+    pre_systolic: Mapped[int | None] = mapped_column(Integer)
+    pre_diastolic: Mapped[int | None] = mapped_column(Integer)
+    post_systolic: Mapped[int | None] = mapped_column(Integer)
+    post_diastolic: Mapped[int | None] = mapped_column(Integer)
+    observation_minutes: Mapped[int | None] = mapped_column(Integer)
+    escort_confirmed: Mapped[bool | None] = mapped_column(Boolean)
+    # At home: an adult treatment monitor present throughout. Null on supervised sessions and old records.
+    sitter_present: Mapped[bool | None] = mapped_column(Boolean)
     override_reason: Mapped[str | None] = mapped_column(Text)
     # True when the pre-dose blood pressure was above 140/90 and a provider proceeded (kept for audit).
     blood_pressure_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Dose by weight (second edition); null on records made before it and where the route does not need it.
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    infusion_minutes: Mapped[int | None] = mapped_column(Integer)
+    dose_override_reason: Mapped[str | None] = mapped_column(Text)
+    # True when an intravenous or intramuscular dose above 1.0 mg/kg was given on a provider's decision.
+    dose_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where and under whom (second edition; null on records made before it). The site is kept as it was on
+    # the day (id, name, state): a provider may later drop a site from their list.
+    site_id: Mapped[str | None] = mapped_column(String(40))
+    site_name: Mapped[str | None] = mapped_column(String(200))
+    site_state: Mapped[str | None] = mapped_column(String(2))
+    monitored_by: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
+    onsite_prescriber_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
     # Monitoring (clinical-rules.md §4, the REMS Patient Monitoring Form). Null on records made before it.
     dose_mg: Mapped[float | None] = mapped_column(Float)
     lot_number: Mapped[str | None] = mapped_column(String(60))
@@ -136,8 +205,9 @@ class SessionRecord(Base):
     readings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     ready_to_leave_minute: Mapped[int | None] = mapped_column(Integer)
     disposition: Mapped[Disposition] = mapped_column(
-        StrEnumType(Disposition, 20), default=Disposition.DISCHARGED
+        StrEnumType(Disposition, 40), default=Disposition.DISCHARGED
     )
+    disposition_reason: Mapped[str | None] = mapped_column(Text)
     discharge_override_reason: Mapped[str | None] = mapped_column(Text)
     discharge_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     # The REMS Patient Monitoring Form (intranasal): marked sent by the clinic; its reminder announced once.
@@ -151,6 +221,17 @@ class SessionRecord(Base):
     @property
     def recorder(self) -> dict[str, str]:
         return {"type": self.recorded_by_type, "id": self.recorded_by}
+
+    @property
+    def site(self) -> dict[str, str | None] | None:
+        """The practice site as it was on the day."""
+        if self.site_id is None:
+            return None
+        return {"id": self.site_id, "name": self.site_name, "state": self.site_state}
+
+    @property
+    def dose_mg_per_kg(self) -> Decimal | None:
+        return None if self.dose_mg is None else dose_mg_per_kg(self.dose_mg, self.weight_kg)
 
     adverse_events: Mapped[list[AdverseEvent]] = relationship(
         lazy="selectin",

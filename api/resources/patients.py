@@ -24,6 +24,7 @@ from api.schemas.patients import (
     PatientQueryArgsSchema,
     PatientSchema,
     PatientUpdateSchema,
+    RemsEnrollmentSchema,
 )
 from api.services import consents
 from api.services import patients as service
@@ -88,6 +89,21 @@ class PatientById(MethodView):
             changes,
             precondition=blp.precondition(PatientSchema),
         )
+
+
+@blp.route("/<string:patient_id>/rems-enrollment")
+class RemsEnrollment(MethodView):
+    @blp.operation("putRemsEnrollment", scopes=["patients:write"])
+    @blp.arguments(RemsEnrollmentSchema)
+    @blp.response(200, PatientSchema)
+    def put(self, data: dict[str, Any], patient_id: str) -> Any:
+        """Record a patient's Spravato REMS enrolment
+
+        By the partner, a provider or an admin; replaces any enrolment recorded before. Shown as the
+        patient's `rems_enrollment`. An intranasal esketamine plan is activated only with one on record
+        (422 `rems_enrollment_required`).
+        """
+        return service.record_rems_enrollment(get_session(), current_principal(), patient_id, data)
 
 
 @blp.route("/<string:patient_id>/consents")

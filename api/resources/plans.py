@@ -17,7 +17,6 @@ from api.schemas.plans import (
     AdverseEventCreateSchema,
     AdverseEventPageSchema,
     AdverseEventSchema,
-    CheckInCompleteSchema,
     FollowUpPlanActionSchema,
     FollowUpPlanCreateSchema,
     FollowUpPlanSchema,
@@ -29,6 +28,7 @@ from api.schemas.plans import (
     PlanTaskSchema,
     RemsFormSchema,
     SessionRecordCreateSchema,
+    TaskCompleteSchema,
     TaskQueryArgsSchema,
 )
 from api.services import plan_tasks as task_service
@@ -202,20 +202,22 @@ class PlanTaskById(MethodView):
 
 
 @blp.route("/<string:plan_id>/tasks/<string:task_id>/complete")
-class CompleteCheckIn(MethodView):
+class CompleteTask(MethodView):
     @blp.operation("completeFollowUpPlanCheckIn", scopes=["plans:write"], errors=[409])
-    @blp.arguments(CheckInCompleteSchema)
+    @blp.arguments(TaskCompleteSchema)
     @blp.response(200, PlanTaskSchema)
     def post(self, data: dict[str, Any], plan_id: str, task_id: str) -> Any:
-        """Complete a check-in
+        """Complete a check-in or a review
 
-        Links the screening that answered it (submit it first with `POST /v1/screenings`, naming this
-        `plan_id`); the check-in becomes `done`. Allowed while the plan is `active` or `on_hold`.
-        Sessions are completed by recording them instead (409 `task_kind_mismatch`).
+        A check-in: `screening_ids`, one screening per instrument of the task, each submitted first with
+        `POST /v1/screenings` naming this `plan_id` (a routine check-in's C-SSRS with recall
+        `since_last_contact`, the baseline check-in's with `lifetime_recent`); a missing instrument is 422
+        `check_in_incomplete`. `screening_id` is still accepted for a one-instrument check-in.
+        A review (a provider): `decision` (`continue` or `stop`, which completes the plan) and `note`.
+        Allowed while the plan is `active` or `on_hold`. Sessions are recorded instead (409
+        `task_kind_mismatch`).
         """
-        return task_service.complete_check_in(
-            get_session(), current_principal(), plan_id, task_id, data["screening_id"]
-        )
+        return task_service.complete_task(get_session(), current_principal(), plan_id, task_id, data)
 
 
 @blp.route("/<string:plan_id>/sessions/<string:task_id>/record")
@@ -226,11 +228,20 @@ class RecordSession(MethodView):
     def post(self, data: SessionRecordBody, plan_id: str, task_id: str) -> Any:
         """Record a treatment session
 
-        By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
-        pre-dose blood pressure is above 140/90 (`blood_pressure_above_threshold`, unless a provider gives
-        `override_reason`), when intranasal observation is under 120 minutes (`observation_too_short`), or
-        when no escort is confirmed (`escort_not_confirmed`); every failure is listed in `errors`. A severe
-        or serious adverse event puts the plan `on_hold`.
+        By the assigned provider (or an admin), while the plan is `active`; an at-home session (route `oral`
+        or `sublingual`) also by the plan's own patient, with `sitter_present: true` (`sitter_required`).
+        Refused with 422 (every failure listed in `errors`) when the pre-dose blood pressure is 180/110 or
+        more (`blood_pressure_hard_stop`, no override) or above 140/90 (`blood_pressure_above_threshold`,
+        unless a provider gives `override_reason`); when an intravenous or intramuscular dose is above
+        1.0 mg/kg of `weight_kg` (`dose_above_limit`, unless a provider gives `dose_override_reason`) or
+        2.0 mg/kg (`dose_above_maximum`); when observation is too short (`observation_too_short`: intranasal
+        120, intravenous `infusion_minutes` + 30, intramuscular 60); when the site, monitoring provider or
+        on-site prescriber do not qualify (`site_not_eligible`, `monitoring_provider_not_eligible`,
+        `onsite_prescriber_required`); when a required reading is missing (`monitoring_reading_missing`), the
+        patient is not ready to leave (`not_stable_for_discharge`) or `ready_to_leave_minute` precedes an
+        unstable reading (`ready_before_stable`); or when no escort is confirmed (`escort_not_confirmed`).
+        An `emergency_transfer` is always recorded. A severe or serious adverse event (reported, or drawn
+        from the readings) puts the plan `on_hold`.
         """
         return task_service.record_session(get_session(), current_principal(), plan_id, task_id, data)
 

@@ -35,6 +35,17 @@ class AddressSchema(StrictSchema):
     postal_code = fields.String(required=True, validate=validate.Regexp(US_POSTAL_CODE))
 
 
+class RemsEnrollmentSchema(StrictSchema):
+    """[2e] The patient's Spravato REMS enrolment (needed to activate an intranasal plan)."""
+
+    enrolled_on = Date(required=True, metadata={"description": "The date of enrolment; not in the future"})
+    enrollment_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The patient's Spravato REMS enrolment identifier"},
+    )
+
+
 class PatientSchema(Schema):
     id = fields.String(required=True, metadata={"example": "pat_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
     partner_id = fields.String(required=True)
@@ -48,6 +59,12 @@ class PatientSchema(Schema):
     preferred_language = fields.String(required=True)
     address = fields.Nested(AddressSchema, allow_none=True)
     timezone = fields.String(allow_none=True)
+    rems_enrollment = fields.Nested(
+        RemsEnrollmentSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The Spravato REMS enrolment; null until recorded"},
+    )
     created_at = Timestamp(required=True)
     updated_at = Timestamp(required=True)
 

@@ -11,13 +11,15 @@ from api.domain.plan_status import PlanStatus, allowed_actions
 from api.domain.protocols import (
     CHECK_IN_INSTRUMENTS,
     DEFAULT_CHECK_IN_INTERVAL_DAYS,
+    ReviewDecision,
     Route,
     TaskKind,
+    TaskPurpose,
     TaskStatus,
     TreatmentProtocol,
 )
-from api.domain.session_monitoring import Disposition, Dissociation
-from api.domain.session_safety import AdverseEventSeverity, AdverseEventType
+from api.domain.session_monitoring import Dissociation
+from api.domain.session_safety import AdverseEventSeverity, AdverseEventType, Disposition
 from api.schemas.common import Boolean, Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
 
 _PROTOCOLS = [str(p) for p in TreatmentProtocol]
@@ -30,7 +32,14 @@ _AE_SEVERITIES = [str(s) for s in AdverseEventSeverity]
 _REASON = validate.Length(min=1, max=2000)
 _ID = validate.Length(min=1, max=40)
 # Instruments are checked by the protocol rules (pointer per item), so the schema only asks for strings.
-_INSTRUMENTS_DESCRIPTION = f"Re-screened at every check-in; any of {', '.join(sorted(CHECK_IN_INSTRUMENTS))}"
+_INSTRUMENTS_DESCRIPTION = "Re-screened at every check-in; phq9 and cssrs required; any of " + ", ".join(
+    sorted(CHECK_IN_INSTRUMENTS)
+)
+_OVERRIDE_DESCRIPTION = (
+    "A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session limit for this plan (2 "
+    "intranasal, 3 other routes in any 7 days); never more than one session a day. null in a PATCH restores "
+    "the limit."
+)
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -62,6 +71,9 @@ class FollowUpPlanSchema(Schema):
     dose_note = fields.String(required=True, allow_none=True)
     check_in_instruments = fields.List(fields.String(), required=True)
     check_in_interval_days = fields.Integer(required=True)
+    frequency_override_reason = fields.String(
+        required=True, allow_none=True, metadata={"description": _OVERRIDE_DESCRIPTION}
+    )
     activated_at = Timestamp(required=True, allow_none=True)
     completed_at = Timestamp(required=True, allow_none=True)
     revoked_at = Timestamp(required=True, allow_none=True)
@@ -87,7 +99,7 @@ class FollowUpPlanCreateSchema(StrictSchema):
         fields.String(validate=validate.Length(min=1, max=20)),
         required=True,
         validate=validate.Length(max=len(CHECK_IN_INSTRUMENTS)),
-        metadata={"description": _INSTRUMENTS_DESCRIPTION, "example": ["phq9", "gad7"]},
+        metadata={"description": _INSTRUMENTS_DESCRIPTION, "example": ["phq9", "cssrs", "gad7"]},
     )
     check_in_interval_days = fields.Integer(
         load_default=DEFAULT_CHECK_IN_INTERVAL_DAYS,
@@ -98,6 +110,9 @@ class FollowUpPlanCreateSchema(StrictSchema):
         Date(),
         validate=validate.Length(max=200),
         metadata={"description": "Session dates, for the custom protocol only"},
+    )
+    frequency_override_reason = fields.String(
+        allow_none=True, validate=_REASON, metadata={"description": _OVERRIDE_DESCRIPTION}
     )
 
 
@@ -117,6 +132,9 @@ class FollowUpPlanUpdateSchema(StrictSchema):
         Date(),
         validate=validate.Length(max=200),
         metadata={"description": "Session dates, for the custom protocol only"},
+    )
+    frequency_override_reason = fields.String(
+        allow_none=True, validate=_REASON, metadata={"description": _OVERRIDE_DESCRIPTION}
     )
 
 
@@ -216,12 +234,23 @@ class ReadingSchema(StrictSchema):
 
 class SessionRecordSchema(Schema):
     administered_at = Timestamp(required=True)
-    pre_systolic = fields.Integer(required=True)
-    pre_diastolic = fields.Integer(required=True)
-    post_systolic = fields.Integer(required=True)
-    post_diastolic = fields.Integer(required=True)
-    observation_minutes = fields.Integer(required=True)
-    escort_confirmed = Boolean(required=True)
+    pre_systolic = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "Null only for an at-home session"}
+    )
+    pre_diastolic = fields.Integer(required=True, allow_none=True)
+    post_systolic = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The last reading's; null with no reading (at home, an early transfer)"},
+    )
+    post_diastolic = fields.Integer(required=True, allow_none=True)
+    observation_minutes = fields.Integer(required=True, allow_none=True)
+    escort_confirmed = Boolean(required=True, allow_none=True)
+    sitter_present = Boolean(
+        required=True,
+        allow_none=True,
+        metadata={"description": "At-home sessions: an adult present throughout"},
+    )
     override_reason = fields.String(required=True, allow_none=True)
     blood_pressure_overridden = Boolean(
         required=True, metadata={"description": "Dosed above 140/90 on a provider's override"}
@@ -229,11 +258,42 @@ class SessionRecordSchema(Schema):
     dose_mg = fields.Float(
         required=True, allow_none=True, metadata={"description": "Null on records made before v1.1"}
     )
+    weight_kg = fields.Float(
+        required=True, allow_none=True, metadata={"description": "The weight on the day (kg)"}
+    )
+    dose_mg_per_kg = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "dose_mg / weight_kg, 2 decimals; null without a weight"},
+    )
+    infusion_minutes = fields.Integer(required=True, allow_none=True, metadata={"description": "Intravenous"})
+    dose_override_reason = fields.String(required=True, allow_none=True)
+    dose_overridden = Boolean(
+        required=True,
+        metadata={
+            "description": "An intravenous or intramuscular dose above 1.0 mg/kg, on a provider's decision"
+        },
+    )
+    site = fields.Nested(
+        "RemsSettingSchema",
+        required=True,
+        allow_none=True,
+        metadata={"description": "The practice site as it was on the day; null at home and on older records"},
+    )
+    monitored_by = fields.String(
+        required=True, allow_none=True, metadata={"description": "The provider who monitored the patient"}
+    )
+    onsite_prescriber_id = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The prescriber attested present at the site throughout"},
+    )
     lot_number = fields.String(required=True, allow_none=True)
     sedating_medications = fields.Nested(SedatingMedicationsSchema, required=True, allow_none=True)
     readings = fields.List(fields.Nested(ReadingSchema), required=True)
     ready_to_leave_minute = fields.Integer(required=True, allow_none=True)
     disposition = fields.String(required=True, validate=validate.OneOf([str(d) for d in Disposition]))
+    disposition_reason = fields.String(required=True, allow_none=True)
     discharge_override_reason = fields.String(required=True, allow_none=True)
     discharge_overridden = Boolean(
         required=True,
@@ -245,9 +305,17 @@ class SessionRecordSchema(Schema):
 
 
 class SessionRecordCreateSchema(StrictSchema):
+    """clinical-rules.md §4. Supervised routes (intranasal, intravenous, intramuscular) need the pre-dose
+    pressure, observation_minutes, escort_confirmed, site_id and the readings; an at-home session (oral,
+    sublingual) needs sitter_present and may leave the rest out."""
+
     administered_at = Timestamp(required=True)
-    pre_systolic = fields.Integer(required=True, metadata={"description": "mmHg, before the dose"})
-    pre_diastolic = fields.Integer(required=True, metadata={"description": "mmHg, before the dose"})
+    pre_systolic = fields.Integer(
+        metadata={"description": "mmHg, before the dose; 180 or more is a hard stop (optional at home)"}
+    )
+    pre_diastolic = fields.Integer(
+        metadata={"description": "mmHg, before the dose; 110 or more is a hard stop (optional at home)"}
+    )
     post_systolic = fields.Integer(
         metadata={"description": "mmHg at completion: the last reading's (send neither, or the same)"}
     )
@@ -257,6 +325,35 @@ class SessionRecordCreateSchema(StrictSchema):
         validate=validate.Range(min=0, max=10_000),
         metadata={"description": "Intranasal esketamine: 28, 56 or 84; otherwise a positive number"},
     )
+    weight_kg = fields.Float(
+        allow_none=True,
+        metadata={"description": "30-300, the weight on the day; required for intravenous and intramuscular"},
+    )
+    infusion_minutes = fields.Integer(
+        allow_none=True, metadata={"description": "Intravenous only, required: 20-120 (no bolus)"}
+    )
+    dose_override_reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "A provider's reason to give more than 1.0 mg/kg (never more than 2.0)"},
+    )
+    site_id = fields.String(
+        allow_none=True,
+        validate=_ID,
+        metadata={"description": "The practice site, in the patient's state (REMS-certified for intranasal)"},
+    )
+    monitored_by = fields.String(
+        allow_none=True,
+        validate=_ID,
+        metadata={"description": "Licensed in the site's state; defaults to the recording provider"},
+    )
+    onsite_prescriber_id = fields.String(
+        allow_none=True,
+        validate=_ID,
+        metadata={
+            "description": "Intranasal: required, schedule III DEA in the site's state, present throughout"
+        },
+    )
     lot_number = fields.String(
         allow_none=True, validate=validate.Length(max=60), metadata={"description": "Required for intranasal"}
     )
@@ -265,18 +362,30 @@ class SessionRecordCreateSchema(StrictSchema):
         fields.Nested(ReadingSchema),
         load_default=list,
         validate=validate.Length(max=200),
-        metadata={"description": "Supervised routes: one at minute 30-60 with SpO2; the last with SpO2"},
+        metadata={
+            "description": "Supervised routes: one at minute 30-60 with SpO2; the last with SpO2, in the last"
+            " 15 minutes of observation"
+        },
     )
     ready_to_leave_minute = fields.Integer(
         allow_none=True,
-        metadata={"description": "When the patient was ready, had there been no 2-hour minimum"},
+        metadata={
+            "description": "When the patient was ready, had there been no minimum; after every unstable"
+            " reading"
+        },
     )
     disposition = fields.String(
         load_default="discharged",
         validate=validate.OneOf([str(d) for d in Disposition]),
         metadata={
-            "description": "emergency_transfer is always accepted and recorded as a serious adverse event"
+            "description": "emergency_transfer is always accepted, and left_against_medical_advice (a"
+            " provider, with disposition_reason) at any observation length; each is a serious adverse event"
         },
+    )
+    disposition_reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "Required for left_against_medical_advice"},
     )
     discharge_override_reason = fields.String(
         allow_none=True,
@@ -284,13 +393,17 @@ class SessionRecordCreateSchema(StrictSchema):
         metadata={"description": "A provider's reason to discharge a patient not yet meeting the criteria"},
     )
     observation_minutes = fields.Integer(
-        required=True, metadata={"description": "At least 120 for intranasal esketamine (REMS)"}
+        metadata={
+            "description": "From the first administration: intranasal 120+, intravenous infusion + 30,"
+            " intramuscular 60+ (optional at home)"
+        }
     )
-    escort_confirmed = Boolean(required=True, metadata={"description": "Must be true, every route"})
+    escort_confirmed = Boolean(metadata={"description": "Must be true for a supervised session"})
+    sitter_present = Boolean(metadata={"description": "Must be true for an at-home session"})
     override_reason = fields.String(
         allow_none=True,
         validate=validate.Length(max=2000),
-        metadata={"description": "A provider's reason to dose above 140/90"},
+        metadata={"description": "A provider's reason to dose above 140/90 (never at 180/110 or above)"},
     )
     adverse_events = fields.List(
         fields.Nested(SessionAdverseEventSchema), load_default=list, validate=validate.Length(max=50)
@@ -300,19 +413,51 @@ class SessionRecordCreateSchema(StrictSchema):
 # --- tasks ---------------------------------------------------------------------------------------
 
 
+class ReviewSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf([str(d) for d in ReviewDecision]))
+    note = fields.String(required=True)
+    by = fields.String(required=True, metadata={"description": "The reviewing provider's user id"})
+    at = Timestamp(required=True)
+
+
 class PlanTaskSchema(Schema):
     id = fields.String(required=True, metadata={"example": "tsk_3k7q2x9m4d1p8w6v5n0c2b7a1e"})
     plan_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(_TASK_KINDS))
+    purpose = fields.String(
+        required=True,
+        validate=validate.OneOf([str(p) for p in TaskPurpose]),
+        metadata={
+            "description": "session: treatment; check_in: routine or baseline (the pre-treatment PHQ-9 and "
+            "lifetime C-SSRS); review: induction_review (end of induction) or risk_review (a check-in's "
+            "suicide-risk finding; blocks every session until done)"
+        },
+    )
     sequence = fields.Integer(required=True, metadata={"description": "Position in the plan, from 1"})
     due_on = Date(required=True)
     status = fields.String(required=True, validate=validate.OneOf(_TASK_STATUSES))
     instructions = fields.List(fields.String(), required=True)
     instruments = fields.List(fields.String(), required=True, metadata={"description": "Check-ins only"})
+    screening_ids = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "The screenings that answered a check-in; for a risk review, the one that "
+            "raised it"
+        },
+    )
     screening_id = fields.String(
-        required=True, allow_none=True, metadata={"description": "The screening that answered a check-in"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "Deprecated: the first of screening_ids", "deprecated": True},
     )
     session = fields.Nested(SessionRecordSchema, required=True, allow_none=True, attribute="session_record")
+    review = fields.Nested(
+        ReviewSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "A review's decision, once done"},
+    )
     completed_at = Timestamp(required=True, allow_none=True)
     overdue_at = Timestamp(required=True, allow_none=True)
     created_at = Timestamp(required=True)
@@ -326,12 +471,27 @@ class TaskQueryArgsSchema(PageArgsSchema):
     due_to = Date(metadata={"description": "Due on or before this date"})
 
 
-class CheckInCompleteSchema(StrictSchema):
-    screening_id = fields.String(
-        required=True,
-        validate=_ID,
-        metadata={"description": "A screening of one of the check-in's instruments, completed for this plan"},
+class TaskCompleteSchema(StrictSchema):
+    """A check-in takes ``screening_ids`` (or, deprecated, ``screening_id``); a review ``decision`` and
+    ``note``."""
+
+    screening_ids = fields.List(
+        fields.String(validate=_ID),
+        validate=validate.Length(min=1, max=len(CHECK_IN_INSTRUMENTS)),
+        metadata={
+            "description": "Check-in: one screening per instrument of the task, each submitted with this "
+            "plan_id"
+        },
     )
+    screening_id = fields.String(
+        validate=_ID,
+        metadata={"description": "Deprecated: a one-instrument check-in's screening", "deprecated": True},
+    )
+    decision = fields.String(
+        validate=validate.OneOf([str(d) for d in ReviewDecision]),
+        metadata={"description": "Review (a provider): continue, or stop, which completes the plan"},
+    )
+    note = fields.String(validate=_REASON, metadata={"description": "Review: what was found and decided"})
 
 
 PlanTaskPageSchema = page_schema(PlanTaskSchema, "PlanTaskPage")
@@ -347,7 +507,12 @@ class ScorePointSchema(Schema):
 
 class InstrumentOutcomeSchema(Schema):
     baseline = fields.Integer(
-        required=True, allow_none=True, metadata={"description": "The consultation's (latest) score"}
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "phq9: the patient's latest PHQ-9 in the 30 days up to start_date, or the plan's "
+            "baseline check-in; others: the consultation's (latest) score"
+        },
     )
     latest = fields.Integer(
         required=True, allow_none=True, metadata={"description": "The latest check-in; null before the first"}
@@ -367,12 +532,23 @@ class InstrumentOutcomeSchema(Schema):
     clinically_meaningful = Boolean(
         allow_none=True, metadata={"description": "pcl5: a drop of 10 points or more"}
     )
+    relapse = Boolean(
+        allow_none=True,
+        metadata={
+            "description": "phq9: an earlier follow-up met remission or response, and the latest is 10 or "
+            "more without response"
+        },
+    )
+    worsening = Boolean(
+        allow_none=True,
+        metadata={"description": "phq9: the latest is 5 or more points above the lowest score so far"},
+    )
 
     @post_dump(pass_original=True)
     def _applicable_measures_only(self, data: dict[str, Any], outcome: Any, **_: Any) -> dict[str, Any]:
         """A measure that does not apply to the instrument is left out (null means "not yet")."""
         applicable = MEASURES[outcome.instrument]
-        for measure in ("response", "remission", "clinically_meaningful"):
+        for measure in ("response", "remission", "clinically_meaningful", "relapse", "worsening"):
             if measure not in applicable:
                 data.pop(measure, None)
         return data
@@ -437,7 +613,7 @@ class MidReadingPressureSchema(BloodPressureSchema):
 
 
 class RemsBloodPressuresSchema(Schema):
-    before = fields.Nested(BloodPressureSchema, required=True)
+    before = fields.Nested(BloodPressureSchema, required=True, allow_none=True)
     at_40_minutes = fields.Nested(MidReadingPressureSchema, required=True, allow_none=True)
     at_completion = fields.Nested(BloodPressureSchema, required=True, allow_none=True)
 
@@ -469,7 +645,12 @@ class RemsFormSchema(Schema):
     task_id = fields.String(required=True)
     patient = fields.Nested(RemsPatientSchema, required=True)
     concomitant_medications = fields.Nested(SedatingMedicationsSchema, required=True, allow_none=True)
-    monitoring_provider = fields.Nested(RemsProviderSchema, required=True)
+    monitoring_provider = fields.Nested(
+        RemsProviderSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The session's monitored_by; null on records made before it was recorded"},
+    )
     setting = fields.Nested(RemsSettingSchema, required=True, allow_none=True)
     session_date = Date(required=True, metadata={"description": "In the provider's time zone"})
     administered_at = Timestamp(required=True)

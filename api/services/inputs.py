@@ -118,6 +118,7 @@ class PlanChanges(TypedDict, total=False):
     check_in_instruments: list[str]
     check_in_interval_days: int
     sessions: list[date]
+    frequency_override_reason: str | None
 
 
 class NewPlan(PlanChanges, total=False):
@@ -146,21 +147,68 @@ class ReadingBody(TypedDict):
 
 class SessionRecordBody(TypedDict):
     administered_at: datetime
-    pre_systolic: int
-    pre_diastolic: int
+    pre_systolic: NotRequired[int]
+    pre_diastolic: NotRequired[int]
     post_systolic: NotRequired[int]
     post_diastolic: NotRequired[int]
-    observation_minutes: int
-    escort_confirmed: bool
+    observation_minutes: NotRequired[int]
+    escort_confirmed: NotRequired[bool]
+    sitter_present: NotRequired[bool]
     override_reason: NotRequired[str | None]
     adverse_events: list[AdverseEventBody]
     dose_mg: float
+    weight_kg: NotRequired[float | None]
+    infusion_minutes: NotRequired[int | None]
+    dose_override_reason: NotRequired[str | None]
+    site_id: NotRequired[str | None]
+    monitored_by: NotRequired[str | None]
+    onsite_prescriber_id: NotRequired[str | None]
     lot_number: NotRequired[str | None]
     sedating_medications: dict[str, bool]
     readings: list[ReadingBody]
     ready_to_leave_minute: NotRequired[int | None]
     disposition: str
+    disposition_reason: NotRequired[str | None]
     discharge_override_reason: NotRequired[str | None]
+
+
+# --- telemedicine: visits, in-person evaluations, PDMP checks, prescriptions (clinical-rules.md §5) --------
+class VisitBody(TypedDict):
+    modality: str
+    patient_location_state: str
+    patient_site_id: NotRequired[str | None]
+    present_practitioner_id: NotRequired[str | None]
+    identity_verified: bool
+    identity_method: str
+    note: NotRequired[str]  # plan visits
+
+
+class InPersonEvaluationBody(TypedDict):
+    evaluated_on: date
+    site_id: NotRequired[str | None]
+    provider_id: NotRequired[str]
+    note: str
+
+
+class PdmpCheckBody(TypedDict):
+    state: str
+    checked_at: datetime
+    result: str
+    note: NotRequired[str | None]
+
+
+class PrescriptionBody(TypedDict):
+    visit_id: str
+    medication: str
+    route: str
+    dose_mg: float
+    quantity: float
+    days_supply: int
+    refills: int
+    dispensing: str
+    site_id: NotRequired[str | None]
+    pharmacy_ncpdp_id: NotRequired[str | None]
+    pdmp_check_id: str
 
 
 # --- webhooks ------------------------------------------------------------------------------------------

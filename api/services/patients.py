@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.auth.principal import Principal
+from api.auth.principal import Principal, PrincipalKind
 from api.auth.secrets import digest
 from api.db import utcnow
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
@@ -123,6 +123,31 @@ def update_patient(
         raise PatientNotFound(f"No patient {patient_id}.")
     _apply(patient, changes)
     _flush_unique(session)
+    return patient
+
+
+# [2e] Who records a Spravato REMS enrolment: the partner (its enrolment workflow), a provider, an admin.
+REMS_ENROLLMENT_RECORDERS: tuple[PrincipalKind, ...] = ("partner_client", "provider", "admin")
+
+
+def record_rems_enrollment(
+    session: Session, principal: Principal, patient_id: str, data: dict[str, Any]
+) -> Patient:
+    """``PUT /v1/patients/{id}/rems-enrollment``: the patient's Spravato REMS enrolment, replaced as a whole.
+    An intranasal plan is activated only with one on record (clinical-rules.md §4 [2e])."""
+    patient = get_patient(session, principal, patient_id, for_update=True)
+    require_kind(principal, *REMS_ENROLLMENT_RECORDERS, action="record REMS enrolments")
+    if data["enrolled_on"] > utcnow().date():
+        message = "enrolled_on must not be in the future."
+        raise ValidationFailed(message, errors=[FieldError("/enrolled_on", "in_future", message)])
+    enrollment_id = data["enrollment_id"].strip()
+    if not enrollment_id:
+        message = "enrollment_id must not be blank."
+        raise ValidationFailed(message, errors=[FieldError("/enrollment_id", "required", message)])
+    patient.rems_enrolled_on = data["enrolled_on"]
+    patient.rems_enrollment_id = enrollment_id
+    patient.updated_at = utcnow()
+    session.flush()
     return patient
 
 

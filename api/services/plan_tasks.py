@@ -16,39 +16,70 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
+from api.domain.matching import DeaRegistration, StateLicense
 from api.domain.plan_status import PlanStatus
-from api.domain.protocols import TaskKind, TaskStatus
+from api.domain.protocols import KIND_ORDER, ReviewDecision, Route, TaskKind, TaskPurpose, TaskStatus
+from api.domain.screening import (
+    CssrsRecall,
+    Instrument,
+    RecallContext,
+    cssrs_recall,
+    expected_recall,
+)
 from api.domain.session_monitoring import (
-    Disposition,
     Monitoring,
     assess_session,
     completion_pressure,
     readings_from,
 )
-from api.domain.session_safety import AdverseEvent as AdverseEventReport
 from api.domain.session_safety import (
+    AT_HOME_ROUTES,
     AdverseEventSeverity,
     AdverseEventType,
+    Clinician,
+    Disposition,
+    Setting,
+    Site,
+    default_monitored_by,
     requires_hold,
     validate_adverse_event,
 )
+from api.domain.session_safety import AdverseEvent as AdverseEventReport
 from api.domain.session_safety import SessionRecord as SessionRecordInput
 from api.domain.webhooks import EventType
-from api.errors import Conflict, FieldError, NotFound, ValidationFailed
+from api.errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation, ValidationFailed
 from api.events.outbox import emit
-from api.models import AdverseEvent, FollowUpPlan, PlanTask, Screening, SessionRecord
+from api.models import (
+    AdverseEvent,
+    CheckInAnswer,
+    Consultation,
+    FollowUpPlan,
+    PlanTask,
+    PracticeSite,
+    Provider,
+    Screening,
+    SessionRecord,
+)
 from api.services.access import require_kind, scope_screenings
 from api.services.inputs import AdverseEventBody, SessionRecordBody
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.plans import change_status, get_plan
+from api.services.session_gate import check_session_gate
 
 SESSION_RECORDERS: tuple[PrincipalKind, ...] = ("provider", "admin")
 CHECK_IN_COMPLETERS: tuple[PrincipalKind, ...] = ("patient", "partner_client", "provider", "admin")
 ADVERSE_EVENT_REPORTERS: tuple[PrincipalKind, ...] = ("patient", "partner_client", "provider", "admin")
+# [2e] A review is a clinician's decision: a provider's, not an admin's.
+REVIEWERS: tuple[PrincipalKind, ...] = ("provider",)
 
 # Check-ins continue while treatment is on hold: the care team still wants to know how the patient is.
 _CHECK_IN_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.ON_HOLD)
-_KIND_RANK = case((PlanTask.kind == TaskKind.SESSION, 0), else_=1)
+# In SQL, the order of api.domain.protocols.KIND_ORDER: a day's review, its session, its check-in.
+_KIND_RANK = case(
+    (PlanTask.kind == TaskKind.REVIEW, KIND_ORDER[TaskKind.REVIEW]),
+    (PlanTask.kind == TaskKind.SESSION, KIND_ORDER[TaskKind.SESSION]),
+    else_=KIND_ORDER[TaskKind.CHECK_IN],
+)
 
 
 class TaskNotFound(NotFound):
@@ -74,7 +105,7 @@ def list_tasks(
         stmt = stmt.where(PlanTask.due_on <= filters["due_to"])
     if page.after is not None:
         after_day, after_kind = page.after[0].date(), page.after[1]
-        after_rank = 0 if after_kind == TaskKind.SESSION else 1
+        after_rank = KIND_ORDER[TaskKind(after_kind)]
         stmt = stmt.where(
             or_(PlanTask.due_on > after_day, and_(PlanTask.due_on == after_day, after_rank < _KIND_RANK))
         )
@@ -101,9 +132,16 @@ def _task_of(session: Session, plan: FollowUpPlan, task_id: str) -> PlanTask:
     return task
 
 
+_HOW_TO_FINISH = {
+    TaskKind.SESSION: "record it as a session",
+    TaskKind.CHECK_IN: "complete it with screening_ids",
+    TaskKind.REVIEW: "complete it with a decision",
+}
+
+
 def _require_open_task(task: PlanTask, kind: TaskKind) -> None:
     if task.kind != kind:
-        action = "record it as a session" if task.kind == TaskKind.SESSION else "complete it as a check-in"
+        action = _HOW_TO_FINISH[TaskKind(task.kind)]
         raise Conflict(f"Task {task.id} is a {task.kind}; {action}.", code="task_kind_mismatch")
     if task.status == TaskStatus.DONE:
         raise Conflict(f"Task {task.id} is already done.", code="task_already_done")
@@ -120,18 +158,51 @@ def _require_plan_status(plan: FollowUpPlan, allowed: tuple[PlanStatus, ...], wh
 # --- check-ins -----------------------------------------------------------------------------------
 
 
-def complete_check_in(
-    session: Session, principal: Principal, plan_id: str, task_id: str, screening_id: str
+def complete_task(
+    session: Session, principal: Principal, plan_id: str, task_id: str, data: dict[str, Any]
 ) -> PlanTask:
-    """Link the screening that answered a check-in; a screening not yet on a plan joins this one."""
+    """``POST …/tasks/{task_id}/complete``: a check-in with its screenings, a review with its decision."""
     plan = get_plan(session, principal, plan_id, for_update=True)
-    require_kind(principal, *CHECK_IN_COMPLETERS, action="complete check-ins")
     task = _task_of(session, plan, task_id)
+    if task.kind == TaskKind.REVIEW:
+        return complete_review(session, principal, plan, task, data)
+    if "decision" in data or "note" in data:
+        _require_open_task(task, TaskKind.REVIEW)  # 409 task_kind_mismatch
+    return complete_check_in(session, principal, plan, task, _screening_ids(data))
+
+
+def _screening_ids(data: dict[str, Any]) -> list[str]:
+    if data.get("screening_ids") is not None:
+        return list(data["screening_ids"])
+    if data.get("screening_id") is not None:
+        return [data["screening_id"]]
+    message = "Name the check-in's screenings in screening_ids."
+    raise ValidationFailed(message, errors=[FieldError("/screening_ids", "required", message)])
+
+
+def complete_check_in(
+    session: Session, principal: Principal, plan: FollowUpPlan, task: PlanTask, screening_ids: list[str]
+) -> PlanTask:
+    """Link the screenings that answered a check-in: one per instrument of the task, every one of them,
+    each submitted for this plan (clinical-rules.md §4 [2e])."""
+    require_kind(principal, *CHECK_IN_COMPLETERS, action="complete check-ins")
     _require_open_task(task, TaskKind.CHECK_IN)
     _require_plan_status(plan, _CHECK_IN_PLAN_STATUSES, "completing a check-in")
-    screening = _check_in_screening(session, principal, plan, task, screening_id)
-    screening.plan_id = plan.id
-    task.screening_id = screening.id
+    screenings = _check_in_screenings(session, principal, plan, task, screening_ids)
+    given = {screening.instrument for screening in screenings}
+    missing = [instrument for instrument in task.instruments if instrument not in given]
+    if missing:
+        raise RuleViolation(
+            f"The check-in needs every one of its instruments; missing: {', '.join(missing)}.",
+            code="check_in_incomplete",
+            errors=[
+                FieldError("/screening_ids", "check_in_incomplete", f"No {instrument} screening given.")
+                for instrument in missing
+            ],
+            extra={"missing_instruments": missing},
+        )
+    for position, screening in enumerate(screenings):
+        task.answers.append(CheckInAnswer(screening_id=screening.id, position=position))
     task.status = TaskStatus.DONE
     task.completed_at = utcnow()
     task.completed_by = principal.actor_id
@@ -139,35 +210,111 @@ def complete_check_in(
     return task
 
 
-def _check_in_screening(
-    session: Session, principal: Principal, plan: FollowUpPlan, task: PlanTask, screening_id: str
-) -> Screening:
-    screening: Screening | None = session.scalar(
-        scope_screenings(select(Screening), principal).where(Screening.id == screening_id)
-    )
+def check_in_recall(task: PlanTask) -> CssrsRecall:
+    """The C-SSRS recall a check-in asks: ``lifetime_recent`` for the baseline one, else since the last
+    contact."""
+    context = RecallContext.PLAN_BASELINE if task.purpose == TaskPurpose.BASELINE else RecallContext.CHECK_IN
+    return expected_recall(context)
 
-    def refuse(code: str, message: str) -> ValidationFailed:
-        return ValidationFailed(message, errors=[FieldError("/screening_id", code, message)])
 
-    if screening is None or screening.patient_id != plan.patient_id:
-        raise refuse("not_found", f"No screening {screening_id} of this plan's patient.")
+def _check_in_screenings(
+    session: Session, principal: Principal, plan: FollowUpPlan, task: PlanTask, screening_ids: list[str]
+) -> list[Screening]:
+    """The screenings named, each checked; every problem with a pointer, at once."""
+    errors: list[FieldError] = []
+    found: list[Screening] = []
+    seen_instruments: set[str] = set()
+    for index, screening_id in enumerate(screening_ids):
+        pointer = f"/screening_ids/{index}"
+        screening: Screening | None = session.scalar(
+            scope_screenings(select(Screening), principal).where(Screening.id == screening_id)
+        )
+        if screening is None or screening.patient_id != plan.patient_id:
+            errors.append(FieldError(pointer, "not_found", f"No screening {screening_id} of this patient."))
+            continue
+        problem = _check_in_screening_problem(session, plan, task, screening)
+        if problem is None and screening.instrument in seen_instruments:
+            problem = ("duplicate", f"Two {screening.instrument} screenings; give one per instrument.")
+        if problem is not None:
+            errors.append(FieldError(pointer, *problem))
+            continue
+        seen_instruments.add(screening.instrument)
+        found.append(screening)
+    if errors:
+        conflict = [e for e in errors if e.code == "screening_already_linked"]
+        if conflict and len(conflict) == len(errors):
+            raise Conflict(
+                "A screening already answers another check-in.",
+                code="screening_already_linked",
+                errors=conflict,
+            )
+        raise ValidationFailed("Some screenings cannot answer this check-in.", errors=errors)
+    return found
+
+
+def _check_in_screening_problem(
+    session: Session, plan: FollowUpPlan, task: PlanTask, screening: Screening
+) -> tuple[str, str] | None:
     if screening.instrument not in task.instruments:
-        raise refuse(
+        return (
             "instrument_not_requested",
             f"This check-in asks for {', '.join(task.instruments)}, not {screening.instrument}.",
         )
-    if screening.plan_id not in (None, plan.id) or screening.consultation_id is not None:
-        raise refuse("screening_not_for_plan", "This screening belongs to a consultation or another plan.")
-    if screening.completed_at.date() < plan.start_date:
-        raise refuse("screening_before_plan", "The screening was completed before the plan started.")
-    answered = session.scalar(select(PlanTask.id).where(PlanTask.screening_id == screening.id))
+    if screening.plan_id != plan.id:
+        return ("screening_not_for_plan", "Submit the check-in's screenings with this plan_id.")
+    if task.purpose != TaskPurpose.BASELINE and screening.completed_at.date() < plan.start_date:
+        return ("screening_before_plan", "The screening was completed before the plan started.")
+    if screening.instrument == Instrument.CSSRS:
+        expected = check_in_recall(task)
+        if cssrs_recall(screening.answers) is not expected:
+            return ("recall_mismatch", f"This check-in's C-SSRS asks recall {expected}.")
+    answered = session.scalar(
+        select(PlanTask.id)
+        .join(CheckInAnswer, CheckInAnswer.task_id == PlanTask.id)
+        .where(CheckInAnswer.screening_id == screening.id, PlanTask.kind == TaskKind.CHECK_IN)
+    )
     if answered is not None:
-        raise Conflict(
-            f"Screening {screening.id} already answers task {answered}.",
-            code="screening_already_linked",
-            errors=[FieldError("/screening_id", "screening_already_linked", "Already used.")],
-        )
-    return screening
+        return ("screening_already_linked", f"Screening {screening.id} already answers task {answered}.")
+    return None
+
+
+# --- reviews -------------------------------------------------------------------------------------
+
+
+def complete_review(
+    session: Session, principal: Principal, plan: FollowUpPlan, task: PlanTask, data: dict[str, Any]
+) -> PlanTask:
+    """[2e] A provider's decision on a review task: ``continue``, or ``stop``, which completes the plan
+    (its open tasks are cancelled). Needs a note: the review's substance is what the clinician writes."""
+    if principal.kind not in REVIEWERS:
+        raise Forbidden("Only a provider completes a review: it is a clinical decision.")
+    _require_open_task(task, TaskKind.REVIEW)
+    _require_plan_status(plan, _CHECK_IN_PLAN_STATUSES, "completing a review")
+    errors = []
+    decision = str(data.get("decision") or "")
+    if decision not in set(ReviewDecision):
+        errors.append(FieldError("/decision", "required", "decision is continue or stop."))
+    note = (data.get("note") or "").strip()
+    if not note:
+        errors.append(FieldError("/note", "required", "Write what the review found and decided."))
+    if "screening_ids" in data or "screening_id" in data:
+        message = "A review takes a decision, not screenings."
+        errors.append(FieldError("/screening_ids", "unknown_field", message))
+    if errors:
+        raise ValidationFailed("The review needs a decision and a note.", errors=errors)
+    now = utcnow()
+    task.review_decision = ReviewDecision(decision)
+    task.review_note = note
+    task.reviewed_by = principal.actor_id
+    task.reviewed_at = now
+    task.status = TaskStatus.DONE
+    task.completed_at = now
+    task.completed_by = principal.actor_id
+    session.flush()
+    if task.review_decision == ReviewDecision.STOP:
+        change_status(session, plan, PlanStatus.COMPLETED, reason=None)
+    session.flush()
+    return task
 
 
 # --- sessions ------------------------------------------------------------------------------------
@@ -179,10 +326,11 @@ def record_session(
 ) -> PlanTask:
     """Check the session's safety rules, store the record and its adverse events, finish the task."""
     plan = get_plan(session, principal, plan_id, for_update=True)
-    require_kind(principal, *SESSION_RECORDERS, action="record treatment sessions")
+    require_kind(principal, *session_recorders(plan.route), action=f"record {plan.route} treatment sessions")
     task = _task_of(session, plan, task_id)
     _require_open_task(task, TaskKind.SESSION)
     _require_plan_status(plan, (PlanStatus.ACTIVE,), "recording a session")
+    check_session_gate(session, plan, task, data["administered_at"])  # 422: frequency, open reviews
     now = utcnow()
     reports = tuple(_adverse_event_report(event) for event in data.get("adverse_events", ()))
     monitoring = _monitoring(data)
@@ -191,19 +339,27 @@ def record_session(
     )
     record = SessionRecordInput(
         administered_at=data["administered_at"],
-        pre_systolic=data["pre_systolic"],
-        pre_diastolic=data["pre_diastolic"],
-        # Placeholders when missing: completion_errors refuses the record before they are read.
-        post_systolic=post[0] if post else data["pre_systolic"],
-        post_diastolic=post[1] if post else data["pre_diastolic"],
-        observation_minutes=data["observation_minutes"],
-        escort_confirmed=data["escort_confirmed"],
+        dose_mg=data["dose_mg"],
+        pre_systolic=data.get("pre_systolic"),
+        pre_diastolic=data.get("pre_diastolic"),
+        post_systolic=post[0] if post else None,
+        post_diastolic=post[1] if post else None,
+        observation_minutes=data.get("observation_minutes"),
+        escort_confirmed=data.get("escort_confirmed"),
+        sitter_present=data.get("sitter_present"),
+        weight_kg=data.get("weight_kg"),
+        infusion_minutes=data.get("infusion_minutes"),
+        disposition=Disposition(data.get("disposition", Disposition.DISCHARGED)),
+        disposition_reason=data.get("disposition_reason"),
         adverse_events=reports,
         override_reason=data.get("override_reason"),
+        dose_override_reason=data.get("dose_override_reason"),
     )
+    setting = _setting(session, plan, principal, data)
     outcome = assess_session(
         record,
         monitoring,
+        setting,
         route=plan.route,
         recorded_by_provider=principal.kind == "provider",
         now=now,
@@ -212,6 +368,7 @@ def record_session(
     if record.administered_at.date() < plan.start_date:
         message = "The session cannot be before the plan's start_date."
         raise ValidationFailed(message, errors=[FieldError("/administered_at", "before_plan", message)])
+    site = setting.site
     session.add(
         SessionRecord(
             task_id=task.id,
@@ -223,15 +380,26 @@ def record_session(
             post_diastolic=record.post_diastolic,
             observation_minutes=record.observation_minutes,
             escort_confirmed=record.escort_confirmed,
-            override_reason=(record.override_reason or "").strip() or None,
+            sitter_present=record.sitter_present,
+            override_reason=_text(record.override_reason),
             blood_pressure_overridden=outcome.blood_pressure_overridden,
-            dose_mg=monitoring.dose_mg,
-            lot_number=(monitoring.lot_number or "").strip() or None,
+            dose_mg=record.dose_mg,
+            weight_kg=record.weight_kg,
+            infusion_minutes=record.infusion_minutes,
+            dose_override_reason=_text(record.dose_override_reason),
+            dose_overridden=outcome.dose_overridden,
+            site_id=site.id if site else None,
+            site_name=site.name if site else None,
+            site_state=site.state if site else None,
+            monitored_by=setting.monitored_by,
+            onsite_prescriber_id=setting.onsite_prescriber_id,
+            lot_number=_text(monitoring.lot_number),
             sedating_medications=dict(data["sedating_medications"]),
             readings=[dict(r) for r in data.get("readings", ())],
             ready_to_leave_minute=monitoring.ready_to_leave_minute,
-            disposition=monitoring.disposition,
-            discharge_override_reason=(monitoring.discharge_override_reason or "").strip() or None,
+            disposition=record.disposition,
+            disposition_reason=_text(record.disposition_reason),
+            discharge_override_reason=_text(monitoring.discharge_override_reason),
             discharge_overridden=outcome.discharge_overridden,
             recorded_by=principal.actor_id,
             recorded_by_type=principal.kind,
@@ -247,14 +415,58 @@ def record_session(
     return task
 
 
+def session_recorders(route: Route) -> tuple[PrincipalKind, ...]:
+    """The assigned provider or an admin; an at-home session (oral, sublingual) also the plan's own patient,
+    through the patient app."""
+    return (*SESSION_RECORDERS, "patient") if route in AT_HOME_ROUTES else SESSION_RECORDERS
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
 def _monitoring(data: SessionRecordBody) -> Monitoring:
     return Monitoring(
-        dose_mg=data["dose_mg"],
         lot_number=data.get("lot_number"),
         readings=readings_from([dict(r) for r in data.get("readings", ())]),
         ready_to_leave_minute=data.get("ready_to_leave_minute"),
-        disposition=Disposition(data.get("disposition", Disposition.DISCHARGED)),
         discharge_override_reason=data.get("discharge_override_reason"),
+    )
+
+
+def _setting(session: Session, plan: FollowUpPlan, principal: Principal, data: SessionRecordBody) -> Setting:
+    """The site, monitoring provider and on-site prescriber the record names, as the rules read them."""
+    consultation = session.get(Consultation, plan.consultation_id)
+    assert consultation is not None  # a plan keeps its consultation (foreign key)
+    site_id = data.get("site_id")
+    site_row = session.get(PracticeSite, site_id) if site_id else None
+    monitored_by = default_monitored_by(
+        data.get("monitored_by"),
+        route=plan.route,
+        recorder_provider_id=principal.provider_id if principal.kind == "provider" else None,
+    )
+    onsite_prescriber_id = data.get("onsite_prescriber_id")
+    return Setting(
+        patient_state=consultation.patient_location_state,
+        site_id=site_id,
+        site=Site(site_row.id, site_row.state, site_row.rems_certified, site_row.name) if site_row else None,
+        monitored_by=monitored_by,
+        monitor=_clinician(session, monitored_by),
+        onsite_prescriber_id=onsite_prescriber_id,
+        onsite_prescriber=_clinician(session, onsite_prescriber_id),
+    )
+
+
+def _clinician(session: Session, provider_id: str | None) -> Clinician | None:
+    provider = session.get(Provider, provider_id) if provider_id else None
+    if provider is None:
+        return None
+    return Clinician(
+        id=provider.id,
+        licenses=tuple(StateLicense(r.state, r.status, r.expires_on) for r in provider.license_rows),
+        dea_registrations=tuple(
+            DeaRegistration(r.state, frozenset(r.schedules), r.expires_on) for r in provider.dea_rows
+        ),
     )
 
 

@@ -16,28 +16,42 @@ from sqlalchemy.orm import Session
 from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.consultation_status import ConsultationStatus, VisitOutcome
-from api.domain.outcomes import MEASURES, InstrumentOutcome, ScorePoint, summarize_outcome
+from api.domain.escalation import is_psychiatrist
+from api.domain.outcomes import (
+    MEASURES,
+    BaselineCandidate,
+    InstrumentOutcome,
+    ScorePoint,
+    phq9_baseline,
+    summarize_outcome,
+)
 from api.domain.plan_status import (
     PlanAction,
     PlanStatus,
     check_activation_consents,
+    check_frequency_override,
+    check_rems_enrollment,
     check_safety_resumption,
     transition,
 )
 from api.domain.protocols import (
     DEFAULT_CHECK_IN_INTERVAL_DAYS,
+    KIND_ORDER,
     PlanSchedule,
     Route,
     TaskKind,
+    TaskPurpose,
     TaskSpec,
     TaskStatus,
     TreatmentProtocol,
+    baseline_check_in,
     generate_tasks,
 )
+from api.domain.screening import Instrument
 from api.domain.webhooks import EventType
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.events.outbox import emit
-from api.models import Consultation, FollowUpPlan, PlanTask, Screening
+from api.models import CheckInAnswer, Consultation, FollowUpPlan, Patient, PlanTask, Provider, Screening
 from api.services.access import require_kind, scope_consultations, scope_plans
 from api.services.inputs import NewPlan, PlanChanges
 from api.services.integrity import constraint_violations
@@ -49,7 +63,9 @@ from api.services.precondition import Precondition
 PLAN_WRITERS: tuple[PrincipalKind, ...] = ("provider", "admin")
 # Fields a PATCH may change; start_date only while the plan is a draft (nothing has happened yet).
 SCHEDULE_FIELDS = ("start_date", "end_date", "check_in_instruments", "check_in_interval_days", "sessions")
-_OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.OVERDUE)
+OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.OVERDUE)
+# Tasks the schedule does not generate: a PATCH of the schedule leaves them as they are.
+UNSCHEDULED_PURPOSES = (TaskPurpose.BASELINE, TaskPurpose.RISK_REVIEW)
 
 
 class PlanNotFound(NotFound):
@@ -110,7 +126,11 @@ def create_plan(session: Session, principal: Principal, data: NewPlan) -> Follow
         check_in_interval_days=data.get("check_in_interval_days", DEFAULT_CHECK_IN_INTERVAL_DAYS),
         sessions=tuple(data.get("sessions") or ()),
     )
-    specs = generate_tasks(schedule)  # 422 with a pointer per problem
+    override_reason = _override_reason(data.get("frequency_override_reason"))
+    if override_reason is not None:
+        check_frequency_override(by_psychiatrist=principal_is_psychiatrist(session, principal))  # 403
+    # 422 with a pointer per problem; check_in_instruments_required; session_frequency_exceeded.
+    specs = generate_tasks(schedule, frequency_overridden=override_reason is not None)
     assert consultation.provider_id is not None  # checked by _plan_consultation
     plan = FollowUpPlan(
         partner_id=consultation.partner_id,
@@ -125,6 +145,8 @@ def create_plan(session: Session, principal: Principal, data: NewPlan) -> Follow
         dose_note=data.get("dose_note"),
         check_in_instruments=list(schedule.check_in_instruments),
         check_in_interval_days=schedule.check_in_interval_days,
+        frequency_override_reason=override_reason,
+        frequency_override_by=principal.actor_id if override_reason is not None else None,
         created_by=principal.actor_id,
     )
     session.add(plan)
@@ -141,6 +163,18 @@ def create_plan(session: Session, principal: Principal, data: NewPlan) -> Follow
     )
     session.flush()
     return plan
+
+
+def _override_reason(reason: str | None) -> str | None:
+    return (reason or "").strip() or None
+
+
+def principal_is_psychiatrist(session: Session, principal: Principal) -> bool:
+    """A provider principal whose provider is an MD or DO in psychiatry; nobody else (an admin included)."""
+    if principal.kind != "provider" or principal.provider_id is None:
+        return False
+    provider = session.get(Provider, principal.provider_id)
+    return provider is not None and is_psychiatrist(provider.credential, provider.specialties)
 
 
 def _plan_consultation(session: Session, principal: Principal, consultation_id: str) -> Consultation:
@@ -213,10 +247,18 @@ def update_plan(
         )
     if "dose_note" in changes:
         plan.dose_note = changes["dose_note"]
-    if any(name in changes for name in SCHEDULE_FIELDS):
+    override_changed = "frequency_override_reason" in changes
+    if override_changed:
+        reason = _override_reason(changes["frequency_override_reason"])
+        if reason is not None:  # lifting the limit is a psychiatrist's; restoring it anyone's who may write
+            check_frequency_override(by_psychiatrist=principal_is_psychiatrist(session, principal))
+        plan.frequency_override_reason = reason
+        plan.frequency_override_by = principal.actor_id if reason is not None else None
+    if override_changed or any(name in changes for name in SCHEDULE_FIELDS):
         tasks = _tasks(session, plan.id)
         schedule = _schedule(plan, tasks, changes)
-        _reconcile_tasks(session, plan, tasks, generate_tasks(schedule))
+        specs = generate_tasks(schedule, frequency_overridden=plan.frequency_override_reason is not None)
+        _reconcile_tasks(session, plan, tasks, specs)
         plan.start_date = schedule.start_date
         plan.end_date = schedule.effective_end_date
         plan.check_in_instruments = list(schedule.check_in_instruments)
@@ -253,15 +295,19 @@ def _reconcile_tasks(
 
     A task the new schedule still has keeps its id (and is reopened if an earlier change cancelled it);
     an open task it no longer has is cancelled; a new date gets a new task. Then the plan is renumbered.
+    A baseline check-in and a risk review are not the schedule's: they stay, and keep their day.
     """
     wanted = {(spec.kind, spec.due_on): spec for spec in specs}
-    existing = {(task.kind, task.due_on): task for task in tasks}
+    unscheduled = {(task.kind, task.due_on) for task in tasks if task.purpose in UNSCHEDULED_PURPOSES}
+    existing = {
+        (task.kind, task.due_on): task for task in tasks if task.purpose not in UNSCHEDULED_PURPOSES
+    }
     for key, task in existing.items():
         spec = wanted.get(key)
         if task.status == TaskStatus.DONE:
             continue
         if spec is None:
-            if task.status in _OPEN_TASK_STATUSES:
+            if task.status in OPEN_TASK_STATUSES:
                 task.status = TaskStatus.CANCELLED
             continue
         if task.status == TaskStatus.CANCELLED:
@@ -269,14 +315,29 @@ def _reconcile_tasks(
         task.instructions = list(spec.instructions)
         task.instruments = list(spec.instruments)
     for key, spec in wanted.items():
-        if key not in existing:
+        # A day holds one task of a kind: a risk review already on the day of the induction review does both.
+        if key not in existing and key not in unscheduled:
             task = _new_task(plan.id, spec)
             tasks.append(task)
             session.add(task)
-    kind_rank = {TaskKind.SESSION: 0, TaskKind.CHECK_IN: 1}
-    ordered = sorted(tasks, key=lambda t: (t.due_on, kind_rank[t.kind]))
+    renumber_tasks(tasks)
+
+
+def renumber_tasks(tasks: Iterable[PlanTask]) -> None:
+    """Number the plan's tasks from 1 in due order (a day's review, session, check-in)."""
+    ordered = sorted(tasks, key=lambda t: (t.due_on, KIND_ORDER[TaskKind(t.kind)]))
     for position, task in enumerate(ordered, start=1):
         task.sequence = position
+
+
+def add_task(session: Session, plan: FollowUpPlan, spec: TaskSpec) -> PlanTask:
+    """Add a task the schedule does not generate (a baseline check-in, a risk review) and renumber."""
+    tasks = _tasks(session, plan.id)
+    task = _new_task(plan.id, spec)
+    session.add(task)
+    renumber_tasks([*tasks, task])
+    session.flush()
+    return task
 
 
 def _new_task(plan_id: str, spec: TaskSpec) -> PlanTask:
@@ -288,6 +349,7 @@ def _new_task(plan_id: str, spec: TaskSpec) -> PlanTask:
         status=TaskStatus.PENDING,
         instructions=list(spec.instructions),
         instruments=list(spec.instruments),
+        purpose=spec.purpose,
     )
 
 
@@ -314,11 +376,17 @@ def act_on_plan(
     require_kind(principal, *PLAN_WRITERS, action=f"{action} follow-up plans")
     precondition(plan)
     new_status = transition(PlanStatus(plan.status), action)  # 409 invalid_transition
+    first_activation = action == PlanAction.ACTIVATE and plan.status == PlanStatus.DRAFT
     if action == PlanAction.ACTIVATE:
         if plan.held_for_safety:  # 422: a provider, with a reason
             check_safety_resumption(by_provider=principal.kind == "provider", reason=reason)
         check_activation_consents(accepted_consent_types(session, plan.patient_id))  # 422 consent_required
+        patient = session.get(Patient, plan.patient_id)
+        assert patient is not None
+        check_rems_enrollment(plan.route, enrolled=patient.rems_enrollment is not None)  # 422
     change_status(session, plan, new_status, reason=reason)
+    if first_activation and baseline_phq9(session, plan) is None:
+        add_task(session, plan, baseline_check_in(plan.start_date))
     session.flush()
     return plan
 
@@ -342,7 +410,7 @@ def change_status(
         else:
             plan.revoked_at = now
         for task in _tasks(session, plan.id):
-            if task.status in _OPEN_TASK_STATUSES:
+            if task.status in OPEN_TASK_STATUSES:
                 task.status = TaskStatus.CANCELLED
     emit(
         session,
@@ -358,19 +426,66 @@ def change_status(
 # --- outcomes ------------------------------------------------------------------------------------
 
 
+def baseline_task_screening_ids(session: Session, plan_id: str) -> set[str]:
+    """The screenings that answered the plan's baseline check-in (not follow-ups: the starting point)."""
+    return set(
+        session.scalars(
+            select(CheckInAnswer.screening_id)
+            .join(PlanTask, PlanTask.id == CheckInAnswer.task_id)
+            .where(PlanTask.plan_id == plan_id, PlanTask.purpose == TaskPurpose.BASELINE)
+        )
+    )
+
+
+def baseline_phq9(session: Session, plan: FollowUpPlan) -> Screening | None:
+    """[2e] The plan's PHQ-9 baseline: its baseline check-in's PHQ-9 once answered, else the patient's latest
+    PHQ-9 in the window before the start (api.domain.outcomes.phq9_baseline)."""
+    from_task = baseline_task_screening_ids(session, plan.id)
+    if from_task:
+        screening: Screening | None = session.scalar(
+            select(Screening).where(Screening.id.in_(from_task), Screening.instrument == Instrument.PHQ9)
+        )
+        if screening is not None:
+            return screening
+    candidates = list(
+        session.scalars(
+            select(Screening).where(
+                Screening.patient_id == plan.patient_id,
+                Screening.instrument == Instrument.PHQ9,
+                Screening.total.is_not(None),
+            )
+        )
+    )
+    by_id = {screening.id: screening for screening in candidates}
+    chosen = phq9_baseline(
+        (
+            BaselineCandidate(
+                completed_at=s.completed_at, total=s.total or 0, for_this_plan=s.plan_id == plan.id, key=s.id
+            )
+            for s in candidates
+        ),
+        plan.start_date,
+    )
+    return by_id[chosen.key] if chosen is not None else None
+
+
 def plan_outcomes(session: Session, principal: Principal, plan_id: str) -> dict[str, InstrumentOutcome]:
-    """Per scored instrument: the consultation's latest screening as baseline, the plan's screenings after."""
+    """Per scored instrument: the baseline (PHQ-9: ``baseline_phq9``; others: the consultation's latest
+    screening), the plan's screenings after it."""
     plan = get_plan(session, principal, plan_id)
     scored = tuple(MEASURES)
-    follow_ups = list(
-        session.scalars(
+    starting_point = baseline_task_screening_ids(session, plan.id)
+    follow_ups = [
+        screening
+        for screening in session.scalars(
             select(Screening)
             .where(
                 Screening.plan_id == plan.id, Screening.instrument.in_(scored), Screening.total.is_not(None)
             )
             .order_by(Screening.completed_at, Screening.id)
         )
-    )
+        if screening.id not in starting_point
+    ]
     baselines = list(
         session.scalars(
             select(Screening)
@@ -383,12 +498,15 @@ def plan_outcomes(session: Session, principal: Principal, plan_id: str) -> dict[
             .order_by(Screening.completed_at, Screening.id)
         )
     )
-    latest_baseline = {screening.instrument: screening for screening in baselines}  # the last one wins
+    latest_baseline: dict[str, Screening | None] = {
+        screening.instrument: screening for screening in baselines
+    }  # the last one wins
+    latest_baseline[Instrument.PHQ9] = baseline_phq9(session, plan)
     instruments = [
         instrument
         for instrument in scored
         if instrument in plan.check_in_instruments
-        or instrument in latest_baseline
+        or latest_baseline.get(instrument) is not None
         or any(s.instrument == instrument for s in follow_ups)
     ]
     outcomes: dict[str, InstrumentOutcome] = {}
