@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from api.domain.outcomes import (
+    BaselineCandidate,
     InstrumentOutcome,
     ScorePoint,
     is_overdue,
     is_response,
     percent_change,
+    phq9_baseline,
     summarize_outcome,
 )
 from api.domain.protocols import TaskStatus
@@ -48,6 +51,8 @@ def test_phq9_outcome_compares_the_latest_follow_up_with_the_baseline() -> None:
         response=True,
         remission=False,
         clinically_meaningful=None,
+        relapse=False,
+        worsening=False,
     )
     assert [(point.on, point.total) for point in result.series] == [
         (date(2026, 1, 2), 20),
@@ -85,10 +90,142 @@ def test_phq9_remission_is_a_latest_score_below_5(latest: int, remission: bool) 
     assert outcome(Instrument.PHQ9, 16, latest).remission is remission
 
 
-def test_remission_needs_no_baseline() -> None:
+def test_without_a_phq9_baseline_response_remission_and_relapse_are_null_2e() -> None:
+    """[2e] No baseline: the course cannot be judged (was: remission needed no baseline)."""
     result = outcome(Instrument.PHQ9, None, 11, 3)
 
-    assert (result.remission, result.response, result.percent_change) == (True, None, None)
+    assert (result.remission, result.response, result.relapse, result.percent_change) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert result.worsening is False  # judged on the follow-ups alone
+
+
+# --- [2e] PHQ-9: the worked cases of clinical-rules.md §4, and each boundary ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("scores", "percent", "response", "remission", "relapse", "worsening"),
+    [
+        pytest.param((22, 4, 19), -13.6, False, False, True, True, id="22-4-19"),
+        pytest.param((24, 12, 11), -54.2, True, False, False, False, id="24-12-11"),
+        pytest.param((27, 14), -48.1, False, False, False, False, id="27-14"),
+        pytest.param((20, 10), -50.0, True, False, False, False, id="20-10"),
+        pytest.param((20, 4), -80.0, True, True, False, False, id="latest-4-remission"),
+        pytest.param((20, 5), -75.0, True, False, False, False, id="latest-5-no-remission"),
+        pytest.param((8, 3), -62.5, None, True, False, False, id="baseline-8-3"),
+    ],
+)
+def test_phq9_worked_cases(
+    scores: tuple[int, ...],
+    percent: float,
+    response: bool | None,
+    remission: bool,
+    relapse: bool,
+    worsening: bool,
+) -> None:
+    result = outcome(Instrument.PHQ9, *scores)
+
+    assert (result.percent_change, result.response, result.remission, result.relapse, result.worsening) == (
+        percent,
+        response,
+        remission,
+        relapse,
+        worsening,
+    )
+
+
+@pytest.mark.parametrize(
+    ("baseline", "latest", "response"),
+    [
+        pytest.param(9, 0, None, id="baseline-9-null"),
+        pytest.param(10, 5, True, id="baseline-10-judged"),
+        pytest.param(10, 6, False, id="baseline-10-not-half"),
+        pytest.param(0, 0, None, id="baseline-0"),
+    ],
+)
+def test_phq9_response_is_null_below_a_baseline_of_10(
+    baseline: int, latest: int, response: bool | None
+) -> None:
+    assert outcome(Instrument.PHQ9, baseline, latest).response is response
+
+
+def test_gad7_response_is_unchanged_below_10() -> None:
+    assert outcome(Instrument.GAD7, 8, 4).response is True
+
+
+@pytest.mark.parametrize(
+    ("scores", "relapse"),
+    [
+        pytest.param((19, 4, 10), True, id="remission-then-10"),
+        pytest.param((19, 4, 9), False, id="remission-then-9"),
+        pytest.param((20, 4, 10), False, id="latest-10-is-a-response-from-20"),
+        pytest.param((20, 10, 12), True, id="response-then-12"),
+        pytest.param((20, 10, 10), False, id="latest-still-a-response"),
+        pytest.param((20, 12, 15), False, id="never-met"),
+        pytest.param((20, 15), False, id="one-follow-up"),
+        pytest.param((8, 4, 10), True, id="low-baseline-remission-then-10"),
+        pytest.param((8, 6, 12), False, id="low-baseline-no-remission"),
+    ],
+)
+def test_phq9_relapse(scores: tuple[int, ...], relapse: bool) -> None:
+    assert outcome(Instrument.PHQ9, *scores).relapse is relapse
+
+
+@pytest.mark.parametrize(
+    ("scores", "worsening"),
+    [
+        pytest.param((10, 15), True, id="5-above-baseline"),
+        pytest.param((10, 14), False, id="4-above-baseline"),
+        pytest.param((20, 6, 11), True, id="5-above-lowest-follow-up"),
+        pytest.param((20, 6, 10), False, id="4-above-lowest"),
+        pytest.param((20,), None, id="no-follow-up"),
+    ],
+)
+def test_phq9_worsening_is_5_points_above_the_lowest_so_far(
+    scores: tuple[int, ...], worsening: bool | None
+) -> None:
+    assert outcome(Instrument.PHQ9, *scores).worsening is worsening
+
+
+def test_worsening_without_a_baseline_needs_an_earlier_follow_up() -> None:
+    assert outcome(Instrument.PHQ9, None, 14).worsening is None
+    assert outcome(Instrument.PHQ9, None, 4, 9).worsening is True
+
+
+START = date(2026, 2, 1)
+
+
+def candidate(completed_at: datetime, *, for_this_plan: bool = False, total: int = 15) -> BaselineCandidate:
+    return BaselineCandidate(completed_at=completed_at, total=total, for_this_plan=for_this_plan)
+
+
+@pytest.mark.parametrize(
+    ("completed_at", "chosen"),
+    [
+        pytest.param(datetime(2026, 2, 1, 23, 59, tzinfo=UTC), True, id="on-start-date"),
+        pytest.param(datetime(2026, 2, 2, 0, 0, tzinfo=UTC), False, id="day-after-start"),
+        pytest.param(datetime(2026, 1, 2, 0, 0, tzinfo=UTC), True, id="30-days-before"),
+        pytest.param(datetime(2026, 1, 1, 23, 59, tzinfo=UTC), False, id="31-days-before"),
+        # 2026-02-01 20:00 in Chicago is 2026-02-02 02:00 UTC: the UTC date decides.
+        pytest.param(
+            datetime(2026, 2, 1, 20, 0, tzinfo=ZoneInfo("America/Chicago")), False, id="utc-date-decides"
+        ),
+    ],
+)
+def test_the_phq9_baseline_window_is_30_days_up_to_the_start(completed_at: datetime, chosen: bool) -> None:
+    found = phq9_baseline([candidate(completed_at)], START)
+    assert (found is not None) is chosen
+
+
+def test_the_latest_in_the_window_is_the_baseline_and_the_plans_own_never_are() -> None:
+    older = candidate(datetime(2026, 1, 10, tzinfo=UTC), total=20)
+    newer = candidate(datetime(2026, 1, 20, tzinfo=UTC), total=12)
+    own = candidate(datetime(2026, 1, 25, tzinfo=UTC), total=3, for_this_plan=True)
+    assert phq9_baseline([newer, own, older], START) == newer
+    assert phq9_baseline([own], START) is None
 
 
 @pytest.mark.parametrize(

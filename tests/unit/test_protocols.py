@@ -21,7 +21,7 @@ from api.domain.protocols import (
     generate_tasks,
     validate_plan_schedule,
 )
-from api.errors import ValidationFailed
+from api.errors import RuleViolation, ValidationFailed
 
 START = date(2026, 1, 5)
 DEFAULT_END = date(2026, 3, 30)
@@ -61,7 +61,10 @@ ORAL_AT_HOME_DATES = [
 
 
 def schedule(protocol: TreatmentProtocol, route: Route, **overrides: Any) -> PlanSchedule:
-    return dataclasses.replace(PlanSchedule(protocol=protocol, route=route, start_date=START), **overrides)
+    base = PlanSchedule(
+        protocol=protocol, route=route, start_date=START, check_in_instruments=("phq9", "cssrs")
+    )
+    return dataclasses.replace(base, **overrides)
 
 
 def session_dates(tasks: list[TaskSpec]) -> list[date]:
@@ -223,7 +226,7 @@ def test_check_ins_start_one_interval_after_start_and_end_on_or_before_end_date(
         TreatmentProtocol.IV_INDUCTION,
         Route.INTRAVENOUS,
         end_date=end_date,
-        check_in_instruments=("phq9", "gad7"),
+        check_in_instruments=("phq9", "gad7", "cssrs"),
         check_in_interval_days=interval_days,
     )
 
@@ -243,23 +246,24 @@ def test_check_in_tasks_carry_the_plan_instruments_and_sessions_none() -> None:
     assert {task.instruments for task in tasks if task.kind == TaskKind.SESSION} == {()}
 
 
-def test_no_check_in_instruments_means_no_check_in_tasks() -> None:
-    tasks = generate_tasks(schedule(TreatmentProtocol.IV_INDUCTION, Route.INTRAVENOUS))
+def test_a_plan_without_check_ins_is_refused_2e() -> None:
+    """[2e] Check-ins always re-screen PHQ-9 and C-SSRS (boundaries: tests/unit/test_plan_guards.py)."""
+    with pytest.raises(RuleViolation) as excinfo:
+        generate_tasks(schedule(TreatmentProtocol.IV_INDUCTION, Route.INTRAVENOUS, check_in_instruments=()))
 
-    assert check_in_dates(tasks) == []
-    assert len(tasks) == 6
+    assert excinfo.value.code == "check_in_instruments_required"
 
 
 # --- ordering ---------------------------------------------------------------------------------------------
 
 
 def test_tasks_are_ordered_by_date_with_the_session_first_and_numbered_from_one() -> None:
-    plan = schedule(TreatmentProtocol.IV_INDUCTION, Route.INTRAVENOUS, check_in_instruments=("phq9",))
+    plan = schedule(TreatmentProtocol.IV_INDUCTION, Route.INTRAVENOUS)
 
     tasks = generate_tasks(plan)
 
-    session, check_in = TaskKind.SESSION, TaskKind.CHECK_IN
-    assert [(task.sequence, task.kind, task.due_on) for task in tasks[:8]] == [
+    session, check_in, review = TaskKind.SESSION, TaskKind.CHECK_IN, TaskKind.REVIEW
+    assert [(task.sequence, task.kind, task.due_on) for task in tasks[:9]] == [
         (1, session, date(2026, 1, 5)),
         (2, session, date(2026, 1, 7)),
         (3, session, date(2026, 1, 9)),
@@ -267,10 +271,11 @@ def test_tasks_are_ordered_by_date_with_the_session_first_and_numbered_from_one(
         (5, check_in, date(2026, 1, 12)),
         (6, session, date(2026, 1, 14)),
         (7, session, date(2026, 1, 16)),
-        (8, check_in, date(2026, 1, 19)),
+        (8, review, date(2026, 1, 17)),  # [2e] the day after the 6th session
+        (9, check_in, date(2026, 1, 19)),
     ]
-    assert len(tasks) == 6 + 12
-    assert [task.sequence for task in tasks] == list(range(1, 19))
+    assert len(tasks) == 6 + 12 + 1
+    assert [task.sequence for task in tasks] == list(range(1, 20))
 
 
 def test_task_spec_is_frozen() -> None:
