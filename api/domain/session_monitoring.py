@@ -1,48 +1,74 @@
-"""Session monitoring, after the Spravato REMS Patient Monitoring Form (clinical-rules.md §4).
+"""Session monitoring, after the Spravato REMS Patient Monitoring Form (clinical-rules.md §4, second edition).
 
-Pure rules on a session's observation readings, applied with today's session checks (session_safety.py):
+Pure rules on a session's observation readings, applied with the dosing checks of session_safety.py:
 
 - the readings themselves: minutes within the observation and strictly ascending, values a living patient can
   have (422 ``validation_failed`` with a pointer into ``/readings``);
-- for the supervised routes (intranasal, intravenous, intramuscular; an ``oral_at_home`` session is
-  self-reported and none of this applies): a reading at minute 30-60 with SpO2 (the label's "40-minute" blood
-  pressure) and SpO2 on the last reading (``monitoring_reading_missing``);
-- discharge readiness from the last reading (``not_stable_for_discharge``, each failed item at its pointer),
-  overridable by a provider only (``discharge_override_reason``; anyone else gets
-  ``override_requires_provider``); an ``emergency_transfer`` is always accepted and is itself a serious
-  adverse event;
-- automatic adverse events from the readings, at most one per type per session.
+- for the supervised routes (intranasal, intravenous, intramuscular; an at-home oral or sublingual session is
+  self-reported and none of this applies), with ``disposition`` ``discharged``: a reading at minute 30-60
+  with SpO2 (the label's "40-minute" blood pressure) and a completion reading — the last one, with SpO2,
+  taken in the last 15 minutes of observation (minute >= observation_minutes - 15) —
+  (``monitoring_reading_missing``, naming which);
+- discharge readiness from the last reading (``not_stable_for_discharge``, each failed item at its pointer):
+  MOAA/S 5, no dissociation, SpO2 >= 94, and a blood pressure that is (a) <= 140/90, or (b) at or below the
+  pre-dose value (both numbers), or (c) declining: below 160/100 (both numbers) with a systolic at least
+  10 mmHg below the highest systolic of the earlier readings (label §2.3/§5.6: re-measure "until values
+  decline"; 10 mmHg so that measurement noise is not a decline). A provider may discharge anyway with
+  ``discharge_override_reason``; anyone else gets ``override_requires_provider``;
+- ``ready_before_stable``: ``ready_to_leave_minute`` may not come before (or at) the minute of a reading with
+  MOAA/S below 5, any dissociation, or SpO2 below 94 (blood pressure is not part of it); no override lifts it
+  — the form must not say "ready" at minute 30 and "MOAA/S 3" at 40;
+- dispositions: ``emergency_transfer`` is always accepted (no observation minimum, no reading beyond the
+  pre-dose pressure, no readiness) and ``left_against_medical_advice`` (a provider, with
+  ``disposition_reason``) at any observation length; each is a serious adverse event ``other``, and for each
+  ``ready_to_leave_minute`` must be null;
+- automatic adverse events from the readings, at most one per type per session: SpO2 < 90 →
+  ``respiratory_depression`` (serious); MOAA/S <= 2 (deep sedation) → ``sedation`` (severe); systolic >= 180
+  or diastolic >= 110 → ``hypertension`` (severe); dissociation ``severe`` → ``dissociation`` (severe: the
+  provider reviews the dose before the next session).
 
 Decisions the rules left open:
-- "Lower than the 30-60 min reading" (discharge after an overridden high pre-dose pressure) means a falling
-  pressure: systolic below that reading's and diastolic not above it. The reading compared is the last one
-  in the 30-60 window.
-- An automatic event's onset is the administration time plus the minute of the first reading that showed it.
+- "Earlier readings" for the declining pressure are the readings before the last one (the pre-dose pressure
+  is not a reading); with no earlier reading, (c) cannot hold.
+- A "ready" judgement at the very minute of an unstable reading contradicts it as much as one before it, so
+  ``ready_before_stable`` refuses ``ready_to_leave_minute`` <= that reading's minute.
+- An automatic event's onset is the administration time plus the minute of the first reading that showed it;
+  a disposition's, the administration time plus ``observation_minutes`` (when the patient left).
+- Automatic events are drawn from readings of any route: an at-home patient's SpO2 of 85 is not ignored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
 from api.domain.protocols import Route
 from api.domain.screening import DIASTOLIC_LIMIT_MMHG, SYSTOLIC_LIMIT_MMHG
 from api.domain.session_safety import (
+    MAX_OBSERVATION_MINUTES,
     PLAUSIBLE_DIASTOLIC_MMHG,
     PLAUSIBLE_SYSTOLIC_MMHG,
+    SUPERVISED_ROUTES,
     AdverseEvent,
     AdverseEventSeverity,
     AdverseEventType,
+    Disposition,
     SessionRecord,
+    Setting,
+    dose_mg_per_kg,
     is_blood_pressure_elevated,
+    is_dose_overridden,
     raise_field_errors,
     raise_rule_failures,
     requires_hold,
     session_field_errors,
     session_rule_failures,
+    setting_failures,
+    unknown_setting_ids,
 )
 from api.errors import FieldError
 
@@ -56,29 +82,27 @@ class Dissociation(StrEnum):
 
 DISSOCIATION_ORDER: Final = (Dissociation.NONE, Dissociation.MILD, Dissociation.MODERATE, Dissociation.SEVERE)
 
-
-class Disposition(StrEnum):
-    DISCHARGED = "discharged"
-    EMERGENCY_TRANSFER = "emergency_transfer"
-
-
-# The routes given under supervision in a clinic: monitored. (oral_at_home is self-reported.)
-MONITORED_ROUTES: Final = frozenset({Route.INTRANASAL, Route.INTRAVENOUS, Route.INTRAMUSCULAR})
-INTRANASAL_DOSES_MG: Final = (28, 56, 84)
+# The routes given under supervision in a clinic: monitored. (Oral and sublingual are self-reported.)
+MONITORED_ROUTES: Final = SUPERVISED_ROUTES
 # The label's "40-minute" reading may be taken anywhere in this window (minutes after the first dose).
 MID_WINDOW: Final = (30, 60)
+# The completion reading is taken in the last this-many minutes of the observation.
+COMPLETION_WINDOW_MINUTES: Final = 15
 # Discharge readiness, from the last reading.
 READY_MOAAS: Final = 5  # responds readily to its name spoken in a normal tone
 READY_SPO2: Final = 94
+DECLINING_BELOW: Final = (160, 100)  # systolic, diastolic: both below
+DECLINE_SYSTOLIC_MMHG: Final = 10  # below the highest earlier systolic by at least this
 # Automatic adverse events.
 RESPIRATORY_DEPRESSION_SPO2: Final = 90  # below
-SEDATION_MOAAS: Final = 1  # at or below
+SEDATION_MOAAS: Final = 2  # at or below: deep sedation
 HYPERTENSION_SYSTOLIC: Final = 180  # at or above
 HYPERTENSION_DIASTOLIC: Final = 110  # at or above
 # Values no living patient has: a typing error, not a finding.
 PLAUSIBLE_HEART_RATE: Final = (20, 250)
 PLAUSIBLE_SPO2: Final = (50, 100)
 MOAAS_RANGE: Final = (0, 5)
+ENDED_EARLY: Final = frozenset({Disposition.EMERGENCY_TRANSFER, Disposition.LEFT_AGAINST_MEDICAL_ADVICE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +115,23 @@ class Reading:
     heart_rate: int | None = None
     spo2: int | None = None
 
+    @property
+    def stable(self) -> bool:
+        """Awake, present and oxygenated (blood pressure aside): what "ready" may not precede."""
+        return (
+            self.sedation_moaas >= READY_MOAAS
+            and self.dissociation == Dissociation.NONE
+            and (self.spo2 is None or self.spo2 >= READY_SPO2)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Monitoring:
-    """What the form asks for beyond today's session record."""
+    """What the form asks for beyond the dosing record."""
 
-    dose_mg: float
-    lot_number: str | None
-    readings: tuple[Reading, ...]
-    ready_to_leave_minute: int | None
-    disposition: Disposition = Disposition.DISCHARGED
+    lot_number: str | None = None
+    readings: tuple[Reading, ...] = ()
+    ready_to_leave_minute: int | None = None
     discharge_override_reason: str | None = None
 
 
@@ -111,36 +142,38 @@ class MonitoringAssessment:
 
 
 def plausibility_errors(
-    monitoring: Monitoring, *, route: Route, observation_minutes: int
+    monitoring: Monitoring,
+    *,
+    route: Route,
+    observation_minutes: int | None,
+    disposition: Disposition = Disposition.DISCHARGED,
 ) -> list[FieldError]:
     """Values that cannot be real or do not fit the record: 422 ``validation_failed``."""
     errors: list[FieldError] = []
-    if monitoring.dose_mg <= 0:
-        errors.append(FieldError("/dose_mg", "out_of_range", "The dose must be a positive number of mg."))
-    elif route == Route.INTRANASAL and monitoring.dose_mg not in INTRANASAL_DOSES_MG:
-        doses = ", ".join(str(d) for d in INTRANASAL_DOSES_MG)
-        errors.append(
-            FieldError("/dose_mg", "invalid_dose", f"Intranasal esketamine is given as {doses} mg.")
-        )
     if route == Route.INTRANASAL and not (monitoring.lot_number or "").strip():
         errors.append(FieldError("/lot_number", "required", "The REMS form needs the lot number."))
+    limit = MAX_OBSERVATION_MINUTES if observation_minutes is None else observation_minutes
     previous: int | None = None
     for index, reading in enumerate(monitoring.readings):
-        errors += _reading_errors(reading, f"/readings/{index}", observation_minutes, previous)
+        errors += _reading_errors(reading, f"/readings/{index}", limit, previous)
         previous = reading.minute
     ready = monitoring.ready_to_leave_minute
-    if ready is not None and not 0 <= ready <= observation_minutes:
-        message = f"ready_to_leave_minute must be between 0 and observation_minutes ({observation_minutes})."
+    if ready is not None and disposition in ENDED_EARLY:
+        message = f"A patient who did not leave discharged ({disposition}) has no ready_to_leave_minute."
+        errors.append(FieldError("/ready_to_leave_minute", "not_applicable", message))
+    elif ready is not None and not 0 <= ready <= limit:
+        message = f"ready_to_leave_minute must be between 0 and observation_minutes ({limit})."
         errors.append(FieldError("/ready_to_leave_minute", "out_of_range", message))
+    if monitoring.discharge_override_reason is not None and disposition in ENDED_EARLY:
+        message = f"A discharge override does not apply to {disposition}."
+        errors.append(FieldError("/discharge_override_reason", "not_applicable", message))
     return errors
 
 
-def _reading_errors(
-    reading: Reading, at: str, observation_minutes: int, previous: int | None
-) -> list[FieldError]:
+def _reading_errors(reading: Reading, at: str, limit: int, previous: int | None) -> list[FieldError]:
     errors = []
-    if not 0 <= reading.minute <= observation_minutes:
-        message = f"minute must be between 0 and observation_minutes ({observation_minutes})."
+    if not 0 <= reading.minute <= limit:
+        message = f"minute must be between 0 and observation_minutes ({limit})."
         errors.append(FieldError(f"{at}/minute", "out_of_range", message))
     elif previous is not None and reading.minute <= previous:
         errors.append(
@@ -171,27 +204,63 @@ def _mid_reading(readings: tuple[Reading, ...]) -> tuple[int, Reading] | None:
     return found
 
 
-def missing_readings(readings: tuple[Reading, ...]) -> list[FieldError]:
-    """``monitoring_reading_missing``: the 30-60 min reading with SpO2; SpO2 on the last reading."""
+def missing_readings(readings: tuple[Reading, ...], *, observation_minutes: int) -> list[FieldError]:
+    """``monitoring_reading_missing``: the 30-60 min reading with SpO2; the completion reading (the last,
+    with SpO2, at minute >= observation_minutes - 15)."""
+    code = "monitoring_reading_missing"
     failures = []
     if _mid_reading(readings) is None:
         message = (
             "Record a reading at minute 30 to 60 after the dose (the 40-minute blood pressure), with SpO2."
         )
-        failures.append(FieldError("/readings", "monitoring_reading_missing", message))
+        failures.append(FieldError("/readings", code, message))
+    earliest = observation_minutes - COMPLETION_WINDOW_MINUTES
     if not readings:
-        message = "Record the readings taken at completion, with SpO2."
-        failures.append(FieldError("/readings", "monitoring_reading_missing", message))
-    elif readings[-1].spo2 is None:
-        message = "The last reading (at completion) needs SpO2."
-        failures.append(
-            FieldError(f"/readings/{len(readings) - 1}/spo2", "monitoring_reading_missing", message)
+        message = f"Record the completion reading, with SpO2, at minute {max(earliest, 0)} or later."
+        failures.append(FieldError("/readings", code, message))
+        return failures
+    last_index, last = len(readings) - 1, readings[-1]
+    if last.minute < earliest:
+        message = (
+            f"The completion reading is taken in the last {COMPLETION_WINDOW_MINUTES} minutes of observation"
+            f" (minute {earliest} or later); the last reading is at minute {last.minute}."
         )
+        failures.append(FieldError(f"/readings/{last_index}/minute", code, message))
+    if last.spo2 is None:
+        message = "The last reading (at completion) needs SpO2."
+        failures.append(FieldError(f"/readings/{last_index}/spo2", code, message))
     return failures
 
 
+def pressure_ready(
+    readings: tuple[Reading, ...], *, pre_systolic: int | None, pre_diastolic: int | None
+) -> bool:
+    """The last reading's blood pressure allows discharge: (a) <= 140/90, (b) at or below the pre-dose
+    value, or (c) declining — below 160/100 and a systolic >= 10 mmHg under the highest earlier one."""
+    if not readings:
+        return False
+    *earlier, last = readings
+    if last.systolic <= SYSTOLIC_LIMIT_MMHG and last.diastolic <= DIASTOLIC_LIMIT_MMHG:
+        return True
+    if (
+        pre_systolic is not None
+        and pre_diastolic is not None
+        and last.systolic <= pre_systolic
+        and last.diastolic <= pre_diastolic
+    ):
+        return True
+    below_systolic, below_diastolic = DECLINING_BELOW
+    highest = max((r.systolic for r in earlier), default=None)
+    return (
+        last.systolic < below_systolic
+        and last.diastolic < below_diastolic
+        and highest is not None
+        and last.systolic <= highest - DECLINE_SYSTOLIC_MMHG
+    )
+
+
 def readiness_failures(
-    readings: tuple[Reading, ...], *, pre_systolic: int, pre_diastolic: int, pressure_overridden: bool
+    readings: tuple[Reading, ...], *, pre_systolic: int | None, pre_diastolic: int | None
 ) -> list[FieldError]:
     """Why the patient is not yet ready to leave, judged on the last reading (each at its pointer)."""
     if not readings:
@@ -213,38 +282,31 @@ def readiness_failures(
         failures.append(
             FieldError(f"{at}/spo2", code, f"SpO2 {last.spo2} %; ready to leave at {READY_SPO2} % or more.")
         )
-    failures += _pressure_failures(readings, last, at, pre_systolic, pre_diastolic, pressure_overridden)
+    if not pressure_ready(readings, pre_systolic=pre_systolic, pre_diastolic=pre_diastolic):
+        below_systolic, below_diastolic = DECLINING_BELOW
+        message = (
+            f"Blood pressure {last.systolic}/{last.diastolic} mmHg: ready to leave at"
+            f" {SYSTOLIC_LIMIT_MMHG}/{DIASTOLIC_LIMIT_MMHG} or below, at or below the pre-dose"
+            f" {pre_systolic}/{pre_diastolic}, or declining (below {below_systolic}/{below_diastolic} and"
+            f" {DECLINE_SYSTOLIC_MMHG} mmHg systolic under the highest earlier reading)."
+        )
+        failures.append(FieldError(f"{at}/systolic", code, message))
     return failures
 
 
-def _pressure_failures(
-    readings: tuple[Reading, ...],
-    last: Reading,
-    at: str,
-    pre_systolic: int,
-    pre_diastolic: int,
-    pressure_overridden: bool,
-) -> list[FieldError]:
-    code = "not_stable_for_discharge"
-    if last.systolic <= SYSTOLIC_LIMIT_MMHG and last.diastolic <= DIASTOLIC_LIMIT_MMHG:
+def ready_before_stable_failures(readings: tuple[Reading, ...], ready_minute: int | None) -> list[FieldError]:
+    """``ready_before_stable``: "ready" at or before the minute of a reading that was not stable."""
+    if ready_minute is None:
         return []
-    if pressure_overridden:
-        mid = _mid_reading(readings)
-        at_or_below_pre = last.systolic <= pre_systolic and last.diastolic <= pre_diastolic
-        falling = mid is not None and last.systolic < mid[1].systolic and last.diastolic <= mid[1].diastolic
-        if at_or_below_pre and falling:
-            return []
-        message = (
-            f"Blood pressure {last.systolic}/{last.diastolic} mmHg: after a high pre-dose pressure"
-            f" ({pre_systolic}/{pre_diastolic}), it must be at or below it and falling from the"
-            " 30-60 min reading."
-        )
-        return [FieldError(f"{at}/systolic", code, message)]
+    unstable = [r for r in readings if not r.stable and ready_minute <= r.minute]
+    if not unstable:
+        return []
+    last = unstable[-1]
     message = (
-        f"Blood pressure {last.systolic}/{last.diastolic} mmHg; ready to leave at"
-        f" {SYSTOLIC_LIMIT_MMHG}/{DIASTOLIC_LIMIT_MMHG} or below."
+        f"ready_to_leave_minute {ready_minute} is not after minute {last.minute}, when the patient was not"
+        f" yet stable (MOAA/S {last.sedation_moaas}, dissociation {last.dissociation}, SpO2 {last.spo2})."
     )
-    return [FieldError(f"{at}/systolic", code, message)]
+    return [FieldError("/ready_to_leave_minute", "ready_before_stable", message)]
 
 
 def automatic_events(readings: tuple[Reading, ...], *, administered_at: datetime) -> tuple[AdverseEvent, ...]:
@@ -276,15 +338,30 @@ def automatic_events(readings: tuple[Reading, ...], *, administered_at: datetime
         if reading.systolic >= HYPERTENSION_SYSTOLIC or reading.diastolic >= HYPERTENSION_DIASTOLIC:
             pressure = f"Blood pressure {reading.systolic}/{reading.diastolic} mmHg"
             add(AdverseEventType.HYPERTENSION, AdverseEventSeverity.SEVERE, reading, pressure)
+        if reading.dissociation == Dissociation.SEVERE:
+            add(AdverseEventType.DISSOCIATION, AdverseEventSeverity.SEVERE, reading, "Severe dissociation")
     return tuple(found.values())
 
 
-def emergency_transfer_event(administered_at: datetime, minute: int) -> AdverseEvent:
+def disposition_event(record: SessionRecord, readings: tuple[Reading, ...]) -> AdverseEvent | None:
+    """An emergency transfer or a patient leaving against advice: a serious adverse event ``other``."""
+    if record.disposition not in ENDED_EARLY:
+        return None
+    if record.observation_minutes is not None:
+        minute = record.observation_minutes
+    else:
+        minute = readings[-1].minute if readings else 0
+    what = (
+        "Emergency transfer from the treatment session"
+        if record.disposition == Disposition.EMERGENCY_TRANSFER
+        else "Left the treatment session against medical advice"
+    )
+    reason = (record.disposition_reason or "").strip().rstrip(".")
     return AdverseEvent(
         AdverseEventType.OTHER,
         AdverseEventSeverity.SERIOUS,
-        administered_at + timedelta(minutes=minute),
-        "Emergency transfer from the treatment session.",
+        record.administered_at + timedelta(minutes=minute),
+        f"{what} at minute {minute}{': ' + reason if reason else ''}.",
     )
 
 
@@ -292,40 +369,34 @@ def assess_monitoring(
     monitoring: Monitoring,
     *,
     route: Route,
-    administered_at: datetime,
-    observation_minutes: int,
-    pre_systolic: int,
-    pre_diastolic: int,
-    pressure_overridden: bool,
+    record: SessionRecord,
     recorded_by_provider: bool,
 ) -> tuple[list[FieldError], MonitoringAssessment]:
-    """The rule failures (empty: accepted) and, when accepted, what follows from the readings.
+    """The readings' rule failures (empty: accepted) and, when accepted, what follows from them.
 
     Plausibility is checked first by ``plausibility_errors``; this assumes plausible readings."""
     readings = monitoring.readings
-    events = list(automatic_events(readings, administered_at=administered_at))
-    if route not in MONITORED_ROUTES:
-        return [], MonitoringAssessment(tuple(events), discharge_overridden=False)
-    failures = missing_readings(readings)
+    events = list(automatic_events(readings, administered_at=record.administered_at))
+    ended = disposition_event(record, readings)
+    if ended is not None:
+        events.append(ended)
+    assessment = MonitoringAssessment(tuple(events), discharge_overridden=False)
+    if route not in MONITORED_ROUTES or record.disposition != Disposition.DISCHARGED:
+        return [], assessment
+    failures = missing_readings(readings, observation_minutes=record.observation_minutes or 0)
+    failures += ready_before_stable_failures(readings, monitoring.ready_to_leave_minute)
+    not_ready = readiness_failures(
+        readings, pre_systolic=record.pre_systolic, pre_diastolic=record.pre_diastolic
+    )
+    reason = (monitoring.discharge_override_reason or "").strip()
     overridden = False
-    if monitoring.disposition == Disposition.EMERGENCY_TRANSFER:
-        minute = readings[-1].minute if readings else observation_minutes
-        events.append(emergency_transfer_event(administered_at, minute))
+    if not_ready and reason and not recorded_by_provider:
+        message = "Only a provider may discharge a patient who is not yet stable."
+        failures.append(FieldError("/discharge_override_reason", "override_requires_provider", message))
+    elif not_ready and reason:
+        overridden = True
     else:
-        not_ready = readiness_failures(
-            readings,
-            pre_systolic=pre_systolic,
-            pre_diastolic=pre_diastolic,
-            pressure_overridden=pressure_overridden,
-        )
-        reason = (monitoring.discharge_override_reason or "").strip()
-        if not_ready and reason and not recorded_by_provider:
-            message = "Only a provider may discharge a patient who is not yet stable."
-            failures.append(FieldError("/discharge_override_reason", "override_requires_provider", message))
-        elif not_ready and reason:
-            overridden = True
-        else:
-            failures += not_ready
+        failures += not_ready
     return failures, MonitoringAssessment(tuple(events), discharge_overridden=overridden)
 
 
@@ -342,16 +413,17 @@ def peak_dissociation(readings: tuple[Reading, ...]) -> Dissociation | None:
 def completion_pressure(
     readings: tuple[Reading, ...], systolic: int | None, diastolic: int | None
 ) -> tuple[tuple[int, int] | None, list[FieldError]]:
-    """``post_*``: the last reading's pressure. Sent as well, they must agree; with no reading, required."""
+    """``post_*``: the last reading's pressure (sent as well, they must agree). With no reading, as sent —
+    both or neither (an emergency transfer at minute 3, or an at-home session, may have none)."""
     last = last_pressure(readings)
     if last is None:
-        missing = [
-            FieldError(f"/post_{name}", "required", "Give the pressure at completion, or the readings.")
-            for name, value in (("systolic", systolic), ("diastolic", diastolic))
-            if value is None
-        ]
-        if missing or systolic is None or diastolic is None:
-            return None, missing
+        if (systolic is None) != (diastolic is None):
+            missing = "post_systolic" if systolic is None else "post_diastolic"
+            return None, [
+                FieldError(f"/{missing}", "required", "Give both completion pressures, or neither.")
+            ]
+        if systolic is None or diastolic is None:
+            return None, []
         return (systolic, diastolic), []
     errors = [
         FieldError(f"/post_{name}", "mismatch", f"post_{name} is the last reading's: {value} mmHg.")
@@ -366,6 +438,8 @@ class SessionOutcome:
     """What the service must act on once a record passed."""
 
     blood_pressure_overridden: bool
+    dose_overridden: bool
+    dose_mg_per_kg: Decimal | None
     discharge_overridden: bool
     automatic_events: tuple[AdverseEvent, ...]
     requires_hold: bool
@@ -374,38 +448,47 @@ class SessionOutcome:
 def assess_session(
     record: SessionRecord,
     monitoring: Monitoring,
+    setting: Setting,
     *,
     route: Route,
     recorded_by_provider: bool,
     now: datetime,
     completion_errors: Sequence[FieldError] = (),
 ) -> SessionOutcome:
-    """Every check of a session record, in two stages (implausible values, then the clinical rules), each
-    stage's failures together in one 422."""
+    """Every check of a session record, in two stages (implausible or missing values, then the clinical
+    rules), each stage's failures together in one 422. An emergency transfer skips the clinical rules: its
+    record is always kept (only ids that name nothing are refused)."""
     raise_field_errors(
         [
-            *session_field_errors(record, now=now),
+            *session_field_errors(record, route=route, now=now),
             *completion_errors,
-            *plausibility_errors(monitoring, route=route, observation_minutes=record.observation_minutes),
+            *plausibility_errors(
+                monitoring,
+                route=route,
+                observation_minutes=record.observation_minutes,
+                disposition=record.disposition,
+            ),
         ]
     )
-    overridden = is_blood_pressure_elevated(record.pre_systolic, record.pre_diastolic)
     failures, assessment = assess_monitoring(
-        monitoring,
-        route=route,
-        administered_at=record.administered_at,
-        observation_minutes=record.observation_minutes,
-        pre_systolic=record.pre_systolic,
-        pre_diastolic=record.pre_diastolic,
-        pressure_overridden=overridden,
-        recorded_by_provider=recorded_by_provider,
+        monitoring, route=route, record=record, recorded_by_provider=recorded_by_provider
     )
-    raise_rule_failures(
-        [*session_rule_failures(record, route=route, recorded_by_provider=recorded_by_provider), *failures]
-    )
+    if record.disposition == Disposition.EMERGENCY_TRANSFER:
+        raise_rule_failures(unknown_setting_ids(setting))
+    else:
+        on = record.administered_at.astimezone(UTC).date()
+        raise_rule_failures(
+            [
+                *session_rule_failures(record, route=route, recorded_by_provider=recorded_by_provider),
+                *setting_failures(setting, route=route, on=on),
+                *failures,
+            ]
+        )
     events = (*record.adverse_events, *assessment.automatic_events)
     return SessionOutcome(
-        blood_pressure_overridden=overridden,
+        blood_pressure_overridden=is_blood_pressure_elevated(record.pre_systolic, record.pre_diastolic),
+        dose_overridden=is_dose_overridden(record, route=route),
+        dose_mg_per_kg=dose_mg_per_kg(record.dose_mg, record.weight_kg),
         discharge_overridden=assessment.discharge_overridden,
         automatic_events=assessment.automatic_events,
         requires_hold=requires_hold(e.severity for e in events),
@@ -433,7 +516,11 @@ def _pressure(reading: Reading | None) -> dict[str, int] | None:
 
 
 def rems_observations(
-    readings: tuple[Reading, ...], *, pre_systolic: int, pre_diastolic: int, discharge_overridden: bool
+    readings: tuple[Reading, ...],
+    *,
+    pre_systolic: int | None,
+    pre_diastolic: int | None,
+    discharge_overridden: bool,
 ) -> dict[str, Any]:
     """The form's clinical part, from the readings: the three blood pressures, and each adverse effect the
     form asks about as yes/no with the values behind it."""
@@ -447,7 +534,9 @@ def rems_observations(
         "vital_signs_acceptable_before": not is_blood_pressure_elevated(pre_systolic, pre_diastolic),
         "vital_signs_acceptable_at_completion": bool(readings) and not discharge_overridden,
         "blood_pressure": {
-            "before": {"systolic": pre_systolic, "diastolic": pre_diastolic},
+            "before": {"systolic": pre_systolic, "diastolic": pre_diastolic}
+            if pre_systolic is not None and pre_diastolic is not None
+            else None,
             "at_40_minutes": {**(_pressure(mid[1]) or {}), "minute": mid[1].minute} if mid else None,
             "at_completion": _pressure(last),
         },

@@ -31,16 +31,23 @@ from api.domain.protocols import Route, TaskKind, TaskPurpose, TaskStatus, Treat
 from api.domain.reference import CONSENT_TYPES, CREDENTIALS, DEA_SCHEDULES, SEX_AT_BIRTH, US_STATES
 from api.domain.screening import (
     ANSWER_FORMS,
+    ANTIDEPRESSANT_TRIALS,
+    CSSRS_BEHAVIOR_QUESTIONS,
     CSSRS_FOLLOW_UPS,
     CSSRS_QUESTIONS,
+    CSSRS_RECALL_KEY,
     INSTRUMENTS,
     INTAKE_CONDITION_FIELDS,
     INTAKE_FIELDS,
     INTAKE_MEASUREMENTS,
     ITEM_SCALES,
+    LEGACY_INTAKE_FIELDS,
+    MAX_ANTIDEPRESSANT_TRIALS,
     MAX_MEDICATION_LENGTH,
     MAX_MEDICATIONS,
+    MEDICATION_CLASSES,
     AnswerForm,
+    CssrsRecall,
     Instrument,
 )
 from api.domain.session_monitoring import Dissociation
@@ -152,7 +159,7 @@ def _submission_name(instrument: Instrument) -> str:
     return "".join(part.capitalize() for part in instrument.value.split("_"))
 
 
-def _answers(instrument: Instrument) -> dict[str, Any]:
+def _answers(instrument: Instrument, *, stored: bool = False) -> dict[str, Any]:
     """The JSON Schema of an instrument's answers, from how the domain reads them (``ANSWER_FORMS``)."""
     form = ANSWER_FORMS[instrument]
     if form is AnswerForm.ITEM_SCORES:
@@ -165,26 +172,41 @@ def _answers(instrument: Instrument) -> dict[str, Any]:
             "description": f"{count} item scores from 0 to {highest}, in the questionnaire's order",
         }
     if form is AnswerForm.QUESTIONS:
+        behaviour = {key for keys in CSSRS_BEHAVIOR_QUESTIONS.values() for key in keys}
         return {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                key: {
-                    "type": ["boolean", "null"] if key in CSSRS_FOLLOW_UPS else "boolean",
-                    "description": f"The patient {question}",
-                }
-                for key, question in CSSRS_QUESTIONS.items()
+                CSSRS_RECALL_KEY: {
+                    "type": "string",
+                    "enum": [str(recall) for recall in CssrsRecall],
+                    "default": CssrsRecall.LIFETIME_RECENT.value,
+                    "description": "The recall version: lifetime_recent for a consultation (or neither), "
+                    "since_last_contact for a plan's check-in (422 recall_mismatch otherwise)",
+                },
+                **{
+                    key: {
+                        "type": ["boolean", "null"] if key in CSSRS_FOLLOW_UPS else "boolean",
+                        "description": f"The patient {question}",
+                    }
+                    for key, question in CSSRS_QUESTIONS.items()
+                },
             },
-            "required": [key for key in CSSRS_QUESTIONS if key not in CSSRS_FOLLOW_UPS],
-            "description": "The screener's answers; questions 3-5 only after a yes to question 2, and the "
-            "past-3-months question only after a yes to question 6",
+            "required": [
+                key for key in CSSRS_QUESTIONS if key not in CSSRS_FOLLOW_UPS and key not in behaviour
+            ],
+            "description": "The screener's answers; questions 3-5 only after a yes to question 2. With "
+            "recall lifetime_recent, behavior_lifetime (required) and behavior_past_3_months (only after a "
+            "lifetime yes); with since_last_contact, behavior_since_last_contact (required) instead of both",
         }
     if form is AnswerForm.INTAKE:
-        return _intake_answers()
+        return _intake_answers(stored=stored)
     assert_never(form)
 
 
-def _intake_answers() -> dict[str, Any]:
+def _intake_answers(*, stored: bool = False) -> dict[str, Any]:
+    """Sent, every answer is required; read back, an intake stored before the second edition may lack its
+    new answers (``LEGACY_INTAKE_FIELDS``)."""
     properties: dict[str, Any] = {}
     for key, (low, high, unit, whole) in INTAKE_MEASUREMENTS.items():
         kind = "integer" if whole else "number"
@@ -196,11 +218,24 @@ def _intake_answers() -> dict[str, Any]:
         "items": {"type": "string", "minLength": 1, "maxLength": MAX_MEDICATION_LENGTH},
         "maxItems": MAX_MEDICATIONS,
     }
+    properties[ANTIDEPRESSANT_TRIALS] = {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_ANTIDEPRESSANT_TRIALS,
+        "description": "Adequate antidepressant trials (an adequate dose for 6 weeks or more) in the current "
+        "depressive episode; 0 when not depressed",
+    }
+    properties["medication_classes"] = {
+        "type": "array",
+        "items": {"type": "string", "enum": [str(c) for c in MEDICATION_CLASSES]},
+        "uniqueItems": True,
+        "description": "Classes of the current medications that interact with ketamine; [] when none",
+    }
     return {
         "type": "object",
         "additionalProperties": False,
         "properties": properties,
-        "required": list(INTAKE_FIELDS),
+        "required": [key for key in INTAKE_FIELDS if not (stored and key in LEGACY_INTAKE_FIELDS)],
     }
 
 
@@ -210,6 +245,9 @@ def _type_screening_answers(schemas: dict[str, Any]) -> None:
     names = {instrument: _submission_name(instrument) for instrument in INSTRUMENTS}
     for instrument, name in names.items():
         schemas[f"{name}Answers"] = _answers(instrument)
+    # An intake read back may predate the second edition's questions (api.domain.screening).
+    stored_intake = f"{names[Instrument.KETAMINE_INTAKE]}StoredAnswers"
+    schemas[stored_intake] = _answers(Instrument.KETAMINE_INTAKE, stored=True)
     for generic_name, description in (
         (
             "ScreeningCreate",
@@ -224,7 +262,12 @@ def _type_screening_answers(schemas: dict[str, Any]) -> None:
         for instrument, name in names.items():
             variant = deepcopy(generic)
             variant["properties"]["instrument"] = {"type": "string", "const": instrument.value}
-            variant["properties"]["answers"] = {"$ref": f"#/components/schemas/{name}Answers"}
+            answers = (
+                stored_intake
+                if generic_name == "Screening" and instrument is Instrument.KETAMINE_INTAKE
+                else f"{name}Answers"
+            )
+            variant["properties"]["answers"] = {"$ref": f"#/components/schemas/{answers}"}
             schemas[f"{name}{generic_name}"] = variant
             mapping[instrument.value] = f"#/components/schemas/{name}{generic_name}"
         schemas[generic_name] = {

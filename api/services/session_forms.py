@@ -28,7 +28,7 @@ from api.domain.session_monitoring import (
 from api.domain.webhooks import EventType
 from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
-from api.models import FollowUpPlan, Patient, PracticeSite, Provider, SessionRecord
+from api.models import FollowUpPlan, Patient, Provider, SessionRecord
 from api.services.access import require_kind
 from api.services.plans import get_plan, plan_outcomes
 
@@ -77,16 +77,13 @@ def mark_rems_form_submitted(
 
 
 def _form(session: Session, plan: FollowUpPlan, record: SessionRecord) -> dict[str, Any]:
+    """The form's monitoring provider is the session's ``monitored_by`` and its setting the session's site
+    (clinical-rules.md §4, second edition); both are null on a record made before they were recorded."""
     patient = session.get(Patient, plan.patient_id)
     provider = session.get(Provider, plan.provider_id)
     assert patient is not None  # a plan keeps its patient and provider (foreign keys)
     assert provider is not None
-    site = session.scalar(
-        select(PracticeSite)
-        .where(PracticeSite.provider_id == provider.id, PracticeSite.rems_certified.is_(True))
-        .order_by(PracticeSite.created_at, PracticeSite.id)
-        .limit(1)
-    )
+    monitor = session.get(Provider, record.monitored_by) if record.monitored_by else None
     day = _session_day(record, provider)
     return {
         "plan_id": plan.id,
@@ -99,11 +96,13 @@ def _form(session: Session, plan: FollowUpPlan, record: SessionRecord) -> dict[s
         },
         "concomitant_medications": record.sedating_medications,
         "monitoring_provider": {
-            "id": provider.id,
-            "name": f"{provider.given_name} {provider.family_name}, {provider.credential}",
-            "npi": provider.npi,
-        },
-        "setting": {"id": site.id, "name": site.name, "state": site.state} if site else None,
+            "id": monitor.id,
+            "name": f"{monitor.given_name} {monitor.family_name}, {monitor.credential}",
+            "npi": monitor.npi,
+        }
+        if monitor
+        else None,
+        "setting": record.site,
         "session_date": day,
         "administered_at": record.administered_at,
         "dose_mg": record.dose_mg,

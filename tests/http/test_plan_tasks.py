@@ -45,9 +45,10 @@ def session_body(task: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 def record(client: FlaskClient, care: Care, task: dict[str, Any], headers: Any = None, **changes: Any) -> Any:
+    """Record the session at Dr. Grace's Texas clinic (the setting every supervised session names)."""
     return client.post(
         f"/v1/follow-up-plans/{task['plan_id']}/sessions/{task['id']}/record",
-        json=session_body(task, **changes),
+        json=session_body(task, **{**care.setting(), **changes}),
         headers=headers or care.provider,
     )
 
