@@ -42,7 +42,8 @@ help:
 	@echo "make soak           a few minutes of mixed load at half the peak: errors, memory, connections (~5 min)"
 	@echo "make fuzz           contract fuzzing: Schemathesis against the live server on PostgreSQL (~4 min)"
 	@echo "make crowd          50 clients writing at once on SQLite and PostgreSQL: zero 5xx, invariants (~1 min)"
-	@echo "make sdk            regenerate the Python and TypeScript SDKs in clients/ from $(SPEC)"
+	@echo "make sdk            regenerate the Python and TypeScript SDKs in clients/ from $(SPEC) and build them"
+	@echo "make sdk-consumers  install the built SDKs into fresh strict projects; run the quickstarts (~1 min)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +61,12 @@ run: $(STAMP)
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop). Get a token with:"
 	@echo "  curl -s -u cli_demo_portal:demo-portal-secret -d grant_type=client_credentials http://127.0.0.1:8000/oauth/token"
 	@echo "API docs: http://127.0.0.1:8000/v1/docs"
+	@echo "Webhooks: a worker runs beside the server and delivers them; receivers on this machine"
+	@echo "  (http://127.0.0.1:<port>/...) are allowed: WEBHOOK_ALLOW_LOOPBACK=1, a development setting only."
 	@echo
+	@# The worker lives as long as the server: stopped with it (Ctrl-C, or a signal to the group).
+	export WEBHOOK_ALLOW_LOOPBACK=1; $(BIN)/telemedical worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE)
 
 test: $(STAMP)
@@ -107,24 +113,34 @@ soak: $(STAMP)
 # Contract fuzzing (tests/contract/README.md): a throw-away PostgreSQL database on $(TEST_POSTGRES_URL), the
 # server as production runs it, Schemathesis with every phase and check. FUZZ_ARGS, e.g. --max-time 60 --keep.
 FUZZ_ARGS ?=
-# The SDKs (clients/README.md), generated from the committed spec and committed themselves; sdk-check (CI)
-# regenerates them and fails on any difference, then type-checks the TypeScript one under NodeNext.
-.PHONY: sdk sdk-check
+# The SDKs (clients/README.md), generated from the committed spec and committed themselves, then built into
+# packages (not committed): clients/python/dist/*.whl and clients/typescript/dist/ (+ its npm pack tarball).
+# sdk-check (CI) regenerates them and fails on any difference; sdk-consumers (CI) installs the built packages
+# into fresh strict projects and runs the quickstarts from them against a live server.
+.PHONY: sdk sdk-check sdk-consumers
 sdk: $(STAMP) $(NODE_STAMP)
 	rm -rf clients/python
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path $(SPEC) --output-path clients/python \
-		--config clients/python-config.yaml --meta uv
-	cp clients/helpers/auth.py clients/python/telemedical_api_client/auth.py
-	rm -rf clients/typescript/src/gen
+		--config clients/python-config.yaml --meta uv --custom-template-path clients/python-templates
+	cp clients/helpers/auth.py clients/helpers/runtime.py clients/python/telemedical_api_client/
+	$(BIN)/ruff format --quiet --config clients/python/pyproject.toml clients/python/telemedical_api_client/auth.py \
+		clients/python/telemedical_api_client/runtime.py
+	$(BIN)/mypy --strict --no-incremental --config-file /dev/null clients/python/telemedical_api_client
+	$(BIN)/python -m pip wheel --disable-pip-version-check -q --no-deps -w clients/python/dist clients/python
+	rm -rf clients/typescript/src/gen clients/typescript/dist
 	cd clients/typescript && ../../node_modules/.bin/openapi-ts -f openapi-ts.config.mjs --no-log-file --silent
-	cp clients/helpers/auth.ts clients/typescript/src/auth.ts
+	cp clients/helpers/auth.ts clients/helpers/runtime.ts clients/typescript/src/
 	node_modules/.bin/tsc -p clients/typescript/tsconfig.json
+	cd clients/typescript && npm pack --silent --pack-destination dist >/dev/null
 
 sdk-check: sdk
 	@if [ -n "$$(git status --porcelain -- clients)" ]; then \
 		git status --porcelain -- clients | head -20; \
 		echo "clients/ differs from what make sdk generates from $(SPEC): run make sdk and commit"; exit 1; fi
-	@echo "clients/ is what make sdk generates; tsc --noEmit (NodeNext) passes"
+	@echo "clients/ is what make sdk generates; mypy --strict and tsc (NodeNext, dist/) pass"
+
+sdk-consumers: sdk
+	$(BIN)/python scripts/sdk_consumers.py
 
 # Every shell command of README.md, run as written in one shell against `make run` (scripts/readme_check.py).
 .PHONY: readme-check

@@ -52,6 +52,20 @@ class EventType(StrEnum):
     FOLLOW_UP_TASK_OVERDUE = "follow_up_task.overdue"
     ADVERSE_EVENT_REPORTED = "adverse_event.reported"
     REMS_FORM_DUE = "rems_form.due"
+    # [2e] A prescription issued or cancelled (clinical-rules.md §5): what an EPCS integration transmits.
+    PRESCRIPTION_CREATED = "prescription.created"
+    PRESCRIPTION_CANCELLED = "prescription.cancelled"
+    # [2e] An escalated consultation or plan not acknowledged within ESCALATION_ACK_MINUTES (and each further
+    # multiple): clinical-rules.md §2 and §4.
+    CONSULTATION_ESCALATION_UNACKNOWLEDGED = "consultation.escalation_unacknowledged"
+    FOLLOW_UP_PLAN_ESCALATION_UNACKNOWLEDGED = "follow_up_plan.escalation_unacknowledged"
+    # A signed test delivery a partner asks for (POST /v1/webhook-endpoints/{id}/test): sent to that endpoint
+    # only, whatever it subscribes to; not a type an endpoint subscribes to (NOT_SUBSCRIBABLE).
+    WEBHOOK_TEST = "webhook.test"
+
+
+# Types that are never fanned out to subscribers: an endpoint's `event_types` may not name them.
+NOT_SUBSCRIBABLE: Final = frozenset({EventType.WEBHOOK_TEST})
 
 
 # --- retries ------------------------------------------------------------------------------------------
@@ -329,6 +343,12 @@ def check_url(url: str, *, allow_loopback: bool) -> tuple[Target | None, str | N
     host = (parts.hostname or "").lower().rstrip(".")
     scheme = parts.scheme.lower()
     loopback_url = allow_loopback and host in LOOPBACK_NAMES
+    if host in LOOPBACK_NAMES and not allow_loopback:
+        # A developer's first receiver is on their own machine: say how to allow it, and where not to.
+        return None, (
+            "This machine's own address receives webhooks only on a development server started with "
+            "WEBHOOK_ALLOW_LOOPBACK=1 (make run sets it); never in production. Elsewhere use a public https URL."
+        )
     if scheme != "https" and not (loopback_url and scheme == "http"):
         return None, "Use an https URL."
     if not host:

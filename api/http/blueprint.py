@@ -16,6 +16,7 @@ own (api/http/audit.py, api/http/idempotency.py). An operation that creates a re
 
 from __future__ import annotations
 
+import difflib
 import http
 import json
 from collections.abc import Callable, Iterable
@@ -76,6 +77,37 @@ def _arguments(func: Any) -> list[dict[str, Any]]:
     return parameters
 
 
+def query_parameters(arguments: list[dict[str, Any]]) -> frozenset[str]:
+    """The query parameters an operation documents (its query schemas' loadable fields, by the name a client
+    sends): every other one is refused, computed once when the operation is declared."""
+    names: set[str] = set()
+    for parameter in arguments:
+        if parameter["in"] == "query":
+            schema = resolve_schema_instance(parameter["schema"])
+            names |= {field.data_key or name for name, field in schema.fields.items() if not field.dump_only}
+    return frozenset(names)
+
+
+def refuse_unknown_parameters(known: frozenset[str]) -> None:
+    """422 ``unknown_parameter`` for any query parameter the operation does not take, each named with the
+    nearest one it does take: ``?emial=ada@example.com`` would otherwise be ignored, and a list filtered
+    by nothing handed back — code reading ``data[0]`` would pick the wrong patient (issue 27)."""
+    unknown = sorted(set(request.args) - known)
+    if not unknown:
+        return
+    takes = ", ".join(sorted(known)) or "no query parameters"
+    errors = []
+    for name in unknown:
+        near = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean '{near[0]}'?" if near else ""
+        errors.append(FieldError(f"/{name}", "unknown_parameter", f"Unknown query parameter.{hint}"))
+    raise ValidationFailed(
+        f"Unknown query parameter(s): {', '.join(unknown)}. This operation takes: {takes}.",
+        code="unknown_parameter",
+        errors=errors,
+    )
+
+
 def _documents_a_required_body(func: Any) -> bool:
     """Whether ``@blp.arguments`` documents a required JSON body."""
     return any(p["in"] == "json" and p["required"] for p in _arguments(func))
@@ -84,22 +116,21 @@ def _documents_a_required_body(func: Any) -> bool:
 def common_errors(method: str, scopes: list[str], arguments: list[dict[str, Any]]) -> set[int]:
     """The error responses an operation gives for what it is, not for what its rules decide:
 
-    - 401 (no valid token) and 429 (rate limit), always; 403 (``insufficient_scope``) when it needs a scope;
+    - 401 (no valid token), 422 (a query parameter it does not take: ``unknown_parameter``) and 429 (rate
+      limit), always; 403 (``insufficient_scope``) when it needs a scope;
     - 400, 413, 415 and 422 when its method carries a body (``BODY_METHODS``);
-    - 422 when it parses arguments (a body or a query string: webargs validation);
+    - 422 too when it parses arguments (a body or a query string: webargs validation);
     - 400 when it pages with a cursor (``invalid_cursor``);
     - 404 when its path has a parameter, added where the path is known (``Blueprint.add_url_rule``).
 
     5xx are the spec's ``default`` response (problem+json), documented on every operation by flask-smorest;
     304, 412 and 428 of an ETag by flask-smorest's ``etag`` too.
     """
-    statuses = {401, 429}
+    statuses = {401, 422, 429}
     if scopes:  # GET /v1/me takes any valid token
         statuses.add(403)
     if method in BODY_METHODS:
         statuses |= {400, 413, 415, 422}
-    if arguments:
-        statuses.add(422)
     if any(isinstance(resolve_schema_instance(p["schema"]), PageArgsSchema) for p in arguments):
         statuses.add(400)
     return statuses
@@ -261,6 +292,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
 
         def decorator(func: F) -> F:
             statuses = sorted(common_errors(func.__name__, scope_list, _arguments(func)) | set(errors))
+            known_parameters = query_parameters(_arguments(func))
             body_required = _documents_a_required_body(func)
             declared = getattr(func, "_apidoc", {}).get("response", {}).get("responses", {})
             success = min((int(code) for code in declared if 200 <= int(code) < 300), default=200)
@@ -271,6 +303,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
                 context = audit.begin(operation_id, success)  # every operation is audited, once, here
                 try:
                     principal = context.principal = require_scopes(*scope_list)
+                    refuse_unknown_parameters(known_parameters)
                     if body_required and not request.get_data(cache=True):
                         # The spec says `requestBody: required`: no body at all is not an empty change.
                         raise ValidationFailed(errors=[FieldError("/", "required", "Send a JSON body.")])

@@ -26,6 +26,7 @@ from api.schemas.webhooks import (
     WebhookEndpointSchema,
     WebhookEndpointUpdateSchema,
     WebhookEndpointWithSecretSchema,
+    WebhookTestQueuedSchema,
 )
 from api.services import events as event_service
 from api.services import webhooks as service
@@ -130,6 +131,22 @@ class WebhookEndpointSecret(MethodView):
         return service.rotate_secret(
             get_session(), current_principal(), endpoint_id, secret_key=get_settings().secret_key
         )
+
+
+@blp.route("/webhook-endpoints/<string:endpoint_id>/test")
+class WebhookEndpointTest(MethodView):
+    @blp.operation("sendWebhookTestEvent", scopes=SCOPE, errors=[409])
+    @blp.response(202, WebhookTestQueuedSchema)
+    def post(self, endpoint_id: str) -> Any:
+        """Send a test event to a webhook endpoint
+
+        Queues a `webhook.test` event (`data`: the endpoint's id) to this endpoint only, due now, signed
+        with its secret like every delivery: check that your receiver answers 2xx and verifies the
+        signature. The attempt shows in the endpoint's delivery attempts (409 `endpoint_disabled` when the
+        endpoint is disabled). Delivery is by the worker (`telemedical worker`; `make run` starts one).
+        """
+        delivery = event_service.send_test_event(get_session(), current_principal(), endpoint_id)
+        return {"event_id": delivery.event_id, "delivery": delivery}
 
 
 @blp.route("/webhook-endpoints/<string:endpoint_id>/deliveries")

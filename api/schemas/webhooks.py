@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from api.domain.webhooks import MAX_URL_LENGTH, EventType
+from api.domain.webhooks import MAX_URL_LENGTH, NOT_SUBSCRIBABLE, EventType
 from api.models.webhook import DeliveryStatus, DisabledReason
 from api.schemas.common import (
     Boolean,
@@ -33,7 +33,7 @@ class EventDataSchema(Schema):
         required=True,
         metadata={
             "description": "The object's type: `consultation`, `screening`, `follow_up_plan`, "
-            "`follow_up_task` or `adverse_event`"
+            "`follow_up_task`, `adverse_event` or `prescription`"
         },
     )
     status = fields.String(metadata={"description": "The object's status after the change"})
@@ -53,6 +53,14 @@ class EventDataSchema(Schema):
     due_on = fields.String(metadata={"description": "Tasks: the day it is due (YYYY-MM-DD)"})
     severity = fields.String(metadata={"description": "`adverse_event.reported`: its severity"})
     plan_status = fields.String(metadata={"description": "`adverse_event.reported`: the plan's status after"})
+    patient_id = fields.String(metadata={"description": "`prescription.*`: the patient's id"})
+    prescriber_id = fields.String(metadata={"description": "`prescription.*`: the prescriber's id"})
+    dispensing = fields.String(
+        metadata={"description": "`prescription.*`: `pharmacy` or `clinic_administered`"}
+    )
+    pharmacy_ncpdp_id = fields.String(
+        allow_none=True, metadata={"description": "`prescription.*`: the dispensing pharmacy's NCPDP id"}
+    )
 
 
 class EventSchema(Schema):
@@ -96,6 +104,13 @@ class RedeliveryQueuedSchema(Schema):
     deliveries = fields.List(fields.Nested(QueuedDeliverySchema), required=True)
 
 
+class WebhookTestQueuedSchema(Schema):
+    event_id = fields.String(
+        required=True, metadata={"description": "The `webhook-id` the test arrives with"}
+    )
+    delivery = fields.Nested(QueuedDeliverySchema, required=True)
+
+
 def _url(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Length(min=1, max=MAX_URL_LENGTH),
@@ -110,8 +125,14 @@ def _url(**kwargs: Any) -> fields.String:
 
 
 def _event_types(**kwargs: Any) -> fields.List[Any]:
+    not_subscribable = sorted(NOT_SUBSCRIBABLE)
     return unique_list(
-        enum_field(EventType),
+        enum_field(
+            EventType,
+            validate=validate.NoneOf(
+                not_subscribable, error="Sent only on request (POST /v1/webhook-endpoints/{{id}}/test)."
+            ),
+        ),
         validators=[validate.Length(min=1)],
         metadata={"description": "The event types to send (at least one)"},
         **kwargs,

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
 from api.db import utcnow
+from api.domain.webhooks import EventType
 from api.errors import Conflict, FieldError, NotFound, ValidationFailed
 from api.models import Event, WebhookDelivery, WebhookEndpoint
 from api.services.access import require_kind, scope_partner_rows
 from api.services.inputs import Redelivery
 from api.services.paging import Page, PageRequest, fetch_page
+from api.services.webhooks import WebhookEndpointNotFound
 
 
 class EventNotFound(NotFound):
@@ -38,6 +40,47 @@ def list_events(
     if filters.get("object_id"):
         stmt = stmt.where(Event.object_id == filters["object_id"])
     return fetch_page(session, stmt, Event, page)
+
+
+def send_test_event(session: Session, principal: Principal, endpoint_id: str) -> WebhookDelivery:
+    """Queue a ``webhook.test`` event to this endpoint only, due now: signed and delivered like any other
+    (the same headers, retries and attempt log), so a partner checks its receiver and its signature code
+    without waiting for real traffic. It is an event of the partner's own (``GET /v1/events``) about the
+    endpoint, with no other data."""
+    require_kind(principal, "partner_client", "admin", action="send test events")
+    # Locked as the outbox locks endpoints (api/events/outbox.py): one deleted meanwhile is not found.
+    endpoint = session.scalar(
+        scope_partner_rows(select(WebhookEndpoint), principal, WebhookEndpoint.partner_id)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .with_for_update(read=True, key_share=True)
+    )
+    if endpoint is None:
+        raise WebhookEndpointNotFound(f"No webhook endpoint {endpoint_id}.")
+    if not endpoint.enabled:
+        raise Conflict(
+            "The endpoint is disabled; enable it (PATCH enabled=true) first.", code="endpoint_disabled"
+        )
+    now = utcnow()
+    event = Event(
+        partner_id=endpoint.partner_id,
+        type=EventType.WEBHOOK_TEST,
+        object_type="webhook_endpoint",
+        object_id=endpoint.id,
+        data={"id": endpoint.id, "object": "webhook_endpoint"},
+        created_at=now,
+    )
+    session.add(event)
+    session.flush()
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id,
+        event_id=event.id,
+        object_id=endpoint.id,
+        event_created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(delivery)
+    session.flush()
+    return delivery
 
 
 def get_event(session: Session, principal: Principal, event_id: str) -> Event:

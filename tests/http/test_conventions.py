@@ -549,3 +549,32 @@ def test_every_text_or_list_query_parameter_is_documented_as_non_empty() -> None
                 if schema.get("type") == "array" and not schema.get("minItems"):
                     unchecked.append(f"{method.upper()} {path} {parameter['name']}")
     assert unchecked == []
+
+
+# --- unknown query parameters (issue 27, item 4) ----------------------------------------------------------
+
+
+def test_a_misspelt_filter_is_422_not_the_newest_patient(client: FlaskClient, headers: dict[str, str]) -> None:
+    """``?emial=`` was ignored: the list came back unfiltered and ``data[0]`` was somebody else."""
+    response = client.get("/v1/patients?emial=ada@example.com&limit=1", headers=headers)
+    assert response.status_code == 422, response.get_json()
+    problem = response.get_json()
+    assert problem["code"] == "unknown_parameter"
+    assert "data" not in problem
+    assert problem["errors"] == [
+        {"pointer": "/emial", "code": "unknown_parameter", "message": "Unknown query parameter. Did you mean 'email'?"}
+    ]
+    assert "emial" in problem["detail"] and "email" in problem["detail"]
+
+
+def test_a_query_parameter_on_an_operation_that_takes_none_is_422(
+    client: FlaskClient, headers: dict[str, str], world: World
+) -> None:
+    response = client.get(f"/v1/patients/{world.patient_a1}?fields=name", headers=headers)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["code"] == "unknown_parameter"
+    assert "takes: no query parameters" in response.get_json()["detail"]
+
+
+def test_the_token_is_checked_before_the_parameters(client: FlaskClient) -> None:
+    assert client.get("/v1/patients?emial=x").status_code == 401

@@ -508,6 +508,20 @@ def test_nul_in_a_query_parameter_is_a_4xx(matrix: Matrix, op: Operation) -> Non
     fails(failures, op)
 
 
+@pytest.mark.parametrize("op", cases(secured))
+def test_an_unknown_query_parameter_is_422_naming_it(matrix: Matrix, op: Operation) -> None:
+    """``?emial=`` next to the operation's own valid query: refused before anything runs, never ignored
+    (a list filtered by nothing would be handed back). The error names the parameter; where one the
+    operation takes is close, it is suggested."""
+    fill = FILLS[op.id]
+    valid = fill.query(matrix.a) if fill.query else {}
+    response = matrix.call(op, headers=matrix.admin, query={**valid, "emial": "ada@example.com"})
+    body = problem(response, 422, "unknown_parameter")
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [("/emial", "unknown_parameter")], body
+    if "email" in op.query:
+        assert "Did you mean 'email'?" in body["errors"][0]["message"], body
+
+
 @pytest.mark.parametrize("op", cases(lambda op: bool(op.path_params)))
 def test_nul_in_a_path_id_is_a_4xx(matrix: Matrix, op: Operation) -> None:
     fill = FILLS[op.id]

@@ -433,3 +433,59 @@ def test_a_url_registered_before_the_rules_changed_is_refused_at_delivery_withou
     assert connections == [] and asked == []
     (attempt,) = attempts(db)
     assert (attempt.status_code, attempt.error) == (None, "url_not_allowed")
+
+
+# --- test events (issue 27, item 3) ---------------------------------------------------------------------
+
+
+def test_a_test_event_reaches_only_that_endpoint_signed_with_its_secret(
+    client: FlaskClient, partner_a: Headers, world: World, db: Session, deliver: Callable[..., int]
+) -> None:
+    """A partner checks its receiver and its signature code without waiting for real traffic: the test
+    goes to the endpoint named (which subscribes to other types), never to the partner's other endpoints."""
+    with receiving() as receiver, receiving() as other:
+        endpoint = register(client, partner_a, receiver.url)
+        register(client, partner_a, other.url)
+        queued = client.post(f"/v1/webhook-endpoints/{endpoint['id']}/test", headers=partner_a)
+        assert queued.status_code == 202, queued.get_json()
+        body = queued.get_json()
+        assert body["delivery"]["endpoint_id"] == endpoint["id"]
+        assert body["delivery"]["status"] == "pending"
+        assert deliver() == 1
+        (got,) = receiver.wait_for(1)
+        assert other.received == []
+    payload = Webhook(endpoint["secret"]).verify(got.body, got.headers)
+    assert payload["type"] == "webhook.test"
+    assert payload["data"] == {"id": endpoint["id"], "object": "webhook_endpoint"}
+    assert got.headers["webhook-id"] == body["event_id"]
+    listed = client.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries", headers=partner_a).get_json()
+    assert [(row["event_id"], row["status_code"]) for row in listed["data"]] == [(body["event_id"], 200)]
+    event = client.get(f"/v1/events/{body['event_id']}", headers=partner_a).get_json()
+    assert event["type"] == "webhook.test"
+
+
+def test_a_test_event_to_a_disabled_or_foreign_endpoint_is_refused(
+    client: FlaskClient, partner_a: Headers, world: World
+) -> None:
+    endpoint = register(client, partner_a, "http://127.0.0.1:9/hooks")
+    other_partner = bearer(cc_token(client, world.portal_b))
+    assert client.post(f"/v1/webhook-endpoints/{endpoint['id']}/test", headers=other_partner).status_code == 404
+    etag = client.get(f"/v1/webhook-endpoints/{endpoint['id']}", headers=partner_a).headers["ETag"]
+    disabled = client.patch(
+        f"/v1/webhook-endpoints/{endpoint['id']}",
+        json={"enabled": False},
+        headers={**partner_a, "If-Match": etag},
+    )
+    assert disabled.status_code == 200, disabled.get_json()
+    refused = client.post(f"/v1/webhook-endpoints/{endpoint['id']}/test", headers=partner_a)
+    assert refused.status_code == 409 and refused.get_json()["code"] == "endpoint_disabled"
+
+
+def test_webhook_test_is_not_a_type_to_subscribe_to(client: FlaskClient, partner_a: Headers) -> None:
+    response = client.post(
+        "/v1/webhook-endpoints",
+        json={"url": "http://127.0.0.1:9/hooks", "event_types": ["webhook.test"]},
+        headers=partner_a,
+    )
+    assert response.status_code == 422
+    assert [e["pointer"] for e in response.get_json()["errors"]] == ["/event_types/0"]
