@@ -554,7 +554,9 @@ def test_every_text_or_list_query_parameter_is_documented_as_non_empty() -> None
 # --- unknown query parameters (issue 27, item 4) ----------------------------------------------------------
 
 
-def test_a_misspelt_filter_is_422_not_the_newest_patient(client: FlaskClient, headers: dict[str, str]) -> None:
+def test_a_misspelt_filter_is_422_not_the_newest_patient(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     """``?emial=`` was ignored: the list came back unfiltered and ``data[0]`` was somebody else."""
     response = client.get("/v1/patients?emial=ada@example.com&limit=1", headers=headers)
     assert response.status_code == 422, response.get_json()
@@ -562,7 +564,11 @@ def test_a_misspelt_filter_is_422_not_the_newest_patient(client: FlaskClient, he
     assert problem["code"] == "unknown_parameter"
     assert "data" not in problem
     assert problem["errors"] == [
-        {"pointer": "/emial", "code": "unknown_parameter", "message": "Unknown query parameter. Did you mean 'email'?"}
+        {
+            "pointer": "/emial",
+            "code": "unknown_parameter",
+            "message": "Unknown query parameter. Did you mean 'email'?",
+        }
     ]
     assert "emial" in problem["detail"] and "email" in problem["detail"]
 

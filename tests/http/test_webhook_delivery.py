@@ -469,7 +469,8 @@ def test_a_test_event_to_a_disabled_or_foreign_endpoint_is_refused(
 ) -> None:
     endpoint = register(client, partner_a, "http://127.0.0.1:9/hooks")
     other_partner = bearer(cc_token(client, world.portal_b))
-    assert client.post(f"/v1/webhook-endpoints/{endpoint['id']}/test", headers=other_partner).status_code == 404
+    foreign = client.post(f"/v1/webhook-endpoints/{endpoint['id']}/test", headers=other_partner)
+    assert foreign.status_code == 404
     etag = client.get(f"/v1/webhook-endpoints/{endpoint['id']}", headers=partner_a).headers["ETag"]
     disabled = client.patch(
         f"/v1/webhook-endpoints/{endpoint['id']}",
