@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from typing import cast
 
 from authlib.oauth2.rfc6749 import OAuth2Error
@@ -34,6 +36,11 @@ def _challenge(error: str | None = None, **params: str) -> dict[str, str]:
     return {"WWW-Authenticate": "Bearer " + ", ".join(parts)}
 
 
+# Clock skew tolerated between the token's issuer and this server when checking `exp`, `nbf` and `iat`
+# (documented in docs/oauth.md): a token is accepted up to 30 s after its `exp`.
+LEEWAY_SECONDS = 30
+
+
 def _invalid(description: str) -> InvalidToken:
     return InvalidToken(description, headers=_challenge("invalid_token", error_description=description))
 
@@ -48,10 +55,18 @@ def _authenticate() -> Principal:
         raise _invalid("The Authorization header must be 'Bearer <token>'.")
     ext: OAuthExtension = current_app.extensions["oauth"]
     try:
-        claims = ext.validator.authenticate_token(token.strip())
-        claims.validate(leeway=30)
+        claims = ext.validator.authenticate_token(token.strip())  # the signature: ours, or refused here
     except (OAuth2Error, JoseError, ValueError):
-        raise _invalid("The access token is invalid or has expired.") from None
+        raise _invalid("The access token is invalid: not one this server signed, or malformed.") from None
+    expires = claims.get("exp")
+    if isinstance(expires, int | float) and time.time() > expires + LEEWAY_SECONDS:
+        # Signed by us and past its time: say so, so that a client refreshes instead of hunting for a bug.
+        at = datetime.fromtimestamp(expires, UTC).isoformat().replace("+00:00", "Z")
+        raise _invalid(f"The access token expired at {at}. Get a new one (or use the refresh token).")
+    try:
+        claims.validate(leeway=LEEWAY_SECONDS)
+    except (OAuth2Error, JoseError, ValueError):
+        raise _invalid("The access token is invalid: its issuer, audience or times do not hold.") from None
     if store.is_token_revoked(get_session(), str(claims["jti"])):
         raise _invalid("The access token has been revoked.")
     role = str(claims.get("role"))

@@ -397,6 +397,25 @@ def test_expired_token_is_401(make_app: Callable[..., Flask], world: World) -> N
     token = cc_token(client, world.portal_a)
     response = client.get("/v1/patients", headers=bearer(token))
     assert response.status_code == 401 and response.get_json()["code"] == "invalid_token"
+    detail = response.get_json()["detail"]
+    assert detail.startswith("The access token expired at ") and "Get a new one" in detail, detail
+    assert "expired at" in response.headers["WWW-Authenticate"]
+
+
+def test_a_token_within_the_documented_leeway_is_still_accepted(
+    make_app: Callable[..., Flask], world: World
+) -> None:
+    """docs/oauth.md: 30 s of clock skew. A token 20 s past its exp is accepted; 40 s past, refused."""
+    for ttl, status in ((-20, 200), (-40, 401)):
+        client = make_app(access_token_ttl=ttl).test_client()
+        response = client.get("/v1/patients", headers=bearer(cc_token(client, world.portal_a)))
+        assert response.status_code == status, (ttl, response.get_json())
+
+
+def test_a_forged_token_does_not_read_as_expired(client: FlaskClient) -> None:
+    response = client.get("/v1/patients", headers=bearer("eyJhbGciOiJub25lIn0.eyJleHAiOjF9."))
+    assert response.status_code == 401
+    assert "expired" not in response.get_json()["detail"]
 
 
 def test_a_token_verified_once_is_still_checked_for_expiry_and_revocation_each_time(
