@@ -14,7 +14,7 @@ from api.auth.keys import load_signing_keys
 from api.auth.scopes import SCOPES
 from api.auth.server import init_oauth
 from api.auth.views import bp as oauth_bp
-from api.config import Settings, load_settings
+from api.config import DOCS_CLIENT_ID, DOCS_REDIRECT_PATH, Settings, load_settings, with_telemedicine_rules
 from api.db import Database, make_engine
 from api.http.blueprint import SECURITY_SCHEME, Api
 from api.http.cors import init_cors
@@ -39,8 +39,10 @@ from api.resources import (
     plans,
     providers,
     screenings,
+    telemedicine,
     webhooks,
 )
+from api.resources import fhir as fhir_api
 
 API_DESCRIPTION = """\
 The Telemedical API takes a patient from a consultation request through clinical screening,
@@ -60,6 +62,7 @@ BLUEPRINTS = (
     bookings.blp,
     screenings.blp,
     plans.blp,
+    telemedicine.blp,
     webhooks.blp,
     audit.blp,
     admin.blp,
@@ -110,7 +113,8 @@ def _security_headers(response: Response) -> Response:
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
-    settings = settings or load_settings()
+    # Once, at start-up: a malformed TELEMEDICINE_RULES_FILE stops any server that loads the app, naming it.
+    settings = with_telemedicine_rules(settings or load_settings())
     app = Flask(__name__, instance_path=str(settings.instance_dir))
     app.json = OrjsonProvider(app)
     app.config.update(
@@ -126,6 +130,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL=f"{SWAGGER_UI_ASSETS}/",
+        # "Authorize" with the authorization code: back to the redirect page served with the assets, with
+        # PKCE, as the docs client registered for it (api/templates/swagger_ui.html, docs/oauth.md).
+        OPENAPI_SWAGGER_UI_CONFIG={
+            "oauth2RedirectUrl": f"{settings.issuer}{DOCS_REDIRECT_PATH}",
+            "initOAuth": {"clientId": DOCS_CLIENT_ID, "usePkceWithAuthorizationCodeGrant": True},
+        },
         API_SPEC_OPTIONS=_spec_options(),
         TESTING=settings.testing,
     )
@@ -153,6 +163,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(oauth_bp)
+    # /fhir/R4: FHIR describes itself (metadata), not in the OpenAPI document
+    app.register_blueprint(fhir_api.bp)
     app.register_blueprint(
         Blueprint("docs_assets", __name__, static_folder=SWAGGER_UI_DIST, static_url_path=SWAGGER_UI_ASSETS)
     )

@@ -12,6 +12,14 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Flask, current_app
 
 from api.domain.matching import MatchWeights
+from api.domain.telemedicine import (
+    BUILT_IN_RULES,
+    DEFAULT_PDMP_CHECK_MAX_AGE_HOURS,
+    DEFAULT_VISIT_MAX_AGE_DAYS,
+    LegalBasisRule,
+    RulesTableError,
+    parse_rules,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
@@ -95,6 +103,16 @@ class Settings:
     audit_key_file: str | None = None
     audit_previous_keys_file: str | None = None
     audit_anchor_dir: str | None = None
+    # An escalated consultation or plan not acknowledged this many minutes after its escalation (and at each
+    # further multiple) is announced by the worker (ESCALATION_ACK_MINUTES, at least 1; clinical-rules.md §2).
+    escalation_ack_minutes: int = 60
+    # Telemedicine prescribing (clinical-rules.md §5, docs/prescribing.md): the dated table of legal bases,
+    # built in or replaced whole by the JSON file TELEMEDICINE_RULES_FILE (read when the app is created:
+    # ``with_telemedicine_rules``); how old the visit a prescription follows and its PDMP check may be.
+    telemedicine_rules_file: str | None = None
+    telemedicine_rules: tuple[LegalBasisRule, ...] = BUILT_IN_RULES
+    prescription_visit_max_age_days: int = DEFAULT_VISIT_MAX_AGE_DAYS
+    pdmp_check_max_age_hours: int = DEFAULT_PDMP_CHECK_MAX_AGE_HOURS
 
     @property
     def audit_anchor_path(self) -> Path:
@@ -164,6 +182,39 @@ def _weights(name: str) -> tuple[tuple[str, float], ...]:
     return tuple(pairs)
 
 
+def _positive_int(name: str, default: int, *, upper: int) -> int:
+    """A whole number 1 … ``upper``; anything else stops start-up naming the variable."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= upper:
+        raise ConfigurationError(f"{name}: {raw!r} must be a whole number from 1 to {upper}")
+    return int(raw)
+
+
+def load_telemedicine_rules(path: str) -> tuple[LegalBasisRule, ...]:
+    """The rules table in the file ``path`` (TELEMEDICINE_RULES_FILE); ``ConfigurationError`` naming the
+    file and what is wrong with it when it cannot be read or is malformed: the service does not start on a
+    table it cannot trust."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigurationError(f"TELEMEDICINE_RULES_FILE {path}: cannot be read ({error})") from None
+    try:
+        return parse_rules(text)
+    except RulesTableError as error:
+        raise ConfigurationError(f"TELEMEDICINE_RULES_FILE {path}: {error}") from None
+
+
+def with_telemedicine_rules(settings: Settings) -> Settings:
+    """``settings`` with the rules table of its TELEMEDICINE_RULES_FILE (the built-in table without one):
+    read once, when the app is created."""
+    if not settings.telemedicine_rules_file:
+        return settings
+    rules = load_telemedicine_rules(settings.telemedicine_rules_file)
+    return settings.with_overrides(telemedicine_rules=rules)
+
+
 def production_problems(settings: Settings) -> list[str]:
     """What a real deployment (an https ISSUER) is missing; empty in development."""
     if not settings.is_production:
@@ -223,6 +274,16 @@ def load_settings() -> Settings:
         audit_key_file=os.environ.get("AUDIT_KEY_FILE") or None,
         audit_previous_keys_file=os.environ.get("AUDIT_PREVIOUS_KEYS_FILE") or None,
         audit_anchor_dir=os.environ.get("AUDIT_ANCHOR_DIR") or None,
+        escalation_ack_minutes=_positive_int(
+            "ESCALATION_ACK_MINUTES", defaults.escalation_ack_minutes, upper=7 * 24 * 60
+        ),
+        telemedicine_rules_file=os.environ.get("TELEMEDICINE_RULES_FILE") or None,
+        prescription_visit_max_age_days=_positive_int(
+            "PRESCRIPTION_VISIT_MAX_AGE_DAYS", defaults.prescription_visit_max_age_days, upper=365
+        ),
+        pdmp_check_max_age_hours=_positive_int(
+            "PDMP_CHECK_MAX_AGE_HOURS", defaults.pdmp_check_max_age_hours, upper=24 * 30
+        ),
         webhook_poll_seconds=min(
             2.0, float(os.environ.get("WEBHOOK_POLL_SECONDS") or defaults.webhook_poll_seconds)
         ),
@@ -241,3 +302,10 @@ def get_settings(app: Flask | None = None) -> Settings:
 def test_database_url() -> str | None:
     """The server URL the test suite creates its throw-away databases on (PostgreSQL runs)."""
     return os.environ.get("TEST_DATABASE_URL") or None
+
+
+# The API docs page (Swagger UI at /v1/docs): the public client its "Authorize" dialog signs in with, and
+# the redirect page served with its assets. `telemedical seed-demo` registers it for the ISSUER; an operator
+# registers the same client to offer the flow in a deployment's docs (docs/oauth.md).
+DOCS_CLIENT_ID = "cli_docs"
+DOCS_REDIRECT_PATH = "/v1/docs/assets/oauth2-redirect.html"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.auth.passwords import hash_password
 from api.auth.scopes import SCOPES
 from api.auth.secrets import digest
-from api.config import Settings
+from api.config import DOCS_CLIENT_ID, DOCS_REDIRECT_PATH, Settings
 from api.db import utcnow
 from api.models import Consent, OAuthClient, Partner, Patient, Provider, User
 from api.models.user import PLATFORM_REALM
@@ -320,6 +320,20 @@ def seed_demo(session: Session, settings: Settings) -> dict[str, Any]:
     session.flush()
     for client_id, fields in DEMO_CLIENTS.items():
         _upsert(session, OAuthClient, client_id, **fields)
+    # The API docs page's client: staff sign in from /v1/docs and try the API as themselves.
+    _upsert(
+        session,
+        OAuthClient,
+        DOCS_CLIENT_ID,
+        partner_id=None,
+        name="API docs (Swagger UI)",
+        secret_digest=None,
+        is_public=True,
+        grant_types=["authorization_code"],
+        redirect_uris=[f"{settings.issuer}{DOCS_REDIRECT_PATH}"],
+        scope=CLINICIAN_APP_SCOPES,
+        can_introspect=False,
+    )
     for fields in PATIENTS:
         _upsert(
             session,

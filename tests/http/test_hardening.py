@@ -941,6 +941,33 @@ def test_the_docs_page_loads_swagger_ui_from_the_service_itself(client: FlaskCli
     assert client.get("/v1/docs/assets/VERSION").get_data(as_text=True).startswith("v5.")
 
 
+def test_the_docs_page_signs_in_through_its_own_redirect_page_with_pkce(
+    client: FlaskClient, db: Session, settings: Any
+) -> None:
+    """Swagger UI's "Authorize" (authorization code) came back to /v1/docs/oauth2-redirect.html, a 404; it now
+    returns to the redirect page served with the assets, as the seeded docs client, with PKCE."""
+    from api.config import DOCS_CLIENT_ID, DOCS_REDIRECT_PATH
+    from api.demo import seed_demo
+
+    page = client.get("/v1/docs").get_data(as_text=True)
+    redirect = f"{settings.issuer}{DOCS_REDIRECT_PATH}"
+    config = re.search(r"var override_config = (\{.*\});", page)
+    assert config is not None, page
+    assert json.loads(config.group(1)) == {
+        "oauth2RedirectUrl": redirect,
+        "initOAuth": {"clientId": DOCS_CLIENT_ID, "usePkceWithAuthorizationCodeGrant": True},
+    }
+    landing = client.get(DOCS_REDIRECT_PATH)
+    assert landing.status_code == 200 and "oauth2-redirect" in landing.get_data(as_text=True)
+    seed_demo(db, settings)
+    docs_client = Creds(DOCS_CLIENT_ID, None)
+    _, challenge = pkce_pair()
+    here = authorize_query(docs_client, challenge, redirect_uri=redirect)
+    assert client.get(f"/oauth/authorize?{here}").status_code == 200
+    elsewhere = authorize_query(docs_client, challenge, redirect_uri="http://127.0.0.1:8765/callback")
+    assert client.get(f"/oauth/authorize?{elsewhere}").status_code == 400
+
+
 def test_metrics_need_an_admin_token(client: FlaskClient, world: World) -> None:
     anonymous = client.get("/metrics")
     assert anonymous.status_code == 401 and anonymous.mimetype == "application/problem+json"
