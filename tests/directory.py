@@ -152,3 +152,13 @@ def next_whole_hour(hours_ahead: int = 2) -> datetime:
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# The body of POST /v1/consultations/{id}/start for a video visit with the patient where the consultation
+# says (New York, as ``ready_consultation``), identity checked (clinical-rules.md §5).
+VIDEO_VISIT = {
+    "modality": "audio_video",
+    "patient_location_state": "NY",
+    "identity_verified": True,
+    "identity_method": "photo_id",
+}

@@ -52,6 +52,14 @@ from api.domain.screening import (
 )
 from api.domain.session_monitoring import Dissociation
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType, Disposition
+from api.domain.telemedicine import (
+    Dispensing,
+    IdentityMethod,
+    Medication,
+    Modality,
+    PdmpResult,
+    PrescriptionStatus,
+)
 from api.domain.webhooks import EventType
 from api.http.problems import PROBLEM_DOCS
 from api.models.user import ROLES
@@ -92,6 +100,12 @@ VALUE_SETS: dict[str, tuple[list[str], str]] = {
     "DissociationLevel": (_values(Dissociation), "Dissociation observed at a reading"),
     "Disposition": (_values(Disposition), "How the patient left a session"),
     "EventType": (_values(EventType), "Event type"),
+    "VisitModality": (_values(Modality), "How a visit was held"),
+    "IdentityMethod": (_values(IdentityMethod), "How the patient's identity was verified"),
+    "Medication": (_values(Medication), "Prescribed medication"),
+    "Dispensing": (_values(Dispensing), "Who dispenses a prescription"),
+    "PdmpResult": (_values(PdmpResult), "What a PDMP check showed"),
+    "PrescriptionStatus": (_values(PrescriptionStatus), "Prescription status"),
     "DeliveryStatus": (_values(DeliveryStatus), "Webhook delivery status"),
     "EndpointDisabledReason": (_values(DisabledReason), "Why a webhook endpoint was disabled"),
     "AuditAction": (_values(Action), "What an audited request did"),

@@ -2,6 +2,7 @@
 
 from api.models.audit import AuditEvent, AuditPatientRef, AuditSeal
 from api.models.consultation import Consultation
+from api.models.escalation import Escalation
 from api.models.event import Event
 from api.models.idempotency import IdempotencyKey
 from api.models.oauth import AuthorizationCode, OAuthClient, OAuthToken
@@ -22,6 +23,7 @@ from api.models.provider import (
 )
 from api.models.resources import registry
 from api.models.screening import Screening
+from api.models.telemedicine import InPersonEvaluation, PdmpCheck, Prescription, Visit
 from api.models.user import SignInThrottle, User
 from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -36,16 +38,20 @@ __all__ = [
     "Consent",
     "Consultation",
     "DeaRegistration",
+    "Escalation",
     "Event",
     "FollowUpPlan",
     "IdempotencyKey",
+    "InPersonEvaluation",
     "Invitation",
     "OAuthClient",
     "OAuthToken",
     "Partner",
     "Patient",
+    "PdmpCheck",
     "PlanTask",
     "PracticeSite",
+    "Prescription",
     "Provider",
     "ProviderDirectorySize",
     "ProviderLanguage",
@@ -57,6 +63,7 @@ __all__ = [
     "SessionRecord",
     "SignInThrottle",
     "User",
+    "Visit",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

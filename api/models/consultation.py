@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, utcnow
 from api.domain.consultation_status import ConsultationStatus, ReviewDecision, VisitOutcome
 from api.domain.eligibility import EligibilityOutcome
 from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
+
+if TYPE_CHECKING:
+    from api.models.escalation import Escalation
+    from api.models.telemedicine import Visit
 
 
 class Consultation(Base):
@@ -54,6 +58,8 @@ class Consultation(Base):
     review_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(40))
     reviewed_at: Mapped[datetime | None]
+    # [2e] A psychiatrist approving an escalated case attests that a safety plan is documented.
+    safety_plan_documented: Mapped[bool | None] = mapped_column(Boolean)
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None]
     outcome: Mapped[VisitOutcome | None] = mapped_column(StrEnumType(VisitOutcome, 40))
@@ -63,3 +69,16 @@ class Consultation(Base):
     created_by_client_id: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # [2e] Every escalation of the case, oldest first (api.services.escalations writes them).
+    escalations: Mapped[list[Escalation]] = relationship(
+        order_by="[Escalation.escalated_at, Escalation.id]", viewonly=True
+    )
+
+    @property
+    def escalation(self) -> Escalation | None:
+        """The latest escalation (``escalation {...}`` on the consultation), None when never escalated."""
+        return self.escalations[-1] if self.escalations else None
+
+    # The visit ``/start`` recorded (clinical-rules.md §5), None before it.
+    visit: Mapped[Visit | None] = relationship(lazy="selectin", uselist=False, viewonly=True)

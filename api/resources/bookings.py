@@ -22,6 +22,7 @@ from api.schemas.bookings import (
 )
 from api.schemas.consultations import ConsultationSchema
 from api.services import booking, matching, visits
+from api.services.inputs import VisitBody
 
 blp = Blueprint(
     "bookings",
@@ -110,18 +111,24 @@ class Reschedule(MethodView):
 class StartVisit(MethodView):
     @blp.operation("startConsultation", scopes=["consultations:write"], errors=[409, 412])
     @blp.etag
-    @blp.arguments(ConsultationStartSchema, required=False)
+    @blp.arguments(ConsultationStartSchema)
     @blp.response(200, ConsultationSchema)
-    def post(self, _data: dict[str, Any], consultation_id: str) -> Any:
+    def post(self, data: VisitBody, consultation_id: str) -> Any:
         """Start the visit
 
-        The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
-        Honours `If-Match`.
+        The assigned clinician starts the visit: `scheduled` -> `in_progress` (an admin or a partner: 403).
+        The body records how it is held (`modality`), where the patient is (`patient_location_state`, and
+        `patient_site_id` when they join from a practice site), a practitioner physically with them
+        (`present_practitioner_id`) and their identity check, shown as the consultation's `visit`. 422
+        `provider_not_licensed_in_state` (the patient is in another state, where you hold no active licence
+        and schedule III DEA registration), `site_not_in_state`, `practitioner_not_registered_in_state`,
+        `identity_not_verified`: every failure at once. Honours `If-Match`.
         """
         return visits.start_visit(
             get_session(),
             current_principal(),
             consultation_id,
+            data,
             precondition=blp.precondition(ConsultationSchema),
         )
 
@@ -136,7 +143,8 @@ class CompleteVisit(MethodView):
         """Complete the visit
 
         The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
-        `completed`; the provider's place is freed. Honours `If-Match`.
+        `completed`; the provider's place is freed. A completed `in_person` visit records an in-person
+        evaluation by its provider. Honours `If-Match`.
         """
         return visits.complete_visit(
             get_session(),

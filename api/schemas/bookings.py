@@ -9,6 +9,7 @@ from api.domain.consultation_status import VisitOutcome
 from api.domain.matching import HORIZON, HardFilter
 from api.schemas.common import StrictSchema, Timestamp, enum_field
 from api.schemas.providers import ROUTES, ProviderSchema, SlotSchema
+from api.schemas.telemedicine import VisitStartSchema
 
 VISIT_OUTCOMES = [str(outcome) for outcome in VisitOutcome]
 APPOINTMENT_STATUSES = [str(status) for status in AppointmentStatus]
@@ -95,8 +96,8 @@ class RescheduleSchema(StrictSchema):
     )
 
 
-class ConsultationStartSchema(StrictSchema):
-    """No fields today; the body may be empty or ``{}``."""
+class ConsultationStartSchema(VisitStartSchema):
+    """How the visit is held, where the patient is, who is with them (clinical-rules.md §5)."""
 
 
 class ConsultationCompleteSchema(StrictSchema):

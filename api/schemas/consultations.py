@@ -9,10 +9,12 @@ from webargs.fields import DelimitedList
 
 from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, ReviewDecision, VisitOutcome
 from api.domain.eligibility import EligibilityOutcome
+from api.domain.escalation import ContactOutcome
 from api.domain.protocols import Route
 from api.domain.reference import US_STATES
-from api.domain.screening import INSTRUMENTS
+from api.domain.screening import INSTRUMENTS, MEDICATION_CONSIDERATIONS
 from api.schemas.common import (
+    Boolean,
     PageArgsSchema,
     StrictSchema,
     Timestamp,
@@ -20,6 +22,7 @@ from api.schemas.common import (
     language_tag,
     page_schema,
 )
+from api.schemas.telemedicine import VisitSchema
 
 _STATE = validate.OneOf(
     sorted(US_STATES), error="Must be one of the USPS state or territory codes, e.g. CA or NY."
@@ -36,6 +39,34 @@ class TimeWindowSchema(StrictSchema):
     def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
         if data["end"] <= data["start"]:
             raise ValidationError("Must be after start.", field_name="end")
+
+
+class EscalationSchema(Schema):
+    escalated_at = Timestamp(required=True, metadata={"description": "When the C-SSRS high escalated it"})
+    acknowledged_at = Timestamp(required=True, allow_none=True)
+    acknowledged_by = fields.String(
+        required=True, allow_none=True, metadata={"description": "The provider who acknowledged it"}
+    )
+    contact_outcome = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf([str(outcome) for outcome in ContactOutcome]),
+        metadata={"description": "What came of the urgent contact with the patient"},
+    )
+    note = fields.String(required=True, allow_none=True)
+
+
+class EscalationAcknowledgeSchema(StrictSchema):
+    note = fields.String(
+        required=True,
+        validate=_NOTE,
+        metadata={"description": "What was done: who spoke to the patient, the plan for their safety"},
+    )
+    contact_outcome = enum_field(
+        ContactOutcome,
+        required=True,
+        metadata={"description": "reached, not_reached (the attempt is on record) or emergency_services"},
+    )
 
 
 class ConsultationSchema(Schema):
@@ -59,6 +90,24 @@ class ConsultationSchema(Schema):
     review_note = fields.String(allow_none=True)
     reviewed_by = fields.String(allow_none=True)
     reviewed_at = Timestamp(allow_none=True)
+    safety_plan_documented = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "Attested by the psychiatrist who cleared an escalated case (else null)"},
+    )
+    escalation = fields.Nested(
+        EscalationSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The latest escalation of the case (C-SSRS high); null when never escalated"
+        },
+    )
+    eligibility = fields.Nested(
+        "EligibilityDetailSchema",
+        required=True,
+        allow_none=True,
+        metadata={"description": "The latest eligibility decision's reasons, as at /eligibility"},
+    )
     cancellation_reason = fields.String(allow_none=True)
     cancelled_at = Timestamp(allow_none=True)
     outcome = fields.String(
@@ -69,6 +118,12 @@ class ConsultationSchema(Schema):
     summary = fields.String(allow_none=True)
     started_at = Timestamp(allow_none=True)
     completed_at = Timestamp(allow_none=True)
+    visit = fields.Nested(
+        VisitSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "How and where the visit was held (set by /start); null before"},
+    )
     created_at = Timestamp(required=True)
     updated_at = Timestamp(required=True)
 
@@ -124,6 +179,12 @@ class ConsultationReviewSchema(StrictSchema):
         validate=_NOTE,
         metadata={"description": "The clinician's reasoning, kept with the case"},
     )
+    safety_plan_documented = Boolean(
+        metadata={
+            "description": "Approving an escalated case: true once a safety plan is documented with the "
+            "patient (422 safety_plan_required otherwise)"
+        }
+    )
 
 
 class EligibilityReasonSchema(Schema):
@@ -148,11 +209,29 @@ class CrisisResourceSchema(Schema):
     description = fields.String(required=True)
 
 
-class EligibilitySchema(Schema):
-    consultation_id = fields.String(required=True)
-    consultation_status = fields.String(required=True, validate=validate.OneOf(CONSULTATION_STATUSES))
-    outcome = fields.String(required=True, validate=validate.OneOf(list(EligibilityOutcome)))
+class ConsiderationSchema(Schema):
+    code = fields.String(
+        required=True,
+        validate=validate.OneOf([str(c) for c in MEDICATION_CONSIDERATIONS]),
+        metadata={"description": "The medication class"},
+    )
+    detail = fields.String(required=True)
+
+
+class EligibilityDetailSchema(Schema):
     reasons = fields.List(fields.Nested(EligibilityReasonSchema), required=True)
     missing_screenings = fields.List(fields.String(validate=validate.OneOf(INSTRUMENTS)), required=True)
     crisis_resources = fields.List(fields.Nested(CrisisResourceSchema), required=True)
+    considerations = fields.List(
+        fields.Nested(ConsiderationSchema),
+        required=True,
+        dump_default=list,
+        metadata={"description": "Medications that may blunt the response; never a reason by themselves"},
+    )
+
+
+class EligibilitySchema(EligibilityDetailSchema):
+    consultation_id = fields.String(required=True)
+    consultation_status = fields.String(required=True, validate=validate.OneOf(CONSULTATION_STATUSES))
+    outcome = fields.String(required=True, validate=validate.OneOf(list(EligibilityOutcome)))
     evaluated_at = Timestamp(required=True, allow_none=True)

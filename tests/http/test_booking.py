@@ -30,6 +30,7 @@ from tests.directory import (
     create_provider,
     iso,
     next_whole_hour,
+    VIDEO_VISIT,
     ready_consultation,
 )
 from tests.helpers import bearer, cc_token
@@ -699,8 +700,8 @@ def test_the_assigned_clinician_runs_the_visit(
         ).status_code
         == 409
     )
-    assert client.post(f"{base}/start", headers=partner).status_code == 403
-    started = client.post(f"{base}/start", headers=clinician)
+    assert client.post(f"{base}/start", json=VIDEO_VISIT, headers=partner).status_code == 403
+    started = client.post(f"{base}/start", json=VIDEO_VISIT, headers=clinician)
     assert started.status_code == 200, started.get_json()
     assert started.get_json()["status"] == "in_progress" and started.get_json()["started_at"]
     assert started.headers["ETag"]
@@ -726,7 +727,10 @@ def test_another_clinician_cannot_run_the_visit(
     stranger = create_provider(client, admin, all_day_availability())
     token = bearer(clinician_token(client, db, clinician_client(db), stranger["id"], "other@example.test"))
     assert (
-        client.post(f"/v1/consultations/{booked['consultation_id']}/start", headers=token).status_code == 404
+        client.post(
+            f"/v1/consultations/{booked['consultation_id']}/start", json=VIDEO_VISIT, headers=token
+        ).status_code
+        == 404
     )
 
 

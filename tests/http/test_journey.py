@@ -90,7 +90,14 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
     assert ok(client.get(f"/v1/consultations/{consultation}", headers=partner))["status"] == "scheduled"
 
     # The visit.
-    ok(client.post(f"/v1/consultations/{consultation}/start", headers=clinician))
+    visit = {
+        "modality": "audio_video",
+        "patient_location_state": "NY",
+        "identity_verified": True,
+        "identity_method": "known_patient",
+    }
+    started = ok(client.post(f"/v1/consultations/{consultation}/start", json=visit, headers=clinician))
+    assert started["visit"]["modality"] == "audio_video"
     outcome = {"outcome": "treatment_recommended", "summary": "Start intranasal esketamine."}
     assert (
         ok(client.post(f"/v1/consultations/{consultation}/complete", json=outcome, headers=clinician))[

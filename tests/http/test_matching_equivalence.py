@@ -36,7 +36,10 @@ from api.services.provider_facts import (
     with_details,
 )
 from tests.directory import (
+    VIDEO_VISIT,
     all_day_availability,
+    clinician_client,
+    clinician_token,
     create_provider,
     iso,
     next_npi,
@@ -307,7 +310,9 @@ def test_matching_facts_follow_every_write(client: FlaskClient, db: Session, wor
     moved = client.post(f"{base}/reschedule", json={"slot_start": iso(next_whole_hour(8))}, headers=partner)
     assert moved.status_code == 200, moved.get_json()
     _assert_facts_current(db, world)
-    assert client.post(f"{base}/start", headers=admin).status_code == 200
+    # Starting the visit is the assigned clinician's act (clinical-rules.md §5); an admin may complete it.
+    clinician = bearer(clinician_token(client, db, clinician_client(db), third["id"], "third@example.test"))
+    assert client.post(f"{base}/start", json=VIDEO_VISIT, headers=clinician).status_code == 200
     done = client.post(f"{base}/complete", json={"outcome": "referred_out", "summary": "x"}, headers=admin)
     assert done.status_code == 200, done.get_json()
     _assert_facts_current(db, world)
