@@ -165,11 +165,13 @@ def check_clearance(
         raise RuleViolation(
             "An absolute contraindication rules treatment out: only decline remains.",
             code="contraindicated",
-            errors=[
-                FieldError(reason.field or "/decision", "contraindicated", reason.detail)
-                for reason in absolute
-            ],
-            extra={"contraindications": [reason.code for reason in absolute]},
+            # Pointers are into the request (the decision refused); where each reason lies: the extension.
+            errors=[FieldError("/decision", "contraindicated", reason.detail) for reason in absolute],
+            extra={
+                "contraindications": [
+                    {"code": r.code, "screening_id": r.screening_id, "field": r.field} for r in absolute
+                ]
+            },
         )
 
 

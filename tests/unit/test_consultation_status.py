@@ -32,11 +32,15 @@ ALLOWED = [
     ("awaiting_review", "decline", "declined"),
     ("awaiting_review", "cancel", "cancelled"),
     ("ready", "schedule", "scheduled"),
+    ("ready", "escalate", "escalated"),  # [2e] a new crisis on an approved case
     ("ready", "cancel", "cancelled"),
     ("scheduled", "reschedule", "scheduled"),
+    ("scheduled", "escalate", "escalated"),  # [2e] idem, the booking released
     ("scheduled", "start", "in_progress"),
     ("scheduled", "cancel", "cancelled"),
     ("in_progress", "complete", "completed"),
+    ("escalated", "approve", "ready"),  # [2e] a psychiatrist clears the escalated patient
+    ("escalated", "decline", "declined"),
     ("escalated", "cancel", "cancelled"),
 ]
 STATUSES = [
@@ -122,12 +126,14 @@ def test_refused_transition(current: str, action: str) -> None:
         (
             "escalated",
             "schedule",
-            "Action schedule is not allowed when the consultation is escalated (allowed: cancel).",
+            "Action schedule is not allowed when the consultation is escalated "
+            "(allowed: approve, decline, cancel).",
         ),
         (
             "ready",
             "mark_eligible",
-            "Action mark_eligible is not allowed when the consultation is ready (allowed: schedule, cancel).",
+            "Action mark_eligible is not allowed when the consultation is ready "
+            "(allowed: escalate, schedule, cancel).",
         ),
     ],
 )
@@ -140,8 +146,8 @@ def test_refusal_says_what_is_allowed(current: str, action: str, detail: str) ->
 @pytest.mark.parametrize(
     ("current", "actions"),
     [
-        ("scheduled", ("reschedule", "start", "cancel")),
-        ("escalated", ("cancel",)),
+        ("scheduled", ("escalate", "reschedule", "start", "cancel")),
+        ("escalated", ("approve", "decline", "cancel")),
         ("declined", ()),
         ("completed", ()),
         ("cancelled", ()),

@@ -12,8 +12,13 @@ import pytest
 
 from api.domain.screening import (
     INSTRUMENTS,
+    CssrsRecall,
+    RecallContext,
     ScoredScreening,
     answer_pointer,
+    check_recall,
+    cssrs_recall,
+    expected_recall,
     score_cssrs,
     score_gad7,
     score_ketamine_intake,
@@ -21,7 +26,7 @@ from api.domain.screening import (
     score_phq9,
     score_screening,
 )
-from api.errors import ValidationFailed
+from api.errors import RuleViolation, ValidationFailed
 
 INTAKE_BOOLEANS = (
     "pregnant_or_breastfeeding",
@@ -39,6 +44,9 @@ INTAKE_BOOLEANS = (
     "uncontrolled_hyperthyroidism",
     "elevated_intracranial_pressure",
     "interstitial_cystitis",
+    "current_psychotic_symptoms",
+    "ketamine_or_pcp_misuse_history",
+    "untreated_sleep_apnea",
 )
 
 
@@ -78,7 +86,12 @@ def intake(**changes: object) -> dict[str, object]:
         "uncontrolled_hyperthyroidism": False,
         "elevated_intracranial_pressure": False,
         "interstitial_cystitis": False,
+        "current_psychotic_symptoms": False,
+        "ketamine_or_pcp_misuse_history": False,
+        "untreated_sleep_apnea": False,
         "current_medications": ["sertraline 100 mg daily"],
+        "antidepressant_trials_current_episode": 2,
+        "medication_classes": [],
     }
     answers.update(changes)
     return answers
@@ -282,6 +295,8 @@ def test_every_list_problem_is_reported_at_once() -> None:
 # --- C-SSRS ------------------------------------------------------------------------------------------------
 
 NO_THOUGHTS = {"wish_to_be_dead": False, "suicidal_thoughts": False, "behavior_lifetime": False}
+# Question 2 yes: its own flag, whatever the risk level (clinical-rules.md §1 [2e]).
+ACTIVE = ("active_suicidal_ideation", "/answers/suicidal_thoughts")
 THOUGHTS_ONLY = {
     "wish_to_be_dead": True,
     "suicidal_thoughts": True,
@@ -309,12 +324,12 @@ THOUGHTS_ONLY = {
             id="none-with-explicit-nulls",
         ),
         pytest.param({**NO_THOUGHTS, "wish_to_be_dead": True}, "low", [], id="low-wish-only"),
-        pytest.param({**THOUGHTS_ONLY, "wish_to_be_dead": False}, "low", [], id="low-thoughts-only"),
-        pytest.param(THOUGHTS_ONLY, "low", [], id="low-wish-and-thoughts"),
+        pytest.param({**THOUGHTS_ONLY, "wish_to_be_dead": False}, "low", [ACTIVE], id="low-thoughts-only"),
+        pytest.param(THOUGHTS_ONLY, "low", [ACTIVE], id="low-wish-and-thoughts"),
         pytest.param(
             {**THOUGHTS_ONLY, "thoughts_with_method": True},
             "moderate",
-            [("suicide_risk_moderate", "/answers/thoughts_with_method")],
+            [("suicide_risk_moderate", "/answers/thoughts_with_method"), ACTIVE],
             id="moderate-method",
         ),
         pytest.param(
@@ -334,17 +349,21 @@ THOUGHTS_ONLY = {
             [
                 ("suicide_risk_moderate", "/answers/thoughts_with_method"),
                 ("suicide_risk_moderate", "/answers/behavior_lifetime"),
+                ACTIVE,
             ],
             id="moderate-method-and-old-behaviour",
         ),
         pytest.param(
             {**THOUGHTS_ONLY, "intent": True},
             "high",
-            [("suicide_risk_high", "/answers/intent")],
+            [("suicide_risk_high", "/answers/intent"), ACTIVE],
             id="high-intent",
         ),
         pytest.param(
-            {**THOUGHTS_ONLY, "plan": True}, "high", [("suicide_risk_high", "/answers/plan")], id="high-plan"
+            {**THOUGHTS_ONLY, "plan": True},
+            "high",
+            [("suicide_risk_high", "/answers/plan"), ACTIVE],
+            id="high-plan",
         ),
         pytest.param(
             {**NO_THOUGHTS, "behavior_lifetime": True, "behavior_past_3_months": True},
@@ -355,7 +374,7 @@ THOUGHTS_ONLY = {
         pytest.param(
             {**THOUGHTS_ONLY, "thoughts_with_method": True, "intent": True, "plan": True},
             "high",
-            [("suicide_risk_high", "/answers/intent"), ("suicide_risk_high", "/answers/plan")],
+            [("suicide_risk_high", "/answers/intent"), ("suicide_risk_high", "/answers/plan"), ACTIVE],
             id="high-cites-high-answers-only",
         ),
     ],
@@ -585,3 +604,244 @@ def test_intake_must_be_an_object() -> None:
 def test_pointer_tokens_are_escaped() -> None:
     assert answer_pointer("a/b~c") == "/answers/a~1b~0c"
     assert problems("cssrs", {**NO_THOUGHTS, "a/b": True}) == [("/answers/a~1b", "unknown_field")]
+
+
+# --- Second edition [2e]: C-SSRS recall versions ---------------------------------------------------------
+
+SINCE_NONE = {
+    "recall": "since_last_contact",
+    "wish_to_be_dead": False,
+    "suicidal_thoughts": False,
+    "behavior_since_last_contact": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("answers", "risk", "findings"),
+    [
+        pytest.param(SINCE_NONE, "none", [], id="since-none"),
+        pytest.param({**SINCE_NONE, "wish_to_be_dead": True}, "low", [], id="since-low-wish"),
+        pytest.param(
+            {**SINCE_NONE, **{k: v for k, v in THOUGHTS_ONLY.items() if k != "behavior_lifetime"}},
+            "low",
+            [ACTIVE],
+            id="since-low-thoughts",
+        ),
+        pytest.param(
+            {
+                **SINCE_NONE,
+                "suicidal_thoughts": True,
+                "thoughts_with_method": True,
+                "intent": False,
+                "plan": False,
+            },
+            "moderate",
+            [("suicide_risk_moderate", "/answers/thoughts_with_method"), ACTIVE],
+            id="since-moderate-method",
+        ),
+        pytest.param(
+            {**SINCE_NONE, "behavior_since_last_contact": True},
+            "high",
+            [("suicide_risk_high", "/answers/behavior_since_last_contact")],
+            id="since-high-new-behaviour",
+        ),
+        # The same old act, asked "past 3 months" every week, re-flagged high for three months; asked "since
+        # last contact", only a new act counts.
+        pytest.param(
+            {
+                **NO_THOUGHTS,
+                "recall": "lifetime_recent",
+                "behavior_lifetime": True,
+                "behavior_past_3_months": True,
+            },
+            "high",
+            [("suicide_risk_high", "/answers/behavior_past_3_months")],
+            id="lifetime-recent-behaviour-high",
+        ),
+    ],
+)
+def test_cssrs_since_last_contact_risk(
+    answers: dict[str, object], risk: str, findings: list[tuple[str, str]]
+) -> None:
+    scored = score_cssrs(answers)
+    assert scored.severity == risk
+    assert [(finding.code, finding.pointer) for finding in scored.findings] == findings
+
+
+@pytest.mark.parametrize(
+    ("answers", "recall"),
+    [
+        pytest.param(NO_THOUGHTS, "lifetime_recent", id="absent-is-lifetime-recent"),
+        pytest.param({**NO_THOUGHTS, "recall": None}, "lifetime_recent", id="null-is-lifetime-recent"),
+        pytest.param({**NO_THOUGHTS, "recall": "lifetime_recent"}, "lifetime_recent", id="lifetime-recent"),
+        pytest.param(SINCE_NONE, "since_last_contact", id="since-last-contact"),
+    ],
+)
+def test_cssrs_recall_defaults_to_lifetime_recent(answers: dict[str, object], recall: str) -> None:
+    assert score_cssrs(answers).recall == recall
+    assert cssrs_recall(answers) == recall
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        pytest.param(
+            {**NO_THOUGHTS, "recall": "past_month"}, [("/answers/recall", "invalid_choice")], id="bad-recall"
+        ),
+        pytest.param({**NO_THOUGHTS, "recall": 1}, [("/answers/recall", "wrong_type")], id="recall-number"),
+        pytest.param(
+            {**SINCE_NONE, "behavior_lifetime": False},
+            [("/answers/behavior_lifetime", "unknown_field")],
+            id="lifetime-question-in-since-version",
+        ),
+        pytest.param(
+            {**NO_THOUGHTS, "behavior_since_last_contact": False},
+            [("/answers/behavior_since_last_contact", "unknown_field")],
+            id="since-question-in-lifetime-version",
+        ),
+        pytest.param(
+            {k: v for k, v in SINCE_NONE.items() if k != "behavior_since_last_contact"},
+            [("/answers/behavior_since_last_contact", "required")],
+            id="since-behaviour-required",
+        ),
+        pytest.param(
+            {**SINCE_NONE, "intent": False},
+            [("/answers/intent", "must_be_null")],
+            id="since-follow-up-must-be-null",
+        ),
+    ],
+)
+def test_cssrs_recall_shapes(answers: object, expected: list[tuple[str, str]]) -> None:
+    assert problems("cssrs", answers) == expected
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        pytest.param(RecallContext.INTAKE, CssrsRecall.LIFETIME_RECENT, id="intake"),
+        pytest.param(RecallContext.CHECK_IN, CssrsRecall.SINCE_LAST_CONTACT, id="check-in"),
+        pytest.param(RecallContext.PLAN_BASELINE, CssrsRecall.LIFETIME_RECENT, id="plan-baseline"),
+    ],
+)
+def test_expected_recall_by_context(context: RecallContext, expected: CssrsRecall) -> None:
+    assert expected_recall(context) is expected
+    check_recall(
+        score_cssrs(SINCE_NONE if expected is CssrsRecall.SINCE_LAST_CONTACT else NO_THOUGHTS), context
+    )
+    other = NO_THOUGHTS if expected is CssrsRecall.SINCE_LAST_CONTACT else SINCE_NONE
+    with pytest.raises(RuleViolation) as refused:
+        check_recall(score_cssrs(other), context)
+    assert refused.value.code == "recall_mismatch"
+    assert [(e.pointer, e.code) for e in refused.value.errors] == [("/answers/recall", "recall_mismatch")]
+    assert refused.value.extra == {"expected_recall": expected.value}
+
+
+def test_other_instruments_have_no_recall_to_check() -> None:
+    check_recall(score_phq9([0] * 9), RecallContext.CHECK_IN)
+
+
+# --- Second edition [2e]: the new intake answers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heart_rate", "flagged"),
+    [(49, True), (50, False), (110, False), (111, True), (20, True), (250, True)],
+)
+def test_heart_rate_below_50_or_above_110_is_abnormal(heart_rate: int, flagged: bool) -> None:
+    scored = score_ketamine_intake(intake(heart_rate=heart_rate))
+    assert scored.flags == (("heart_rate_abnormal",) if flagged else ())
+    if flagged:
+        assert scored.findings[0].pointer == "/answers/heart_rate"
+
+
+@pytest.mark.parametrize(
+    ("classes", "findings"),
+    [
+        pytest.param([], [], id="none"),
+        pytest.param(
+            ["maoi", "psychostimulant"],
+            [
+                ("interaction_blood_pressure", "/answers/medication_classes/0"),
+                ("interaction_blood_pressure", "/answers/medication_classes/1"),
+            ],
+            id="blood-pressure-one-per-class",
+        ),
+        pytest.param(
+            ["benzodiazepine", "opioid", "other_cns_depressant"],
+            [
+                ("interaction_sedation", "/answers/medication_classes/0"),
+                ("interaction_sedation", "/answers/medication_classes/1"),
+                ("interaction_sedation", "/answers/medication_classes/2"),
+            ],
+            id="sedation-one-per-class",
+        ),
+        pytest.param(["lamotrigine", "memantine", "naltrexone"], [], id="considerations-are-no-finding"),
+    ],
+)
+def test_medication_classes_raise_interactions(classes: list[str], findings: list[tuple[str, str]]) -> None:
+    scored = score_ketamine_intake(intake(medication_classes=classes))
+    assert [(f.code, f.pointer) for f in scored.findings] == findings
+    assert scored.intake is not None and scored.intake.medication_classes == tuple(classes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"antidepressant_trials_current_episode": -1},
+            [("/answers/antidepressant_trials_current_episode", "out_of_range")],
+        ),
+        (
+            {"antidepressant_trials_current_episode": 31},
+            [("/answers/antidepressant_trials_current_episode", "out_of_range")],
+        ),
+        (
+            {"antidepressant_trials_current_episode": 2.0},
+            [("/answers/antidepressant_trials_current_episode", "wrong_type")],
+        ),
+        (
+            {"antidepressant_trials_current_episode": None},
+            [("/answers/antidepressant_trials_current_episode", "required")],
+        ),
+        ({"medication_classes": None}, [("/answers/medication_classes", "required")]),
+        ({"medication_classes": "maoi"}, [("/answers/medication_classes", "wrong_type")]),
+        ({"medication_classes": ["ssri"]}, [("/answers/medication_classes/0", "invalid_choice")]),
+        ({"medication_classes": ["maoi", "maoi"]}, [("/answers/medication_classes/1", "duplicate")]),
+        ({"medication_classes": [3]}, [("/answers/medication_classes/0", "wrong_type")]),
+        ({"current_psychotic_symptoms": None}, [("/answers/current_psychotic_symptoms", "required")]),
+        ({"untreated_sleep_apnea": "no"}, [("/answers/untreated_sleep_apnea", "wrong_type")]),
+    ],
+)
+def test_new_intake_answer_problems(changes: dict[str, object], expected: list[tuple[str, str]]) -> None:
+    assert problems("ketamine_intake", intake(**changes)) == expected
+
+
+@pytest.mark.parametrize("trials", [0, 30])
+def test_trials_limits_are_inclusive(trials: int) -> None:
+    scored = score_ketamine_intake(intake(antidepressant_trials_current_episode=trials))
+    assert scored.intake is not None and scored.intake.antidepressant_trials == trials
+
+
+LEGACY = (
+    "current_psychotic_symptoms",
+    "ketamine_or_pcp_misuse_history",
+    "untreated_sleep_apnea",
+    "antidepressant_trials_current_episode",
+    "medication_classes",
+)
+
+
+def test_a_new_intake_needs_every_new_answer() -> None:
+    answers = {k: v for k, v in intake().items() if k not in LEGACY}
+    assert problems("ketamine_intake", answers) == [(f"/answers/{key}", "required") for key in LEGACY]
+
+
+def test_a_stored_intake_from_before_the_second_edition_is_read_without_its_new_answers() -> None:
+    answers = {k: v for k, v in intake(psychosis_history=True).items() if k not in LEGACY}
+    scored = score_screening("ketamine_intake", answers, stored=True)
+    assert scored.flags == ("psychosis_history",)
+    assert scored.intake is not None
+    assert (scored.intake.antidepressant_trials, scored.intake.medication_classes) == (None, ())
+    # A stored answer that is there is still read as strictly as on submission.
+    with pytest.raises(ValidationFailed):
+        score_screening("ketamine_intake", {**answers, "untreated_sleep_apnea": None}, stored=True)
