@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from api.fhir.registry import SERVED  # plain data: what the FHIR API serves
+
 SCOPES: dict[str, str] = {
     "patients:read": "Read patients and their consents",
     "patients:write": "Create and update patients, consents and invitations",
@@ -17,3 +19,32 @@ SCOPES: dict[str, str] = {
     "audit:read": "Read the audit trail",
     "admin": "Platform administration: partners, clients, users",
 }
+
+
+# --- SMART App Launch v2 resource scopes of the FHIR API (api-contract.md, "FHIR R4 read API") --------------
+
+# Whose data a SMART scope reaches: ``system/`` a client's own (client credentials), ``patient/`` the
+# signed-in
+# patient's, ``user/`` what the signed-in provider or admin may see. Enforced per request
+# (api/fhir/access.py).
+SMART_CONTEXTS: tuple[str, ...] = ("system", "patient", "user")
+# Read and search (``.rs``) is all the API grants: it is read-only.
+SMART_PERMISSIONS = "rs"
+
+
+def smart_scopes(resource_types: list[str]) -> tuple[str, ...]:
+    """Every SMART scope a client may be registered with: each served type, and ``*``, in each context."""
+    return tuple(f"{c}/{t}.{SMART_PERMISSIONS}" for c in SMART_CONTEXTS for t in (*resource_types, "*"))
+
+
+SMART_SCOPES: tuple[str, ...] = smart_scopes(list(SERVED))
+
+
+def is_known_scope(scope: str) -> bool:
+    """A scope a client may be registered with and granted: a /v1 scope or a SMART resource scope."""
+    return scope in SCOPES or scope in SMART_SCOPES
+
+
+def supported_scopes() -> list[str]:
+    """What the authorization server grants (``scopes_supported``, RFC 8414)."""
+    return [*SCOPES, *SMART_SCOPES]

@@ -14,7 +14,7 @@ from flask import Flask, g
 
 from api.auth import store
 from api.auth.keys import SigningKeys
-from api.auth.scopes import SCOPES
+from api.auth.scopes import supported_scopes
 from api.auth.secrets import digest
 from api.auth.tokens import AccessTokenGenerator, AccessTokenValidator
 from api.config import Settings, get_settings
@@ -257,7 +257,7 @@ def init_oauth(app: Flask, settings: Settings, keys: SigningKeys) -> OAuthExtens
     server.init_app(
         app, query_client=lambda cid: store.find_client(get_session(), cid), save_token=_save_token
     )
-    server.scopes_supported = list(SCOPES)
+    server.scopes_supported = supported_scopes()
     server.register_token_generator("default", AccessTokenGenerator(keys, settings))
     server.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
     server.register_grant(RefreshTokenGrant)

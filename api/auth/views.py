@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from api.auth import store
 from api.auth.passwords import MIN_PASSWORD_LENGTH
-from api.auth.scopes import SCOPES
+from api.auth.scopes import SCOPES, supported_scopes
 from api.auth.server import OAuthExtension
 from api.config import get_settings
 from api.db import get_session, unit_of_work
@@ -246,7 +246,7 @@ def metadata() -> ResponseReturnValue:
             "revocation_endpoint": f"{issuer}/oauth/revoke",
             "introspection_endpoint": f"{issuer}/oauth/introspect",
             "jwks_uri": f"{issuer}/.well-known/jwks.json",
-            "scopes_supported": list(SCOPES),
+            "scopes_supported": supported_scopes(),
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],

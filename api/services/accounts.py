@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from api.auth.principal import Principal
 from api.auth.redirects import redirect_uri_problem
-from api.auth.scopes import SCOPES
+from api.auth.scopes import SCOPES, is_known_scope
 from api.auth.secrets import digest
 from api.auth.store import end_sign_ins, may_sign_in_through
 from api.db import utcnow
@@ -133,7 +133,7 @@ def _client_errors(
 ) -> list[FieldError]:
     """Every reason the registration is refused, each with its pointer."""
     errors: list[FieldError] = []
-    unknown = [s for s in scopes if s not in SCOPES]
+    unknown = [s for s in scopes if not is_known_scope(s)]
     if unknown:
         errors.append(FieldError("/scope", "unknown_scope", f"Unknown scope(s): {' '.join(unknown)}."))
     if partner_id is not None and "admin" in scopes:

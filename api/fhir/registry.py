@@ -1,0 +1,141 @@
+"""What the FHIR API serves, declared once: each resource type with its profiles, the ``/v1`` scope that reads
+the data it is built from, and its search parameters. The CapabilityStatement (api/fhir/capability.py), the
+SMART scope vocabulary (api/auth/scopes.py), the scope check and the search parser (api/resources/fhir.py)
+and the generated tests (tests/fhir/) all read this table: a type added here is served, advertised, granted
+and tested; one left out is none of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+FHIR_VERSION: Final = "4.0.1"
+US_CORE: Final = "http://hl7.org/fhir/us/core/StructureDefinition"
+# Parameters every search takes beside its own: paging and the response format.
+CONTROL_PARAMETERS: Final = frozenset({"_count", "_cursor", "_format"})
+
+
+class ParamType(StrEnum):
+    """FHIR search parameter types (R4 §3.1.1.4), those our parameters use."""
+
+    TOKEN = "token"
+    STRING = "string"
+    DATE = "date"
+    REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class SearchParam:
+    type: ParamType
+    definition: str  # the canonical SearchParameter (base R4 or US Core)
+    documentation: str = ""
+
+
+def _base(resource: str, name: str) -> str:
+    return f"http://hl7.org/fhir/SearchParameter/{resource}-{name}"
+
+
+def _us_core(resource: str, name: str) -> str:
+    return f"http://hl7.org/fhir/us/core/SearchParameter/us-core-{resource.lower()}-{name}"
+
+
+ID = SearchParam(ParamType.TOKEN, "http://hl7.org/fhir/SearchParameter/Resource-id", "The resource's id")
+
+
+@dataclass(frozen=True)
+class Served:
+    """One resource type of the API."""
+
+    type: str
+    profiles: tuple[str, ...]  # empty: base R4 (no US Core profile exists for it)
+    scope: str  # the /v1 scope whose data it is built from (api-contract.md, "FHIR R4 read API")
+    searches: Mapping[str, SearchParam] = field(default_factory=dict)
+    patient_param: str | None = "patient"  # the search parameter naming the patient, for patient/ scopes
+    documentation: str = ""
+
+    @property
+    def parameters(self) -> frozenset[str]:
+        return frozenset(self.searches) | CONTROL_PARAMETERS
+
+
+def _served(*types: Served) -> Mapping[str, Served]:
+    return MappingProxyType({t.type: t for t in types})
+
+
+SERVED: Final[Mapping[str, Served]] = _served(
+    Served(
+        "Patient",
+        (f"{US_CORE}/us-core-patient",),
+        "patients:read",
+        {
+            "_id": ID,
+            "identifier": SearchParam(ParamType.TOKEN, _us_core("Patient", "identifier")),
+            "name": SearchParam(ParamType.STRING, _us_core("Patient", "name")),
+            "family": SearchParam(ParamType.STRING, _us_core("Patient", "family")),
+            "given": SearchParam(ParamType.STRING, _us_core("Patient", "given")),
+            "birthdate": SearchParam(ParamType.DATE, _us_core("Patient", "birthdate")),
+            "gender": SearchParam(ParamType.TOKEN, _us_core("Patient", "gender")),
+        },
+        patient_param="_id",
+        documentation="The partner's patients.",
+    ),
+    Served(
+        "Practitioner",
+        (f"{US_CORE}/us-core-practitioner",),
+        "providers:read",
+        {
+            "_id": ID,
+            "name": SearchParam(ParamType.STRING, _us_core("Practitioner", "name")),
+            "identifier": SearchParam(ParamType.TOKEN, _us_core("Practitioner", "identifier")),
+        },
+        patient_param=None,
+        documentation="The provider directory (NPI; never a DEA number).",
+    ),
+    Served(
+        "PractitionerRole",
+        (f"{US_CORE}/us-core-practitionerrole",),
+        "providers:read",
+        {
+            "_id": ID,
+            "specialty": SearchParam(ParamType.TOKEN, _us_core("PractitionerRole", "specialty")),
+            "practitioner": SearchParam(ParamType.REFERENCE, _us_core("PractitionerRole", "practitioner")),
+        },
+        patient_param=None,
+        documentation="A provider's role: specialties, sites, contact (the provider's sign-in email).",
+    ),
+    Served(
+        "Organization",
+        (f"{US_CORE}/us-core-organization",),
+        "providers:read",
+        {
+            "_id": ID,
+            "name": SearchParam(ParamType.STRING, _us_core("Organization", "name")),
+            "address": SearchParam(ParamType.STRING, _us_core("Organization", "address")),
+        },
+        patient_param=None,
+        documentation="The partner (the tenant): a partner's own, a patient's or provider's partners.",
+    ),
+    Served(
+        "Location",
+        (f"{US_CORE}/us-core-location",),
+        "providers:read",
+        {
+            "_id": ID,
+            "name": SearchParam(ParamType.STRING, _us_core("Location", "name")),
+            "address": SearchParam(ParamType.STRING, _us_core("Location", "address")),
+            "address-city": SearchParam(ParamType.STRING, _us_core("Location", "address-city")),
+            "address-state": SearchParam(ParamType.STRING, _us_core("Location", "address-state")),
+            "address-postalcode": SearchParam(ParamType.STRING, _us_core("Location", "address-postalcode")),
+        },
+        patient_param=None,
+        documentation="Practice sites where in-person routes are given.",
+    ),
+)
+
+
+def served(resource_type: str) -> Served | None:
+    return SERVED.get(resource_type)

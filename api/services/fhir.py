@@ -1,0 +1,293 @@
+"""FHIR reads and searches: which rows a principal may see (the tenancy filters of api/services/access.py,
+unchanged), narrowed by the search's parameters, paged by the keyset of every /v1 list, and mapped to FHIR
+by the pure functions of api/fhir/mapping.py.
+
+Each served type has one ``Source`` here: its model, its tenancy filter, one SQL condition per search
+parameter
+and the mapping of a page of rows. A type in api/fhir/registry.py without a source (or the reverse) fails at
+import (``_check_sources``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
+
+from api.auth.principal import Principal
+from api.errors import NotFound
+from api.fhir import mapping
+from api.fhir.ids import to_fhir_id
+from api.fhir.mapping import JSON
+from api.fhir.registry import SERVED
+from api.fhir.search import DateRange, Search, date_range, reference_id, token
+from api.models import Partner, Patient, PracticeSite, Provider, ProviderSpecialty, User
+from api.services.access import scope_patients
+from api.services.paging import Page, PageRequest, fetch_page
+
+
+class FhirResourceNotFound(NotFound):
+    code, title = "not_found", "Resource not found"
+
+
+# A parameter's condition for one value list (its values OR'd; the parameter repeated is AND).
+Condition = Callable[[list[str], str], ColumnElement[bool]]
+# One row as FHIR, with what the audit trail records of it: our id and the patient whose data it is.
+Mapped = tuple[JSON, str, str | None]
+
+
+@dataclass(frozen=True)
+class Source:
+    model: type[Any]
+    scope: Callable[[Select[Any], Principal], Select[Any]]
+    build: Callable[[Session, Sequence[Any], str], list[Mapped]]
+    conditions: Mapping[str, Condition] = field(default_factory=dict)
+    load: tuple[Any, ...] = ()  # eager loads the mapping reads
+    readable: Callable[[Select[Any]], Select[Any]] = lambda stmt: stmt  # rows that have a FHIR form at all
+
+
+@dataclass(frozen=True)
+class Found:
+    resources: list[Mapped]
+    has_more: bool
+    last_key: Any
+
+
+# --- conditions ---------------------------------------------------------------------------------------------
+
+
+def _any(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    return or_(false(), *conditions)
+
+
+def _starts(*columns: Any) -> Condition:
+    """A FHIR string search: case-insensitive, matching the start of any of the columns (R4 §3.1.1.4.9)."""
+
+    def condition(values: list[str], _issuer: str) -> ColumnElement[bool]:
+        return _any([func.lower(c).startswith(v.lower(), autoescape=True) for v in values for c in columns])
+
+    return condition
+
+
+def _ids(column: QueryableAttribute[Any]) -> Condition:
+    def condition(values: list[str], _issuer: str) -> ColumnElement[bool]:
+        return column.in_([reference_id(v) for v in values])
+
+    return condition
+
+
+def _dates(column: QueryableAttribute[Any], *, instant: bool) -> Condition:
+    def condition(values: list[str], _issuer: str) -> ColumnElement[bool]:
+        return _any([_date_condition(column, date_range(v), instant=instant) for v in values])
+
+    return condition
+
+
+def _date_condition(
+    column: QueryableAttribute[Any], wanted: DateRange, *, instant: bool
+) -> ColumnElement[bool]:
+    """The rows whose value falls where the search asks (R4 §3.1.1.4.2, with the value an instant or a day:
+    a birth date compares as a date, an observation's time as an instant)."""
+    start: date | datetime = wanted.start if instant else wanted.start.date()
+    end: date | datetime = wanted.end if instant else wanted.end.date()
+    if wanted.prefix == "ge":
+        return column >= start
+    if wanted.prefix == "gt":
+        return column >= end
+    if wanted.prefix == "le":
+        return column < end
+    if wanted.prefix == "lt":
+        return column < start
+    return and_(column >= start, column < end)
+
+
+def _patient_identifier(values: list[str], issuer: str) -> ColumnElement[bool]:
+    conditions = []
+    for value in values:
+        system, code = token(value)
+        if system == mapping.patient_identifier_system(issuer):
+            conditions.append(Patient.id == code)
+        elif system is None:
+            conditions.append(or_(Patient.id == code, Patient.external_id == code))
+        elif system.startswith(f"{issuer}/fhir/sid/") and system.endswith("/external-id"):
+            partner = reference_id(system.removeprefix(f"{issuer}/fhir/sid/").removesuffix("/external-id"))
+            conditions.append(and_(Patient.partner_id == partner, Patient.external_id == code))
+    return _any(conditions)
+
+
+def _gender(values: list[str], _issuer: str) -> ColumnElement[bool]:
+    wanted = {code for _system, code in map(token, values)}
+    sexes = [sex for sex, gender in mapping.GENDER.items() if gender in wanted]
+    if "unknown" in wanted:
+        return or_(Patient.sex_at_birth.in_(sexes), Patient.sex_at_birth.not_in(list(mapping.GENDER)))
+    return Patient.sex_at_birth.in_(sexes)
+
+
+def _npi(values: list[str], _issuer: str) -> ColumnElement[bool]:
+    codes = [code for system, code in map(token, values) if system in (None, mapping.NPI_SYSTEM)]
+    return Provider.npi.in_(codes)
+
+
+def _specialty(values: list[str], _issuer: str) -> ColumnElement[bool]:
+    by_code = {code: name for name, (code, _display) in mapping.SPECIALTY_CODES.items()}
+    wanted = []
+    for system, code in map(token, values):
+        if system in (None, mapping.NUCC_SYSTEM) and code in by_code:
+            wanted.append(by_code[code])
+        elif system is None:
+            wanted.append(code)  # our own specialty word (the text of an uncoded one)
+    return Provider.id.in_(
+        select(ProviderSpecialty.provider_id).where(ProviderSpecialty.specialty.in_(wanted))
+    )
+
+
+def _nothing(_values: list[str], _issuer: str) -> ColumnElement[bool]:
+    """A parameter on data we do not hold (an organisation's address): nothing matches it."""
+    return false()
+
+
+# --- tenancy of the rows that are nobody's patient data
+# -------------------------------------------------------
+
+
+def _directory(stmt: Select[Any], _principal: Principal) -> Select[Any]:
+    """The provider directory is readable by every principal with the scope (as /v1 providers:read)."""
+    return stmt
+
+
+def _partners(stmt: Select[Any], principal: Principal) -> Select[Any]:
+    """A partner: its own systems, its patients, the providers of its patients, and an admin see it."""
+    if principal.is_admin:
+        return stmt
+    return stmt.where(Partner.id.in_(scope_patients(select(Patient.partner_id), principal)))
+
+
+# --- builds: a page of rows as FHIR
+# ---------------------------------------------------------------------------
+
+
+def _emails(session: Session, provider_ids: list[str]) -> dict[str, str]:
+    """The sign-in email of each provider that has an account."""
+    if not provider_ids:
+        return {}
+    rows = session.execute(
+        select(User.provider_id, User.email).where(
+            User.provider_id.in_(provider_ids), User.role == "provider"
+        )
+    )
+    return {str(p): str(e) for p, e in rows}
+
+
+def _build_patients(_session: Session, rows: Sequence[Any], issuer: str) -> list[Mapped]:
+    return [(mapping.patient(r, issuer), r.id, r.id) for r in rows]
+
+
+def _build_practitioners(session: Session, rows: Sequence[Any], _issuer: str) -> list[Mapped]:
+    emails = _emails(session, [r.id for r in rows])
+    return [(mapping.practitioner(r, emails.get(r.id)), r.id, None) for r in rows]
+
+
+def _build_roles(session: Session, rows: Sequence[Any], _issuer: str) -> list[Mapped]:
+    emails = _emails(session, [r.id for r in rows])
+    return [(mapping.practitioner_role(r, emails[r.id]), r.id, None) for r in rows]
+
+
+def _with_account(stmt: Select[Any]) -> Select[Any]:
+    """A PractitionerRole exists for a provider with a sign-in email (its one contact: US Core pd-1)."""
+    return stmt.where(Provider.id.in_(select(User.provider_id).where(User.role == "provider")))
+
+
+SOURCES: Final[Mapping[str, Source]] = {
+    "Patient": Source(
+        Patient,
+        scope_patients,
+        _build_patients,
+        {
+            "_id": _ids(Patient.id),
+            "identifier": _patient_identifier,
+            "name": _starts(Patient.given_name, Patient.family_name),
+            "family": _starts(Patient.family_name),
+            "given": _starts(Patient.given_name),
+            "birthdate": _dates(Patient.birth_date, instant=False),
+            "gender": _gender,
+        },
+    ),
+    "Practitioner": Source(
+        Provider,
+        _directory,
+        _build_practitioners,
+        {
+            "_id": _ids(Provider.id),
+            "name": _starts(Provider.given_name, Provider.family_name),
+            "identifier": _npi,
+        },
+    ),
+    "PractitionerRole": Source(
+        Provider,
+        _directory,
+        _build_roles,
+        {"_id": _ids(Provider.id), "specialty": _specialty, "practitioner": _ids(Provider.id)},
+        load=(selectinload(Provider.specialty_rows), selectinload(Provider.site_rows)),
+        readable=_with_account,
+    ),
+    "Organization": Source(
+        Partner,
+        _partners,
+        lambda _s, rows, _i: [(mapping.organization(r), r.id, None) for r in rows],
+        {"_id": _ids(Partner.id), "name": _starts(Partner.name), "address": _nothing},
+    ),
+    "Location": Source(
+        PracticeSite,
+        _directory,
+        lambda _s, rows, _i: [(mapping.location(r), r.id, None) for r in rows],
+        {
+            "_id": _ids(PracticeSite.id),
+            "name": _starts(PracticeSite.name),
+            "address": _starts(PracticeSite.state),
+            "address-state": _starts(PracticeSite.state),
+            "address-city": _nothing,
+            "address-postalcode": _nothing,
+        },
+    ),
+}
+
+
+def _check_sources() -> None:
+    """Every served type has its source, and each of its search parameters a condition."""
+    assert set(SOURCES) == set(SERVED), set(SOURCES) ^ set(SERVED)
+    for name, served in SERVED.items():
+        missing = set(served.searches) - set(SOURCES[name].conditions)
+        assert not missing, f"{name}: no condition for {sorted(missing)}"
+
+
+_check_sources()
+
+
+def _rows(source: Source, principal: Principal) -> Select[Any]:
+    stmt = source.readable(source.scope(select(source.model), principal))
+    return stmt.options(*source.load) if source.load else stmt
+
+
+def read(session: Session, principal: Principal, resource_type: str, our_id: str, issuer: str) -> Mapped:
+    """One resource by our id; another tenant's, or one that is not there, is 404 alike."""
+    source = SOURCES[resource_type]
+    row = session.scalar(_rows(source, principal).where(source.model.id == our_id))
+    if row is None:
+        raise FhirResourceNotFound(f"No {resource_type} {to_fhir_id(our_id)}.")
+    return source.build(session, [row], issuer)[0]
+
+
+def search(
+    session: Session, principal: Principal, resource_type: str, query: Search, page: PageRequest, issuer: str
+) -> Found:
+    source = SOURCES[resource_type]
+    stmt = _rows(source, principal)
+    for name, groups in query.params.items():
+        for values in groups:
+            stmt = stmt.where(source.conditions[name](values, issuer))
+    found: Page[Any] = fetch_page(session, stmt, source.model, page)
+    return Found(source.build(session, found.items, issuer), found.has_more, found.last_key)
