@@ -116,15 +116,13 @@ FUZZ_ARGS ?=
 # The SDKs (clients/README.md), generated from the committed spec and committed themselves, then built into
 # packages (not committed): clients/python/dist/*.whl and clients/typescript/dist/ (+ its npm pack tarball).
 # sdk-check (CI) regenerates them and fails on any difference; sdk-consumers (CI) installs the built packages
-# into fresh strict projects and runs the quickstarts from them against a live server.
+# into fresh strict projects and runs the quickstarts from them against a live server (after make sdk).
 .PHONY: sdk sdk-check sdk-consumers
 sdk: $(STAMP) $(NODE_STAMP)
 	rm -rf clients/python
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path $(SPEC) --output-path clients/python \
 		--config clients/python-config.yaml --meta uv --custom-template-path clients/python-templates
 	cp clients/helpers/auth.py clients/helpers/runtime.py clients/python/telemedical_api_client/
-	$(BIN)/ruff format --quiet --config clients/python/pyproject.toml clients/python/telemedical_api_client/auth.py \
-		clients/python/telemedical_api_client/runtime.py
 	$(BIN)/mypy --strict --no-incremental --config-file /dev/null clients/python/telemedical_api_client
 	$(BIN)/python -m pip wheel --disable-pip-version-check -q --no-deps -w clients/python/dist clients/python
 	rm -rf clients/typescript/src/gen clients/typescript/dist
@@ -139,7 +137,7 @@ sdk-check: sdk
 		echo "clients/ differs from what make sdk generates from $(SPEC): run make sdk and commit"; exit 1; fi
 	@echo "clients/ is what make sdk generates; mypy --strict and tsc (NodeNext, dist/) pass"
 
-sdk-consumers: sdk
+sdk-consumers: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python scripts/sdk_consumers.py
 
 # Every shell command of README.md, run as written in one shell against `make run` (scripts/readme_check.py).

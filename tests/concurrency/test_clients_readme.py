@@ -1,8 +1,11 @@
 """clients/README.md's Python and TypeScript starts run as written, against a real server holding the demo
-data `make run` seeds (its base URL put in place of http://127.0.0.1:8000): a partner engineer's first day."""
+data `make run` seeds (its base URL put in place of http://127.0.0.1:8000): a partner engineer's first day.
+Here from the sources in clients/ (`@telemedical/api-client` is clients/typescript/src); `make sdk-consumers`
+(scripts/sdk_consumers.py) runs every block from the built packages."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -64,13 +67,17 @@ def test_the_typescript_start_type_checks_and_runs_as_written(
     if node is None or not tsc.exists():
         pytest.skip("needs Node.js and `npm ci` (node_modules/.bin/tsc)")
     shutil.copytree(ROOT / "clients" / "typescript" / "src", tmp_path / "src" / "client")
+    shutil.copy(ROOT / "clients" / "typescript" / "build-globals.d.ts", tmp_path / "build-globals.d.ts")
     code = snippet("typescript").replace(DEFAULT_BASE, demo_server.base_url)
     (tmp_path / "src" / "start.ts").write_text(
-        code.replace("'./clients/typescript/src/index.js'", "'./client/index.js'")
+        code.replace("'@telemedical/api-client'", "'./client/index.js'")
     )
     (tmp_path / "package.json").write_text('{"type": "module"}')
-    config = (ROOT / "clients" / "typescript" / "tsconfig.json").read_text()
-    (tmp_path / "tsconfig.json").write_text(config.replace('"noEmit": true', '"outDir": "out"'))
+    config = json.loads((ROOT / "clients" / "typescript" / "tsconfig.json").read_text())
+    config["compilerOptions"].update(
+        outDir="out", declaration=False, typeRoots=[str(ROOT / "node_modules" / "@types")]
+    )
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config))
     compiled = subprocess.run(
         [str(tsc), "-p", str(tmp_path / "tsconfig.json")], capture_output=True, text=True, timeout=300
     )

@@ -28,6 +28,7 @@ from tests.world import REDIRECT, partner_with_portal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "clients" / "python"))
 
+from telemedical_api_client import ApiError
 from telemedical_api_client.api.bookings import (
     assign_provider,
     complete_consultation,
@@ -61,7 +62,6 @@ from telemedical_api_client.models import (
     Assignment,
     Availability,
     CallerType,
-    CheckInComplete,
     Condition,
     ConsentCreate,
     ConsentType,
@@ -89,6 +89,7 @@ from telemedical_api_client.models import (
     Route,
     SessionRecordCreate,
     SexAtBirth,
+    TaskComplete,
     TaskKind,
     TreatmentProtocol,
     UsState,
@@ -323,8 +324,9 @@ def test_the_whole_journey_through_the_python_sdk(
         ),
         FollowUpPlan,
     )
-    refused = activate_follow_up_plan.sync(plan.id, client=clinician, idempotency_key=new_idempotency_key())
-    assert isinstance(refused, Problem) and refused.code == "consent_required"
+    with pytest.raises(ApiError) as refused:
+        activate_follow_up_plan.sync(plan.id, client=clinician, idempotency_key=new_idempotency_key())
+    assert refused.value.problem.code == "consent_required"
     treatment = ConsentCreate(type_=ConsentType.KETAMINE_TREATMENT, version="1", accepted_at=now)
     create_consent.sync(patient.id, client=partner, body=treatment, idempotency_key=new_idempotency_key())
     active = activate_follow_up_plan.sync(plan.id, client=clinician, idempotency_key=new_idempotency_key())
@@ -361,7 +363,7 @@ def test_the_whole_journey_through_the_python_sdk(
         plan.id,
         check_in.id,
         client=partner,
-        body=CheckInComplete(screening_id=screening.id),
+        body=TaskComplete(screening_ids=[screening.id]),
         idempotency_key=new_idempotency_key(),
     )
     assert completed is not None and not isinstance(completed, Problem), completed

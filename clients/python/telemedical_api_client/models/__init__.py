@@ -17,7 +17,6 @@ from .audit_outcome import AuditOutcome
 from .availability import Availability
 from .blood_pressure import BloodPressure
 from .caller_type import CallerType
-from .check_in_complete import CheckInComplete
 from .client import Client
 from .client_create import ClientCreate
 from .client_page import ClientPage
@@ -27,6 +26,8 @@ from .consent import Consent
 from .consent_create import ConsentCreate
 from .consent_page import ConsentPage
 from .consent_type import ConsentType
+from .consideration import Consideration
+from .consideration_code import ConsiderationCode
 from .consultation import Consultation
 from .consultation_cancel import ConsultationCancel
 from .consultation_complete import ConsultationComplete
@@ -34,10 +35,13 @@ from .consultation_create import ConsultationCreate
 from .consultation_page import ConsultationPage
 from .consultation_review import ConsultationReview
 from .consultation_start import ConsultationStart
+from .consultation_start_identity_method import ConsultationStartIdentityMethod
+from .consultation_start_modality import ConsultationStartModality
 from .consultation_status import ConsultationStatus
 from .credential import Credential
 from .crisis_resource import CrisisResource
 from .cssrs_answers import CssrsAnswers
+from .cssrs_answers_recall import CssrsAnswersRecall
 from .cssrs_screening import CssrsScreening
 from .cssrs_screening_create import CssrsScreeningCreate
 from .date_exception import DateException
@@ -49,9 +53,16 @@ from .delivery_status import DeliveryStatus
 from .disposition import Disposition
 from .dissociation_level import DissociationLevel
 from .eligibility import Eligibility
+from .eligibility_detail import EligibilityDetail
 from .eligibility_outcome import EligibilityOutcome
 from .eligibility_reason import EligibilityReason
 from .endpoint_disabled_reason import EndpointDisabledReason
+from .escalation import Escalation
+from .escalation_acknowledge import EscalationAcknowledge
+from .escalation_acknowledge_contact_outcome import EscalationAcknowledgeContactOutcome
+from .escalation_contact_outcome_type_1 import EscalationContactOutcomeType1
+from .escalation_contact_outcome_type_2_type_1 import EscalationContactOutcomeType2Type1
+from .escalation_contact_outcome_type_3_type_1 import EscalationContactOutcomeType3Type1
 from .event import Event
 from .event_data import EventData
 from .event_page import EventPage
@@ -66,13 +77,20 @@ from .gad_7_screening import Gad7Screening
 from .gad_7_screening_create import Gad7ScreeningCreate
 from .grant_type import GrantType
 from .health import Health
+from .in_person_evaluation import InPersonEvaluation
+from .in_person_evaluation_create import InPersonEvaluationCreate
+from .in_person_evaluation_page import InPersonEvaluationPage
 from .instrument import Instrument
 from .instrument_outcome import InstrumentOutcome
 from .invitation import Invitation
 from .invitation_create import InvitationCreate
 from .ketamine_intake_answers import KetamineIntakeAnswers
+from .ketamine_intake_answers_medication_classes_item import KetamineIntakeAnswersMedicationClassesItem
 from .ketamine_intake_screening import KetamineIntakeScreening
 from .ketamine_intake_screening_create import KetamineIntakeScreeningCreate
+from .ketamine_intake_stored_answers import KetamineIntakeStoredAnswers
+from .ketamine_intake_stored_answers_medication_classes_item import KetamineIntakeStoredAnswersMedicationClassesItem
+from .legal_basis import LegalBasis
 from .license_ import License
 from .license_status import LicenseStatus
 from .loinc import Loinc
@@ -89,12 +107,30 @@ from .patient_page import PatientPage
 from .patient_update import PatientUpdate
 from .pcl_5_screening import Pcl5Screening
 from .pcl_5_screening_create import Pcl5ScreeningCreate
+from .pdmp_check import PdmpCheck
+from .pdmp_check_create import PdmpCheckCreate
+from .pdmp_check_create_result import PdmpCheckCreateResult
+from .pdmp_check_page import PdmpCheckPage
+from .pdmp_check_result import PdmpCheckResult
 from .phq_9_screening import Phq9Screening
 from .phq_9_screening_create import Phq9ScreeningCreate
 from .plan_action import PlanAction
 from .plan_status import PlanStatus
 from .plan_task import PlanTask
 from .plan_task_page import PlanTaskPage
+from .plan_visit_create import PlanVisitCreate
+from .plan_visit_create_identity_method import PlanVisitCreateIdentityMethod
+from .plan_visit_create_modality import PlanVisitCreateModality
+from .prescription import Prescription
+from .prescription_cancel import PrescriptionCancel
+from .prescription_create import PrescriptionCreate
+from .prescription_create_dispensing import PrescriptionCreateDispensing
+from .prescription_create_medication import PrescriptionCreateMedication
+from .prescription_dispensing import PrescriptionDispensing
+from .prescription_medication import PrescriptionMedication
+from .prescription_page import PrescriptionPage
+from .prescription_status import PrescriptionStatus
+from .prescription_visit_modality import PrescriptionVisitModality
 from .problem import Problem
 from .problem_field_error import ProblemFieldError
 from .provider import Provider
@@ -110,6 +146,7 @@ from .redelivery_queued import RedeliveryQueued
 from .rems_blood_pressure_increase import RemsBloodPressureIncrease
 from .rems_blood_pressures import RemsBloodPressures
 from .rems_dissociation import RemsDissociation
+from .rems_enrollment import RemsEnrollment
 from .rems_form import RemsForm
 from .rems_patient import RemsPatient
 from .rems_provider import RemsProvider
@@ -118,6 +155,7 @@ from .rems_sedation import RemsSedation
 from .rems_setting import RemsSetting
 from .reporter import Reporter
 from .reschedule import Reschedule
+from .review import Review
 from .review_decision import ReviewDecision
 from .route import Route
 from .score_components import ScoreComponents
@@ -133,7 +171,10 @@ from .sex_at_birth import SexAtBirth
 from .site import Site
 from .slot import Slot
 from .slot_list import SlotList
+from .task_complete import TaskComplete
 from .task_kind import TaskKind
+from .task_purpose import TaskPurpose
+from .task_review_decision import TaskReviewDecision
 from .task_status import TaskStatus
 from .time_range import TimeRange
 from .time_window import TimeWindow
@@ -142,12 +183,17 @@ from .us_state import UsState
 from .user import User
 from .user_create import UserCreate
 from .user_role import UserRole
+from .visit import Visit
+from .visit_identity_method import VisitIdentityMethod
+from .visit_modality import VisitModality
 from .visit_outcome import VisitOutcome
+from .visit_page import VisitPage
 from .webhook_endpoint import WebhookEndpoint
 from .webhook_endpoint_create import WebhookEndpointCreate
 from .webhook_endpoint_page import WebhookEndpointPage
 from .webhook_endpoint_update import WebhookEndpointUpdate
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .webhook_test_queued import WebhookTestQueued
 from .weekday import Weekday
 from .weekly_window import WeeklyWindow
 
@@ -169,7 +215,6 @@ __all__ = (
     "Availability",
     "BloodPressure",
     "CallerType",
-    "CheckInComplete",
     "Client",
     "ClientCreate",
     "ClientPage",
@@ -179,6 +224,8 @@ __all__ = (
     "ConsentCreate",
     "ConsentPage",
     "ConsentType",
+    "Consideration",
+    "ConsiderationCode",
     "Consultation",
     "ConsultationCancel",
     "ConsultationComplete",
@@ -186,10 +233,13 @@ __all__ = (
     "ConsultationPage",
     "ConsultationReview",
     "ConsultationStart",
+    "ConsultationStartIdentityMethod",
+    "ConsultationStartModality",
     "ConsultationStatus",
     "Credential",
     "CrisisResource",
     "CssrsAnswers",
+    "CssrsAnswersRecall",
     "CssrsScreening",
     "CssrsScreeningCreate",
     "DateException",
@@ -201,9 +251,16 @@ __all__ = (
     "Disposition",
     "DissociationLevel",
     "Eligibility",
+    "EligibilityDetail",
     "EligibilityOutcome",
     "EligibilityReason",
     "EndpointDisabledReason",
+    "Escalation",
+    "EscalationAcknowledge",
+    "EscalationAcknowledgeContactOutcome",
+    "EscalationContactOutcomeType1",
+    "EscalationContactOutcomeType2Type1",
+    "EscalationContactOutcomeType3Type1",
     "Event",
     "EventData",
     "EventPage",
@@ -218,13 +275,20 @@ __all__ = (
     "Gad7ScreeningCreate",
     "GrantType",
     "Health",
+    "InPersonEvaluation",
+    "InPersonEvaluationCreate",
+    "InPersonEvaluationPage",
     "Instrument",
     "InstrumentOutcome",
     "Invitation",
     "InvitationCreate",
     "KetamineIntakeAnswers",
+    "KetamineIntakeAnswersMedicationClassesItem",
     "KetamineIntakeScreening",
     "KetamineIntakeScreeningCreate",
+    "KetamineIntakeStoredAnswers",
+    "KetamineIntakeStoredAnswersMedicationClassesItem",
+    "LegalBasis",
     "License",
     "LicenseStatus",
     "Loinc",
@@ -241,12 +305,30 @@ __all__ = (
     "PatientUpdate",
     "Pcl5Screening",
     "Pcl5ScreeningCreate",
+    "PdmpCheck",
+    "PdmpCheckCreate",
+    "PdmpCheckCreateResult",
+    "PdmpCheckPage",
+    "PdmpCheckResult",
     "Phq9Screening",
     "Phq9ScreeningCreate",
     "PlanAction",
     "PlanStatus",
     "PlanTask",
     "PlanTaskPage",
+    "PlanVisitCreate",
+    "PlanVisitCreateIdentityMethod",
+    "PlanVisitCreateModality",
+    "Prescription",
+    "PrescriptionCancel",
+    "PrescriptionCreate",
+    "PrescriptionCreateDispensing",
+    "PrescriptionCreateMedication",
+    "PrescriptionDispensing",
+    "PrescriptionMedication",
+    "PrescriptionPage",
+    "PrescriptionStatus",
+    "PrescriptionVisitModality",
     "Problem",
     "ProblemFieldError",
     "Provider",
@@ -262,6 +344,7 @@ __all__ = (
     "RemsBloodPressureIncrease",
     "RemsBloodPressures",
     "RemsDissociation",
+    "RemsEnrollment",
     "RemsForm",
     "RemsPatient",
     "RemsProvider",
@@ -270,6 +353,7 @@ __all__ = (
     "RemsSetting",
     "Reporter",
     "Reschedule",
+    "Review",
     "ReviewDecision",
     "Route",
     "ScoreComponents",
@@ -285,7 +369,10 @@ __all__ = (
     "Site",
     "Slot",
     "SlotList",
+    "TaskComplete",
     "TaskKind",
+    "TaskPurpose",
+    "TaskReviewDecision",
     "TaskStatus",
     "TimeRange",
     "TimeWindow",
@@ -294,12 +381,17 @@ __all__ = (
     "UserCreate",
     "UserRole",
     "UsState",
+    "Visit",
+    "VisitIdentityMethod",
+    "VisitModality",
     "VisitOutcome",
+    "VisitPage",
     "WebhookEndpoint",
     "WebhookEndpointCreate",
     "WebhookEndpointPage",
     "WebhookEndpointUpdate",
     "WebhookEndpointWithSecret",
+    "WebhookTestQueued",
     "Weekday",
     "WeeklyWindow",
 )

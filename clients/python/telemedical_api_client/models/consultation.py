@@ -14,7 +14,10 @@ from ..models.route import Route
 from ..models.visit_outcome import VisitOutcome
 
 if TYPE_CHECKING:
+    from ..models.eligibility_detail import EligibilityDetail
+    from ..models.escalation import Escalation
     from ..models.time_window import TimeWindow
+    from ..models.visit import Visit
 
 
 T = TypeVar("T", bound="Consultation")
@@ -29,7 +32,9 @@ class Consultation:
         completed_at (datetime.datetime | None): Must be between 1900-01-01 and 2999-12-31.
         conditions (list[Condition]):
         created_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
+        eligibility (EligibilityDetail | None): The latest eligibility decision's reasons, as at /eligibility
         eligibility_outcome (EligibilityOutcome): Eligibility decision
+        escalation (Escalation | None): The latest escalation of the case (C-SSRS high); null when never escalated
         id (str):  Example: con_3k7q2x9m4d1p8w6v5n0c2b7a1e.
         notes (None | str):
         outcome (None | VisitOutcome): Set when the visit is completed (the outcome /complete was given)
@@ -44,10 +49,12 @@ class Consultation:
         review_note (None | str):
         reviewed_at (datetime.datetime | None): Must be between 1900-01-01 and 2999-12-31.
         reviewed_by (None | str):
+        safety_plan_documented (bool | None): Attested by the psychiatrist who cleared an escalated case (else null)
         started_at (datetime.datetime | None): Must be between 1900-01-01 and 2999-12-31.
         status (ConsultationStatus): Consultation status
         summary (None | str):
         updated_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
+        visit (None | Visit): How and where the visit was held (set by /start); null before
     """
 
     cancellation_reason: None | str
@@ -55,7 +62,9 @@ class Consultation:
     completed_at: datetime.datetime | None
     conditions: list[Condition]
     created_at: datetime.datetime
+    eligibility: EligibilityDetail | None
     eligibility_outcome: EligibilityOutcome
+    escalation: Escalation | None
     id: str
     notes: None | str
     outcome: None | VisitOutcome
@@ -70,12 +79,18 @@ class Consultation:
     review_note: None | str
     reviewed_at: datetime.datetime | None
     reviewed_by: None | str
+    safety_plan_documented: bool | None
     started_at: datetime.datetime | None
     status: ConsultationStatus
     summary: None | str
     updated_at: datetime.datetime
+    visit: None | Visit
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.eligibility_detail import EligibilityDetail  # noqa: PLC0415
+        from ..models.escalation import Escalation  # noqa: PLC0415
+        from ..models.visit import Visit  # noqa: PLC0415
+
         cancellation_reason: None | str
         cancellation_reason = self.cancellation_reason
 
@@ -98,7 +113,19 @@ class Consultation:
 
         created_at = self.created_at.isoformat()
 
+        eligibility: dict[str, Any] | None
+        if isinstance(self.eligibility, EligibilityDetail):
+            eligibility = self.eligibility.to_dict()
+        else:
+            eligibility = self.eligibility
+
         eligibility_outcome = self.eligibility_outcome.value
+
+        escalation: dict[str, Any] | None
+        if isinstance(self.escalation, Escalation):
+            escalation = self.escalation.to_dict()
+        else:
+            escalation = self.escalation
 
         id = self.id
 
@@ -151,6 +178,9 @@ class Consultation:
         reviewed_by: None | str
         reviewed_by = self.reviewed_by
 
+        safety_plan_documented: bool | None
+        safety_plan_documented = self.safety_plan_documented
+
         started_at: None | str
         if isinstance(self.started_at, datetime.datetime):
             started_at = self.started_at.isoformat()
@@ -164,6 +194,12 @@ class Consultation:
 
         updated_at = self.updated_at.isoformat()
 
+        visit: dict[str, Any] | None
+        if isinstance(self.visit, Visit):
+            visit = self.visit.to_dict()
+        else:
+            visit = self.visit
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -173,7 +209,9 @@ class Consultation:
                 "completed_at": completed_at,
                 "conditions": conditions,
                 "created_at": created_at,
+                "eligibility": eligibility,
                 "eligibility_outcome": eligibility_outcome,
+                "escalation": escalation,
                 "id": id,
                 "notes": notes,
                 "outcome": outcome,
@@ -188,10 +226,12 @@ class Consultation:
                 "review_note": review_note,
                 "reviewed_at": reviewed_at,
                 "reviewed_by": reviewed_by,
+                "safety_plan_documented": safety_plan_documented,
                 "started_at": started_at,
                 "status": status,
                 "summary": summary,
                 "updated_at": updated_at,
+                "visit": visit,
             }
         )
 
@@ -199,7 +239,10 @@ class Consultation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.eligibility_detail import EligibilityDetail  # noqa: PLC0415
+        from ..models.escalation import Escalation  # noqa: PLC0415
         from ..models.time_window import TimeWindow  # noqa: PLC0415
+        from ..models.visit import Visit  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -249,7 +292,37 @@ class Consultation:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        def _parse_eligibility(data: object) -> EligibilityDetail | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                eligibility_type_0 = EligibilityDetail.from_dict(data)
+
+                return eligibility_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EligibilityDetail | None, data)
+
+        eligibility = _parse_eligibility(d.pop("eligibility"))
+
         eligibility_outcome = EligibilityOutcome(d.pop("eligibility_outcome"))
+
+        def _parse_escalation(data: object) -> Escalation | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                escalation_type_0 = Escalation.from_dict(data)
+
+                return escalation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Escalation | None, data)
+
+        escalation = _parse_escalation(d.pop("escalation"))
 
         id = d.pop("id")
 
@@ -353,6 +426,13 @@ class Consultation:
 
         reviewed_by = _parse_reviewed_by(d.pop("reviewed_by"))
 
+        def _parse_safety_plan_documented(data: object) -> bool | None:
+            if data is None:
+                return data
+            return cast(bool | None, data)
+
+        safety_plan_documented = _parse_safety_plan_documented(d.pop("safety_plan_documented"))
+
         def _parse_started_at(data: object) -> datetime.datetime | None:
             if data is None:
                 return data
@@ -379,13 +459,30 @@ class Consultation:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_visit(data: object) -> None | Visit:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                visit_type_0 = Visit.from_dict(data)
+
+                return visit_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Visit, data)
+
+        visit = _parse_visit(d.pop("visit"))
+
         consultation = cls(
             cancellation_reason=cancellation_reason,
             cancelled_at=cancelled_at,
             completed_at=completed_at,
             conditions=conditions,
             created_at=created_at,
+            eligibility=eligibility,
             eligibility_outcome=eligibility_outcome,
+            escalation=escalation,
             id=id,
             notes=notes,
             outcome=outcome,
@@ -400,10 +497,12 @@ class Consultation:
             review_note=review_note,
             reviewed_at=reviewed_at,
             reviewed_by=reviewed_by,
+            safety_plan_documented=safety_plan_documented,
             started_at=started_at,
             status=status,
             summary=summary,
             updated_at=updated_at,
+            visit=visit,
         )
 
         return consultation

@@ -20,8 +20,9 @@ T = TypeVar("T", bound="CssrsScreening")
 class CssrsScreening:
     """
     Attributes:
-        answers (CssrsAnswers): The screener's answers; questions 3-5 only after a yes to question 2, and the
-            past-3-months question only after a yes to question 6
+        answers (CssrsAnswers): The screener's answers; questions 3-5 only after a yes to question 2. With recall
+            lifetime_recent, behavior_lifetime (required) and behavior_past_3_months (only after a lifetime yes); with
+            since_last_contact, behavior_since_last_contact (required) instead of both
         completed_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
         consultation_id (None | str):
         created_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.

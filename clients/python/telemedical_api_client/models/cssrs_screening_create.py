@@ -19,8 +19,9 @@ T = TypeVar("T", bound="CssrsScreeningCreate")
 class CssrsScreeningCreate:
     """
     Attributes:
-        answers (CssrsAnswers): The screener's answers; questions 3-5 only after a yes to question 2, and the
-            past-3-months question only after a yes to question 6
+        answers (CssrsAnswers): The screener's answers; questions 3-5 only after a yes to question 2. With recall
+            lifetime_recent, behavior_lifetime (required) and behavior_past_3_months (only after a lifetime yes); with
+            since_last_contact, behavior_since_last_contact (required) instead of both
         completed_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
         instrument (Literal['cssrs']):
         patient_id (str):

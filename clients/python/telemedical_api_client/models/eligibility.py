@@ -11,6 +11,7 @@ from ..models.eligibility_outcome import EligibilityOutcome
 from ..models.instrument import Instrument
 
 if TYPE_CHECKING:
+    from ..models.consideration import Consideration
     from ..models.crisis_resource import CrisisResource
     from ..models.eligibility_reason import EligibilityReason
 
@@ -22,6 +23,7 @@ T = TypeVar("T", bound="Eligibility")
 class Eligibility:
     """
     Attributes:
+        considerations (list[Consideration]): Medications that may blunt the response; never a reason by themselves
         consultation_id (str):
         consultation_status (ConsultationStatus): Consultation status
         crisis_resources (list[CrisisResource]):
@@ -31,6 +33,7 @@ class Eligibility:
         reasons (list[EligibilityReason]):
     """
 
+    considerations: list[Consideration]
     consultation_id: str
     consultation_status: ConsultationStatus
     crisis_resources: list[CrisisResource]
@@ -40,6 +43,11 @@ class Eligibility:
     reasons: list[EligibilityReason]
 
     def to_dict(self) -> dict[str, Any]:
+        considerations = []
+        for considerations_item_data in self.considerations:
+            considerations_item = considerations_item_data.to_dict()
+            considerations.append(considerations_item)
+
         consultation_id = self.consultation_id
 
         consultation_status = self.consultation_status.value
@@ -71,6 +79,7 @@ class Eligibility:
 
         field_dict.update(
             {
+                "considerations": considerations,
                 "consultation_id": consultation_id,
                 "consultation_status": consultation_status,
                 "crisis_resources": crisis_resources,
@@ -85,10 +94,18 @@ class Eligibility:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.consideration import Consideration  # noqa: PLC0415
         from ..models.crisis_resource import CrisisResource  # noqa: PLC0415
         from ..models.eligibility_reason import EligibilityReason  # noqa: PLC0415
 
         d = dict(src_dict)
+        considerations = []
+        _considerations = d.pop("considerations")
+        for considerations_item_data in _considerations:
+            considerations_item = Consideration.from_dict(considerations_item_data)
+
+            considerations.append(considerations_item)
+
         consultation_id = d.pop("consultation_id")
 
         consultation_status = ConsultationStatus(d.pop("consultation_status"))
@@ -132,6 +149,7 @@ class Eligibility:
             reasons.append(reasons_item)
 
         eligibility = cls(
+            considerations=considerations,
             consultation_id=consultation_id,
             consultation_status=consultation_status,
             crisis_resources=crisis_resources,

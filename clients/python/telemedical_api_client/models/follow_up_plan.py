@@ -27,6 +27,9 @@ class FollowUpPlan:
         created_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
         dose_note (None | str):
         end_date (datetime.date): Must be between 1900-01-01 and 2999-12-31.
+        frequency_override_reason (None | str): A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session
+            limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a
+            PATCH restores the limit.
         id (str):  Example: pln_3k7q2x9m4d1p8w6v5n0c2b7a1e.
         partner_id (str):
         patient_id (str):
@@ -49,6 +52,7 @@ class FollowUpPlan:
     created_at: datetime.datetime
     dose_note: None | str
     end_date: datetime.date
+    frequency_override_reason: None | str
     id: str
     partner_id: str
     patient_id: str
@@ -92,6 +96,9 @@ class FollowUpPlan:
 
         end_date = self.end_date.isoformat()
 
+        frequency_override_reason: None | str
+        frequency_override_reason = self.frequency_override_reason
+
         id = self.id
 
         partner_id = self.partner_id
@@ -132,6 +139,7 @@ class FollowUpPlan:
                 "created_at": created_at,
                 "dose_note": dose_note,
                 "end_date": end_date,
+                "frequency_override_reason": frequency_override_reason,
                 "id": id,
                 "partner_id": partner_id,
                 "patient_id": patient_id,
@@ -206,6 +214,13 @@ class FollowUpPlan:
 
         end_date = datetime.date.fromisoformat(d.pop("end_date"))
 
+        def _parse_frequency_override_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        frequency_override_reason = _parse_frequency_override_reason(d.pop("frequency_override_reason"))
+
         id = d.pop("id")
 
         partner_id = d.pop("partner_id")
@@ -256,6 +271,7 @@ class FollowUpPlan:
             created_at=created_at,
             dose_note=dose_note,
             end_date=end_date,
+            frequency_override_reason=frequency_override_reason,
             id=id,
             partner_id=partner_id,
             patient_id=patient_id,

@@ -17,8 +17,8 @@ T = TypeVar("T", bound="FollowUpPlanCreate")
 class FollowUpPlanCreate:
     """
     Attributes:
-        check_in_instruments (list[str]): Re-screened at every check-in; any of cssrs, gad7, pcl5, phq9 Example:
-            ['phq9', 'gad7'].
+        check_in_instruments (list[str]): Re-screened at every check-in; phq9 and cssrs required; any of cssrs, gad7,
+            pcl5, phq9 Example: ['phq9', 'cssrs', 'gad7'].
         consultation_id (str):
         protocol (TreatmentProtocol): Follow-up treatment protocol
         route (Route): Route of ketamine administration
@@ -28,6 +28,9 @@ class FollowUpPlanCreate:
         dose_note (None | str | Unset):
         end_date (datetime.date | Unset): Inclusive; defaults to 12 weeks after start_date Must be between 1900-01-01
             and 2999-12-31.
+        frequency_override_reason (None | str | Unset): A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly
+            session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day.
+            null in a PATCH restores the limit.
         sessions (list[datetime.date] | Unset): Session dates, for the custom protocol only
     """
 
@@ -39,6 +42,7 @@ class FollowUpPlanCreate:
     check_in_interval_days: int | Unset = 7
     dose_note: None | str | Unset = UNSET
     end_date: datetime.date | Unset = UNSET
+    frequency_override_reason: None | str | Unset = UNSET
     sessions: list[datetime.date] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +68,12 @@ class FollowUpPlanCreate:
         if not isinstance(self.end_date, Unset):
             end_date = self.end_date.isoformat()
 
+        frequency_override_reason: None | str | Unset
+        if isinstance(self.frequency_override_reason, Unset):
+            frequency_override_reason = UNSET
+        else:
+            frequency_override_reason = self.frequency_override_reason
+
         sessions: list[str] | Unset = UNSET
         if not isinstance(self.sessions, Unset):
             sessions = []
@@ -88,6 +98,8 @@ class FollowUpPlanCreate:
             field_dict["dose_note"] = dose_note
         if end_date is not UNSET:
             field_dict["end_date"] = end_date
+        if frequency_override_reason is not UNSET:
+            field_dict["frequency_override_reason"] = frequency_override_reason
         if sessions is not UNSET:
             field_dict["sessions"] = sessions
 
@@ -124,6 +136,15 @@ class FollowUpPlanCreate:
         else:
             end_date = datetime.date.fromisoformat(_end_date)
 
+        def _parse_frequency_override_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        frequency_override_reason = _parse_frequency_override_reason(d.pop("frequency_override_reason", UNSET))
+
         _sessions = d.pop("sessions", UNSET)
         sessions: list[datetime.date] | Unset = UNSET
         if _sessions is not UNSET:
@@ -142,6 +163,7 @@ class FollowUpPlanCreate:
             check_in_interval_days=check_in_interval_days,
             dose_note=dose_note,
             end_date=end_date,
+            frequency_override_reason=frequency_override_reason,
             sessions=sessions,
         )
 

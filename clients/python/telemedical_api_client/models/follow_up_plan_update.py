@@ -15,10 +15,14 @@ T = TypeVar("T", bound="FollowUpPlanUpdate")
 class FollowUpPlanUpdate:
     """
     Attributes:
-        check_in_instruments (list[str] | Unset): Re-screened at every check-in; any of cssrs, gad7, pcl5, phq9
+        check_in_instruments (list[str] | Unset): Re-screened at every check-in; phq9 and cssrs required; any of cssrs,
+            gad7, pcl5, phq9
         check_in_interval_days (int | Unset):
         dose_note (None | str | Unset):
         end_date (datetime.date | Unset): Must be between 1900-01-01 and 2999-12-31.
+        frequency_override_reason (None | str | Unset): A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly
+            session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day.
+            null in a PATCH restores the limit.
         sessions (list[datetime.date] | Unset): Session dates, for the custom protocol only
         start_date (datetime.date | Unset): Only while the plan is a draft Must be between 1900-01-01 and 2999-12-31.
     """
@@ -27,6 +31,7 @@ class FollowUpPlanUpdate:
     check_in_interval_days: int | Unset = UNSET
     dose_note: None | str | Unset = UNSET
     end_date: datetime.date | Unset = UNSET
+    frequency_override_reason: None | str | Unset = UNSET
     sessions: list[datetime.date] | Unset = UNSET
     start_date: datetime.date | Unset = UNSET
 
@@ -46,6 +51,12 @@ class FollowUpPlanUpdate:
         end_date: str | Unset = UNSET
         if not isinstance(self.end_date, Unset):
             end_date = self.end_date.isoformat()
+
+        frequency_override_reason: None | str | Unset
+        if isinstance(self.frequency_override_reason, Unset):
+            frequency_override_reason = UNSET
+        else:
+            frequency_override_reason = self.frequency_override_reason
 
         sessions: list[str] | Unset = UNSET
         if not isinstance(self.sessions, Unset):
@@ -69,6 +80,8 @@ class FollowUpPlanUpdate:
             field_dict["dose_note"] = dose_note
         if end_date is not UNSET:
             field_dict["end_date"] = end_date
+        if frequency_override_reason is not UNSET:
+            field_dict["frequency_override_reason"] = frequency_override_reason
         if sessions is not UNSET:
             field_dict["sessions"] = sessions
         if start_date is not UNSET:
@@ -99,6 +112,15 @@ class FollowUpPlanUpdate:
         else:
             end_date = datetime.date.fromisoformat(_end_date)
 
+        def _parse_frequency_override_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        frequency_override_reason = _parse_frequency_override_reason(d.pop("frequency_override_reason", UNSET))
+
         _sessions = d.pop("sessions", UNSET)
         sessions: list[datetime.date] | Unset = UNSET
         if _sessions is not UNSET:
@@ -120,6 +142,7 @@ class FollowUpPlanUpdate:
             check_in_interval_days=check_in_interval_days,
             dose_note=dose_note,
             end_date=end_date,
+            frequency_override_reason=frequency_override_reason,
             sessions=sessions,
             start_date=start_date,
         )

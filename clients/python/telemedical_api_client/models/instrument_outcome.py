@@ -18,13 +18,17 @@ T = TypeVar("T", bound="InstrumentOutcome")
 class InstrumentOutcome:
     """
     Attributes:
-        baseline (int | None): The consultation's (latest) score
+        baseline (int | None): phq9: the patient's latest PHQ-9 in the 30 days up to start_date, or the plan's baseline
+            check-in; others: the consultation's (latest) score
         latest (int | None): The latest check-in; null before the first
         percent_change (float | None): (latest - baseline) / baseline, negative is better
         series (list[ScorePoint]): Every score, baseline included, oldest first
         clinically_meaningful (bool | None | Unset): pcl5: a drop of 10 points or more
+        relapse (bool | None | Unset): phq9: an earlier follow-up met remission or response, and the latest is 10 or
+            more without response
         remission (bool | None | Unset): phq9: latest below 5
         response (bool | None | Unset): phq9, gad7: a drop of 50 % or more
+        worsening (bool | None | Unset): phq9: the latest is 5 or more points above the lowest score so far
     """
 
     baseline: int | None
@@ -32,8 +36,10 @@ class InstrumentOutcome:
     percent_change: float | None
     series: list[ScorePoint]
     clinically_meaningful: bool | None | Unset = UNSET
+    relapse: bool | None | Unset = UNSET
     remission: bool | None | Unset = UNSET
     response: bool | None | Unset = UNSET
+    worsening: bool | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         baseline: int | None
@@ -56,6 +62,12 @@ class InstrumentOutcome:
         else:
             clinically_meaningful = self.clinically_meaningful
 
+        relapse: bool | None | Unset
+        if isinstance(self.relapse, Unset):
+            relapse = UNSET
+        else:
+            relapse = self.relapse
+
         remission: bool | None | Unset
         if isinstance(self.remission, Unset):
             remission = UNSET
@@ -67,6 +79,12 @@ class InstrumentOutcome:
             response = UNSET
         else:
             response = self.response
+
+        worsening: bool | None | Unset
+        if isinstance(self.worsening, Unset):
+            worsening = UNSET
+        else:
+            worsening = self.worsening
 
         field_dict: dict[str, Any] = {}
 
@@ -80,10 +98,14 @@ class InstrumentOutcome:
         )
         if clinically_meaningful is not UNSET:
             field_dict["clinically_meaningful"] = clinically_meaningful
+        if relapse is not UNSET:
+            field_dict["relapse"] = relapse
         if remission is not UNSET:
             field_dict["remission"] = remission
         if response is not UNSET:
             field_dict["response"] = response
+        if worsening is not UNSET:
+            field_dict["worsening"] = worsening
 
         return field_dict
 
@@ -130,6 +152,15 @@ class InstrumentOutcome:
 
         clinically_meaningful = _parse_clinically_meaningful(d.pop("clinically_meaningful", UNSET))
 
+        def _parse_relapse(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        relapse = _parse_relapse(d.pop("relapse", UNSET))
+
         def _parse_remission(data: object) -> bool | None | Unset:
             if data is None:
                 return data
@@ -148,14 +179,25 @@ class InstrumentOutcome:
 
         response = _parse_response(d.pop("response", UNSET))
 
+        def _parse_worsening(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        worsening = _parse_worsening(d.pop("worsening", UNSET))
+
         instrument_outcome = cls(
             baseline=baseline,
             latest=latest,
             percent_change=percent_change,
             series=series,
             clinically_meaningful=clinically_meaningful,
+            relapse=relapse,
             remission=remission,
             response=response,
+            worsening=worsening,
         )
 
         return instrument_outcome

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 
 if TYPE_CHECKING:
     from ..models.crisis_resource import CrisisResource
-    from ..models.ketamine_intake_answers import KetamineIntakeAnswers
+    from ..models.ketamine_intake_stored_answers import KetamineIntakeStoredAnswers
     from ..models.loinc import Loinc
     from ..models.screening_score import ScreeningScore
 
@@ -20,7 +20,7 @@ T = TypeVar("T", bound="KetamineIntakeScreening")
 class KetamineIntakeScreening:
     """
     Attributes:
-        answers (KetamineIntakeAnswers):
+        answers (KetamineIntakeStoredAnswers):
         completed_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
         consultation_id (None | str):
         created_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
@@ -34,7 +34,7 @@ class KetamineIntakeScreening:
         score (ScreeningScore):
     """
 
-    answers: KetamineIntakeAnswers
+    answers: KetamineIntakeStoredAnswers
     completed_at: datetime.datetime
     consultation_id: None | str
     created_at: datetime.datetime
@@ -101,12 +101,12 @@ class KetamineIntakeScreening:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.crisis_resource import CrisisResource  # noqa: PLC0415
-        from ..models.ketamine_intake_answers import KetamineIntakeAnswers  # noqa: PLC0415
+        from ..models.ketamine_intake_stored_answers import KetamineIntakeStoredAnswers  # noqa: PLC0415
         from ..models.loinc import Loinc  # noqa: PLC0415
         from ..models.screening_score import ScreeningScore  # noqa: PLC0415
 
         d = dict(src_dict)
-        answers = KetamineIntakeAnswers.from_dict(d.pop("answers"))
+        answers = KetamineIntakeStoredAnswers.from_dict(d.pop("answers"))
 
         completed_at = datetime.datetime.fromisoformat(d.pop("completed_at"))
 

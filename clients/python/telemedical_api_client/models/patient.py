@@ -10,6 +10,7 @@ from ..models.sex_at_birth import SexAtBirth
 
 if TYPE_CHECKING:
     from ..models.address import Address
+    from ..models.rems_enrollment import RemsEnrollment
 
 
 T = TypeVar("T", bound="Patient")
@@ -30,6 +31,7 @@ class Patient:
         partner_id (str):
         phone (None | str):
         preferred_language (str):
+        rems_enrollment (None | RemsEnrollment): The Spravato REMS enrolment; null until recorded
         sex_at_birth (SexAtBirth): Sex assigned at birth
         timezone (None | str):
         updated_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
@@ -46,12 +48,14 @@ class Patient:
     partner_id: str
     phone: None | str
     preferred_language: str
+    rems_enrollment: None | RemsEnrollment
     sex_at_birth: SexAtBirth
     timezone: None | str
     updated_at: datetime.datetime
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.address import Address  # noqa: PLC0415
+        from ..models.rems_enrollment import RemsEnrollment  # noqa: PLC0415
 
         address: dict[str, Any] | None
         if isinstance(self.address, Address):
@@ -82,6 +86,12 @@ class Patient:
 
         preferred_language = self.preferred_language
 
+        rems_enrollment: dict[str, Any] | None
+        if isinstance(self.rems_enrollment, RemsEnrollment):
+            rems_enrollment = self.rems_enrollment.to_dict()
+        else:
+            rems_enrollment = self.rems_enrollment
+
         sex_at_birth = self.sex_at_birth.value
 
         timezone: None | str
@@ -104,6 +114,7 @@ class Patient:
                 "partner_id": partner_id,
                 "phone": phone,
                 "preferred_language": preferred_language,
+                "rems_enrollment": rems_enrollment,
                 "sex_at_birth": sex_at_birth,
                 "timezone": timezone,
                 "updated_at": updated_at,
@@ -115,6 +126,7 @@ class Patient:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.address import Address  # noqa: PLC0415
+        from ..models.rems_enrollment import RemsEnrollment  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -168,6 +180,21 @@ class Patient:
 
         preferred_language = d.pop("preferred_language")
 
+        def _parse_rems_enrollment(data: object) -> None | RemsEnrollment:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rems_enrollment_type_0 = RemsEnrollment.from_dict(data)
+
+                return rems_enrollment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RemsEnrollment, data)
+
+        rems_enrollment = _parse_rems_enrollment(d.pop("rems_enrollment"))
+
         sex_at_birth = SexAtBirth(d.pop("sex_at_birth"))
 
         def _parse_timezone(data: object) -> None | str:
@@ -191,6 +218,7 @@ class Patient:
             partner_id=partner_id,
             phone=phone,
             preferred_language=preferred_language,
+            rems_enrollment=rems_enrollment,
             sex_at_birth=sex_at_birth,
             timezone=timezone,
             updated_at=updated_at,

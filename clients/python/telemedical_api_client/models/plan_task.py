@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.task_kind import TaskKind
+from ..models.task_purpose import TaskPurpose
 from ..models.task_status import TaskStatus
 
 if TYPE_CHECKING:
+    from ..models.review import Review
     from ..models.session_record import SessionRecord
 
 
@@ -29,7 +31,10 @@ class PlanTask:
         kind (TaskKind): Kind of follow-up task
         overdue_at (datetime.datetime | None): Must be between 1900-01-01 and 2999-12-31.
         plan_id (str):
-        screening_id (None | str): The screening that answered a check-in
+        purpose (TaskPurpose): Why a follow-up task exists
+        review (None | Review): A review's decision, once done
+        screening_id (None | str): Deprecated: the first of screening_ids
+        screening_ids (list[str]): The screenings that answered a check-in; for a risk review, the one that raised it
         sequence (int): Position in the plan, from 1
         session (None | SessionRecord):
         status (TaskStatus): Follow-up task status
@@ -45,13 +50,17 @@ class PlanTask:
     kind: TaskKind
     overdue_at: datetime.datetime | None
     plan_id: str
+    purpose: TaskPurpose
+    review: None | Review
     screening_id: None | str
+    screening_ids: list[str]
     sequence: int
     session: None | SessionRecord
     status: TaskStatus
     updated_at: datetime.datetime
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.review import Review  # noqa: PLC0415
         from ..models.session_record import SessionRecord  # noqa: PLC0415
 
         completed_at: None | str
@@ -80,8 +89,18 @@ class PlanTask:
 
         plan_id = self.plan_id
 
+        purpose = self.purpose.value
+
+        review: dict[str, Any] | None
+        if isinstance(self.review, Review):
+            review = self.review.to_dict()
+        else:
+            review = self.review
+
         screening_id: None | str
         screening_id = self.screening_id
+
+        screening_ids = self.screening_ids
 
         sequence = self.sequence
 
@@ -108,7 +127,10 @@ class PlanTask:
                 "kind": kind,
                 "overdue_at": overdue_at,
                 "plan_id": plan_id,
+                "purpose": purpose,
+                "review": review,
                 "screening_id": screening_id,
+                "screening_ids": screening_ids,
                 "sequence": sequence,
                 "session": session,
                 "status": status,
@@ -120,6 +142,7 @@ class PlanTask:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.review import Review  # noqa: PLC0415
         from ..models.session_record import SessionRecord  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -168,12 +191,31 @@ class PlanTask:
 
         plan_id = d.pop("plan_id")
 
+        purpose = TaskPurpose(d.pop("purpose"))
+
+        def _parse_review(data: object) -> None | Review:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                review_type_0 = Review.from_dict(data)
+
+                return review_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Review, data)
+
+        review = _parse_review(d.pop("review"))
+
         def _parse_screening_id(data: object) -> None | str:
             if data is None:
                 return data
             return cast(None | str, data)
 
         screening_id = _parse_screening_id(d.pop("screening_id"))
+
+        screening_ids = cast(list[str], d.pop("screening_ids"))
 
         sequence = d.pop("sequence")
 
@@ -206,7 +248,10 @@ class PlanTask:
             kind=kind,
             overdue_at=overdue_at,
             plan_id=plan_id,
+            purpose=purpose,
+            review=review,
             screening_id=screening_id,
+            screening_ids=screening_ids,
             sequence=sequence,
             session=session,
             status=status,

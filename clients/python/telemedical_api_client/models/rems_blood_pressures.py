@@ -19,12 +19,12 @@ class RemsBloodPressures:
     Attributes:
         at_40_minutes (MidReadingPressure | None):
         at_completion (BloodPressure | None):
-        before (BloodPressure):
+        before (BloodPressure | None):
     """
 
     at_40_minutes: MidReadingPressure | None
     at_completion: BloodPressure | None
-    before: BloodPressure
+    before: BloodPressure | None
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.blood_pressure import BloodPressure  # noqa: PLC0415
@@ -42,7 +42,11 @@ class RemsBloodPressures:
         else:
             at_completion = self.at_completion
 
-        before = self.before.to_dict()
+        before: dict[str, Any] | None
+        if isinstance(self.before, BloodPressure):
+            before = self.before.to_dict()
+        else:
+            before = self.before
 
         field_dict: dict[str, Any] = {}
 
@@ -93,7 +97,20 @@ class RemsBloodPressures:
 
         at_completion = _parse_at_completion(d.pop("at_completion"))
 
-        before = BloodPressure.from_dict(d.pop("before"))
+        def _parse_before(data: object) -> BloodPressure | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                before_type_0 = BloodPressure.from_dict(data)
+
+                return before_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BloodPressure | None, data)
+
+        before = _parse_before(d.pop("before"))
 
         rems_blood_pressures = cls(
             at_40_minutes=at_40_minutes,

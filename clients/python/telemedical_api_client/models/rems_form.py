@@ -34,7 +34,8 @@ class RemsForm:
         dose_mg (float | None):
         due_by (datetime.date): The session date plus 7 days Must be between 1900-01-01 and 2999-12-31.
         lot_number (None | str):
-        monitoring_provider (RemsProvider):
+        monitoring_provider (None | RemsProvider): The session's monitored_by; null on records made before it was
+            recorded
         patient (RemsPatient):
         plan_id (str):
         ready_to_leave_minute (int | None):
@@ -58,7 +59,7 @@ class RemsForm:
     dose_mg: float | None
     due_by: datetime.date
     lot_number: None | str
-    monitoring_provider: RemsProvider
+    monitoring_provider: None | RemsProvider
     patient: RemsPatient
     plan_id: str
     ready_to_leave_minute: int | None
@@ -73,6 +74,7 @@ class RemsForm:
     vital_signs_acceptable_before: bool
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.rems_provider import RemsProvider  # noqa: PLC0415
         from ..models.rems_setting import RemsSetting  # noqa: PLC0415
         from ..models.sedating_medications import SedatingMedications  # noqa: PLC0415
 
@@ -100,7 +102,11 @@ class RemsForm:
         lot_number: None | str
         lot_number = self.lot_number
 
-        monitoring_provider = self.monitoring_provider.to_dict()
+        monitoring_provider: dict[str, Any] | None
+        if isinstance(self.monitoring_provider, RemsProvider):
+            monitoring_provider = self.monitoring_provider.to_dict()
+        else:
+            monitoring_provider = self.monitoring_provider
 
         patient = self.patient.to_dict()
 
@@ -220,7 +226,20 @@ class RemsForm:
 
         lot_number = _parse_lot_number(d.pop("lot_number"))
 
-        monitoring_provider = RemsProvider.from_dict(d.pop("monitoring_provider"))
+        def _parse_monitoring_provider(data: object) -> None | RemsProvider:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                monitoring_provider_type_0 = RemsProvider.from_dict(data)
+
+                return monitoring_provider_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RemsProvider, data)
+
+        monitoring_provider = _parse_monitoring_provider(d.pop("monitoring_provider"))
 
         patient = RemsPatient.from_dict(d.pop("patient"))
 

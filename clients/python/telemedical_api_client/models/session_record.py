@@ -11,6 +11,7 @@ from ..models.disposition import Disposition
 if TYPE_CHECKING:
     from ..models.adverse_event import AdverseEvent
     from ..models.reading import Reading
+    from ..models.rems_setting import RemsSetting
     from ..models.reporter import Reporter
     from ..models.sedating_medications import SedatingMedications
 
@@ -28,20 +29,30 @@ class SessionRecord:
         discharge_overridden (bool): Discharged before meeting the criteria, on a provider's decision
         discharge_override_reason (None | str):
         disposition (Disposition): How the patient left a session
+        disposition_reason (None | str):
         dose_mg (float | None): Null on records made before v1.1
-        escort_confirmed (bool):
+        dose_mg_per_kg (float | None): dose_mg / weight_kg, 2 decimals; null without a weight
+        dose_overridden (bool): An intravenous or intramuscular dose above 1.0 mg/kg, on a provider's decision
+        dose_override_reason (None | str):
+        escort_confirmed (bool | None):
+        infusion_minutes (int | None): Intravenous
         lot_number (None | str):
-        observation_minutes (int):
+        monitored_by (None | str): The provider who monitored the patient
+        observation_minutes (int | None):
+        onsite_prescriber_id (None | str): The prescriber attested present at the site throughout
         override_reason (None | str):
-        post_diastolic (int):
-        post_systolic (int):
-        pre_diastolic (int):
-        pre_systolic (int):
+        post_diastolic (int | None):
+        post_systolic (int | None): The last reading's; null with no reading (at home, an early transfer)
+        pre_diastolic (int | None):
+        pre_systolic (int | None): Null only for an at-home session
         readings (list[Reading]):
         ready_to_leave_minute (int | None):
         recorded_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
         recorded_by (Reporter):
         sedating_medications (None | SedatingMedications):
+        site (None | RemsSetting): The practice site as it was on the day; null at home and on older records
+        sitter_present (bool | None): At-home sessions: an adult present throughout
+        weight_kg (float | None): The weight on the day (kg)
     """
 
     administered_at: datetime.datetime
@@ -50,22 +61,33 @@ class SessionRecord:
     discharge_overridden: bool
     discharge_override_reason: None | str
     disposition: Disposition
+    disposition_reason: None | str
     dose_mg: float | None
-    escort_confirmed: bool
+    dose_mg_per_kg: float | None
+    dose_overridden: bool
+    dose_override_reason: None | str
+    escort_confirmed: bool | None
+    infusion_minutes: int | None
     lot_number: None | str
-    observation_minutes: int
+    monitored_by: None | str
+    observation_minutes: int | None
+    onsite_prescriber_id: None | str
     override_reason: None | str
-    post_diastolic: int
-    post_systolic: int
-    pre_diastolic: int
-    pre_systolic: int
+    post_diastolic: int | None
+    post_systolic: int | None
+    pre_diastolic: int | None
+    pre_systolic: int | None
     readings: list[Reading]
     ready_to_leave_minute: int | None
     recorded_at: datetime.datetime
     recorded_by: Reporter
     sedating_medications: None | SedatingMedications
+    site: None | RemsSetting
+    sitter_present: bool | None
+    weight_kg: float | None
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.rems_setting import RemsSetting  # noqa: PLC0415
         from ..models.sedating_medications import SedatingMedications  # noqa: PLC0415
 
         administered_at = self.administered_at.isoformat()
@@ -84,25 +106,51 @@ class SessionRecord:
 
         disposition = self.disposition.value
 
+        disposition_reason: None | str
+        disposition_reason = self.disposition_reason
+
         dose_mg: float | None
         dose_mg = self.dose_mg
 
+        dose_mg_per_kg: float | None
+        dose_mg_per_kg = self.dose_mg_per_kg
+
+        dose_overridden = self.dose_overridden
+
+        dose_override_reason: None | str
+        dose_override_reason = self.dose_override_reason
+
+        escort_confirmed: bool | None
         escort_confirmed = self.escort_confirmed
+
+        infusion_minutes: int | None
+        infusion_minutes = self.infusion_minutes
 
         lot_number: None | str
         lot_number = self.lot_number
 
+        monitored_by: None | str
+        monitored_by = self.monitored_by
+
+        observation_minutes: int | None
         observation_minutes = self.observation_minutes
+
+        onsite_prescriber_id: None | str
+        onsite_prescriber_id = self.onsite_prescriber_id
 
         override_reason: None | str
         override_reason = self.override_reason
 
+        post_diastolic: int | None
         post_diastolic = self.post_diastolic
 
+        post_systolic: int | None
         post_systolic = self.post_systolic
 
+        pre_diastolic: int | None
         pre_diastolic = self.pre_diastolic
 
+        pre_systolic: int | None
         pre_systolic = self.pre_systolic
 
         readings = []
@@ -123,6 +171,18 @@ class SessionRecord:
         else:
             sedating_medications = self.sedating_medications
 
+        site: dict[str, Any] | None
+        if isinstance(self.site, RemsSetting):
+            site = self.site.to_dict()
+        else:
+            site = self.site
+
+        sitter_present: bool | None
+        sitter_present = self.sitter_present
+
+        weight_kg: float | None
+        weight_kg = self.weight_kg
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -133,10 +193,17 @@ class SessionRecord:
                 "discharge_overridden": discharge_overridden,
                 "discharge_override_reason": discharge_override_reason,
                 "disposition": disposition,
+                "disposition_reason": disposition_reason,
                 "dose_mg": dose_mg,
+                "dose_mg_per_kg": dose_mg_per_kg,
+                "dose_overridden": dose_overridden,
+                "dose_override_reason": dose_override_reason,
                 "escort_confirmed": escort_confirmed,
+                "infusion_minutes": infusion_minutes,
                 "lot_number": lot_number,
+                "monitored_by": monitored_by,
                 "observation_minutes": observation_minutes,
+                "onsite_prescriber_id": onsite_prescriber_id,
                 "override_reason": override_reason,
                 "post_diastolic": post_diastolic,
                 "post_systolic": post_systolic,
@@ -147,6 +214,9 @@ class SessionRecord:
                 "recorded_at": recorded_at,
                 "recorded_by": recorded_by,
                 "sedating_medications": sedating_medications,
+                "site": site,
+                "sitter_present": sitter_present,
+                "weight_kg": weight_kg,
             }
         )
 
@@ -156,6 +226,7 @@ class SessionRecord:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.adverse_event import AdverseEvent  # noqa: PLC0415
         from ..models.reading import Reading  # noqa: PLC0415
+        from ..models.rems_setting import RemsSetting  # noqa: PLC0415
         from ..models.reporter import Reporter  # noqa: PLC0415
         from ..models.sedating_medications import SedatingMedications  # noqa: PLC0415
 
@@ -182,6 +253,13 @@ class SessionRecord:
 
         disposition = Disposition(d.pop("disposition"))
 
+        def _parse_disposition_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        disposition_reason = _parse_disposition_reason(d.pop("disposition_reason"))
+
         def _parse_dose_mg(data: object) -> float | None:
             if data is None:
                 return data
@@ -189,7 +267,35 @@ class SessionRecord:
 
         dose_mg = _parse_dose_mg(d.pop("dose_mg"))
 
-        escort_confirmed = d.pop("escort_confirmed")
+        def _parse_dose_mg_per_kg(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        dose_mg_per_kg = _parse_dose_mg_per_kg(d.pop("dose_mg_per_kg"))
+
+        dose_overridden = d.pop("dose_overridden")
+
+        def _parse_dose_override_reason(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        dose_override_reason = _parse_dose_override_reason(d.pop("dose_override_reason"))
+
+        def _parse_escort_confirmed(data: object) -> bool | None:
+            if data is None:
+                return data
+            return cast(bool | None, data)
+
+        escort_confirmed = _parse_escort_confirmed(d.pop("escort_confirmed"))
+
+        def _parse_infusion_minutes(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        infusion_minutes = _parse_infusion_minutes(d.pop("infusion_minutes"))
 
         def _parse_lot_number(data: object) -> None | str:
             if data is None:
@@ -198,7 +304,26 @@ class SessionRecord:
 
         lot_number = _parse_lot_number(d.pop("lot_number"))
 
-        observation_minutes = d.pop("observation_minutes")
+        def _parse_monitored_by(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        monitored_by = _parse_monitored_by(d.pop("monitored_by"))
+
+        def _parse_observation_minutes(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        observation_minutes = _parse_observation_minutes(d.pop("observation_minutes"))
+
+        def _parse_onsite_prescriber_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        onsite_prescriber_id = _parse_onsite_prescriber_id(d.pop("onsite_prescriber_id"))
 
         def _parse_override_reason(data: object) -> None | str:
             if data is None:
@@ -207,13 +332,33 @@ class SessionRecord:
 
         override_reason = _parse_override_reason(d.pop("override_reason"))
 
-        post_diastolic = d.pop("post_diastolic")
+        def _parse_post_diastolic(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
 
-        post_systolic = d.pop("post_systolic")
+        post_diastolic = _parse_post_diastolic(d.pop("post_diastolic"))
 
-        pre_diastolic = d.pop("pre_diastolic")
+        def _parse_post_systolic(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
 
-        pre_systolic = d.pop("pre_systolic")
+        post_systolic = _parse_post_systolic(d.pop("post_systolic"))
+
+        def _parse_pre_diastolic(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        pre_diastolic = _parse_pre_diastolic(d.pop("pre_diastolic"))
+
+        def _parse_pre_systolic(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        pre_systolic = _parse_pre_systolic(d.pop("pre_systolic"))
 
         readings = []
         _readings = d.pop("readings")
@@ -248,6 +393,35 @@ class SessionRecord:
 
         sedating_medications = _parse_sedating_medications(d.pop("sedating_medications"))
 
+        def _parse_site(data: object) -> None | RemsSetting:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                site_type_0 = RemsSetting.from_dict(data)
+
+                return site_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RemsSetting, data)
+
+        site = _parse_site(d.pop("site"))
+
+        def _parse_sitter_present(data: object) -> bool | None:
+            if data is None:
+                return data
+            return cast(bool | None, data)
+
+        sitter_present = _parse_sitter_present(d.pop("sitter_present"))
+
+        def _parse_weight_kg(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        weight_kg = _parse_weight_kg(d.pop("weight_kg"))
+
         session_record = cls(
             administered_at=administered_at,
             adverse_events=adverse_events,
@@ -255,10 +429,17 @@ class SessionRecord:
             discharge_overridden=discharge_overridden,
             discharge_override_reason=discharge_override_reason,
             disposition=disposition,
+            disposition_reason=disposition_reason,
             dose_mg=dose_mg,
+            dose_mg_per_kg=dose_mg_per_kg,
+            dose_overridden=dose_overridden,
+            dose_override_reason=dose_override_reason,
             escort_confirmed=escort_confirmed,
+            infusion_minutes=infusion_minutes,
             lot_number=lot_number,
+            monitored_by=monitored_by,
             observation_minutes=observation_minutes,
+            onsite_prescriber_id=onsite_prescriber_id,
             override_reason=override_reason,
             post_diastolic=post_diastolic,
             post_systolic=post_systolic,
@@ -269,6 +450,9 @@ class SessionRecord:
             recorded_at=recorded_at,
             recorded_by=recorded_by,
             sedating_medications=sedating_medications,
+            site=site,
+            sitter_present=sitter_present,
+            weight_kg=weight_kg,
         )
 
         return session_record

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, ClientMeta, Options as Options2, RequestResult, TDataShape } from './client/index.js';
-import type { ActivateFollowUpPlanData, ActivateFollowUpPlanErrors, ActivateFollowUpPlanResponses, AssignProviderData, AssignProviderErrors, AssignProviderResponses, CancelConsultationData, CancelConsultationErrors, CancelConsultationResponses, CompleteConsultationData, CompleteConsultationErrors, CompleteConsultationResponses, CompleteFollowUpPlanCheckInData, CompleteFollowUpPlanCheckInErrors, CompleteFollowUpPlanCheckInResponses, CompleteFollowUpPlanData, CompleteFollowUpPlanErrors, CompleteFollowUpPlanResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateConsentData, CreateConsentErrors, CreateConsentResponses, CreateConsultationData, CreateConsultationErrors, CreateConsultationResponses, CreateFollowUpPlanData, CreateFollowUpPlanErrors, CreateFollowUpPlanResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePartnerData, CreatePartnerErrors, CreatePartnerResponses, CreatePatientData, CreatePatientErrors, CreatePatientResponses, CreateProviderData, CreateProviderErrors, CreateProviderResponses, CreateScreeningData, CreateScreeningErrors, CreateScreeningResponses, CreateUserData, CreateUserErrors, CreateUserResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetAppointmentData, GetAppointmentErrors, GetAppointmentResponses, GetConsultationData, GetConsultationEligibilityData, GetConsultationEligibilityErrors, GetConsultationEligibilityResponses, GetConsultationErrors, GetConsultationResponses, GetEventData, GetEventErrors, GetEventResponses, GetFollowUpPlanData, GetFollowUpPlanErrors, GetFollowUpPlanOutcomesData, GetFollowUpPlanOutcomesErrors, GetFollowUpPlanOutcomesResponses, GetFollowUpPlanResponses, GetFollowUpPlanTaskData, GetFollowUpPlanTaskErrors, GetFollowUpPlanTaskResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetPatientData, GetPatientErrors, GetPatientResponses, GetProviderData, GetProviderErrors, GetProviderResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRemsFormData, GetRemsFormErrors, GetRemsFormResponses, GetScreeningData, GetScreeningErrors, GetScreeningResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, HoldFollowUpPlanData, HoldFollowUpPlanErrors, HoldFollowUpPlanResponses, ListAdverseEventsData, ListAdverseEventsErrors, ListAdverseEventsResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsentsData, ListConsentsErrors, ListConsentsResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListFollowUpPlansData, ListFollowUpPlansErrors, ListFollowUpPlansResponses, ListFollowUpPlanTasksData, ListFollowUpPlanTasksErrors, ListFollowUpPlanTasksResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListPatientsData, ListPatientsErrors, ListPatientsResponses, ListProviderMatchesData, ListProviderMatchesErrors, ListProviderMatchesResponses, ListProvidersData, ListProvidersErrors, ListProviderSlotsData, ListProviderSlotsErrors, ListProviderSlotsResponses, ListProvidersResponses, ListScreeningsData, ListScreeningsErrors, ListScreeningsResponses, ListWebhookDeliveryAttemptsData, ListWebhookDeliveryAttemptsErrors, ListWebhookDeliveryAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, RecordFollowUpPlanSessionData, RecordFollowUpPlanSessionErrors, RecordFollowUpPlanSessionResponses, RedeliverEventData, RedeliverEventErrors, RedeliverEventResponses, ReportAdverseEventData, ReportAdverseEventErrors, ReportAdverseEventResponses, RescheduleConsultationData, RescheduleConsultationErrors, RescheduleConsultationResponses, ReviewConsultationData, ReviewConsultationErrors, ReviewConsultationResponses, RevokeFollowUpPlanData, RevokeFollowUpPlanErrors, RevokeFollowUpPlanResponses, RotateWebhookEndpointSecretData, RotateWebhookEndpointSecretErrors, RotateWebhookEndpointSecretResponses, SetProviderAvailabilityData, SetProviderAvailabilityErrors, SetProviderAvailabilityResponses, StartConsultationData, StartConsultationErrors, StartConsultationResponses, SubmitRemsFormData, SubmitRemsFormErrors, SubmitRemsFormResponses, UpdateFollowUpPlanData, UpdateFollowUpPlanErrors, UpdateFollowUpPlanResponses, UpdatePatientData, UpdatePatientErrors, UpdatePatientResponses, UpdateProviderData, UpdateProviderErrors, UpdateProviderResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, WithdrawConsentData, WithdrawConsentErrors, WithdrawConsentResponses } from './types.gen.js';
+import type { AcknowledgeConsultationEscalationData, AcknowledgeConsultationEscalationErrors, AcknowledgeConsultationEscalationResponses, ActivateFollowUpPlanData, ActivateFollowUpPlanErrors, ActivateFollowUpPlanResponses, AssignProviderData, AssignProviderErrors, AssignProviderResponses, CancelConsultationData, CancelConsultationErrors, CancelConsultationResponses, CancelPrescriptionData, CancelPrescriptionErrors, CancelPrescriptionResponses, CompleteConsultationData, CompleteConsultationErrors, CompleteConsultationResponses, CompleteFollowUpPlanCheckInData, CompleteFollowUpPlanCheckInErrors, CompleteFollowUpPlanCheckInResponses, CompleteFollowUpPlanData, CompleteFollowUpPlanErrors, CompleteFollowUpPlanResponses, CreateClientData, CreateClientErrors, CreateClientResponses, CreateConsentData, CreateConsentErrors, CreateConsentResponses, CreateConsultationData, CreateConsultationErrors, CreateConsultationResponses, CreateFollowUpPlanData, CreateFollowUpPlanErrors, CreateFollowUpPlanResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePartnerData, CreatePartnerErrors, CreatePartnerResponses, CreatePatientData, CreatePatientErrors, CreatePatientResponses, CreateProviderData, CreateProviderErrors, CreateProviderResponses, CreateScreeningData, CreateScreeningErrors, CreateScreeningResponses, CreateUserData, CreateUserErrors, CreateUserResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, GetAppointmentData, GetAppointmentErrors, GetAppointmentResponses, GetConsultationData, GetConsultationEligibilityData, GetConsultationEligibilityErrors, GetConsultationEligibilityResponses, GetConsultationErrors, GetConsultationResponses, GetEventData, GetEventErrors, GetEventResponses, GetFollowUpPlanData, GetFollowUpPlanErrors, GetFollowUpPlanOutcomesData, GetFollowUpPlanOutcomesErrors, GetFollowUpPlanOutcomesResponses, GetFollowUpPlanResponses, GetFollowUpPlanTaskData, GetFollowUpPlanTaskErrors, GetFollowUpPlanTaskResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetPatientData, GetPatientErrors, GetPatientResponses, GetPrescriptionData, GetPrescriptionErrors, GetPrescriptionResponses, GetProviderData, GetProviderErrors, GetProviderResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetRemsFormData, GetRemsFormErrors, GetRemsFormResponses, GetScreeningData, GetScreeningErrors, GetScreeningResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, HoldFollowUpPlanData, HoldFollowUpPlanErrors, HoldFollowUpPlanResponses, IssuePrescriptionData, IssuePrescriptionErrors, IssuePrescriptionResponses, ListAdverseEventsData, ListAdverseEventsErrors, ListAdverseEventsResponses, ListAuditEventsData, ListAuditEventsErrors, ListAuditEventsResponses, ListClientsData, ListClientsErrors, ListClientsResponses, ListConsentsData, ListConsentsErrors, ListConsentsResponses, ListConsultationsData, ListConsultationsErrors, ListConsultationsResponses, ListEventsData, ListEventsErrors, ListEventsResponses, ListFollowUpPlansData, ListFollowUpPlansErrors, ListFollowUpPlansResponses, ListFollowUpPlanTasksData, ListFollowUpPlanTasksErrors, ListFollowUpPlanTasksResponses, ListInPersonEvaluationsData, ListInPersonEvaluationsErrors, ListInPersonEvaluationsResponses, ListPartnersData, ListPartnersErrors, ListPartnersResponses, ListPatientsData, ListPatientsErrors, ListPatientsResponses, ListPdmpChecksData, ListPdmpChecksErrors, ListPdmpChecksResponses, ListPlanVisitsData, ListPlanVisitsErrors, ListPlanVisitsResponses, ListPrescriptionsData, ListPrescriptionsErrors, ListPrescriptionsResponses, ListProviderMatchesData, ListProviderMatchesErrors, ListProviderMatchesResponses, ListProvidersData, ListProvidersErrors, ListProviderSlotsData, ListProviderSlotsErrors, ListProviderSlotsResponses, ListProvidersResponses, ListScreeningsData, ListScreeningsErrors, ListScreeningsResponses, ListWebhookDeliveryAttemptsData, ListWebhookDeliveryAttemptsErrors, ListWebhookDeliveryAttemptsResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, PutRemsEnrollmentData, PutRemsEnrollmentErrors, PutRemsEnrollmentResponses, RecordFollowUpPlanSessionData, RecordFollowUpPlanSessionErrors, RecordFollowUpPlanSessionResponses, RecordInPersonEvaluationData, RecordInPersonEvaluationErrors, RecordInPersonEvaluationResponses, RecordPdmpCheckData, RecordPdmpCheckErrors, RecordPdmpCheckResponses, RecordPlanVisitData, RecordPlanVisitErrors, RecordPlanVisitResponses, RedeliverEventData, RedeliverEventErrors, RedeliverEventResponses, ReportAdverseEventData, ReportAdverseEventErrors, ReportAdverseEventResponses, RescheduleConsultationData, RescheduleConsultationErrors, RescheduleConsultationResponses, ReviewConsultationData, ReviewConsultationErrors, ReviewConsultationResponses, RevokeFollowUpPlanData, RevokeFollowUpPlanErrors, RevokeFollowUpPlanResponses, RotateWebhookEndpointSecretData, RotateWebhookEndpointSecretErrors, RotateWebhookEndpointSecretResponses, SendWebhookTestEventData, SendWebhookTestEventErrors, SendWebhookTestEventResponses, SetProviderAvailabilityData, SetProviderAvailabilityErrors, SetProviderAvailabilityResponses, StartConsultationData, StartConsultationErrors, StartConsultationResponses, SubmitRemsFormData, SubmitRemsFormErrors, SubmitRemsFormResponses, UpdateFollowUpPlanData, UpdateFollowUpPlanErrors, UpdateFollowUpPlanResponses, UpdatePatientData, UpdatePatientErrors, UpdatePatientResponses, UpdateProviderData, UpdateProviderErrors, UpdateProviderResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, WithdrawConsentData, WithdrawConsentErrors, WithdrawConsentResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -23,7 +23,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  *
  * Answers 200 whenever the process serves requests; it checks no dependency.
  */
-export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>): RequestResult<GetHealthResponses, GetHealthErrors, ThrowOnError> => (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/healthz', ...options });
+export const getHealth = <ThrowOnError extends boolean = true>(options?: Options<GetHealthData, ThrowOnError>): RequestResult<GetHealthResponses, GetHealthErrors, ThrowOnError> => (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/healthz', ...options });
 
 /**
  * Prometheus metrics
@@ -32,7 +32,7 @@ export const getHealth = <ThrowOnError extends boolean = false>(options?: Option
  * `admin` scope (a platform client): Prometheus gets one itself with its `oauth2` scrape settings
  * (client credentials against `/oauth/token`).
  */
-export const getMetrics = <ThrowOnError extends boolean = false>(options?: Options<GetMetricsData, ThrowOnError>): RequestResult<GetMetricsResponses, GetMetricsErrors, ThrowOnError> => (options?.client ?? client).get<GetMetricsResponses, GetMetricsErrors, ThrowOnError>({
+export const getMetrics = <ThrowOnError extends boolean = true>(options?: Options<GetMetricsData, ThrowOnError>): RequestResult<GetMetricsResponses, GetMetricsErrors, ThrowOnError> => (options?.client ?? client).get<GetMetricsResponses, GetMetricsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/metrics',
     ...options
@@ -43,7 +43,7 @@ export const getMetrics = <ThrowOnError extends boolean = false>(options?: Optio
  *
  * 503 (problem+json, with Retry-After) while the database cannot be reached.
  */
-export const getReadiness = <ThrowOnError extends boolean = false>(options?: Options<GetReadinessData, ThrowOnError>): RequestResult<GetReadinessResponses, GetReadinessErrors, ThrowOnError> => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/readyz', ...options });
+export const getReadiness = <ThrowOnError extends boolean = true>(options?: Options<GetReadinessData, ThrowOnError>): RequestResult<GetReadinessResponses, GetReadinessErrors, ThrowOnError> => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/readyz', ...options });
 
 /**
  * List audit events
@@ -53,7 +53,7 @@ export const getReadiness = <ThrowOnError extends boolean = false>(options?: Opt
  * saw or changed this patient's data". A partner sees its own callers' rows and every row about its
  * patients; a platform admin sees all. References only: ids, never values.
  */
-export const listAuditEvents = <ThrowOnError extends boolean = false>(options?: Options<ListAuditEventsData, ThrowOnError>): RequestResult<ListAuditEventsResponses, ListAuditEventsErrors, ThrowOnError> => (options?.client ?? client).get<ListAuditEventsResponses, ListAuditEventsErrors, ThrowOnError>({
+export const listAuditEvents = <ThrowOnError extends boolean = true>(options?: Options<ListAuditEventsData, ThrowOnError>): RequestResult<ListAuditEventsResponses, ListAuditEventsErrors, ThrowOnError> => (options?.client ?? client).get<ListAuditEventsResponses, ListAuditEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/audit-events',
     ...options
@@ -65,7 +65,7 @@ export const listAuditEvents = <ThrowOnError extends boolean = false>(options?: 
  * Newest first. Filter by `patient_id`, `provider_id`, `status` (one, or several separated by
  * commas) and `created_after`.
  */
-export const listConsultations = <ThrowOnError extends boolean = false>(options?: Options<ListConsultationsData, ThrowOnError>): RequestResult<ListConsultationsResponses, ListConsultationsErrors, ThrowOnError> => (options?.client ?? client).get<ListConsultationsResponses, ListConsultationsErrors, ThrowOnError>({
+export const listConsultations = <ThrowOnError extends boolean = true>(options?: Options<ListConsultationsData, ThrowOnError>): RequestResult<ListConsultationsResponses, ListConsultationsErrors, ThrowOnError> => (options?.client ?? client).get<ListConsultationsResponses, ListConsultationsErrors, ThrowOnError>({
     querySerializer: { parameters: { status: { array: { explode: false } } } },
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations',
@@ -79,7 +79,7 @@ export const listConsultations = <ThrowOnError extends boolean = false>(options?
  * consent (422 `consent_required`). The consultation starts `submitted`; it moves on as the
  * screenings arrive (see `GET /v1/consultations/{id}/eligibility`).
  */
-export const createConsultation = <ThrowOnError extends boolean = false>(options: Options<CreateConsultationData, ThrowOnError>): RequestResult<CreateConsultationResponses, CreateConsultationErrors, ThrowOnError> => (options.client ?? client).post<CreateConsultationResponses, CreateConsultationErrors, ThrowOnError>({
+export const createConsultation = <ThrowOnError extends boolean = true>(options: Options<CreateConsultationData, ThrowOnError>): RequestResult<CreateConsultationResponses, CreateConsultationErrors, ThrowOnError> => (options.client ?? client).post<CreateConsultationResponses, CreateConsultationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations',
     ...options,
@@ -94,10 +94,30 @@ export const createConsultation = <ThrowOnError extends boolean = false>(options
  *
  * Returns a strong `ETag`; send it in `If-Match` with an action to act only on what you read.
  */
-export const getConsultation = <ThrowOnError extends boolean = false>(options: Options<GetConsultationData, ThrowOnError>): RequestResult<GetConsultationResponses, GetConsultationErrors, ThrowOnError> => (options.client ?? client).get<GetConsultationResponses, GetConsultationErrors, ThrowOnError>({
+export const getConsultation = <ThrowOnError extends boolean = true>(options: Options<GetConsultationData, ThrowOnError>): RequestResult<GetConsultationResponses, GetConsultationErrors, ThrowOnError> => (options.client ?? client).get<GetConsultationResponses, GetConsultationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}',
     ...options
+});
+
+/**
+ * Acknowledge an escalation
+ *
+ * A provider records the urgent contact with an escalated patient: who, when, and its outcome
+ * (`reached`, `not_reached`, `emergency_services`), shown as the consultation's `escalation`. Any
+ * provider who sees the case may (escalated cases are in every licensed provider's queue); a partner
+ * or an admin: 403. A second acknowledgement: 409 `already_acknowledged`; a case never escalated: 409
+ * `not_escalated`. Until it is acknowledged, the worker sends
+ * `consultation.escalation_unacknowledged` every `ESCALATION_ACK_MINUTES`. Honours `If-Match`.
+ */
+export const acknowledgeConsultationEscalation = <ThrowOnError extends boolean = true>(options: Options<AcknowledgeConsultationEscalationData, ThrowOnError>): RequestResult<AcknowledgeConsultationEscalationResponses, AcknowledgeConsultationEscalationErrors, ThrowOnError> => (options.client ?? client).post<AcknowledgeConsultationEscalationResponses, AcknowledgeConsultationEscalationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/consultations/{consultation_id}/acknowledge-escalation',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -105,7 +125,7 @@ export const getConsultation = <ThrowOnError extends boolean = false>(options: O
  *
  * The consultation's latest appointment (booked, completed or cancelled), with its video join link.
  */
-export const getAppointment = <ThrowOnError extends boolean = false>(options: Options<GetAppointmentData, ThrowOnError>): RequestResult<GetAppointmentResponses, GetAppointmentErrors, ThrowOnError> => (options.client ?? client).get<GetAppointmentResponses, GetAppointmentErrors, ThrowOnError>({
+export const getAppointment = <ThrowOnError extends boolean = true>(options: Options<GetAppointmentData, ThrowOnError>): RequestResult<GetAppointmentResponses, GetAppointmentErrors, ThrowOnError> => (options.client ?? client).get<GetAppointmentResponses, GetAppointmentErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/appointment',
     ...options
@@ -119,7 +139,7 @@ export const getAppointment = <ThrowOnError extends boolean = false>(options: Op
  * filter in `errors`), 409 `slot_unavailable` when the slot is taken, even by a concurrent request.
  * Honours `If-Match` (the consultation's ETag).
  */
-export const assignProvider = <ThrowOnError extends boolean = false>(options: Options<AssignProviderData, ThrowOnError>): RequestResult<AssignProviderResponses, AssignProviderErrors, ThrowOnError> => (options.client ?? client).post<AssignProviderResponses, AssignProviderErrors, ThrowOnError>({
+export const assignProvider = <ThrowOnError extends boolean = true>(options: Options<AssignProviderData, ThrowOnError>): RequestResult<AssignProviderResponses, AssignProviderErrors, ThrowOnError> => (options.client ?? client).post<AssignProviderResponses, AssignProviderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/assignment',
     ...options,
@@ -134,7 +154,7 @@ export const assignProvider = <ThrowOnError extends boolean = false>(options: Op
  *
  * Allowed in any state before the visit starts (409 `invalid_transition` after). Honours `If-Match`.
  */
-export const cancelConsultation = <ThrowOnError extends boolean = false>(options: Options<CancelConsultationData, ThrowOnError>): RequestResult<CancelConsultationResponses, CancelConsultationErrors, ThrowOnError> => (options.client ?? client).post<CancelConsultationResponses, CancelConsultationErrors, ThrowOnError>({
+export const cancelConsultation = <ThrowOnError extends boolean = true>(options: Options<CancelConsultationData, ThrowOnError>): RequestResult<CancelConsultationResponses, CancelConsultationErrors, ThrowOnError> => (options.client ?? client).post<CancelConsultationResponses, CancelConsultationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/cancel',
     ...options,
@@ -148,9 +168,10 @@ export const cancelConsultation = <ThrowOnError extends boolean = false>(options
  * Complete the visit
  *
  * The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
- * `completed`; the provider's place is freed. Honours `If-Match`.
+ * `completed`; the provider's place is freed. A completed `in_person` visit records an in-person
+ * evaluation by its provider. Honours `If-Match`.
  */
-export const completeConsultation = <ThrowOnError extends boolean = false>(options: Options<CompleteConsultationData, ThrowOnError>): RequestResult<CompleteConsultationResponses, CompleteConsultationErrors, ThrowOnError> => (options.client ?? client).post<CompleteConsultationResponses, CompleteConsultationErrors, ThrowOnError>({
+export const completeConsultation = <ThrowOnError extends boolean = true>(options: Options<CompleteConsultationData, ThrowOnError>): RequestResult<CompleteConsultationResponses, CompleteConsultationErrors, ThrowOnError> => (options.client ?? client).post<CompleteConsultationResponses, CompleteConsultationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/complete',
     ...options,
@@ -167,7 +188,7 @@ export const completeConsultation = <ThrowOnError extends boolean = false>(optio
  * the screenings still missing, and crisis resources when the case was escalated. `pending`
  * until every required screening is in (a C-SSRS `high` escalates at once).
  */
-export const getConsultationEligibility = <ThrowOnError extends boolean = false>(options: Options<GetConsultationEligibilityData, ThrowOnError>): RequestResult<GetConsultationEligibilityResponses, GetConsultationEligibilityErrors, ThrowOnError> => (options.client ?? client).get<GetConsultationEligibilityResponses, GetConsultationEligibilityErrors, ThrowOnError>({
+export const getConsultationEligibility = <ThrowOnError extends boolean = true>(options: Options<GetConsultationEligibilityData, ThrowOnError>): RequestResult<GetConsultationEligibilityResponses, GetConsultationEligibilityErrors, ThrowOnError> => (options.client ?? client).get<GetConsultationEligibilityResponses, GetConsultationEligibilityErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/eligibility',
     ...options
@@ -182,7 +203,7 @@ export const getConsultationEligibility = <ThrowOnError extends boolean = false>
  * reviewed or bipolar cases), best first, each with its score components and earliest slots;
  * `excluded` counts the providers each filter removed.
  */
-export const listProviderMatches = <ThrowOnError extends boolean = false>(options: Options<ListProviderMatchesData, ThrowOnError>): RequestResult<ListProviderMatchesResponses, ListProviderMatchesErrors, ThrowOnError> => (options.client ?? client).get<ListProviderMatchesResponses, ListProviderMatchesErrors, ThrowOnError>({
+export const listProviderMatches = <ThrowOnError extends boolean = true>(options: Options<ListProviderMatchesData, ThrowOnError>): RequestResult<ListProviderMatchesResponses, ListProviderMatchesErrors, ThrowOnError> => (options.client ?? client).get<ListProviderMatchesResponses, ListProviderMatchesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/provider-matches',
     ...options
@@ -195,7 +216,7 @@ export const listProviderMatches = <ThrowOnError extends boolean = false>(option
  * `slot_unavailable` if taken). The hard filters are checked again, except capacity: the patient
  * already holds a place. Honours `If-Match` (the consultation's ETag).
  */
-export const rescheduleConsultation = <ThrowOnError extends boolean = false>(options: Options<RescheduleConsultationData, ThrowOnError>): RequestResult<RescheduleConsultationResponses, RescheduleConsultationErrors, ThrowOnError> => (options.client ?? client).post<RescheduleConsultationResponses, RescheduleConsultationErrors, ThrowOnError>({
+export const rescheduleConsultation = <ThrowOnError extends boolean = true>(options: Options<RescheduleConsultationData, ThrowOnError>): RequestResult<RescheduleConsultationResponses, RescheduleConsultationErrors, ThrowOnError> => (options.client ?? client).post<RescheduleConsultationResponses, RescheduleConsultationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/reschedule',
     ...options,
@@ -206,12 +227,17 @@ export const rescheduleConsultation = <ThrowOnError extends boolean = false>(opt
 });
 
 /**
- * Review a flagged consultation
+ * Review a flagged or escalated consultation
  *
  * A clinician (provider) or an admin approves (`ready`) or declines (`declined`) a consultation in
- * `awaiting_review`, with a note kept on the case. Honours `If-Match`.
+ * `awaiting_review`, with a note kept on the case. An `escalated` one only a psychiatrist (MD or DO,
+ * specialty psychiatry) decides (403 `psychiatrist_required`, an admin included); approving it needs
+ * the escalation acknowledged (422 `escalation_not_acknowledged`), `safety_plan_documented: true`
+ * (422 `safety_plan_required`), every required screening (422 `screenings_incomplete`) and no
+ * absolute contraindication once the crisis is set aside (422 `contraindicated`); the relative reasons
+ * are returned in `eligibility`, and the case is matched to psychiatrists only. Honours `If-Match`.
  */
-export const reviewConsultation = <ThrowOnError extends boolean = false>(options: Options<ReviewConsultationData, ThrowOnError>): RequestResult<ReviewConsultationResponses, ReviewConsultationErrors, ThrowOnError> => (options.client ?? client).post<ReviewConsultationResponses, ReviewConsultationErrors, ThrowOnError>({
+export const reviewConsultation = <ThrowOnError extends boolean = true>(options: Options<ReviewConsultationData, ThrowOnError>): RequestResult<ReviewConsultationResponses, ReviewConsultationErrors, ThrowOnError> => (options.client ?? client).post<ReviewConsultationResponses, ReviewConsultationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/review',
     ...options,
@@ -224,10 +250,15 @@ export const reviewConsultation = <ThrowOnError extends boolean = false>(options
 /**
  * Start the visit
  *
- * The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
- * Honours `If-Match`.
+ * The assigned clinician starts the visit: `scheduled` -> `in_progress` (an admin or a partner: 403).
+ * The body records how it is held (`modality`), where the patient is (`patient_location_state`, and
+ * `patient_site_id` when they join from a practice site), a practitioner physically with them
+ * (`present_practitioner_id`) and their identity check, shown as the consultation's `visit`. 422
+ * `provider_not_licensed_in_state` (the patient is in another state, where you hold no active licence
+ * and schedule III DEA registration), `site_not_in_state`, `practitioner_not_registered_in_state`,
+ * `identity_not_verified`: every failure at once. Honours `If-Match`.
  */
-export const startConsultation = <ThrowOnError extends boolean = false>(options: Options<StartConsultationData, ThrowOnError>): RequestResult<StartConsultationResponses, StartConsultationErrors, ThrowOnError> => (options.client ?? client).post<StartConsultationResponses, StartConsultationErrors, ThrowOnError>({
+export const startConsultation = <ThrowOnError extends boolean = true>(options: Options<StartConsultationData, ThrowOnError>): RequestResult<StartConsultationResponses, StartConsultationErrors, ThrowOnError> => (options.client ?? client).post<StartConsultationResponses, StartConsultationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/consultations/{consultation_id}/start',
     ...options,
@@ -243,7 +274,7 @@ export const startConsultation = <ThrowOnError extends boolean = false>(options:
  * The partner's events, newest first, whether or not an endpoint received them: poll this to catch
  * up after an outage. Filter by `type` and `object_id`.
  */
-export const listEvents = <ThrowOnError extends boolean = false>(options?: Options<ListEventsData, ThrowOnError>): RequestResult<ListEventsResponses, ListEventsErrors, ThrowOnError> => (options?.client ?? client).get<ListEventsResponses, ListEventsErrors, ThrowOnError>({
+export const listEvents = <ThrowOnError extends boolean = true>(options?: Options<ListEventsData, ThrowOnError>): RequestResult<ListEventsResponses, ListEventsErrors, ThrowOnError> => (options?.client ?? client).get<ListEventsResponses, ListEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/events',
     ...options
@@ -255,7 +286,7 @@ export const listEvents = <ThrowOnError extends boolean = false>(options?: Optio
  * The same `type`, `timestamp` and `data` its webhook deliveries carried; its `id` is their
  * `webhook-id`.
  */
-export const getEvent = <ThrowOnError extends boolean = false>(options: Options<GetEventData, ThrowOnError>): RequestResult<GetEventResponses, GetEventErrors, ThrowOnError> => (options.client ?? client).get<GetEventResponses, GetEventErrors, ThrowOnError>({
+export const getEvent = <ThrowOnError extends boolean = true>(options: Options<GetEventData, ThrowOnError>): RequestResult<GetEventResponses, GetEventErrors, ThrowOnError> => (options.client ?? client).get<GetEventResponses, GetEventErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/events/{event_id}',
     ...options
@@ -268,7 +299,7 @@ export const getEvent = <ThrowOnError extends boolean = false>(options: Options<
  * event's type (409 `no_endpoint` when there is none, `endpoint_disabled` when the one named is
  * disabled). It keeps the event's `webhook-id`, so receivers that drop ids they have seen stay correct.
  */
-export const redeliverEvent = <ThrowOnError extends boolean = false>(options: Options<RedeliverEventData, ThrowOnError>): RequestResult<RedeliverEventResponses, RedeliverEventErrors, ThrowOnError> => (options.client ?? client).post<RedeliverEventResponses, RedeliverEventErrors, ThrowOnError>({
+export const redeliverEvent = <ThrowOnError extends boolean = true>(options: Options<RedeliverEventData, ThrowOnError>): RequestResult<RedeliverEventResponses, RedeliverEventErrors, ThrowOnError> => (options.client ?? client).post<RedeliverEventResponses, RedeliverEventErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/events/{event_id}/redeliver',
     ...options,
@@ -283,7 +314,7 @@ export const redeliverEvent = <ThrowOnError extends boolean = false>(options: Op
  *
  * Newest first. Filter by `patient_id`, `provider_id` and `status`.
  */
-export const listFollowUpPlans = <ThrowOnError extends boolean = false>(options?: Options<ListFollowUpPlansData, ThrowOnError>): RequestResult<ListFollowUpPlansResponses, ListFollowUpPlansErrors, ThrowOnError> => (options?.client ?? client).get<ListFollowUpPlansResponses, ListFollowUpPlansErrors, ThrowOnError>({
+export const listFollowUpPlans = <ThrowOnError extends boolean = true>(options?: Options<ListFollowUpPlansData, ThrowOnError>): RequestResult<ListFollowUpPlansResponses, ListFollowUpPlansErrors, ThrowOnError> => (options?.client ?? client).get<ListFollowUpPlansResponses, ListFollowUpPlansErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans',
     ...options
@@ -297,7 +328,7 @@ export const listFollowUpPlans = <ThrowOnError extends boolean = false>(options?
  * `end_date` defaults to 12 weeks after `start_date`; `sessions` (dates) only for `custom`.
  * A consultation has at most one open plan (409 `plan_exists`).
  */
-export const createFollowUpPlan = <ThrowOnError extends boolean = false>(options: Options<CreateFollowUpPlanData, ThrowOnError>): RequestResult<CreateFollowUpPlanResponses, CreateFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<CreateFollowUpPlanResponses, CreateFollowUpPlanErrors, ThrowOnError>({
+export const createFollowUpPlan = <ThrowOnError extends boolean = true>(options: Options<CreateFollowUpPlanData, ThrowOnError>): RequestResult<CreateFollowUpPlanResponses, CreateFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<CreateFollowUpPlanResponses, CreateFollowUpPlanErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans',
     ...options,
@@ -312,7 +343,7 @@ export const createFollowUpPlan = <ThrowOnError extends boolean = false>(options
  *
  * Returns a strong `ETag`; send it in `If-Match` to update the plan or act on it.
  */
-export const getFollowUpPlan = <ThrowOnError extends boolean = false>(options: Options<GetFollowUpPlanData, ThrowOnError>): RequestResult<GetFollowUpPlanResponses, GetFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).get<GetFollowUpPlanResponses, GetFollowUpPlanErrors, ThrowOnError>({
+export const getFollowUpPlan = <ThrowOnError extends boolean = true>(options: Options<GetFollowUpPlanData, ThrowOnError>): RequestResult<GetFollowUpPlanResponses, GetFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).get<GetFollowUpPlanResponses, GetFollowUpPlanErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}',
     ...options
@@ -325,7 +356,7 @@ export const getFollowUpPlan = <ThrowOnError extends boolean = false>(options: O
  * (`end_date`, check-ins, a custom plan's `sessions`; `start_date` only in `draft`): open tasks follow
  * the new schedule, done tasks stay. A completed or revoked plan cannot change (409 `plan_closed`).
  */
-export const updateFollowUpPlan = <ThrowOnError extends boolean = false>(options: Options<UpdateFollowUpPlanData, ThrowOnError>): RequestResult<UpdateFollowUpPlanResponses, UpdateFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).patch<UpdateFollowUpPlanResponses, UpdateFollowUpPlanErrors, ThrowOnError>({
+export const updateFollowUpPlan = <ThrowOnError extends boolean = true>(options: Options<UpdateFollowUpPlanData, ThrowOnError>): RequestResult<UpdateFollowUpPlanResponses, UpdateFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).patch<UpdateFollowUpPlanResponses, UpdateFollowUpPlanErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}',
     ...options,
@@ -341,7 +372,7 @@ export const updateFollowUpPlan = <ThrowOnError extends boolean = false>(options
  * From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
  * `telehealth` and `ketamine_treatment` consents (422 `consent_required`). Honours `If-Match`.
  */
-export const activateFollowUpPlan = <ThrowOnError extends boolean = false>(options: Options<ActivateFollowUpPlanData, ThrowOnError>): RequestResult<ActivateFollowUpPlanResponses, ActivateFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<ActivateFollowUpPlanResponses, ActivateFollowUpPlanErrors, ThrowOnError>({
+export const activateFollowUpPlan = <ThrowOnError extends boolean = true>(options: Options<ActivateFollowUpPlanData, ThrowOnError>): RequestResult<ActivateFollowUpPlanResponses, ActivateFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<ActivateFollowUpPlanResponses, ActivateFollowUpPlanErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/activate',
     ...options,
@@ -356,7 +387,7 @@ export const activateFollowUpPlan = <ThrowOnError extends boolean = false>(optio
  *
  * Newest first, those recorded with sessions included.
  */
-export const listAdverseEvents = <ThrowOnError extends boolean = false>(options: Options<ListAdverseEventsData, ThrowOnError>): RequestResult<ListAdverseEventsResponses, ListAdverseEventsErrors, ThrowOnError> => (options.client ?? client).get<ListAdverseEventsResponses, ListAdverseEventsErrors, ThrowOnError>({
+export const listAdverseEvents = <ThrowOnError extends boolean = true>(options: Options<ListAdverseEventsData, ThrowOnError>): RequestResult<ListAdverseEventsResponses, ListAdverseEventsErrors, ThrowOnError> => (options.client ?? client).get<ListAdverseEventsResponses, ListAdverseEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/adverse-events',
     ...options
@@ -368,7 +399,7 @@ export const listAdverseEvents = <ThrowOnError extends boolean = false>(options:
  * By the patient, the partner, the provider or an admin, once the plan has started. A severe or
  * serious event puts an active plan `on_hold`; every report emits `adverse_event.reported`.
  */
-export const reportAdverseEvent = <ThrowOnError extends boolean = false>(options: Options<ReportAdverseEventData, ThrowOnError>): RequestResult<ReportAdverseEventResponses, ReportAdverseEventErrors, ThrowOnError> => (options.client ?? client).post<ReportAdverseEventResponses, ReportAdverseEventErrors, ThrowOnError>({
+export const reportAdverseEvent = <ThrowOnError extends boolean = true>(options: Options<ReportAdverseEventData, ThrowOnError>): RequestResult<ReportAdverseEventResponses, ReportAdverseEventErrors, ThrowOnError> => (options.client ?? client).post<ReportAdverseEventResponses, ReportAdverseEventErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/adverse-events',
     ...options,
@@ -383,7 +414,7 @@ export const reportAdverseEvent = <ThrowOnError extends boolean = false>(options
  *
  * From `active` or `on_hold`; open tasks are cancelled. Honours `If-Match`.
  */
-export const completeFollowUpPlan = <ThrowOnError extends boolean = false>(options: Options<CompleteFollowUpPlanData, ThrowOnError>): RequestResult<CompleteFollowUpPlanResponses, CompleteFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<CompleteFollowUpPlanResponses, CompleteFollowUpPlanErrors, ThrowOnError>({
+export const completeFollowUpPlan = <ThrowOnError extends boolean = true>(options: Options<CompleteFollowUpPlanData, ThrowOnError>): RequestResult<CompleteFollowUpPlanResponses, CompleteFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<CompleteFollowUpPlanResponses, CompleteFollowUpPlanErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/complete',
     ...options,
@@ -399,7 +430,7 @@ export const completeFollowUpPlan = <ThrowOnError extends boolean = false>(optio
  * From `active`; sessions cannot be recorded until it is resumed with `activate` (check-ins go on).
  * The optional `reason` is kept as `status_reason`. Honours `If-Match`.
  */
-export const holdFollowUpPlan = <ThrowOnError extends boolean = false>(options: Options<HoldFollowUpPlanData, ThrowOnError>): RequestResult<HoldFollowUpPlanResponses, HoldFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<HoldFollowUpPlanResponses, HoldFollowUpPlanErrors, ThrowOnError>({
+export const holdFollowUpPlan = <ThrowOnError extends boolean = true>(options: Options<HoldFollowUpPlanData, ThrowOnError>): RequestResult<HoldFollowUpPlanResponses, HoldFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<HoldFollowUpPlanResponses, HoldFollowUpPlanErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/hold',
     ...options,
@@ -416,10 +447,68 @@ export const holdFollowUpPlan = <ThrowOnError extends boolean = false>(options: 
  * check-in, the whole series and the percent change; `response` (phq9, gad7: a drop of 50 % or more),
  * `remission` (phq9: latest below 5), `clinically_meaningful` (pcl5: a drop of 10 points or more).
  */
-export const getFollowUpPlanOutcomes = <ThrowOnError extends boolean = false>(options: Options<GetFollowUpPlanOutcomesData, ThrowOnError>): RequestResult<GetFollowUpPlanOutcomesResponses, GetFollowUpPlanOutcomesErrors, ThrowOnError> => (options.client ?? client).get<GetFollowUpPlanOutcomesResponses, GetFollowUpPlanOutcomesErrors, ThrowOnError>({
+export const getFollowUpPlanOutcomes = <ThrowOnError extends boolean = true>(options: Options<GetFollowUpPlanOutcomesData, ThrowOnError>): RequestResult<GetFollowUpPlanOutcomesResponses, GetFollowUpPlanOutcomesErrors, ThrowOnError> => (options.client ?? client).get<GetFollowUpPlanOutcomesResponses, GetFollowUpPlanOutcomesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/outcomes',
     ...options
+});
+
+/**
+ * List a plan's prescriptions
+ *
+ * Newest first, with their status now (`active`, `cancelled`, `expired` after `active_until`).
+ */
+export const listPrescriptions = <ThrowOnError extends boolean = true>(options: Options<ListPrescriptionsData, ThrowOnError>): RequestResult<ListPrescriptionsResponses, ListPrescriptionsErrors, ThrowOnError> => (options.client ?? client).get<ListPrescriptionsResponses, ListPrescriptionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions',
+    ...options
+});
+
+/**
+ * Issue a prescription
+ *
+ * By the plan's provider (anyone else 403), on a plan not completed or revoked (409 `plan_closed`).
+ * Checked at issue, every failure at once (422): `visit_required` (your visit with the patient
+ * within 30 days), `prescriber_not_registered_in_state` (licence and schedule III DEA registration
+ * where the patient was), `esketamine_rems_violation`, `refills_exceed_schedule_limit` (5),
+ * `pharmacy_required`, `pdmp_check_required` (your check of that state within 24 hours),
+ * `no_legal_basis`. The legal basis found is stored as `legal_basis {code, source}`. Immutable;
+ * emits `prescription.created`.
+ */
+export const issuePrescription = <ThrowOnError extends boolean = true>(options: Options<IssuePrescriptionData, ThrowOnError>): RequestResult<IssuePrescriptionResponses, IssuePrescriptionErrors, ThrowOnError> => (options.client ?? client).post<IssuePrescriptionResponses, IssuePrescriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get a prescription
+ */
+export const getPrescription = <ThrowOnError extends boolean = true>(options: Options<GetPrescriptionData, ThrowOnError>): RequestResult<GetPrescriptionResponses, GetPrescriptionErrors, ThrowOnError> => (options.client ?? client).get<GetPrescriptionResponses, GetPrescriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions/{prescription_id}',
+    ...options
+});
+
+/**
+ * Cancel a prescription
+ *
+ * The plan's provider cancels an active prescription with a `reason` (anyone else 403; a cancelled
+ * or expired one: 409 `invalid_transition`); emits `prescription.cancelled`, for the pharmacy to be
+ * told. Honours `If-Match`.
+ */
+export const cancelPrescription = <ThrowOnError extends boolean = true>(options: Options<CancelPrescriptionData, ThrowOnError>): RequestResult<CancelPrescriptionResponses, CancelPrescriptionErrors, ThrowOnError> => (options.client ?? client).post<CancelPrescriptionResponses, CancelPrescriptionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions/{prescription_id}/cancel',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -427,7 +516,7 @@ export const getFollowUpPlanOutcomes = <ThrowOnError extends boolean = false>(op
  *
  * From any open status; open tasks are cancelled and the optional `reason` is kept. Honours `If-Match`.
  */
-export const revokeFollowUpPlan = <ThrowOnError extends boolean = false>(options: Options<RevokeFollowUpPlanData, ThrowOnError>): RequestResult<RevokeFollowUpPlanResponses, RevokeFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<RevokeFollowUpPlanResponses, RevokeFollowUpPlanErrors, ThrowOnError>({
+export const revokeFollowUpPlan = <ThrowOnError extends boolean = true>(options: Options<RevokeFollowUpPlanData, ThrowOnError>): RequestResult<RevokeFollowUpPlanResponses, RevokeFollowUpPlanErrors, ThrowOnError> => (options.client ?? client).post<RevokeFollowUpPlanResponses, RevokeFollowUpPlanErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/revoke',
     ...options,
@@ -440,13 +529,22 @@ export const revokeFollowUpPlan = <ThrowOnError extends boolean = false>(options
 /**
  * Record a treatment session
  *
- * By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
- * pre-dose blood pressure is above 140/90 (`blood_pressure_above_threshold`, unless a provider gives
- * `override_reason`), when intranasal observation is under 120 minutes (`observation_too_short`), or
- * when no escort is confirmed (`escort_not_confirmed`); every failure is listed in `errors`. A severe
- * or serious adverse event puts the plan `on_hold`.
+ * By the assigned provider (or an admin), while the plan is `active`; an at-home session (route `oral`
+ * or `sublingual`) also by the plan's own patient, with `sitter_present: true` (`sitter_required`).
+ * Refused with 422 (every failure listed in `errors`) when the pre-dose blood pressure is 180/110 or
+ * more (`blood_pressure_hard_stop`, no override) or above 140/90 (`blood_pressure_above_threshold`,
+ * unless a provider gives `override_reason`); when an intravenous or intramuscular dose is above
+ * 1.0 mg/kg of `weight_kg` (`dose_above_limit`, unless a provider gives `dose_override_reason`) or
+ * 2.0 mg/kg (`dose_above_maximum`); when observation is too short (`observation_too_short`: intranasal
+ * 120, intravenous `infusion_minutes` + 30, intramuscular 60); when the site, monitoring provider or
+ * on-site prescriber do not qualify (`site_not_eligible`, `monitoring_provider_not_eligible`,
+ * `onsite_prescriber_required`); when a required reading is missing (`monitoring_reading_missing`), the
+ * patient is not ready to leave (`not_stable_for_discharge`) or `ready_to_leave_minute` precedes an
+ * unstable reading (`ready_before_stable`); or when no escort is confirmed (`escort_not_confirmed`).
+ * An `emergency_transfer` is always recorded. A severe or serious adverse event (reported, or drawn
+ * from the readings) puts the plan `on_hold`.
  */
-export const recordFollowUpPlanSession = <ThrowOnError extends boolean = false>(options: Options<RecordFollowUpPlanSessionData, ThrowOnError>): RequestResult<RecordFollowUpPlanSessionResponses, RecordFollowUpPlanSessionErrors, ThrowOnError> => (options.client ?? client).post<RecordFollowUpPlanSessionResponses, RecordFollowUpPlanSessionErrors, ThrowOnError>({
+export const recordFollowUpPlanSession = <ThrowOnError extends boolean = true>(options: Options<RecordFollowUpPlanSessionData, ThrowOnError>): RequestResult<RecordFollowUpPlanSessionResponses, RecordFollowUpPlanSessionErrors, ThrowOnError> => (options.client ?? client).post<RecordFollowUpPlanSessionResponses, RecordFollowUpPlanSessionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/sessions/{task_id}/record',
     ...options,
@@ -464,7 +562,7 @@ export const recordFollowUpPlanSession = <ThrowOnError extends boolean = false>(
  * minutes, blood pressures before, at ~40 minutes and at completion, and each adverse effect with its
  * values; `due_by` (session date + 7 days) and `submitted_at`.
  */
-export const getRemsForm = <ThrowOnError extends boolean = false>(options: Options<GetRemsFormData, ThrowOnError>): RequestResult<GetRemsFormResponses, GetRemsFormErrors, ThrowOnError> => (options.client ?? client).get<GetRemsFormResponses, GetRemsFormErrors, ThrowOnError>({
+export const getRemsForm = <ThrowOnError extends boolean = true>(options: Options<GetRemsFormData, ThrowOnError>): RequestResult<GetRemsFormResponses, GetRemsFormErrors, ThrowOnError> => (options.client ?? client).get<GetRemsFormResponses, GetRemsFormErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/sessions/{task_id}/rems-form',
     ...options
@@ -476,7 +574,7 @@ export const getRemsForm = <ThrowOnError extends boolean = false>(options: Optio
  * By the plan's assigned provider or an admin. The first time is kept; `rems_form.due` is not sent
  * for a form marked sent.
  */
-export const submitRemsForm = <ThrowOnError extends boolean = false>(options: Options<SubmitRemsFormData, ThrowOnError>): RequestResult<SubmitRemsFormResponses, SubmitRemsFormErrors, ThrowOnError> => (options.client ?? client).post<SubmitRemsFormResponses, SubmitRemsFormErrors, ThrowOnError>({
+export const submitRemsForm = <ThrowOnError extends boolean = true>(options: Options<SubmitRemsFormData, ThrowOnError>): RequestResult<SubmitRemsFormResponses, SubmitRemsFormErrors, ThrowOnError> => (options.client ?? client).post<SubmitRemsFormResponses, SubmitRemsFormErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/sessions/{task_id}/rems-form/submitted',
     ...options
@@ -488,7 +586,7 @@ export const submitRemsForm = <ThrowOnError extends boolean = false>(options: Op
  * In due order (a day's session before its check-in), not newest first. Filter by `status`, `kind`,
  * `due_from` and `due_to` (inclusive) — e.g. `status=pending&due_to=<today>` is what is due now.
  */
-export const listFollowUpPlanTasks = <ThrowOnError extends boolean = false>(options: Options<ListFollowUpPlanTasksData, ThrowOnError>): RequestResult<ListFollowUpPlanTasksResponses, ListFollowUpPlanTasksErrors, ThrowOnError> => (options.client ?? client).get<ListFollowUpPlanTasksResponses, ListFollowUpPlanTasksErrors, ThrowOnError>({
+export const listFollowUpPlanTasks = <ThrowOnError extends boolean = true>(options: Options<ListFollowUpPlanTasksData, ThrowOnError>): RequestResult<ListFollowUpPlanTasksResponses, ListFollowUpPlanTasksErrors, ThrowOnError> => (options.client ?? client).get<ListFollowUpPlanTasksResponses, ListFollowUpPlanTasksErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/tasks',
     ...options
@@ -499,22 +597,56 @@ export const listFollowUpPlanTasks = <ThrowOnError extends boolean = false>(opti
  *
  * A session task carries its record once recorded; a check-in its screening once completed.
  */
-export const getFollowUpPlanTask = <ThrowOnError extends boolean = false>(options: Options<GetFollowUpPlanTaskData, ThrowOnError>): RequestResult<GetFollowUpPlanTaskResponses, GetFollowUpPlanTaskErrors, ThrowOnError> => (options.client ?? client).get<GetFollowUpPlanTaskResponses, GetFollowUpPlanTaskErrors, ThrowOnError>({
+export const getFollowUpPlanTask = <ThrowOnError extends boolean = true>(options: Options<GetFollowUpPlanTaskData, ThrowOnError>): RequestResult<GetFollowUpPlanTaskResponses, GetFollowUpPlanTaskErrors, ThrowOnError> => (options.client ?? client).get<GetFollowUpPlanTaskResponses, GetFollowUpPlanTaskErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/tasks/{task_id}',
     ...options
 });
 
 /**
- * Complete a check-in
+ * Complete a check-in or a review
  *
- * Links the screening that answered it (submit it first with `POST /v1/screenings`, naming this
- * `plan_id`); the check-in becomes `done`. Allowed while the plan is `active` or `on_hold`.
- * Sessions are completed by recording them instead (409 `task_kind_mismatch`).
+ * A check-in: `screening_ids`, one screening per instrument of the task, each submitted first with
+ * `POST /v1/screenings` naming this `plan_id` (a routine check-in's C-SSRS with recall
+ * `since_last_contact`, the baseline check-in's with `lifetime_recent`); a missing instrument is 422
+ * `check_in_incomplete`. `screening_id` is still accepted for a one-instrument check-in.
+ * A review (a provider): `decision` (`continue` or `stop`, which completes the plan) and `note`.
+ * Allowed while the plan is `active` or `on_hold`. Sessions are recorded instead (409
+ * `task_kind_mismatch`).
  */
-export const completeFollowUpPlanCheckIn = <ThrowOnError extends boolean = false>(options: Options<CompleteFollowUpPlanCheckInData, ThrowOnError>): RequestResult<CompleteFollowUpPlanCheckInResponses, CompleteFollowUpPlanCheckInErrors, ThrowOnError> => (options.client ?? client).post<CompleteFollowUpPlanCheckInResponses, CompleteFollowUpPlanCheckInErrors, ThrowOnError>({
+export const completeFollowUpPlanCheckIn = <ThrowOnError extends boolean = true>(options: Options<CompleteFollowUpPlanCheckInData, ThrowOnError>): RequestResult<CompleteFollowUpPlanCheckInResponses, CompleteFollowUpPlanCheckInErrors, ThrowOnError> => (options.client ?? client).post<CompleteFollowUpPlanCheckInResponses, CompleteFollowUpPlanCheckInErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/follow-up-plans/{plan_id}/tasks/{task_id}/complete',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List a plan's visits
+ *
+ * Newest first: the plan's follow-up visits and its consultation's visit.
+ */
+export const listPlanVisits = <ThrowOnError extends boolean = true>(options: Options<ListPlanVisitsData, ThrowOnError>): RequestResult<ListPlanVisitsResponses, ListPlanVisitsErrors, ThrowOnError> => (options.client ?? client).get<ListPlanVisitsResponses, ListPlanVisitsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/follow-up-plans/{plan_id}/visits',
+    ...options
+});
+
+/**
+ * Record a follow-up visit
+ *
+ * A visit the plan's provider holds now (a partner or an admin: 403), with the checks of a
+ * consultation's visit (422 `provider_not_licensed_in_state`, `site_not_in_state`,
+ * `practitioner_not_registered_in_state`, `identity_not_verified`, every failure at once). A
+ * prescription follows a visit held within 30 days. An `in_person` visit records an in-person
+ * evaluation.
+ */
+export const recordPlanVisit = <ThrowOnError extends boolean = true>(options: Options<RecordPlanVisitData, ThrowOnError>): RequestResult<RecordPlanVisitResponses, RecordPlanVisitErrors, ThrowOnError> => (options.client ?? client).post<RecordPlanVisitResponses, RecordPlanVisitErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/follow-up-plans/{plan_id}/visits',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -528,7 +660,7 @@ export const completeFollowUpPlanCheckIn = <ThrowOnError extends boolean = false
  * The kind of caller, its ids and its scopes, with `null` where one does not apply: a patient app
  * learns its `patient_id` here, a clinician app its `provider_id`. Any valid token; no scope needed.
  */
-export const getMe = <ThrowOnError extends boolean = false>(options?: Options<GetMeData, ThrowOnError>): RequestResult<GetMeResponses, GetMeErrors, ThrowOnError> => (options?.client ?? client).get<GetMeResponses, GetMeErrors, ThrowOnError>({
+export const getMe = <ThrowOnError extends boolean = true>(options?: Options<GetMeData, ThrowOnError>): RequestResult<GetMeResponses, GetMeErrors, ThrowOnError> => (options?.client ?? client).get<GetMeResponses, GetMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/me',
     ...options
@@ -539,7 +671,7 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
  *
  * Newest first, cursor-paginated.
  */
-export const listPartners = <ThrowOnError extends boolean = false>(options?: Options<ListPartnersData, ThrowOnError>): RequestResult<ListPartnersResponses, ListPartnersErrors, ThrowOnError> => (options?.client ?? client).get<ListPartnersResponses, ListPartnersErrors, ThrowOnError>({
+export const listPartners = <ThrowOnError extends boolean = true>(options?: Options<ListPartnersData, ThrowOnError>): RequestResult<ListPartnersResponses, ListPartnersErrors, ThrowOnError> => (options?.client ?? client).get<ListPartnersResponses, ListPartnersErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/partners',
     ...options
@@ -550,7 +682,7 @@ export const listPartners = <ThrowOnError extends boolean = false>(options?: Opt
  *
  * A partner is a tenant: it owns its patients, and its clients see only those.
  */
-export const createPartner = <ThrowOnError extends boolean = false>(options: Options<CreatePartnerData, ThrowOnError>): RequestResult<CreatePartnerResponses, CreatePartnerErrors, ThrowOnError> => (options.client ?? client).post<CreatePartnerResponses, CreatePartnerErrors, ThrowOnError>({
+export const createPartner = <ThrowOnError extends boolean = true>(options: Options<CreatePartnerData, ThrowOnError>): RequestResult<CreatePartnerResponses, CreatePartnerErrors, ThrowOnError> => (options.client ?? client).post<CreatePartnerResponses, CreatePartnerErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/partners',
     ...options,
@@ -565,7 +697,7 @@ export const createPartner = <ThrowOnError extends boolean = false>(options: Opt
  *
  * Secrets are never shown again after creation.
  */
-export const listClients = <ThrowOnError extends boolean = false>(options: Options<ListClientsData, ThrowOnError>): RequestResult<ListClientsResponses, ListClientsErrors, ThrowOnError> => (options.client ?? client).get<ListClientsResponses, ListClientsErrors, ThrowOnError>({
+export const listClients = <ThrowOnError extends boolean = true>(options: Options<ListClientsData, ThrowOnError>): RequestResult<ListClientsResponses, ListClientsErrors, ThrowOnError> => (options.client ?? client).get<ListClientsResponses, ListClientsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/partners/{partner_id}/clients',
     ...options
@@ -576,7 +708,7 @@ export const listClients = <ThrowOnError extends boolean = false>(options: Optio
  *
  * The `client_secret` of a confidential client is in this response only; it is stored hashed.
  */
-export const createClient = <ThrowOnError extends boolean = false>(options: Options<CreateClientData, ThrowOnError>): RequestResult<CreateClientResponses, CreateClientErrors, ThrowOnError> => (options.client ?? client).post<CreateClientResponses, CreateClientErrors, ThrowOnError>({
+export const createClient = <ThrowOnError extends boolean = true>(options: Options<CreateClientData, ThrowOnError>): RequestResult<CreateClientResponses, CreateClientErrors, ThrowOnError> => (options.client ?? client).post<CreateClientResponses, CreateClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/partners/{partner_id}/clients',
     ...options,
@@ -591,7 +723,7 @@ export const createClient = <ThrowOnError extends boolean = false>(options: Opti
  *
  * Newest first. Filter by `external_id` or `email` (exact, case-insensitive).
  */
-export const listPatients = <ThrowOnError extends boolean = false>(options?: Options<ListPatientsData, ThrowOnError>): RequestResult<ListPatientsResponses, ListPatientsErrors, ThrowOnError> => (options?.client ?? client).get<ListPatientsResponses, ListPatientsErrors, ThrowOnError>({
+export const listPatients = <ThrowOnError extends boolean = true>(options?: Options<ListPatientsData, ThrowOnError>): RequestResult<ListPatientsResponses, ListPatientsErrors, ThrowOnError> => (options?.client ?? client).get<ListPatientsResponses, ListPatientsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients',
     ...options
@@ -602,7 +734,7 @@ export const listPatients = <ThrowOnError extends boolean = false>(options?: Opt
  *
  * A partner creates patients for itself; a platform admin names the `partner_id`.
  */
-export const createPatient = <ThrowOnError extends boolean = false>(options: Options<CreatePatientData, ThrowOnError>): RequestResult<CreatePatientResponses, CreatePatientErrors, ThrowOnError> => (options.client ?? client).post<CreatePatientResponses, CreatePatientErrors, ThrowOnError>({
+export const createPatient = <ThrowOnError extends boolean = true>(options: Options<CreatePatientData, ThrowOnError>): RequestResult<CreatePatientResponses, CreatePatientErrors, ThrowOnError> => (options.client ?? client).post<CreatePatientResponses, CreatePatientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients',
     ...options,
@@ -617,7 +749,7 @@ export const createPatient = <ThrowOnError extends boolean = false>(options: Opt
  *
  * Returns a strong `ETag`; send it in `If-None-Match` for a 304, or in `If-Match` to update.
  */
-export const getPatient = <ThrowOnError extends boolean = false>(options: Options<GetPatientData, ThrowOnError>): RequestResult<GetPatientResponses, GetPatientErrors, ThrowOnError> => (options.client ?? client).get<GetPatientResponses, GetPatientErrors, ThrowOnError>({
+export const getPatient = <ThrowOnError extends boolean = true>(options: Options<GetPatientData, ThrowOnError>): RequestResult<GetPatientResponses, GetPatientErrors, ThrowOnError> => (options.client ?? client).get<GetPatientResponses, GetPatientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients/{patient_id}',
     ...options
@@ -629,7 +761,7 @@ export const getPatient = <ThrowOnError extends boolean = false>(options: Option
  * Requires `If-Match` with the patient's current `ETag` (428 without, 412 when it changed).
  * A patient may change only their contact details.
  */
-export const updatePatient = <ThrowOnError extends boolean = false>(options: Options<UpdatePatientData, ThrowOnError>): RequestResult<UpdatePatientResponses, UpdatePatientErrors, ThrowOnError> => (options.client ?? client).patch<UpdatePatientResponses, UpdatePatientErrors, ThrowOnError>({
+export const updatePatient = <ThrowOnError extends boolean = true>(options: Options<UpdatePatientData, ThrowOnError>): RequestResult<UpdatePatientResponses, UpdatePatientErrors, ThrowOnError> => (options.client ?? client).patch<UpdatePatientResponses, UpdatePatientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients/{patient_id}',
     ...options,
@@ -644,7 +776,7 @@ export const updatePatient = <ThrowOnError extends boolean = false>(options: Opt
  *
  * Newest first, cursor-paginated.
  */
-export const listConsents = <ThrowOnError extends boolean = false>(options: Options<ListConsentsData, ThrowOnError>): RequestResult<ListConsentsResponses, ListConsentsErrors, ThrowOnError> => (options.client ?? client).get<ListConsentsResponses, ListConsentsErrors, ThrowOnError>({
+export const listConsents = <ThrowOnError extends boolean = true>(options: Options<ListConsentsData, ThrowOnError>): RequestResult<ListConsentsResponses, ListConsentsErrors, ThrowOnError> => (options.client ?? client).get<ListConsentsResponses, ListConsentsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients/{patient_id}/consents',
     ...options
@@ -655,7 +787,7 @@ export const listConsents = <ThrowOnError extends boolean = false>(options: Opti
  *
  * Consents are append-only: a new version is a new record.
  */
-export const createConsent = <ThrowOnError extends boolean = false>(options: Options<CreateConsentData, ThrowOnError>): RequestResult<CreateConsentResponses, CreateConsentErrors, ThrowOnError> => (options.client ?? client).post<CreateConsentResponses, CreateConsentErrors, ThrowOnError>({
+export const createConsent = <ThrowOnError extends boolean = true>(options: Options<CreateConsentData, ThrowOnError>): RequestResult<CreateConsentResponses, CreateConsentErrors, ThrowOnError> => (options.client ?? client).post<CreateConsentResponses, CreateConsentErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients/{patient_id}/consents',
     ...options,
@@ -675,10 +807,38 @@ export const createConsent = <ThrowOnError extends boolean = false>(options: Opt
  * sessions stay until a provider decides) and no plan is activated until the consent is given again.
  * A consent already withdrawn is 409 `consent_withdrawn`. No body.
  */
-export const withdrawConsent = <ThrowOnError extends boolean = false>(options: Options<WithdrawConsentData, ThrowOnError>): RequestResult<WithdrawConsentResponses, WithdrawConsentErrors, ThrowOnError> => (options.client ?? client).post<WithdrawConsentResponses, WithdrawConsentErrors, ThrowOnError>({
+export const withdrawConsent = <ThrowOnError extends boolean = true>(options: Options<WithdrawConsentData, ThrowOnError>): RequestResult<WithdrawConsentResponses, WithdrawConsentErrors, ThrowOnError> => (options.client ?? client).post<WithdrawConsentResponses, WithdrawConsentErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients/{patient_id}/consents/{consent_id}/withdraw',
     ...options
+});
+
+/**
+ * List a patient's in-person evaluations
+ *
+ * Newest first.
+ */
+export const listInPersonEvaluations = <ThrowOnError extends boolean = true>(options: Options<ListInPersonEvaluationsData, ThrowOnError>): RequestResult<ListInPersonEvaluationsResponses, ListInPersonEvaluationsErrors, ThrowOnError> => (options.client ?? client).get<ListInPersonEvaluationsResponses, ListInPersonEvaluationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/patients/{patient_id}/in-person-evaluations',
+    ...options
+});
+
+/**
+ * Record an in-person evaluation
+ *
+ * By the provider who examined the patient in person, for themself only (`provider_id`, if sent,
+ * must be you; another provider, a partner or an admin: 403). `evaluated_on` is today or earlier.
+ * It is a legal basis for your later prescriptions to the patient (21 U.S.C. 829(e)).
+ */
+export const recordInPersonEvaluation = <ThrowOnError extends boolean = true>(options: Options<RecordInPersonEvaluationData, ThrowOnError>): RequestResult<RecordInPersonEvaluationResponses, RecordInPersonEvaluationErrors, ThrowOnError> => (options.client ?? client).post<RecordInPersonEvaluationResponses, RecordInPersonEvaluationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/patients/{patient_id}/in-person-evaluations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -689,9 +849,55 @@ export const withdrawConsent = <ThrowOnError extends boolean = false>(options: O
  * supersedes the patient's earlier ones (their links stop working). A patient who already has a
  * sign-in account is not invited again: 409 `patient_already_active`.
  */
-export const createInvitation = <ThrowOnError extends boolean = false>(options: Options<CreateInvitationData, ThrowOnError>): RequestResult<CreateInvitationResponses, CreateInvitationErrors, ThrowOnError> => (options.client ?? client).post<CreateInvitationResponses, CreateInvitationErrors, ThrowOnError>({
+export const createInvitation = <ThrowOnError extends boolean = true>(options: Options<CreateInvitationData, ThrowOnError>): RequestResult<CreateInvitationResponses, CreateInvitationErrors, ThrowOnError> => (options.client ?? client).post<CreateInvitationResponses, CreateInvitationErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/patients/{patient_id}/invitations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List a patient's PDMP checks
+ *
+ * Newest first.
+ */
+export const listPdmpChecks = <ThrowOnError extends boolean = true>(options: Options<ListPdmpChecksData, ThrowOnError>): RequestResult<ListPdmpChecksResponses, ListPdmpChecksErrors, ThrowOnError> => (options.client ?? client).get<ListPdmpChecksResponses, ListPdmpChecksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/patients/{patient_id}/pdmp-checks',
+    ...options
+});
+
+/**
+ * Record a PDMP check
+ *
+ * By a provider (a partner or an admin: 403): the state's prescription drug monitoring programme
+ * was queried at `checked_at` (not in the future). `note` is required unless the result is
+ * `no_concerns`; `unavailable` documents a failed attempt, which satisfies a prescription's check
+ * and marks it `pdmp_unverified`.
+ */
+export const recordPdmpCheck = <ThrowOnError extends boolean = true>(options: Options<RecordPdmpCheckData, ThrowOnError>): RequestResult<RecordPdmpCheckResponses, RecordPdmpCheckErrors, ThrowOnError> => (options.client ?? client).post<RecordPdmpCheckResponses, RecordPdmpCheckErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/patients/{patient_id}/pdmp-checks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Record a patient's Spravato REMS enrolment
+ *
+ * By the partner, a provider or an admin; replaces any enrolment recorded before. Shown as the
+ * patient's `rems_enrollment`. An intranasal esketamine plan is activated only with one on record
+ * (422 `rems_enrollment_required`).
+ */
+export const putRemsEnrollment = <ThrowOnError extends boolean = true>(options: Options<PutRemsEnrollmentData, ThrowOnError>): RequestResult<PutRemsEnrollmentResponses, PutRemsEnrollmentErrors, ThrowOnError> => (options.client ?? client).put<PutRemsEnrollmentResponses, PutRemsEnrollmentErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/patients/{patient_id}/rems-enrollment',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -705,7 +911,7 @@ export const createInvitation = <ThrowOnError extends boolean = false>(options: 
  * Newest first. `state` finds providers with an active, unexpired licence there; `language`
  * matches the primary language (`es` finds `es-MX`).
  */
-export const listProviders = <ThrowOnError extends boolean = false>(options?: Options<ListProvidersData, ThrowOnError>): RequestResult<ListProvidersResponses, ListProvidersErrors, ThrowOnError> => (options?.client ?? client).get<ListProvidersResponses, ListProvidersErrors, ThrowOnError>({
+export const listProviders = <ThrowOnError extends boolean = true>(options?: Options<ListProvidersData, ThrowOnError>): RequestResult<ListProvidersResponses, ListProvidersErrors, ThrowOnError> => (options?.client ?? client).get<ListProvidersResponses, ListProvidersErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/providers',
     ...options
@@ -717,7 +923,7 @@ export const listProviders = <ThrowOnError extends boolean = false>(options?: Op
  * Platform admins only. The NPI is checked (10 digits, Luhn with the 80840 prefix) and unique
  * (409 `npi_taken`). Set the availability afterwards with `PUT /v1/providers/{id}/availability`.
  */
-export const createProvider = <ThrowOnError extends boolean = false>(options: Options<CreateProviderData, ThrowOnError>): RequestResult<CreateProviderResponses, CreateProviderErrors, ThrowOnError> => (options.client ?? client).post<CreateProviderResponses, CreateProviderErrors, ThrowOnError>({
+export const createProvider = <ThrowOnError extends boolean = true>(options: Options<CreateProviderData, ThrowOnError>): RequestResult<CreateProviderResponses, CreateProviderErrors, ThrowOnError> => (options.client ?? client).post<CreateProviderResponses, CreateProviderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/providers',
     ...options,
@@ -732,7 +938,7 @@ export const createProvider = <ThrowOnError extends boolean = false>(options: Op
  *
  * Returns a strong `ETag`; send it in `If-None-Match` for a 304, or in `If-Match` to update.
  */
-export const getProvider = <ThrowOnError extends boolean = false>(options: Options<GetProviderData, ThrowOnError>): RequestResult<GetProviderResponses, GetProviderErrors, ThrowOnError> => (options.client ?? client).get<GetProviderResponses, GetProviderErrors, ThrowOnError>({
+export const getProvider = <ThrowOnError extends boolean = true>(options: Options<GetProviderData, ThrowOnError>): RequestResult<GetProviderResponses, GetProviderErrors, ThrowOnError> => (options.client ?? client).get<GetProviderResponses, GetProviderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/providers/{provider_id}',
     ...options
@@ -745,7 +951,7 @@ export const getProvider = <ThrowOnError extends boolean = false>(options: Optio
  * may change only their own `languages`, `accepting_new_patients`, `max_active_patients` and
  * `timezone`; everything else (credentials, licences, DEA registrations, sites, routes) is an admin's.
  */
-export const updateProvider = <ThrowOnError extends boolean = false>(options: Options<UpdateProviderData, ThrowOnError>): RequestResult<UpdateProviderResponses, UpdateProviderErrors, ThrowOnError> => (options.client ?? client).patch<UpdateProviderResponses, UpdateProviderErrors, ThrowOnError>({
+export const updateProvider = <ThrowOnError extends boolean = true>(options: Options<UpdateProviderData, ThrowOnError>): RequestResult<UpdateProviderResponses, UpdateProviderErrors, ThrowOnError> => (options.client ?? client).patch<UpdateProviderResponses, UpdateProviderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/providers/{provider_id}',
     ...options,
@@ -763,7 +969,7 @@ export const updateProvider = <ThrowOnError extends boolean = false>(options: Op
  * must not overlap. An admin, or the provider themselves. Optional `If-Match` takes the provider's
  * ETag. Booked appointments stay booked.
  */
-export const setProviderAvailability = <ThrowOnError extends boolean = false>(options: Options<SetProviderAvailabilityData, ThrowOnError>): RequestResult<SetProviderAvailabilityResponses, SetProviderAvailabilityErrors, ThrowOnError> => (options.client ?? client).put<SetProviderAvailabilityResponses, SetProviderAvailabilityErrors, ThrowOnError>({
+export const setProviderAvailability = <ThrowOnError extends boolean = true>(options: Options<SetProviderAvailabilityData, ThrowOnError>): RequestResult<SetProviderAvailabilityResponses, SetProviderAvailabilityErrors, ThrowOnError> => (options.client ?? client).put<SetProviderAvailabilityResponses, SetProviderAvailabilityErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/providers/{provider_id}/availability',
     ...options,
@@ -780,7 +986,7 @@ export const setProviderAvailability = <ThrowOnError extends boolean = false>(op
  * provider's time zone (correct across daylight-saving changes), from now on, minus booked
  * appointments. Slots start at a window's start and every `duration` after it.
  */
-export const listProviderSlots = <ThrowOnError extends boolean = false>(options: Options<ListProviderSlotsData, ThrowOnError>): RequestResult<ListProviderSlotsResponses, ListProviderSlotsErrors, ThrowOnError> => (options.client ?? client).get<ListProviderSlotsResponses, ListProviderSlotsErrors, ThrowOnError>({
+export const listProviderSlots = <ThrowOnError extends boolean = true>(options: Options<ListProviderSlotsData, ThrowOnError>): RequestResult<ListProviderSlotsResponses, ListProviderSlotsErrors, ThrowOnError> => (options.client ?? client).get<ListProviderSlotsResponses, ListProviderSlotsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/providers/{provider_id}/slots',
     ...options
@@ -791,7 +997,7 @@ export const listProviderSlots = <ThrowOnError extends boolean = false>(options:
  *
  * Newest first. Filter by `patient_id`, `consultation_id`, `plan_id` and `instrument`.
  */
-export const listScreenings = <ThrowOnError extends boolean = false>(options?: Options<ListScreeningsData, ThrowOnError>): RequestResult<ListScreeningsResponses, ListScreeningsErrors, ThrowOnError> => (options?.client ?? client).get<ListScreeningsResponses, ListScreeningsErrors, ThrowOnError>({
+export const listScreenings = <ThrowOnError extends boolean = true>(options?: Options<ListScreeningsData, ThrowOnError>): RequestResult<ListScreeningsResponses, ListScreeningsErrors, ThrowOnError> => (options?.client ?? client).get<ListScreeningsResponses, ListScreeningsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/screenings',
     ...options
@@ -805,7 +1011,7 @@ export const listScreenings = <ThrowOnError extends boolean = false>(options?: O
  * eligibility. A C-SSRS `high` risk escalates the consultation at once and the response carries
  * crisis resources. Screenings are immutable.
  */
-export const createScreening = <ThrowOnError extends boolean = false>(options: Options<CreateScreeningData, ThrowOnError>): RequestResult<CreateScreeningResponses, CreateScreeningErrors, ThrowOnError> => (options.client ?? client).post<CreateScreeningResponses, CreateScreeningErrors, ThrowOnError>({
+export const createScreening = <ThrowOnError extends boolean = true>(options: Options<CreateScreeningData, ThrowOnError>): RequestResult<CreateScreeningResponses, CreateScreeningErrors, ThrowOnError> => (options.client ?? client).post<CreateScreeningResponses, CreateScreeningErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/screenings',
     ...options,
@@ -820,7 +1026,7 @@ export const createScreening = <ThrowOnError extends boolean = false>(options: O
  *
  * Returns a strong `ETag` (a screening never changes).
  */
-export const getScreening = <ThrowOnError extends boolean = false>(options: Options<GetScreeningData, ThrowOnError>): RequestResult<GetScreeningResponses, GetScreeningErrors, ThrowOnError> => (options.client ?? client).get<GetScreeningResponses, GetScreeningErrors, ThrowOnError>({
+export const getScreening = <ThrowOnError extends boolean = true>(options: Options<GetScreeningData, ThrowOnError>): RequestResult<GetScreeningResponses, GetScreeningErrors, ThrowOnError> => (options.client ?? client).get<GetScreeningResponses, GetScreeningErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/screenings/{screening_id}',
     ...options
@@ -832,7 +1038,7 @@ export const getScreening = <ThrowOnError extends boolean = false>(options: Opti
  * An admin, provider or patient who signs in with a password (argon2id-hashed) through the
  * authorization-code flow. Patients are usually invited instead (createInvitation).
  */
-export const createUser = <ThrowOnError extends boolean = false>(options: Options<CreateUserData, ThrowOnError>): RequestResult<CreateUserResponses, CreateUserErrors, ThrowOnError> => (options.client ?? client).post<CreateUserResponses, CreateUserErrors, ThrowOnError>({
+export const createUser = <ThrowOnError extends boolean = true>(options: Options<CreateUserData, ThrowOnError>): RequestResult<CreateUserResponses, CreateUserErrors, ThrowOnError> => (options.client ?? client).post<CreateUserResponses, CreateUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/users',
     ...options,
@@ -847,7 +1053,7 @@ export const createUser = <ThrowOnError extends boolean = false>(options: Option
  *
  * Newest first, cursor-paginated. Secrets are never shown again.
  */
-export const listWebhookEndpoints = <ThrowOnError extends boolean = false>(options?: Options<ListWebhookEndpointsData, ThrowOnError>): RequestResult<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError> => (options?.client ?? client).get<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError>({
+export const listWebhookEndpoints = <ThrowOnError extends boolean = true>(options?: Options<ListWebhookEndpointsData, ThrowOnError>): RequestResult<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError> => (options?.client ?? client).get<ListWebhookEndpointsResponses, ListWebhookEndpointsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints',
     ...options
@@ -860,7 +1066,7 @@ export const listWebhookEndpoints = <ThrowOnError extends boolean = false>(optio
  * `secret` is in this response only: store it. The URL must be https and public (422 `url_not_allowed`
  * at `/url` otherwise).
  */
-export const createWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<CreateWebhookEndpointData, ThrowOnError>): RequestResult<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).post<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError>({
+export const createWebhookEndpoint = <ThrowOnError extends boolean = true>(options: Options<CreateWebhookEndpointData, ThrowOnError>): RequestResult<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).post<CreateWebhookEndpointResponses, CreateWebhookEndpointErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints',
     ...options,
@@ -875,7 +1081,7 @@ export const createWebhookEndpoint = <ThrowOnError extends boolean = false>(opti
  *
  * Nothing more is sent to it; its delivery history goes with it.
  */
-export const deleteWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<DeleteWebhookEndpointData, ThrowOnError>): RequestResult<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).delete<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError>({
+export const deleteWebhookEndpoint = <ThrowOnError extends boolean = true>(options: Options<DeleteWebhookEndpointData, ThrowOnError>): RequestResult<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).delete<DeleteWebhookEndpointResponses, DeleteWebhookEndpointErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{endpoint_id}',
     ...options
@@ -886,7 +1092,7 @@ export const deleteWebhookEndpoint = <ThrowOnError extends boolean = false>(opti
  *
  * Returns a strong `ETag`; send it in `If-Match` to update the endpoint.
  */
-export const getWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<GetWebhookEndpointData, ThrowOnError>): RequestResult<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).get<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError>({
+export const getWebhookEndpoint = <ThrowOnError extends boolean = true>(options: Options<GetWebhookEndpointData, ThrowOnError>): RequestResult<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).get<GetWebhookEndpointResponses, GetWebhookEndpointErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{endpoint_id}',
     ...options
@@ -899,7 +1105,7 @@ export const getWebhookEndpoint = <ThrowOnError extends boolean = false>(options
  * description; `enabled: false` stops deliveries and cancels those waiting, `enabled: true` resumes
  * with the events emitted from then on (redeliver earlier ones from `GET /v1/events`).
  */
-export const updateWebhookEndpoint = <ThrowOnError extends boolean = false>(options: Options<UpdateWebhookEndpointData, ThrowOnError>): RequestResult<UpdateWebhookEndpointResponses, UpdateWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).patch<UpdateWebhookEndpointResponses, UpdateWebhookEndpointErrors, ThrowOnError>({
+export const updateWebhookEndpoint = <ThrowOnError extends boolean = true>(options: Options<UpdateWebhookEndpointData, ThrowOnError>): RequestResult<UpdateWebhookEndpointResponses, UpdateWebhookEndpointErrors, ThrowOnError> => (options.client ?? client).patch<UpdateWebhookEndpointResponses, UpdateWebhookEndpointErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{endpoint_id}',
     ...options,
@@ -915,7 +1121,7 @@ export const updateWebhookEndpoint = <ThrowOnError extends boolean = false>(opti
  * Newest first: the status the endpoint answered (or why there was no answer), how long it took,
  * the start of its response, and when the next retry is due.
  */
-export const listWebhookDeliveryAttempts = <ThrowOnError extends boolean = false>(options: Options<ListWebhookDeliveryAttemptsData, ThrowOnError>): RequestResult<ListWebhookDeliveryAttemptsResponses, ListWebhookDeliveryAttemptsErrors, ThrowOnError> => (options.client ?? client).get<ListWebhookDeliveryAttemptsResponses, ListWebhookDeliveryAttemptsErrors, ThrowOnError>({
+export const listWebhookDeliveryAttempts = <ThrowOnError extends boolean = true>(options: Options<ListWebhookDeliveryAttemptsData, ThrowOnError>): RequestResult<ListWebhookDeliveryAttemptsResponses, ListWebhookDeliveryAttemptsErrors, ThrowOnError> => (options.client ?? client).get<ListWebhookDeliveryAttemptsResponses, ListWebhookDeliveryAttemptsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{endpoint_id}/deliveries',
     ...options
@@ -927,8 +1133,22 @@ export const listWebhookDeliveryAttempts = <ThrowOnError extends boolean = false
  * The new `secret` is in this response only. For 24 hours the old secret signs too: each delivery's
  * `webhook-signature` carries both signatures, so receivers can switch secrets without a gap.
  */
-export const rotateWebhookEndpointSecret = <ThrowOnError extends boolean = false>(options: Options<RotateWebhookEndpointSecretData, ThrowOnError>): RequestResult<RotateWebhookEndpointSecretResponses, RotateWebhookEndpointSecretErrors, ThrowOnError> => (options.client ?? client).post<RotateWebhookEndpointSecretResponses, RotateWebhookEndpointSecretErrors, ThrowOnError>({
+export const rotateWebhookEndpointSecret = <ThrowOnError extends boolean = true>(options: Options<RotateWebhookEndpointSecretData, ThrowOnError>): RequestResult<RotateWebhookEndpointSecretResponses, RotateWebhookEndpointSecretErrors, ThrowOnError> => (options.client ?? client).post<RotateWebhookEndpointSecretResponses, RotateWebhookEndpointSecretErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{endpoint_id}/rotate-secret',
+    ...options
+});
+
+/**
+ * Send a test event to a webhook endpoint
+ *
+ * Queues a `webhook.test` event (`data`: the endpoint's id) to this endpoint only, due now, signed
+ * with its secret like every delivery: check that your receiver answers 2xx and verifies the
+ * signature. The attempt shows in the endpoint's delivery attempts (409 `endpoint_disabled` when the
+ * endpoint is disabled). Delivery is by the worker (`telemedical worker`; `make run` starts one).
+ */
+export const sendWebhookTestEvent = <ThrowOnError extends boolean = true>(options: Options<SendWebhookTestEventData, ThrowOnError>): RequestResult<SendWebhookTestEventResponses, SendWebhookTestEventErrors, ThrowOnError> => (options.client ?? client).post<SendWebhookTestEventResponses, SendWebhookTestEventErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/webhook-endpoints/{endpoint_id}/test',
     ...options
 });

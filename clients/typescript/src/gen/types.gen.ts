@@ -213,13 +213,6 @@ export type BloodPressure = {
  */
 export type CallerType = 'partner_client' | 'patient' | 'provider' | 'admin';
 
-export type CheckInComplete = {
-    /**
-     * A screening of one of the check-in's instruments, completed for this plan
-     */
-    screening_id: string;
-};
-
 export type Client = {
     can_introspect: boolean;
     client_id: string;
@@ -316,6 +309,14 @@ export type ConsentPage = {
  */
 export type ConsentType = 'telehealth' | 'ketamine_treatment' | 'data_sharing';
 
+export type Consideration = {
+    /**
+     * The medication class
+     */
+    code: 'lamotrigine' | 'memantine' | 'naltrexone';
+    detail: string;
+};
+
 export type Consultation = {
     cancellation_reason: string | null;
     /**
@@ -332,9 +333,17 @@ export type Consultation = {
      */
     created_at: string;
     /**
+     * The latest eligibility decision's reasons, as at /eligibility
+     */
+    eligibility: EligibilityDetail | null;
+    /**
      * The latest eligibility decision; details at /eligibility
      */
     eligibility_outcome: EligibilityOutcome;
+    /**
+     * The latest escalation of the case (C-SSRS high); null when never escalated
+     */
+    escalation: Escalation | null;
     id: string;
     notes: string | null;
     /**
@@ -359,6 +368,10 @@ export type Consultation = {
     reviewed_at: string | null;
     reviewed_by: string | null;
     /**
+     * Attested by the psychiatrist who cleared an escalated case (else null)
+     */
+    safety_plan_documented: boolean | null;
+    /**
      * Must be between 1900-01-01 and 2999-12-31.
      */
     started_at: string | null;
@@ -368,6 +381,10 @@ export type Consultation = {
      * Must be between 1900-01-01 and 2999-12-31.
      */
     updated_at: string;
+    /**
+     * How and where the visit was held (set by /start); null before
+     */
+    visit: Visit | null;
 };
 
 export type ConsultationCancel = {
@@ -413,10 +430,31 @@ export type ConsultationReview = {
      * The clinician's reasoning, kept with the case
      */
     note: string;
+    /**
+     * Approving an escalated case: true once a safety plan is documented with the patient (422 safety_plan_required otherwise)
+     */
+    safety_plan_documented?: boolean;
 };
 
 export type ConsultationStart = {
-    [key: string]: never;
+    identity_method: 'photo_id' | 'known_patient' | 'other';
+    /**
+     * Must be true
+     */
+    identity_verified: boolean;
+    modality: 'audio_video' | 'audio_only' | 'in_person';
+    /**
+     * Where the patient is during the visit, as you confirmed it (USPS code). When it differs from the consultation's, you need an active licence and a schedule III DEA registration there
+     */
+    patient_location_state: UsState;
+    /**
+     * The practice site (clinic) the patient joins from, in that state
+     */
+    patient_site_id?: string | null;
+    /**
+     * A provider physically with the patient, holding a schedule III DEA registration in that state
+     */
+    present_practitioner_id?: string | null;
 };
 
 /**
@@ -436,17 +474,21 @@ export type CrisisResource = {
 };
 
 /**
- * The screener's answers; questions 3-5 only after a yes to question 2, and the past-3-months question only after a yes to question 6
+ * The screener's answers; questions 3-5 only after a yes to question 2. With recall lifetime_recent, behavior_lifetime (required) and behavior_past_3_months (only after a lifetime yes); with since_last_contact, behavior_since_last_contact (required) instead of both
  */
 export type CssrsAnswers = {
     /**
      * The patient acted or prepared to end their life, over 3 months ago (question 6)
      */
-    behavior_lifetime: boolean;
+    behavior_lifetime?: boolean;
     /**
      * The patient acted or prepared to end their life in the past 3 months (question 6)
      */
     behavior_past_3_months?: boolean | null;
+    /**
+     * The patient acted or prepared to end their life since the last contact (question 6)
+     */
+    behavior_since_last_contact?: boolean;
     /**
      * The patient had some intention of acting on these thoughts (question 4)
      */
@@ -455,6 +497,10 @@ export type CssrsAnswers = {
      * The patient worked out details of how to kill themself and intends to carry out the plan (question 5)
      */
     plan?: boolean | null;
+    /**
+     * The recall version: lifetime_recent for a consultation (or neither), since_last_contact for a plan's check-in (422 recall_mismatch otherwise)
+     */
+    recall?: 'lifetime_recent' | 'since_last_contact';
     /**
      * The patient had thoughts of killing themself (question 2)
      */
@@ -575,7 +621,7 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
 /**
  * How the patient left a session
  */
-export type Disposition = 'discharged' | 'emergency_transfer';
+export type Disposition = 'discharged' | 'emergency_transfer' | 'left_against_medical_advice';
 
 /**
  * Dissociation observed at a reading
@@ -583,6 +629,10 @@ export type Disposition = 'discharged' | 'emergency_transfer';
 export type DissociationLevel = 'none' | 'mild' | 'moderate' | 'severe';
 
 export type Eligibility = {
+    /**
+     * Medications that may blunt the response; never a reason by themselves
+     */
+    considerations: Array<Consideration>;
     consultation_id: string;
     consultation_status: ConsultationStatus;
     crisis_resources: Array<CrisisResource>;
@@ -592,6 +642,16 @@ export type Eligibility = {
     evaluated_at: string | null;
     missing_screenings: Array<Instrument>;
     outcome: EligibilityOutcome;
+    reasons: Array<EligibilityReason>;
+};
+
+export type EligibilityDetail = {
+    /**
+     * Medications that may blunt the response; never a reason by themselves
+     */
+    considerations: Array<Consideration>;
+    crisis_resources: Array<CrisisResource>;
+    missing_screenings: Array<Instrument>;
     reasons: Array<EligibilityReason>;
 };
 
@@ -618,6 +678,37 @@ export type EligibilityReason = {
  */
 export type EndpointDisabledReason = 'manual' | 'gone' | 'retries_exhausted';
 
+export type Escalation = {
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    acknowledged_at: string | null;
+    /**
+     * The provider who acknowledged it
+     */
+    acknowledged_by: string | null;
+    /**
+     * What came of the urgent contact with the patient
+     */
+    contact_outcome: 'reached' | 'not_reached' | 'emergency_services' | null;
+    /**
+     * When the C-SSRS high escalated it Must be between 1900-01-01 and 2999-12-31.
+     */
+    escalated_at: string;
+    note: string | null;
+};
+
+export type EscalationAcknowledge = {
+    /**
+     * reached, not_reached (the attempt is on record) or emergency_services
+     */
+    contact_outcome: 'reached' | 'not_reached' | 'emergency_services';
+    /**
+     * What was done: who spoke to the patient, the plan for their safety
+     */
+    note: string;
+};
+
 export type Event = {
     data: EventData;
     /**
@@ -635,6 +726,10 @@ export type Event = {
 export type EventData = {
     consultation_id?: string | null;
     /**
+     * `prescription.*`: `pharmacy` or `clinic_administered`
+     */
+    dispensing?: string;
+    /**
      * Tasks: the day it is due (YYYY-MM-DD)
      */
     due_on?: string;
@@ -651,13 +746,21 @@ export type EventData = {
      */
     kind?: string;
     /**
-     * The object's type: `consultation`, `screening`, `follow_up_plan`, `follow_up_task` or `adverse_event`
+     * The object's type: `consultation`, `screening`, `follow_up_plan`, `follow_up_task`, `adverse_event` or `prescription`
      */
     object: string;
     /**
      * `consultation.status_changed` to `completed`
      */
     outcome?: string;
+    /**
+     * `prescription.*`: the patient's id
+     */
+    patient_id?: string;
+    /**
+     * `prescription.*`: the dispensing pharmacy's NCPDP id
+     */
+    pharmacy_ncpdp_id?: string | null;
     /**
      * Tasks and adverse events: their plan
      */
@@ -666,6 +769,10 @@ export type EventData = {
      * `adverse_event.reported`: the plan's status after
      */
     plan_status?: string;
+    /**
+     * `prescription.*`: the prescriber's id
+     */
+    prescriber_id?: string;
     /**
      * `*.status_changed`: the status before
      */
@@ -705,7 +812,7 @@ export type EventPage = {
 /**
  * Event type
  */
-export type EventType = 'consultation.created' | 'consultation.status_changed' | 'screening.completed' | 'screening.risk_flagged' | 'follow_up_plan.created' | 'follow_up_plan.status_changed' | 'follow_up_task.due' | 'follow_up_task.overdue' | 'adverse_event.reported' | 'rems_form.due';
+export type EventType = 'consultation.created' | 'consultation.status_changed' | 'screening.completed' | 'screening.risk_flagged' | 'follow_up_plan.created' | 'follow_up_plan.status_changed' | 'follow_up_task.due' | 'follow_up_task.overdue' | 'adverse_event.reported' | 'rems_form.due' | 'prescription.created' | 'prescription.cancelled' | 'consultation.escalation_unacknowledged' | 'follow_up_plan.escalation_unacknowledged' | 'webhook.test';
 
 export type ExcludedCounts = {
     /**
@@ -759,6 +866,10 @@ export type FollowUpPlan = {
      * Must be between 1900-01-01 and 2999-12-31.
      */
     end_date: string;
+    /**
+     * A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a PATCH restores the limit.
+     */
+    frequency_override_reason: string | null;
     id: string;
     partner_id: string;
     patient_id: string;
@@ -796,7 +907,7 @@ export type FollowUpPlanAction = {
 
 export type FollowUpPlanCreate = {
     /**
-     * Re-screened at every check-in; any of cssrs, gad7, pcl5, phq9
+     * Re-screened at every check-in; phq9 and cssrs required; any of cssrs, gad7, pcl5, phq9
      */
     check_in_instruments: Array<string>;
     /**
@@ -809,6 +920,10 @@ export type FollowUpPlanCreate = {
      * Inclusive; defaults to 12 weeks after start_date Must be between 1900-01-01 and 2999-12-31.
      */
     end_date?: string;
+    /**
+     * A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a PATCH restores the limit.
+     */
+    frequency_override_reason?: string | null;
     protocol: TreatmentProtocol;
     /**
      * Must suit the protocol (e.g. intranasal for intranasal_esketamine)
@@ -832,7 +947,7 @@ export type FollowUpPlanPage = {
 
 export type FollowUpPlanUpdate = {
     /**
-     * Re-screened at every check-in; any of cssrs, gad7, pcl5, phq9
+     * Re-screened at every check-in; phq9 and cssrs required; any of cssrs, gad7, pcl5, phq9
      */
     check_in_instruments?: Array<string>;
     check_in_interval_days?: number;
@@ -841,6 +956,10 @@ export type FollowUpPlanUpdate = {
      * Must be between 1900-01-01 and 2999-12-31.
      */
     end_date?: string;
+    /**
+     * A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a PATCH restores the limit.
+     */
+    frequency_override_reason?: string | null;
     /**
      * Session dates, for the custom protocol only
      */
@@ -909,6 +1028,51 @@ export type Health = {
     status: string;
 };
 
+export type InPersonEvaluation = {
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    created_at: string;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    evaluated_on: string;
+    id: string;
+    note: string | null;
+    patient_id: string;
+    /**
+     * The provider who examined
+     */
+    provider_id: string;
+    site_id: string | null;
+    /**
+     * The in-person visit that recorded it, if any
+     */
+    visit_id: string | null;
+};
+
+export type InPersonEvaluationCreate = {
+    /**
+     * Today or earlier Must be between 1900-01-01 and 2999-12-31.
+     */
+    evaluated_on: string;
+    note: string;
+    /**
+     * You: the examining provider records their own evaluation
+     */
+    provider_id?: string;
+    /**
+     * Where, if at a site
+     */
+    site_id?: string | null;
+};
+
+export type InPersonEvaluationPage = {
+    data: Array<InPersonEvaluation>;
+    has_more: boolean;
+    next_cursor: string | null;
+};
+
 /**
  * Screening instrument
  */
@@ -916,7 +1080,7 @@ export type Instrument = 'phq9' | 'gad7' | 'pcl5' | 'cssrs' | 'ketamine_intake';
 
 export type InstrumentOutcome = {
     /**
-     * The consultation's (latest) score
+     * phq9: the patient's latest PHQ-9 in the 30 days up to start_date, or the plan's baseline check-in; others: the consultation's (latest) score
      */
     baseline: number | null;
     /**
@@ -932,6 +1096,10 @@ export type InstrumentOutcome = {
      */
     percent_change: number | null;
     /**
+     * phq9: an earlier follow-up met remission or response, and the latest is 10 or more without response
+     */
+    relapse?: boolean | null;
+    /**
      * phq9: latest below 5
      */
     remission?: boolean | null;
@@ -943,6 +1111,10 @@ export type InstrumentOutcome = {
      * Every score, baseline included, oldest first
      */
     series: Array<ScorePoint>;
+    /**
+     * phq9: the latest is 5 or more points above the lowest score so far
+     */
+    worsening?: boolean | null;
 };
 
 export type Invitation = {
@@ -968,6 +1140,10 @@ export type KetamineIntakeAnswers = {
      */
     aneurysmal_vascular_disease: boolean;
     /**
+     * Adequate antidepressant trials (an adequate dose for 6 weeks or more) in the current depressive episode; 0 when not depressed
+     */
+    antidepressant_trials_current_episode: number;
+    /**
      * The patient reports an arteriovenous malformation
      */
     arteriovenous_malformation: boolean;
@@ -976,6 +1152,10 @@ export type KetamineIntakeAnswers = {
      */
     current_mania: boolean;
     current_medications: Array<string>;
+    /**
+     * The patient reports current psychotic symptoms
+     */
+    current_psychotic_symptoms: boolean;
     /**
      * mmHg
      */
@@ -1000,6 +1180,14 @@ export type KetamineIntakeAnswers = {
      * The patient reports hypersensitivity to ketamine or esketamine
      */
     ketamine_hypersensitivity: boolean;
+    /**
+     * The patient reports a history of ketamine or PCP misuse
+     */
+    ketamine_or_pcp_misuse_history: boolean;
+    /**
+     * Classes of the current medications that interact with ketamine; [] when none
+     */
+    medication_classes: Array<'maoi' | 'psychostimulant' | 'benzodiazepine' | 'opioid' | 'other_cns_depressant' | 'lamotrigine' | 'memantine' | 'naltrexone'>;
     /**
      * The patient reports pregnancy or breastfeeding
      */
@@ -1037,13 +1225,17 @@ export type KetamineIntakeAnswers = {
      */
     uncontrolled_hyperthyroidism: boolean;
     /**
+     * The patient reports untreated sleep apnea
+     */
+    untreated_sleep_apnea: boolean;
+    /**
      * kg
      */
     weight_kg: number;
 };
 
 export type KetamineIntakeScreening = {
-    answers: KetamineIntakeAnswers;
+    answers: KetamineIntakeStoredAnswers;
     /**
      * Must be between 1900-01-01 and 2999-12-31.
      */
@@ -1076,6 +1268,114 @@ export type KetamineIntakeScreeningCreate = {
     instrument: 'ketamine_intake';
     patient_id: string;
     plan_id?: string | null;
+};
+
+export type KetamineIntakeStoredAnswers = {
+    /**
+     * The patient reports aneurysmal vascular disease
+     */
+    aneurysmal_vascular_disease: boolean;
+    /**
+     * Adequate antidepressant trials (an adequate dose for 6 weeks or more) in the current depressive episode; 0 when not depressed
+     */
+    antidepressant_trials_current_episode: number;
+    /**
+     * The patient reports an arteriovenous malformation
+     */
+    arteriovenous_malformation: boolean;
+    /**
+     * The patient reports current mania
+     */
+    current_mania: boolean;
+    current_medications: Array<string>;
+    /**
+     * The patient reports current psychotic symptoms
+     */
+    current_psychotic_symptoms: boolean;
+    /**
+     * mmHg
+     */
+    diastolic_bp: number;
+    /**
+     * The patient reports elevated intracranial pressure
+     */
+    elevated_intracranial_pressure: boolean;
+    /**
+     * beats per minute
+     */
+    heart_rate: number;
+    /**
+     * The patient reports interstitial cystitis
+     */
+    interstitial_cystitis: boolean;
+    /**
+     * The patient reports a history of intracerebral hemorrhage
+     */
+    intracerebral_hemorrhage_history: boolean;
+    /**
+     * The patient reports hypersensitivity to ketamine or esketamine
+     */
+    ketamine_hypersensitivity: boolean;
+    /**
+     * The patient reports a history of ketamine or PCP misuse
+     */
+    ketamine_or_pcp_misuse_history: boolean;
+    /**
+     * Classes of the current medications that interact with ketamine; [] when none
+     */
+    medication_classes: Array<'maoi' | 'psychostimulant' | 'benzodiazepine' | 'opioid' | 'other_cns_depressant' | 'lamotrigine' | 'memantine' | 'naltrexone'>;
+    /**
+     * The patient reports pregnancy or breastfeeding
+     */
+    pregnant_or_breastfeeding: boolean;
+    /**
+     * The patient reports a history of psychosis
+     */
+    psychosis_history: boolean;
+    /**
+     * The patient reports a myocardial infarction or stroke in the past 6 months
+     */
+    recent_mi_or_stroke_6_months: boolean;
+    /**
+     * The patient reports severe hepatic impairment
+     */
+    severe_hepatic_impairment: boolean;
+    /**
+     * The patient reports an active substance use disorder
+     */
+    substance_use_disorder_active: boolean;
+    /**
+     * The patient reports a history of substance use disorder
+     */
+    substance_use_disorder_history: boolean;
+    /**
+     * mmHg
+     */
+    systolic_bp: number;
+    /**
+     * The patient reports uncontrolled cardiovascular disease
+     */
+    uncontrolled_cardiovascular_disease: boolean;
+    /**
+     * The patient reports uncontrolled hyperthyroidism
+     */
+    uncontrolled_hyperthyroidism: boolean;
+    /**
+     * The patient reports untreated sleep apnea
+     */
+    untreated_sleep_apnea: boolean;
+    /**
+     * kg
+     */
+    weight_kg: number;
+};
+
+export type LegalBasis = {
+    /**
+     * `in_person_evaluation`, or the code of the telemedicine rule that allowed it
+     */
+    code: string;
+    source: string;
 };
 
 export type License = {
@@ -1188,6 +1488,10 @@ export type Patient = {
     partner_id: string;
     phone: string | null;
     preferred_language: string;
+    /**
+     * The Spravato REMS enrolment; null until recorded
+     */
+    rems_enrollment: RemsEnrollment | null;
     sex_at_birth: SexAtBirth;
     timezone: string | null;
     /**
@@ -1312,6 +1616,48 @@ export type Pcl5ScreeningCreate = {
     plan_id?: string | null;
 };
 
+export type PdmpCheck = {
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    checked_at: string;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    created_at: string;
+    id: string;
+    note: string | null;
+    patient_id: string;
+    provider_id: string;
+    result: 'no_concerns' | 'concerns_reviewed' | 'unavailable';
+    state: string;
+};
+
+export type PdmpCheckCreate = {
+    /**
+     * When you queried it (not in the future) Must be between 1900-01-01 and 2999-12-31.
+     */
+    checked_at: string;
+    /**
+     * Required unless the result is no_concerns
+     */
+    note?: string | null;
+    /**
+     * `unavailable` documents a failed attempt (an outage), with a note
+     */
+    result: 'no_concerns' | 'concerns_reviewed' | 'unavailable';
+    /**
+     * The PDMP's state
+     */
+    state: UsState;
+};
+
+export type PdmpCheckPage = {
+    data: Array<PdmpCheck>;
+    has_more: boolean;
+    next_cursor: string | null;
+};
+
 /**
  * 9 item scores from 0 to 3, in the questionnaire's order
  */
@@ -1399,9 +1745,23 @@ export type PlanTask = {
     overdue_at: string | null;
     plan_id: string;
     /**
-     * The screening that answered a check-in
+     * session: treatment; check_in: routine or baseline (the pre-treatment PHQ-9 and lifetime C-SSRS); review: induction_review (end of induction) or risk_review (a check-in's suicide-risk finding; blocks every session until done)
+     */
+    purpose: TaskPurpose;
+    /**
+     * A review's decision, once done
+     */
+    review: Review | null;
+    /**
+     * Deprecated: the first of screening_ids
+     *
+     * @deprecated
      */
     screening_id: string | null;
+    /**
+     * The screenings that answered a check-in; for a risk review, the one that raised it
+     */
+    screening_ids: Array<string>;
     /**
      * Position in the plan, from 1
      */
@@ -1420,6 +1780,106 @@ export type PlanTaskPage = {
     next_cursor: string | null;
 };
 
+export type PlanVisitCreate = {
+    identity_method: 'photo_id' | 'known_patient' | 'other';
+    /**
+     * Must be true
+     */
+    identity_verified: boolean;
+    modality: 'audio_video' | 'audio_only' | 'in_person';
+    /**
+     * The visit's note
+     */
+    note: string;
+    /**
+     * Where the patient is during the visit, as you confirmed it (USPS code). When it differs from the consultation's, you need an active licence and a schedule III DEA registration there
+     */
+    patient_location_state: UsState;
+    /**
+     * The practice site (clinic) the patient joins from, in that state
+     */
+    patient_site_id?: string | null;
+    /**
+     * A provider physically with the patient, holding a schedule III DEA registration in that state
+     */
+    present_practitioner_id?: string | null;
+};
+
+export type Prescription = {
+    /**
+     * The earlier of days_supply x (refills + 1) days and six months after issue Must be between 1900-01-01 and 2999-12-31.
+     */
+    active_until: string;
+    cancel_reason: string | null;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    cancelled_at: string | null;
+    days_supply: number;
+    dispensing: 'pharmacy' | 'clinic_administered';
+    dose_mg: number;
+    id: string;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    issued_at: string;
+    legal_basis: LegalBasis;
+    medication: 'ketamine' | 'esketamine';
+    patient_id: string;
+    patient_location_state: string;
+    pdmp_check_id: string;
+    /**
+     * The PDMP was unavailable at issue: re-check when it is back
+     */
+    pdmp_unverified: boolean;
+    pharmacy_ncpdp_id: string | null;
+    plan_id: string;
+    prescriber_id: string;
+    quantity: number;
+    refills: number;
+    route: Route;
+    site_id: string | null;
+    status: 'active' | 'cancelled' | 'expired';
+    visit_id: string;
+    visit_modality: 'audio_video' | 'audio_only' | 'in_person';
+};
+
+export type PrescriptionCancel = {
+    reason: string;
+};
+
+export type PrescriptionCreate = {
+    days_supply: number;
+    dispensing: 'pharmacy' | 'clinic_administered';
+    dose_mg: number;
+    medication: 'ketamine' | 'esketamine';
+    /**
+     * Your PDMP check of the visit's state
+     */
+    pdmp_check_id: string;
+    /**
+     * The dispensing pharmacy's NCPDP id (7 digits)
+     */
+    pharmacy_ncpdp_id?: string | null;
+    quantity: number;
+    refills: number;
+    route: Route;
+    /**
+     * Clinic-administered: where
+     */
+    site_id?: string | null;
+    /**
+     * Your visit with the patient it follows
+     */
+    visit_id: string;
+};
+
+export type PrescriptionPage = {
+    data: Array<Prescription>;
+    has_more: boolean;
+    next_cursor: string | null;
+};
+
 export type Problem = {
     /**
      * `invalid_transition`: the action that was refused
@@ -1432,23 +1892,35 @@ export type Problem = {
     /**
      * Stable snake_case code of the problem; `type` links to its page, `/problems/{code}`. An open set: new codes may be added, so treat an unknown one by its HTTP status. The codes today:
      *
+     * - `already_acknowledged`: This escalation was already acknowledged (see acknowledged_at); a new crisis opens a new one.
      * - `bad_host`: An HTTP/1.1 request needs exactly one Host header (RFC 9112 §3.2).
      * - `bad_request`: The request could not be understood. Check the syntax and parameters.
      * - `blood_pressure_above_threshold`: Pre-dose blood pressure above 140/90: do not dose, or a provider gives override_reason.
+     * - `blood_pressure_hard_stop`: Pre-dose blood pressure at or above 180/110: not dosed today, no override. Re-measure after rest.
+     * - `check_in_incomplete`: A check-in needs one screening per instrument of the task, each submitted for the plan (see missing_instruments).
+     * - `check_in_instruments_required`: Check-ins must re-screen phq9 and cssrs (see missing_instruments); gad7 and pcl5 may be added.
      * - `client_exists`: An OAuth client with this id already exists.
      * - `conflict`: The request conflicts with the current state of the resource.
      * - `consent_required`: A required consent (see missing_consents) is not on record; record it first.
      * - `consent_withdrawn`: Already withdrawn (see withdrawn_at); record a new consent to give it again.
      * - `consultation_not_completed`: A follow-up plan follows a completed consultation; complete it first.
      * - `consultation_not_ready`: Providers are matched and booked only for a consultation in status ready.
+     * - `contraindicated`: An absolute contraindication rules treatment out (see contraindications); only decline remains.
+     * - `dose_above_limit`: Above 1.0 mg/kg (intravenous, intramuscular): a provider may proceed with dose_override_reason.
+     * - `dose_above_maximum`: Above 2.0 mg/kg (the anaesthetic range): never given, no override.
+     * - `dose_exceeds_prescription`: The session's dose is above the active prescription's dose_mg.
      * - `email_required`: The patient needs an email address before they can be invited to sign in.
+     * - `escalation_not_acknowledged`: Acknowledge the escalation (the urgent contact) first.
      * - `escort_not_confirmed`: Confirm that a responsible adult escorts the patient home (escort_confirmed).
+     * - `esketamine_rems_violation`: Esketamine (Spravato REMS): intranasal, 28/56/84 mg, clinic_administered at a REMS-certified site, no refills; each broken condition in errors.
      * - `expectation_failed`: The Expect header cannot be met.
      * - `external_id_taken`: Another patient of this partner already has this external_id.
      * - `forbidden`: Your principal may not perform this operation.
      * - `idempotency_key_in_use`: A request with this Idempotency-Key is still running; retry later.
      * - `idempotency_key_reused`: This Idempotency-Key was used with a different request. Use a new key.
      * - `idempotency_record_lost`: The request with this Idempotency-Key took effect, but its response cannot be replayed. Read the resource to see the result; send a new key to make another.
+     * - `identity_not_verified`: Verify the patient's identity before the visit (identity_verified: true).
+     * - `induction_review_pending`: The end-of-induction review must be completed (decision continue or stop) before a session due on or after it.
      * - `insufficient_scope`: The token lacks a scope this operation needs (named in WWW-Authenticate).
      * - `internal_error`: Something failed on our side. Retry later; quote request_id if you contact us.
      * - `invalid_cursor`: The cursor is malformed or belongs to another list. Restart from the first page.
@@ -1459,38 +1931,64 @@ export type Problem = {
      * - `license_taken`: Another provider already holds this state licence number (`errors` points at each).
      * - `malformed_json`: The body is not JSON this API can read: invalid syntax or UTF-8, or nested deeper than 32 levels.
      * - `method_not_allowed`: The resource does not support this method; see the Allow header.
+     * - `monitoring_provider_not_eligible`: The monitoring provider (monitored_by) needs an active licence in the site's state.
+     * - `monitoring_reading_missing`: A required reading is missing (the 30-60 minute one, or the completion reading with SpO2 in the last 15 minutes); errors names which.
+     * - `no_legal_basis`: No in-person evaluation on record and no telemedicine rule in force covers the visit; the detail says what would give one.
+     * - `not_escalated`: The case has no escalation to acknowledge.
      * - `not_found`: No such resource, or it belongs to another tenant.
      * - `not_implemented`: The server does not support this (e.g. a transfer coding other than chunked).
+     * - `not_stable_for_discharge`: The last reading does not meet the discharge criteria (each in errors); a provider may discharge with discharge_override_reason.
      * - `npi_taken`: Another provider already has this NPI.
-     * - `observation_too_short`: Intranasal esketamine needs 120 minutes of observation or more after the dose.
-     * - `override_requires_provider`: Only a provider may override the pre-dose blood pressure threshold.
+     * - `observation_too_short`: Observation after the first dose is too short: intranasal 120 minutes, intravenous the infusion plus 30, intramuscular 60.
+     * - `onsite_prescriber_required`: Intranasal: name a prescriber with a schedule III DEA registration in the site's state, present at the site throughout.
+     * - `override_requires_provider`: Only a provider may make this clinical decision: override the pre-dose blood pressure threshold, the dose limit or the discharge criteria, or record a patient who left against medical advice.
      * - `patient_already_active`: The patient already has a sign-in account; invitations only create accounts (they never reset a password).
      * - `patient_underage`: The patient must be 18 or older for this service.
      * - `payload_too_large`: The request body exceeds MAX_CONTENT_LENGTH.
+     * - `pdmp_check_required`: Name your PDMP check of the visit's state made within the last 24 hours (PDMP_CHECK_MAX_AGE_HOURS); an outage, noted as unavailable, counts.
+     * - `pharmacy_required`: A prescription a pharmacy dispenses names the pharmacy (pharmacy_ncpdp_id).
      * - `plan_closed`: The follow-up plan is completed or revoked and can no longer change.
      * - `plan_exists`: The consultation already has an open follow-up plan; complete or revoke it first.
      * - `plan_not_active`: The follow-up plan's status does not allow this now (see detail); activate it first.
      * - `plan_started`: This can change only while the follow-up plan is a draft.
+     * - `practitioner_not_registered_in_state`: The practitioner present with the patient holds no schedule III DEA registration in the patient's state.
      * - `precondition_failed`: If-Match does not match the current ETag: someone changed it. GET it again.
      * - `precondition_required`: This operation needs If-Match with the resource's current ETag.
+     * - `prescriber_not_registered_in_state`: You held no active licence and schedule III DEA registration in the state where the patient was during the visit.
+     * - `prescription_required`: An at-home session needs an active oral or sublingual ketamine prescription of the plan, dispensed by a pharmacy.
+     * - `provider_not_licensed_in_state`: The patient is in another state than the consultation's, where you hold no active licence and schedule III DEA registration.
      * - `provider_not_qualified`: The provider fails a hard matching filter (each in `errors`). Pick another.
      * - `provider_required`: The consultation has no assigned provider to own the plan; assign one first.
+     * - `psychiatrist_required`: Only a psychiatrist (credential MD or DO, specialty psychiatry) may decide this escalated case; an admin may not.
      * - `rate_limited`: Too many requests for this client. Retry after Retry-After seconds.
+     * - `ready_before_stable`: ready_to_leave_minute is not after a reading where the patient was not yet stable; no override.
+     * - `recall_mismatch`: A C-SSRS for a consultation (or neither) uses recall lifetime_recent; one for a plan's check-in uses since_last_contact (see expected_recall).
+     * - `refills_exceed_schedule_limit`: A schedule III prescription has at most 5 refills (21 CFR 1306.22).
+     * - `rems_enrollment_required`: Record the patient's Spravato REMS enrolment (PUT /v1/patients/{id}/rems-enrollment) before activating an intranasal plan.
      * - `request_header_fields_too_large`: Over 100 headers, or one over 8,190 bytes.
      * - `request_timeout`: The request body did not arrive within the server's deadline (10 s). Send it again.
+     * - `risk_review_pending`: A check-in's suicide-risk finding awaits a provider's review task; complete it before the next session.
      * - `rule_violation`: A business or clinical rule refuses the request; see detail.
+     * - `safety_plan_required`: Document a safety plan with the patient and send safety_plan_documented: true.
      * - `screening_already_linked`: The screening already answers another check-in; submit a new one.
+     * - `screenings_incomplete`: Every required screening is needed first (see missing_screenings): a crisis escalates before the intake may exist.
      * - `service_unavailable`: A dependency (the database) is unreachable. Retry after Retry-After seconds.
+     * - `session_frequency_exceeded`: Too many sessions in 7 consecutive days (2 intranasal, 3 other routes; a psychiatrist may lift it), or two on one day; the pointer names the first session over.
+     * - `site_not_eligible`: The session needs a practice site in the patient's state (REMS-certified for intranasal); see errors.
+     * - `site_not_in_state`: The practice site the patient joins from is not in the patient's state.
+     * - `sitter_required`: An at-home session needs an adult sitter present throughout (sitter_present: true).
      * - `slot_unavailable`: The slot is taken (perhaps by a concurrent booking) or not free. Pick another.
      * - `task_already_done`: The task is already done.
      * - `task_cancelled`: The task was cancelled (the plan ended or its schedule changed).
      * - `task_kind_mismatch`: Wrong kind of task: sessions are recorded, check-ins completed (see detail).
      * - `treatment_not_recommended`: The consultation's outcome is not treatment_recommended: no plan follows.
      * - `unauthorized`: No access token was sent. Get one from /oauth/token and send it as a Bearer token.
+     * - `unknown_parameter`: A query parameter the operation does not take (a typo would otherwise filter by nothing); each entry of `errors` names one and the nearest parameter that exists.
      * - `unsupported_media_type`: Send request bodies as application/json.
      * - `uri_too_long`: The request line is over 4,094 bytes. Send filters in fewer characters.
      * - `user_exists`: A user with this email (or for this patient) already exists.
      * - `validation_failed`: Some fields are invalid; each entry of `errors` points at one (JSON pointer).
+     * - `visit_required`: A prescription follows your own visit with the patient within the last 30 days (PRESCRIPTION_VISIT_MAX_AGE_DAYS); name it in visit_id.
      */
     code: string;
     /**
@@ -1687,12 +2185,23 @@ export type RemsBloodPressureIncrease = {
 export type RemsBloodPressures = {
     at_40_minutes: MidReadingPressure | null;
     at_completion: BloodPressure | null;
-    before: BloodPressure;
+    before: BloodPressure | null;
 };
 
 export type RemsDissociation = {
     occurred: boolean;
     peak: string | null;
+};
+
+export type RemsEnrollment = {
+    /**
+     * The date of enrolment; not in the future Must be between 1900-01-01 and 2999-12-31.
+     */
+    enrolled_on: string;
+    /**
+     * The patient's Spravato REMS enrolment identifier
+     */
+    enrollment_id: string;
 };
 
 export type RemsForm = {
@@ -1711,7 +2220,10 @@ export type RemsForm = {
      */
     due_by: string;
     lot_number: string | null;
-    monitoring_provider: RemsProvider;
+    /**
+     * The session's monitored_by; null on records made before it was recorded
+     */
+    monitoring_provider: RemsProvider | null;
     patient: RemsPatient;
     plan_id: string;
     ready_to_leave_minute: number | null;
@@ -1777,6 +2289,19 @@ export type Reschedule = {
      * Start of another free slot of the same provider Must be between 1900-01-01 and 2999-12-31.
      */
     slot_start: string;
+};
+
+export type Review = {
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    at: string;
+    /**
+     * The reviewing provider's user id
+     */
+    by: string;
+    decision: TaskReviewDecision;
+    note: string;
 };
 
 /**
@@ -1900,18 +2425,46 @@ export type SessionRecord = {
     discharge_overridden: boolean;
     discharge_override_reason: string | null;
     disposition: Disposition;
+    disposition_reason: string | null;
     /**
      * Null on records made before v1.1
      */
     dose_mg: number | null;
-    escort_confirmed: boolean;
+    /**
+     * dose_mg / weight_kg, 2 decimals; null without a weight
+     */
+    dose_mg_per_kg: number | null;
+    /**
+     * An intravenous or intramuscular dose above 1.0 mg/kg, on a provider's decision
+     */
+    dose_overridden: boolean;
+    dose_override_reason: string | null;
+    escort_confirmed: boolean | null;
+    /**
+     * Intravenous
+     */
+    infusion_minutes: number | null;
     lot_number: string | null;
-    observation_minutes: number;
+    /**
+     * The provider who monitored the patient
+     */
+    monitored_by: string | null;
+    observation_minutes: number | null;
+    /**
+     * The prescriber attested present at the site throughout
+     */
+    onsite_prescriber_id: string | null;
     override_reason: string | null;
-    post_diastolic: number;
-    post_systolic: number;
-    pre_diastolic: number;
-    pre_systolic: number;
+    post_diastolic: number | null;
+    /**
+     * The last reading's; null with no reading (at home, an early transfer)
+     */
+    post_systolic: number | null;
+    pre_diastolic: number | null;
+    /**
+     * Null only for an at-home session
+     */
+    pre_systolic: number | null;
     readings: Array<Reading>;
     ready_to_leave_minute: number | null;
     /**
@@ -1920,6 +2473,18 @@ export type SessionRecord = {
     recorded_at: string;
     recorded_by: Reporter;
     sedating_medications: SedatingMedications | null;
+    /**
+     * The practice site as it was on the day; null at home and on older records
+     */
+    site: RemsSetting | null;
+    /**
+     * At-home sessions: an adult present throughout
+     */
+    sitter_present: boolean | null;
+    /**
+     * The weight on the day (kg)
+     */
+    weight_kg: number | null;
 };
 
 export type SessionRecordCreate = {
@@ -1933,27 +2498,47 @@ export type SessionRecordCreate = {
      */
     discharge_override_reason?: string | null;
     /**
-     * emergency_transfer is always accepted and recorded as a serious adverse event
+     * emergency_transfer is always accepted, and left_against_medical_advice (a provider, with disposition_reason) at any observation length; each is a serious adverse event
      */
     disposition?: Disposition;
+    /**
+     * Required for left_against_medical_advice
+     */
+    disposition_reason?: string | null;
     /**
      * Intranasal esketamine: 28, 56 or 84; otherwise a positive number
      */
     dose_mg: number;
     /**
-     * Must be true, every route
+     * A provider's reason to give more than 1.0 mg/kg (never more than 2.0)
      */
-    escort_confirmed: boolean;
+    dose_override_reason?: string | null;
+    /**
+     * Must be true for a supervised session
+     */
+    escort_confirmed?: boolean;
+    /**
+     * Intravenous only, required: 20-120 (no bolus)
+     */
+    infusion_minutes?: number | null;
     /**
      * Required for intranasal
      */
     lot_number?: string | null;
     /**
-     * At least 120 for intranasal esketamine (REMS)
+     * Licensed in the site's state; defaults to the recording provider
      */
-    observation_minutes: number;
+    monitored_by?: string | null;
     /**
-     * A provider's reason to dose above 140/90
+     * From the first administration: intranasal 120+, intravenous infusion + 30, intramuscular 60+ (optional at home)
+     */
+    observation_minutes?: number;
+    /**
+     * Intranasal: required, schedule III DEA in the site's state, present throughout
+     */
+    onsite_prescriber_id?: string | null;
+    /**
+     * A provider's reason to dose above 140/90 (never at 180/110 or above)
      */
     override_reason?: string | null;
     /**
@@ -1965,22 +2550,34 @@ export type SessionRecordCreate = {
      */
     post_systolic?: number;
     /**
-     * mmHg, before the dose
+     * mmHg, before the dose; 110 or more is a hard stop (optional at home)
      */
-    pre_diastolic: number;
+    pre_diastolic?: number;
     /**
-     * mmHg, before the dose
+     * mmHg, before the dose; 180 or more is a hard stop (optional at home)
      */
-    pre_systolic: number;
+    pre_systolic?: number;
     /**
-     * Supervised routes: one at minute 30-60 with SpO2; the last with SpO2
+     * Supervised routes: one at minute 30-60 with SpO2; the last with SpO2, in the last 15 minutes of observation
      */
     readings?: Array<Reading>;
     /**
-     * When the patient was ready, had there been no 2-hour minimum
+     * When the patient was ready, had there been no minimum; after every unstable reading
      */
     ready_to_leave_minute?: number | null;
     sedating_medications: SedatingMedications;
+    /**
+     * The practice site, in the patient's state (REMS-certified for intranasal)
+     */
+    site_id?: string | null;
+    /**
+     * Must be true for an at-home session
+     */
+    sitter_present?: boolean;
+    /**
+     * 30-300, the weight on the day; required for intravenous and intramuscular
+     */
+    weight_kg?: number | null;
 };
 
 export type SessionTrend = {
@@ -2027,10 +2624,41 @@ export type SlotList = {
     data: Array<Slot>;
 };
 
+export type TaskComplete = {
+    /**
+     * Review (a provider): continue, or stop, which completes the plan
+     */
+    decision?: TaskReviewDecision;
+    /**
+     * Review: what was found and decided
+     */
+    note?: string;
+    /**
+     * Deprecated: a one-instrument check-in's screening
+     *
+     * @deprecated
+     */
+    screening_id?: string;
+    /**
+     * Check-in: one screening per instrument of the task, each submitted with this plan_id
+     */
+    screening_ids?: Array<string>;
+};
+
 /**
  * Kind of follow-up task
  */
-export type TaskKind = 'session' | 'check_in';
+export type TaskKind = 'session' | 'check_in' | 'review';
+
+/**
+ * Why a follow-up task exists
+ */
+export type TaskPurpose = 'treatment' | 'routine' | 'baseline' | 'induction_review' | 'risk_review';
+
+/**
+ * A provider's decision on a review task
+ */
+export type TaskReviewDecision = 'continue' | 'stop';
 
 /**
  * Follow-up task status
@@ -2088,10 +2716,56 @@ export type UserCreate = {
  */
 export type UserRole = 'admin' | 'provider' | 'patient';
 
+export type Visit = {
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    completed_at: string | null;
+    /**
+     * The consultation whose visit it is
+     */
+    consultation_id: string | null;
+    id: string;
+    identity_method: 'photo_id' | 'known_patient' | 'other';
+    modality: 'audio_video' | 'audio_only' | 'in_person';
+    note: string | null;
+    patient_id: string;
+    /**
+     * Where the patient was, as the provider confirmed it
+     */
+    patient_location_state: string;
+    /**
+     * The practice site the patient joined from
+     */
+    patient_site_id: string | null;
+    /**
+     * The plan a follow-up visit belongs to
+     */
+    plan_id: string | null;
+    /**
+     * A provider physically with the patient during the visit
+     */
+    present_practitioner_id: string | null;
+    /**
+     * The clinician who held it
+     */
+    provider_id: string;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    started_at: string;
+};
+
 /**
  * Outcome of a completed consultation
  */
 export type VisitOutcome = 'treatment_recommended' | 'not_recommended' | 'referred_out';
+
+export type VisitPage = {
+    data: Array<Visit>;
+    has_more: boolean;
+    next_cursor: string | null;
+};
 
 export type WebhookEndpoint = {
     /**
@@ -2178,6 +2852,14 @@ export type WebhookEndpointWithSecret = {
     url: string;
 };
 
+export type WebhookTestQueued = {
+    delivery: QueuedDelivery;
+    /**
+     * The `webhook-id` the test arrives with
+     */
+    event_id: string;
+};
+
 /**
  * Day of the week
  */
@@ -2187,10 +2869,6 @@ export type WeeklyWindow = {
     end: string;
     start: string;
     weekday: Weekday;
-};
-
-export type ConsultationStartWritable = {
-    [key: string]: never;
 };
 
 export type FollowUpPlanWritable = {
@@ -2214,6 +2892,10 @@ export type FollowUpPlanWritable = {
      * Must be between 1900-01-01 and 2999-12-31.
      */
     end_date: string;
+    /**
+     * A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a PATCH restores the limit.
+     */
+    frequency_override_reason: string | null;
     id: string;
     partner_id: string;
     patient_id: string;
@@ -2416,6 +3098,10 @@ export type GetMetricsErrors = {
      * Forbidden
      */
     403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -2682,6 +3368,10 @@ export type GetConsultationErrors = {
      */
     404: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests
      */
     429: Problem;
@@ -2701,6 +3391,79 @@ export type GetConsultationResponses = {
 };
 
 export type GetConsultationResponse = GetConsultationResponses[keyof GetConsultationResponses];
+
+export type AcknowledgeConsultationEscalationData = {
+    body: EscalationAcknowledge;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        consultation_id: string;
+    };
+    query?: never;
+    url: '/v1/consultations/{consultation_id}/acknowledge-escalation';
+};
+
+export type AcknowledgeConsultationEscalationErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Precondition Failed
+     */
+    412: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type AcknowledgeConsultationEscalationError = AcknowledgeConsultationEscalationErrors[keyof AcknowledgeConsultationEscalationErrors];
+
+export type AcknowledgeConsultationEscalationResponses = {
+    /**
+     * OK
+     */
+    200: Consultation;
+};
+
+export type AcknowledgeConsultationEscalationResponse = AcknowledgeConsultationEscalationResponses[keyof AcknowledgeConsultationEscalationResponses];
 
 export type GetAppointmentData = {
     body?: never;
@@ -2730,6 +3493,10 @@ export type GetAppointmentErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -2993,6 +3760,10 @@ export type GetConsultationEligibilityErrors = {
      */
     404: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests
      */
     429: Problem;
@@ -3216,7 +3987,7 @@ export type ReviewConsultationResponses = {
 export type ReviewConsultationResponse = ReviewConsultationResponses[keyof ReviewConsultationResponses];
 
 export type StartConsultationData = {
-    body?: ConsultationStartWritable;
+    body: ConsultationStart;
     headers?: {
         /**
          * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
@@ -3366,6 +4137,10 @@ export type GetEventErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -3598,6 +4373,10 @@ export type GetFollowUpPlanErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -4061,6 +4840,10 @@ export type GetFollowUpPlanOutcomesErrors = {
      */
     404: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests
      */
     429: Problem;
@@ -4080,6 +4863,257 @@ export type GetFollowUpPlanOutcomesResponses = {
 };
 
 export type GetFollowUpPlanOutcomesResponse = GetFollowUpPlanOutcomesResponses[keyof GetFollowUpPlanOutcomesResponses];
+
+export type ListPrescriptionsData = {
+    body?: never;
+    path: {
+        plan_id: string;
+    };
+    query?: {
+        limit?: number;
+        cursor?: string | null;
+    };
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions';
+};
+
+export type ListPrescriptionsErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type ListPrescriptionsError = ListPrescriptionsErrors[keyof ListPrescriptionsErrors];
+
+export type ListPrescriptionsResponses = {
+    /**
+     * OK
+     */
+    200: PrescriptionPage;
+};
+
+export type ListPrescriptionsResponse = ListPrescriptionsResponses[keyof ListPrescriptionsResponses];
+
+export type IssuePrescriptionData = {
+    body: PrescriptionCreate;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        plan_id: string;
+    };
+    query?: never;
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions';
+};
+
+export type IssuePrescriptionErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type IssuePrescriptionError = IssuePrescriptionErrors[keyof IssuePrescriptionErrors];
+
+export type IssuePrescriptionResponses = {
+    /**
+     * Created
+     */
+    201: Prescription;
+};
+
+export type IssuePrescriptionResponse = IssuePrescriptionResponses[keyof IssuePrescriptionResponses];
+
+export type GetPrescriptionData = {
+    body?: never;
+    headers?: {
+        /**
+         * ETags you hold: 304 Not Modified when one is current (anything else is simply not current)
+         */
+        'If-None-Match'?: string;
+    };
+    path: {
+        plan_id: string;
+        prescription_id: string;
+    };
+    query?: never;
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions/{prescription_id}';
+};
+
+export type GetPrescriptionErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type GetPrescriptionError = GetPrescriptionErrors[keyof GetPrescriptionErrors];
+
+export type GetPrescriptionResponses = {
+    /**
+     * OK
+     */
+    200: Prescription;
+};
+
+export type GetPrescriptionResponse = GetPrescriptionResponses[keyof GetPrescriptionResponses];
+
+export type CancelPrescriptionData = {
+    body: PrescriptionCancel;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        plan_id: string;
+        prescription_id: string;
+    };
+    query?: never;
+    url: '/v1/follow-up-plans/{plan_id}/prescriptions/{prescription_id}/cancel';
+};
+
+export type CancelPrescriptionErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Precondition Failed
+     */
+    412: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type CancelPrescriptionError = CancelPrescriptionErrors[keyof CancelPrescriptionErrors];
+
+export type CancelPrescriptionResponses = {
+    /**
+     * OK
+     */
+    200: Prescription;
+};
+
+export type CancelPrescriptionResponse = CancelPrescriptionResponses[keyof CancelPrescriptionResponses];
 
 export type RevokeFollowUpPlanData = {
     body?: FollowUpPlanAction;
@@ -4247,6 +5281,10 @@ export type GetRemsFormErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -4428,6 +5466,10 @@ export type GetFollowUpPlanTaskErrors = {
      */
     404: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests
      */
     429: Problem;
@@ -4449,7 +5491,7 @@ export type GetFollowUpPlanTaskResponses = {
 export type GetFollowUpPlanTaskResponse = GetFollowUpPlanTaskResponses[keyof GetFollowUpPlanTaskResponses];
 
 export type CompleteFollowUpPlanCheckInData = {
-    body: CheckInComplete;
+    body: TaskComplete;
     headers?: {
         /**
          * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
@@ -4518,6 +5560,125 @@ export type CompleteFollowUpPlanCheckInResponses = {
 
 export type CompleteFollowUpPlanCheckInResponse = CompleteFollowUpPlanCheckInResponses[keyof CompleteFollowUpPlanCheckInResponses];
 
+export type ListPlanVisitsData = {
+    body?: never;
+    path: {
+        plan_id: string;
+    };
+    query?: {
+        limit?: number;
+        cursor?: string | null;
+    };
+    url: '/v1/follow-up-plans/{plan_id}/visits';
+};
+
+export type ListPlanVisitsErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type ListPlanVisitsError = ListPlanVisitsErrors[keyof ListPlanVisitsErrors];
+
+export type ListPlanVisitsResponses = {
+    /**
+     * OK
+     */
+    200: VisitPage;
+};
+
+export type ListPlanVisitsResponse = ListPlanVisitsResponses[keyof ListPlanVisitsResponses];
+
+export type RecordPlanVisitData = {
+    body: PlanVisitCreate;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        plan_id: string;
+    };
+    query?: never;
+    url: '/v1/follow-up-plans/{plan_id}/visits';
+};
+
+export type RecordPlanVisitErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type RecordPlanVisitError = RecordPlanVisitErrors[keyof RecordPlanVisitErrors];
+
+export type RecordPlanVisitResponses = {
+    /**
+     * Created
+     */
+    201: Visit;
+};
+
+export type RecordPlanVisitResponse = RecordPlanVisitResponses[keyof RecordPlanVisitResponses];
+
 export type GetMeData = {
     body?: never;
     path?: never;
@@ -4530,6 +5691,10 @@ export type GetMeErrors = {
      * Unauthorized
      */
     401: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -4927,6 +6092,10 @@ export type GetPatientErrors = {
      */
     404: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests
      */
     429: Problem;
@@ -5213,6 +6382,125 @@ export type WithdrawConsentResponses = {
 
 export type WithdrawConsentResponse = WithdrawConsentResponses[keyof WithdrawConsentResponses];
 
+export type ListInPersonEvaluationsData = {
+    body?: never;
+    path: {
+        patient_id: string;
+    };
+    query?: {
+        limit?: number;
+        cursor?: string | null;
+    };
+    url: '/v1/patients/{patient_id}/in-person-evaluations';
+};
+
+export type ListInPersonEvaluationsErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type ListInPersonEvaluationsError = ListInPersonEvaluationsErrors[keyof ListInPersonEvaluationsErrors];
+
+export type ListInPersonEvaluationsResponses = {
+    /**
+     * OK
+     */
+    200: InPersonEvaluationPage;
+};
+
+export type ListInPersonEvaluationsResponse = ListInPersonEvaluationsResponses[keyof ListInPersonEvaluationsResponses];
+
+export type RecordInPersonEvaluationData = {
+    body: InPersonEvaluationCreate;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        patient_id: string;
+    };
+    query?: never;
+    url: '/v1/patients/{patient_id}/in-person-evaluations';
+};
+
+export type RecordInPersonEvaluationErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type RecordInPersonEvaluationError = RecordInPersonEvaluationErrors[keyof RecordInPersonEvaluationErrors];
+
+export type RecordInPersonEvaluationResponses = {
+    /**
+     * Created
+     */
+    201: InPersonEvaluation;
+};
+
+export type RecordInPersonEvaluationResponse = RecordInPersonEvaluationResponses[keyof RecordInPersonEvaluationResponses];
+
 export type CreateInvitationData = {
     body?: InvitationCreateWritable;
     headers?: {
@@ -5281,6 +6569,184 @@ export type CreateInvitationResponses = {
 };
 
 export type CreateInvitationResponse = CreateInvitationResponses[keyof CreateInvitationResponses];
+
+export type ListPdmpChecksData = {
+    body?: never;
+    path: {
+        patient_id: string;
+    };
+    query?: {
+        limit?: number;
+        cursor?: string | null;
+    };
+    url: '/v1/patients/{patient_id}/pdmp-checks';
+};
+
+export type ListPdmpChecksErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type ListPdmpChecksError = ListPdmpChecksErrors[keyof ListPdmpChecksErrors];
+
+export type ListPdmpChecksResponses = {
+    /**
+     * OK
+     */
+    200: PdmpCheckPage;
+};
+
+export type ListPdmpChecksResponse = ListPdmpChecksResponses[keyof ListPdmpChecksResponses];
+
+export type RecordPdmpCheckData = {
+    body: PdmpCheckCreate;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        patient_id: string;
+    };
+    query?: never;
+    url: '/v1/patients/{patient_id}/pdmp-checks';
+};
+
+export type RecordPdmpCheckErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type RecordPdmpCheckError = RecordPdmpCheckErrors[keyof RecordPdmpCheckErrors];
+
+export type RecordPdmpCheckResponses = {
+    /**
+     * Created
+     */
+    201: PdmpCheck;
+};
+
+export type RecordPdmpCheckResponse = RecordPdmpCheckResponses[keyof RecordPdmpCheckResponses];
+
+export type PutRemsEnrollmentData = {
+    body: RemsEnrollment;
+    path: {
+        patient_id: string;
+    };
+    query?: never;
+    url: '/v1/patients/{patient_id}/rems-enrollment';
+};
+
+export type PutRemsEnrollmentErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type PutRemsEnrollmentError = PutRemsEnrollmentErrors[keyof PutRemsEnrollmentErrors];
+
+export type PutRemsEnrollmentResponses = {
+    /**
+     * OK
+     */
+    200: Patient;
+};
+
+export type PutRemsEnrollmentResponse = PutRemsEnrollmentResponses[keyof PutRemsEnrollmentResponses];
 
 export type ListProvidersData = {
     body?: never;
@@ -5432,6 +6898,10 @@ export type GetProviderErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -5797,6 +7267,10 @@ export type GetScreeningErrors = {
      */
     404: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests
      */
     429: Problem;
@@ -6010,6 +7484,10 @@ export type DeleteWebhookEndpointErrors = {
      */
     404: Problem;
     /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
      * Too Many Requests
      */
     429: Problem;
@@ -6058,6 +7536,10 @@ export type GetWebhookEndpointErrors = {
      * Not Found
      */
     404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
     /**
      * Too Many Requests
      */
@@ -6274,3 +7756,72 @@ export type RotateWebhookEndpointSecretResponses = {
 };
 
 export type RotateWebhookEndpointSecretResponse = RotateWebhookEndpointSecretResponses[keyof RotateWebhookEndpointSecretResponses];
+
+export type SendWebhookTestEventData = {
+    body?: never;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{endpoint_id}/test';
+};
+
+export type SendWebhookTestEventErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type SendWebhookTestEventError = SendWebhookTestEventErrors[keyof SendWebhookTestEventErrors];
+
+export type SendWebhookTestEventResponses = {
+    /**
+     * Accepted
+     */
+    202: WebhookTestQueued;
+};
+
+export type SendWebhookTestEventResponse = SendWebhookTestEventResponses[keyof SendWebhookTestEventResponses];

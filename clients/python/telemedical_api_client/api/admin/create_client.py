@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.client_create import ClientCreate
 from ...models.client_with_secret import ClientWithSecret
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -146,7 +147,7 @@ def sync(
     client: AuthenticatedClient,
     body: ClientCreate,
     idempotency_key: str | Unset = UNSET,
-) -> ClientWithSecret | Problem | None:
+) -> ClientWithSecret:
     """Register an OAuth client for a partner
 
      The `client_secret` of a confidential client is in this response only; it is stored hashed.
@@ -157,19 +158,24 @@ def sync(
         body (ClientCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientWithSecret | Problem
+        ClientWithSecret
     """
 
-    return sync_detailed(
-        partner_id=partner_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        ClientWithSecret,
+        raise_for_problem(
+            sync_detailed(
+                partner_id=partner_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -213,7 +219,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ClientCreate,
     idempotency_key: str | Unset = UNSET,
-) -> ClientWithSecret | Problem | None:
+) -> ClientWithSecret:
     """Register an OAuth client for a partner
 
      The `client_secret` of a confidential client is in this response only; it is stored hashed.
@@ -224,18 +230,21 @@ async def asyncio(
         body (ClientCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientWithSecret | Problem
+        ClientWithSecret
     """
 
-    return (
-        await asyncio_detailed(
-            partner_id=partner_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        ClientWithSecret,
+        raise_for_problem(
+            await asyncio_detailed(
+                partner_id=partner_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

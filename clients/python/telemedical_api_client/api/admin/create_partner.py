@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.partner import Partner
 from ...models.partner_create import PartnerCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -126,7 +127,7 @@ def sync(
     client: AuthenticatedClient,
     body: PartnerCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Partner | Problem | None:
+) -> Partner:
     """Create a partner
 
      A partner is a tenant: it owns its patients, and its clients see only those.
@@ -136,18 +137,23 @@ def sync(
         body (PartnerCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Partner | Problem
+        Partner
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Partner,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -187,7 +193,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: PartnerCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Partner | Problem | None:
+) -> Partner:
     """Create a partner
 
      A partner is a tenant: it owns its patients, and its clients see only those.
@@ -197,17 +203,20 @@ async def asyncio(
         body (PartnerCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Partner | Problem
+        Partner
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Partner,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

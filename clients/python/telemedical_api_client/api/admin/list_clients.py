@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.client_page import ClientPage
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -136,7 +137,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> ClientPage | Problem | None:
+) -> ClientPage:
     """List a partner's OAuth clients
 
      Secrets are never shown again after creation.
@@ -147,19 +148,24 @@ def sync(
         cursor (None | str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientPage | Problem
+        ClientPage
     """
 
-    return sync_detailed(
-        partner_id=partner_id,
-        client=client,
-        limit=limit,
-        cursor=cursor,
-    ).parsed
+    return cast(
+        ClientPage,
+        raise_for_problem(
+            sync_detailed(
+                partner_id=partner_id,
+                client=client,
+                limit=limit,
+                cursor=cursor,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -203,7 +209,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> ClientPage | Problem | None:
+) -> ClientPage:
     """List a partner's OAuth clients
 
      Secrets are never shown again after creation.
@@ -214,18 +220,21 @@ async def asyncio(
         cursor (None | str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientPage | Problem
+        ClientPage
     """
 
-    return (
-        await asyncio_detailed(
-            partner_id=partner_id,
-            client=client,
-            limit=limit,
-            cursor=cursor,
-        )
-    ).parsed
+    return cast(
+        ClientPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                partner_id=partner_id,
+                client=client,
+                limit=limit,
+                cursor=cursor,
+            )
+        ),
+    )

@@ -1,6 +1,6 @@
 import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.audit_action import AuditAction
 from ...models.audit_event_page import AuditEventPage
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -187,7 +188,7 @@ def sync(
     action: AuditAction | Unset = UNSET,
     occurred_after: datetime.datetime | Unset = UNSET,
     occurred_before: datetime.datetime | Unset = UNSET,
-) -> AuditEventPage | Problem | None:
+) -> AuditEventPage:
     """List audit events
 
      Newest first. Every read and write of a record, every refused request (401, 403, and the 404 that
@@ -207,25 +208,30 @@ def sync(
         occurred_before (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditEventPage | Problem
+        AuditEventPage
     """
 
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        actor_id=actor_id,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        patient_id=patient_id,
-        action=action,
-        occurred_after=occurred_after,
-        occurred_before=occurred_before,
-    ).parsed
+    return cast(
+        AuditEventPage,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                actor_id=actor_id,
+                resource_type=resource_type,
+                resource_id=resource_id,
+                patient_id=patient_id,
+                action=action,
+                occurred_after=occurred_after,
+                occurred_before=occurred_before,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -296,7 +302,7 @@ async def asyncio(
     action: AuditAction | Unset = UNSET,
     occurred_after: datetime.datetime | Unset = UNSET,
     occurred_before: datetime.datetime | Unset = UNSET,
-) -> AuditEventPage | Problem | None:
+) -> AuditEventPage:
     """List audit events
 
      Newest first. Every read and write of a record, every refused request (401, 403, and the 404 that
@@ -316,24 +322,27 @@ async def asyncio(
         occurred_before (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditEventPage | Problem
+        AuditEventPage
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            actor_id=actor_id,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            patient_id=patient_id,
-            action=action,
-            occurred_after=occurred_after,
-            occurred_before=occurred_before,
-        )
-    ).parsed
+    return cast(
+        AuditEventPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                actor_id=actor_id,
+                resource_type=resource_type,
+                resource_id=resource_id,
+                patient_id=patient_id,
+                action=action,
+                occurred_after=occurred_after,
+                occurred_before=occurred_before,
+            )
+        ),
+    )

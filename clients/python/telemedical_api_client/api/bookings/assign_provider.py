@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.appointment import Appointment
 from ...models.assignment import Assignment
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -154,7 +155,7 @@ def sync(
     client: AuthenticatedClient,
     body: Assignment,
     idempotency_key: str | Unset = UNSET,
-) -> Appointment | Problem | None:
+) -> Appointment:
     """Book a provider
 
      Books `provider_id` at `slot_start` for a `ready` consultation, which becomes `scheduled`. Every
@@ -168,19 +169,24 @@ def sync(
         body (Assignment):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Appointment | Problem
+        Appointment
     """
 
-    return sync_detailed(
-        consultation_id=consultation_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Appointment,
+        raise_for_problem(
+            sync_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -227,7 +233,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: Assignment,
     idempotency_key: str | Unset = UNSET,
-) -> Appointment | Problem | None:
+) -> Appointment:
     """Book a provider
 
      Books `provider_id` at `slot_start` for a `ready` consultation, which becomes `scheduled`. Every
@@ -241,18 +247,21 @@ async def asyncio(
         body (Assignment):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Appointment | Problem
+        Appointment
     """
 
-    return (
-        await asyncio_detailed(
-            consultation_id=consultation_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Appointment,
+        raise_for_problem(
+            await asyncio_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.consultation import Consultation
 from ...models.consultation_complete import ConsultationComplete
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -118,7 +119,8 @@ def sync_detailed(
     """Complete the visit
 
      The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
-    `completed`; the provider's place is freed. Honours `If-Match`.
+    `completed`; the provider's place is freed. A completed `in_person` visit records an in-person
+    evaluation by its provider. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -152,11 +154,12 @@ def sync(
     client: AuthenticatedClient,
     body: ConsultationComplete,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Complete the visit
 
      The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
-    `completed`; the provider's place is freed. Honours `If-Match`.
+    `completed`; the provider's place is freed. A completed `in_person` visit records an in-person
+    evaluation by its provider. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -164,19 +167,24 @@ def sync(
         body (ConsultationComplete):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return sync_detailed(
-        consultation_id=consultation_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            sync_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -189,7 +197,8 @@ async def asyncio_detailed(
     """Complete the visit
 
      The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
-    `completed`; the provider's place is freed. Honours `If-Match`.
+    `completed`; the provider's place is freed. A completed `in_person` visit records an in-person
+    evaluation by its provider. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -221,11 +230,12 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ConsultationComplete,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Complete the visit
 
      The assigned clinician (or an admin) records the outcome and summary: `in_progress` ->
-    `completed`; the provider's place is freed. Honours `If-Match`.
+    `completed`; the provider's place is freed. A completed `in_person` visit records an in-person
+    evaluation by its provider. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -233,18 +243,21 @@ async def asyncio(
         body (ConsultationComplete):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return (
-        await asyncio_detailed(
-            consultation_id=consultation_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            await asyncio_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

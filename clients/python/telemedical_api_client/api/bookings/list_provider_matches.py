@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.provider_match_list import ProviderMatchList
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -128,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 10,
-) -> Problem | ProviderMatchList | None:
+) -> ProviderMatchList:
     """Match providers to a consultation
 
      For a `ready` consultation (409 `consultation_not_ready` otherwise): the providers passing every
@@ -142,18 +143,23 @@ def sync(
         limit (int | Unset):  Default: 10.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ProviderMatchList
+        ProviderMatchList
     """
 
-    return sync_detailed(
-        consultation_id=consultation_id,
-        client=client,
-        limit=limit,
-    ).parsed
+    return cast(
+        ProviderMatchList,
+        raise_for_problem(
+            sync_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                limit=limit,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -197,7 +203,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     limit: int | Unset = 10,
-) -> Problem | ProviderMatchList | None:
+) -> ProviderMatchList:
     """Match providers to a consultation
 
      For a `ready` consultation (409 `consultation_not_ready` otherwise): the providers passing every
@@ -211,17 +217,20 @@ async def asyncio(
         limit (int | Unset):  Default: 10.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ProviderMatchList
+        ProviderMatchList
     """
 
-    return (
-        await asyncio_detailed(
-            consultation_id=consultation_id,
-            client=client,
-            limit=limit,
-        )
-    ).parsed
+    return cast(
+        ProviderMatchList,
+        raise_for_problem(
+            await asyncio_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                limit=limit,
+            )
+        ),
+    )

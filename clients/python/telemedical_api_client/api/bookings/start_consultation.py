@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,13 +8,14 @@ from ...client import AuthenticatedClient, Client
 from ...models.consultation import Consultation
 from ...models.consultation_start import ConsultationStart
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     consultation_id: str,
     *,
-    body: ConsultationStart | Unset = UNSET,
+    body: ConsultationStart,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -28,8 +29,7 @@ def _get_kwargs(
         ),
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -113,18 +113,23 @@ def sync_detailed(
     consultation_id: str,
     *,
     client: AuthenticatedClient,
-    body: ConsultationStart | Unset = UNSET,
+    body: ConsultationStart,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Consultation | Problem]:
     """Start the visit
 
-     The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
-    Honours `If-Match`.
+     The assigned clinician starts the visit: `scheduled` -> `in_progress` (an admin or a partner: 403).
+    The body records how it is held (`modality`), where the patient is (`patient_location_state`, and
+    `patient_site_id` when they join from a practice site), a practitioner physically with them
+    (`present_practitioner_id`) and their identity check, shown as the consultation's `visit`. 422
+    `provider_not_licensed_in_state` (the patient is in another state, where you hold no active licence
+    and schedule III DEA registration), `site_not_in_state`, `practitioner_not_registered_in_state`,
+    `identity_not_verified`: every failure at once. Honours `If-Match`.
 
     Args:
         consultation_id (str):
         idempotency_key (str | Unset):
-        body (ConsultationStart | Unset):
+        body (ConsultationStart):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,51 +156,66 @@ def sync(
     consultation_id: str,
     *,
     client: AuthenticatedClient,
-    body: ConsultationStart | Unset = UNSET,
+    body: ConsultationStart,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Start the visit
 
-     The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
-    Honours `If-Match`.
+     The assigned clinician starts the visit: `scheduled` -> `in_progress` (an admin or a partner: 403).
+    The body records how it is held (`modality`), where the patient is (`patient_location_state`, and
+    `patient_site_id` when they join from a practice site), a practitioner physically with them
+    (`present_practitioner_id`) and their identity check, shown as the consultation's `visit`. 422
+    `provider_not_licensed_in_state` (the patient is in another state, where you hold no active licence
+    and schedule III DEA registration), `site_not_in_state`, `practitioner_not_registered_in_state`,
+    `identity_not_verified`: every failure at once. Honours `If-Match`.
 
     Args:
         consultation_id (str):
         idempotency_key (str | Unset):
-        body (ConsultationStart | Unset):
+        body (ConsultationStart):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return sync_detailed(
-        consultation_id=consultation_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            sync_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
     consultation_id: str,
     *,
     client: AuthenticatedClient,
-    body: ConsultationStart | Unset = UNSET,
+    body: ConsultationStart,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Consultation | Problem]:
     """Start the visit
 
-     The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
-    Honours `If-Match`.
+     The assigned clinician starts the visit: `scheduled` -> `in_progress` (an admin or a partner: 403).
+    The body records how it is held (`modality`), where the patient is (`patient_location_state`, and
+    `patient_site_id` when they join from a practice site), a practitioner physically with them
+    (`present_practitioner_id`) and their identity check, shown as the consultation's `visit`. 422
+    `provider_not_licensed_in_state` (the patient is in another state, where you hold no active licence
+    and schedule III DEA registration), `site_not_in_state`, `practitioner_not_registered_in_state`,
+    `identity_not_verified`: every failure at once. Honours `If-Match`.
 
     Args:
         consultation_id (str):
         idempotency_key (str | Unset):
-        body (ConsultationStart | Unset):
+        body (ConsultationStart):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,32 +240,40 @@ async def asyncio(
     consultation_id: str,
     *,
     client: AuthenticatedClient,
-    body: ConsultationStart | Unset = UNSET,
+    body: ConsultationStart,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Start the visit
 
-     The assigned clinician (or an admin) starts the video visit: `scheduled` -> `in_progress`.
-    Honours `If-Match`.
+     The assigned clinician starts the visit: `scheduled` -> `in_progress` (an admin or a partner: 403).
+    The body records how it is held (`modality`), where the patient is (`patient_location_state`, and
+    `patient_site_id` when they join from a practice site), a practitioner physically with them
+    (`present_practitioner_id`) and their identity check, shown as the consultation's `visit`. 422
+    `provider_not_licensed_in_state` (the patient is in another state, where you hold no active licence
+    and schedule III DEA registration), `site_not_in_state`, `practitioner_not_registered_in_state`,
+    `identity_not_verified`: every failure at once. Honours `If-Match`.
 
     Args:
         consultation_id (str):
         idempotency_key (str | Unset):
-        body (ConsultationStart | Unset):
+        body (ConsultationStart):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return (
-        await asyncio_detailed(
-            consultation_id=consultation_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            await asyncio_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

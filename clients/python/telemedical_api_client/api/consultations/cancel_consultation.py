@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.consultation import Consultation
 from ...models.consultation_cancel import ConsultationCancel
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -152,7 +153,7 @@ def sync(
     client: AuthenticatedClient,
     body: ConsultationCancel | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Cancel a consultation
 
      Allowed in any state before the visit starts (409 `invalid_transition` after). Honours `If-Match`.
@@ -163,19 +164,24 @@ def sync(
         body (ConsultationCancel | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return sync_detailed(
-        consultation_id=consultation_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            sync_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -219,7 +225,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ConsultationCancel | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Cancel a consultation
 
      Allowed in any state before the visit starts (409 `invalid_transition` after). Honours `If-Match`.
@@ -230,18 +236,21 @@ async def asyncio(
         body (ConsultationCancel | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return (
-        await asyncio_detailed(
-            consultation_id=consultation_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            await asyncio_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.consultation import Consultation
 from ...models.consultation_create import ConsultationCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -140,7 +141,7 @@ def sync(
     client: AuthenticatedClient,
     body: ConsultationCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Request a consultation
 
      The patient must be 18 or older (422 `patient_underage`) and have accepted the `telehealth`
@@ -152,18 +153,23 @@ def sync(
         body (ConsultationCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -205,7 +211,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ConsultationCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
+) -> Consultation:
     """Request a consultation
 
      The patient must be 18 or older (422 `patient_underage`) and have accepted the `telehealth`
@@ -217,17 +223,20 @@ async def asyncio(
         body (ConsultationCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

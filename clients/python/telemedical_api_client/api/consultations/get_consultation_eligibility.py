@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.eligibility import Eligibility
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -44,6 +45,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -103,7 +109,7 @@ def sync(
     consultation_id: str,
     *,
     client: AuthenticatedClient,
-) -> Eligibility | Problem | None:
+) -> Eligibility:
     """Get a consultation's eligibility
 
      The latest decision with every reason behind it (the code, the screening and the answer),
@@ -114,17 +120,22 @@ def sync(
         consultation_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Eligibility | Problem
+        Eligibility
     """
 
-    return sync_detailed(
-        consultation_id=consultation_id,
-        client=client,
-    ).parsed
+    return cast(
+        Eligibility,
+        raise_for_problem(
+            sync_detailed(
+                consultation_id=consultation_id,
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -162,7 +173,7 @@ async def asyncio(
     consultation_id: str,
     *,
     client: AuthenticatedClient,
-) -> Eligibility | Problem | None:
+) -> Eligibility:
     """Get a consultation's eligibility
 
      The latest decision with every reason behind it (the code, the screening and the answer),
@@ -173,16 +184,19 @@ async def asyncio(
         consultation_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Eligibility | Problem
+        Eligibility
     """
 
-    return (
-        await asyncio_detailed(
-            consultation_id=consultation_id,
-            client=client,
-        )
-    ).parsed
+    return cast(
+        Eligibility,
+        raise_for_problem(
+            await asyncio_detailed(
+                consultation_id=consultation_id,
+                client=client,
+            )
+        ),
+    )

@@ -1,6 +1,6 @@
 import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.consultation_page import ConsultationPage
 from ...models.consultation_status import ConsultationStatus
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -164,7 +165,7 @@ def sync(
     provider_id: str | Unset = UNSET,
     status: list[ConsultationStatus] | Unset = UNSET,
     created_after: datetime.datetime | Unset = UNSET,
-) -> ConsultationPage | Problem | None:
+) -> ConsultationPage:
     """List consultations
 
      Newest first. Filter by `patient_id`, `provider_id`, `status` (one, or several separated by
@@ -179,22 +180,27 @@ def sync(
         created_after (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsultationPage | Problem
+        ConsultationPage
     """
 
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        patient_id=patient_id,
-        provider_id=provider_id,
-        status=status,
-        created_after=created_after,
-    ).parsed
+    return cast(
+        ConsultationPage,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                patient_id=patient_id,
+                provider_id=provider_id,
+                status=status,
+                created_after=created_after,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -251,7 +257,7 @@ async def asyncio(
     provider_id: str | Unset = UNSET,
     status: list[ConsultationStatus] | Unset = UNSET,
     created_after: datetime.datetime | Unset = UNSET,
-) -> ConsultationPage | Problem | None:
+) -> ConsultationPage:
     """List consultations
 
      Newest first. Filter by `patient_id`, `provider_id`, `status` (one, or several separated by
@@ -266,21 +272,24 @@ async def asyncio(
         created_after (datetime.datetime | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsultationPage | Problem
+        ConsultationPage
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            patient_id=patient_id,
-            provider_id=provider_id,
-            status=status,
-            created_after=created_after,
-        )
-    ).parsed
+    return cast(
+        ConsultationPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                patient_id=patient_id,
+                provider_id=provider_id,
+                status=status,
+                created_after=created_after,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.consultation import Consultation
 from ...models.consultation_review import ConsultationReview
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -115,10 +116,15 @@ def sync_detailed(
     body: ConsultationReview,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Consultation | Problem]:
-    """Review a flagged consultation
+    """Review a flagged or escalated consultation
 
      A clinician (provider) or an admin approves (`ready`) or declines (`declined`) a consultation in
-    `awaiting_review`, with a note kept on the case. Honours `If-Match`.
+    `awaiting_review`, with a note kept on the case. An `escalated` one only a psychiatrist (MD or DO,
+    specialty psychiatry) decides (403 `psychiatrist_required`, an admin included); approving it needs
+    the escalation acknowledged (422 `escalation_not_acknowledged`), `safety_plan_documented: true`
+    (422 `safety_plan_required`), every required screening (422 `screenings_incomplete`) and no
+    absolute contraindication once the crisis is set aside (422 `contraindicated`); the relative reasons
+    are returned in `eligibility`, and the case is matched to psychiatrists only. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -152,11 +158,16 @@ def sync(
     client: AuthenticatedClient,
     body: ConsultationReview,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
-    """Review a flagged consultation
+) -> Consultation:
+    """Review a flagged or escalated consultation
 
      A clinician (provider) or an admin approves (`ready`) or declines (`declined`) a consultation in
-    `awaiting_review`, with a note kept on the case. Honours `If-Match`.
+    `awaiting_review`, with a note kept on the case. An `escalated` one only a psychiatrist (MD or DO,
+    specialty psychiatry) decides (403 `psychiatrist_required`, an admin included); approving it needs
+    the escalation acknowledged (422 `escalation_not_acknowledged`), `safety_plan_documented: true`
+    (422 `safety_plan_required`), every required screening (422 `screenings_incomplete`) and no
+    absolute contraindication once the crisis is set aside (422 `contraindicated`); the relative reasons
+    are returned in `eligibility`, and the case is matched to psychiatrists only. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -164,19 +175,24 @@ def sync(
         body (ConsultationReview):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return sync_detailed(
-        consultation_id=consultation_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            sync_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -186,10 +202,15 @@ async def asyncio_detailed(
     body: ConsultationReview,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Consultation | Problem]:
-    """Review a flagged consultation
+    """Review a flagged or escalated consultation
 
      A clinician (provider) or an admin approves (`ready`) or declines (`declined`) a consultation in
-    `awaiting_review`, with a note kept on the case. Honours `If-Match`.
+    `awaiting_review`, with a note kept on the case. An `escalated` one only a psychiatrist (MD or DO,
+    specialty psychiatry) decides (403 `psychiatrist_required`, an admin included); approving it needs
+    the escalation acknowledged (422 `escalation_not_acknowledged`), `safety_plan_documented: true`
+    (422 `safety_plan_required`), every required screening (422 `screenings_incomplete`) and no
+    absolute contraindication once the crisis is set aside (422 `contraindicated`); the relative reasons
+    are returned in `eligibility`, and the case is matched to psychiatrists only. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -221,11 +242,16 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ConsultationReview,
     idempotency_key: str | Unset = UNSET,
-) -> Consultation | Problem | None:
-    """Review a flagged consultation
+) -> Consultation:
+    """Review a flagged or escalated consultation
 
      A clinician (provider) or an admin approves (`ready`) or declines (`declined`) a consultation in
-    `awaiting_review`, with a note kept on the case. Honours `If-Match`.
+    `awaiting_review`, with a note kept on the case. An `escalated` one only a psychiatrist (MD or DO,
+    specialty psychiatry) decides (403 `psychiatrist_required`, an admin included); approving it needs
+    the escalation acknowledged (422 `escalation_not_acknowledged`), `safety_plan_documented: true`
+    (422 `safety_plan_required`), every required screening (422 `screenings_incomplete`) and no
+    absolute contraindication once the crisis is set aside (422 `contraindicated`); the relative reasons
+    are returned in `eligibility`, and the case is matched to psychiatrists only. Honours `If-Match`.
 
     Args:
         consultation_id (str):
@@ -233,18 +259,21 @@ async def asyncio(
         body (ConsultationReview):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consultation | Problem
+        Consultation
     """
 
-    return (
-        await asyncio_detailed(
-            consultation_id=consultation_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Consultation,
+        raise_for_problem(
+            await asyncio_detailed(
+                consultation_id=consultation_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

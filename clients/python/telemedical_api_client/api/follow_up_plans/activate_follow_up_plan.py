@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.follow_up_plan import FollowUpPlan
 from ...models.follow_up_plan_action import FollowUpPlanAction
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -153,7 +154,7 @@ def sync(
     client: AuthenticatedClient,
     body: FollowUpPlanAction | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> FollowUpPlan | Problem | None:
+) -> FollowUpPlan:
     """Activate or resume a plan
 
      From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
@@ -165,19 +166,24 @@ def sync(
         body (FollowUpPlanAction | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlan | Problem
+        FollowUpPlan
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        FollowUpPlan,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -222,7 +228,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: FollowUpPlanAction | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> FollowUpPlan | Problem | None:
+) -> FollowUpPlan:
     """Activate or resume a plan
 
      From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
@@ -234,18 +240,21 @@ async def asyncio(
         body (FollowUpPlanAction | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlan | Problem
+        FollowUpPlan
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        FollowUpPlan,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,13 +1,14 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.check_in_complete import CheckInComplete
 from ...models.plan_task import PlanTask
 from ...models.problem import Problem
+from ...models.task_complete import TaskComplete
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -15,7 +16,7 @@ def _get_kwargs(
     plan_id: str,
     task_id: str,
     *,
-    body: CheckInComplete,
+    body: TaskComplete,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -108,20 +109,24 @@ def sync_detailed(
     task_id: str,
     *,
     client: AuthenticatedClient,
-    body: CheckInComplete,
+    body: TaskComplete,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[PlanTask | Problem]:
-    """Complete a check-in
+    """Complete a check-in or a review
 
-     Links the screening that answered it (submit it first with `POST /v1/screenings`, naming this
-    `plan_id`); the check-in becomes `done`. Allowed while the plan is `active` or `on_hold`.
-    Sessions are completed by recording them instead (409 `task_kind_mismatch`).
+     A check-in: `screening_ids`, one screening per instrument of the task, each submitted first with
+    `POST /v1/screenings` naming this `plan_id` (a routine check-in's C-SSRS with recall
+    `since_last_contact`, the baseline check-in's with `lifetime_recent`); a missing instrument is 422
+    `check_in_incomplete`. `screening_id` is still accepted for a one-instrument check-in.
+    A review (a provider): `decision` (`continue` or `stop`, which completes the plan) and `note`.
+    Allowed while the plan is `active` or `on_hold`. Sessions are recorded instead (409
+    `task_kind_mismatch`).
 
     Args:
         plan_id (str):
         task_id (str):
         idempotency_key (str | Unset):
-        body (CheckInComplete):
+        body (TaskComplete):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,36 +155,45 @@ def sync(
     task_id: str,
     *,
     client: AuthenticatedClient,
-    body: CheckInComplete,
+    body: TaskComplete,
     idempotency_key: str | Unset = UNSET,
-) -> PlanTask | Problem | None:
-    """Complete a check-in
+) -> PlanTask:
+    """Complete a check-in or a review
 
-     Links the screening that answered it (submit it first with `POST /v1/screenings`, naming this
-    `plan_id`); the check-in becomes `done`. Allowed while the plan is `active` or `on_hold`.
-    Sessions are completed by recording them instead (409 `task_kind_mismatch`).
+     A check-in: `screening_ids`, one screening per instrument of the task, each submitted first with
+    `POST /v1/screenings` naming this `plan_id` (a routine check-in's C-SSRS with recall
+    `since_last_contact`, the baseline check-in's with `lifetime_recent`); a missing instrument is 422
+    `check_in_incomplete`. `screening_id` is still accepted for a one-instrument check-in.
+    A review (a provider): `decision` (`continue` or `stop`, which completes the plan) and `note`.
+    Allowed while the plan is `active` or `on_hold`. Sessions are recorded instead (409
+    `task_kind_mismatch`).
 
     Args:
         plan_id (str):
         task_id (str):
         idempotency_key (str | Unset):
-        body (CheckInComplete):
+        body (TaskComplete):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanTask | Problem
+        PlanTask
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        task_id=task_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        PlanTask,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -187,20 +201,24 @@ async def asyncio_detailed(
     task_id: str,
     *,
     client: AuthenticatedClient,
-    body: CheckInComplete,
+    body: TaskComplete,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[PlanTask | Problem]:
-    """Complete a check-in
+    """Complete a check-in or a review
 
-     Links the screening that answered it (submit it first with `POST /v1/screenings`, naming this
-    `plan_id`); the check-in becomes `done`. Allowed while the plan is `active` or `on_hold`.
-    Sessions are completed by recording them instead (409 `task_kind_mismatch`).
+     A check-in: `screening_ids`, one screening per instrument of the task, each submitted first with
+    `POST /v1/screenings` naming this `plan_id` (a routine check-in's C-SSRS with recall
+    `since_last_contact`, the baseline check-in's with `lifetime_recent`); a missing instrument is 422
+    `check_in_incomplete`. `screening_id` is still accepted for a one-instrument check-in.
+    A review (a provider): `decision` (`continue` or `stop`, which completes the plan) and `note`.
+    Allowed while the plan is `active` or `on_hold`. Sessions are recorded instead (409
+    `task_kind_mismatch`).
 
     Args:
         plan_id (str):
         task_id (str):
         idempotency_key (str | Unset):
-        body (CheckInComplete):
+        body (TaskComplete):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -227,35 +245,42 @@ async def asyncio(
     task_id: str,
     *,
     client: AuthenticatedClient,
-    body: CheckInComplete,
+    body: TaskComplete,
     idempotency_key: str | Unset = UNSET,
-) -> PlanTask | Problem | None:
-    """Complete a check-in
+) -> PlanTask:
+    """Complete a check-in or a review
 
-     Links the screening that answered it (submit it first with `POST /v1/screenings`, naming this
-    `plan_id`); the check-in becomes `done`. Allowed while the plan is `active` or `on_hold`.
-    Sessions are completed by recording them instead (409 `task_kind_mismatch`).
+     A check-in: `screening_ids`, one screening per instrument of the task, each submitted first with
+    `POST /v1/screenings` naming this `plan_id` (a routine check-in's C-SSRS with recall
+    `since_last_contact`, the baseline check-in's with `lifetime_recent`); a missing instrument is 422
+    `check_in_incomplete`. `screening_id` is still accepted for a one-instrument check-in.
+    A review (a provider): `decision` (`continue` or `stop`, which completes the plan) and `note`.
+    Allowed while the plan is `active` or `on_hold`. Sessions are recorded instead (409
+    `task_kind_mismatch`).
 
     Args:
         plan_id (str):
         task_id (str):
         idempotency_key (str | Unset):
-        body (CheckInComplete):
+        body (TaskComplete):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanTask | Problem
+        PlanTask
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            task_id=task_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        PlanTask,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.follow_up_plan import FollowUpPlan
 from ...models.follow_up_plan_create import FollowUpPlanCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -136,7 +137,7 @@ def sync(
     client: AuthenticatedClient,
     body: FollowUpPlanCreate,
     idempotency_key: str | Unset = UNSET,
-) -> FollowUpPlan | Problem | None:
+) -> FollowUpPlan:
     """Create a follow-up plan
 
      From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
@@ -149,18 +150,23 @@ def sync(
         body (FollowUpPlanCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlan | Problem
+        FollowUpPlan
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        FollowUpPlan,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -203,7 +209,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: FollowUpPlanCreate,
     idempotency_key: str | Unset = UNSET,
-) -> FollowUpPlan | Problem | None:
+) -> FollowUpPlan:
     """Create a follow-up plan
 
      From a `completed` consultation with outcome `treatment_recommended`, by its assigned provider (or
@@ -216,17 +222,20 @@ async def asyncio(
         body (FollowUpPlanCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlan | Problem
+        FollowUpPlan
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        FollowUpPlan,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

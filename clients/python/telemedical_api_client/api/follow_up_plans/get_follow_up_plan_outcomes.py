@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.outcomes import Outcomes
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -44,6 +45,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -101,7 +107,7 @@ def sync(
     plan_id: str,
     *,
     client: AuthenticatedClient,
-) -> Outcomes | Problem | None:
+) -> Outcomes:
     """Get a plan's outcomes
 
      Per scored instrument (phq9, gad7, pcl5): the consultation's screening as `baseline`, the latest
@@ -112,17 +118,22 @@ def sync(
         plan_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Outcomes | Problem
+        Outcomes
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        client=client,
-    ).parsed
+    return cast(
+        Outcomes,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -160,7 +171,7 @@ async def asyncio(
     plan_id: str,
     *,
     client: AuthenticatedClient,
-) -> Outcomes | Problem | None:
+) -> Outcomes:
     """Get a plan's outcomes
 
      Per scored instrument (phq9, gad7, pcl5): the consultation's screening as `baseline`, the latest
@@ -171,16 +182,19 @@ async def asyncio(
         plan_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Outcomes | Problem
+        Outcomes
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            client=client,
-        )
-    ).parsed
+    return cast(
+        Outcomes,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                client=client,
+            )
+        ),
+    )

@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.plan_task import PlanTask
 from ...models.problem import Problem
+from ...runtime import NotModified, Tagged, raise_for_problem, tagged
 from ...types import UNSET, Response, Unset
 
 
@@ -56,6 +57,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -121,7 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | PlanTask | Problem | None:
+) -> PlanTask:
     """Get a task
 
      A session task carries its record once recorded; a check-in its screening once completed.
@@ -132,19 +138,47 @@ def sync(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | PlanTask | Problem
+        PlanTask
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        task_id=task_id,
-        client=client,
-        if_none_match=if_none_match,
-    ).parsed
+    return cast(
+        PlanTask,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+def sync_if_changed(
+    plan_id: str,
+    task_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[PlanTask] | NotModified:
+    """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
+
+    return cast(
+        Tagged[PlanTask] | NotModified,
+        tagged(
+            sync_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -188,7 +222,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | PlanTask | Problem | None:
+) -> PlanTask:
     """Get a task
 
      A session task carries its record once recorded; a check-in its screening once completed.
@@ -199,18 +233,44 @@ async def asyncio(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | PlanTask | Problem
+        PlanTask
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            task_id=task_id,
-            client=client,
-            if_none_match=if_none_match,
-        )
-    ).parsed
+    return cast(
+        PlanTask,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+async def asyncio_if_changed(
+    plan_id: str,
+    task_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[PlanTask] | NotModified:
+    """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag."""
+
+    return cast(
+        Tagged[PlanTask] | NotModified,
+        tagged(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )

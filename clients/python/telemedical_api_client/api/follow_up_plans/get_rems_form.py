@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.rems_form import RemsForm
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -46,6 +47,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -108,7 +114,7 @@ def sync(
     task_id: str,
     *,
     client: AuthenticatedClient,
-) -> Problem | RemsForm | None:
+) -> RemsForm:
     """Get a session's REMS monitoring form
 
      A recorded intranasal esketamine session laid out as the Spravato REMS Patient Monitoring Form (404
@@ -121,18 +127,23 @@ def sync(
         task_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RemsForm
+        RemsForm
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        task_id=task_id,
-        client=client,
-    ).parsed
+    return cast(
+        RemsForm,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -175,7 +186,7 @@ async def asyncio(
     task_id: str,
     *,
     client: AuthenticatedClient,
-) -> Problem | RemsForm | None:
+) -> RemsForm:
     """Get a session's REMS monitoring form
 
      A recorded intranasal esketamine session laid out as the Spravato REMS Patient Monitoring Form (404
@@ -188,17 +199,20 @@ async def asyncio(
         task_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RemsForm
+        RemsForm
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            task_id=task_id,
-            client=client,
-        )
-    ).parsed
+    return cast(
+        RemsForm,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+            )
+        ),
+    )

@@ -1,6 +1,6 @@
 import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -10,6 +10,7 @@ from ...models.plan_task_page import PlanTaskPage
 from ...models.problem import Problem
 from ...models.task_kind import TaskKind
 from ...models.task_status import TaskStatus
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -182,7 +183,7 @@ def sync(
     kind: TaskKind | Unset = UNSET,
     due_from: datetime.date | Unset = UNSET,
     due_to: datetime.date | Unset = UNSET,
-) -> PlanTaskPage | Problem | None:
+) -> PlanTaskPage:
     """List a plan's tasks
 
      In due order (a day's session before its check-in), not newest first. Filter by `status`, `kind`,
@@ -198,23 +199,28 @@ def sync(
         due_to (datetime.date | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanTaskPage | Problem
+        PlanTaskPage
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        status=status,
-        kind=kind,
-        due_from=due_from,
-        due_to=due_to,
-    ).parsed
+    return cast(
+        PlanTaskPage,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                status=status,
+                kind=kind,
+                due_from=due_from,
+                due_to=due_to,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -275,7 +281,7 @@ async def asyncio(
     kind: TaskKind | Unset = UNSET,
     due_from: datetime.date | Unset = UNSET,
     due_to: datetime.date | Unset = UNSET,
-) -> PlanTaskPage | Problem | None:
+) -> PlanTaskPage:
     """List a plan's tasks
 
      In due order (a day's session before its check-in), not newest first. Filter by `status`, `kind`,
@@ -291,22 +297,25 @@ async def asyncio(
         due_to (datetime.date | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanTaskPage | Problem
+        PlanTaskPage
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            status=status,
-            kind=kind,
-            due_from=due_from,
-            due_to=due_to,
-        )
-    ).parsed
+    return cast(
+        PlanTaskPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                status=status,
+                kind=kind,
+                due_from=due_from,
+                due_to=due_to,
+            )
+        ),
+    )

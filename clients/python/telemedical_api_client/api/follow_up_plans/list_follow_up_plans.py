@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.follow_up_plan_page import FollowUpPlanPage
 from ...models.plan_status import PlanStatus
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -149,7 +150,7 @@ def sync(
     patient_id: str | Unset = UNSET,
     provider_id: str | Unset = UNSET,
     status: PlanStatus | Unset = UNSET,
-) -> FollowUpPlanPage | Problem | None:
+) -> FollowUpPlanPage:
     """List follow-up plans
 
      Newest first. Filter by `patient_id`, `provider_id` and `status`.
@@ -162,21 +163,26 @@ def sync(
         status (PlanStatus | Unset): Follow-up plan status
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlanPage | Problem
+        FollowUpPlanPage
     """
 
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        patient_id=patient_id,
-        provider_id=provider_id,
-        status=status,
-    ).parsed
+    return cast(
+        FollowUpPlanPage,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                patient_id=patient_id,
+                provider_id=provider_id,
+                status=status,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -228,7 +234,7 @@ async def asyncio(
     patient_id: str | Unset = UNSET,
     provider_id: str | Unset = UNSET,
     status: PlanStatus | Unset = UNSET,
-) -> FollowUpPlanPage | Problem | None:
+) -> FollowUpPlanPage:
     """List follow-up plans
 
      Newest first. Filter by `patient_id`, `provider_id` and `status`.
@@ -241,20 +247,23 @@ async def asyncio(
         status (PlanStatus | Unset): Follow-up plan status
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlanPage | Problem
+        FollowUpPlanPage
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            patient_id=patient_id,
-            provider_id=provider_id,
-            status=status,
-        )
-    ).parsed
+    return cast(
+        FollowUpPlanPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                patient_id=patient_id,
+                provider_id=provider_id,
+                status=status,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.plan_task import PlanTask
 from ...models.problem import Problem
 from ...models.session_record_create import SessionRecordCreate
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -113,11 +114,21 @@ def sync_detailed(
 ) -> Response[PlanTask | Problem]:
     """Record a treatment session
 
-     By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
-    pre-dose blood pressure is above 140/90 (`blood_pressure_above_threshold`, unless a provider gives
-    `override_reason`), when intranasal observation is under 120 minutes (`observation_too_short`), or
-    when no escort is confirmed (`escort_not_confirmed`); every failure is listed in `errors`. A severe
-    or serious adverse event puts the plan `on_hold`.
+     By the assigned provider (or an admin), while the plan is `active`; an at-home session (route `oral`
+    or `sublingual`) also by the plan's own patient, with `sitter_present: true` (`sitter_required`).
+    Refused with 422 (every failure listed in `errors`) when the pre-dose blood pressure is 180/110 or
+    more (`blood_pressure_hard_stop`, no override) or above 140/90 (`blood_pressure_above_threshold`,
+    unless a provider gives `override_reason`); when an intravenous or intramuscular dose is above
+    1.0 mg/kg of `weight_kg` (`dose_above_limit`, unless a provider gives `dose_override_reason`) or
+    2.0 mg/kg (`dose_above_maximum`); when observation is too short (`observation_too_short`: intranasal
+    120, intravenous `infusion_minutes` + 30, intramuscular 60); when the site, monitoring provider or
+    on-site prescriber do not qualify (`site_not_eligible`, `monitoring_provider_not_eligible`,
+    `onsite_prescriber_required`); when a required reading is missing (`monitoring_reading_missing`),
+    the
+    patient is not ready to leave (`not_stable_for_discharge`) or `ready_to_leave_minute` precedes an
+    unstable reading (`ready_before_stable`); or when no escort is confirmed (`escort_not_confirmed`).
+    An `emergency_transfer` is always recorded. A severe or serious adverse event (reported, or drawn
+    from the readings) puts the plan `on_hold`.
 
     Args:
         plan_id (str):
@@ -154,14 +165,24 @@ def sync(
     client: AuthenticatedClient,
     body: SessionRecordCreate,
     idempotency_key: str | Unset = UNSET,
-) -> PlanTask | Problem | None:
+) -> PlanTask:
     """Record a treatment session
 
-     By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
-    pre-dose blood pressure is above 140/90 (`blood_pressure_above_threshold`, unless a provider gives
-    `override_reason`), when intranasal observation is under 120 minutes (`observation_too_short`), or
-    when no escort is confirmed (`escort_not_confirmed`); every failure is listed in `errors`. A severe
-    or serious adverse event puts the plan `on_hold`.
+     By the assigned provider (or an admin), while the plan is `active`; an at-home session (route `oral`
+    or `sublingual`) also by the plan's own patient, with `sitter_present: true` (`sitter_required`).
+    Refused with 422 (every failure listed in `errors`) when the pre-dose blood pressure is 180/110 or
+    more (`blood_pressure_hard_stop`, no override) or above 140/90 (`blood_pressure_above_threshold`,
+    unless a provider gives `override_reason`); when an intravenous or intramuscular dose is above
+    1.0 mg/kg of `weight_kg` (`dose_above_limit`, unless a provider gives `dose_override_reason`) or
+    2.0 mg/kg (`dose_above_maximum`); when observation is too short (`observation_too_short`: intranasal
+    120, intravenous `infusion_minutes` + 30, intramuscular 60); when the site, monitoring provider or
+    on-site prescriber do not qualify (`site_not_eligible`, `monitoring_provider_not_eligible`,
+    `onsite_prescriber_required`); when a required reading is missing (`monitoring_reading_missing`),
+    the
+    patient is not ready to leave (`not_stable_for_discharge`) or `ready_to_leave_minute` precedes an
+    unstable reading (`ready_before_stable`); or when no escort is confirmed (`escort_not_confirmed`).
+    An `emergency_transfer` is always recorded. A severe or serious adverse event (reported, or drawn
+    from the readings) puts the plan `on_hold`.
 
     Args:
         plan_id (str):
@@ -170,20 +191,25 @@ def sync(
         body (SessionRecordCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanTask | Problem
+        PlanTask
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        task_id=task_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        PlanTask,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -196,11 +222,21 @@ async def asyncio_detailed(
 ) -> Response[PlanTask | Problem]:
     """Record a treatment session
 
-     By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
-    pre-dose blood pressure is above 140/90 (`blood_pressure_above_threshold`, unless a provider gives
-    `override_reason`), when intranasal observation is under 120 minutes (`observation_too_short`), or
-    when no escort is confirmed (`escort_not_confirmed`); every failure is listed in `errors`. A severe
-    or serious adverse event puts the plan `on_hold`.
+     By the assigned provider (or an admin), while the plan is `active`; an at-home session (route `oral`
+    or `sublingual`) also by the plan's own patient, with `sitter_present: true` (`sitter_required`).
+    Refused with 422 (every failure listed in `errors`) when the pre-dose blood pressure is 180/110 or
+    more (`blood_pressure_hard_stop`, no override) or above 140/90 (`blood_pressure_above_threshold`,
+    unless a provider gives `override_reason`); when an intravenous or intramuscular dose is above
+    1.0 mg/kg of `weight_kg` (`dose_above_limit`, unless a provider gives `dose_override_reason`) or
+    2.0 mg/kg (`dose_above_maximum`); when observation is too short (`observation_too_short`: intranasal
+    120, intravenous `infusion_minutes` + 30, intramuscular 60); when the site, monitoring provider or
+    on-site prescriber do not qualify (`site_not_eligible`, `monitoring_provider_not_eligible`,
+    `onsite_prescriber_required`); when a required reading is missing (`monitoring_reading_missing`),
+    the
+    patient is not ready to leave (`not_stable_for_discharge`) or `ready_to_leave_minute` precedes an
+    unstable reading (`ready_before_stable`); or when no escort is confirmed (`escort_not_confirmed`).
+    An `emergency_transfer` is always recorded. A severe or serious adverse event (reported, or drawn
+    from the readings) puts the plan `on_hold`.
 
     Args:
         plan_id (str):
@@ -235,14 +271,24 @@ async def asyncio(
     client: AuthenticatedClient,
     body: SessionRecordCreate,
     idempotency_key: str | Unset = UNSET,
-) -> PlanTask | Problem | None:
+) -> PlanTask:
     """Record a treatment session
 
-     By the assigned provider (or an admin), while the plan is `active`. Refused with 422 when the
-    pre-dose blood pressure is above 140/90 (`blood_pressure_above_threshold`, unless a provider gives
-    `override_reason`), when intranasal observation is under 120 minutes (`observation_too_short`), or
-    when no escort is confirmed (`escort_not_confirmed`); every failure is listed in `errors`. A severe
-    or serious adverse event puts the plan `on_hold`.
+     By the assigned provider (or an admin), while the plan is `active`; an at-home session (route `oral`
+    or `sublingual`) also by the plan's own patient, with `sitter_present: true` (`sitter_required`).
+    Refused with 422 (every failure listed in `errors`) when the pre-dose blood pressure is 180/110 or
+    more (`blood_pressure_hard_stop`, no override) or above 140/90 (`blood_pressure_above_threshold`,
+    unless a provider gives `override_reason`); when an intravenous or intramuscular dose is above
+    1.0 mg/kg of `weight_kg` (`dose_above_limit`, unless a provider gives `dose_override_reason`) or
+    2.0 mg/kg (`dose_above_maximum`); when observation is too short (`observation_too_short`: intranasal
+    120, intravenous `infusion_minutes` + 30, intramuscular 60); when the site, monitoring provider or
+    on-site prescriber do not qualify (`site_not_eligible`, `monitoring_provider_not_eligible`,
+    `onsite_prescriber_required`); when a required reading is missing (`monitoring_reading_missing`),
+    the
+    patient is not ready to leave (`not_stable_for_discharge`) or `ready_to_leave_minute` precedes an
+    unstable reading (`ready_before_stable`); or when no escort is confirmed (`escort_not_confirmed`).
+    An `emergency_transfer` is always recorded. A severe or serious adverse event (reported, or drawn
+    from the readings) puts the plan `on_hold`.
 
     Args:
         plan_id (str):
@@ -251,19 +297,22 @@ async def asyncio(
         body (SessionRecordCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanTask | Problem
+        PlanTask
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            task_id=task_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        PlanTask,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.adverse_event import AdverseEvent
 from ...models.adverse_event_create import AdverseEventCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -147,7 +148,7 @@ def sync(
     client: AuthenticatedClient,
     body: AdverseEventCreate,
     idempotency_key: str | Unset = UNSET,
-) -> AdverseEvent | Problem | None:
+) -> AdverseEvent:
     """Report an adverse event
 
      By the patient, the partner, the provider or an admin, once the plan has started. A severe or
@@ -159,19 +160,24 @@ def sync(
         body (AdverseEventCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AdverseEvent | Problem
+        AdverseEvent
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        AdverseEvent,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -216,7 +222,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: AdverseEventCreate,
     idempotency_key: str | Unset = UNSET,
-) -> AdverseEvent | Problem | None:
+) -> AdverseEvent:
     """Report an adverse event
 
      By the patient, the partner, the provider or an admin, once the plan has started. A severe or
@@ -228,18 +234,21 @@ async def asyncio(
         body (AdverseEventCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AdverseEvent | Problem
+        AdverseEvent
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        AdverseEvent,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

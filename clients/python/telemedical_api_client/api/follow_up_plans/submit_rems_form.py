@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.rems_form import RemsForm
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -136,7 +137,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | RemsForm | None:
+) -> RemsForm:
     """Mark a session's REMS monitoring form as sent
 
      By the plan's assigned provider or an admin. The first time is kept; `rems_form.due` is not sent
@@ -148,19 +149,24 @@ def sync(
         idempotency_key (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RemsForm
+        RemsForm
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        task_id=task_id,
-        client=client,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        RemsForm,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -205,7 +211,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | RemsForm | None:
+) -> RemsForm:
     """Mark a session's REMS monitoring form as sent
 
      By the plan's assigned provider or an admin. The first time is kept; `rems_form.due` is not sent
@@ -217,18 +223,21 @@ async def asyncio(
         idempotency_key (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RemsForm
+        RemsForm
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            task_id=task_id,
-            client=client,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        RemsForm,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                task_id=task_id,
+                client=client,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.follow_up_plan import FollowUpPlan
 from ...models.follow_up_plan_update import FollowUpPlanUpdate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -157,7 +158,7 @@ def sync(
     client: AuthenticatedClient,
     body: FollowUpPlanUpdate,
     if_match: str,
-) -> FollowUpPlan | Problem | None:
+) -> FollowUpPlan:
     """Update a follow-up plan
 
      Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
@@ -170,19 +171,24 @@ def sync(
         body (FollowUpPlanUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlan | Problem
+        FollowUpPlan
     """
 
-    return sync_detailed(
-        plan_id=plan_id,
-        client=client,
-        body=body,
-        if_match=if_match,
-    ).parsed
+    return cast(
+        FollowUpPlan,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -228,7 +234,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: FollowUpPlanUpdate,
     if_match: str,
-) -> FollowUpPlan | Problem | None:
+) -> FollowUpPlan:
     """Update a follow-up plan
 
      Requires `If-Match` (428 without, 412 when it changed). Change the dose note or the schedule
@@ -241,18 +247,21 @@ async def asyncio(
         body (FollowUpPlanUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FollowUpPlan | Problem
+        FollowUpPlan
     """
 
-    return (
-        await asyncio_detailed(
-            plan_id=plan_id,
-            client=client,
-            body=body,
-            if_match=if_match,
-        )
-    ).parsed
+    return cast(
+        FollowUpPlan,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )

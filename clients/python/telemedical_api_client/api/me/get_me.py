@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.me import Me
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -29,6 +30,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -78,23 +84,28 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Me | Problem | None:
+) -> Me:
     """Who the token speaks for
 
      The kind of caller, its ids and its scopes, with `null` where one does not apply: a patient app
     learns its `patient_id` here, a clinician app its `provider_id`. Any valid token; no scope needed.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Me | Problem
+        Me
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    return cast(
+        Me,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -124,22 +135,25 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Me | Problem | None:
+) -> Me:
     """Who the token speaks for
 
      The kind of caller, its ids and its scopes, with `null` where one does not apply: a patient app
     learns its `patient_id` here, a clinician app its `provider_id`. Any valid token; no scope needed.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Me | Problem
+        Me
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    return cast(
+        Me,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+            )
+        ),
+    )

@@ -5,6 +5,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -32,6 +33,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -82,7 +88,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> Any:
     """Prometheus metrics
 
      Request counts and latency histograms by method, route template and status. Needs a token with the
@@ -90,16 +96,21 @@ def sync(
     (client credentials against `/oauth/token`).
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Any
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    return cast(
+        Any,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -130,7 +141,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> Any:
     """Prometheus metrics
 
      Request counts and latency histograms by method, route template and status. Needs a token with the
@@ -138,15 +149,18 @@ async def asyncio(
     (client credentials against `/oauth/token`).
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        Any
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    return cast(
+        Any,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+            )
+        ),
+    )

@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.health import Health
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -72,22 +73,27 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | Problem | None:
+) -> Health:
     """Readiness: the database is reachable
 
      503 (problem+json, with Retry-After) while the database cannot be reached.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | Problem
+        Health
     """
 
-    return sync_detailed(
-        client=client,
-    ).parsed
+    return cast(
+        Health,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -116,21 +122,24 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Health | Problem | None:
+) -> Health:
     """Readiness: the database is reachable
 
      503 (problem+json, with Retry-After) while the database cannot be reached.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Health | Problem
+        Health
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-        )
-    ).parsed
+    return cast(
+        Health,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.consent import Consent
 from ...models.consent_create import ConsentCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -139,7 +140,7 @@ def sync(
     client: AuthenticatedClient,
     body: ConsentCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Consent | Problem | None:
+) -> Consent:
     """Record a consent
 
      Consents are append-only: a new version is a new record.
@@ -150,19 +151,24 @@ def sync(
         body (ConsentCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consent | Problem
+        Consent
     """
 
-    return sync_detailed(
-        patient_id=patient_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Consent,
+        raise_for_problem(
+            sync_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -206,7 +212,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ConsentCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Consent | Problem | None:
+) -> Consent:
     """Record a consent
 
      Consents are append-only: a new version is a new record.
@@ -217,18 +223,21 @@ async def asyncio(
         body (ConsentCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consent | Problem
+        Consent
     """
 
-    return (
-        await asyncio_detailed(
-            patient_id=patient_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Consent,
+        raise_for_problem(
+            await asyncio_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.invitation import Invitation
 from ...models.invitation_create import InvitationCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -150,7 +151,7 @@ def sync(
     client: AuthenticatedClient,
     body: InvitationCreate | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Invitation | Problem | None:
+) -> Invitation:
     """Invite a patient to sign in
 
      Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
@@ -164,19 +165,24 @@ def sync(
         body (InvitationCreate | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Invitation | Problem
+        Invitation
     """
 
-    return sync_detailed(
-        patient_id=patient_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Invitation,
+        raise_for_problem(
+            sync_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -223,7 +229,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: InvitationCreate | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Invitation | Problem | None:
+) -> Invitation:
     """Invite a patient to sign in
 
      Returns a one-time activation link (valid 72 hours) on which the patient sets a password;
@@ -237,18 +243,21 @@ async def asyncio(
         body (InvitationCreate | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Invitation | Problem
+        Invitation
     """
 
-    return (
-        await asyncio_detailed(
-            patient_id=patient_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Invitation,
+        raise_for_problem(
+            await asyncio_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

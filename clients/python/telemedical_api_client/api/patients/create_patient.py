@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.patient import Patient
 from ...models.patient_create import PatientCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -136,7 +137,7 @@ def sync(
     client: AuthenticatedClient,
     body: PatientCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Patient | Problem | None:
+) -> Patient:
     """Create a patient
 
      A partner creates patients for itself; a platform admin names the `partner_id`.
@@ -146,18 +147,23 @@ def sync(
         body (PatientCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Patient | Problem
+        Patient
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Patient,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -197,7 +203,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: PatientCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Patient | Problem | None:
+) -> Patient:
     """Create a patient
 
      A partner creates patients for itself; a platform admin names the `partner_id`.
@@ -207,17 +213,20 @@ async def asyncio(
         body (PatientCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Patient | Problem
+        Patient
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Patient,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

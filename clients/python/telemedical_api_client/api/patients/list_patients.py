@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.patient_page import PatientPage
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -137,7 +138,7 @@ def sync(
     cursor: None | str | Unset = UNSET,
     external_id: str | Unset = UNSET,
     email: str | Unset = UNSET,
-) -> PatientPage | Problem | None:
+) -> PatientPage:
     """List patients
 
      Newest first. Filter by `external_id` or `email` (exact, case-insensitive).
@@ -149,20 +150,25 @@ def sync(
         email (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PatientPage | Problem
+        PatientPage
     """
 
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        external_id=external_id,
-        email=email,
-    ).parsed
+    return cast(
+        PatientPage,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                external_id=external_id,
+                email=email,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -210,7 +216,7 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
     external_id: str | Unset = UNSET,
     email: str | Unset = UNSET,
-) -> PatientPage | Problem | None:
+) -> PatientPage:
     """List patients
 
      Newest first. Filter by `external_id` or `email` (exact, case-insensitive).
@@ -222,19 +228,22 @@ async def asyncio(
         email (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PatientPage | Problem
+        PatientPage
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            external_id=external_id,
-            email=email,
-        )
-    ).parsed
+    return cast(
+        PatientPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                external_id=external_id,
+                email=email,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.patient import Patient
 from ...models.patient_update import PatientUpdate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -154,7 +155,7 @@ def sync(
     client: AuthenticatedClient,
     body: PatientUpdate,
     if_match: str,
-) -> Patient | Problem | None:
+) -> Patient:
     """Update a patient
 
      Requires `If-Match` with the patient's current `ETag` (428 without, 412 when it changed).
@@ -166,19 +167,24 @@ def sync(
         body (PatientUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Patient | Problem
+        Patient
     """
 
-    return sync_detailed(
-        patient_id=patient_id,
-        client=client,
-        body=body,
-        if_match=if_match,
-    ).parsed
+    return cast(
+        Patient,
+        raise_for_problem(
+            sync_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -223,7 +229,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: PatientUpdate,
     if_match: str,
-) -> Patient | Problem | None:
+) -> Patient:
     """Update a patient
 
      Requires `If-Match` with the patient's current `ETag` (428 without, 412 when it changed).
@@ -235,18 +241,21 @@ async def asyncio(
         body (PatientUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Patient | Problem
+        Patient
     """
 
-    return (
-        await asyncio_detailed(
-            patient_id=patient_id,
-            client=client,
-            body=body,
-            if_match=if_match,
-        )
-    ).parsed
+    return cast(
+        Patient,
+        raise_for_problem(
+            await asyncio_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.consent import Consent
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -145,7 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Consent | Problem | None:
+) -> Consent:
     """Withdraw a consent
 
      The patient (or their care partner on their behalf) withdraws a consent: `withdrawn_at` is set on
@@ -161,19 +162,24 @@ def sync(
         idempotency_key (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consent | Problem
+        Consent
     """
 
-    return sync_detailed(
-        patient_id=patient_id,
-        consent_id=consent_id,
-        client=client,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Consent,
+        raise_for_problem(
+            sync_detailed(
+                patient_id=patient_id,
+                consent_id=consent_id,
+                client=client,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -222,7 +228,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Consent | Problem | None:
+) -> Consent:
     """Withdraw a consent
 
      The patient (or their care partner on their behalf) withdraws a consent: `withdrawn_at` is set on
@@ -238,18 +244,21 @@ async def asyncio(
         idempotency_key (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Consent | Problem
+        Consent
     """
 
-    return (
-        await asyncio_detailed(
-            patient_id=patient_id,
-            consent_id=consent_id,
-            client=client,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Consent,
+        raise_for_problem(
+            await asyncio_detailed(
+                patient_id=patient_id,
+                consent_id=consent_id,
+                client=client,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

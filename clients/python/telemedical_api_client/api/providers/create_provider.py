@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.provider import Provider
 from ...models.provider_create import ProviderCreate
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -132,7 +133,7 @@ def sync(
     client: AuthenticatedClient,
     body: ProviderCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | Provider | None:
+) -> Provider:
     """Add a provider to the directory
 
      Platform admins only. The NPI is checked (10 digits, Luhn with the 80840 prefix) and unique
@@ -143,18 +144,23 @@ def sync(
         body (ProviderCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Provider
+        Provider
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        Provider,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -195,7 +201,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ProviderCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | Provider | None:
+) -> Provider:
     """Add a provider to the directory
 
      Platform admins only. The NPI is checked (10 digits, Luhn with the 80840 prefix) and unique
@@ -206,17 +212,20 @@ async def asyncio(
         body (ProviderCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Provider
+        Provider
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        Provider,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

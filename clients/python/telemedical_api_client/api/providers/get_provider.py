@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.provider import Provider
+from ...runtime import NotModified, Tagged, raise_for_problem, tagged
 from ...types import UNSET, Response, Unset
 
 
@@ -54,6 +55,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -115,7 +121,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | Provider | None:
+) -> Provider:
     """Get a provider
 
      Returns a strong `ETag`; send it in `If-None-Match` for a 304, or in `If-Match` to update.
@@ -125,18 +131,44 @@ def sync(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | Provider
+        Provider
     """
 
-    return sync_detailed(
-        provider_id=provider_id,
-        client=client,
-        if_none_match=if_none_match,
-    ).parsed
+    return cast(
+        Provider,
+        raise_for_problem(
+            sync_detailed(
+                provider_id=provider_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+def sync_if_changed(
+    provider_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[Provider] | NotModified:
+    """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
+
+    return cast(
+        Tagged[Provider] | NotModified,
+        tagged(
+            sync_detailed(
+                provider_id=provider_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -176,7 +208,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | Provider | None:
+) -> Provider:
     """Get a provider
 
      Returns a strong `ETag`; send it in `If-None-Match` for a 304, or in `If-Match` to update.
@@ -186,17 +218,41 @@ async def asyncio(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | Provider
+        Provider
     """
 
-    return (
-        await asyncio_detailed(
-            provider_id=provider_id,
-            client=client,
-            if_none_match=if_none_match,
-        )
-    ).parsed
+    return cast(
+        Provider,
+        raise_for_problem(
+            await asyncio_detailed(
+                provider_id=provider_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+async def asyncio_if_changed(
+    provider_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[Provider] | NotModified:
+    """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag."""
+
+    return cast(
+        Tagged[Provider] | NotModified,
+        tagged(
+            await asyncio_detailed(
+                provider_id=provider_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )

@@ -1,6 +1,6 @@
 import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.slot_list import SlotList
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -136,7 +137,7 @@ def sync(
     from_: datetime.datetime,
     to: datetime.datetime,
     duration: int | Unset = 60,
-) -> Problem | SlotList | None:
+) -> SlotList:
     """List a provider's free slots
 
      Slots of `duration` minutes in [`from`, `to`), in UTC, computed from the availability in the
@@ -150,20 +151,25 @@ def sync(
         duration (int | Unset):  Default: 60.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SlotList
+        SlotList
     """
 
-    return sync_detailed(
-        provider_id=provider_id,
-        client=client,
-        from_=from_,
-        to=to,
-        duration=duration,
-    ).parsed
+    return cast(
+        SlotList,
+        raise_for_problem(
+            sync_detailed(
+                provider_id=provider_id,
+                client=client,
+                from_=from_,
+                to=to,
+                duration=duration,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -213,7 +219,7 @@ async def asyncio(
     from_: datetime.datetime,
     to: datetime.datetime,
     duration: int | Unset = 60,
-) -> Problem | SlotList | None:
+) -> SlotList:
     """List a provider's free slots
 
      Slots of `duration` minutes in [`from`, `to`), in UTC, computed from the availability in the
@@ -227,19 +233,22 @@ async def asyncio(
         duration (int | Unset):  Default: 60.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SlotList
+        SlotList
     """
 
-    return (
-        await asyncio_detailed(
-            provider_id=provider_id,
-            client=client,
-            from_=from_,
-            to=to,
-            duration=duration,
-        )
-    ).parsed
+    return cast(
+        SlotList,
+        raise_for_problem(
+            await asyncio_detailed(
+                provider_id=provider_id,
+                client=client,
+                from_=from_,
+                to=to,
+                duration=duration,
+            )
+        ),
+    )

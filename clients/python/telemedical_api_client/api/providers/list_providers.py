@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -8,6 +8,7 @@ from ...models.problem import Problem
 from ...models.provider_page import ProviderPage
 from ...models.route import Route
 from ...models.us_state import UsState
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -169,7 +170,7 @@ def sync(
     route: Route | Unset = UNSET,
     specialty: str | Unset = UNSET,
     accepting_new_patients: bool | Unset = UNSET,
-) -> Problem | ProviderPage | None:
+) -> ProviderPage:
     """List providers
 
      Newest first. `state` finds providers with an active, unexpired licence there; `language`
@@ -185,23 +186,28 @@ def sync(
         accepting_new_patients (bool | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ProviderPage
+        ProviderPage
     """
 
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        state=state,
-        language=language,
-        route=route,
-        specialty=specialty,
-        accepting_new_patients=accepting_new_patients,
-    ).parsed
+    return cast(
+        ProviderPage,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                state=state,
+                language=language,
+                route=route,
+                specialty=specialty,
+                accepting_new_patients=accepting_new_patients,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -262,7 +268,7 @@ async def asyncio(
     route: Route | Unset = UNSET,
     specialty: str | Unset = UNSET,
     accepting_new_patients: bool | Unset = UNSET,
-) -> Problem | ProviderPage | None:
+) -> ProviderPage:
     """List providers
 
      Newest first. `state` finds providers with an active, unexpired licence there; `language`
@@ -278,22 +284,25 @@ async def asyncio(
         accepting_new_patients (bool | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ProviderPage
+        ProviderPage
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            state=state,
-            language=language,
-            route=route,
-            specialty=specialty,
-            accepting_new_patients=accepting_new_patients,
-        )
-    ).parsed
+    return cast(
+        ProviderPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                state=state,
+                language=language,
+                route=route,
+                specialty=specialty,
+                accepting_new_patients=accepting_new_patients,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.availability import Availability
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -141,7 +142,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: Availability,
-) -> Availability | Problem | None:
+) -> Availability:
     """Replace a provider's availability
 
      Weekly windows (`"monday"`, `"09:00"`-`"17:00"`) and dated exceptions, in the provider's local time
@@ -154,18 +155,23 @@ def sync(
         body (Availability):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Availability | Problem
+        Availability
     """
 
-    return sync_detailed(
-        provider_id=provider_id,
-        client=client,
-        body=body,
-    ).parsed
+    return cast(
+        Availability,
+        raise_for_problem(
+            sync_detailed(
+                provider_id=provider_id,
+                client=client,
+                body=body,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -208,7 +214,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: Availability,
-) -> Availability | Problem | None:
+) -> Availability:
     """Replace a provider's availability
 
      Weekly windows (`"monday"`, `"09:00"`-`"17:00"`) and dated exceptions, in the provider's local time
@@ -221,17 +227,20 @@ async def asyncio(
         body (Availability):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Availability | Problem
+        Availability
     """
 
-    return (
-        await asyncio_detailed(
-            provider_id=provider_id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+    return cast(
+        Availability,
+        raise_for_problem(
+            await asyncio_detailed(
+                provider_id=provider_id,
+                client=client,
+                body=body,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.provider import Provider
 from ...models.provider_update import ProviderUpdate
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -155,7 +156,7 @@ def sync(
     client: AuthenticatedClient,
     body: ProviderUpdate,
     if_match: str,
-) -> Problem | Provider | None:
+) -> Provider:
     """Update a provider
 
      Requires `If-Match` (428 without, 412 when it changed). A list replaces the whole list. A provider
@@ -168,19 +169,24 @@ def sync(
         body (ProviderUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Provider
+        Provider
     """
 
-    return sync_detailed(
-        provider_id=provider_id,
-        client=client,
-        body=body,
-        if_match=if_match,
-    ).parsed
+    return cast(
+        Provider,
+        raise_for_problem(
+            sync_detailed(
+                provider_id=provider_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -226,7 +232,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ProviderUpdate,
     if_match: str,
-) -> Problem | Provider | None:
+) -> Provider:
     """Update a provider
 
      Requires `If-Match` (428 without, 412 when it changed). A list replaces the whole list. A provider
@@ -239,18 +245,21 @@ async def asyncio(
         body (ProviderUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Provider
+        Provider
     """
 
-    return (
-        await asyncio_detailed(
-            provider_id=provider_id,
-            client=client,
-            body=body,
-            if_match=if_match,
-        )
-    ).parsed
+    return cast(
+        Provider,
+        raise_for_problem(
+            await asyncio_detailed(
+                provider_id=provider_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -15,6 +15,7 @@ from ...models.pcl_5_screening_create import Pcl5ScreeningCreate
 from ...models.phq_9_screening import Phq9Screening
 from ...models.phq_9_screening_create import Phq9ScreeningCreate
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -211,7 +212,7 @@ def sync(
     | Pcl5ScreeningCreate
     | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
-) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
+) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening:
     """Submit a screening
 
      The server validates the answers (422 with a pointer to each bad one) and scores them; a score
@@ -226,18 +227,23 @@ def sync(
             which, and so the shape of `answers`.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -290,7 +296,7 @@ async def asyncio(
     | Pcl5ScreeningCreate
     | Phq9ScreeningCreate,
     idempotency_key: str | Unset = UNSET,
-) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
+) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening:
     """Submit a screening
 
      The server validates the answers (422 with a pointer to each bad one) and scores them; a score
@@ -305,17 +311,20 @@ async def asyncio(
             which, and so the shape of `answers`.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

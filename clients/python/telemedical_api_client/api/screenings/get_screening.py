@@ -11,6 +11,7 @@ from ...models.ketamine_intake_screening import KetamineIntakeScreening
 from ...models.pcl_5_screening import Pcl5Screening
 from ...models.phq_9_screening import Phq9Screening
 from ...models.problem import Problem
+from ...runtime import NotModified, Tagged, raise_for_problem, tagged
 from ...types import UNSET, Response, Unset
 
 
@@ -103,6 +104,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
 
@@ -163,7 +169,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
+) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening:
     """Get a screening
 
      Returns a strong `ETag` (a screening never changes).
@@ -173,18 +179,44 @@ def sync(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
-    return sync_detailed(
-        screening_id=screening_id,
-        client=client,
-        if_none_match=if_none_match,
-    ).parsed
+    return cast(
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
+        raise_for_problem(
+            sync_detailed(
+                screening_id=screening_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+def sync_if_changed(
+    screening_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening] | NotModified:
+    """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
+
+    return cast(
+        Tagged[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening] | NotModified,
+        tagged(
+            sync_detailed(
+                screening_id=screening_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -224,7 +256,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem | None:
+) -> CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening:
     """Get a screening
 
      Returns a strong `ETag` (a screening never changes).
@@ -234,17 +266,41 @@ async def asyncio(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening | Problem
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
-    return (
-        await asyncio_detailed(
-            screening_id=screening_id,
-            client=client,
-            if_none_match=if_none_match,
-        )
-    ).parsed
+    return cast(
+        CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
+        raise_for_problem(
+            await asyncio_detailed(
+                screening_id=screening_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+async def asyncio_if_changed(
+    screening_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening] | NotModified:
+    """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag."""
+
+    return cast(
+        Tagged[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening] | NotModified,
+        tagged(
+            await asyncio_detailed(
+                screening_id=screening_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.instrument import Instrument
 from ...models.problem import Problem
 from ...models.screening_page import ScreeningPage
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -156,7 +157,7 @@ def sync(
     consultation_id: str | Unset = UNSET,
     plan_id: str | Unset = UNSET,
     instrument: Instrument | Unset = UNSET,
-) -> Problem | ScreeningPage | None:
+) -> ScreeningPage:
     """List screenings
 
      Newest first. Filter by `patient_id`, `consultation_id`, `plan_id` and `instrument`.
@@ -170,22 +171,27 @@ def sync(
         instrument (Instrument | Unset): Screening instrument
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ScreeningPage
+        ScreeningPage
     """
 
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        patient_id=patient_id,
-        consultation_id=consultation_id,
-        plan_id=plan_id,
-        instrument=instrument,
-    ).parsed
+    return cast(
+        ScreeningPage,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                patient_id=patient_id,
+                consultation_id=consultation_id,
+                plan_id=plan_id,
+                instrument=instrument,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -241,7 +247,7 @@ async def asyncio(
     consultation_id: str | Unset = UNSET,
     plan_id: str | Unset = UNSET,
     instrument: Instrument | Unset = UNSET,
-) -> Problem | ScreeningPage | None:
+) -> ScreeningPage:
     """List screenings
 
      Newest first. Filter by `patient_id`, `consultation_id`, `plan_id` and `instrument`.
@@ -255,21 +261,24 @@ async def asyncio(
         instrument (Instrument | Unset): Screening instrument
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ScreeningPage
+        ScreeningPage
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            patient_id=patient_id,
-            consultation_id=consultation_id,
-            plan_id=plan_id,
-            instrument=instrument,
-        )
-    ).parsed
+    return cast(
+        ScreeningPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                patient_id=patient_id,
+                consultation_id=consultation_id,
+                plan_id=plan_id,
+                instrument=instrument,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.webhook_endpoint_create import WebhookEndpointCreate
 from ...models.webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -132,7 +133,7 @@ def sync(
     client: AuthenticatedClient,
     body: WebhookEndpointCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | WebhookEndpointWithSecret | None:
+) -> WebhookEndpointWithSecret:
     """Register a webhook endpoint
 
      Events of the listed types are signed (Standard Webhooks) and posted to `url`. The signing
@@ -144,18 +145,23 @@ def sync(
         body (WebhookEndpointCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpointWithSecret
+        WebhookEndpointWithSecret
     """
 
-    return sync_detailed(
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        WebhookEndpointWithSecret,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -197,7 +203,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: WebhookEndpointCreate,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | WebhookEndpointWithSecret | None:
+) -> WebhookEndpointWithSecret:
     """Register a webhook endpoint
 
      Events of the listed types are signed (Standard Webhooks) and posted to `url`. The signing
@@ -209,17 +215,20 @@ async def asyncio(
         body (WebhookEndpointCreate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpointWithSecret
+        WebhookEndpointWithSecret
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        WebhookEndpointWithSecret,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

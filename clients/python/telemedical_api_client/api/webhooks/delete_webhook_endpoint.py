@@ -6,6 +6,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -42,6 +43,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -97,7 +103,7 @@ def sync(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> None:
     """Delete a webhook endpoint
 
      Nothing more is sent to it; its delivery history goes with it.
@@ -106,17 +112,22 @@ def sync(
         endpoint_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        None
     """
 
-    return sync_detailed(
-        endpoint_id=endpoint_id,
-        client=client,
-    ).parsed
+    return cast(
+        None,
+        raise_for_problem(
+            sync_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -152,7 +163,7 @@ async def asyncio(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Any | Problem | None:
+) -> None:
     """Delete a webhook endpoint
 
      Nothing more is sent to it; its delivery history goes with it.
@@ -161,16 +172,19 @@ async def asyncio(
         endpoint_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem
+        None
     """
 
-    return (
-        await asyncio_detailed(
-            endpoint_id=endpoint_id,
-            client=client,
-        )
-    ).parsed
+    return cast(
+        None,
+        raise_for_problem(
+            await asyncio_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+            )
+        ),
+    )

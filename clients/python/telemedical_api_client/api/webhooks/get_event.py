@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.event import Event
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -44,6 +45,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -100,7 +106,7 @@ def sync(
     event_id: str,
     *,
     client: AuthenticatedClient,
-) -> Event | Problem | None:
+) -> Event:
     """Get an event
 
      The same `type`, `timestamp` and `data` its webhook deliveries carried; its `id` is their
@@ -110,17 +116,22 @@ def sync(
         event_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Event | Problem
+        Event
     """
 
-    return sync_detailed(
-        event_id=event_id,
-        client=client,
-    ).parsed
+    return cast(
+        Event,
+        raise_for_problem(
+            sync_detailed(
+                event_id=event_id,
+                client=client,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -157,7 +168,7 @@ async def asyncio(
     event_id: str,
     *,
     client: AuthenticatedClient,
-) -> Event | Problem | None:
+) -> Event:
     """Get an event
 
      The same `type`, `timestamp` and `data` its webhook deliveries carried; its `id` is their
@@ -167,16 +178,19 @@ async def asyncio(
         event_id (str):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Event | Problem
+        Event
     """
 
-    return (
-        await asyncio_detailed(
-            event_id=event_id,
-            client=client,
-        )
-    ).parsed
+    return cast(
+        Event,
+        raise_for_problem(
+            await asyncio_detailed(
+                event_id=event_id,
+                client=client,
+            )
+        ),
+    )

@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.webhook_endpoint import WebhookEndpoint
+from ...runtime import NotModified, Tagged, raise_for_problem, tagged
 from ...types import UNSET, Response, Unset
 
 
@@ -56,6 +57,11 @@ def _parse_response(
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -117,7 +123,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | WebhookEndpoint | None:
+) -> WebhookEndpoint:
     """Get a webhook endpoint
 
      Returns a strong `ETag`; send it in `If-Match` to update the endpoint.
@@ -127,18 +133,44 @@ def sync(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | WebhookEndpoint
+        WebhookEndpoint
     """
 
-    return sync_detailed(
-        endpoint_id=endpoint_id,
-        client=client,
-        if_none_match=if_none_match,
-    ).parsed
+    return cast(
+        WebhookEndpoint,
+        raise_for_problem(
+            sync_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+def sync_if_changed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[WebhookEndpoint] | NotModified:
+    """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
+
+    return cast(
+        Tagged[WebhookEndpoint] | NotModified,
+        tagged(
+            sync_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -178,7 +210,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     if_none_match: str | Unset = UNSET,
-) -> Any | Problem | WebhookEndpoint | None:
+) -> WebhookEndpoint:
     """Get a webhook endpoint
 
      Returns a strong `ETag`; send it in `If-Match` to update the endpoint.
@@ -188,17 +220,41 @@ async def asyncio(
         if_none_match (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Problem | WebhookEndpoint
+        WebhookEndpoint
     """
 
-    return (
-        await asyncio_detailed(
-            endpoint_id=endpoint_id,
-            client=client,
-            if_none_match=if_none_match,
-        )
-    ).parsed
+    return cast(
+        WebhookEndpoint,
+        raise_for_problem(
+            await asyncio_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )
+
+
+async def asyncio_if_changed(
+    endpoint_id: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Tagged[WebhookEndpoint] | NotModified:
+    """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
+    ETag."""
+
+    return cast(
+        Tagged[WebhookEndpoint] | NotModified,
+        tagged(
+            await asyncio_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                if_none_match=if_none_match,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -7,6 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.event_page import EventPage
 from ...models.event_type import EventType
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -141,7 +142,7 @@ def sync(
     cursor: None | str | Unset = UNSET,
     type_: EventType | Unset = UNSET,
     object_id: str | Unset = UNSET,
-) -> EventPage | Problem | None:
+) -> EventPage:
     """List events
 
      The partner's events, newest first, whether or not an endpoint received them: poll this to catch
@@ -154,20 +155,25 @@ def sync(
         object_id (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EventPage | Problem
+        EventPage
     """
 
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        type_=type_,
-        object_id=object_id,
-    ).parsed
+    return cast(
+        EventPage,
+        raise_for_problem(
+            sync_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                type_=type_,
+                object_id=object_id,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -216,7 +222,7 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
     type_: EventType | Unset = UNSET,
     object_id: str | Unset = UNSET,
-) -> EventPage | Problem | None:
+) -> EventPage:
     """List events
 
      The partner's events, newest first, whether or not an endpoint received them: poll this to catch
@@ -229,19 +235,22 @@ async def asyncio(
         object_id (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EventPage | Problem
+        EventPage
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            type_=type_,
-            object_id=object_id,
-        )
-    ).parsed
+    return cast(
+        EventPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                type_=type_,
+                object_id=object_id,
+            )
+        ),
+    )

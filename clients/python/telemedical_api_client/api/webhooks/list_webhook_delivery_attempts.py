@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_attempt_page import DeliveryAttemptPage
 from ...models.problem import Problem
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -144,7 +145,7 @@ def sync(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     event_id: str | Unset = UNSET,
-) -> DeliveryAttemptPage | Problem | None:
+) -> DeliveryAttemptPage:
     """List the delivery attempts made to an endpoint
 
      Newest first: the status the endpoint answered (or why there was no answer), how long it took,
@@ -157,20 +158,25 @@ def sync(
         event_id (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryAttemptPage | Problem
+        DeliveryAttemptPage
     """
 
-    return sync_detailed(
-        endpoint_id=endpoint_id,
-        client=client,
-        limit=limit,
-        cursor=cursor,
-        event_id=event_id,
-    ).parsed
+    return cast(
+        DeliveryAttemptPage,
+        raise_for_problem(
+            sync_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                event_id=event_id,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -219,7 +225,7 @@ async def asyncio(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     event_id: str | Unset = UNSET,
-) -> DeliveryAttemptPage | Problem | None:
+) -> DeliveryAttemptPage:
     """List the delivery attempts made to an endpoint
 
      Newest first: the status the endpoint answered (or why there was no answer), how long it took,
@@ -232,19 +238,22 @@ async def asyncio(
         event_id (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryAttemptPage | Problem
+        DeliveryAttemptPage
     """
 
-    return (
-        await asyncio_detailed(
-            endpoint_id=endpoint_id,
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            event_id=event_id,
-        )
-    ).parsed
+    return cast(
+        DeliveryAttemptPage,
+        raise_for_problem(
+            await asyncio_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                limit=limit,
+                cursor=cursor,
+                event_id=event_id,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.redeliver import Redeliver
 from ...models.redelivery_queued import RedeliveryQueued
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -150,7 +151,7 @@ def sync(
     client: AuthenticatedClient,
     body: Redeliver | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | RedeliveryQueued | None:
+) -> RedeliveryQueued:
     """Redeliver an event
 
      Queues a new delivery, due now, to `endpoint_id` or to every enabled endpoint subscribed to the
@@ -164,19 +165,24 @@ def sync(
         body (Redeliver | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RedeliveryQueued
+        RedeliveryQueued
     """
 
-    return sync_detailed(
-        event_id=event_id,
-        client=client,
-        body=body,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        RedeliveryQueued,
+        raise_for_problem(
+            sync_detailed(
+                event_id=event_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -223,7 +229,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: Redeliver | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | RedeliveryQueued | None:
+) -> RedeliveryQueued:
     """Redeliver an event
 
      Queues a new delivery, due now, to `endpoint_id` or to every enabled endpoint subscribed to the
@@ -237,18 +243,21 @@ async def asyncio(
         body (Redeliver | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RedeliveryQueued
+        RedeliveryQueued
     """
 
-    return (
-        await asyncio_detailed(
-            event_id=event_id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        RedeliveryQueued,
+        raise_for_problem(
+            await asyncio_detailed(
+                event_id=event_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

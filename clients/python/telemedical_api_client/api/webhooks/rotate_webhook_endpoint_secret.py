@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from ...runtime import raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -134,7 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | WebhookEndpointWithSecret | None:
+) -> WebhookEndpointWithSecret:
     """Rotate a webhook endpoint's signing secret
 
      The new `secret` is in this response only. For 24 hours the old secret signs too: each delivery's
@@ -145,18 +146,23 @@ def sync(
         idempotency_key (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpointWithSecret
+        WebhookEndpointWithSecret
     """
 
-    return sync_detailed(
-        endpoint_id=endpoint_id,
-        client=client,
-        idempotency_key=idempotency_key,
-    ).parsed
+    return cast(
+        WebhookEndpointWithSecret,
+        raise_for_problem(
+            sync_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -197,7 +203,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | WebhookEndpointWithSecret | None:
+) -> WebhookEndpointWithSecret:
     """Rotate a webhook endpoint's signing secret
 
      The new `secret` is in this response only. For 24 hours the old secret signs too: each delivery's
@@ -208,17 +214,20 @@ async def asyncio(
         idempotency_key (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpointWithSecret
+        WebhookEndpointWithSecret
     """
 
-    return (
-        await asyncio_detailed(
-            endpoint_id=endpoint_id,
-            client=client,
-            idempotency_key=idempotency_key,
-        )
-    ).parsed
+    return cast(
+        WebhookEndpointWithSecret,
+        raise_for_problem(
+            await asyncio_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.webhook_endpoint import WebhookEndpoint
 from ...models.webhook_endpoint_update import WebhookEndpointUpdate
+from ...runtime import raise_for_problem
 from ...types import Response
 
 
@@ -152,7 +153,7 @@ def sync(
     client: AuthenticatedClient,
     body: WebhookEndpointUpdate,
     if_match: str,
-) -> Problem | WebhookEndpoint | None:
+) -> WebhookEndpoint:
     """Update a webhook endpoint
 
      Requires `If-Match` (428 without, 412 when it changed). Change the URL, the event types or the
@@ -165,19 +166,24 @@ def sync(
         body (WebhookEndpointUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpoint
+        WebhookEndpoint
     """
 
-    return sync_detailed(
-        endpoint_id=endpoint_id,
-        client=client,
-        body=body,
-        if_match=if_match,
-    ).parsed
+    return cast(
+        WebhookEndpoint,
+        raise_for_problem(
+            sync_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )
 
 
 async def asyncio_detailed(
@@ -223,7 +229,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: WebhookEndpointUpdate,
     if_match: str,
-) -> Problem | WebhookEndpoint | None:
+) -> WebhookEndpoint:
     """Update a webhook endpoint
 
      Requires `If-Match` (428 without, 412 when it changed). Change the URL, the event types or the
@@ -236,18 +242,21 @@ async def asyncio(
         body (WebhookEndpointUpdate):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookEndpoint
+        WebhookEndpoint
     """
 
-    return (
-        await asyncio_detailed(
-            endpoint_id=endpoint_id,
-            client=client,
-            body=body,
-            if_match=if_match,
-        )
-    ).parsed
+    return cast(
+        WebhookEndpoint,
+        raise_for_problem(
+            await asyncio_detailed(
+                endpoint_id=endpoint_id,
+                client=client,
+                body=body,
+                if_match=if_match,
+            )
+        ),
+    )

@@ -1,0 +1,274 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.prescription import Prescription
+from ...models.prescription_create import PrescriptionCreate
+from ...models.problem import Problem
+from ...runtime import raise_for_problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    plan_id: str,
+    *,
+    body: PrescriptionCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/follow-up-plans/{plan_id}/prescriptions".format(
+            plan_id=quote(str(plan_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Prescription | Problem:
+    if response.status_code == 201:
+        response_201 = Prescription.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Prescription | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: PrescriptionCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Prescription | Problem]:
+    """Issue a prescription
+
+     By the plan's provider (anyone else 403), on a plan not completed or revoked (409 `plan_closed`).
+    Checked at issue, every failure at once (422): `visit_required` (your visit with the patient
+    within 30 days), `prescriber_not_registered_in_state` (licence and schedule III DEA registration
+    where the patient was), `esketamine_rems_violation`, `refills_exceed_schedule_limit` (5),
+    `pharmacy_required`, `pdmp_check_required` (your check of that state within 24 hours),
+    `no_legal_basis`. The legal basis found is stored as `legal_basis {code, source}`. Immutable;
+    emits `prescription.created`.
+
+    Args:
+        plan_id (str):
+        idempotency_key (str | Unset):
+        body (PrescriptionCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prescription | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        plan_id=plan_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: PrescriptionCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Prescription:
+    """Issue a prescription
+
+     By the plan's provider (anyone else 403), on a plan not completed or revoked (409 `plan_closed`).
+    Checked at issue, every failure at once (422): `visit_required` (your visit with the patient
+    within 30 days), `prescriber_not_registered_in_state` (licence and schedule III DEA registration
+    where the patient was), `esketamine_rems_violation`, `refills_exceed_schedule_limit` (5),
+    `pharmacy_required`, `pdmp_check_required` (your check of that state within 24 hours),
+    `no_legal_basis`. The legal basis found is stored as `legal_basis {code, source}`. Immutable;
+    emits `prescription.created`.
+
+    Args:
+        plan_id (str):
+        idempotency_key (str | Unset):
+        body (PrescriptionCreate):
+
+    Raises:
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prescription
+    """
+
+    return cast(
+        Prescription,
+        raise_for_problem(
+            sync_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
+
+
+async def asyncio_detailed(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: PrescriptionCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Prescription | Problem]:
+    """Issue a prescription
+
+     By the plan's provider (anyone else 403), on a plan not completed or revoked (409 `plan_closed`).
+    Checked at issue, every failure at once (422): `visit_required` (your visit with the patient
+    within 30 days), `prescriber_not_registered_in_state` (licence and schedule III DEA registration
+    where the patient was), `esketamine_rems_violation`, `refills_exceed_schedule_limit` (5),
+    `pharmacy_required`, `pdmp_check_required` (your check of that state within 24 hours),
+    `no_legal_basis`. The legal basis found is stored as `legal_basis {code, source}`. Immutable;
+    emits `prescription.created`.
+
+    Args:
+        plan_id (str):
+        idempotency_key (str | Unset):
+        body (PrescriptionCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Prescription | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        plan_id=plan_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    plan_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: PrescriptionCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Prescription:
+    """Issue a prescription
+
+     By the plan's provider (anyone else 403), on a plan not completed or revoked (409 `plan_closed`).
+    Checked at issue, every failure at once (422): `visit_required` (your visit with the patient
+    within 30 days), `prescriber_not_registered_in_state` (licence and schedule III DEA registration
+    where the patient was), `esketamine_rems_violation`, `refills_exceed_schedule_limit` (5),
+    `pharmacy_required`, `pdmp_check_required` (your check of that state within 24 hours),
+    `no_legal_basis`. The legal basis found is stored as `legal_basis {code, source}`. Immutable;
+    emits `prescription.created`.
+
+    Args:
+        plan_id (str):
+        idempotency_key (str | Unset):
+        body (PrescriptionCreate):
+
+    Raises:
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Prescription
+    """
+
+    return cast(
+        Prescription,
+        raise_for_problem(
+            await asyncio_detailed(
+                plan_id=plan_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

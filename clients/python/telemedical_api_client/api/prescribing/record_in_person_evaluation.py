@@ -1,0 +1,253 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.in_person_evaluation import InPersonEvaluation
+from ...models.in_person_evaluation_create import InPersonEvaluationCreate
+from ...models.problem import Problem
+from ...runtime import raise_for_problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    patient_id: str,
+    *,
+    body: InPersonEvaluationCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/patients/{patient_id}/in-person-evaluations".format(
+            patient_id=quote(str(patient_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> InPersonEvaluation | Problem:
+    if response.status_code == 201:
+        response_201 = InPersonEvaluation.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[InPersonEvaluation | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    patient_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: InPersonEvaluationCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[InPersonEvaluation | Problem]:
+    """Record an in-person evaluation
+
+     By the provider who examined the patient in person, for themself only (`provider_id`, if sent,
+    must be you; another provider, a partner or an admin: 403). `evaluated_on` is today or earlier.
+    It is a legal basis for your later prescriptions to the patient (21 U.S.C. 829(e)).
+
+    Args:
+        patient_id (str):
+        idempotency_key (str | Unset):
+        body (InPersonEvaluationCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InPersonEvaluation | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        patient_id=patient_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    patient_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: InPersonEvaluationCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> InPersonEvaluation:
+    """Record an in-person evaluation
+
+     By the provider who examined the patient in person, for themself only (`provider_id`, if sent,
+    must be you; another provider, a partner or an admin: 403). `evaluated_on` is today or earlier.
+    It is a legal basis for your later prescriptions to the patient (21 U.S.C. 829(e)).
+
+    Args:
+        patient_id (str):
+        idempotency_key (str | Unset):
+        body (InPersonEvaluationCreate):
+
+    Raises:
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InPersonEvaluation
+    """
+
+    return cast(
+        InPersonEvaluation,
+        raise_for_problem(
+            sync_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )
+
+
+async def asyncio_detailed(
+    patient_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: InPersonEvaluationCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[InPersonEvaluation | Problem]:
+    """Record an in-person evaluation
+
+     By the provider who examined the patient in person, for themself only (`provider_id`, if sent,
+    must be you; another provider, a partner or an admin: 403). `evaluated_on` is today or earlier.
+    It is a legal basis for your later prescriptions to the patient (21 U.S.C. 829(e)).
+
+    Args:
+        patient_id (str):
+        idempotency_key (str | Unset):
+        body (InPersonEvaluationCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InPersonEvaluation | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        patient_id=patient_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    patient_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: InPersonEvaluationCreate,
+    idempotency_key: str | Unset = UNSET,
+) -> InPersonEvaluation:
+    """Record an in-person evaluation
+
+     By the provider who examined the patient in person, for themself only (`provider_id`, if sent,
+    must be you; another provider, a partner or an admin: 403). `evaluated_on` is today or earlier.
+    It is a legal basis for your later prescriptions to the patient (21 U.S.C. 829(e)).
+
+    Args:
+        patient_id (str):
+        idempotency_key (str | Unset):
+        body (InPersonEvaluationCreate):
+
+    Raises:
+        ApiError: The server answered with an error status; `.problem` is its Problem, `.retry_after` its Retry-After.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InPersonEvaluation
+    """
+
+    return cast(
+        InPersonEvaluation,
+        raise_for_problem(
+            await asyncio_detailed(
+                patient_id=patient_id,
+                client=client,
+                body=body,
+                idempotency_key=idempotency_key,
+            )
+        ),
+    )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..models.consideration_code import ConsiderationCode
+
+T = TypeVar("T", bound="Consideration")
+
+
+@_attrs_define
+class Consideration:
+    """
+    Attributes:
+        code (ConsiderationCode): The medication class
+        detail (str):
+    """
+
+    code: ConsiderationCode
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code.value
+
+        detail = self.detail
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "code": code,
+                "detail": detail,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        code = ConsiderationCode(d.pop("code"))
+
+        detail = d.pop("detail")
+
+        consideration = cls(
+            code=code,
+            detail=detail,
+        )
+
+        return consideration

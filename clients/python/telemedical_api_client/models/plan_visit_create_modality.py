@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PlanVisitCreateModality(StrEnum):
+    AUDIO_ONLY = "audio_only"
+    AUDIO_VIDEO = "audio_video"
+    IN_PERSON = "in_person"
+
+    def __str__(self) -> str:
+        return str(self.value)
