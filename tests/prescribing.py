@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from api.db import utcnow
 from api.domain.telemedicine import BUILT_IN_RULES, rules_as_json
-from api.models import DeaRegistration, PracticeSite, ProviderLicense
+from api.models import DeaRegistration, PdmpCheck, PracticeSite, Prescription, ProviderLicense, Visit
 from api.services import accounts
 from tests.care import CLINIC_SCOPES, PASSWORD, Care
 from tests.helpers import authorization_code, bearer, exchange_code
@@ -207,3 +207,59 @@ class Prescribing(Care):
         response = self.prescribe(**changes)
         assert response.status_code == 201, response.get_json()
         return dict(response.get_json())
+
+
+def prescription_row(
+    db: Session, plan: dict[str, Any], *, dose_mg: float = 200, route: str | None = None
+) -> str:
+    """An active pharmacy ketamine prescription of an at-home plan, arranged in the database (for the tests
+    of session recording, whose subject is not prescribing): its visit and PDMP check with it."""
+    now = utcnow()
+    visit = Visit(
+        partner_id=plan["partner_id"],
+        patient_id=plan["patient_id"],
+        plan_id=plan["id"],
+        provider_id=plan["provider_id"],
+        modality="in_person",
+        patient_location_state="TX",
+        identity_verified=True,
+        identity_method="known_patient",
+        started_at=now,
+        completed_at=now,
+    )
+    check = PdmpCheck(
+        partner_id=plan["partner_id"],
+        patient_id=plan["patient_id"],
+        provider_id=plan["provider_id"],
+        state="TX",
+        checked_at=now,
+        result="no_concerns",
+    )
+    db.add_all([visit, check])
+    db.flush()
+    prescription = Prescription(
+        partner_id=plan["partner_id"],
+        patient_id=plan["patient_id"],
+        plan_id=plan["id"],
+        prescriber_id=plan["provider_id"],
+        visit_id=visit.id,
+        medication="ketamine",
+        route=route or plan["route"],
+        dose_mg=dose_mg,
+        quantity=8,
+        days_supply=56,
+        refills=0,
+        dispensing="pharmacy",
+        pharmacy_ncpdp_id=NCPDP,
+        pdmp_check_id=check.id,
+        pdmp_unverified=False,
+        legal_basis_code="in_person_evaluation",
+        legal_basis_source="21 U.S.C. 829(e)(2)(A)(i)",
+        visit_modality="in_person",
+        patient_location_state="TX",
+        issued_at=now,
+        active_until=now + timedelta(days=56),
+    )
+    db.add(prescription)
+    db.commit()
+    return prescription.id

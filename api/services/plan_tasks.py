@@ -64,6 +64,7 @@ from api.services.access import require_kind, scope_screenings
 from api.services.inputs import AdverseEventBody, SessionRecordBody
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.plans import change_status, get_plan
+from api.services.prescriptions import require_at_home_prescription
 from api.services.session_gate import check_session_gate
 
 SESSION_RECORDERS: tuple[PrincipalKind, ...] = ("provider", "admin")
@@ -332,6 +333,7 @@ def record_session(
     _require_plan_status(plan, (PlanStatus.ACTIVE,), "recording a session")
     check_session_gate(session, plan, task, data["administered_at"])  # 422: frequency, open reviews
     now = utcnow()
+    require_at_home_prescription(session, plan, data["dose_mg"], now)  # oral, sublingual: §5
     reports = tuple(_adverse_event_report(event) for event in data.get("adverse_events", ()))
     monitoring = _monitoring(data)
     post, completion_errors = completion_pressure(

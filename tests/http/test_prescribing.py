@@ -19,6 +19,7 @@ from api.config import ConfigurationError
 from api.db import utcnow
 from api.domain.telemedicine import add_months
 from api.models import Appointment, Consultation, Provider, Visit
+from tests.clinical import NO_SEDATING_MEDICATIONS
 from tests.prescribing import NCPDP, Prescribing, iso, rules_file
 from tests.world import World
 
@@ -565,3 +566,60 @@ def test_prescriptions_are_audited(in_force: Prescribing, admin: Headers) -> Non
         "data"
     ]
     assert rows and rows[0]["resource_type"] == "prescription"
+
+
+# --- the at-home gate ---------------------------------------------------------------------------------------
+
+
+def at_home_session(rx: Prescribing, plan: dict[str, Any], dose_mg: float) -> Any:
+    task = rx.tasks(plan["id"], "kind=session")[0]
+    body = {
+        "administered_at": f"{task['due_on']}T20:00:00Z",
+        "dose_mg": dose_mg,
+        "sitter_present": True,
+        "sedating_medications": dict(NO_SEDATING_MEDICATIONS),
+    }
+    return rx.client.post(
+        f"/v1/follow-up-plans/{plan['id']}/sessions/{task['id']}/record", json=body, headers=rx.patient
+    )
+
+
+def activate(rx: Prescribing) -> dict[str, Any]:
+    rx.consent_to_treatment()
+    activated = rx.client.post(f"/v1/follow-up-plans/{rx.plan['id']}/activate", headers=rx.provider)
+    assert activated.status_code == 200, activated.get_json()
+    return dict(activated.get_json())
+
+
+def test_an_at_home_session_needs_an_active_pharmacy_prescription(in_force: Prescribing) -> None:
+    rx = in_force
+    plan = activate(rx)
+    problem(at_home_session(rx, plan, 100), 422, "prescription_required")
+    esketamine = rx.prescription(
+        medication="esketamine",
+        route="intranasal",
+        dose_mg=56,
+        refills=0,
+        dispensing="clinic_administered",
+        pharmacy_ncpdp_id=None,
+        site_id=rx.texas_site,
+    )
+    problem(at_home_session(rx, plan, 50), 422, "prescription_required")
+    cancelled = rx.prescription(dose_mg=100)
+    url = f"/v1/follow-up-plans/{plan['id']}/prescriptions/{cancelled['id']}/cancel"
+    assert rx.client.post(url, json={"reason": "Dose to be lowered."}, headers=rx.provider).status_code == 200
+    problem(at_home_session(rx, plan, 50), 422, "prescription_required")
+    assert esketamine["status"] == "active"
+    rx.prescription(route="sublingual", dose_mg=100)
+    recorded = at_home_session(rx, plan, 100)
+    assert recorded.status_code == 200, recorded.get_json()
+
+
+def test_an_at_home_dose_may_not_exceed_the_prescription(in_force: Prescribing) -> None:
+    rx = in_force
+    plan = activate(rx)
+    rx.prescription(dose_mg=100)
+    refused = at_home_session(rx, plan, 100.5)
+    problem(refused, 422, "dose_exceeds_prescription")
+    assert refused.get_json()["errors"][0]["pointer"] == "/dose_mg"
+    assert at_home_session(rx, plan, 100).status_code == 200
