@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import random
 import time
 import uuid
@@ -54,9 +55,8 @@ class ApiError(Exception):
     def from_response(cls, status: int, headers: Any, content: bytes) -> ApiError:
         problem: Problem
         try:
-            body = httpx.Response(status, content=content).json()
-            problem = Problem.from_dict(body)
-        except (ValueError, KeyError, TypeError):  # not problem+json (a proxy's page, say)
+            problem = Problem.from_dict(json.loads(content))
+        except (ValueError, KeyError, TypeError, AttributeError):  # not problem+json (a proxy's page, say)
             text = content.decode(errors="replace")[:500]
             problem = Problem(code=f"http_{status}", detail=text, request_id=None, status=status, title="", type_="")
         return cls(status, problem, parse_retry_after(headers.get("retry-after")))
@@ -81,21 +81,13 @@ class Tagged(Generic[T]):
     etag: str | None
 
 
-def raise_for_problem(response: Response[Any]) -> Any:
-    """The parsed body of a 2xx response; ``ApiError`` for an error status. (Used by the generated ``sync``.)"""
-    status = int(response.status_code)
-    if 200 <= status < 300:
-        return response.parsed
-    if status == 304:
+def raise_for_problem(response: httpx.Response) -> None:
+    """``ApiError`` for an error status, ``NotModifiedError`` for a 304; nothing for a 2xx. (The generated
+    ``sync``/``asyncio`` call it before parsing, so an error body that is not JSON still raises ``ApiError``.)"""
+    if response.status_code == 304:
         raise NotModifiedError(response.headers.get("etag"))
-    raise ApiError.from_response(status, response.headers, response.content)
-
-
-def tagged(response: Response[Any]) -> Tagged[Any] | NotModified:
-    """``NotModified`` for a 304, else the 2xx body with its ETag. (Used by the generated ``sync_if_changed``.)"""
-    if int(response.status_code) == 304:
-        return NotModified(response.headers.get("etag"))
-    return Tagged(raise_for_problem(response), response.headers.get("etag"))
+    if response.status_code >= 300:
+        raise ApiError.from_response(response.status_code, response.headers, response.content)
 
 
 def etag_of(response: Response[Any]) -> str:

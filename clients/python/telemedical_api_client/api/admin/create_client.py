@@ -165,17 +165,15 @@ def sync(
         ClientWithSecret
     """
 
-    return cast(
-        ClientWithSecret,
-        raise_for_problem(
-            sync_detailed(
-                partner_id=partner_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            partner_id=partner_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(ClientWithSecret, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -237,14 +235,12 @@ async def asyncio(
         ClientWithSecret
     """
 
-    return cast(
-        ClientWithSecret,
-        raise_for_problem(
-            await asyncio_detailed(
-                partner_id=partner_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            partner_id=partner_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(ClientWithSecret, _parse_response(client=client, response=response))

@@ -144,16 +144,14 @@ def sync(
         Partner
     """
 
-    return cast(
-        Partner,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Partner, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -210,13 +208,11 @@ async def asyncio(
         Partner
     """
 
-    return cast(
-        Partner,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Partner, _parse_response(client=client, response=response))

@@ -151,16 +151,14 @@ def sync(
         User
     """
 
-    return cast(
-        User,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(User, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -219,13 +217,11 @@ async def asyncio(
         User
     """
 
-    return cast(
-        User,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(User, _parse_response(client=client, response=response))

@@ -141,16 +141,14 @@ def sync(
         PartnerPage
     """
 
-    return cast(
-        PartnerPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(PartnerPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -207,13 +205,11 @@ async def asyncio(
         PartnerPage
     """
 
-    return cast(
-        PartnerPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(PartnerPage, _parse_response(client=client, response=response))

@@ -215,23 +215,21 @@ def sync(
         AuditEventPage
     """
 
-    return cast(
-        AuditEventPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                actor_id=actor_id,
-                resource_type=resource_type,
-                resource_id=resource_id,
-                patient_id=patient_id,
-                action=action,
-                occurred_after=occurred_after,
-                occurred_before=occurred_before,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            actor_id=actor_id,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            patient_id=patient_id,
+            action=action,
+            occurred_after=occurred_after,
+            occurred_before=occurred_before,
+        )
     )
+    raise_for_problem(response)
+    return cast(AuditEventPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -329,20 +327,18 @@ async def asyncio(
         AuditEventPage
     """
 
-    return cast(
-        AuditEventPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                actor_id=actor_id,
-                resource_type=resource_type,
-                resource_id=resource_id,
-                patient_id=patient_id,
-                action=action,
-                occurred_after=occurred_after,
-                occurred_before=occurred_before,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            actor_id=actor_id,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            patient_id=patient_id,
+            action=action,
+            occurred_after=occurred_after,
+            occurred_before=occurred_before,
+        )
     )
+    raise_for_problem(response)
+    return cast(AuditEventPage, _parse_response(client=client, response=response))

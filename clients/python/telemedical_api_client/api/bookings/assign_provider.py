@@ -176,17 +176,15 @@ def sync(
         Appointment
     """
 
-    return cast(
-        Appointment,
-        raise_for_problem(
-            sync_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Appointment, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -254,14 +252,12 @@ async def asyncio(
         Appointment
     """
 
-    return cast(
-        Appointment,
-        raise_for_problem(
-            await asyncio_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Appointment, _parse_response(client=client, response=response))

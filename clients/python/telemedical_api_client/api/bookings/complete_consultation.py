@@ -174,17 +174,15 @@ def sync(
         Consultation
     """
 
-    return cast(
-        Consultation,
-        raise_for_problem(
-            sync_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Consultation, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -250,14 +248,12 @@ async def asyncio(
         Consultation
     """
 
-    return cast(
-        Consultation,
-        raise_for_problem(
-            await asyncio_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Consultation, _parse_response(client=client, response=response))

@@ -7,7 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.appointment import Appointment
 from ...models.problem import Problem
-from ...runtime import NotModified, Tagged, raise_for_problem, tagged
+from ...runtime import NotModified, Tagged, raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -138,16 +138,14 @@ def sync(
         Appointment
     """
 
-    return cast(
-        Appointment,
-        raise_for_problem(
-            sync_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Appointment, _parse_response(client=client, response=response))
 
 
 def sync_if_changed(
@@ -159,16 +157,16 @@ def sync_if_changed(
     """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
 
-    return cast(
-        Tagged[Appointment] | NotModified,
-        tagged(
-            sync_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            if_none_match=if_none_match,
+        )
     )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(cast(Appointment, _parse_response(client=client, response=response)), response.headers.get("etag"))
 
 
 async def asyncio_detailed(
@@ -225,16 +223,14 @@ async def asyncio(
         Appointment
     """
 
-    return cast(
-        Appointment,
-        raise_for_problem(
-            await asyncio_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Appointment, _parse_response(client=client, response=response))
 
 
 async def asyncio_if_changed(
@@ -246,13 +242,13 @@ async def asyncio_if_changed(
     """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag."""
 
-    return cast(
-        Tagged[Appointment] | NotModified,
-        tagged(
-            await asyncio_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            if_none_match=if_none_match,
+        )
     )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(cast(Appointment, _parse_response(client=client, response=response)), response.headers.get("etag"))

@@ -150,16 +150,14 @@ def sync(
         ProviderMatchList
     """
 
-    return cast(
-        ProviderMatchList,
-        raise_for_problem(
-            sync_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                limit=limit,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            limit=limit,
+        )
     )
+    raise_for_problem(response)
+    return cast(ProviderMatchList, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -224,13 +222,11 @@ async def asyncio(
         ProviderMatchList
     """
 
-    return cast(
-        ProviderMatchList,
-        raise_for_problem(
-            await asyncio_detailed(
-                consultation_id=consultation_id,
-                client=client,
-                limit=limit,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+            limit=limit,
+        )
     )
+    raise_for_problem(response)
+    return cast(ProviderMatchList, _parse_response(client=client, response=response))

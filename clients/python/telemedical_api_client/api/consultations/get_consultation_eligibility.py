@@ -127,15 +127,13 @@ def sync(
         Eligibility
     """
 
-    return cast(
-        Eligibility,
-        raise_for_problem(
-            sync_detailed(
-                consultation_id=consultation_id,
-                client=client,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(Eligibility, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -191,12 +189,10 @@ async def asyncio(
         Eligibility
     """
 
-    return cast(
-        Eligibility,
-        raise_for_problem(
-            await asyncio_detailed(
-                consultation_id=consultation_id,
-                client=client,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            consultation_id=consultation_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(Eligibility, _parse_response(client=client, response=response))

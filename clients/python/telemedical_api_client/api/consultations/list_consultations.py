@@ -187,20 +187,18 @@ def sync(
         ConsultationPage
     """
 
-    return cast(
-        ConsultationPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                patient_id=patient_id,
-                provider_id=provider_id,
-                status=status,
-                created_after=created_after,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            patient_id=patient_id,
+            provider_id=provider_id,
+            status=status,
+            created_after=created_after,
+        )
     )
+    raise_for_problem(response)
+    return cast(ConsultationPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -279,17 +277,15 @@ async def asyncio(
         ConsultationPage
     """
 
-    return cast(
-        ConsultationPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                patient_id=patient_id,
-                provider_id=provider_id,
-                status=status,
-                created_after=created_after,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            patient_id=patient_id,
+            provider_id=provider_id,
+            status=status,
+            created_after=created_after,
+        )
     )
+    raise_for_problem(response)
+    return cast(ConsultationPage, _parse_response(client=client, response=response))

@@ -157,16 +157,14 @@ def sync(
         FollowUpPlan
     """
 
-    return cast(
-        FollowUpPlan,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlan, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -229,13 +227,11 @@ async def asyncio(
         FollowUpPlan
     """
 
-    return cast(
-        FollowUpPlan,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlan, _parse_response(client=client, response=response))

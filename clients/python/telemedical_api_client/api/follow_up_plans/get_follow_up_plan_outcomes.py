@@ -125,15 +125,13 @@ def sync(
         Outcomes
     """
 
-    return cast(
-        Outcomes,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                client=client,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(Outcomes, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -189,12 +187,10 @@ async def asyncio(
         Outcomes
     """
 
-    return cast(
-        Outcomes,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                client=client,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(Outcomes, _parse_response(client=client, response=response))

@@ -7,7 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.plan_task import PlanTask
 from ...models.problem import Problem
-from ...runtime import NotModified, Tagged, raise_for_problem, tagged
+from ...runtime import NotModified, Tagged, raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -145,17 +145,15 @@ def sync(
         PlanTask
     """
 
-    return cast(
-        PlanTask,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(PlanTask, _parse_response(client=client, response=response))
 
 
 def sync_if_changed(
@@ -168,17 +166,17 @@ def sync_if_changed(
     """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
 
-    return cast(
-        Tagged[PlanTask] | NotModified,
-        tagged(
-            sync_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            if_none_match=if_none_match,
+        )
     )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(cast(PlanTask, _parse_response(client=client, response=response)), response.headers.get("etag"))
 
 
 async def asyncio_detailed(
@@ -240,17 +238,15 @@ async def asyncio(
         PlanTask
     """
 
-    return cast(
-        PlanTask,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(PlanTask, _parse_response(client=client, response=response))
 
 
 async def asyncio_if_changed(
@@ -263,14 +259,14 @@ async def asyncio_if_changed(
     """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag."""
 
-    return cast(
-        Tagged[PlanTask] | NotModified,
-        tagged(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            if_none_match=if_none_match,
+        )
     )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(cast(PlanTask, _parse_response(client=client, response=response)), response.headers.get("etag"))

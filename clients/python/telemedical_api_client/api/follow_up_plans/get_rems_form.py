@@ -134,16 +134,14 @@ def sync(
         RemsForm
     """
 
-    return cast(
-        RemsForm,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(RemsForm, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -206,13 +204,11 @@ async def asyncio(
         RemsForm
     """
 
-    return cast(
-        RemsForm,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(RemsForm, _parse_response(client=client, response=response))

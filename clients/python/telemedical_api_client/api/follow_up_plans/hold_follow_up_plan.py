@@ -173,17 +173,15 @@ def sync(
         FollowUpPlan
     """
 
-    return cast(
-        FollowUpPlan,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlan, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -247,14 +245,12 @@ async def asyncio(
         FollowUpPlan
     """
 
-    return cast(
-        FollowUpPlan,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlan, _parse_response(client=client, response=response))

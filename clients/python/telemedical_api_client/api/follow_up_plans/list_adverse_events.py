@@ -155,17 +155,15 @@ def sync(
         AdverseEventPage
     """
 
-    return cast(
-        AdverseEventPage,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(AdverseEventPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -227,14 +225,12 @@ async def asyncio(
         AdverseEventPage
     """
 
-    return cast(
-        AdverseEventPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(AdverseEventPage, _parse_response(client=client, response=response))

@@ -206,21 +206,19 @@ def sync(
         PlanTaskPage
     """
 
-    return cast(
-        PlanTaskPage,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                status=status,
-                kind=kind,
-                due_from=due_from,
-                due_to=due_to,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            limit=limit,
+            cursor=cursor,
+            status=status,
+            kind=kind,
+            due_from=due_from,
+            due_to=due_to,
+        )
     )
+    raise_for_problem(response)
+    return cast(PlanTaskPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -304,18 +302,16 @@ async def asyncio(
         PlanTaskPage
     """
 
-    return cast(
-        PlanTaskPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                status=status,
-                kind=kind,
-                due_from=due_from,
-                due_to=due_to,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            limit=limit,
+            cursor=cursor,
+            status=status,
+            kind=kind,
+            due_from=due_from,
+            due_to=due_to,
+        )
     )
+    raise_for_problem(response)
+    return cast(PlanTaskPage, _parse_response(client=client, response=response))

@@ -170,19 +170,17 @@ def sync(
         FollowUpPlanPage
     """
 
-    return cast(
-        FollowUpPlanPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                patient_id=patient_id,
-                provider_id=provider_id,
-                status=status,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            patient_id=patient_id,
+            provider_id=provider_id,
+            status=status,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlanPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -254,16 +252,14 @@ async def asyncio(
         FollowUpPlanPage
     """
 
-    return cast(
-        FollowUpPlanPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                patient_id=patient_id,
-                provider_id=provider_id,
-                status=status,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            patient_id=patient_id,
+            provider_id=provider_id,
+            status=status,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlanPage, _parse_response(client=client, response=response))

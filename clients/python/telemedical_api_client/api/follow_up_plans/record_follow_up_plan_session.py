@@ -198,18 +198,16 @@ def sync(
         PlanTask
     """
 
-    return cast(
-        PlanTask,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(PlanTask, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -304,15 +302,13 @@ async def asyncio(
         PlanTask
     """
 
-    return cast(
-        PlanTask,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(PlanTask, _parse_response(client=client, response=response))

@@ -156,17 +156,15 @@ def sync(
         RemsForm
     """
 
-    return cast(
-        RemsForm,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(RemsForm, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -230,14 +228,12 @@ async def asyncio(
         RemsForm
     """
 
-    return cast(
-        RemsForm,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                task_id=task_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            task_id=task_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(RemsForm, _parse_response(client=client, response=response))

@@ -178,17 +178,15 @@ def sync(
         FollowUpPlan
     """
 
-    return cast(
-        FollowUpPlan,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlan, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -254,14 +252,12 @@ async def asyncio(
         FollowUpPlan
     """
 
-    return cast(
-        FollowUpPlan,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(FollowUpPlan, _parse_response(client=client, response=response))

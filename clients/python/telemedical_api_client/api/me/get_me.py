@@ -98,14 +98,9 @@ def sync(
         Me
     """
 
-    return cast(
-        Me,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-            )
-        ),
-    )
+    response = client.get_httpx_client().request(**_get_kwargs())
+    raise_for_problem(response)
+    return cast(Me, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -149,11 +144,6 @@ async def asyncio(
         Me
     """
 
-    return cast(
-        Me,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-            )
-        ),
-    )
+    response = await client.get_async_httpx_client().request(**_get_kwargs())
+    raise_for_problem(response)
+    return cast(Me, _parse_response(client=client, response=response))

@@ -81,14 +81,9 @@ def sync(
         Health
     """
 
-    return cast(
-        Health,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-            )
-        ),
-    )
+    response = client.get_httpx_client().request(**_get_kwargs())
+    raise_for_problem(response)
+    return cast(Health, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -130,11 +125,6 @@ async def asyncio(
         Health
     """
 
-    return cast(
-        Health,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-            )
-        ),
-    )
+    response = await client.get_async_httpx_client().request(**_get_kwargs())
+    raise_for_problem(response)
+    return cast(Health, _parse_response(client=client, response=response))

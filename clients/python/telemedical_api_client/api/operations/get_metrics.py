@@ -103,14 +103,9 @@ def sync(
         Any
     """
 
-    return cast(
-        Any,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-            )
-        ),
-    )
+    response = client.get_httpx_client().request(**_get_kwargs())
+    raise_for_problem(response)
+    return cast(Any, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -156,11 +151,6 @@ async def asyncio(
         Any
     """
 
-    return cast(
-        Any,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-            )
-        ),
-    )
+    response = await client.get_async_httpx_client().request(**_get_kwargs())
+    raise_for_problem(response)
+    return cast(Any, _parse_response(client=client, response=response))

@@ -158,17 +158,15 @@ def sync(
         Consent
     """
 
-    return cast(
-        Consent,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Consent, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -230,14 +228,12 @@ async def asyncio(
         Consent
     """
 
-    return cast(
-        Consent,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Consent, _parse_response(client=client, response=response))

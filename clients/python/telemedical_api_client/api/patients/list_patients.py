@@ -157,18 +157,16 @@ def sync(
         PatientPage
     """
 
-    return cast(
-        PatientPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                external_id=external_id,
-                email=email,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            external_id=external_id,
+            email=email,
+        )
     )
+    raise_for_problem(response)
+    return cast(PatientPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -235,15 +233,13 @@ async def asyncio(
         PatientPage
     """
 
-    return cast(
-        PatientPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                external_id=external_id,
-                email=email,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            external_id=external_id,
+            email=email,
+        )
     )
+    raise_for_problem(response)
+    return cast(PatientPage, _parse_response(client=client, response=response))

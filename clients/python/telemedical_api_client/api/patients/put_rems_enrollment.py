@@ -154,16 +154,14 @@ def sync(
         Patient
     """
 
-    return cast(
-        Patient,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+        )
     )
+    raise_for_problem(response)
+    return cast(Patient, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -224,13 +222,11 @@ async def asyncio(
         Patient
     """
 
-    return cast(
-        Patient,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+        )
     )
+    raise_for_problem(response)
+    return cast(Patient, _parse_response(client=client, response=response))

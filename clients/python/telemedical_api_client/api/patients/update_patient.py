@@ -174,17 +174,15 @@ def sync(
         Patient
     """
 
-    return cast(
-        Patient,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Patient, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -248,14 +246,12 @@ async def asyncio(
         Patient
     """
 
-    return cast(
-        Patient,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Patient, _parse_response(client=client, response=response))

@@ -169,17 +169,15 @@ def sync(
         Consent
     """
 
-    return cast(
-        Consent,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                consent_id=consent_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            consent_id=consent_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Consent, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -251,14 +249,12 @@ async def asyncio(
         Consent
     """
 
-    return cast(
-        Consent,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                consent_id=consent_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            consent_id=consent_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Consent, _parse_response(client=client, response=response))

@@ -7,7 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.prescription import Prescription
 from ...models.problem import Problem
-from ...runtime import NotModified, Tagged, raise_for_problem, tagged
+from ...runtime import NotModified, Tagged, raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -141,17 +141,15 @@ def sync(
         Prescription
     """
 
-    return cast(
-        Prescription,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                prescription_id=prescription_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            prescription_id=prescription_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Prescription, _parse_response(client=client, response=response))
 
 
 def sync_if_changed(
@@ -164,17 +162,17 @@ def sync_if_changed(
     """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
 
-    return cast(
-        Tagged[Prescription] | NotModified,
-        tagged(
-            sync_detailed(
-                plan_id=plan_id,
-                prescription_id=prescription_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            prescription_id=prescription_id,
+            if_none_match=if_none_match,
+        )
     )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(cast(Prescription, _parse_response(client=client, response=response)), response.headers.get("etag"))
 
 
 async def asyncio_detailed(
@@ -232,17 +230,15 @@ async def asyncio(
         Prescription
     """
 
-    return cast(
-        Prescription,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                prescription_id=prescription_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            prescription_id=prescription_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Prescription, _parse_response(client=client, response=response))
 
 
 async def asyncio_if_changed(
@@ -255,14 +251,14 @@ async def asyncio_if_changed(
     """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag."""
 
-    return cast(
-        Tagged[Prescription] | NotModified,
-        tagged(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                prescription_id=prescription_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            prescription_id=prescription_id,
+            if_none_match=if_none_match,
+        )
     )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(cast(Prescription, _parse_response(client=client, response=response)), response.headers.get("etag"))

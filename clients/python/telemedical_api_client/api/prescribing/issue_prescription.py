@@ -177,17 +177,15 @@ def sync(
         Prescription
     """
 
-    return cast(
-        Prescription,
-        raise_for_problem(
-            sync_detailed(
-                plan_id=plan_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Prescription, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -261,14 +259,12 @@ async def asyncio(
         Prescription
     """
 
-    return cast(
-        Prescription,
-        raise_for_problem(
-            await asyncio_detailed(
-                plan_id=plan_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            plan_id=plan_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(Prescription, _parse_response(client=client, response=response))

@@ -157,17 +157,15 @@ def sync(
         InPersonEvaluationPage
     """
 
-    return cast(
-        InPersonEvaluationPage,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(InPersonEvaluationPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -229,14 +227,12 @@ async def asyncio(
         InPersonEvaluationPage
     """
 
-    return cast(
-        InPersonEvaluationPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(InPersonEvaluationPage, _parse_response(client=client, response=response))

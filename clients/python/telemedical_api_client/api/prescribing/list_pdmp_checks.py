@@ -155,17 +155,15 @@ def sync(
         PdmpCheckPage
     """
 
-    return cast(
-        PdmpCheckPage,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(PdmpCheckPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -227,14 +225,12 @@ async def asyncio(
         PdmpCheckPage
     """
 
-    return cast(
-        PdmpCheckPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            limit=limit,
+            cursor=cursor,
+        )
     )
+    raise_for_problem(response)
+    return cast(PdmpCheckPage, _parse_response(client=client, response=response))

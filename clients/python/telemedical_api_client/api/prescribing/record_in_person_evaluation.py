@@ -164,17 +164,15 @@ def sync(
         InPersonEvaluation
     """
 
-    return cast(
-        InPersonEvaluation,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(InPersonEvaluation, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -240,14 +238,12 @@ async def asyncio(
         InPersonEvaluation
     """
 
-    return cast(
-        InPersonEvaluation,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(InPersonEvaluation, _parse_response(client=client, response=response))

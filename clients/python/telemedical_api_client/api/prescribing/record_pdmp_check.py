@@ -164,17 +164,15 @@ def sync(
         PdmpCheck
     """
 
-    return cast(
-        PdmpCheck,
-        raise_for_problem(
-            sync_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(PdmpCheck, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -242,14 +240,12 @@ async def asyncio(
         PdmpCheck
     """
 
-    return cast(
-        PdmpCheck,
-        raise_for_problem(
-            await asyncio_detailed(
-                patient_id=patient_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            patient_id=patient_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(PdmpCheck, _parse_response(client=client, response=response))

@@ -158,18 +158,16 @@ def sync(
         SlotList
     """
 
-    return cast(
-        SlotList,
-        raise_for_problem(
-            sync_detailed(
-                provider_id=provider_id,
-                client=client,
-                from_=from_,
-                to=to,
-                duration=duration,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            provider_id=provider_id,
+            from_=from_,
+            to=to,
+            duration=duration,
+        )
     )
+    raise_for_problem(response)
+    return cast(SlotList, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -240,15 +238,13 @@ async def asyncio(
         SlotList
     """
 
-    return cast(
-        SlotList,
-        raise_for_problem(
-            await asyncio_detailed(
-                provider_id=provider_id,
-                client=client,
-                from_=from_,
-                to=to,
-                duration=duration,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            provider_id=provider_id,
+            from_=from_,
+            to=to,
+            duration=duration,
+        )
     )
+    raise_for_problem(response)
+    return cast(SlotList, _parse_response(client=client, response=response))

@@ -193,21 +193,19 @@ def sync(
         ProviderPage
     """
 
-    return cast(
-        ProviderPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                state=state,
-                language=language,
-                route=route,
-                specialty=specialty,
-                accepting_new_patients=accepting_new_patients,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            state=state,
+            language=language,
+            route=route,
+            specialty=specialty,
+            accepting_new_patients=accepting_new_patients,
+        )
     )
+    raise_for_problem(response)
+    return cast(ProviderPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -291,18 +289,16 @@ async def asyncio(
         ProviderPage
     """
 
-    return cast(
-        ProviderPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                state=state,
-                language=language,
-                route=route,
-                specialty=specialty,
-                accepting_new_patients=accepting_new_patients,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            state=state,
+            language=language,
+            route=route,
+            specialty=specialty,
+            accepting_new_patients=accepting_new_patients,
+        )
     )
+    raise_for_problem(response)
+    return cast(ProviderPage, _parse_response(client=client, response=response))

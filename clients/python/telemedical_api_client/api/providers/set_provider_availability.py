@@ -162,16 +162,14 @@ def sync(
         Availability
     """
 
-    return cast(
-        Availability,
-        raise_for_problem(
-            sync_detailed(
-                provider_id=provider_id,
-                client=client,
-                body=body,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            provider_id=provider_id,
+            body=body,
+        )
     )
+    raise_for_problem(response)
+    return cast(Availability, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -234,13 +232,11 @@ async def asyncio(
         Availability
     """
 
-    return cast(
-        Availability,
-        raise_for_problem(
-            await asyncio_detailed(
-                provider_id=provider_id,
-                client=client,
-                body=body,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            provider_id=provider_id,
+            body=body,
+        )
     )
+    raise_for_problem(response)
+    return cast(Availability, _parse_response(client=client, response=response))

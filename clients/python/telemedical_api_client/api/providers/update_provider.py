@@ -176,17 +176,15 @@ def sync(
         Provider
     """
 
-    return cast(
-        Provider,
-        raise_for_problem(
-            sync_detailed(
-                provider_id=provider_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            provider_id=provider_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Provider, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -252,14 +250,12 @@ async def asyncio(
         Provider
     """
 
-    return cast(
-        Provider,
-        raise_for_problem(
-            await asyncio_detailed(
-                provider_id=provider_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            provider_id=provider_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(Provider, _parse_response(client=client, response=response))

@@ -234,15 +234,16 @@ def sync(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    )
+    raise_for_problem(response)
     return cast(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+        _parse_response(client=client, response=response),
     )
 
 
@@ -318,13 +319,14 @@ async def asyncio(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    )
+    raise_for_problem(response)
     return cast(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+        _parse_response(client=client, response=response),
     )

@@ -11,7 +11,7 @@ from ...models.ketamine_intake_screening import KetamineIntakeScreening
 from ...models.pcl_5_screening import Pcl5Screening
 from ...models.phq_9_screening import Phq9Screening
 from ...models.problem import Problem
-from ...runtime import NotModified, Tagged, raise_for_problem, tagged
+from ...runtime import NotModified, Tagged, raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -186,15 +186,16 @@ def sync(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            screening_id=screening_id,
+            if_none_match=if_none_match,
+        )
+    )
+    raise_for_problem(response)
     return cast(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
-        raise_for_problem(
-            sync_detailed(
-                screening_id=screening_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+        _parse_response(client=client, response=response),
     )
 
 
@@ -207,15 +208,21 @@ def sync_if_changed(
     """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
 
-    return cast(
-        Tagged[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening] | NotModified,
-        tagged(
-            sync_detailed(
-                screening_id=screening_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            screening_id=screening_id,
+            if_none_match=if_none_match,
+        )
+    )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(
+        cast(
+            CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
+            _parse_response(client=client, response=response),
         ),
+        response.headers.get("etag"),
     )
 
 
@@ -273,15 +280,16 @@ async def asyncio(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening
     """
 
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            screening_id=screening_id,
+            if_none_match=if_none_match,
+        )
+    )
+    raise_for_problem(response)
     return cast(
         CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
-        raise_for_problem(
-            await asyncio_detailed(
-                screening_id=screening_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+        _parse_response(client=client, response=response),
     )
 
 
@@ -294,13 +302,19 @@ async def asyncio_if_changed(
     """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag."""
 
-    return cast(
-        Tagged[CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening] | NotModified,
-        tagged(
-            await asyncio_detailed(
-                screening_id=screening_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            screening_id=screening_id,
+            if_none_match=if_none_match,
+        )
+    )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(
+        cast(
+            CssrsScreening | Gad7Screening | KetamineIntakeScreening | Pcl5Screening | Phq9Screening,
+            _parse_response(client=client, response=response),
         ),
+        response.headers.get("etag"),
     )

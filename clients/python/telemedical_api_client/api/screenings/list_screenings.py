@@ -178,20 +178,18 @@ def sync(
         ScreeningPage
     """
 
-    return cast(
-        ScreeningPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                patient_id=patient_id,
-                consultation_id=consultation_id,
-                plan_id=plan_id,
-                instrument=instrument,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            patient_id=patient_id,
+            consultation_id=consultation_id,
+            plan_id=plan_id,
+            instrument=instrument,
+        )
     )
+    raise_for_problem(response)
+    return cast(ScreeningPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -268,17 +266,15 @@ async def asyncio(
         ScreeningPage
     """
 
-    return cast(
-        ScreeningPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                patient_id=patient_id,
-                consultation_id=consultation_id,
-                plan_id=plan_id,
-                instrument=instrument,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            patient_id=patient_id,
+            consultation_id=consultation_id,
+            plan_id=plan_id,
+            instrument=instrument,
+        )
     )
+    raise_for_problem(response)
+    return cast(ScreeningPage, _parse_response(client=client, response=response))

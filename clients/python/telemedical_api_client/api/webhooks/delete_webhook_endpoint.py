@@ -119,15 +119,13 @@ def sync(
         None
     """
 
-    return cast(
-        None,
-        raise_for_problem(
-            sync_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(None, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -179,12 +177,10 @@ async def asyncio(
         None
     """
 
-    return cast(
-        None,
-        raise_for_problem(
-            await asyncio_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(None, _parse_response(client=client, response=response))

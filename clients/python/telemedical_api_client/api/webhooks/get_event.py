@@ -123,15 +123,13 @@ def sync(
         Event
     """
 
-    return cast(
-        Event,
-        raise_for_problem(
-            sync_detailed(
-                event_id=event_id,
-                client=client,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            event_id=event_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(Event, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -185,12 +183,10 @@ async def asyncio(
         Event
     """
 
-    return cast(
-        Event,
-        raise_for_problem(
-            await asyncio_detailed(
-                event_id=event_id,
-                client=client,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            event_id=event_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(Event, _parse_response(client=client, response=response))

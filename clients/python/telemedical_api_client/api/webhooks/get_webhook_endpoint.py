@@ -7,7 +7,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.webhook_endpoint import WebhookEndpoint
-from ...runtime import NotModified, Tagged, raise_for_problem, tagged
+from ...runtime import NotModified, Tagged, raise_for_problem
 from ...types import UNSET, Response, Unset
 
 
@@ -140,16 +140,14 @@ def sync(
         WebhookEndpoint
     """
 
-    return cast(
-        WebhookEndpoint,
-        raise_for_problem(
-            sync_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookEndpoint, _parse_response(client=client, response=response))
 
 
 def sync_if_changed(
@@ -161,15 +159,17 @@ def sync_if_changed(
     """`sync` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag (`Tagged.etag`: keep it for the next `if_none_match`, or send it as `if_match` to update)."""
 
-    return cast(
-        Tagged[WebhookEndpoint] | NotModified,
-        tagged(
-            sync_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            if_none_match=if_none_match,
+        )
+    )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(
+        cast(WebhookEndpoint, _parse_response(client=client, response=response)), response.headers.get("etag")
     )
 
 
@@ -227,16 +227,14 @@ async def asyncio(
         WebhookEndpoint
     """
 
-    return cast(
-        WebhookEndpoint,
-        raise_for_problem(
-            await asyncio_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            if_none_match=if_none_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookEndpoint, _parse_response(client=client, response=response))
 
 
 async def asyncio_if_changed(
@@ -248,13 +246,15 @@ async def asyncio_if_changed(
     """`asyncio` as a conditional GET: `NotModified` when `if_none_match` is current, else the resource with its
     ETag."""
 
-    return cast(
-        Tagged[WebhookEndpoint] | NotModified,
-        tagged(
-            await asyncio_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                if_none_match=if_none_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            if_none_match=if_none_match,
+        )
+    )
+    if response.status_code == 304:
+        return NotModified(response.headers.get("etag"))
+    raise_for_problem(response)
+    return Tagged(
+        cast(WebhookEndpoint, _parse_response(client=client, response=response)), response.headers.get("etag")
     )

@@ -162,18 +162,16 @@ def sync(
         EventPage
     """
 
-    return cast(
-        EventPage,
-        raise_for_problem(
-            sync_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                type_=type_,
-                object_id=object_id,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            type_=type_,
+            object_id=object_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(EventPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -242,15 +240,13 @@ async def asyncio(
         EventPage
     """
 
-    return cast(
-        EventPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                type_=type_,
-                object_id=object_id,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            type_=type_,
+            object_id=object_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(EventPage, _parse_response(client=client, response=response))

@@ -165,18 +165,16 @@ def sync(
         DeliveryAttemptPage
     """
 
-    return cast(
-        DeliveryAttemptPage,
-        raise_for_problem(
-            sync_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                event_id=event_id,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            limit=limit,
+            cursor=cursor,
+            event_id=event_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(DeliveryAttemptPage, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -245,15 +243,13 @@ async def asyncio(
         DeliveryAttemptPage
     """
 
-    return cast(
-        DeliveryAttemptPage,
-        raise_for_problem(
-            await asyncio_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                limit=limit,
-                cursor=cursor,
-                event_id=event_id,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            limit=limit,
+            cursor=cursor,
+            event_id=event_id,
+        )
     )
+    raise_for_problem(response)
+    return cast(DeliveryAttemptPage, _parse_response(client=client, response=response))

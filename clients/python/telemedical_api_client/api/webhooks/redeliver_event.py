@@ -172,17 +172,15 @@ def sync(
         RedeliveryQueued
     """
 
-    return cast(
-        RedeliveryQueued,
-        raise_for_problem(
-            sync_detailed(
-                event_id=event_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            event_id=event_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(RedeliveryQueued, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -250,14 +248,12 @@ async def asyncio(
         RedeliveryQueued
     """
 
-    return cast(
-        RedeliveryQueued,
-        raise_for_problem(
-            await asyncio_detailed(
-                event_id=event_id,
-                client=client,
-                body=body,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            event_id=event_id,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(RedeliveryQueued, _parse_response(client=client, response=response))

@@ -153,16 +153,14 @@ def sync(
         WebhookEndpointWithSecret
     """
 
-    return cast(
-        WebhookEndpointWithSecret,
-        raise_for_problem(
-            sync_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookEndpointWithSecret, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -221,13 +219,11 @@ async def asyncio(
         WebhookEndpointWithSecret
     """
 
-    return cast(
-        WebhookEndpointWithSecret,
-        raise_for_problem(
-            await asyncio_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookEndpointWithSecret, _parse_response(client=client, response=response))

@@ -160,16 +160,14 @@ def sync(
         WebhookTestQueued
     """
 
-    return cast(
-        WebhookTestQueued,
-        raise_for_problem(
-            sync_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookTestQueued, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -232,13 +230,11 @@ async def asyncio(
         WebhookTestQueued
     """
 
-    return cast(
-        WebhookTestQueued,
-        raise_for_problem(
-            await asyncio_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                idempotency_key=idempotency_key,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            idempotency_key=idempotency_key,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookTestQueued, _parse_response(client=client, response=response))

@@ -173,17 +173,15 @@ def sync(
         WebhookEndpoint
     """
 
-    return cast(
-        WebhookEndpoint,
-        raise_for_problem(
-            sync_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = client.get_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookEndpoint, _parse_response(client=client, response=response))
 
 
 async def asyncio_detailed(
@@ -249,14 +247,12 @@ async def asyncio(
         WebhookEndpoint
     """
 
-    return cast(
-        WebhookEndpoint,
-        raise_for_problem(
-            await asyncio_detailed(
-                endpoint_id=endpoint_id,
-                client=client,
-                body=body,
-                if_match=if_match,
-            )
-        ),
+    response = await client.get_async_httpx_client().request(
+        **_get_kwargs(
+            endpoint_id=endpoint_id,
+            body=body,
+            if_match=if_match,
+        )
     )
+    raise_for_problem(response)
+    return cast(WebhookEndpoint, _parse_response(client=client, response=response))
