@@ -228,13 +228,17 @@ class Care:
         assert response.status_code == 201, response.get_json()
         return dict(response.get_json())
 
-    def consent_to_treatment(self) -> None:
+    def consent_to_treatment(self, *, rems: bool = True) -> None:
+        """The ketamine_treatment consent, and (unless ``rems`` is False) the Spravato REMS enrolment an
+        intranasal plan needs to be activated."""
         response = self.client.post(
             f"/v1/patients/{self.patient_id}/consents",
             json={"type": "ketamine_treatment", "version": "2", "accepted_at": "2026-01-02T09:00:00Z"},
             headers=self.partner,
         )
         assert response.status_code == 201, response.get_json()
+        if rems:
+            self.enrol_in_rems()
 
     def enrol_in_rems(self, enrollment_id: str = "REMS-0042") -> None:
         """Record Alice's Spravato REMS enrolment (an intranasal plan is activated only with one)."""
@@ -255,11 +259,46 @@ class Care:
     def active_plan(self, **changes: Any) -> dict[str, Any]:
         plan = self.create_plan(**changes)
         self.consent_to_treatment()
-        if plan["route"] == "intranasal":
-            self.enrol_in_rems()
         response = self.client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=self.provider)
         assert response.status_code == 200, response.get_json()
         return dict(response.get_json())
+
+    def submit_for_plan(
+        self,
+        plan_id: str,
+        instrument: str,
+        answers: object,
+        completed_at: str = "2026-01-12T08:00:00Z",
+        headers: Headers | None = None,
+    ) -> Any:
+        """POST /v1/screenings for the plan (a check-in's answer); the response, unchecked."""
+        body = {
+            "patient_id": self.patient_id,
+            "plan_id": plan_id,
+            "instrument": instrument,
+            "answers": answers,
+            "completed_at": completed_at,
+        }
+        return self.client.post("/v1/screenings", json=body, headers=headers or self.patient)
+
+    def answer_check_in(
+        self,
+        plan_id: str,
+        task_id: str,
+        answers: dict[str, object],
+        completed_at: str = "2026-01-12T08:00:00Z",
+    ) -> Any:
+        """Submit one screening per instrument for the plan, then complete the check-in with them."""
+        ids = []
+        for instrument, given in answers.items():
+            response = self.submit_for_plan(plan_id, instrument, given, completed_at)
+            assert response.status_code == 201, response.get_json()
+            ids.append(response.get_json()["id"])
+        return self.client.post(
+            f"/v1/follow-up-plans/{plan_id}/tasks/{task_id}/complete",
+            json={"screening_ids": ids},
+            headers=self.patient,
+        )
 
     def tasks(self, plan_id: str, query: str = "", headers: Headers | None = None) -> list[dict[str, Any]]:
         """Every task of the plan, following the cursor through every page."""

@@ -477,7 +477,7 @@ class TaskCompleteSchema(StrictSchema):
 
     screening_ids = fields.List(
         fields.String(validate=_ID),
-        validate=validate.Length(min=1, max=len(CHECK_IN_INSTRUMENTS)),
+        validate=validate.Length(min=1, max=10),
         metadata={
             "description": "Check-in: one screening per instrument of the task, each submitted with this "
             "plan_id"

@@ -13,10 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.cli import main
-from api.models import Event, Patient
+from api.models import Event, Patient, PlanTask
 from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 from tests.care import Care, Headers, screening_row
-from tests.clinical import CALM_READINGS, CSSRS_HIGH, PCL5_33, calm_readings, monitoring, submit
+from tests.clinical import (
+    CALM_READINGS,
+    CSSRS_HIGH,
+    CSSRS_SINCE_NONE,
+    PCL5_33,
+    calm_readings,
+    iv_session,
+    monitoring,
+    submit,
+)
 from tests.world import World
 
 PHQ9_TEN = [2, 2, 2, 2, 2, 0, 0, 0, 0]
@@ -109,13 +118,12 @@ def test_a_provider_overrides_the_threshold_with_a_reason(client: FlaskClient, c
 
 def test_an_override_needs_a_provider(client: FlaskClient, care: Care) -> None:
     task = first(care, care.active_plan(), "session")
-    response = record(
-        client, care, task, headers=care.admin, pre_systolic=152, override_reason="Judgement call"
-    )
+    chart = {"headers": care.admin, "monitored_by": care.provider_id}  # an admin names who monitored
+    response = record(client, care, task, **chart, pre_systolic=152, override_reason="Judgement call")
     assert (response.status_code, response.get_json()["code"]) == (422, "override_requires_provider")
     assert errors(response) == [("/override_reason", "override_requires_provider")]
     # Below the threshold an admin may record (e.g. entering a paper chart), without an override.
-    assert record(client, care, task, headers=care.admin).status_code == 200
+    assert record(client, care, task, **chart).status_code == 200
 
 
 @pytest.mark.parametrize(("minutes", "status"), [(119, 422), (120, 200)])
@@ -130,14 +138,20 @@ def test_intranasal_observation_needs_120_minutes(
         assert errors(response) == [("/observation_minutes", "observation_too_short")]
 
 
-def test_other_routes_have_no_observation_minimum_but_need_an_escort(client: FlaskClient, care: Care) -> None:
+def test_an_intravenous_session_is_observed_for_the_infusion_plus_30_and_needs_an_escort(
+    client: FlaskClient, care: Care
+) -> None:
     task = first(care, care.active_plan(protocol="iv_induction", route="intravenous"), "session")
     short = calm_readings(40)
     short[1]["minute"] = 35
-    refused = record(client, care, task, observation_minutes=40, readings=short, escort_confirmed=False)
-    assert (refused.status_code, refused.get_json()["code"]) == (422, "escort_not_confirmed")
-    assert errors(refused) == [("/escort_confirmed", "escort_not_confirmed")]
-    assert record(client, care, task, observation_minutes=40, readings=short).status_code == 200
+    body = iv_session(observation_minutes=40, readings=short, escort_confirmed=False)
+    refused = record(client, care, task, **body)
+    assert (refused.status_code, refused.get_json()["code"]) == (422, "observation_too_short")
+    assert errors(refused) == [
+        ("/observation_minutes", "observation_too_short"),
+        ("/escort_confirmed", "escort_not_confirmed"),
+    ]
+    assert record(client, care, task, **iv_session()).status_code == 200
 
 
 def test_every_failure_is_reported_at_once(client: FlaskClient, care: Care) -> None:
@@ -197,6 +211,7 @@ def test_who_records_which_task_and_when(client: FlaskClient, care: Care) -> Non
     not_yet = record(client, care, draft_task)
     assert (not_yet.status_code, not_yet.get_json()["code"]) == (409, "plan_not_active")
     care.consent_to_treatment()
+    care.enrol_in_rems()
     client.post(f"/v1/follow-up-plans/{draft['id']}/activate", headers=care.provider)
     for headers in (care.patient, care.partner):
         response = record(client, care, draft_task, headers=headers)
@@ -367,63 +382,99 @@ def test_adverse_events_need_a_started_plan_and_a_tenant(client: FlaskClient, ca
 # --- check-ins -----------------------------------------------------------------------------------
 
 
-def test_the_patient_completes_a_check_in_with_their_screening(client: FlaskClient, care: Care) -> None:
+def test_the_patient_completes_a_check_in_with_their_screenings(client: FlaskClient, care: Care) -> None:
+    """[2e] One screening per instrument of the task (PHQ-9 and a since-last-contact C-SSRS at least)."""
     plan = care.active_plan()
     check_in = first(care, plan, "check_in")
-    screening = submit(
-        client, care.patient, care.patient_id, "phq9", PHQ9_TEN, completed_at="2026-01-12T08:00:00Z"
-    )
-    assert screening.status_code == 201, screening.get_json()
-    screening_id = screening.get_json()["id"]
-    url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
-    done = client.post(url, json={"screening_id": screening_id}, headers=care.patient)
+    assert check_in["instruments"] == ["phq9", "cssrs"] and check_in["purpose"] == "routine"
+    done = care.answer_check_in(plan["id"], check_in["id"], {"phq9": PHQ9_TEN, "cssrs": CSSRS_SINCE_NONE})
     assert done.status_code == 200, done.get_json()
     body = done.get_json()
-    assert (body["status"], body["screening_id"]) == ("done", screening_id)
-    # The screening now belongs to the plan's series.
-    assert (
-        client.get(f"/v1/screenings/{screening_id}", headers=care.patient).get_json()["plan_id"] == plan["id"]
-    )
-    twice = client.post(url, json={"screening_id": screening_id}, headers=care.patient)
+    assert body["status"] == "done" and len(body["screening_ids"]) == 2
+    assert body["screening_id"] == body["screening_ids"][0] and body["review"] is None
+    url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
+    twice = client.post(url, json={"screening_ids": body["screening_ids"]}, headers=care.patient)
     assert (twice.status_code, twice.get_json()["code"]) == (409, "task_already_done")
     next_check_in = care.tasks(plan["id"], "kind=check_in")[1]
     reused = client.post(
         f"/v1/follow-up-plans/{plan['id']}/tasks/{next_check_in['id']}/complete",
-        json={"screening_id": screening_id},
+        json={"screening_ids": body["screening_ids"]},
         headers=care.patient,
     )
     assert (reused.status_code, reused.get_json()["code"]) == (409, "screening_already_linked")
 
 
-def test_a_check_in_takes_only_a_fitting_screening(client: FlaskClient, care: Care, db: Session) -> None:
+def test_a_check_in_needs_every_instrument(client: FlaskClient, care: Care) -> None:
+    """[2e] 422 check_in_incomplete naming each missing instrument."""
+    plan = care.active_plan(check_in_instruments=["phq9", "cssrs", "gad7"])
+    check_in = first(care, plan, "check_in")
+    url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
+    phq9 = care.submit_for_plan(plan["id"], "phq9", PHQ9_TEN).get_json()["id"]
+    only_phq9 = client.post(url, json={"screening_ids": [phq9]}, headers=care.patient)
+    assert (only_phq9.status_code, only_phq9.get_json()["code"]) == (422, "check_in_incomplete")
+    assert only_phq9.get_json()["missing_instruments"] == ["cssrs", "gad7"]
+    # The old {screening_id} is a one-screening answer: incomplete for a task of three instruments.
+    old_form = client.post(url, json={"screening_id": phq9}, headers=care.patient)
+    assert (old_form.status_code, old_form.get_json()["code"]) == (422, "check_in_incomplete")
+    cssrs = care.submit_for_plan(plan["id"], "cssrs", CSSRS_SINCE_NONE).get_json()["id"]
+    gad7 = care.submit_for_plan(plan["id"], "gad7", [1, 1, 1, 1, 0, 0, 0]).get_json()["id"]
+    done = client.post(url, json={"screening_ids": [gad7, phq9, cssrs]}, headers=care.patient)
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["screening_ids"] == [gad7, phq9, cssrs]
+
+
+def test_the_old_screening_id_still_completes_a_one_instrument_check_in(
+    client: FlaskClient, care: Care, db: Session
+) -> None:
+    """A check-in stored before the second edition may ask one instrument: {screening_id} still answers it."""
+    plan = care.active_plan()
+    check_in = first(care, plan, "check_in")
+    task = db.get(PlanTask, check_in["id"])
+    assert task is not None
+    task.instruments = ["phq9"]
+    db.commit()
+    phq9 = care.submit_for_plan(plan["id"], "phq9", PHQ9_TEN).get_json()["id"]
+    done = client.post(
+        f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete",
+        json={"screening_id": phq9},
+        headers=care.patient,
+    )
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["screening_ids"] == [phq9]
+
+
+def test_a_check_in_takes_only_fitting_screenings(client: FlaskClient, care: Care, db: Session) -> None:
     plan = care.active_plan()
     check_in = first(care, plan, "check_in")
     url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
     when = datetime(2026, 1, 12, 8, tzinfo=UTC)
-    pcl5 = submit(client, care.partner, care.patient_id, "pcl5", PCL5_33, completed_at="2026-01-12T08:00:00Z")
+    pcl5 = care.submit_for_plan(plan["id"], "pcl5", PCL5_33, headers=care.partner).get_json()["id"]
     others = screening_row(db, care.world.partner_a, care.world.patient_a2, "phq9", 9, when)
-    before = screening_row(
-        db, care.world.partner_a, care.patient_id, "phq9", 9, datetime(2026, 1, 4, tzinfo=UTC)
-    )
+    not_for_plan = screening_row(db, care.world.partner_a, care.patient_id, "phq9", 9, when)
+    partner, patient = care.world.partner_a, care.patient_id
+    early = datetime(2026, 1, 4, tzinfo=UTC)
+    before = screening_row(db, partner, patient, "phq9", 9, early, plan_id=plan["id"])
+    lifetime = screening_row(db, partner, patient, "cssrs", 0, when, plan_id=plan["id"])
     cases = [
-        (pcl5.get_json()["id"], "instrument_not_requested"),
+        (pcl5, "instrument_not_requested"),
         (others, "not_found"),
         ("scr_nope", "not_found"),
+        (not_for_plan, "screening_not_for_plan"),
         (before, "screening_before_plan"),
+        (lifetime, "recall_mismatch"),  # a routine check-in's C-SSRS asks since the last contact
     ]
-    for screening_id, code in cases:
-        response = client.post(url, json={"screening_id": screening_id}, headers=care.partner)
-        assert response.status_code == 422, response.get_json()
-        assert errors(response) == [("/screening_id", code)]
+    response = client.post(url, json={"screening_ids": [sid for sid, _ in cases]}, headers=care.partner)
+    assert response.status_code == 422, response.get_json()
+    assert errors(response) == [(f"/screening_ids/{i}", code) for i, (_, code) in enumerate(cases)]
     session_task = first(care, plan, "session")
     wrong_kind = client.post(
         f"/v1/follow-up-plans/{plan['id']}/tasks/{session_task['id']}/complete",
-        json={"screening_id": pcl5.get_json()["id"]},
+        json={"screening_ids": [pcl5]},
         headers=care.partner,
     )
     assert (wrong_kind.status_code, wrong_kind.get_json()["code"]) == (409, "task_kind_mismatch")
     for headers in (care.other_patient, care.partner_b):
-        assert client.post(url, json={"screening_id": others}, headers=headers).status_code == 404
+        assert client.post(url, json={"screening_ids": [others]}, headers=headers).status_code == 404
 
 
 def test_check_ins_go_on_while_on_hold_but_not_before_the_start(
@@ -431,16 +482,14 @@ def test_check_ins_go_on_while_on_hold_but_not_before_the_start(
 ) -> None:
     plan = care.create_plan()
     check_in = first(care, plan, "check_in")
-    screening = screening_row(
-        db, care.world.partner_a, care.patient_id, "gad7", 7, datetime(2026, 1, 12, tzinfo=UTC)
-    )
     url = f"/v1/follow-up-plans/{plan['id']}/tasks/{check_in['id']}/complete"
-    draft = client.post(url, json={"screening_id": screening}, headers=care.patient)
+    draft = client.post(url, json={"screening_ids": ["scr_any"]}, headers=care.patient)
     assert (draft.status_code, draft.get_json()["code"]) == (409, "plan_not_active")
     care.consent_to_treatment()
     client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=care.provider)
     client.post(f"/v1/follow-up-plans/{plan['id']}/hold", headers=care.provider)
-    assert client.post(url, json={"screening_id": screening}, headers=care.patient).status_code == 200
+    done = care.answer_check_in(plan["id"], check_in["id"], {"phq9": PHQ9_TEN, "cssrs": CSSRS_SINCE_NONE})
+    assert done.status_code == 200, done.get_json()
 
 
 # --- outcomes ------------------------------------------------------------------------------------
@@ -478,6 +527,8 @@ def test_outcomes_before_any_check_in(client: FlaskClient, care: Care) -> None:
         "percent_change": None,
         "response": None,
         "remission": None,
+        "relapse": None,
+        "worsening": None,
     }
     assert "remission" not in result["gad7"] and "clinically_meaningful" not in result["gad7"]
     assert set(result["pcl5"]) == {"baseline", "latest", "series", "percent_change", "clinically_meaningful"}
@@ -523,7 +574,7 @@ def test_phq9_response_at_exactly_half_and_remission_below_five(
 
 
 def test_gad7_response_and_pcl5_meaningful_change(client: FlaskClient, care: Care, db: Session) -> None:
-    plan = care.active_plan(check_in_instruments=["gad7", "pcl5"])
+    plan = care.active_plan(check_in_instruments=["phq9", "cssrs", "gad7", "pcl5"])
     _follow_up(db, care, plan, "gad7", 8, 12)  # 14 -> 8: 42.9 % down
     _follow_up(db, care, plan, "pcl5", 31, 12)  # 40 -> 31: 9 points
     result = outcomes(client, care, plan)
@@ -534,7 +585,7 @@ def test_gad7_response_and_pcl5_meaningful_change(client: FlaskClient, care: Car
     result = outcomes(client, care, plan)
     assert (result["gad7"]["percent_change"], result["gad7"]["response"]) == (-50.0, True)
     assert (result["pcl5"]["percent_change"], result["pcl5"]["clinically_meaningful"]) == (-25.0, True)
-    assert "response" not in result["pcl5"]
+    assert "response" not in result["pcl5"] and "relapse" not in result["gad7"]
 
 
 def test_the_latest_consultation_screening_is_the_baseline(
@@ -638,7 +689,8 @@ def test_the_worker_marks_overdue_tasks(app: Flask, care: Care, db: Session) -> 
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output.strip().splitlines()[-1])
     tasks = care.tasks(plan["id"])
-    assert counts["overdue_tasks"] == len(tasks) == 8  # 6 sessions and 2 check-ins, all in the past
+    # 6 sessions, 2 check-ins and the end-of-induction review, all in the past
+    assert counts["overdue_tasks"] == len(tasks) == 9
     assert {t["status"] for t in tasks} == {"overdue"}
     again = app.test_cli_runner().invoke(main, ["worker", "--once"])
     assert json.loads(again.output.strip().splitlines()[-1])["overdue_tasks"] == 0
@@ -656,21 +708,20 @@ def test_a_whole_iv_course_through_the_api(client: FlaskClient, care: Care) -> N
     )
     for task in care.tasks(plan["id"]):
         if task["kind"] == "session":
-            response = record(client, care, task, observation_minutes=60, readings=calm_readings(60))
-        elif task["due_on"] <= "2026-01-26":
-            day = task["due_on"]
-            screening = submit(
-                client,
-                care.patient,
-                care.patient_id,
-                "phq9",
-                next(check_in_scores),
-                completed_at=f"{day}T08:00:00Z",
-            )
+            response = record(client, care, task, **iv_session())
+        elif task["kind"] == "review":  # [2e] the day after the 6th session
+            assert task["due_on"] == "2026-01-17" and task["purpose"] == "induction_review"
             response = client.post(
                 f"/v1/follow-up-plans/{plan['id']}/tasks/{task['id']}/complete",
-                json={"screening_id": screening.get_json()["id"]},
-                headers=care.patient,
+                json={"decision": "continue", "note": "PHQ-9 halved; continue with maintenance."},
+                headers=care.provider,
+            )
+        elif task["due_on"] <= "2026-01-26":
+            response = care.answer_check_in(
+                plan["id"],
+                task["id"],
+                {"phq9": next(check_in_scores), "cssrs": CSSRS_SINCE_NONE},
+                completed_at=f"{task['due_on']}T08:00:00Z",
             )
         else:
             continue
@@ -684,7 +735,7 @@ def test_a_whole_iv_course_through_the_api(client: FlaskClient, care: Care) -> N
     completed = client.post(f"/v1/follow-up-plans/{plan['id']}/complete", headers=care.provider).get_json()
     assert completed["status"] == "completed"
     statuses = [t["status"] for t in care.tasks(plan["id"], headers=care.partner)]
-    assert statuses.count("done") == 9 and statuses.count("cancelled") == 4
+    assert statuses.count("done") == 10 and statuses.count("cancelled") == 4
 
 
 def test_a_screening_may_name_only_a_visible_plan_of_its_patient(care: Care, client: FlaskClient) -> None:
@@ -757,7 +808,13 @@ def test_the_clinic_is_told_exactly_why_the_patient_may_not_leave(client: FlaskC
         ("/readings/2/spo2", "not_stable_for_discharge"),
     ]
     by_admin = record(
-        client, care, task, headers=care.admin, readings=readings, discharge_override_reason="Fine."
+        client,
+        care,
+        task,
+        headers=care.admin,
+        monitored_by=care.provider_id,
+        readings=readings,
+        discharge_override_reason="Fine.",
     )
     assert errors(by_admin) == [("/discharge_override_reason", "override_requires_provider")]
     overridden = record(
@@ -801,9 +858,13 @@ def test_an_emergency_transfer_is_recorded_as_a_serious_adverse_event(
     readings[-1].update(sedation_moaas=2, dissociation="severe", spo2=91)
     response = record(client, care, task, readings=readings, disposition="emergency_transfer")
     assert response.status_code == 200, response.get_json()
-    (transfer,) = response.get_json()["session"]["adverse_events"]
-    assert (transfer["type"], transfer["severity"]) == ("other", "serious")
-    assert "transfer" in transfer["description"]
+    events = {e["type"]: e for e in response.get_json()["session"]["adverse_events"]}
+    assert {kind: e["severity"] for kind, e in events.items()} == {
+        "sedation": "severe",  # MOAA/S 2: deep sedation
+        "dissociation": "severe",
+        "other": "serious",
+    }
+    assert "transfer" in events["other"]["description"]
     assert (
         client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()["status"]
         == "on_hold"
@@ -900,13 +961,14 @@ def test_a_recorded_intranasal_session_reads_back_as_its_rems_form(client: Flask
     assert body["session_date"] == session_day.isoformat()
     assert body["due_by"] == (session_day + timedelta(days=7)).isoformat() and body["submitted_at"] is None
     assert body["concomitant_medications"]["benzodiazepines"] is False
-    assert body["monitoring_provider"]["npi"]
+    assert body["monitoring_provider"]["id"] == care.provider_id  # monitored_by: the recording provider
+    assert body["setting"]["id"] == care.site_id and body["setting"]["state"] == "TX"
 
 
 def test_only_intranasal_sessions_have_a_rems_form(client: FlaskClient, care: Care) -> None:
     plan = care.active_plan(protocol="iv_induction", route="intravenous")
     task = first(care, plan, "session")
-    assert record(client, care, task, observation_minutes=60, readings=calm_readings(60)).status_code == 200
+    assert record(client, care, task, **iv_session()).status_code == 200
     url = f"/v1/follow-up-plans/{plan['id']}/sessions/{task['id']}/rems-form"
     assert client.get(url, headers=care.provider).status_code == 404
     unrecorded = care.tasks(plan["id"], "kind=session")[1]

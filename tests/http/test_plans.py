@@ -93,7 +93,7 @@ def test_each_protocol_generates_its_sessions_and_weekly_check_ins(
     )
     assert [t["sequence"] for t in tasks] == list(range(1, len(tasks) + 1))
     assert {t["status"] for t in tasks} == {"pending"}
-    assert all(t["instruments"] == ["phq9", "gad7"] for t in tasks if t["kind"] == "check_in")
+    assert all(t["instruments"] == ["phq9", "cssrs"] for t in tasks if t["kind"] == "check_in")
     assert all(t["instruments"] == [] and t["session"] is None for t in tasks if t["kind"] == "session")
 
 
@@ -123,8 +123,13 @@ def test_check_in_interval_and_no_check_ins(client: FlaskClient, care: Care) -> 
     plan = care.create_plan(protocol="iv_induction", route="intravenous", check_in_interval_days=14)
     assert dates_of(care.tasks(plan["id"]), "check_in") == days(14, 28, 42, 56, 70, 84)
     care.client.post(f"/v1/follow-up-plans/{plan['id']}/revoke", headers=care.provider)
-    plan = care.create_plan(protocol="iv_induction", route="intravenous", check_in_instruments=[])
-    assert dates_of(care.tasks(plan["id"]), "check_in") == []
+    # [2e] A plan without check-ins is refused: PHQ-9 and C-SSRS are re-screened throughout.
+    refused = client.post(
+        "/v1/follow-up-plans",
+        json=care.plan_body(protocol="iv_induction", route="intravenous", check_in_instruments=[]),
+        headers=care.provider,
+    )
+    assert (refused.status_code, refused.get_json()["code"]) == (422, "check_in_instruments_required")
 
 
 def test_every_session_carries_its_instructions(client: FlaskClient, care: Care) -> None:
@@ -385,9 +390,10 @@ def test_extending_a_running_intranasal_plan_adds_the_maintenance_tail(
     # Once the plan runs, the start is fixed.
     moved = _patch(client, care, plan["id"], {"start_date": "2026-01-12"})
     assert (moved.status_code, moved.get_json()["code"]) == (409, "plan_started")
-    response = _patch(client, care, plan["id"], {"end_date": "2026-04-20", "check_in_instruments": ["phq9"]})
+    instruments = ["phq9", "cssrs", "gad7"]
+    response = _patch(client, care, plan["id"], {"end_date": "2026-04-20", "check_in_instruments": instruments})
     assert response.status_code == 200
-    assert response.get_json()["check_in_instruments"] == ["phq9"]
+    assert response.get_json()["check_in_instruments"] == instruments
     tasks = care.tasks(plan["id"])
     assert dates_of(tasks, "session")[-5:] == [
         "2026-02-23",
@@ -397,7 +403,7 @@ def test_extending_a_running_intranasal_plan_adds_the_maintenance_tail(
         "2026-04-20",
     ]
     assert dates_of(tasks, "check_in")[-1] == "2026-04-20"
-    assert {tuple(t["instruments"]) for t in tasks if t["kind"] == "check_in"} == {("phq9",)}
+    assert {tuple(t["instruments"]) for t in tasks if t["kind"] == "check_in"} == {tuple(instruments)}
     assert tasks[[t["id"] for t in tasks].index(first_check_in["id"])]["status"] == "pending"
     # Shortening cancels what no longer fits; lengthening again reopens it.
     _patch(client, care, plan["id"], {"end_date": "2026-03-10"})
