@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from marshmallow import Schema, fields, validate
 
 from api.domain.protocols import Route
@@ -23,7 +25,7 @@ _ID = validate.Length(min=1, max=40)
 _NOTE = validate.Length(min=1, max=4000)
 
 
-def _one_of(enum: type) -> validate.OneOf:
+def _one_of(enum: type[StrEnum]) -> validate.OneOf:
     return validate.OneOf([str(member) for member in enum])
 
 
