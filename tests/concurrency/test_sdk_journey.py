@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from api.auth.scopes import SCOPES
 from api.services import accounts
-from tests.clinical import CSSRS_NONE, GAD7_MILD, intake, monitoring
+from tests.clinical import CSSRS_NONE, CSSRS_SINCE_NONE, GAD7_MILD, intake, monitoring
 from tests.concurrency.server import LiveServer
-from tests.directory import all_day_availability, provider_body
+from tests.directory import VIDEO_VISIT, all_day_availability, provider_body
 from tests.helpers import pkce_pair
 from tests.world import REDIRECT, partner_with_portal
 
@@ -49,7 +49,7 @@ from telemedical_api_client.api.follow_up_plans import (
     record_follow_up_plan_session,
 )
 from telemedical_api_client.api.me import get_me
-from telemedical_api_client.api.patients import create_consent, create_patient
+from telemedical_api_client.api.patients import create_consent, create_patient, put_rems_enrollment
 from telemedical_api_client.api.providers import create_provider, set_provider_availability
 from telemedical_api_client.api.screenings import create_screening
 from telemedical_api_client.auth import (
@@ -69,6 +69,7 @@ from telemedical_api_client.models import (
     ConsultationComplete,
     ConsultationCreate,
     ConsultationReview,
+    ConsultationStart,
     ConsultationStatus,
     CssrsAnswers,
     CssrsScreeningCreate,
@@ -85,6 +86,7 @@ from telemedical_api_client.models import (
     Problem,
     Provider,
     ProviderCreate,
+    RemsEnrollment,
     ReviewDecision,
     Route,
     SessionRecordCreate,
@@ -293,7 +295,12 @@ def test_the_whole_journey_through_the_python_sdk(
         idempotency_key=new_idempotency_key(),
     )
     assert booked is not None and booked.starts_at == slot
-    start_consultation.sync(consultation.id, client=clinician, idempotency_key=new_idempotency_key())
+    start_consultation.sync(
+        consultation.id,
+        client=clinician,
+        body=ConsultationStart.from_dict(VIDEO_VISIT),
+        idempotency_key=new_idempotency_key(),
+    )
     done = complete_consultation.sync(
         consultation.id,
         client=clinician,
@@ -316,7 +323,7 @@ def test_the_whole_journey_through_the_python_sdk(
                     "protocol": TreatmentProtocol.INTRANASAL_ESKETAMINE.value,
                     "route": Route.INTRANASAL.value,
                     "start_date": start.isoformat(),
-                    "check_in_instruments": ["phq9"],
+                    "check_in_instruments": ["phq9", "cssrs"],
                     "check_in_interval_days": 7,
                 }
             ),
@@ -329,6 +336,8 @@ def test_the_whole_journey_through_the_python_sdk(
     assert refused.value.problem.code == "consent_required"
     treatment = ConsentCreate(type_=ConsentType.KETAMINE_TREATMENT, version="1", accepted_at=now)
     create_consent.sync(patient.id, client=partner, body=treatment, idempotency_key=new_idempotency_key())
+    rems = RemsEnrollment(enrolled_on=date(2026, 1, 2), enrollment_id="REMS-0042")  # intranasal esketamine
+    put_rems_enrollment.sync(patient.id, client=partner, body=rems)
     active = activate_follow_up_plan.sync(plan.id, client=clinician, idempotency_key=new_idempotency_key())
     assert isinstance(active, FollowUpPlan) and active.status == PlanStatus.ACTIVE
 
@@ -352,18 +361,31 @@ def test_the_whole_journey_through_the_python_sdk(
     )
     assert recorded is not None and not isinstance(recorded, Problem), recorded
 
-    # The first weekly check-in: PHQ-9 from 19 to 9, a response.
-    screening = create_screening.sync(
-        client=partner,
-        body=Phq9ScreeningCreate(instrument="phq9", patient_id=patient.id, answers=[1] * 9, completed_at=now),
-        idempotency_key=new_idempotency_key(),
-    )
-    assert screening is not None and not isinstance(screening, Problem)
+    # The first weekly check-in: PHQ-9 from 19 to 9, a response; the C-SSRS since the last contact.
+    screenings = [
+        create_screening.sync(
+            client=partner,
+            body=created,
+            idempotency_key=new_idempotency_key(),
+        )
+        for created in (
+            Phq9ScreeningCreate(
+                instrument="phq9", patient_id=patient.id, plan_id=plan.id, answers=[1] * 9, completed_at=now
+            ),
+            CssrsScreeningCreate(
+                instrument="cssrs",
+                patient_id=patient.id,
+                plan_id=plan.id,
+                answers=CssrsAnswers.from_dict(CSSRS_SINCE_NONE),
+                completed_at=now,
+            ),
+        )
+    ]
     completed = complete_follow_up_plan_check_in.sync(
         plan.id,
         check_in.id,
         client=partner,
-        body=TaskComplete(screening_ids=[screening.id]),
+        body=TaskComplete(screening_ids=[screening.id for screening in screenings]),
         idempotency_key=new_idempotency_key(),
     )
     assert completed is not None and not isinstance(completed, Problem), completed
