@@ -16,6 +16,13 @@ GAD7_MODERATE = [2, 2, 2, 2, 2, 0, 0]  # 10
 PCL5_32 = [2] * 16 + [0] * 4
 PCL5_33 = [2] * 16 + [1, 0, 0, 0]
 CSSRS_NONE = {"wish_to_be_dead": False, "suicidal_thoughts": False, "behavior_lifetime": False}
+# A check-in's C-SSRS asks what is new since the last contact (clinical-rules.md §1 [2e]).
+CSSRS_SINCE_NONE = {
+    "recall": "since_last_contact",
+    "wish_to_be_dead": False,
+    "suicidal_thoughts": False,
+    "behavior_since_last_contact": False,
+}
 CSSRS_LOW = {**CSSRS_NONE, "wish_to_be_dead": True}
 CSSRS_MODERATE = {**CSSRS_NONE, "behavior_lifetime": True, "behavior_past_3_months": False}
 CSSRS_HIGH = {
@@ -33,7 +40,7 @@ ABSOLUTE = (
     "intracerebral_hemorrhage_history",
     "ketamine_hypersensitivity",
     "pregnant_or_breastfeeding",
-    "psychosis_history",
+    "current_psychotic_symptoms",
     "current_mania",
     "substance_use_disorder_active",
     "elevated_intracranial_pressure",
@@ -45,6 +52,9 @@ RELATIVE_BOOLEANS = (
     "uncontrolled_hyperthyroidism",
     "substance_use_disorder_history",
     "interstitial_cystitis",
+    "psychosis_history",
+    "ketamine_or_pcp_misuse_history",
+    "untreated_sleep_apnea",
 )
 
 
@@ -57,6 +67,9 @@ def intake(**changes: object) -> dict[str, object]:
         "weight_kg": 80,
         "current_medications": [],
         **dict.fromkeys(ABSOLUTE + RELATIVE_BOOLEANS, False),
+        # Two adequate trials: with a depressive condition and PHQ-9 >= 10, the indication is established.
+        "antidepressant_trials_current_episode": 2,
+        "medication_classes": [],
     }
     answers.update(changes)
     return answers
@@ -147,3 +160,18 @@ def calm_readings(last_minute: int = 120) -> list[dict[str, object]]:
     readings = [dict(r) for r in CALM_READINGS]
     readings[-1]["minute"] = last_minute
     return readings
+
+
+def iv_session(**changes: object) -> dict[str, object]:
+    """The changes that make a session body an intravenous one: 0.5 mg/kg (40 mg for 80 kg) over a 40-minute
+    infusion, observed 70 minutes (the infusion plus 30), the completion reading at minute 70."""
+    body: dict[str, object] = {
+        "dose_mg": 40,
+        "weight_kg": 80,
+        "infusion_minutes": 40,
+        "observation_minutes": 70,
+        "lot_number": None,
+        "readings": calm_readings(70),
+    }
+    body.update(changes)
+    return body
