@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
+from api.domain.screening import LOINC_CODES, Instrument
 from api.fhir.ids import to_fhir_id
 from api.fhir.registry import US_CORE
 
@@ -205,4 +206,116 @@ def organization(row: Any) -> JSON:
     res = _resource("Organization", row.id, f"{US_CORE}/us-core-organization", None)
     res["active"] = True
     res["name"] = row.name
+    return res
+
+
+# --- screenings: Questionnaire, QuestionnaireResponse, Observation
+# (us-core-observation-screening-assessment) ---
+
+LOINC: Final = "http://loinc.org"
+UCUM: Final = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
+# The instruments served as FHIR questionnaires, with their LOINC panel and the LOINC code of each item where
+# LOINC has one (PHQ-9 and GAD-7 items; the PCL-5's and the C-SSRS screener's are sent by text).
+QUESTIONNAIRE_TITLES: Final[Mapping[str, str]] = {
+    "phq9": "Patient Health Questionnaire-9 (PHQ-9)",
+    "gad7": "Generalized Anxiety Disorder-7 (GAD-7)",
+    "pcl5": "PTSD Checklist for DSM-5 (PCL-5)",
+    "cssrs": "Columbia-Suicide Severity Rating Scale, screener (C-SSRS)",
+}
+ITEM_CODES: Final[Mapping[str, tuple[str, ...]]] = {
+    "phq9": (
+        "44250-9",
+        "44255-8",
+        "44259-0",
+        "44254-1",
+        "44251-7",
+        "44258-2",
+        "44252-5",
+        "44253-3",
+        "44260-8",
+    ),
+    "gad7": ("69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"),
+}
+ITEM_COUNTS: Final[Mapping[str, int]] = {"phq9": 9, "gad7": 7, "pcl5": 20}
+
+
+def questionnaire_url(issuer: str, instrument: str) -> str:
+    return f"{issuer}/fhir/R4/Questionnaire/{instrument}"
+
+
+def questionnaire(instrument: str, issuer: str, panel: str | None, questions: Mapping[str, str]) -> JSON:
+    """The questionnaire of an instrument, at its canonical URL (served there)."""
+    res: JSON = {
+        "resourceType": "Questionnaire",
+        "id": instrument,
+        "url": questionnaire_url(issuer, instrument),
+        "name": instrument.upper(),
+        "title": QUESTIONNAIRE_TITLES[instrument],
+        "status": "active",
+        "subjectType": ["Patient"],
+    }
+    if panel:
+        res["code"] = [{"system": LOINC, "code": panel}]
+    if instrument in ITEM_COUNTS:
+        codes = ITEM_CODES.get(instrument, ())
+        items = []
+        for n in range(ITEM_COUNTS[instrument]):
+            item: JSON = {"linkId": str(n + 1), "text": f"Item {n + 1}", "type": "integer", "required": True}
+            if n < len(codes):
+                item["code"] = [{"system": LOINC, "code": codes[n]}]
+            items.append(item)
+        res["item"] = items
+    else:
+        res["item"] = [{"linkId": key, "text": text, "type": "boolean"} for key, text in questions.items()]
+    return res
+
+
+def questionnaire_response(row: Any, issuer: str) -> JSON:
+    res = _resource(
+        "QuestionnaireResponse", row.id, f"{US_CORE}/us-core-questionnaireresponse", row.created_at
+    )
+    instrument = str(row.instrument)
+    res["identifier"] = {"system": f"{issuer}/fhir/sid/screening", "value": row.id}
+    res["questionnaire"] = questionnaire_url(issuer, instrument)
+    res["status"] = "completed"
+    res["subject"] = reference("Patient", row.patient_id)
+    res["authored"] = instant(row.completed_at)
+    if isinstance(row.answers, list):
+        res["item"] = [
+            {"linkId": str(n + 1), "text": f"Item {n + 1}", "answer": [{"valueInteger": int(score)}]}
+            for n, score in enumerate(row.answers)
+        ]
+    elif isinstance(row.answers, dict):
+        res["item"] = [
+            {"linkId": key, "answer": [{"valueBoolean": value}]}
+            for key, value in row.answers.items()
+            if isinstance(value, bool)
+        ]
+    return res
+
+
+def screening_observation(row: Any, issuer: str) -> JSON:
+    """A screening's score: the total (PHQ-9, GAD-7, PCL-5) or the C-SSRS risk level, from its response."""
+    res = _resource(
+        "Observation", row.id, f"{US_CORE}/us-core-observation-screening-assessment", row.created_at
+    )
+    res["status"] = "final"
+    res["category"] = [
+        {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]},
+    ]
+    codes = LOINC_CODES[Instrument(row.instrument)]
+    code = codes.total or codes.risk_level
+    title = QUESTIONNAIRE_TITLES.get(str(row.instrument), str(row.instrument))
+    res["code"] = {"coding": [{"system": LOINC, "code": code}], "text": title}
+    res["subject"] = reference("Patient", row.patient_id)
+    res["effectiveDateTime"] = instant(row.completed_at)
+    res["issued"] = instant(row.created_at)
+    if row.total is not None:
+        res["valueQuantity"] = {"value": row.total, "unit": "{score}", "system": UCUM, "code": "{score}"}
+        if row.severity:
+            res["interpretation"] = [{"text": row.severity}]
+    else:
+        res["valueCodeableConcept"] = {"text": row.severity}
+    res["derivedFrom"] = [reference("QuestionnaireResponse", row.id)]
     return res

@@ -56,6 +56,8 @@ class Served:
     searches: Mapping[str, SearchParam] = field(default_factory=dict)
     patient_param: str | None = "patient"  # the search parameter naming the patient, for patient/ scopes
     documentation: str = ""
+    # US Core must-support elements we hold no data for (sent by no resource; docs/fhir.md names each).
+    not_mapped: tuple[str, ...] = ()
 
     @property
     def parameters(self) -> frozenset[str]:
@@ -82,6 +84,16 @@ SERVED: Final[Mapping[str, Served]] = _served(
         },
         patient_param="_id",
         documentation="The partner's patients.",
+        not_mapped=(
+            "name.suffix",
+            "name.period.end",
+            "deceasedDateTime",
+            "address.period.end",
+            "extension:http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
+            "extension:http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity",
+            "extension:http://hl7.org/fhir/us/core/StructureDefinition/us-core-tribal-affiliation",
+            "extension:http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex",
+        ),
     ),
     Served(
         "Practitioner",
@@ -106,6 +118,7 @@ SERVED: Final[Mapping[str, Served]] = _served(
         },
         patient_param=None,
         documentation="A provider's role: specialties, sites, contact (the provider's sign-in email).",
+        not_mapped=("organization", "endpoint"),
     ),
     Served(
         "Organization",
@@ -118,6 +131,20 @@ SERVED: Final[Mapping[str, Served]] = _served(
         },
         patient_param=None,
         documentation="The partner (the tenant): a partner's own, a patient's or provider's partners.",
+        not_mapped=(
+            "identifier",
+            "identifier.system",
+            "identifier.value",
+            "telecom",
+            "telecom.system",
+            "telecom.value",
+            "address",
+            "address.line",
+            "address.city",
+            "address.state",
+            "address.postalCode",
+            "address.country",
+        ),
     ),
     Served(
         "Location",
@@ -133,6 +160,48 @@ SERVED: Final[Mapping[str, Served]] = _served(
         },
         patient_param=None,
         documentation="Practice sites where in-person routes are given.",
+    ),
+    Served(
+        "Observation",
+        (f"{US_CORE}/us-core-observation-screening-assessment",),
+        "screenings:read",
+        {
+            "_id": ID,
+            "patient": SearchParam(ParamType.REFERENCE, _us_core("Observation", "patient")),
+            "category": SearchParam(ParamType.TOKEN, _us_core("Observation", "category")),
+            "code": SearchParam(ParamType.TOKEN, _us_core("Observation", "code")),
+            "date": SearchParam(ParamType.DATE, _us_core("Observation", "date")),
+        },
+        documentation="Screening scores (survey): PHQ-9, GAD-7 and PCL-5 totals, the C-SSRS risk level.",
+        not_mapped=("performer", "valueString", "hasMember"),
+    ),
+    Served(
+        "QuestionnaireResponse",
+        (f"{US_CORE}/us-core-questionnaireresponse",),
+        "screenings:read",
+        {
+            "_id": ID,
+            "patient": SearchParam(ParamType.REFERENCE, _us_core("QuestionnaireResponse", "patient")),
+        },
+        documentation="A screening's answers, pointing at the served Questionnaire of its instrument.",
+        not_mapped=(
+            "author",
+            "item.answer.valueDecimal",
+            "item.answer.valueString",
+            "item.answer.valueCoding",
+            "item.answer.item",
+            "item.item",
+            "extension:http://hl7.org/fhir/StructureDefinition/display",
+            "extension:http://hl7.org/fhir/us/core/StructureDefinition/us-core-extension-questionnaire-uri",
+        ),
+    ),
+    Served(
+        "Questionnaire",
+        (),
+        "screenings:read",
+        {"_id": ID, "url": SearchParam(ParamType.STRING, _base("Questionnaire", "url"))},
+        patient_param=None,
+        documentation="The instruments, each at its canonical URL /fhir/R4/Questionnaire/{instrument}.",
     ),
 )
 

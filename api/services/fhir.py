@@ -15,18 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from api.auth.principal import Principal
+from api.domain.screening import CSSRS_QUESTIONS, LOINC_CODES, Instrument
 from api.errors import NotFound
 from api.fhir import mapping
 from api.fhir.ids import to_fhir_id
 from api.fhir.mapping import JSON
 from api.fhir.registry import SERVED
 from api.fhir.search import DateRange, Search, date_range, reference_id, token
-from api.models import Partner, Patient, PracticeSite, Provider, ProviderSpecialty, User
-from api.services.access import scope_patients
+from api.models import Partner, Patient, PracticeSite, Provider, ProviderSpecialty, Screening, User
+from api.services.access import scope_patients, scope_screenings
 from api.services.paging import Page, PageRequest, fetch_page
 
 
@@ -145,6 +146,29 @@ def _specialty(values: list[str], _issuer: str) -> ColumnElement[bool]:
     )
 
 
+SCORED: Final = tuple(i for i in Instrument if i in mapping.QUESTIONNAIRE_TITLES)
+
+
+def _scored(stmt: Select[Any]) -> Select[Any]:
+    """Screenings with a FHIR form: the scored instruments (the ketamine intake is a form, not a score)."""
+    return stmt.where(Screening.instrument.in_(SCORED))
+
+
+def _screening_codes(values: list[str], _issuer: str) -> ColumnElement[bool]:
+    by_code = {code: i for i in SCORED for code in LOINC_CODES[i].as_dict().values()}
+    wanted = [
+        by_code[code]
+        for system, code in map(token, values)
+        if system in (None, mapping.LOINC) and code in by_code
+    ]
+    return Screening.instrument.in_(wanted)
+
+
+def _screening_category(values: list[str], _issuer: str) -> ColumnElement[bool]:
+    codes = {code for system, code in map(token, values) if system in (None, mapping.OBSERVATION_CATEGORY)}
+    return true() if "survey" in codes else false()
+
+
 def _nothing(_values: list[str], _issuer: str) -> ColumnElement[bool]:
     """A parameter on data we do not hold (an organisation's address): nothing matches it."""
     return false()
@@ -202,6 +226,30 @@ def _with_account(stmt: Select[Any]) -> Select[Any]:
 
 
 SOURCES: Final[Mapping[str, Source]] = {
+    "Observation": Source(
+        Screening,
+        scope_screenings,
+        lambda _s, rows, issuer: [
+            (mapping.screening_observation(r, issuer), r.id, r.patient_id) for r in rows
+        ],
+        {
+            "_id": _ids(Screening.id),
+            "patient": _ids(Screening.patient_id),
+            "category": _screening_category,
+            "code": _screening_codes,
+            "date": _dates(Screening.completed_at, instant=True),
+        },
+        readable=_scored,
+    ),
+    "QuestionnaireResponse": Source(
+        Screening,
+        scope_screenings,
+        lambda _s, rows, issuer: [
+            (mapping.questionnaire_response(r, issuer), r.id, r.patient_id) for r in rows
+        ],
+        {"_id": _ids(Screening.id), "patient": _ids(Screening.patient_id)},
+        readable=_scored,
+    ),
     "Patient": Source(
         Patient,
         scope_patients,
@@ -256,10 +304,20 @@ SOURCES: Final[Mapping[str, Source]] = {
 }
 
 
+def questionnaires(issuer: str) -> list[Mapped]:
+    """The served questionnaires (no rows: the instruments themselves), nobody's patient data."""
+    return [
+        (mapping.questionnaire(str(i), issuer, LOINC_CODES[i].panel, CSSRS_QUESTIONS), str(i), None)
+        for i in SCORED
+    ]
+
+
 def _check_sources() -> None:
     """Every served type has its source, and each of its search parameters a condition."""
-    assert set(SOURCES) == set(SERVED), set(SOURCES) ^ set(SERVED)
+    assert set(SOURCES) | {"Questionnaire"} == set(SERVED), set(SOURCES) ^ set(SERVED)
     for name, served in SERVED.items():
+        if name == "Questionnaire":
+            continue
         missing = set(served.searches) - set(SOURCES[name].conditions)
         assert not missing, f"{name}: no condition for {sorted(missing)}"
 
@@ -274,6 +332,11 @@ def _rows(source: Source, principal: Principal) -> Select[Any]:
 
 def read(session: Session, principal: Principal, resource_type: str, our_id: str, issuer: str) -> Mapped:
     """One resource by our id; another tenant's, or one that is not there, is 404 alike."""
+    if resource_type == "Questionnaire":
+        found = [q for q in questionnaires(issuer) if q[1] == our_id]
+        if not found:
+            raise FhirResourceNotFound(f"No Questionnaire {our_id}.")
+        return found[0]
     source = SOURCES[resource_type]
     row = session.scalar(_rows(source, principal).where(source.model.id == our_id))
     if row is None:
@@ -284,6 +347,8 @@ def read(session: Session, principal: Principal, resource_type: str, our_id: str
 def search(
     session: Session, principal: Principal, resource_type: str, query: Search, page: PageRequest, issuer: str
 ) -> Found:
+    if resource_type == "Questionnaire":
+        return _search_questionnaires(query, issuer)
     source = SOURCES[resource_type]
     stmt = _rows(source, principal)
     for name, groups in query.params.items():
@@ -291,3 +356,15 @@ def search(
             stmt = stmt.where(source.conditions[name](values, issuer))
     found: Page[Any] = fetch_page(session, stmt, source.model, page)
     return Found(source.build(session, found.items, issuer), found.has_more, found.last_key)
+
+
+def _search_questionnaires(query: Search, issuer: str) -> Found:
+    """A handful of resources, one page: ``_id`` and ``url`` filter them in memory."""
+    found = questionnaires(issuer)
+    for name, groups in query.params.items():
+        for values in groups:
+            if name == "_id":
+                found = [q for q in found if q[1] in values]
+            else:
+                found = [q for q in found if q[0]["url"] in values]
+    return Found(found, False, None)
