@@ -426,6 +426,20 @@ def change_status(
 # --- outcomes ------------------------------------------------------------------------------------
 
 
+def has_open_baseline_check_in(session: Session, plan_id: str) -> bool:
+    """Whether the plan's baseline check-in waits for its answers (its C-SSRS asks ``lifetime_recent``)."""
+    return (
+        session.scalar(
+            select(PlanTask.id).where(
+                PlanTask.plan_id == plan_id,
+                PlanTask.purpose == TaskPurpose.BASELINE,
+                PlanTask.status.in_(OPEN_TASK_STATUSES),
+            )
+        )
+        is not None
+    )
+
+
 def baseline_task_screening_ids(session: Session, plan_id: str) -> set[str]:
     """The screenings that answered the plan's baseline check-in (not follow-ups: the starting point)."""
     return set(

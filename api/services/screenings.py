@@ -18,17 +18,22 @@ from sqlalchemy.orm import Session
 from api.auth.principal import Principal
 from api.db import utcnow
 from api.domain.plan_status import PlanStatus, check_in_crisis
-from api.domain.screening import SUICIDE_RISK_HIGH, score_screening
+from api.domain.screening import (
+    SUICIDE_RISK_HIGH,
+    RecallContext,
+    check_recall,
+    score_screening,
+)
 from api.domain.webhooks import EventType
 from api.errors import FieldError, NotFound, ValidationFailed
 from api.events.outbox import emit
 from api.models import Consultation, FollowUpPlan, Screening
 from api.services.access import require_kind, scope_screenings
-from api.services.consultations import get_consultation, reevaluate_eligibility
+from api.services.consultations import get_consultation, reevaluate_eligibility, respond_to_crisis
 from api.services.inputs import ScreeningSubmission
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import get_patient
-from api.services.plans import change_status, plan_for_screening
+from api.services.plans import change_status, has_open_baseline_check_in, plan_for_screening
 
 # Device clocks drift; a completion time a little ahead of ours is accepted, more is a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -74,6 +79,7 @@ def submit_screening(session: Session, principal: Principal, data: ScreeningSubm
     consultation = _linked_consultation(session, principal, patient.id, data.get("consultation_id"))
     plan_id = data.get("plan_id")
     plan = plan_for_screening(session, principal, plan_id, patient.id, for_update=True) if plan_id else None
+    check_recall(scored, _recall_context(session, plan))  # 422 recall_mismatch
     screening = Screening(
         partner_id=patient.partner_id,
         patient_id=patient.id,
@@ -98,8 +104,24 @@ def submit_screening(session: Session, principal: Principal, data: ScreeningSubm
         _emit(session, screening, EventType.SCREENING_RISK_FLAGGED, risk_level=scored.severity)
     if consultation is not None:
         reevaluate_eligibility(session, consultation, patient)
+        if SUICIDE_RISK_HIGH in screening.flags:
+            respond_to_crisis(session, consultation, screening)
     session.flush()
     return screening
+
+
+def _recall_context(session: Session, plan: FollowUpPlan | None) -> RecallContext:
+    """Where the screening is given, for the C-SSRS recall rule (api.domain.screening ``expected_recall``):
+    for a plan a check-in (``since_last_contact``), otherwise an intake (``lifetime_recent``).
+
+    While the plan has an open baseline check-in task, ``PLAN_BASELINE`` (``lifetime_recent`` again: the
+    baseline stands for the intake; api.services.plans.has_open_baseline_check_in).
+    """
+    if plan is None:
+        return RecallContext.INTAKE
+    if has_open_baseline_check_in(session, plan.id):
+        return RecallContext.PLAN_BASELINE
+    return RecallContext.CHECK_IN
 
 
 def _respond_to_check_in_risk(session: Session, screening: Screening, plan: FollowUpPlan) -> None:
