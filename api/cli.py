@@ -97,7 +97,8 @@ def run(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--once", is_flag=True, help="Run one pass, send the webhooks due, and exit.")
 @click.option("--interval", default=60, show_default=True, type=int, help="Seconds between passes.")
 def worker(once: bool, interval: int) -> None:
-    """Background jobs: announce follow-up tasks due today and mark overdue ones; purge expired
+    """Background jobs: announce follow-up tasks due today and mark overdue ones, REMS forms coming due and
+    escalations left unacknowledged (ESCALATION_ACK_MINUTES); purge expired
     idempotency keys, codes, tokens and sign-in throttles; recompute the providers' free-slot summaries that
     time has passed (matching reads them). Between passes, send due webhooks (at least every 2 s). Each pass
     has its own session; a failing pass is logged and the next one runs. With --once, a failed pass exits
@@ -136,6 +137,7 @@ def worker(once: bool, interval: int) -> None:
             poll=settings.webhook_poll_seconds,
             stop=stop,
             audit_chain=chain,
+            escalation_ack_minutes=settings.escalation_ack_minutes,
         )
     finally:
         dispatcher.close()

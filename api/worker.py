@@ -2,7 +2,8 @@
 
 A pass announces follow-up tasks due today and marks overdue ones, purges expired idempotency keys, codes,
 tokens and sign-in throttles, recomputes the providers' free-slot summaries that time has outdated
-(matching reads them), announces REMS monitoring forms coming due, and seals the audit rows written since
+(matching reads them), announces REMS monitoring forms coming due and escalations left unacknowledged
+(``ESCALATION_ACK_MINUTES``), and seals the audit rows written since
 the last pass into the chain, anchoring its head outside the database (docs/audit.md). Each job is an
 operation of its own, and the worker its boundary: it commits each (``unit_of_work``) before the next
 starts, so a job that fails leaves the earlier ones' work in place. Between passes it sends due webhooks
@@ -18,14 +19,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from api.audit_custody import AuditChain
+from api.config import Settings
 from api.db import unit_of_work, utcnow
 from api.events.dispatcher import Dispatcher
 from api.services.audit import SEAL_BATCH, anchor, seal_pending
+from api.services.escalations import announce_unacknowledged_escalations
 from api.services.housekeeping import purge_expired
 from api.services.provider_facts import refresh_free_slot_summaries
 from api.services.session_forms import announce_rems_forms_due
@@ -34,9 +38,17 @@ from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 log = logging.getLogger("api.worker")
 
 
-def run_pass(session: Session, audit_chain: AuditChain | None = None) -> dict[str, Any]:
+DEFAULT_ESCALATION_ACK_MINUTES = Settings.escalation_ack_minutes
+
+
+def run_pass(
+    session: Session,
+    audit_chain: AuditChain | None = None,
+    *,
+    escalation_ack_minutes: int = DEFAULT_ESCALATION_ACK_MINUTES,
+) -> dict[str, Any]:
     """One pass of every job, each committed on its own; what each did. Without ``audit_chain`` (key and
-    anchors) nothing is sealed."""
+    anchors) nothing is sealed. ``escalation_ack_minutes``: the setting ``ESCALATION_ACK_MINUTES``."""
     done: dict[str, Any] = {}
     for name, job in (
         ("overdue_tasks", mark_overdue_tasks),
@@ -48,6 +60,10 @@ def run_pass(session: Session, audit_chain: AuditChain | None = None) -> dict[st
     done["free_slot_summaries"] = refresh_all_free_slot_summaries(session)
     with unit_of_work(session):
         done["rems_forms_due"] = announce_rems_forms_due(session)
+    with unit_of_work(session):
+        done["escalations_unacknowledged"] = announce_unacknowledged_escalations(
+            session, interval=timedelta(minutes=escalation_ack_minutes)
+        )
     done["audit_rows_sealed"] = seal_all_pending(session, audit_chain) if audit_chain else 0
     return done
 
@@ -93,6 +109,7 @@ def run(
     poll: float = 1.0,
     stop: threading.Event | None = None,
     audit_chain: AuditChain | None = None,
+    escalation_ack_minutes: int = DEFAULT_ESCALATION_ACK_MINUTES,
 ) -> int:
     """Run the jobs every ``interval`` seconds (``passes`` times, or until ``stop``) and, between them, send
     due webhooks every ``poll`` seconds at most (at once again after a pass that sent something, so a burst
@@ -103,7 +120,7 @@ def run(
     next_jobs = time.monotonic()
     while not stop.is_set():
         if time.monotonic() >= next_jobs:
-            failed += _jobs_pass(session_factory, report, interval, audit_chain)
+            failed += _jobs_pass(session_factory, report, interval, audit_chain, escalation_ack_minutes)
             done += 1
             next_jobs = time.monotonic() + interval
             if passes is not None and done >= passes:
@@ -121,10 +138,11 @@ def _jobs_pass(
     report: Callable[[str], None],
     interval: float,
     audit_chain: AuditChain | None,
+    escalation_ack_minutes: int = DEFAULT_ESCALATION_ACK_MINUTES,
 ) -> int:
     with session_factory() as session:
         try:
-            report(json.dumps(run_pass(session, audit_chain)))
+            report(json.dumps(run_pass(session, audit_chain, escalation_ack_minutes=escalation_ack_minutes)))
             return 0
         except Exception:
             session.rollback()

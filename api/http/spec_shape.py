@@ -24,6 +24,7 @@ from api.domain.audit import Action, Outcome
 from api.domain.availability import WEEKDAYS
 from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, ReviewDecision, VisitOutcome
 from api.domain.eligibility import EligibilityOutcome
+from api.domain.escalation import ContactOutcome
 from api.domain.matching import LicenseStatus
 from api.domain.plan_status import PlanAction, PlanStatus
 from api.domain.protocols import ReviewDecision as TaskReviewDecision
@@ -113,6 +114,9 @@ VALUE_SETS: dict[str, tuple[list[str], str]] = {
     "UserRole": (_values(ROLES), "Role of a user who signs in"),
     "CallerType": (_values(PRINCIPAL_KINDS), "Kind of caller a token speaks for"),
     "GrantType": (_values(GRANT_TYPES), "OAuth grant type of a client"),
+    "ContactOutcome": (_values(ContactOutcome), "What came of the urgent contact with an escalated patient"),
+    "CssrsRecall": (_values(CssrsRecall), "C-SSRS recall version"),
+    "MedicationClass": (_values(MEDICATION_CLASSES), "Medication class that interacts with ketamine"),
 }
 _BY_VALUES = {frozenset(values): name for name, (values, _) in VALUE_SETS.items()}
 
@@ -130,7 +134,8 @@ PROBLEM_ALWAYS = ["code", "detail", "request_id", "status", "title", "type"]
 # (the panel, its total, item 9, the risk level, by instrument), the measures of an instrument's outcome
 # (PHQ-9 has remission, PCL-5 none), and an event's facts (by event type). tests/conformance.py checks every
 # response of the test suite against the document, so a member marked required and left out fails there.
-SOME_MEMBERS_ONLY = frozenset({"Loinc", "InstrumentOutcome", "EventData"})
+# A stored intake's answers may predate the second edition's questions (api.domain.screening).
+SOME_MEMBERS_ONLY = frozenset({"Loinc", "InstrumentOutcome", "EventData", "KetamineIntakeStoredAnswers"})
 
 
 def shape(document: dict[str, Any], created_with_location: frozenset[str]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from api.schemas.consultations import (
     ConsultationReviewSchema,
     ConsultationSchema,
     EligibilitySchema,
+    EscalationAcknowledgeSchema,
 )
 from api.services import consultations as service
 from api.services.inputs import ConsultationRequest
@@ -120,10 +121,15 @@ class ReviewConsultation(MethodView):
     @blp.arguments(ConsultationReviewSchema)
     @blp.response(200, ConsultationSchema)
     def post(self, data: dict[str, Any], consultation_id: str) -> Any:
-        """Review a flagged consultation
+        """Review a flagged or escalated consultation
 
         A clinician (provider) or an admin approves (`ready`) or declines (`declined`) a consultation in
-        `awaiting_review`, with a note kept on the case. Honours `If-Match`.
+        `awaiting_review`, with a note kept on the case. An `escalated` one only a psychiatrist (MD or DO,
+        specialty psychiatry) decides (403 `psychiatrist_required`, an admin included); approving it needs
+        the escalation acknowledged (422 `escalation_not_acknowledged`), `safety_plan_documented: true`
+        (422 `safety_plan_required`), every required screening (422 `screenings_incomplete`) and no
+        absolute contraindication once the crisis is set aside (422 `contraindicated`); the relative reasons
+        are returned in `eligibility`, and the case is matched to psychiatrists only. Honours `If-Match`.
         """
         return service.review_consultation(
             get_session(),
@@ -131,5 +137,32 @@ class ReviewConsultation(MethodView):
             consultation_id,
             data["decision"],
             data["note"],
+            safety_plan_documented=data.get("safety_plan_documented"),
+            precondition=blp.precondition(ConsultationSchema),
+        )
+
+
+@blp.route("/<string:consultation_id>/acknowledge-escalation")
+class AcknowledgeConsultationEscalation(MethodView):
+    @blp.operation("acknowledgeConsultationEscalation", scopes=["consultations:write"], errors=[409, 412])
+    @blp.etag
+    @blp.arguments(EscalationAcknowledgeSchema)
+    @blp.response(200, ConsultationSchema)
+    def post(self, data: dict[str, Any], consultation_id: str) -> Any:
+        """Acknowledge an escalation
+
+        A provider records the urgent contact with an escalated patient: who, when, and its outcome
+        (`reached`, `not_reached`, `emergency_services`), shown as the consultation's `escalation`. Any
+        provider who sees the case may (escalated cases are in every licensed provider's queue); a partner
+        or an admin: 403. A second acknowledgement: 409 `already_acknowledged`; a case never escalated: 409
+        `not_escalated`. Until it is acknowledged, the worker sends
+        `consultation.escalation_unacknowledged` every `ESCALATION_ACK_MINUTES`. Honours `If-Match`.
+        """
+        return service.acknowledge_escalation(
+            get_session(),
+            current_principal(),
+            consultation_id,
+            note=data["note"],
+            contact_outcome=data["contact_outcome"],
             precondition=blp.precondition(ConsultationSchema),
         )

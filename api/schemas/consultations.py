@@ -212,8 +212,7 @@ class CrisisResourceSchema(Schema):
 class ConsiderationSchema(Schema):
     code = fields.String(
         required=True,
-        validate=validate.OneOf([str(c) for c in MEDICATION_CONSIDERATIONS]),
-        metadata={"description": "The medication class"},
+        metadata={"description": f"The medication class: {', '.join(MEDICATION_CONSIDERATIONS)}"},
     )
     detail = fields.String(required=True)
 

@@ -59,9 +59,14 @@ def _review_states(principal: Principal) -> Select[Any]:
     )
 
 
+# The consultations every provider licensed where the patient is sees (the review queue).
+REVIEW_QUEUE_STATUSES = (ConsultationStatus.AWAITING_REVIEW, ConsultationStatus.ESCALATED)
+
+
 def scope_consultations(stmt: Select[Any], principal: Principal) -> Select[Any]:
     """A provider sees the consultations assigned to them, not every consultation of their patients,
-    and the review queue: cases ``awaiting_review`` located where they hold an active, unexpired licence."""
+    and the review queue: cases ``awaiting_review`` or ``escalated`` (clinical-rules.md §2 [2e]: any provider
+    may acknowledge the crisis) located where they hold an active, unexpired licence."""
     if principal.kind == "provider":
         if not principal.provider_id:
             return stmt.where(false())
@@ -69,7 +74,7 @@ def scope_consultations(stmt: Select[Any], principal: Principal) -> Select[Any]:
             or_(
                 Consultation.provider_id == principal.provider_id,
                 and_(
-                    Consultation.status == ConsultationStatus.AWAITING_REVIEW,
+                    Consultation.status.in_(REVIEW_QUEUE_STATUSES),
                     Consultation.patient_location_state.in_(_review_states(principal)),
                 ),
             )

@@ -3,6 +3,10 @@
 The status only ever changes through ``change_status``, which applies the pure state machine
 (api.domain.consultation_status) and writes ``consultation.status_changed`` to the outbox in the same
 transaction. Eligibility is decided by api.domain.eligibility from the latest screening per instrument.
+
+[2e] An escalated case is acknowledged by a provider (``acknowledge_escalation``) and cleared or declined by
+a psychiatrist (``review_consultation``); a new C-SSRS ``high`` on an approved case escalates it again
+(``respond_to_crisis``). The escalation rules are api.domain.escalation's.
 """
 
 from __future__ import annotations
@@ -24,14 +28,16 @@ from api.domain.eligibility import (
     check_consultation_request,
     evaluate_eligibility,
 )
+from api.domain.escalation import ContactOutcome, check_clearance, require_psychiatrist
 from api.domain.reference import age_on
 from api.domain.webhooks import EventType
 from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
-from api.models import Consultation, Patient, Screening
+from api.models import Consultation, FollowUpPlan, Patient, Provider, Screening
 from api.models.resources import new_id_for
 from api.services.access import require_kind, scope_consultations
 from api.services.appointments import release_booking
+from api.services.escalations import acknowledge, open_escalation
 from api.services.inputs import ConsultationRequest
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import accepted_consent_types, get_patient
@@ -173,13 +179,18 @@ def review_consultation(
     decision: ReviewDecision,
     note: str,
     *,
+    safety_plan_documented: bool | None = None,
     precondition: Precondition[Consultation],
 ) -> Consultation:
-    """A clinician's decision on a case eligibility flagged for review (approve -> ready, decline)."""
+    """A clinician's decision on a case eligibility flagged for review (approve -> ready, decline).
+
+    [2e] An ``escalated`` case is decided by a psychiatrist only (``_clear_escalated``)."""
     # Looked up before the role check: another tenant's case is 404 (never 403) to every caller.
     consultation = get_consultation(session, principal, consultation_id, for_update=True)
     require_kind(principal, "provider", "admin", action="review consultations")
     precondition(consultation)
+    if consultation.status == ConsultationStatus.ESCALATED:
+        _clear_escalated(session, principal, consultation, decision, safety_plan_documented)
     action = ConsultationAction.APPROVE if decision == ReviewDecision.APPROVE else ConsultationAction.DECLINE
     change_status(session, consultation, action, review_decision=decision)
     consultation.review_decision = decision
@@ -188,6 +199,101 @@ def review_consultation(
     consultation.reviewed_at = utcnow()
     session.flush()
     return consultation
+
+
+def _clear_escalated(
+    session: Session,
+    principal: Principal,
+    consultation: Consultation,
+    decision: ReviewDecision,
+    safety_plan_documented: bool | None,
+) -> None:
+    """A psychiatrist's decision on an escalated case (clinical-rules.md §2 [2e]): anyone else, an admin
+    included, 403 ``psychiatrist_required``. Approving needs the escalation acknowledged, a safety plan and
+    every screening, and no absolute contraindication once the crisis is cleared; the eligibility so computed
+    (the relative reasons, the C-SSRS ``high`` among them) is stored on the case for the note to address."""
+    provider = session.get(Provider, principal.provider_id) if principal.provider_id else None
+    require_psychiatrist(
+        principal_kind=principal.kind,
+        credential=provider.credential if provider else None,
+        specialties=provider.specialties if provider else (),
+    )
+    if decision != ReviewDecision.APPROVE:
+        return
+    result = _decide(
+        consultation,
+        _patient_of(session, consultation),
+        _latest_screenings(session, consultation.id),
+        crisis_cleared=True,
+    )
+    escalation = consultation.escalation
+    check_clearance(
+        safety_plan_documented=safety_plan_documented,
+        escalation_acknowledged=escalation is not None and escalation.acknowledged_at is not None,
+        eligibility=result,
+    )
+    _store_eligibility(consultation, result)
+    consultation.safety_plan_documented = True
+
+
+def acknowledge_escalation(
+    session: Session,
+    principal: Principal,
+    consultation_id: str,
+    *,
+    note: str,
+    contact_outcome: ContactOutcome,
+    precondition: Precondition[Consultation],
+) -> Consultation:
+    """A provider records the urgent contact with an escalated patient (clinical-rules.md §2 [2e]): 403 for
+    a partner or an admin, 409 ``already_acknowledged`` the second time, 409 ``not_escalated`` for a case
+    never escalated."""
+    consultation = get_consultation(session, principal, consultation_id, for_update=True)
+    precondition(consultation)
+    acknowledge(session, principal, consultation.escalation, note=note, contact_outcome=contact_outcome)
+    return consultation
+
+
+# Where a new crisis on an approved case escalates it again; later, the clinician is with the patient.
+RE_ESCALATED_STATUSES = frozenset({ConsultationStatus.READY, ConsultationStatus.SCHEDULED})
+
+
+def respond_to_crisis(session: Session, consultation: Consultation, screening: Screening) -> None:
+    """A C-SSRS ``high`` for the consultation, once its eligibility was decided again (clinical-rules.md §2).
+
+    An escalated case gets its escalation (a new one if the last was acknowledged: a new crisis needs a new
+    contact). An approved case with no plan yet is escalated again: from ``ready`` or ``scheduled`` its
+    status goes back to ``escalated`` (the booking released) for a psychiatrist to clear again; from
+    ``in_progress`` or ``completed`` the status stays and a new escalation is opened, to acknowledge. Any
+    other case keeps its status (the caller flags the screening)."""
+    status = consultation.status
+    if status != ConsultationStatus.ESCALATED:
+        approved = consultation.review_decision == ReviewDecision.APPROVE
+        if not approved or _has_plan(session, consultation):
+            return
+        if status in RE_ESCALATED_STATUSES:
+            change_status(session, consultation, ConsultationAction.ESCALATE, eligibility_outcome="escalate")
+            release_booking(session, consultation)
+            _store_eligibility(
+                consultation, _evaluate(session, consultation, _patient_of(session, consultation))
+            )
+        elif status not in (ConsultationStatus.IN_PROGRESS, ConsultationStatus.COMPLETED):
+            return
+    open_escalation(session, screening=screening, consultation=consultation)
+    session.expire(consultation, ["escalations"])
+
+
+def _has_plan(session: Session, consultation: Consultation) -> bool:
+    return (
+        session.scalar(select(FollowUpPlan.id).where(FollowUpPlan.consultation_id == consultation.id))
+        is not None
+    )
+
+
+def _patient_of(session: Session, consultation: Consultation) -> Patient:
+    patient = session.get(Patient, consultation.patient_id)
+    assert patient is not None  # a consultation's patient is a foreign key
+    return patient
 
 
 def get_eligibility(session: Session, principal: Principal, consultation_id: str) -> dict[str, Any]:
@@ -204,6 +310,7 @@ def eligibility_view(consultation: Consultation) -> dict[str, Any]:
         "reasons": stored.get("reasons", []),
         "missing_screenings": stored.get("missing_screenings", []),
         "crisis_resources": stored.get("crisis_resources", []),
+        "considerations": stored.get("considerations", []),
         "evaluated_at": consultation.eligibility_evaluated_at,
     }
 
@@ -226,12 +333,17 @@ def _evaluate(session: Session, consultation: Consultation, patient: Patient) ->
 
 
 def _decide(
-    consultation: Consultation, patient: Patient, latest_screenings: dict[str, LatestScreening]
+    consultation: Consultation,
+    patient: Patient,
+    latest_screenings: dict[str, LatestScreening],
+    *,
+    crisis_cleared: bool = False,
 ) -> EligibilityResult:
     return evaluate_eligibility(
         conditions=consultation.conditions,
         age_years=age_on(patient.birth_date, _today_utc()),
         latest_screenings=latest_screenings,
+        crisis_cleared=crisis_cleared,
     )
 
 
@@ -241,6 +353,7 @@ def _store_eligibility(consultation: Consultation, result: EligibilityResult) ->
         "reasons": [asdict(reason) for reason in result.reasons],
         "missing_screenings": [str(instrument) for instrument in result.missing_screenings],
         "crisis_resources": [asdict(resource) for resource in result.crisis_resources],
+        "considerations": [asdict(consideration) for consideration in result.considerations],
     }
     consultation.eligibility_evaluated_at = utcnow()
 

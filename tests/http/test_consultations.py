@@ -311,7 +311,12 @@ def test_the_decision_waits_for_the_last_required_screening(
     pcl5 = submit(client, a, world.patient_a1, "pcl5", PCL5_33, consultation).get_json()
     assert pcl5["score"] == {"total": 33, "severity": "probable_ptsd"}
     assert "probable_ptsd" in pcl5["flags"]
-    assert get(client, a, f"/v1/consultations/{consultation}")["status"] == "ready"
+    # [2e] PTSD is an off-label indication: decided, for a clinician's review.
+    assert get(client, a, f"/v1/consultations/{consultation}")["status"] == "awaiting_review"
+    eligibility = get(client, a, f"/v1/consultations/{consultation}/eligibility")
+    assert [(r["code"], r["screening_id"], r["field"]) for r in eligibility["reasons"]] == [
+        ("off_label_indication", pcl5["id"], "/answers")
+    ]
 
 
 def test_elevated_blood_pressure_needs_review_and_names_the_answer(
@@ -341,13 +346,18 @@ def test_every_reason_is_listed_and_the_first_matching_outcome_wins(
         consultation,
         phq9=PHQ9_LOW_WITH_ITEM_9,
         cssrs=CSSRS_MODERATE,
-        ketamine_intake=intake(psychosis_history=True, diastolic_bp=95),
+        ketamine_intake=intake(current_psychotic_symptoms=True, psychosis_history=True, diastolic_bp=95),
     )
     eligibility = get(client, a, f"/v1/consultations/{consultation}/eligibility")
     assert eligibility["outcome"] == "ineligible"
     reasons = [(r["code"], r["screening_id"], r["field"]) for r in eligibility["reasons"]]
-    assert reasons[0] == ("psychosis_history", bodies["ketamine_intake"]["id"], "/answers/psychosis_history")
+    assert reasons[0] == (
+        "current_psychotic_symptoms",
+        bodies["ketamine_intake"]["id"],
+        "/answers/current_psychotic_symptoms",
+    )
     assert {code for code, _, _ in reasons} == {
+        "current_psychotic_symptoms",
         "psychosis_history",
         "blood_pressure_elevated",
         "bipolar_depression",
@@ -368,7 +378,7 @@ def test_a_high_cssrs_escalates_at_once_with_crisis_resources(
     assert response.status_code == 201
     screening = response.get_json()
     assert screening["score"] == {"total": None, "severity": "high"}
-    assert screening["flags"] == ["suicide_risk_high"]
+    assert screening["flags"] == ["suicide_risk_high", "active_suicidal_ideation"]
     assert screening["loinc"] == {"risk_level": "93374-7"}
     assert screening["crisis_resources"][0]["contact"] == "Call or text 988"
     assert get(client, a, f"/v1/consultations/{consultation}")["status"] == "escalated"
@@ -377,7 +387,8 @@ def test_a_high_cssrs_escalates_at_once_with_crisis_resources(
     assert eligibility["missing_screenings"] == ["phq9", "gad7", "ketamine_intake"]
     assert eligibility["crisis_resources"][0]["name"] == "988 Suicide & Crisis Lifeline"
     assert [(r["code"], r["screening_id"], r["field"]) for r in eligibility["reasons"]] == [
-        ("suicide_risk_high", screening["id"], "/answers/intent")
+        ("suicide_risk_high", screening["id"], "/answers/intent"),
+        ("active_suicidal_ideation", screening["id"], "/answers/suicidal_thoughts"),
     ]
     kinds = [kind for kind, _ in events(db, screening["id"])]
     assert kinds == ["screening.completed", "screening.risk_flagged"]
@@ -386,7 +397,7 @@ def test_a_high_cssrs_escalates_at_once_with_crisis_resources(
         get(client, a, f"/v1/screenings/{screening['id']}")["crisis_resources"]
         == screening["crisis_resources"]
     )
-    # Nothing but cancelling is left for an escalated case.
+    # Screenings no longer move an escalated case: a psychiatrist's review does (test_escalation.py).
     later = submit(client, a, world.patient_a1, "cssrs", CSSRS_NONE, consultation, "2026-01-06T10:00:00Z")
     assert later.status_code == 201
     assert get(client, a, f"/v1/consultations/{consultation}")["status"] == "escalated"

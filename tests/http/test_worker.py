@@ -50,6 +50,7 @@ def test_a_failing_pass_is_logged_and_the_next_one_runs(
         "purged",
         "free_slot_summaries",
         "rems_forms_due",
+        "escalations_unacknowledged",
         "audit_rows_sealed",
     }
     assert len(sessions) == 2 and sessions[0] is not sessions[1]
