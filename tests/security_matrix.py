@@ -228,6 +228,7 @@ class Tenant:
     patient: str
     consent: str
     provider: str  # the clinician assigned to this tenant's consultations and plans (the directory is shared)
+    site: str  # the provider's REMS-certified site in Texas, where this tenant's sessions are given
     con_ready: str
     con_review: str
     con_scheduled: str
@@ -270,7 +271,15 @@ def plan_body(consultation_id: str, start: date) -> Body:
 def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str, patient: str) -> Tenant:
     """Everything through the API as a platform admin, except the consultations' earlier history (their
     screenings and visits are other tests' business), arranged in the database as tests/care.py does."""
-    provider = create_provider(client, admin, availability=all_day_availability())["id"]
+    # Licensed, registered and with a REMS-certified site in New York (bookings) and Texas (the completed
+    # consultations' state, where its sessions are given: clinical-rules.md §4, second edition).
+    texas = provider_body()
+    texas["licenses"].append({**texas["licenses"][0], "state": "TX", "number": f"TX-{texas['npi']}"})
+    texas["dea_registrations"].append({**texas["dea_registrations"][0], "state": "TX"})
+    texas["sites"].append({"name": "Austin clinic", "state": "TX", "rems_certified": True})
+    made = create_provider(client, admin, availability=all_day_availability(), **texas)
+    provider = made["id"]
+    site = next(s["id"] for s in made["sites"] if s["state"] == "TX")
     start = datetime.now(UTC).date() - timedelta(days=14)
     consent = _ok(
         client.post(
@@ -328,6 +337,9 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         "observation_minutes": 120,
         "escort_confirmed": True,
         **monitoring(),
+        "site_id": site,
+        "monitored_by": provider,  # an admin enters the chart
+        "onsite_prescriber_id": provider,
     }
     record_url = f"/v1/follow-up-plans/{plan_active}/sessions/{recorded_task['id']}/record"
     _ok(client.post(record_url, json=recorded, headers=admin))
@@ -343,6 +355,7 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         patient=patient,
         consent=consent,
         provider=provider,
+        site=site,
         con_ready=ready_consultation(db, patient),
         con_review=ready_consultation(
             db, patient, status="awaiting_review", eligibility_outcome="needs_review"
@@ -399,6 +412,9 @@ def _session_record(t: Tenant) -> Body:
         **monitoring(),
         "observation_minutes": 120,
         "escort_confirmed": True,
+        "site_id": t.site,
+        "monitored_by": t.provider,
+        "onsite_prescriber_id": t.provider,
     }
 
 

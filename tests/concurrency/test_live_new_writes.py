@@ -53,11 +53,16 @@ def test_same_if_match_patches_of_a_webhook_endpoint_have_one_winner(
 
 def active_intranasal_plan(live_server: LiveServer, tenant: Tenant, arrange: Session, tag: str) -> str:
     """A plan started two weeks ago, through the API (consultation history arranged in the database)."""
+    # Sessions are given in the patient's state (Texas): a licence, a DEA registration and a REMS site there.
+    texas = provider_body()
+    texas["licenses"].append({**texas["licenses"][0], "state": "TX", "number": f"TX-{texas['npi']}"})
+    texas["dea_registrations"].append({**texas["dea_registrations"][0], "state": "TX"})
+    texas["sites"].append({"name": "Austin clinic", "state": "TX", "rems_certified": True})
     provider = call(
         "provider",
         "POST",
         live_server.url("/v1/providers"),
-        json=provider_body(),
+        json=texas,
         headers=with_key(tenant.admin),
     )
     assert provider.status == 201, provider.brief()
@@ -111,7 +116,14 @@ def test_one_session_recorded_at_once_is_stored_once_and_its_form_sent_once(
     )
     assert tasks.status == 200, tasks.brief()
     task = tasks.body["data"][0]
+    plan = call("plan", "GET", live_server.url(f"/v1/follow-up-plans/{plan_id}"), headers=tenant.admin)
+    provider = call(
+        "provider", "GET", live_server.url(f"/v1/providers/{plan.body['provider_id']}"), headers=tenant.admin
+    )
     record = {
+        "site_id": next(s["id"] for s in provider.body["sites"] if s["state"] == "TX"),
+        "monitored_by": provider.body["id"],
+        "onsite_prescriber_id": provider.body["id"],
         "administered_at": f"{task['due_on']}T15:00:00Z",
         "pre_systolic": 128,
         "pre_diastolic": 82,

@@ -354,6 +354,9 @@ def test_the_whole_journey_through_the_python_sdk(
             "escort_confirmed": True,
             "adverse_events": [],
             **monitoring(),
+            # At the psychiatrist's REMS-certified Midtown clinic; she monitors (the default) and is on site.
+            "site_id": provider.sites[0].id,
+            "onsite_prescriber_id": provider.id,
         }
     )
     recorded = record_follow_up_plan_session.sync(

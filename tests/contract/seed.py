@@ -374,7 +374,13 @@ class _Seeder:
             self.out.add("session_tasks", self.out.add("tasks", task))
         for task in check_ins:
             self.out.add("check_in_tasks", self.out.add("tasks", task))
+        # Given at the plan provider's REMS-certified New York site, the provider on site and monitoring.
+        prescriber = self.api.call(self.admin, "GET", f"/v1/follow-up-plans/{active}")["provider_id"]
+        sites = self.api.call(self.admin, "GET", f"/v1/providers/{prescriber}")["sites"]
         record = {
+            "site_id": next(s["id"] for s in sites if s["state"] == "NY" and s["rems_certified"]),
+            "monitored_by": prescriber,
+            "onsite_prescriber_id": prescriber,
             "administered_at": _iso(self.now - timedelta(days=14)),
             "pre_systolic": 128,
             "pre_diastolic": 82,

@@ -141,6 +141,10 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
         **monitoring(),
         "escort_confirmed": True,
         "adverse_events": [],
+        # At Dr. Delgado's Midtown clinic (REMS-certified, New York), she on site and monitoring.
+        "site_id": provider["sites"][0]["id"],
+        "monitored_by": provider["id"],
+        "onsite_prescriber_id": provider["id"],
     }
     ok(
         client.post(
