@@ -4,7 +4,7 @@ psychiatrist, announced by the worker while unacknowledged, and escalated again 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from tests.clinical import (
     ELIGIBLE_SET,
     PHQ9_MODERATE,
     intake,
+    monitoring,
     submit,
 )
 from tests.directory import all_day_availability, clinician_client, clinician_token, create_provider
@@ -477,3 +478,96 @@ def test_an_eligible_ready_case_is_only_flagged_by_a_later_crisis(clinic: Clinic
     case = clinic.read(consultation)
     assert (case["status"], case["escalation"]) == ("ready", None)
     assert db.get(Consultation, consultation) is not None
+
+
+# --- End to end: an escalated patient treated under a psychiatrist -----------------------------------------
+
+
+def test_an_escalated_patient_is_contacted_cleared_matched_booked_seen_and_treated(
+    clinic: Clinic, db: Session
+) -> None:
+    client, partner, admin = clinic.client, clinic.partner, clinic.admin
+    now = datetime.now(UTC)
+    consultation = clinic.consultation(
+        conditions=["treatment_resistant_depression"], preferred_routes=["intranasal"]
+    )
+
+    # The C-SSRS comes first and is high: escalated at once, crisis resources returned.
+    crisis = ok(clinic.screen(consultation, "cssrs", CSSRS_HIGH), 201)
+    assert crisis["crisis_resources"][0]["contact"] == "Call or text 988"
+    assert clinic.read(consultation)["status"] == "escalated"
+
+    # A nurse practitioner licensed in New York sees it in the queue and reaches the patient.
+    _, nurse = clinic.clinician("np@example.test", credential="NP", specialties=["psychiatric_mental_health"])
+    assert [c["id"] for c in ok(client.get("/v1/consultations?status=escalated", headers=nurse))["data"]] == [
+        consultation
+    ]
+    ok(clinic.acknowledge(consultation, nurse))
+    # The rest of the screenings: PHQ-9 19, two adequate trials, nothing else to review.
+    ok(clinic.screen(consultation, "phq9", [3, 3, 2, 2, 3, 2, 2, 2, 0]), 201)
+    ok(clinic.screen(consultation, "gad7", ELIGIBLE_SET["gad7"]), 201)
+    ok(clinic.screen(consultation, "ketamine_intake", intake()), 201)
+    # The nurse cannot clear the patient; a psychiatrist can.
+    problem(clinic.review(consultation, nurse), 403, "psychiatrist_required")
+    psychiatrist, doctor = clinic.clinician("psy@example.test")
+    approved = ok(clinic.review(consultation, doctor))
+    assert (approved["status"], approved["eligibility_outcome"]) == ("ready", "needs_review")
+
+    # Matched to psychiatrists only, as a reviewed case: the nurse practitioner is excluded.
+    matches = ok(client.get(f"/v1/consultations/{consultation}/provider-matches", headers=partner))
+    assert [m["provider"]["id"] for m in matches["data"]] == [psychiatrist["id"]]
+    assert matches["excluded"].get("credential", 0) >= 1
+    slot = matches["data"][0]["earliest_slots"][0]["start"]
+    booking = {"provider_id": psychiatrist["id"], "slot_start": slot}
+    ok(client.post(f"/v1/consultations/{consultation}/assignment", json=booking, headers=partner), 201)
+
+    # The visit, then an intranasal plan with PHQ-9 and C-SSRS check-ins.
+    visit = {
+        "modality": "audio_video",
+        "patient_location_state": "NY",
+        "identity_verified": True,
+        "identity_method": "known_patient",
+    }
+    ok(client.post(f"/v1/consultations/{consultation}/start", json=visit, headers=doctor))
+    outcome = {"outcome": "treatment_recommended", "summary": "Esketamine with weekly C-SSRS."}
+    assert (
+        ok(client.post(f"/v1/consultations/{consultation}/complete", json=outcome, headers=doctor))["status"]
+        == "completed"
+    )
+    start = now.date() - timedelta(days=7)
+    plan_body = {
+        "consultation_id": consultation,
+        "protocol": "intranasal_esketamine",
+        "route": "intranasal",
+        "start_date": start.isoformat(),
+        "check_in_instruments": ["phq9", "cssrs"],
+        "check_in_interval_days": 7,
+    }
+    plan = ok(client.post("/v1/follow-up-plans", json=plan_body, headers=admin), 201)
+    patient = clinic.patient_id
+    treatment = {"type": "ketamine_treatment", "version": "1", "accepted_at": now.isoformat()}
+    ok(client.post(f"/v1/patients/{patient}/consents", json=treatment, headers=partner), 201)
+    enrolment = {"enrolled_on": (now.date() - timedelta(days=10)).isoformat(), "enrollment_id": "REMS-0042"}
+    ok(client.put(f"/v1/patients/{patient}/rems-enrollment", json=enrolment, headers=partner))
+    assert ok(client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=admin))["status"] == "active"
+
+    # The first session, recorded at the psychiatrist's REMS-certified site.
+    tasks = ok(client.get(f"/v1/follow-up-plans/{plan['id']}/tasks?limit=100", headers=partner))["data"]
+    first = next(t for t in tasks if t["kind"] == "session")
+    record = {
+        "administered_at": (now - timedelta(days=7)).isoformat(),
+        "pre_systolic": 128,
+        "pre_diastolic": 82,
+        "observation_minutes": 120,
+        **monitoring(),
+        "escort_confirmed": True,
+        "adverse_events": [],
+        "site_id": psychiatrist["sites"][0]["id"],
+        "monitored_by": psychiatrist["id"],
+        "onsite_prescriber_id": psychiatrist["id"],
+    }
+    recorded = client.post(
+        f"/v1/follow-up-plans/{plan['id']}/sessions/{first['id']}/record", json=record, headers=admin
+    )
+    assert recorded.status_code == 200, recorded.get_json()
+    assert events(db, "consultation.escalation_unacknowledged", consultation) == []
