@@ -184,7 +184,9 @@ def crisis_resources_for(flags: Iterable[str], *, at_check_in: bool = False) -> 
     """The crisis resources a screening is returned with: those of a C-SSRS ``high`` answer; at a follow-up
     check-in also those of any thought of death or self-harm (PHQ-9 item 9 > 0; clinical-rules.md §4)."""
     flags = set(flags)
-    if SUICIDE_RISK_HIGH in flags or (at_check_in and SUICIDAL_IDEATION in flags):
+    # [2e] At a check-in a C-SSRS moderate or active suicidal ideation returns them too (§4).
+    at_check_in_flags = {SUICIDAL_IDEATION, SUICIDE_RISK_MODERATE, ACTIVE_SUICIDAL_IDEATION}
+    if SUICIDE_RISK_HIGH in flags or (at_check_in and flags & at_check_in_flags):
         return CRISIS_RESOURCES
     return ()
 

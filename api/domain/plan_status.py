@@ -11,7 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from api.domain.screening import SUICIDAL_IDEATION, SUICIDE_RISK_HIGH
+from api.domain.screening import (
+    ACTIVE_SUICIDAL_IDEATION,
+    SUICIDAL_IDEATION,
+    SUICIDE_RISK_HIGH,
+    SUICIDE_RISK_MODERATE,
+)
 from api.errors import FieldError, Forbidden, InvalidTransition, RuleViolation
 
 
@@ -104,18 +109,74 @@ class CheckInCrisis:
 
     hold: bool  # the plan goes on hold until a provider resumes it, with a reason
     risk_level: str | None  # screening.risk_flagged with this level; None: no flag
+    escalate: bool = False  # [2e] an escalation on the plan: urgent contact, then a psychiatrist
+    risk_review: bool = False  # [2e] a provider's review task due the same day, gating the next session
+
+
+# Plans still in treatment, where a check-in's finding calls for a response.
+_RUNNING = (PlanStatus.ACTIVE, PlanStatus.ON_HOLD)
 
 
 def check_in_crisis(flags: Iterable[str], plan_status: PlanStatus) -> CheckInCrisis:
-    """C-SSRS ``high`` during an active plan: hold and flag, the urgency of intake. PHQ-9 item 9 above 0: flag
-    (crisis resources go back with the screening) without a hold: passive ideation is common in the patients
-    treated, and the provider decides."""
+    """C-SSRS ``high`` during an active plan: hold and flag, the urgency of intake; **[2e]** and an escalation
+    (urgent contact, acknowledged; the plan resumes only on a psychiatrist's decision) — also when the plan
+    is already on hold, since the crisis is new. **[2e]** C-SSRS ``moderate`` (thoughts with a method) or
+    active suicidal ideation (question 2): flag, crisis resources, and a provider's review task due the same
+    day before the next session, without a hold. PHQ-9 item 9 above 0: flag (crisis resources go back with
+    the screening) without a hold: passive ideation is common in the patients treated, and the provider
+    decides. Source: Spravato boxed warning (monitor for suicidal thoughts and behaviours); Joint Commission
+    NPSG 15.01.01 (a patient screened at risk gets immediate follow-up)."""
     flags = set(flags)
+    running = plan_status in _RUNNING
     if SUICIDE_RISK_HIGH in flags:
-        return CheckInCrisis(hold=plan_status == PlanStatus.ACTIVE, risk_level="high")
+        return CheckInCrisis(hold=plan_status == PlanStatus.ACTIVE, risk_level="high", escalate=running)
+    if SUICIDE_RISK_MODERATE in flags:
+        return CheckInCrisis(hold=False, risk_level="moderate", risk_review=running)
+    if ACTIVE_SUICIDAL_IDEATION in flags:
+        return CheckInCrisis(hold=False, risk_level="active_suicidal_ideation", risk_review=running)
     if SUICIDAL_IDEATION in flags:
         return CheckInCrisis(hold=False, risk_level="ideation")
     return CheckInCrisis(hold=False, risk_level=None)
+
+
+def check_escalated_reactivation(
+    *, by_psychiatrist: bool, reason: str | None, safety_plan_documented: bool | None, acknowledged: bool
+) -> None:
+    """[2e] A plan held for a crisis escalated at a check-in resumes only on a psychiatrist's decision (403
+    ``psychiatrist_required``, an admin included), once the escalation is acknowledged, with a reason and a
+    documented safety plan — the 422s listed at once (``escalation_not_acknowledged``,
+    ``safety_plan_required``, ``reason_required``; the code is the first). Source: as for an escalated
+    consultation (clinical-rules.md §2, §4; Stanley & Brown's Safety Planning Intervention)."""
+    if not by_psychiatrist:
+        raise Forbidden(
+            "Only a psychiatrist (MD or DO, psychiatry) may resume a plan held for an escalated crisis.",
+            code="psychiatrist_required",
+        )
+    errors = []
+    if not acknowledged:
+        errors.append(
+            FieldError(
+                "/",
+                "escalation_not_acknowledged",
+                "A provider must first acknowledge the escalation (POST …/acknowledge-escalation).",
+            )
+        )
+    if safety_plan_documented is not True:
+        errors.append(
+            FieldError(
+                "/safety_plan_documented",
+                "safety_plan_required",
+                "Document a safety plan with the patient, then send safety_plan_documented: true.",
+            )
+        )
+    if not (reason or "").strip():
+        errors.append(FieldError("/reason", "reason_required", "Say why treatment may resume."))
+    if errors:
+        raise RuleViolation(
+            "The plan cannot resume yet: " + " ".join(error.message for error in errors),
+            code=errors[0].code,
+            errors=errors,
+        )
 
 
 def check_frequency_override(*, by_psychiatrist: bool) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +13,9 @@ from api.domain.protocols import ReviewDecision, Route, TaskKind, TaskPurpose, T
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType, Disposition, dose_mg_per_kg
 from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
+
+if TYPE_CHECKING:
+    from api.models.escalation import Escalation
 
 # At most one plan still running (not in a terminal status) per consultation: a partial unique index.
 _OPEN_PLAN_PREDICATE = text(
@@ -54,6 +57,9 @@ class FollowUpPlan(Base):
     # On hold for a patient's safety (a severe or serious adverse event, a crisis at a check-in): only a
     # provider may resume it, with a reason.
     held_for_safety: Mapped[bool] = mapped_column(Boolean, default=False)
+    # [2e] On hold for a crisis escalated at a check-in (C-SSRS high): only a psychiatrist resumes it, once
+    # the escalation is acknowledged, with a reason and a documented safety plan.
+    held_for_escalation: Mapped[bool] = mapped_column(Boolean, default=False)
     protocol: Mapped[TreatmentProtocol] = mapped_column(StrEnumType(TreatmentProtocol, 40))
     route: Mapped[Route] = mapped_column(StrEnumType(Route, 20))
     start_date: Mapped[date]
@@ -70,6 +76,16 @@ class FollowUpPlan(Base):
     revoked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # [2e] Every escalation of the plan, oldest first (api.services.escalations writes them).
+    escalations: Mapped[list[Escalation]] = relationship(
+        order_by="[Escalation.escalated_at, Escalation.id]", viewonly=True
+    )
+
+    @property
+    def escalation(self) -> Escalation | None:
+        """The latest escalation (``escalation {...}`` on the plan), None when never escalated."""
+        return self.escalations[-1] if self.escalations else None
 
 
 class PlanTask(Base):

@@ -13,6 +13,7 @@ from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
 from api.models import AdverseEvent, FollowUpPlan
 from api.schemas.common import PageArgsSchema
+from api.schemas.consultations import EscalationAcknowledgeSchema
 from api.schemas.plans import (
     AdverseEventCreateSchema,
     AdverseEventPageSchema,
@@ -120,6 +121,7 @@ def _action_view(action: PlanAction, operation_id: str, summary: str) -> type[Me
                 action,
                 data.get("reason"),
                 precondition=blp.precondition(FollowUpPlanSchema),
+                safety_plan_documented=data.get("safety_plan_documented"),
             )
 
     PlanActionView.post.__doc__ = summary
@@ -134,7 +136,13 @@ blp.route("/<string:plan_id>/activate")(
         """Activate or resume a plan
 
         From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
-        `telehealth` and `ketamine_treatment` consents (422 `consent_required`). Honours `If-Match`.
+        `telehealth` and `ketamine_treatment` consents (422 `consent_required`); an intranasal plan needs
+        the patient's REMS enrolment (422 `rems_enrollment_required`). A plan held for a severe adverse event
+        resumes only by a provider with a `reason`; one held for a crisis escalated at a check-in only by a
+        psychiatrist (403 `psychiatrist_required`), once the escalation is acknowledged (422
+        `escalation_not_acknowledged`), with a `reason` and `safety_plan_documented: true` (422
+        `safety_plan_required`). The first activation adds a baseline check-in when the patient has no PHQ-9
+        in the 30 days up to `start_date`. Honours `If-Match`.
         """,
     )
 )
@@ -169,6 +177,32 @@ blp.route("/<string:plan_id>/revoke")(
         """,
     )
 )
+
+
+@blp.route("/<string:plan_id>/acknowledge-escalation")
+class AcknowledgePlanEscalation(MethodView):
+    @blp.operation("acknowledgeFollowUpPlanEscalation", scopes=["plans:write"], errors=[409, 412])
+    @blp.etag
+    @blp.arguments(EscalationAcknowledgeSchema)
+    @blp.response(200, FollowUpPlanSchema)
+    def post(self, data: dict[str, Any], plan_id: str) -> Any:
+        """Acknowledge a plan's escalation
+
+        After a C-SSRS `high` at a check-in, the plan's provider records the urgent contact with the
+        patient: who, when, and its outcome (`reached`, `not_reached`, `emergency_services`), shown as the
+        plan's `escalation`. A partner, a patient or an admin: 403. A second acknowledgement: 409
+        `already_acknowledged`; a plan never escalated: 409 `not_escalated`. Until it is acknowledged, the
+        worker sends `follow_up_plan.escalation_unacknowledged` every `ESCALATION_ACK_MINUTES`. Honours
+        `If-Match`.
+        """
+        return service.acknowledge_plan_escalation(
+            get_session(),
+            current_principal(),
+            plan_id,
+            note=data["note"],
+            contact_outcome=data["contact_outcome"],
+            precondition=blp.precondition(FollowUpPlanSchema),
+        )
 
 
 @blp.route("/<string:plan_id>/tasks")

@@ -21,6 +21,7 @@ from api.domain.protocols import (
 from api.domain.session_monitoring import Dissociation
 from api.domain.session_safety import AdverseEventSeverity, AdverseEventType, Disposition
 from api.schemas.common import Boolean, Date, PageArgsSchema, StrictSchema, Timestamp, page_schema
+from api.schemas.consultations import EscalationSchema
 
 _PROTOCOLS = [str(p) for p in TreatmentProtocol]
 _ROUTES = [str(r) for r in Route]
@@ -73,6 +74,14 @@ class FollowUpPlanSchema(Schema):
     check_in_interval_days = fields.Integer(required=True)
     frequency_override_reason = fields.String(
         required=True, allow_none=True, metadata={"description": _OVERRIDE_DESCRIPTION}
+    )
+    escalation = fields.Nested(
+        EscalationSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The latest escalation of a check-in's crisis (C-SSRS high), or null"
+        },
     )
     activated_at = Timestamp(required=True, allow_none=True)
     completed_at = Timestamp(required=True, allow_none=True)
@@ -147,6 +156,12 @@ class PlanQueryArgsSchema(PageArgsSchema):
 class FollowUpPlanActionSchema(StrictSchema):
     reason = fields.String(
         validate=_REASON, metadata={"description": "Kept as status_reason when holding or revoking"}
+    )
+    safety_plan_documented = Boolean(
+        metadata={
+            "description": "activate: a psychiatrist resuming a plan held for an escalated crisis attests a "
+            "safety plan (true required)"
+        }
     )
 
 

@@ -7,8 +7,10 @@ moves a plan through its life cycle; the patient and the partner read it. Anothe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.consultation_status import ConsultationStatus, VisitOutcome
-from api.domain.escalation import is_psychiatrist
+from api.domain.escalation import ContactOutcome, is_psychiatrist
 from api.domain.outcomes import (
     MEASURES,
     BaselineCandidate,
@@ -26,9 +28,11 @@ from api.domain.outcomes import (
     summarize_outcome,
 )
 from api.domain.plan_status import (
+    CheckInCrisis,
     PlanAction,
     PlanStatus,
     check_activation_consents,
+    check_escalated_reactivation,
     check_frequency_override,
     check_rems_enrollment,
     check_safety_resumption,
@@ -46,6 +50,7 @@ from api.domain.protocols import (
     TreatmentProtocol,
     baseline_check_in,
     generate_tasks,
+    risk_review,
 )
 from api.domain.screening import Instrument
 from api.domain.webhooks import EventType
@@ -53,6 +58,7 @@ from api.errors import Conflict, FieldError, NotFound, RuleViolation, Validation
 from api.events.outbox import emit
 from api.models import CheckInAnswer, Consultation, FollowUpPlan, Patient, PlanTask, Provider, Screening
 from api.services.access import require_kind, scope_consultations, scope_plans
+from api.services.escalations import acknowledge, open_escalation
 from api.services.inputs import NewPlan, PlanChanges
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
@@ -368,6 +374,7 @@ def act_on_plan(
     reason: str | None,
     *,
     precondition: Precondition[FollowUpPlan],
+    safety_plan_documented: bool | None = None,
 ) -> FollowUpPlan:
     """activate (also resumes a plan on hold), hold, complete, revoke."""
     # The patient first, then the plan: the order a consent withdrawal locks them in (lock_patient).
@@ -378,6 +385,14 @@ def act_on_plan(
     new_status = transition(PlanStatus(plan.status), action)  # 409 invalid_transition
     first_activation = action == PlanAction.ACTIVATE and plan.status == PlanStatus.DRAFT
     if action == PlanAction.ACTIVATE:
+        if plan.held_for_escalation:  # [2e] 403 psychiatrist_required; 422s
+            escalation = plan.escalation
+            check_escalated_reactivation(
+                by_psychiatrist=principal_is_psychiatrist(session, principal),
+                reason=reason,
+                safety_plan_documented=safety_plan_documented,
+                acknowledged=escalation is None or escalation.acknowledged_at is not None,
+            )
         if plan.held_for_safety:  # 422: a provider, with a reason
             check_safety_resumption(by_provider=principal.kind == "provider", reason=reason)
         check_activation_consents(accepted_consent_types(session, plan.patient_id))  # 422 consent_required
@@ -402,6 +417,7 @@ def change_status(
     plan.updated_at = now
     if new_status == PlanStatus.ACTIVE:
         plan.held_for_safety = False
+        plan.held_for_escalation = False
     if new_status == PlanStatus.ACTIVE and plan.activated_at is None:
         plan.activated_at = now
     elif new_status in (PlanStatus.COMPLETED, PlanStatus.REVOKED):
@@ -421,6 +437,86 @@ def change_status(
         status=str(new_status),
         previous_status=previous,
     )
+
+
+# --- a crisis at a check-in [2e] -----------------------------------------------------------------
+
+
+def respond_to_check_in_crisis(
+    session: Session, plan: FollowUpPlan, screening: Screening, crisis: CheckInCrisis
+) -> None:
+    """After the flag and the hold (api.services.screenings): a C-SSRS ``high`` opens an escalation on the
+    plan (the same piece as a consultation's: acknowledgement, overdue event, psychiatrist's clearance); a
+    ``moderate`` or active suicidal ideation adds a provider's risk review due today (clinical-rules.md
+    §4)."""
+    if crisis.escalate:
+        open_escalation(session, screening=screening, plan=plan)
+        plan.held_for_escalation = True
+        session.expire(plan, ["escalations"])
+    if crisis.risk_review:
+        add_risk_review(session, plan, screening)
+
+
+def add_risk_review(session: Session, plan: FollowUpPlan, screening: Screening) -> PlanTask:
+    """A risk review due today (the patient's date), linked to the screening that raised it. One open risk
+    review covers every finding until it is done; a day holds one review, so an open review already due
+    today becomes the risk review too, and a day whose review is already done puts it on the next free day
+    (it gates the next session all the same)."""
+    tasks = _tasks(session, plan.id)
+    reviews = [task for task in tasks if task.kind == TaskKind.REVIEW]
+    open_risk = next(
+        (t for t in reviews if t.purpose == TaskPurpose.RISK_REVIEW and t.status in OPEN_TASK_STATUSES), None
+    )
+    if open_risk is not None:
+        _link(open_risk, screening)
+        session.flush()
+        return open_risk
+    spec = risk_review(_patient_today(session, plan))
+    by_day = {task.due_on: task for task in reviews}
+    day = spec.due_on
+    while day in by_day:
+        existing = by_day[day]
+        if existing.status in OPEN_TASK_STATUSES:
+            existing.purpose = TaskPurpose.RISK_REVIEW
+            existing.instructions = [*existing.instructions, *spec.instructions]
+            _link(existing, screening)
+            session.flush()
+            return existing
+        day += timedelta(days=1)
+    task = add_task(session, plan, replace(spec, due_on=day))
+    _link(task, screening)
+    session.flush()
+    return task
+
+
+def _link(task: PlanTask, screening: Screening) -> None:
+    if screening.id not in task.screening_ids:
+        task.answers.append(CheckInAnswer(screening_id=screening.id, position=len(task.answers)))
+
+
+def _patient_today(session: Session, plan: FollowUpPlan) -> date:
+    patient = session.get(Patient, plan.patient_id)
+    zone = patient.timezone if patient is not None and patient.timezone else "UTC"
+    return utcnow().astimezone(ZoneInfo(zone)).date()
+
+
+def acknowledge_plan_escalation(
+    session: Session,
+    principal: Principal,
+    plan_id: str,
+    *,
+    note: str,
+    contact_outcome: ContactOutcome,
+    precondition: Precondition[FollowUpPlan],
+) -> FollowUpPlan:
+    """The plan's provider records the urgent contact after a check-in's crisis (403 for anyone but a
+    provider, 409 ``already_acknowledged``, 409 ``not_escalated``): api.services.escalations.acknowledge."""
+    plan = get_plan(session, principal, plan_id, for_update=True)
+    precondition(plan)
+    acknowledge(session, principal, plan.escalation, note=note, contact_outcome=contact_outcome)
+    plan.updated_at = utcnow()
+    session.flush()
+    return plan
 
 
 # --- outcomes ------------------------------------------------------------------------------------

@@ -33,7 +33,12 @@ from api.services.consultations import get_consultation, reevaluate_eligibility,
 from api.services.inputs import ScreeningSubmission
 from api.services.paging import Page, PageRequest, fetch_page
 from api.services.patients import get_patient
-from api.services.plans import change_status, has_open_baseline_check_in, plan_for_screening
+from api.services.plans import (
+    change_status,
+    has_open_baseline_check_in,
+    plan_for_screening,
+    respond_to_check_in_crisis,
+)
 
 # Device clocks drift; a completion time a little ahead of ours is accepted, more is a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -138,6 +143,7 @@ def _respond_to_check_in_risk(session: Session, screening: Screening, plan: Foll
     if crisis.hold:
         change_status(session, plan, PlanStatus.ON_HOLD, reason=f"Crisis at a check-in ({screening.id}).")
         plan.held_for_safety = True
+    respond_to_check_in_crisis(session, plan, screening, crisis)  # [2e] escalation, risk review
 
 
 def _emit(session: Session, screening: Screening, type: EventType, **facts: Any) -> None:

@@ -4,7 +4,8 @@ Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-04 20:30:00
 
-- follow_up_plans: a psychiatrist's ``frequency_override_reason`` (and who gave it).
+- follow_up_plans: a psychiatrist's ``frequency_override_reason`` (and who gave it); ``held_for_escalation``
+  (a crisis escalated at a check-in holds it until a psychiatrist resumes it; stored plans: false).
 - plan_tasks: ``purpose`` (stored tasks: sessions ``treatment``, check-ins ``routine``) and a review's decision.
 - check_in_answers: the screenings that answered a check-in (one per instrument). A stored check-in's one
   screening (plan_tasks.screening_id) moves there and the old column is left null: SQLite cannot drop a
@@ -30,6 +31,10 @@ def upgrade() -> None:
     # would rebuild them.
     op.add_column("follow_up_plans", sa.Column("frequency_override_reason", sa.Text(), nullable=True))
     op.add_column("follow_up_plans", sa.Column("frequency_override_by", sa.String(length=80), nullable=True))
+    op.add_column(
+        "follow_up_plans",
+        sa.Column("held_for_escalation", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.add_column(
         "plan_tasks",
         sa.Column("purpose", sa.String(length=20), nullable=False, server_default="treatment"),
@@ -85,5 +90,6 @@ def downgrade() -> None:
     op.drop_column("plan_tasks", "review_note")
     op.drop_column("plan_tasks", "review_decision")
     op.drop_column("plan_tasks", "purpose")
+    op.drop_column("follow_up_plans", "held_for_escalation")
     op.drop_column("follow_up_plans", "frequency_override_by")
     op.drop_column("follow_up_plans", "frequency_override_reason")

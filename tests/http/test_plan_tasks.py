@@ -14,17 +14,16 @@ from sqlalchemy.orm import Session
 
 from api.cli import main
 from api.models import Event, Patient, PlanTask
+from api.services.escalations import announce_unacknowledged_escalations
 from api.services.task_reminders import announce_due_tasks, mark_overdue_tasks
 from tests.care import Care, Headers, screening_row
 from tests.clinical import (
     CALM_READINGS,
-    CSSRS_HIGH,
     CSSRS_SINCE_NONE,
     PCL5_33,
     calm_readings,
     iv_session,
     monitoring,
-    submit,
 )
 from tests.world import World
 
@@ -887,26 +886,104 @@ def check_in_screening(
     return client.post("/v1/screenings", json=body, headers=care.partner)
 
 
-def test_a_high_suicide_risk_at_a_check_in_holds_the_plan(
+CSSRS_SINCE_HIGH = {
+    "recall": "since_last_contact",
+    "wish_to_be_dead": True,
+    "suicidal_thoughts": True,
+    "thoughts_with_method": True,
+    "intent": True,
+    "plan": False,
+    "behavior_since_last_contact": False,
+}
+CSSRS_SINCE_MODERATE = {**CSSRS_SINCE_HIGH, "intent": False}  # thoughts with a method
+CSSRS_SINCE_ACTIVE_IDEATION = {**CSSRS_SINCE_HIGH, "thoughts_with_method": False, "intent": False}
+
+
+def test_a_high_suicide_risk_at_a_check_in_holds_and_escalates_the_plan(
     client: FlaskClient, care: Care, db: Session
 ) -> None:
+    """[2e] C-SSRS high: hold, flag, crisis resources, an escalation acknowledged by a provider, and a
+    psychiatrist's clearance with a reason and a documented safety plan."""
     plan = care.active_plan()
-    response = check_in_screening(client, care, plan, "cssrs", CSSRS_HIGH)
+    response = check_in_screening(client, care, plan, "cssrs", CSSRS_SINCE_HIGH)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["crisis_resources"]
     held = client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()
     assert held["status"] == "on_hold" and "Crisis at a check-in" in held["status_reason"]
+    assert held["escalation"]["acknowledged_at"] is None
     flagged = events_of_type(db, "screening.risk_flagged")
     assert [(e.object_id, e.data["risk_level"], e.data["plan_id"]) for e in flagged] == [
         (response.get_json()["id"], "high", plan["id"])
     ]
+    # The worker announces it unacknowledged after ESCALATION_ACK_MINUTES.
+    escalated_at = datetime.fromisoformat(held["escalation"]["escalated_at"].replace("Z", "+00:00"))
+    assert announce_unacknowledged_escalations(db, interval=timedelta(minutes=60), now=escalated_at) == 0
+    later = escalated_at + timedelta(minutes=61)
+    assert announce_unacknowledged_escalations(db, interval=timedelta(minutes=60), now=later) == 1
+    [overdue] = events_of_type(db, "follow_up_plan.escalation_unacknowledged")
+    assert overdue.object_id == plan["id"]
     resume = f"/v1/follow-up-plans/{plan['id']}/activate"
-    refused = client.post(resume, json={"reason": "Spoke to the patient."}, headers=care.admin)
-    assert refused.get_json()["code"] == "reactivation_requires_provider"
-    resumed = client.post(
-        resume, json={"reason": "Safety plan in place after a call."}, headers=care.provider
+    cleared = {"reason": "Seen today; safety plan agreed.", "safety_plan_documented": True}
+    for headers in (care.provider, care.admin):  # Dr. Grace is no psychiatrist yet
+        refused = client.post(resume, json=cleared, headers=headers)
+        assert (refused.status_code, refused.get_json()["code"]) == (403, "psychiatrist_required")
+    care.make_psychiatrist()
+    not_acknowledged = client.post(resume, json=cleared, headers=care.provider)
+    assert (not_acknowledged.status_code, not_acknowledged.get_json()["code"]) == (
+        422,
+        "escalation_not_acknowledged",
     )
+    acknowledge = f"/v1/follow-up-plans/{plan['id']}/acknowledge-escalation"
+    contact = {"note": "Called; she is with her sister tonight.", "contact_outcome": "reached"}
+    for headers in (care.admin, care.partner):
+        assert client.post(acknowledge, json=contact, headers=headers).status_code == 403
+    acknowledged = client.post(acknowledge, json=contact, headers=care.provider)
+    assert acknowledged.status_code == 200, acknowledged.get_json()
+    assert acknowledged.get_json()["escalation"]["contact_outcome"] == "reached"
+    again = client.post(acknowledge, json=contact, headers=care.provider)
+    assert (again.status_code, again.get_json()["code"]) == (409, "already_acknowledged")
+    no_safety_plan = client.post(resume, json={"reason": cleared["reason"]}, headers=care.provider)
+    assert (no_safety_plan.status_code, no_safety_plan.get_json()["code"]) == (422, "safety_plan_required")
+    resumed = client.post(resume, json=cleared, headers=care.provider)
     assert resumed.status_code == 200, resumed.get_json()
+    assert resumed.get_json()["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("answers", "level"),
+    [
+        pytest.param(CSSRS_SINCE_MODERATE, "moderate", id="moderate"),
+        pytest.param(CSSRS_SINCE_ACTIVE_IDEATION, "active_suicidal_ideation", id="active-ideation"),
+    ],
+)
+def test_a_moderate_risk_at_a_check_in_needs_a_review_before_the_next_session(
+    client: FlaskClient, care: Care, db: Session, answers: dict[str, Any], level: str
+) -> None:
+    """[2e] Flag, crisis resources and a provider's review task due the same day; no hold, but no session
+    is recorded until the review is done (422 risk_review_pending)."""
+    plan = care.active_plan()
+    response = check_in_screening(client, care, plan, "cssrs", answers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["crisis_resources"]
+    assert [e.data["risk_level"] for e in events_of_type(db, "screening.risk_flagged")] == [level]
+    current = client.get(f"/v1/follow-up-plans/{plan['id']}", headers=care.provider).get_json()
+    assert current["status"] == "active" and current["escalation"] is None
+    [review] = [t for t in care.tasks(plan["id"], "kind=review") if t["purpose"] == "risk_review"]
+    assert review["screening_ids"] == [response.get_json()["id"]] and review["status"] == "pending"
+    # A second finding before the review is done joins the same review.
+    second = check_in_screening(client, care, plan, "cssrs", answers)
+    reviews = [t for t in care.tasks(plan["id"], "kind=review") if t["purpose"] == "risk_review"]
+    assert [t["screening_ids"] for t in reviews] == [[response.get_json()["id"], second.get_json()["id"]]]
+    session_task = first(care, plan, "session")
+    blocked = record(client, care, session_task)
+    assert (blocked.status_code, blocked.get_json()["code"]) == (422, "risk_review_pending")
+    done = client.post(
+        f"/v1/follow-up-plans/{plan['id']}/tasks/{review['id']}/complete",
+        json={"decision": "continue", "note": "Passive thoughts, no plan; safety plan reviewed."},
+        headers=care.provider,
+    )
+    assert done.status_code == 200, done.get_json()
+    assert record(client, care, session_task).status_code == 200
 
 
 def test_thoughts_of_self_harm_on_a_phq9_check_in_are_flagged_without_a_hold(

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
-from api.domain.plan_status import check_frequency_override, check_rems_enrollment
+from api.domain.plan_status import (
+    PlanStatus,
+    check_escalated_reactivation,
+    check_frequency_override,
+    check_in_crisis,
+    check_rems_enrollment,
+)
 from api.domain.protocols import (
     PlanSchedule,
     Route,
@@ -237,3 +244,78 @@ def test_an_intranasal_plan_needs_a_rems_enrolment(route: str, enrolled: bool, r
     with pytest.raises(RuleViolation) as excinfo:
         check_rems_enrollment(route, enrolled=enrolled)
     assert excinfo.value.code == "rems_enrollment_required"
+
+
+# --- a crisis at a check-in ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "status", "expected"),
+    [
+        pytest.param({"suicide_risk_high"}, PlanStatus.ACTIVE, (True, "high", True, False), id="high-active"),
+        pytest.param(
+            {"suicide_risk_high"}, PlanStatus.ON_HOLD, (False, "high", True, False), id="high-on-hold"
+        ),
+        pytest.param({"suicide_risk_high"}, PlanStatus.DRAFT, (False, "high", False, False), id="high-draft"),
+        pytest.param(
+            {"suicide_risk_moderate", "active_suicidal_ideation"},
+            PlanStatus.ACTIVE,
+            (False, "moderate", False, True),
+            id="moderate",
+        ),
+        pytest.param(
+            {"active_suicidal_ideation"},
+            PlanStatus.ON_HOLD,
+            (False, "active_suicidal_ideation", False, True),
+            id="active-ideation",
+        ),
+        pytest.param(
+            {"suicidal_ideation"}, PlanStatus.ACTIVE, (False, "ideation", False, False), id="phq9-item-9"
+        ),
+        pytest.param(set(), PlanStatus.ACTIVE, (False, None, False, False), id="none"),
+    ],
+)
+def test_what_a_check_ins_finding_calls_for(
+    flags: set[str], status: PlanStatus, expected: tuple[bool, str | None, bool, bool]
+) -> None:
+    crisis = check_in_crisis(flags, status)
+    assert (crisis.hold, crisis.risk_level, crisis.escalate, crisis.risk_review) == expected
+
+
+GOOD = {
+    "by_psychiatrist": True,
+    "reason": "Seen today.",
+    "safety_plan_documented": True,
+    "acknowledged": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "codes"),
+    [
+        pytest.param({}, [], id="cleared"),
+        pytest.param({"acknowledged": False}, ["escalation_not_acknowledged"], id="not-acknowledged"),
+        pytest.param({"safety_plan_documented": False}, ["safety_plan_required"], id="safety-plan-false"),
+        pytest.param({"safety_plan_documented": None}, ["safety_plan_required"], id="safety-plan-missing"),
+        pytest.param({"reason": "  "}, ["reason_required"], id="no-reason"),
+        pytest.param(
+            {"acknowledged": False, "safety_plan_documented": None, "reason": None},
+            ["escalation_not_acknowledged", "safety_plan_required", "reason_required"],
+            id="every-failure-at-once",
+        ),
+    ],
+)
+def test_a_psychiatrist_resumes_an_escalated_plan(changes: dict[str, object], codes: list[str]) -> None:
+    arguments: dict[str, Any] = {**GOOD, **changes}
+    if not codes:
+        check_escalated_reactivation(**arguments)
+        return
+    with pytest.raises(RuleViolation) as excinfo:
+        check_escalated_reactivation(**arguments)
+    assert [e.code for e in excinfo.value.errors] == codes and excinfo.value.code == codes[0]
+
+
+def test_only_a_psychiatrist_resumes_an_escalated_plan() -> None:
+    with pytest.raises(Forbidden) as excinfo:
+        check_escalated_reactivation(**{**GOOD, "by_psychiatrist": False})
+    assert excinfo.value.code == "psychiatrist_required"
