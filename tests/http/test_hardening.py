@@ -812,7 +812,12 @@ def test_clinician_actions_hide_another_tenants_case(client: FlaskClient, world:
 
     valid = {
         "review": {"decision": "approve", "note": "Reviewed"},
-        "start": {},
+        "start": {
+            "modality": "audio_video",
+            "patient_location_state": "NY",
+            "identity_verified": True,
+            "identity_method": "photo_id",
+        },
         "complete": {"outcome": "treatment_recommended", "summary": "Seen"},
     }[action]
 
