@@ -2,7 +2,8 @@
 due and overdue jobs are api.services.task_reminders).
 
 Who may do what (docs/follow-up-plans.md): the assigned provider records sessions (an admin may too, but only
-a provider can override the blood-pressure threshold); the patient, the partner acting for its patient, the
+a provider can override the blood-pressure threshold; the plan's own patient records an at-home oral or
+sublingual session); the patient, the partner acting for its patient, the
 provider and an admin complete check-ins and report adverse events.
 """
 
