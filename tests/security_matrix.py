@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.config import Settings
+from api.models import Consultation, Escalation
+from api.services import accounts
 from tests.care import completed_consultation
 from tests.clinical import PHQ9_MODERATE, monitoring
 from tests.directory import (
@@ -36,6 +38,8 @@ from tests.directory import (
     provider_body,
     ready_consultation,
 )
+from tests.helpers import authorization_code, bearer, exchange_code
+from tests.world import REDIRECT, Creds
 
 Headers = dict[str, str]
 Body = dict[str, Any]
@@ -220,6 +224,64 @@ def with_value_at(body: Body, pointer: str, change: Callable[[Any], Any]) -> Bod
 # --- the objects the checks act on ------------------------------------------------------------------
 
 
+# Every scope a provider's sign-in may be granted (the clinician app's).
+PROVIDER_SCOPES = (
+    "patients:read patients:write consultations:read consultations:write screenings:read screenings:write "
+    "providers:read providers:write plans:read plans:write"
+)
+CLINICIAN_PASSWORD = "matrix-clinician-1"
+
+
+@dataclass
+class Clinician:
+    """A tenant's provider, able to sign in again with fewer scopes (the scope check)."""
+
+    app: Creds
+    email: str
+    user_id: str
+    headers: Headers
+
+    def sign_in(self, client: FlaskClient, scope: str) -> Headers:
+        code, verifier = authorization_code(client, self.app, self.email, CLINICIAN_PASSWORD, scope=scope)
+        response = exchange_code(client, self.app, code, verifier)
+        assert response.status_code == 200, response.get_json()
+        return bearer(response.get_json()["access_token"])
+
+
+def sign_in_clinician(client: FlaskClient, db: Session, provider_id: str, email: str) -> Clinician:
+    app, _ = accounts.create_client(
+        db,
+        accounts.system_principal(),
+        None,
+        name=f"Clinician app of {email}",
+        grant_type="authorization_code",
+        scope=PROVIDER_SCOPES,
+        redirect_uris=[REDIRECT],
+        public=True,
+    )
+    user = accounts.create_user(
+        db,
+        accounts.system_principal(),
+        role="provider",
+        email=email,
+        password=CLINICIAN_PASSWORD,
+        provider_id=provider_id,
+    )
+    db.commit()
+    clinician = Clinician(Creds(app.id, None), email, user.id, {})
+    clinician.headers.update(clinician.sign_in(client, PROVIDER_SCOPES))
+    return clinician
+
+
+# The body of a consultation's visit start: video, the patient in New York (ready_consultation's state).
+VISIT_START = {
+    "modality": "audio_video",
+    "patient_location_state": "NY",
+    "identity_verified": True,
+    "identity_method": "photo_id",
+}
+
+
 @dataclass
 class Tenant:
     """One partner's objects, each in the state its operations need."""
@@ -231,6 +293,7 @@ class Tenant:
     site: str  # the provider's REMS-certified site in Texas, where this tenant's sessions are given
     con_ready: str
     con_review: str
+    con_escalated: str  # a C-SSRS high's escalation, not yet acknowledged (clinical-rules.md §2 [2e])
     con_scheduled: str
     con_in_progress: str
     con_completed: str  # treatment_recommended, no plan yet
@@ -244,6 +307,11 @@ class Tenant:
     free_slots: tuple[str, str]  # two free slots of the provider, for assignment and rescheduling
     endpoint: str  # a webhook endpoint subscribed to follow_up_plan.created
     event: str  # the follow_up_plan.created event of plan_draft
+    # The provider signed in (a provider's acts: visits, PDMP checks, evaluations, prescriptions; §5).
+    clinician: Clinician
+    visit: str  # an in-person follow-up visit on plan_active (so an in-person evaluation is on record)
+    pdmp_check: str  # the provider's PDMP check of Texas, just made
+    prescription: str  # an esketamine prescription of plan_active
     etags: dict[str, str] = field(default_factory=dict)  # object id -> its current ETag
 
     def id(self, attribute: str) -> str:
@@ -264,8 +332,42 @@ def plan_body(consultation_id: str, start: date) -> Body:
         "protocol": "intranasal_esketamine",
         "route": "intranasal",
         "start_date": start.isoformat(),
-        "check_in_instruments": ["phq9"],
+        "check_in_instruments": ["phq9", "cssrs"],
     }
+
+
+def prescription_body(visit: str, pdmp_check: str, site: str) -> Body:
+    """Esketamine by its REMS: intranasal 56 mg at a certified site, no refills."""
+    return {
+        "visit_id": visit,
+        "medication": "esketamine",
+        "route": "intranasal",
+        "dose_mg": 56,
+        "quantity": 1,
+        "days_supply": 28,
+        "refills": 0,
+        "dispensing": "clinic_administered",
+        "site_id": site,
+        "pdmp_check_id": pdmp_check,
+    }
+
+
+def escalated_consultation(db: Session, patient: str) -> str:
+    """An escalated consultation in New York with its open escalation, arranged in the database."""
+    consultation = ready_consultation(db, patient, status="escalated", eligibility_outcome="escalate")
+    row = db.get(Consultation, consultation)
+    assert row is not None
+    db.add(
+        Escalation(
+            partner_id=row.partner_id,
+            patient_id=patient,
+            consultation_id=consultation,
+            escalated_at=datetime.now(UTC),
+            announced_intervals=0,
+        )
+    )
+    db.commit()
+    return consultation
 
 
 def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str, patient: str) -> Tenant:
@@ -300,8 +402,16 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         _ok(client.post(f"/v1/consultations/{consultation}/assignment", json=body, headers=admin), 201)
         return consultation
 
+    clinician = sign_in_clinician(client, db, provider, f"clinician-{partner}@matrix.test")
     con_in_progress = booked(3)
-    _ok(client.post(f"/v1/consultations/{con_in_progress}/start", json={}, headers=admin))
+    started = client.post(
+        f"/v1/consultations/{con_in_progress}/start", json=VISIT_START, headers=clinician.headers
+    )
+    _ok(started)
+
+    # The Spravato REMS enrolment an intranasal plan is activated with (clinical-rules.md §4).
+    enrolment = {"enrolled_on": f"{start - timedelta(days=3)}", "enrollment_id": "REMS-0001"}
+    _ok(client.put(f"/v1/patients/{patient}/rems-enrollment", json=enrolment, headers=admin))
 
     def plan(status: str) -> str:
         consultation = completed_consultation(db, partner, patient, provider)
@@ -350,6 +460,37 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         "completed_at": f"{date.fromisoformat(check_in_task['due_on']) + timedelta(days=1)}T09:00:00Z",
         "plan_id": plan_active,
     }
+    # The provider's acts of clinical-rules.md §5: an in-person follow-up visit (an evaluation on record,
+    # so the prescription's basis does not depend on the date), a PDMP check, an esketamine prescription.
+    as_provider = clinician.headers
+    visit = _ok(
+        client.post(
+            f"/v1/follow-up-plans/{plan_active}/visits",
+            json={**VISIT_START, "modality": "in_person", "patient_location_state": "TX", "note": "Seen."},
+            headers=as_provider,
+        ),
+        201,
+    )["id"]
+    pdmp_check = _ok(
+        client.post(
+            f"/v1/patients/{patient}/pdmp-checks",
+            json={
+                "state": "TX",
+                "checked_at": iso(datetime.now(UTC) - timedelta(minutes=5)),
+                "result": "no_concerns",
+            },
+            headers=as_provider,
+        ),
+        201,
+    )["id"]
+    prescription = _ok(
+        client.post(
+            f"/v1/follow-up-plans/{plan_active}/prescriptions",
+            json=prescription_body(visit, pdmp_check, site),
+            headers=as_provider,
+        ),
+        201,
+    )["id"]
     tenant = Tenant(
         partner=partner,
         patient=patient,
@@ -360,6 +501,7 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         con_review=ready_consultation(
             db, patient, status="awaiting_review", eligibility_outcome="needs_review"
         ),
+        con_escalated=escalated_consultation(db, patient),
         con_scheduled=booked(2),
         con_in_progress=con_in_progress,
         con_completed=completed_consultation(db, partner, patient, provider),
@@ -373,6 +515,10 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         free_slots=(iso(next_whole_hour(5)), iso(next_whole_hour(6))),
         endpoint=endpoint,
         event=event,
+        clinician=clinician,
+        visit=visit,
+        pdmp_check=pdmp_check,
+        prescription=prescription,
     )
     for url in (
         f"/v1/patients/{patient}",
@@ -395,7 +541,8 @@ class Fill:
 
     ``ids``: each path parameter -> the ``Tenant`` attribute naming the object. ``body``/``query``: a
     minimal valid body / the required query, for a tenant. ``actor``: the principal kind whose narrowed
-    token the scope check uses — a partner system where a partner may do it, else a platform admin.
+    token the scope check uses — a partner system where a partner may do it, a provider for a provider's
+    own act (clinical-rules.md §5), else a platform admin.
     """
 
     ids: Mapping[str, str] = field(default_factory=dict)
@@ -492,7 +639,14 @@ FILLS: dict[str, Fill] = {
         body=lambda _t: {"decision": "approve", "note": "Blood pressure normal on recheck."},
         actor="admin",
     ),
-    "startConsultation": Fill(ids={CONSULTATION: "con_scheduled"}, body=NO_BODY, actor="admin"),
+    "acknowledgeConsultationEscalation": Fill(
+        ids={CONSULTATION: "con_escalated"},
+        body=lambda _t: {"note": "Reached the patient; safe with family.", "contact_outcome": "reached"},
+        actor="provider",
+    ),
+    "startConsultation": Fill(
+        ids={CONSULTATION: "con_scheduled"}, body=lambda _t: dict(VISIT_START), actor="provider"
+    ),
     "completeConsultation": Fill(
         ids={CONSULTATION: "con_in_progress"},
         body=lambda _t: {"outcome": "treatment_recommended", "summary": "A good candidate."},
@@ -536,6 +690,37 @@ FILLS: dict[str, Fill] = {
     "getFollowUpPlanOutcomes": Fill(ids={PLAN: "plan_active"}),
     "getRemsForm": Fill(ids={PLAN: "plan_active", "task_id": "recorded_task"}),
     "submitRemsForm": Fill(ids={PLAN: "plan_active", "task_id": "recorded_task"}, actor="admin"),
+    # visits, in-person evaluations, PDMP checks, prescriptions (clinical-rules.md §5): a provider's acts
+    "recordPlanVisit": Fill(
+        ids={PLAN: "plan_active"},
+        body=lambda _t: {**VISIT_START, "patient_location_state": "TX", "note": "Doing well."},
+        actor="provider",
+    ),
+    "listPlanVisits": Fill(ids={PLAN: "plan_active"}),
+    "recordInPersonEvaluation": Fill(
+        ids={"patient_id": "patient"},
+        body=lambda t: {"evaluated_on": t.plan_start.isoformat(), "note": "Examined in clinic."},
+        actor="provider",
+    ),
+    "listInPersonEvaluations": Fill(ids={"patient_id": "patient"}),
+    "recordPdmpCheck": Fill(
+        ids={"patient_id": "patient"},
+        body=lambda t: {"state": "TX", "checked_at": f"{t.plan_start}T09:00:00Z", "result": "no_concerns"},
+        actor="provider",
+    ),
+    "listPdmpChecks": Fill(ids={"patient_id": "patient"}),
+    "issuePrescription": Fill(
+        ids={PLAN: "plan_active"},
+        body=lambda t: prescription_body(t.visit, t.pdmp_check, t.site),
+        actor="provider",
+    ),
+    "listPrescriptions": Fill(ids={PLAN: "plan_active"}),
+    "getPrescription": Fill(ids={PLAN: "plan_active", "prescription_id": "prescription"}),
+    "cancelPrescription": Fill(
+        ids={PLAN: "plan_active", "prescription_id": "prescription"},
+        body=lambda _t: {"reason": "Dose changed."},
+        actor="provider",
+    ),
     # events and webhooks
     "listEvents": Fill(),
     "getEvent": Fill(ids={"event_id": "event"}),
@@ -590,6 +775,7 @@ TENANT_OWNED = frozenset(
         "task_id",
         "endpoint_id",
         "event_id",
+        "prescription_id",
     }
 )
 # Path parameters naming something no tenant owns: operations with only these are out of the tenancy check.

@@ -45,6 +45,7 @@ from tests.helpers import bearer, cc_token, token_response
 from tests.security_matrix import (
     FILLS,
     NOT_TENANT_OWNED,
+    PROVIDER_SCOPES,
     TENANT_OWNED,
     Body,
     Headers,
@@ -113,9 +114,21 @@ class Matrix:
         finally:
             savepoint.rollback()
 
+    @property
+    def provider_a(self) -> Headers:
+        """Tenant A's provider, signed in with every scope of the clinician app."""
+        return self.a.clinician.headers
+
+    def acting(self, actor: str) -> Headers:
+        """The headers of the principal ``actor`` names, with every scope: what a minimal call sends."""
+        return {"partner": self.partner_a, "provider": self.provider_a}.get(actor, self.admin)
+
     def without(self, actor: str, scopes: tuple[str, ...]) -> Headers:
         """A real token of ``actor``'s kind granted every scope of its client except ``scopes``."""
         key = (actor, scopes)
+        if key not in self.narrow and actor == "provider":
+            wanted = " ".join(s for s in PROVIDER_SCOPES.split() if s not in scopes)
+            self.narrow[key] = self.a.clinician.sign_in(self.client, wanted)
         if key not in self.narrow:
             creds = self.world.admin if actor == "admin" else self.world.portal_a
             granted = list(SCOPES) if actor == "admin" else PARTNER_SCOPES.split()
@@ -274,7 +287,7 @@ def test_every_operation_has_a_filler() -> None:
         assert (fill.body is not None) == has_body(op), f"{op.id}: body filler and request body disagree"
         if op.required_query:
             assert fill.query is not None, f"{op.id}: FILLS needs a query giving {sorted(op.required_query)}"
-        assert fill.actor in ("partner", "admin"), op.id
+        assert fill.actor in ("partner", "admin", "provider"), op.id
         unknown = set(op.path_params) - TENANT_OWNED - set(NOT_TENANT_OWNED)
         assert not unknown, (
             f"{op.id}: path parameters {unknown} are neither in TENANT_OWNED nor NOT_TENANT_OWNED "
@@ -290,7 +303,7 @@ def test_the_matrix_reads_the_spec_the_app_serves(matrix: Matrix) -> None:
 def test_the_filler_reaches_the_operation(matrix: Matrix, op: Operation) -> None:
     """The minimal call succeeds: the other checks' requests differ from a valid one only in what they
     test, and reach the code that looks up and stores their input."""
-    response = matrix.call(op, headers=None if op.public else matrix.admin)
+    response = matrix.call(op, headers=None if op.public else matrix.acting(FILLS[op.id].actor))
     assert 200 <= response.status_code < 300, described(response)
 
 
@@ -311,8 +324,10 @@ def test_every_operation_is_audited(matrix: Matrix, op: Operation) -> None:
     records, the patient (api-contract.md §3 Audit; a new operation gets this check by being in the spec)."""
     fill = FILLS[op.id]
     as_partner = fill.actor == "partner" and "admin" not in op.scopes
+    as_provider = fill.actor == "provider"
     audit: list[AuditEvent] = []
-    response = matrix.call(op, headers=matrix.partner_a if as_partner else matrix.admin, audit=audit)
+    headers = matrix.provider_a if as_provider else matrix.partner_a if as_partner else matrix.admin
+    response = matrix.call(op, headers=headers, audit=audit)
     assert 200 <= response.status_code < 300, described(response)
     assert len(audit) == 1, [(r.operation, r.outcome) for r in audit]
     row = audit[0]
@@ -323,8 +338,16 @@ def test_every_operation_is_audited(matrix: Matrix, op: Operation) -> None:
         "success",
         response.status_code,
     )
-    assert (row.client_id, row.actor_id) == (client.client_id, client.client_id)
-    assert row.partner_id == (matrix.a.partner if as_partner else None)
+    if as_provider:
+        clinician = matrix.a.clinician
+        assert (row.client_id, row.actor_id, row.actor_type) == (
+            clinician.app.client_id,
+            clinician.user_id,
+            "provider",
+        )
+    else:
+        assert (row.client_id, row.actor_id) == (client.client_id, client.client_id)
+        assert row.partner_id == (matrix.a.partner if as_partner else None)
     tenant_owned_path = any(p in PATIENT_RECORDS for p in op.path_params)
     if tenant_owned_path or op.id in BODY_NAMES_THE_PATIENT:
         assert row.patient_ids == [matrix.a.patient] and row.patient_id == matrix.a.patient, (
@@ -362,7 +385,7 @@ def test_token_without_the_scope_is_403(matrix: Matrix, op: Operation) -> None:
     audit: list[AuditEvent] = []
     response = matrix.call(op, headers=headers, audit=audit)
     problem(response, 403, "insufficient_scope")
-    expected_actor = "admin" if FILLS[op.id].actor == "admin" else "partner_client"
+    expected_actor = {"admin": "admin", "provider": "provider"}.get(FILLS[op.id].actor, "partner_client")
     assert [(r.operation, r.outcome, r.status, r.actor_type) for r in audit] == [
         (op.id, "denied", 403, expected_actor)
     ]
@@ -401,7 +424,7 @@ def test_another_tenants_object_is_404(matrix: Matrix, op: Operation) -> None:
         # A's own plan with B's task, by a principal that may act on A's plan: the child must be the
         # parent's (a platform admin sees both, so only that binding can answer 404).
         parent, child = op.path_params
-        caller = matrix.partner_a if fill.actor == "partner" else matrix.admin
+        caller = matrix.acting(fill.actor)
         mixed = {parent: a.id(fill.ids[parent]), child: foreign[child]}
         variants.append(("A's parent, B's child", caller, mixed, None, {**mixed, child: ghost[child]}))
     failures = []
@@ -409,7 +432,13 @@ def test_another_tenants_object_is_404(matrix: Matrix, op: Operation) -> None:
         audit: list[AuditEvent] = []
         trail: list[dict[str, Any]] = []
         response = matrix.call(
-            op, headers=caller, tenant=b, ids=ids, if_match=if_match, audit=audit, trail=trail
+            op,
+            headers=caller,
+            tenant=b,
+            ids=ids,
+            if_match=if_match,
+            audit=audit,
+            trail=trail if caller is matrix.partner_a else None,  # a provider reads no audit trail
         )
         asked = ids[op.path_params[-1]]
         patient = b.patient if op.path_params[-1] in PATIENT_RECORDS else None
