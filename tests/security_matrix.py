@@ -303,6 +303,8 @@ class Tenant:
     check_in_task: str
     recorded_task: str  # an intranasal session already recorded: it has a REMS form
     screening: str  # a phq9 on the active plan, answering its first check-in
+    cssrs_screening: str  # a since-last-contact C-SSRS on the active plan, for the same check-in
+    plan_escalated: str  # a plan whose check-in C-SSRS high escalated it, not yet acknowledged [2e]
     plan_start: date
     free_slots: tuple[str, str]  # two free slots of the provider, for assignment and rescheduling
     endpoint: str  # a webhook endpoint subscribed to follow_up_plan.created
@@ -434,7 +436,7 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         ),
         201,
     )["id"]
-    plan_draft, plan_active = plan("draft"), plan("active")
+    plan_draft, plan_active, plan_escalated = plan("draft"), plan("active"), plan("active")
     event = _ok(client.get(f"/v1/events?object_id={plan_draft}", headers=admin))["data"][0]["id"]
     tasks = _ok(client.get(f"/v1/follow-up-plans/{plan_active}/tasks?limit=100", headers=admin))["data"]
     session_task = next(t for t in tasks if t["kind"] == "session")
@@ -460,6 +462,26 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         "completed_at": f"{date.fromisoformat(check_in_task['due_on']) + timedelta(days=1)}T09:00:00Z",
         "plan_id": plan_active,
     }
+    cssrs_answers = {
+        "recall": "since_last_contact",
+        "wish_to_be_dead": False,
+        "suicidal_thoughts": False,
+        "behavior_since_last_contact": False,
+    }
+    cssrs_screening = {**screening, "instrument": "cssrs", "answers": cssrs_answers}
+    crisis = {
+        **cssrs_screening,
+        "plan_id": plan_escalated,
+        "answers": {
+            **cssrs_answers,
+            "wish_to_be_dead": True,
+            "suicidal_thoughts": True,
+            "thoughts_with_method": True,
+            "intent": True,
+            "plan": False,
+        },
+    }
+    _ok(client.post("/v1/screenings", json=crisis, headers=admin), 201)
     # The provider's acts of clinical-rules.md §5: an in-person follow-up visit (an evaluation on record,
     # so the prescription's basis does not depend on the date), a PDMP check, an esketamine prescription.
     as_provider = clinician.headers
@@ -511,6 +533,8 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
         recorded_task=recorded_task["id"],
         check_in_task=check_in_task["id"],
         screening=_ok(client.post("/v1/screenings", json=screening, headers=admin), 201)["id"],
+        cssrs_screening=_ok(client.post("/v1/screenings", json=cssrs_screening, headers=admin), 201)["id"],
+        plan_escalated=plan_escalated,
         plan_start=start,
         free_slots=(iso(next_whole_hour(5)), iso(next_whole_hour(6))),
         endpoint=endpoint,
@@ -600,6 +624,10 @@ FILLS: dict[str, Fill] = {
         body=lambda _t: {"type": "data_sharing", "version": "1", "accepted_at": "2026-01-02T09:00:00Z"},
     ),
     "createInvitation": Fill(ids={"patient_id": "patient"}, body=NO_BODY),
+    "putRemsEnrollment": Fill(
+        ids={"patient_id": "patient"},
+        body=lambda t: {"enrolled_on": f"{t.plan_start - timedelta(days=3)}", "enrollment_id": "REMS-0002"},
+    ),
     # providers (the directory)
     "listProviders": Fill(),
     "createProvider": Fill(body=lambda _t: provider_body(), actor="admin"),
@@ -680,7 +708,13 @@ FILLS: dict[str, Fill] = {
         ids={PLAN: "plan_active", "task_id": "session_task"}, body=_session_record, actor="admin"
     ),
     "completeFollowUpPlanCheckIn": Fill(
-        ids={PLAN: "plan_active", "task_id": "check_in_task"}, body=lambda t: {"screening_id": t.screening}
+        ids={PLAN: "plan_active", "task_id": "check_in_task"},
+        body=lambda t: {"screening_ids": [t.screening, t.cssrs_screening]},
+    ),
+    "acknowledgeFollowUpPlanEscalation": Fill(
+        ids={PLAN: "plan_escalated"},
+        body=lambda _t: {"note": "Reached the patient; safe with family.", "contact_outcome": "reached"},
+        actor="provider",
     ),
     "listAdverseEvents": Fill(ids={PLAN: "plan_active"}),
     "reportAdverseEvent": Fill(

@@ -251,6 +251,9 @@ def acknowledge_escalation(
     consultation = get_consultation(session, principal, consultation_id, for_update=True)
     precondition(consultation)
     acknowledge(session, principal, consultation.escalation, note=note, contact_outcome=contact_outcome)
+    # The case changed (its ``escalation`` says so): the audit trail and ``updated_at`` name it.
+    consultation.updated_at = utcnow()
+    session.flush()
     return consultation
 
 

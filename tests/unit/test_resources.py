@@ -41,6 +41,7 @@ def test_the_audit_trail_names_the_resources_as_the_api_documents_them() -> None
         "cns": "consent",
         "inv": "invitation",
         "con": "consultation",
+        "esc": "escalation",
         "scr": "screening",
         "apt": "appointment",
         "pln": "follow_up_plan",
