@@ -415,6 +415,15 @@ def build_tenant(client: FlaskClient, db: Session, admin: Headers, partner: str,
     enrolment = {"enrolled_on": f"{start - timedelta(days=3)}", "enrollment_id": "REMS-0001"}
     _ok(client.put(f"/v1/patients/{patient}/rems-enrollment", json=enrolment, headers=admin))
 
+    # A PHQ-9 in the 30 days before the start: the plans' baseline, so no baseline check-in is added [2e].
+    baseline = {
+        "patient_id": patient,
+        "instrument": "phq9",
+        "answers": PHQ9_MODERATE,
+        "completed_at": f"{start - timedelta(days=2)}T09:00:00Z",
+    }
+    _ok(client.post("/v1/screenings", json=baseline, headers=admin), 201)
+
     def plan(status: str) -> str:
         consultation = completed_consultation(db, partner, patient, provider)
         created = _ok(

@@ -81,13 +81,22 @@ def active_intranasal_plan(live_server: LiveServer, tenant: Tenant, arrange: Ses
         headers=with_key(tenant.admin),
     )
     assert accepted.status == 201, accepted.brief()
+    # Esketamine needs the patient's REMS enrolment on record (clinical-rules.md §4 [2e]).
+    enrolled = call(
+        "rems",
+        "PUT",
+        live_server.url(f"/v1/patients/{patient}/rems-enrollment"),
+        json={"enrolled_on": f"{start - timedelta(days=3)}", "enrollment_id": "REMS-0003"},
+        headers=with_key(tenant.admin),
+    )
+    assert enrolled.status == 200, enrolled.brief()
     consultation = completed_consultation(arrange, tenant.partner_id, patient, provider.body["id"])
     body = {
         "consultation_id": consultation,
         "protocol": "intranasal_esketamine",
         "route": "intranasal",
         "start_date": start.isoformat(),
-        "check_in_instruments": ["phq9"],
+        "check_in_instruments": ["phq9", "cssrs"],
     }
     plan = call(
         "plan", "POST", live_server.url("/v1/follow-up-plans"), json=body, headers=with_key(tenant.admin)

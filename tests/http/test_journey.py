@@ -40,7 +40,11 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
     consultation = ok(client.post("/v1/consultations", json=request, headers=partner), 201)["id"]
 
     # Screenings: PHQ-9 19 (moderately severe), and a blood pressure that needs a clinician's eye.
-    baseline = ok(submit(client, partner, patient, "phq9", [3, 3, 2, 2, 3, 2, 2, 2, 0], consultation), 201)
+    # Taken ten days ago: within the 30 days before the plan's start, so it is the plan's baseline.
+    intake_day = (now - timedelta(days=10)).isoformat()
+    baseline = ok(
+        submit(client, partner, patient, "phq9", [3, 3, 2, 2, 3, 2, 2, 2, 0], consultation, intake_day), 201
+    )
     assert baseline["score"] == {"total": 19, "severity": "moderately_severe"}
     for instrument, answers in (
         ("gad7", GAD7_MILD),
@@ -113,7 +117,7 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
         "protocol": "intranasal_esketamine",
         "route": "intranasal",
         "start_date": start.isoformat(),
-        "check_in_instruments": ["phq9"],
+        "check_in_instruments": ["phq9", "cssrs"],
         "check_in_interval_days": 7,
     }
     plan = ok(client.post("/v1/follow-up-plans", json=plan_body, headers=admin), 201)
@@ -122,6 +126,11 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
     assert refused.get_json()["code"] == "consent_required"
     treatment = {"type": "ketamine_treatment", "version": "1", "accepted_at": now.isoformat()}
     ok(client.post(f"/v1/patients/{patient}/consents", json=treatment, headers=partner), 201)
+    # Esketamine: the patient's Spravato REMS enrolment must be on record too (clinical-rules.md §4 [2e]).
+    refused = client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=admin)
+    assert refused.get_json()["code"] == "rems_enrollment_required"
+    enrolment = {"enrolled_on": (start - timedelta(days=3)).isoformat(), "enrollment_id": "REMS-1001"}
+    ok(client.put(f"/v1/patients/{patient}/rems-enrollment", json=enrolment, headers=partner))
     assert ok(client.post(f"/v1/follow-up-plans/{plan['id']}/activate", headers=admin))["status"] == "active"
 
     tasks = ok(client.get(f"/v1/follow-up-plans/{plan['id']}/tasks?limit=100", headers=partner))["data"]
@@ -154,12 +163,34 @@ def test_from_request_to_a_responding_patient(client: FlaskClient, db: Session, 
         )
     )
 
-    # The first weekly check-in: PHQ-9 down from 19 to 9.
-    check_in = ok(
-        submit(client, partner, patient, "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 1], completed_at=now.isoformat()),
-        201,
-    )
-    done = {"screening_id": check_in["id"]}
+    # The first weekly check-in: PHQ-9 down from 19 to 9, and the C-SSRS since the last contact.
+    answers = {
+        "phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1],
+        "cssrs": {
+            "recall": "since_last_contact",
+            "wish_to_be_dead": False,
+            "suicidal_thoughts": False,
+            "behavior_since_last_contact": False,
+        },
+    }
+    screening_ids = [
+        ok(
+            client.post(
+                "/v1/screenings",
+                json={
+                    "patient_id": patient,
+                    "plan_id": plan["id"],
+                    "instrument": instrument,
+                    "answers": given,
+                    "completed_at": now.isoformat(),
+                },
+                headers=partner,
+            ),
+            201,
+        )["id"]
+        for instrument, given in answers.items()
+    ]
+    done = {"screening_ids": screening_ids}
     ok(
         client.post(
             f"/v1/follow-up-plans/{plan['id']}/tasks/{check_ins[0]['id']}/complete",
