@@ -6,7 +6,8 @@ Create Date: 2026-12-04 20:30:00
 
 - follow_up_plans: a psychiatrist's ``frequency_override_reason`` (and who gave it); ``held_for_escalation``
   (a crisis escalated at a check-in holds it until a psychiatrist resumes it; stored plans: false).
-- plan_tasks: ``purpose`` (stored tasks: sessions ``treatment``, check-ins ``routine``) and a review's decision.
+- plan_tasks: ``purpose`` (stored tasks: sessions ``treatment``, check-ins ``routine``) and a review's
+  decision.
 - check_in_answers: the screenings that answered a check-in (one per instrument). A stored check-in's one
   screening (plan_tasks.screening_id) moves there and the old column is left null: SQLite cannot drop a
   column with a UNIQUE constraint without rebuilding plan_tasks, which other tables reference.
