@@ -780,6 +780,7 @@ FILLS: dict[str, Fill] = {
     "updateWebhookEndpoint": Fill(ids={ENDPOINT: "endpoint"}, body=lambda _t: {"description": "Portal"}),
     "deleteWebhookEndpoint": Fill(ids={ENDPOINT: "endpoint"}),
     "rotateWebhookEndpointSecret": Fill(ids={ENDPOINT: "endpoint"}),
+    "sendWebhookTestEvent": Fill(ids={ENDPOINT: "endpoint"}),
     "listWebhookDeliveryAttempts": Fill(ids={ENDPOINT: "endpoint"}),
     # audit
     "listAuditEvents": Fill(),
