@@ -347,7 +347,8 @@ def check_url(url: str, *, allow_loopback: bool) -> tuple[Target | None, str | N
         # A developer's first receiver is on their own machine: say how to allow it, and where not to.
         return None, (
             "This machine's own address receives webhooks only on a development server started with "
-            "WEBHOOK_ALLOW_LOOPBACK=1 (make run sets it); never in production. Elsewhere use a public https URL."
+            "WEBHOOK_ALLOW_LOOPBACK=1 (make run sets it); never in production. "
+            "Elsewhere use a public https URL."
         )
     if scheme != "https" and not (loopback_url and scheme == "http"):
         return None, "Use an https URL."

@@ -13,9 +13,13 @@ dictionaries so path parameters and id fields in bodies often name real objects.
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 from sqlalchemy.orm import Session
@@ -63,10 +67,27 @@ def bootstrap_admin(database_url: str) -> Creds:
                 scope=" ".join(SCOPES),
                 can_introspect=True,
             )
+            # The platform's clinician app: providers sign in through platform clients only, which cannot
+            # be registered over HTTP. Starting a visit is a provider's act (clinical-rules.md §5).
+            accounts.create_client(
+                session,
+                accounts.system_principal(),
+                None,
+                name="Contract fuzzing clinician app",
+                grant_type="authorization_code",
+                scope="consultations:read consultations:write plans:read plans:write",
+                redirect_uris=[REDIRECT],
+                public=True,
+                client_id=CLINICIAN_APP,
+            )
             session.commit()  # this script is the operation's boundary (services only flush)
     finally:
         engine.dispose()
     return Creds(client.id, secret)
+
+
+CLINICIAN_APP = "cli_fuzz_clinician"
+PROVIDER_PASSWORD = "fuzz-provider-password"
 
 
 class Api:
@@ -89,6 +110,55 @@ class Api:
             _expect(response, 200)
             self._tokens[creds.client_id] = response.json()["access_token"]
         return self._tokens[creds.client_id]
+
+    def sign_in(self, email: str) -> Creds:
+        """A provider signs in on the clinician app's authorization page (PKCE): Creds naming the token."""
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": CLINICIAN_APP,
+                "redirect_uri": REDIRECT,
+                "scope": "consultations:read consultations:write plans:read plans:write",
+                "state": "seed",
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+        browser = requests.Session()
+        page = browser.get(f"{self.base_url}/oauth/authorize?{query}", timeout=30)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        if page.status_code != 200 or csrf is None:
+            raise RuntimeError(f"seeding: the sign-in page answered {page.status_code}: {page.text[:500]}")
+        allowed = browser.post(
+            f"{self.base_url}/oauth/authorize?{query}",
+            data={
+                "csrf_token": csrf.group(1),
+                "email": email,
+                "password": PROVIDER_PASSWORD,
+                "decision": "allow",
+            },
+            allow_redirects=False,
+            timeout=30,
+        )
+        _expect(allowed, 302)
+        code = parse_qs(urlsplit(allowed.headers["Location"]).query)["code"][0]
+        token = self.http.post(
+            f"{self.base_url}/oauth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": REDIRECT,
+                "client_id": CLINICIAN_APP,
+                "code_verifier": verifier,
+            },
+            timeout=30,
+        )
+        _expect(token, 200)
+        creds = Creds(f"signed-in:{email}", None)
+        self._tokens[creds.client_id] = token.json()["access_token"]
+        return creds
 
     def call(
         self,
@@ -176,6 +246,7 @@ class _Seeder:
         self.api, self.out = api, seeded
         self.admin = seeded.identities.admin
         self.now = datetime.now(UTC)
+        self.clinicians: dict[str, Creds] = {}
 
     # --- small steps ---------------------------------------------------------------------------
 
@@ -213,7 +284,27 @@ class _Seeder:
             f"/v1/providers/{provider['id']}/availability",
             {"weekly": weekly, "exceptions": exceptions},
         )
+        email = f"{provider['id']}@fuzz.example"
+        user = {
+            "role": "provider",
+            "email": email,
+            "password": PROVIDER_PASSWORD,
+            "provider_id": provider["id"],
+        }
+        self.api.call(self.admin, "POST", "/v1/users", user, 201)
+        self.clinicians[provider["id"]] = self.api.sign_in(email)
         return self.out.add("providers", provider["id"])
+
+    def start(self, consultation: str) -> None:
+        """The assigned provider starts the video visit, the patient confirmed in the consultation's state."""
+        seen = self.api.call(self.admin, "GET", f"/v1/consultations/{consultation}")
+        visit = {
+            "modality": "audio_video",
+            "patient_location_state": seen["patient_location_state"],
+            "identity_verified": True,
+            "identity_method": "photo_id",
+        }
+        self.action(self.clinicians[seen["provider_id"]], f"/v1/consultations/{consultation}/start", visit)
 
     def consultation(self, portal: Creds, patient: str, state: str = "NY", **changes: Any) -> str:
         body = {
@@ -267,7 +358,7 @@ class _Seeder:
         consultation = self.consultation(portal, patient)
         self.eligible(portal, patient, consultation)
         self.book(portal, consultation)
-        self.action(self.admin, f"/v1/consultations/{consultation}/start")
+        self.start(consultation)
         outcome = {"outcome": "treatment_recommended", "summary": "Start intranasal esketamine."}
         self.action(self.admin, f"/v1/consultations/{consultation}/complete", outcome)
         return consultation
@@ -278,7 +369,7 @@ class _Seeder:
             "protocol": "intranasal_esketamine",
             "route": "intranasal",
             "start_date": start.isoformat(),
-            "check_in_instruments": ["phq9", "gad7"],
+            "check_in_instruments": ["phq9", "cssrs", "gad7"],
             "check_in_interval_days": 7,
             "dose_note": "56 mg, then 84 mg from week 2.",
             **changes,
@@ -306,7 +397,7 @@ class _Seeder:
                 self.out.add("webhook_endpoints", made["id"])
 
         # Providers: New York (where the consultations are), California, and a Texas NP who cannot match.
-        ny = self.provider(("NY", "NJ"))
+        self.provider(("NY", "NJ"))
         self.provider(("CA",), given_name="Chidi", family_name="Okafor", credential="DO")
         self.provider(
             ("TX",),
@@ -355,7 +446,7 @@ class _Seeder:
         in_progress = self.consultation(portal_a, mei)
         self.eligible(portal_a, mei, in_progress)
         self.book(portal_a, in_progress)
-        self.action(self.admin, f"/v1/consultations/{in_progress}/start")  # in_progress
+        self.start(in_progress)  # in_progress
         cancelled = self.consultation(portal_a, luis)
         self.action(portal_a, f"/v1/consultations/{cancelled}/cancel", {"reason": "Patient moved."})
         self.consultation(portal_b, bea)  # partner B's, submitted
@@ -363,6 +454,12 @@ class _Seeder:
         # Follow-up plans: an active one with history, on hold, draft, completed, revoked.
         first = self.completed(portal_a, ada)
         start = date.today() - timedelta(days=14)
+        # An intranasal plan is activated only with the patient's Spravato REMS enrolment on record.
+        enrolment = {
+            "enrolled_on": (start - timedelta(days=7)).isoformat(),
+            "enrollment_id": "REMS-FUZZ-0001",
+        }
+        self.api.call(portal_a, "PUT", f"/v1/patients/{ada}/rems-enrollment", enrolment)
         revoked = self.plan(first, start)
         self.action(self.admin, f"/v1/follow-up-plans/{revoked}/revoke", {"reason": "Written in error."})
         active = self.plan(first, start)
@@ -393,11 +490,14 @@ class _Seeder:
         }
         self.action(self.admin, f"/v1/follow-up-plans/{active}/sessions/{sessions[0]}/record", record)
         check_in = self.screen(portal_a, ada, "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 1], plan=active)
-        self.screen(portal_a, ada, "gad7", [1, 1, 1, 1, 0, 0, 0], plan=active)
+        # No PHQ-9 in the 30 days up to the start: the plan's baseline check-in (PHQ-9 and a lifetime/recent
+        # C-SSRS) comes first; then a routine one (PHQ-9, C-SSRS since last contact, GAD-7).
+        baseline = next(t["id"] for t in tasks if t.get("purpose") == "baseline")
+        risk = self.screen(portal_a, ada, "cssrs", CSSRS_NONE, plan=active)
         self.action(
             portal_a,
-            f"/v1/follow-up-plans/{active}/tasks/{check_ins[0]}/complete",
-            {"screening_id": check_in},
+            f"/v1/follow-up-plans/{active}/tasks/{baseline}/complete",
+            {"screening_ids": [check_in, risk]},
         )
         event = {"type": "headache", "severity": "mild", "onset_at": _iso(self.now - timedelta(days=13))}
         made = self.action(self.admin, f"/v1/follow-up-plans/{active}/adverse-events", event, 201)
@@ -412,9 +512,8 @@ class _Seeder:
         self.action(self.admin, f"/v1/follow-up-plans/{finished}/complete", {"reason": "Course done."})
         self.plan(self.completed(portal_a, ada), date.today() + timedelta(days=3))  # draft
 
-        # Users: a clinician for the New York provider, a patient for Ada, another admin.
+        # Users: a patient for Ada, another admin (each provider has its clinician already).
         for body in (
-            {"role": "provider", "email": "rosa@clinic.test", "provider_id": ny},
             {"role": "patient", "email": "ada@example.test", "patient_id": ada},
             {"role": "admin", "email": "ops@platform.test"},
         ):
