@@ -71,7 +71,9 @@ class World:
             consultation = seeder.consultation(self.portal, self.patients[0])
             seeder.eligible(self.portal, self.patients[0], consultation)
             self.ready.append(consultation)
-        self.plan = seeder.plan(seeder.completed(self.portal, self.patients[1]), datetime.now(UTC).date())
+        today = datetime.now(UTC).date()
+        self.plan = seeder.plan(seeder.completed(self.portal, self.patients[1]), today)
+        seeder.rems_enrolment(self.portal, self.patients[1], today)
         seeder.action(admin, f"/v1/follow-up-plans/{self.plan}/activate")
         self.plan_patient = self.patients[1]
         self.keys = [f"crowd-shared-{uuid.uuid4()}" for _ in range(SHARED_KEYS)]

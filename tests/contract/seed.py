@@ -295,6 +295,11 @@ class _Seeder:
         self.clinicians[provider["id"]] = self.api.sign_in(email)
         return self.out.add("providers", provider["id"])
 
+    def rems_enrolment(self, portal: Creds, patient: str, enrolled_on: date) -> None:
+        """An intranasal plan is activated only with the patient's Spravato REMS enrolment on record."""
+        enrolment = {"enrolled_on": enrolled_on.isoformat(), "enrollment_id": f"REMS-{patient[-8:]}"}
+        self.api.call(portal, "PUT", f"/v1/patients/{patient}/rems-enrollment", enrolment)
+
     def start(self, consultation: str) -> None:
         """The assigned provider starts the video visit, the patient confirmed in the consultation's state."""
         seen = self.api.call(self.admin, "GET", f"/v1/consultations/{consultation}")
@@ -454,12 +459,7 @@ class _Seeder:
         # Follow-up plans: an active one with history, on hold, draft, completed, revoked.
         first = self.completed(portal_a, ada)
         start = date.today() - timedelta(days=14)
-        # An intranasal plan is activated only with the patient's Spravato REMS enrolment on record.
-        enrolment = {
-            "enrolled_on": (start - timedelta(days=7)).isoformat(),
-            "enrollment_id": "REMS-FUZZ-0001",
-        }
-        self.api.call(portal_a, "PUT", f"/v1/patients/{ada}/rems-enrollment", enrolment)
+        self.rems_enrolment(portal_a, ada, start - timedelta(days=7))
         revoked = self.plan(first, start)
         self.action(self.admin, f"/v1/follow-up-plans/{revoked}/revoke", {"reason": "Written in error."})
         active = self.plan(first, start)
