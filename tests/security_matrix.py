@@ -612,7 +612,7 @@ FILLS: dict[str, Fill] = {
     "getHealth": Fill(),
     "getReadiness": Fill(),
     "getMe": Fill(),
-    "getMetrics": Fill(),
+    "getMetrics": Fill(actor="admin"),
     # patients, consents, invitations
     "listPatients": Fill(),
     "createPatient": Fill(
