@@ -32,8 +32,9 @@ PATIENT_APP_SCOPES = (
     "patients:read patients:write consultations:read consultations:write screenings:read "
     "screenings:write providers:read plans:read plans:write"
 )
+# patients:write: a clinician records PDMP checks and in-person evaluations (clinical-rules.md §5).
 CLINICIAN_APP_SCOPES = (
-    "patients:read consultations:read consultations:write screenings:read screenings:write "
+    "patients:read patients:write consultations:read consultations:write screenings:read screenings:write "
     "providers:read providers:write plans:read plans:write"
 )
 USERS = {

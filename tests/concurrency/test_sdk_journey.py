@@ -37,6 +37,7 @@ from telemedical_api_client.api.bookings import (
 )
 from telemedical_api_client.api.consultations import (
     create_consultation,
+    get_consultation,
     get_consultation_eligibility,
     review_consultation,
 )
@@ -50,6 +51,11 @@ from telemedical_api_client.api.follow_up_plans import (
 )
 from telemedical_api_client.api.me import get_me
 from telemedical_api_client.api.patients import create_consent, create_patient, put_rems_enrollment
+from telemedical_api_client.api.prescribing import (
+    issue_prescription,
+    record_in_person_evaluation,
+    record_pdmp_check,
+)
 from telemedical_api_client.api.providers import create_provider, set_provider_availability
 from telemedical_api_client.api.screenings import create_screening
 from telemedical_api_client.auth import (
@@ -77,12 +83,15 @@ from telemedical_api_client.models import (
     FollowUpPlan,
     FollowUpPlanCreate,
     Gad7ScreeningCreate,
+    InPersonEvaluationCreate,
     KetamineIntakeAnswers,
     KetamineIntakeScreeningCreate,
     Patient,
     PatientCreate,
+    PdmpCheckCreate,
     Phq9ScreeningCreate,
     PlanStatus,
+    PrescriptionCreate,
     Problem,
     Provider,
     ProviderCreate,
@@ -100,7 +109,7 @@ from telemedical_api_client.models import (
 
 CLINICIAN_APP_SCOPES = " ".join(
     [
-        *("providers:read", "consultations:read", "consultations:write", "patients:read"),
+        *("providers:read", "consultations:read", "consultations:write", "patients:read", "patients:write"),
         *("screenings:read", "plans:read", "plans:write"),
     ]
 )
@@ -225,7 +234,13 @@ def test_the_whole_journey_through_the_python_sdk(
     assert consultation.status == ConsultationStatus.SUBMITTED
 
     # The screenings, each typed by its instrument: PHQ-9 19, and a blood pressure to look at.
-    case = {"patient_id": patient.id, "consultation_id": consultation.id, "completed_at": now}
+    # Answered 8 days ago: the plan below starts 7 days ago, and its PHQ-9 baseline is the latest PHQ-9 on or
+    # before the start (clinical-rules.md §4, second edition).
+    case = {
+        "patient_id": patient.id,
+        "consultation_id": consultation.id,
+        "completed_at": now - timedelta(days=8),
+    }
     submissions = [
         Phq9ScreeningCreate(instrument="phq9", answers=[3, 3, 2, 2, 3, 2, 2, 2, 0], **case),
         Gad7ScreeningCreate(instrument="gad7", answers=list(GAD7_MILD), **case),
@@ -396,3 +411,51 @@ def test_the_whole_journey_through_the_python_sdk(
     assert outcomes is not None and not isinstance(outcomes, Problem)
     phq9 = outcomes.instruments["phq9"]
     assert (phq9.baseline, phq9.latest, phq9.response) == (19, 9, True)
+
+    # The Schedule III prescription behind the sessions (clinical-rules.md §5): a PDMP check of New York
+    # today, the in-person evaluation at the clinic, then esketamine for clinic administration at the REMS
+    # site (no refills), following the consultation's video visit. An evaluation on record is a basis on any
+    # date (21 U.S.C. 829(e)), whatever the telemedicine rules in force.
+    pdmp = record_pdmp_check.sync(
+        patient.id,
+        client=clinician,
+        body=PdmpCheckCreate.from_dict(
+            {"state": "NY", "checked_at": now.isoformat(), "result": "no_concerns"}
+        ),
+        idempotency_key=new_idempotency_key(),
+    )
+    record_in_person_evaluation.sync(
+        patient.id,
+        client=clinician,
+        body=InPersonEvaluationCreate.from_dict(
+            {
+                "evaluated_on": now.date().isoformat(),
+                "site_id": provider.sites[0].id,
+                "note": "Examined in clinic.",
+            }
+        ),
+        idempotency_key=new_idempotency_key(),
+    )
+    seen = get_consultation.sync(consultation.id, client=clinician)
+    assert seen.visit is not None
+    prescription = issue_prescription.sync(
+        plan.id,
+        client=clinician,
+        body=PrescriptionCreate.from_dict(
+            {
+                "visit_id": seen.visit.id,
+                "medication": "esketamine",
+                "route": "intranasal",
+                "dose_mg": 56,
+                "quantity": 2,
+                "days_supply": 7,
+                "refills": 0,
+                "dispensing": "clinic_administered",
+                "site_id": provider.sites[0].id,
+                "pdmp_check_id": pdmp.id,
+            }
+        ),
+        idempotency_key=new_idempotency_key(),
+    )
+    assert prescription.legal_basis.code == "in_person_evaluation"
+    assert prescription.pdmp_unverified is False and prescription.prescriber_id == provider.id

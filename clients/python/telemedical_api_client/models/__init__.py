@@ -27,7 +27,6 @@ from .consent_create import ConsentCreate
 from .consent_page import ConsentPage
 from .consent_type import ConsentType
 from .consideration import Consideration
-from .consideration_code import ConsiderationCode
 from .consultation import Consultation
 from .consultation_cancel import ConsultationCancel
 from .consultation_complete import ConsultationComplete
@@ -35,9 +34,8 @@ from .consultation_create import ConsultationCreate
 from .consultation_page import ConsultationPage
 from .consultation_review import ConsultationReview
 from .consultation_start import ConsultationStart
-from .consultation_start_identity_method import ConsultationStartIdentityMethod
-from .consultation_start_modality import ConsultationStartModality
 from .consultation_status import ConsultationStatus
+from .contact_outcome import ContactOutcome
 from .credential import Credential
 from .crisis_resource import CrisisResource
 from .cssrs_answers import CssrsAnswers
@@ -50,6 +48,7 @@ from .dea_schedule import DeaSchedule
 from .delivery_attempt import DeliveryAttempt
 from .delivery_attempt_page import DeliveryAttemptPage
 from .delivery_status import DeliveryStatus
+from .dispensing import Dispensing
 from .disposition import Disposition
 from .dissociation_level import DissociationLevel
 from .eligibility import Eligibility
@@ -59,10 +58,6 @@ from .eligibility_reason import EligibilityReason
 from .endpoint_disabled_reason import EndpointDisabledReason
 from .escalation import Escalation
 from .escalation_acknowledge import EscalationAcknowledge
-from .escalation_acknowledge_contact_outcome import EscalationAcknowledgeContactOutcome
-from .escalation_contact_outcome_type_1 import EscalationContactOutcomeType1
-from .escalation_contact_outcome_type_2_type_1 import EscalationContactOutcomeType2Type1
-from .escalation_contact_outcome_type_3_type_1 import EscalationContactOutcomeType3Type1
 from .event import Event
 from .event_data import EventData
 from .event_page import EventPage
@@ -77,6 +72,7 @@ from .gad_7_screening import Gad7Screening
 from .gad_7_screening_create import Gad7ScreeningCreate
 from .grant_type import GrantType
 from .health import Health
+from .identity_method import IdentityMethod
 from .in_person_evaluation import InPersonEvaluation
 from .in_person_evaluation_create import InPersonEvaluationCreate
 from .in_person_evaluation_page import InPersonEvaluationPage
@@ -95,6 +91,7 @@ from .license_ import License
 from .license_status import LicenseStatus
 from .loinc import Loinc
 from .me import Me
+from .medication import Medication
 from .mid_reading_pressure import MidReadingPressure
 from .outcomes import Outcomes
 from .outcomes_instruments import OutcomesInstruments
@@ -109,9 +106,8 @@ from .pcl_5_screening import Pcl5Screening
 from .pcl_5_screening_create import Pcl5ScreeningCreate
 from .pdmp_check import PdmpCheck
 from .pdmp_check_create import PdmpCheckCreate
-from .pdmp_check_create_result import PdmpCheckCreateResult
 from .pdmp_check_page import PdmpCheckPage
-from .pdmp_check_result import PdmpCheckResult
+from .pdmp_result import PdmpResult
 from .phq_9_screening import Phq9Screening
 from .phq_9_screening_create import Phq9ScreeningCreate
 from .plan_action import PlanAction
@@ -119,18 +115,11 @@ from .plan_status import PlanStatus
 from .plan_task import PlanTask
 from .plan_task_page import PlanTaskPage
 from .plan_visit_create import PlanVisitCreate
-from .plan_visit_create_identity_method import PlanVisitCreateIdentityMethod
-from .plan_visit_create_modality import PlanVisitCreateModality
 from .prescription import Prescription
 from .prescription_cancel import PrescriptionCancel
 from .prescription_create import PrescriptionCreate
-from .prescription_create_dispensing import PrescriptionCreateDispensing
-from .prescription_create_medication import PrescriptionCreateMedication
-from .prescription_dispensing import PrescriptionDispensing
-from .prescription_medication import PrescriptionMedication
 from .prescription_page import PrescriptionPage
 from .prescription_status import PrescriptionStatus
-from .prescription_visit_modality import PrescriptionVisitModality
 from .problem import Problem
 from .problem_field_error import ProblemFieldError
 from .provider import Provider
@@ -184,7 +173,6 @@ from .user import User
 from .user_create import UserCreate
 from .user_role import UserRole
 from .visit import Visit
-from .visit_identity_method import VisitIdentityMethod
 from .visit_modality import VisitModality
 from .visit_outcome import VisitOutcome
 from .visit_page import VisitPage
@@ -225,7 +213,6 @@ __all__ = (
     "ConsentPage",
     "ConsentType",
     "Consideration",
-    "ConsiderationCode",
     "Consultation",
     "ConsultationCancel",
     "ConsultationComplete",
@@ -233,9 +220,8 @@ __all__ = (
     "ConsultationPage",
     "ConsultationReview",
     "ConsultationStart",
-    "ConsultationStartIdentityMethod",
-    "ConsultationStartModality",
     "ConsultationStatus",
+    "ContactOutcome",
     "Credential",
     "CrisisResource",
     "CssrsAnswers",
@@ -248,6 +234,7 @@ __all__ = (
     "DeliveryAttempt",
     "DeliveryAttemptPage",
     "DeliveryStatus",
+    "Dispensing",
     "Disposition",
     "DissociationLevel",
     "Eligibility",
@@ -257,10 +244,6 @@ __all__ = (
     "EndpointDisabledReason",
     "Escalation",
     "EscalationAcknowledge",
-    "EscalationAcknowledgeContactOutcome",
-    "EscalationContactOutcomeType1",
-    "EscalationContactOutcomeType2Type1",
-    "EscalationContactOutcomeType3Type1",
     "Event",
     "EventData",
     "EventPage",
@@ -275,6 +258,7 @@ __all__ = (
     "Gad7ScreeningCreate",
     "GrantType",
     "Health",
+    "IdentityMethod",
     "InPersonEvaluation",
     "InPersonEvaluationCreate",
     "InPersonEvaluationPage",
@@ -293,6 +277,7 @@ __all__ = (
     "LicenseStatus",
     "Loinc",
     "Me",
+    "Medication",
     "MidReadingPressure",
     "Outcomes",
     "OutcomesInstruments",
@@ -307,9 +292,8 @@ __all__ = (
     "Pcl5ScreeningCreate",
     "PdmpCheck",
     "PdmpCheckCreate",
-    "PdmpCheckCreateResult",
     "PdmpCheckPage",
-    "PdmpCheckResult",
+    "PdmpResult",
     "Phq9Screening",
     "Phq9ScreeningCreate",
     "PlanAction",
@@ -317,18 +301,11 @@ __all__ = (
     "PlanTask",
     "PlanTaskPage",
     "PlanVisitCreate",
-    "PlanVisitCreateIdentityMethod",
-    "PlanVisitCreateModality",
     "Prescription",
     "PrescriptionCancel",
     "PrescriptionCreate",
-    "PrescriptionCreateDispensing",
-    "PrescriptionCreateMedication",
-    "PrescriptionDispensing",
-    "PrescriptionMedication",
     "PrescriptionPage",
     "PrescriptionStatus",
-    "PrescriptionVisitModality",
     "Problem",
     "ProblemFieldError",
     "Provider",
@@ -382,7 +359,6 @@ __all__ = (
     "UserRole",
     "UsState",
     "Visit",
-    "VisitIdentityMethod",
     "VisitModality",
     "VisitOutcome",
     "VisitPage",

@@ -5,8 +5,6 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.consideration_code import ConsiderationCode
-
 T = TypeVar("T", bound="Consideration")
 
 
@@ -14,15 +12,15 @@ T = TypeVar("T", bound="Consideration")
 class Consideration:
     """
     Attributes:
-        code (ConsiderationCode): The medication class
+        code (str): The medication class: lamotrigine, memantine, naltrexone
         detail (str):
     """
 
-    code: ConsiderationCode
+    code: str
     detail: str
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code.value
+        code = self.code
 
         detail = self.detail
 
@@ -40,7 +38,7 @@ class Consideration:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        code = ConsiderationCode(d.pop("code"))
+        code = d.pop("code")
 
         detail = d.pop("detail")
 

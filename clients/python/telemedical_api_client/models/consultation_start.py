@@ -5,9 +5,9 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.consultation_start_identity_method import ConsultationStartIdentityMethod
-from ..models.consultation_start_modality import ConsultationStartModality
+from ..models.identity_method import IdentityMethod
 from ..models.us_state import UsState
+from ..models.visit_modality import VisitModality
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ConsultationStart")
@@ -17,18 +17,18 @@ T = TypeVar("T", bound="ConsultationStart")
 class ConsultationStart:
     """
     Attributes:
-        identity_method (ConsultationStartIdentityMethod):
+        identity_method (IdentityMethod): How the patient's identity was verified
         identity_verified (bool): Must be true
-        modality (ConsultationStartModality):
+        modality (VisitModality): How a visit was held
         patient_location_state (UsState): USPS state or territory code
         patient_site_id (None | str | Unset): The practice site (clinic) the patient joins from, in that state
         present_practitioner_id (None | str | Unset): A provider physically with the patient, holding a schedule III DEA
             registration in that state
     """
 
-    identity_method: ConsultationStartIdentityMethod
+    identity_method: IdentityMethod
     identity_verified: bool
-    modality: ConsultationStartModality
+    modality: VisitModality
     patient_location_state: UsState
     patient_site_id: None | str | Unset = UNSET
     present_practitioner_id: None | str | Unset = UNSET
@@ -74,11 +74,11 @@ class ConsultationStart:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        identity_method = ConsultationStartIdentityMethod(d.pop("identity_method"))
+        identity_method = IdentityMethod(d.pop("identity_method"))
 
         identity_verified = d.pop("identity_verified")
 
-        modality = ConsultationStartModality(d.pop("modality"))
+        modality = VisitModality(d.pop("modality"))
 
         patient_location_state = UsState(d.pop("patient_location_state"))
 

@@ -6,9 +6,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.escalation_contact_outcome_type_1 import EscalationContactOutcomeType1
-from ..models.escalation_contact_outcome_type_2_type_1 import EscalationContactOutcomeType2Type1
-from ..models.escalation_contact_outcome_type_3_type_1 import EscalationContactOutcomeType3Type1
+from ..models.contact_outcome import ContactOutcome
 
 T = TypeVar("T", bound="Escalation")
 
@@ -19,17 +17,14 @@ class Escalation:
     Attributes:
         acknowledged_at (datetime.datetime | None): Must be between 1900-01-01 and 2999-12-31.
         acknowledged_by (None | str): The provider who acknowledged it
-        contact_outcome (EscalationContactOutcomeType1 | EscalationContactOutcomeType2Type1 |
-            EscalationContactOutcomeType3Type1 | None): What came of the urgent contact with the patient
+        contact_outcome (ContactOutcome | None): What came of the urgent contact with the patient
         escalated_at (datetime.datetime): When the C-SSRS high escalated it Must be between 1900-01-01 and 2999-12-31.
         note (None | str):
     """
 
     acknowledged_at: datetime.datetime | None
     acknowledged_by: None | str
-    contact_outcome: (
-        EscalationContactOutcomeType1 | EscalationContactOutcomeType2Type1 | EscalationContactOutcomeType3Type1 | None
-    )
+    contact_outcome: ContactOutcome | None
     escalated_at: datetime.datetime
     note: None | str
 
@@ -44,11 +39,7 @@ class Escalation:
         acknowledged_by = self.acknowledged_by
 
         contact_outcome: None | str
-        if isinstance(self.contact_outcome, EscalationContactOutcomeType1):
-            contact_outcome = self.contact_outcome.value
-        elif isinstance(self.contact_outcome, EscalationContactOutcomeType2Type1):
-            contact_outcome = self.contact_outcome.value
-        elif isinstance(self.contact_outcome, EscalationContactOutcomeType3Type1):
+        if isinstance(self.contact_outcome, ContactOutcome):
             contact_outcome = self.contact_outcome.value
         else:
             contact_outcome = self.contact_outcome
@@ -98,47 +89,18 @@ class Escalation:
 
         acknowledged_by = _parse_acknowledged_by(d.pop("acknowledged_by"))
 
-        def _parse_contact_outcome(
-            data: object,
-        ) -> (
-            EscalationContactOutcomeType1
-            | EscalationContactOutcomeType2Type1
-            | EscalationContactOutcomeType3Type1
-            | None
-        ):
+        def _parse_contact_outcome(data: object) -> ContactOutcome | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                contact_outcome_type_1 = EscalationContactOutcomeType1(data)
+                contact_outcome_type_0 = ContactOutcome(data)
 
-                return contact_outcome_type_1
+                return contact_outcome_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                contact_outcome_type_2_type_1 = EscalationContactOutcomeType2Type1(data)
-
-                return contact_outcome_type_2_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                contact_outcome_type_3_type_1 = EscalationContactOutcomeType3Type1(data)
-
-                return contact_outcome_type_3_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                EscalationContactOutcomeType1
-                | EscalationContactOutcomeType2Type1
-                | EscalationContactOutcomeType3Type1
-                | None,
-                data,
-            )
+            return cast(ContactOutcome | None, data)
 
         contact_outcome = _parse_contact_outcome(d.pop("contact_outcome"))
 

@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.escalation_acknowledge_contact_outcome import EscalationAcknowledgeContactOutcome
+from ..models.contact_outcome import ContactOutcome
 
 T = TypeVar("T", bound="EscalationAcknowledge")
 
@@ -14,12 +14,11 @@ T = TypeVar("T", bound="EscalationAcknowledge")
 class EscalationAcknowledge:
     """
     Attributes:
-        contact_outcome (EscalationAcknowledgeContactOutcome): reached, not_reached (the attempt is on record) or
-            emergency_services
+        contact_outcome (ContactOutcome): What came of the urgent contact with an escalated patient
         note (str): What was done: who spoke to the patient, the plan for their safety
     """
 
-    contact_outcome: EscalationAcknowledgeContactOutcome
+    contact_outcome: ContactOutcome
     note: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,7 +40,7 @@ class EscalationAcknowledge:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        contact_outcome = EscalationAcknowledgeContactOutcome(d.pop("contact_outcome"))
+        contact_outcome = ContactOutcome(d.pop("contact_outcome"))
 
         note = d.pop("note")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -10,6 +10,10 @@ from ..models.plan_action import PlanAction
 from ..models.plan_status import PlanStatus
 from ..models.route import Route
 from ..models.treatment_protocol import TreatmentProtocol
+
+if TYPE_CHECKING:
+    from ..models.escalation import Escalation
+
 
 T = TypeVar("T", bound="FollowUpPlan")
 
@@ -27,6 +31,7 @@ class FollowUpPlan:
         created_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
         dose_note (None | str):
         end_date (datetime.date): Must be between 1900-01-01 and 2999-12-31.
+        escalation (Escalation | None): The latest escalation of a check-in's crisis (C-SSRS high), or null
         frequency_override_reason (None | str): A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session
             limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a
             PATCH restores the limit.
@@ -52,6 +57,7 @@ class FollowUpPlan:
     created_at: datetime.datetime
     dose_note: None | str
     end_date: datetime.date
+    escalation: Escalation | None
     frequency_override_reason: None | str
     id: str
     partner_id: str
@@ -66,6 +72,8 @@ class FollowUpPlan:
     updated_at: datetime.datetime
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.escalation import Escalation  # noqa: PLC0415
+
         activated_at: None | str
         if isinstance(self.activated_at, datetime.datetime):
             activated_at = self.activated_at.isoformat()
@@ -95,6 +103,12 @@ class FollowUpPlan:
         dose_note = self.dose_note
 
         end_date = self.end_date.isoformat()
+
+        escalation: dict[str, Any] | None
+        if isinstance(self.escalation, Escalation):
+            escalation = self.escalation.to_dict()
+        else:
+            escalation = self.escalation
 
         frequency_override_reason: None | str
         frequency_override_reason = self.frequency_override_reason
@@ -139,6 +153,7 @@ class FollowUpPlan:
                 "created_at": created_at,
                 "dose_note": dose_note,
                 "end_date": end_date,
+                "escalation": escalation,
                 "frequency_override_reason": frequency_override_reason,
                 "id": id,
                 "partner_id": partner_id,
@@ -158,6 +173,8 @@ class FollowUpPlan:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.escalation import Escalation  # noqa: PLC0415
+
         d = dict(src_dict)
 
         def _parse_activated_at(data: object) -> datetime.datetime | None:
@@ -213,6 +230,21 @@ class FollowUpPlan:
         dose_note = _parse_dose_note(d.pop("dose_note"))
 
         end_date = datetime.date.fromisoformat(d.pop("end_date"))
+
+        def _parse_escalation(data: object) -> Escalation | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                escalation_type_0 = Escalation.from_dict(data)
+
+                return escalation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Escalation | None, data)
+
+        escalation = _parse_escalation(d.pop("escalation"))
 
         def _parse_frequency_override_reason(data: object) -> None | str:
             if data is None:
@@ -271,6 +303,7 @@ class FollowUpPlan:
             created_at=created_at,
             dose_note=dose_note,
             end_date=end_date,
+            escalation=escalation,
             frequency_override_reason=frequency_override_reason,
             id=id,
             partner_id=partner_id,

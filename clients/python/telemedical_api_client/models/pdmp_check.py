@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.pdmp_check_result import PdmpCheckResult
+from ..models.pdmp_result import PdmpResult
 
 T = TypeVar("T", bound="PdmpCheck")
 
@@ -21,7 +21,7 @@ class PdmpCheck:
         note (None | str):
         patient_id (str):
         provider_id (str):
-        result (PdmpCheckResult):
+        result (PdmpResult): What a PDMP check showed
         state (str):
     """
 
@@ -31,7 +31,7 @@ class PdmpCheck:
     note: None | str
     patient_id: str
     provider_id: str
-    result: PdmpCheckResult
+    result: PdmpResult
     state: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,7 +89,7 @@ class PdmpCheck:
 
         provider_id = d.pop("provider_id")
 
-        result = PdmpCheckResult(d.pop("result"))
+        result = PdmpResult(d.pop("result"))
 
         state = d.pop("state")
 

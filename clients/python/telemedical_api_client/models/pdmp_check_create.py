@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.pdmp_check_create_result import PdmpCheckCreateResult
+from ..models.pdmp_result import PdmpResult
 from ..models.us_state import UsState
 from ..types import UNSET, Unset
 
@@ -19,13 +19,13 @@ class PdmpCheckCreate:
     Attributes:
         checked_at (datetime.datetime): When you queried it (not in the future) Must be between 1900-01-01 and
             2999-12-31.
-        result (PdmpCheckCreateResult): `unavailable` documents a failed attempt (an outage), with a note
+        result (PdmpResult): What a PDMP check showed
         state (UsState): USPS state or territory code
         note (None | str | Unset): Required unless the result is no_concerns
     """
 
     checked_at: datetime.datetime
-    result: PdmpCheckCreateResult
+    result: PdmpResult
     state: UsState
     note: None | str | Unset = UNSET
 
@@ -61,7 +61,7 @@ class PdmpCheckCreate:
         d = dict(src_dict)
         checked_at = datetime.datetime.fromisoformat(d.pop("checked_at"))
 
-        result = PdmpCheckCreateResult(d.pop("result"))
+        result = PdmpResult(d.pop("result"))
 
         state = UsState(d.pop("state"))
 

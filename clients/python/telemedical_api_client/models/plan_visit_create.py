@@ -5,9 +5,9 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.plan_visit_create_identity_method import PlanVisitCreateIdentityMethod
-from ..models.plan_visit_create_modality import PlanVisitCreateModality
+from ..models.identity_method import IdentityMethod
 from ..models.us_state import UsState
+from ..models.visit_modality import VisitModality
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PlanVisitCreate")
@@ -17,9 +17,9 @@ T = TypeVar("T", bound="PlanVisitCreate")
 class PlanVisitCreate:
     """
     Attributes:
-        identity_method (PlanVisitCreateIdentityMethod):
+        identity_method (IdentityMethod): How the patient's identity was verified
         identity_verified (bool): Must be true
-        modality (PlanVisitCreateModality):
+        modality (VisitModality): How a visit was held
         note (str): The visit's note
         patient_location_state (UsState): USPS state or territory code
         patient_site_id (None | str | Unset): The practice site (clinic) the patient joins from, in that state
@@ -27,9 +27,9 @@ class PlanVisitCreate:
             registration in that state
     """
 
-    identity_method: PlanVisitCreateIdentityMethod
+    identity_method: IdentityMethod
     identity_verified: bool
-    modality: PlanVisitCreateModality
+    modality: VisitModality
     note: str
     patient_location_state: UsState
     patient_site_id: None | str | Unset = UNSET
@@ -79,11 +79,11 @@ class PlanVisitCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        identity_method = PlanVisitCreateIdentityMethod(d.pop("identity_method"))
+        identity_method = IdentityMethod(d.pop("identity_method"))
 
         identity_verified = d.pop("identity_verified")
 
-        modality = PlanVisitCreateModality(d.pop("modality"))
+        modality = VisitModality(d.pop("modality"))
 
         note = d.pop("note")
 

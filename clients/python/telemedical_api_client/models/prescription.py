@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.prescription_dispensing import PrescriptionDispensing
-from ..models.prescription_medication import PrescriptionMedication
+from ..models.dispensing import Dispensing
+from ..models.medication import Medication
 from ..models.prescription_status import PrescriptionStatus
-from ..models.prescription_visit_modality import PrescriptionVisitModality
 from ..models.route import Route
+from ..models.visit_modality import VisitModality
 
 if TYPE_CHECKING:
     from ..models.legal_basis import LegalBasis
@@ -28,12 +28,12 @@ class Prescription:
         cancel_reason (None | str):
         cancelled_at (datetime.datetime | None): Must be between 1900-01-01 and 2999-12-31.
         days_supply (int):
-        dispensing (PrescriptionDispensing):
+        dispensing (Dispensing): Who dispenses a prescription
         dose_mg (float):
         id (str):  Example: rx_3k7q2x9m4d1p8w6v5n0c2b7a1e.
         issued_at (datetime.datetime): Must be between 1900-01-01 and 2999-12-31.
         legal_basis (LegalBasis):
-        medication (PrescriptionMedication):
+        medication (Medication): Prescribed medication
         patient_id (str):
         patient_location_state (str):
         pdmp_check_id (str):
@@ -45,21 +45,21 @@ class Prescription:
         refills (int):
         route (Route): Route of ketamine administration
         site_id (None | str):
-        status (PrescriptionStatus):
+        status (PrescriptionStatus): Prescription status
         visit_id (str):
-        visit_modality (PrescriptionVisitModality):
+        visit_modality (VisitModality): How a visit was held
     """
 
     active_until: datetime.datetime
     cancel_reason: None | str
     cancelled_at: datetime.datetime | None
     days_supply: int
-    dispensing: PrescriptionDispensing
+    dispensing: Dispensing
     dose_mg: float
     id: str
     issued_at: datetime.datetime
     legal_basis: LegalBasis
-    medication: PrescriptionMedication
+    medication: Medication
     patient_id: str
     patient_location_state: str
     pdmp_check_id: str
@@ -73,7 +73,7 @@ class Prescription:
     site_id: None | str
     status: PrescriptionStatus
     visit_id: str
-    visit_modality: PrescriptionVisitModality
+    visit_modality: VisitModality
 
     def to_dict(self) -> dict[str, Any]:
         active_until = self.active_until.isoformat()
@@ -195,7 +195,7 @@ class Prescription:
 
         days_supply = d.pop("days_supply")
 
-        dispensing = PrescriptionDispensing(d.pop("dispensing"))
+        dispensing = Dispensing(d.pop("dispensing"))
 
         dose_mg = d.pop("dose_mg")
 
@@ -205,7 +205,7 @@ class Prescription:
 
         legal_basis = LegalBasis.from_dict(d.pop("legal_basis"))
 
-        medication = PrescriptionMedication(d.pop("medication"))
+        medication = Medication(d.pop("medication"))
 
         patient_id = d.pop("patient_id")
 
@@ -243,7 +243,7 @@ class Prescription:
 
         visit_id = d.pop("visit_id")
 
-        visit_modality = PrescriptionVisitModality(d.pop("visit_modality"))
+        visit_modality = VisitModality(d.pop("visit_modality"))
 
         prescription = cls(
             active_until=active_until,

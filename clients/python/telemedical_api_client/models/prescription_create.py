@@ -5,8 +5,8 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.prescription_create_dispensing import PrescriptionCreateDispensing
-from ..models.prescription_create_medication import PrescriptionCreateMedication
+from ..models.dispensing import Dispensing
+from ..models.medication import Medication
 from ..models.route import Route
 from ..types import UNSET, Unset
 
@@ -18,9 +18,9 @@ class PrescriptionCreate:
     """
     Attributes:
         days_supply (int):
-        dispensing (PrescriptionCreateDispensing):
+        dispensing (Dispensing): Who dispenses a prescription
         dose_mg (float):
-        medication (PrescriptionCreateMedication):
+        medication (Medication): Prescribed medication
         pdmp_check_id (str): Your PDMP check of the visit's state
         quantity (float):
         refills (int):
@@ -31,9 +31,9 @@ class PrescriptionCreate:
     """
 
     days_supply: int
-    dispensing: PrescriptionCreateDispensing
+    dispensing: Dispensing
     dose_mg: float
-    medication: PrescriptionCreateMedication
+    medication: Medication
     pdmp_check_id: str
     quantity: float
     refills: int
@@ -100,11 +100,11 @@ class PrescriptionCreate:
         d = dict(src_dict)
         days_supply = d.pop("days_supply")
 
-        dispensing = PrescriptionCreateDispensing(d.pop("dispensing"))
+        dispensing = Dispensing(d.pop("dispensing"))
 
         dose_mg = d.pop("dose_mg")
 
-        medication = PrescriptionCreateMedication(d.pop("medication"))
+        medication = Medication(d.pop("medication"))
 
         pdmp_check_id = d.pop("pdmp_check_id")
 

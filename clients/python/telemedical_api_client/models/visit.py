@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.visit_identity_method import VisitIdentityMethod
+from ..models.identity_method import IdentityMethod
 from ..models.visit_modality import VisitModality
 
 T = TypeVar("T", bound="Visit")
@@ -19,8 +19,8 @@ class Visit:
         completed_at (datetime.datetime | None): Must be between 1900-01-01 and 2999-12-31.
         consultation_id (None | str): The consultation whose visit it is
         id (str):  Example: vis_3k7q2x9m4d1p8w6v5n0c2b7a1e.
-        identity_method (VisitIdentityMethod):
-        modality (VisitModality):
+        identity_method (IdentityMethod): How the patient's identity was verified
+        modality (VisitModality): How a visit was held
         note (None | str):
         patient_id (str):
         patient_location_state (str): Where the patient was, as the provider confirmed it
@@ -34,7 +34,7 @@ class Visit:
     completed_at: datetime.datetime | None
     consultation_id: None | str
     id: str
-    identity_method: VisitIdentityMethod
+    identity_method: IdentityMethod
     modality: VisitModality
     note: None | str
     patient_id: str
@@ -131,7 +131,7 @@ class Visit:
 
         id = d.pop("id")
 
-        identity_method = VisitIdentityMethod(d.pop("identity_method"))
+        identity_method = IdentityMethod(d.pop("identity_method"))
 
         modality = VisitModality(d.pop("modality"))
 

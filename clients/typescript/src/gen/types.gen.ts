@@ -311,9 +311,9 @@ export type ConsentType = 'telehealth' | 'ketamine_treatment' | 'data_sharing';
 
 export type Consideration = {
     /**
-     * The medication class
+     * The medication class: lamotrigine, memantine, naltrexone
      */
-    code: 'lamotrigine' | 'memantine' | 'naltrexone';
+    code: string;
     detail: string;
 };
 
@@ -437,12 +437,12 @@ export type ConsultationReview = {
 };
 
 export type ConsultationStart = {
-    identity_method: 'photo_id' | 'known_patient' | 'other';
+    identity_method: IdentityMethod;
     /**
      * Must be true
      */
     identity_verified: boolean;
-    modality: 'audio_video' | 'audio_only' | 'in_person';
+    modality: VisitModality;
     /**
      * Where the patient is during the visit, as you confirmed it (USPS code). When it differs from the consultation's, you need an active licence and a schedule III DEA registration there
      */
@@ -461,6 +461,11 @@ export type ConsultationStart = {
  * Consultation status
  */
 export type ConsultationStatus = 'submitted' | 'awaiting_review' | 'ready' | 'declined' | 'escalated' | 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
+
+/**
+ * What came of the urgent contact with an escalated patient
+ */
+export type ContactOutcome = 'reached' | 'not_reached' | 'emergency_services';
 
 /**
  * Provider credential
@@ -619,6 +624,11 @@ export type DeliveryAttemptPage = {
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
 
 /**
+ * Who dispenses a prescription
+ */
+export type Dispensing = 'pharmacy' | 'clinic_administered';
+
+/**
  * How the patient left a session
  */
 export type Disposition = 'discharged' | 'emergency_transfer' | 'left_against_medical_advice';
@@ -690,7 +700,7 @@ export type Escalation = {
     /**
      * What came of the urgent contact with the patient
      */
-    contact_outcome: 'reached' | 'not_reached' | 'emergency_services' | null;
+    contact_outcome: ContactOutcome | null;
     /**
      * When the C-SSRS high escalated it Must be between 1900-01-01 and 2999-12-31.
      */
@@ -702,7 +712,7 @@ export type EscalationAcknowledge = {
     /**
      * reached, not_reached (the attempt is on record) or emergency_services
      */
-    contact_outcome: 'reached' | 'not_reached' | 'emergency_services';
+    contact_outcome: ContactOutcome;
     /**
      * What was done: who spoke to the patient, the plan for their safety
      */
@@ -867,6 +877,10 @@ export type FollowUpPlan = {
      */
     end_date: string;
     /**
+     * The latest escalation of a check-in's crisis (C-SSRS high), or null
+     */
+    escalation: Escalation | null;
+    /**
      * A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a PATCH restores the limit.
      */
     frequency_override_reason: string | null;
@@ -903,6 +917,10 @@ export type FollowUpPlanAction = {
      * Kept as status_reason when holding or revoking
      */
     reason?: string;
+    /**
+     * activate: a psychiatrist resuming a plan held for an escalated crisis attests a safety plan (true required)
+     */
+    safety_plan_documented?: boolean;
 };
 
 export type FollowUpPlanCreate = {
@@ -1027,6 +1045,11 @@ export type GrantType = 'client_credentials' | 'authorization_code';
 export type Health = {
     status: string;
 };
+
+/**
+ * How the patient's identity was verified
+ */
+export type IdentityMethod = 'photo_id' | 'known_patient' | 'other';
 
 export type InPersonEvaluation = {
     /**
@@ -1278,7 +1301,7 @@ export type KetamineIntakeStoredAnswers = {
     /**
      * Adequate antidepressant trials (an adequate dose for 6 weeks or more) in the current depressive episode; 0 when not depressed
      */
-    antidepressant_trials_current_episode: number;
+    antidepressant_trials_current_episode?: number;
     /**
      * The patient reports an arteriovenous malformation
      */
@@ -1291,7 +1314,7 @@ export type KetamineIntakeStoredAnswers = {
     /**
      * The patient reports current psychotic symptoms
      */
-    current_psychotic_symptoms: boolean;
+    current_psychotic_symptoms?: boolean;
     /**
      * mmHg
      */
@@ -1319,11 +1342,11 @@ export type KetamineIntakeStoredAnswers = {
     /**
      * The patient reports a history of ketamine or PCP misuse
      */
-    ketamine_or_pcp_misuse_history: boolean;
+    ketamine_or_pcp_misuse_history?: boolean;
     /**
      * Classes of the current medications that interact with ketamine; [] when none
      */
-    medication_classes: Array<'maoi' | 'psychostimulant' | 'benzodiazepine' | 'opioid' | 'other_cns_depressant' | 'lamotrigine' | 'memantine' | 'naltrexone'>;
+    medication_classes?: Array<'maoi' | 'psychostimulant' | 'benzodiazepine' | 'opioid' | 'other_cns_depressant' | 'lamotrigine' | 'memantine' | 'naltrexone'>;
     /**
      * The patient reports pregnancy or breastfeeding
      */
@@ -1363,7 +1386,7 @@ export type KetamineIntakeStoredAnswers = {
     /**
      * The patient reports untreated sleep apnea
      */
-    untreated_sleep_apnea: boolean;
+    untreated_sleep_apnea?: boolean;
     /**
      * kg
      */
@@ -1433,6 +1456,11 @@ export type Me = {
      */
     type: CallerType;
 };
+
+/**
+ * Prescribed medication
+ */
+export type Medication = 'ketamine' | 'esketamine';
 
 export type MidReadingPressure = {
     diastolic: number;
@@ -1629,7 +1657,7 @@ export type PdmpCheck = {
     note: string | null;
     patient_id: string;
     provider_id: string;
-    result: 'no_concerns' | 'concerns_reviewed' | 'unavailable';
+    result: PdmpResult;
     state: string;
 };
 
@@ -1645,7 +1673,7 @@ export type PdmpCheckCreate = {
     /**
      * `unavailable` documents a failed attempt (an outage), with a note
      */
-    result: 'no_concerns' | 'concerns_reviewed' | 'unavailable';
+    result: PdmpResult;
     /**
      * The PDMP's state
      */
@@ -1657,6 +1685,11 @@ export type PdmpCheckPage = {
     has_more: boolean;
     next_cursor: string | null;
 };
+
+/**
+ * What a PDMP check showed
+ */
+export type PdmpResult = 'no_concerns' | 'concerns_reviewed' | 'unavailable';
 
 /**
  * 9 item scores from 0 to 3, in the questionnaire's order
@@ -1781,12 +1814,12 @@ export type PlanTaskPage = {
 };
 
 export type PlanVisitCreate = {
-    identity_method: 'photo_id' | 'known_patient' | 'other';
+    identity_method: IdentityMethod;
     /**
      * Must be true
      */
     identity_verified: boolean;
-    modality: 'audio_video' | 'audio_only' | 'in_person';
+    modality: VisitModality;
     /**
      * The visit's note
      */
@@ -1816,7 +1849,7 @@ export type Prescription = {
      */
     cancelled_at: string | null;
     days_supply: number;
-    dispensing: 'pharmacy' | 'clinic_administered';
+    dispensing: Dispensing;
     dose_mg: number;
     id: string;
     /**
@@ -1824,7 +1857,7 @@ export type Prescription = {
      */
     issued_at: string;
     legal_basis: LegalBasis;
-    medication: 'ketamine' | 'esketamine';
+    medication: Medication;
     patient_id: string;
     patient_location_state: string;
     pdmp_check_id: string;
@@ -1839,9 +1872,9 @@ export type Prescription = {
     refills: number;
     route: Route;
     site_id: string | null;
-    status: 'active' | 'cancelled' | 'expired';
+    status: PrescriptionStatus;
     visit_id: string;
-    visit_modality: 'audio_video' | 'audio_only' | 'in_person';
+    visit_modality: VisitModality;
 };
 
 export type PrescriptionCancel = {
@@ -1850,9 +1883,9 @@ export type PrescriptionCancel = {
 
 export type PrescriptionCreate = {
     days_supply: number;
-    dispensing: 'pharmacy' | 'clinic_administered';
+    dispensing: Dispensing;
     dose_mg: number;
-    medication: 'ketamine' | 'esketamine';
+    medication: Medication;
     /**
      * Your PDMP check of the visit's state
      */
@@ -1879,6 +1912,11 @@ export type PrescriptionPage = {
     has_more: boolean;
     next_cursor: string | null;
 };
+
+/**
+ * Prescription status
+ */
+export type PrescriptionStatus = 'active' | 'cancelled' | 'expired';
 
 export type Problem = {
     /**
@@ -2726,8 +2764,8 @@ export type Visit = {
      */
     consultation_id: string | null;
     id: string;
-    identity_method: 'photo_id' | 'known_patient' | 'other';
-    modality: 'audio_video' | 'audio_only' | 'in_person';
+    identity_method: IdentityMethod;
+    modality: VisitModality;
     note: string | null;
     patient_id: string;
     /**
@@ -2755,6 +2793,11 @@ export type Visit = {
      */
     started_at: string;
 };
+
+/**
+ * How a visit was held
+ */
+export type VisitModality = 'audio_video' | 'audio_only' | 'in_person';
 
 /**
  * Outcome of a completed consultation
@@ -2892,6 +2935,10 @@ export type FollowUpPlanWritable = {
      * Must be between 1900-01-01 and 2999-12-31.
      */
     end_date: string;
+    /**
+     * The latest escalation of a check-in's crisis (C-SSRS high), or null
+     */
+    escalation: Escalation | null;
     /**
      * A psychiatrist's (MD/DO, psychiatry) reason to lift the weekly session limit for this plan (2 intranasal, 3 other routes in any 7 days); never more than one session a day. null in a PATCH restores the limit.
      */
@@ -4474,6 +4521,79 @@ export type UpdateFollowUpPlanResponses = {
 };
 
 export type UpdateFollowUpPlanResponse = UpdateFollowUpPlanResponses[keyof UpdateFollowUpPlanResponses];
+
+export type AcknowledgeFollowUpPlanEscalationData = {
+    body: EscalationAcknowledge;
+    headers?: {
+        /**
+         * Retry safely: keys belong to the OAuth client and the signed-in user; the same key and body within 24 h replays the first response, authorised like a new request (`Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a request still running is 409 `idempotency_key_in_use`.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path: {
+        plan_id: string;
+    };
+    query?: never;
+    url: '/v1/follow-up-plans/{plan_id}/acknowledge-escalation';
+};
+
+export type AcknowledgeFollowUpPlanEscalationErrors = {
+    /**
+     * Bad Request
+     */
+    400: Problem;
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Conflict
+     */
+    409: Problem;
+    /**
+     * Precondition Failed
+     */
+    412: Problem;
+    /**
+     * Request Entity Too Large
+     */
+    413: Problem;
+    /**
+     * Unsupported Media Type
+     */
+    415: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type AcknowledgeFollowUpPlanEscalationError = AcknowledgeFollowUpPlanEscalationErrors[keyof AcknowledgeFollowUpPlanEscalationErrors];
+
+export type AcknowledgeFollowUpPlanEscalationResponses = {
+    /**
+     * OK
+     */
+    200: FollowUpPlan;
+};
+
+export type AcknowledgeFollowUpPlanEscalationResponse = AcknowledgeFollowUpPlanEscalationResponses[keyof AcknowledgeFollowUpPlanEscalationResponses];
 
 export type ActivateFollowUpPlanData = {
     body?: FollowUpPlanAction;

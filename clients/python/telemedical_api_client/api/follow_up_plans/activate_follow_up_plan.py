@@ -120,7 +120,14 @@ def sync_detailed(
     """Activate or resume a plan
 
      From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
-    `telehealth` and `ketamine_treatment` consents (422 `consent_required`). Honours `If-Match`.
+    `telehealth` and `ketamine_treatment` consents (422 `consent_required`); an intranasal plan needs
+    the patient's REMS enrolment (422 `rems_enrollment_required`). A plan held for a severe adverse
+    event
+    resumes only by a provider with a `reason`; one held for a crisis escalated at a check-in only by a
+    psychiatrist (403 `psychiatrist_required`), once the escalation is acknowledged (422
+    `escalation_not_acknowledged`), with a `reason` and `safety_plan_documented: true` (422
+    `safety_plan_required`). The first activation adds a baseline check-in when the patient has no PHQ-9
+    in the 30 days up to `start_date`. Honours `If-Match`.
 
     Args:
         plan_id (str):
@@ -158,7 +165,14 @@ def sync(
     """Activate or resume a plan
 
      From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
-    `telehealth` and `ketamine_treatment` consents (422 `consent_required`). Honours `If-Match`.
+    `telehealth` and `ketamine_treatment` consents (422 `consent_required`); an intranasal plan needs
+    the patient's REMS enrolment (422 `rems_enrollment_required`). A plan held for a severe adverse
+    event
+    resumes only by a provider with a `reason`; one held for a crisis escalated at a check-in only by a
+    psychiatrist (403 `psychiatrist_required`), once the escalation is acknowledged (422
+    `escalation_not_acknowledged`), with a `reason` and `safety_plan_documented: true` (422
+    `safety_plan_required`). The first activation adds a baseline check-in when the patient has no PHQ-9
+    in the 30 days up to `start_date`. Honours `If-Match`.
 
     Args:
         plan_id (str):
@@ -194,7 +208,14 @@ async def asyncio_detailed(
     """Activate or resume a plan
 
      From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
-    `telehealth` and `ketamine_treatment` consents (422 `consent_required`). Honours `If-Match`.
+    `telehealth` and `ketamine_treatment` consents (422 `consent_required`); an intranasal plan needs
+    the patient's REMS enrolment (422 `rems_enrollment_required`). A plan held for a severe adverse
+    event
+    resumes only by a provider with a `reason`; one held for a crisis escalated at a check-in only by a
+    psychiatrist (403 `psychiatrist_required`), once the escalation is acknowledged (422
+    `escalation_not_acknowledged`), with a `reason` and `safety_plan_documented: true` (422
+    `safety_plan_required`). The first activation adds a baseline check-in when the patient has no PHQ-9
+    in the 30 days up to `start_date`. Honours `If-Match`.
 
     Args:
         plan_id (str):
@@ -230,7 +251,14 @@ async def asyncio(
     """Activate or resume a plan
 
      From `draft`, or from `on_hold` to resume treatment. The patient must have accepted the
-    `telehealth` and `ketamine_treatment` consents (422 `consent_required`). Honours `If-Match`.
+    `telehealth` and `ketamine_treatment` consents (422 `consent_required`); an intranasal plan needs
+    the patient's REMS enrolment (422 `rems_enrollment_required`). A plan held for a severe adverse
+    event
+    resumes only by a provider with a `reason`; one held for a crisis escalated at a check-in only by a
+    psychiatrist (403 `psychiatrist_required`), once the escalation is acknowledged (422
+    `escalation_not_acknowledged`), with a `reason` and `safety_plan_documented: true` (422
+    `safety_plan_required`). The first activation adds a baseline check-in when the patient has no PHQ-9
+    in the 30 days up to `start_date`. Honours `If-Match`.
 
     Args:
         plan_id (str):

@@ -1,9 +1,0 @@
-from enum import StrEnum
-
-
-class PrescriptionCreateDispensing(StrEnum):
-    CLINIC_ADMINISTERED = "clinic_administered"
-    PHARMACY = "pharmacy"
-
-    def __str__(self) -> str:
-        return str(self.value)

@@ -1,9 +1,0 @@
-from enum import StrEnum
-
-
-class PrescriptionMedication(StrEnum):
-    ESKETAMINE = "esketamine"
-    KETAMINE = "ketamine"
-
-    def __str__(self) -> str:
-        return str(self.value)
