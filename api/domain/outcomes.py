@@ -142,11 +142,7 @@ def is_phq9_relapse(baseline: int | None, follow_ups: Sequence[int]) -> bool | N
     met_before = any(
         is_phq9_remission(score) or is_phq9_response(baseline, score) is True for score in earlier
     )
-    return (
-        met_before
-        and latest >= PHQ9_RELAPSE_AT_LEAST
-        and is_phq9_response(baseline, latest) is not True
-    )
+    return met_before and latest >= PHQ9_RELAPSE_AT_LEAST and is_phq9_response(baseline, latest) is not True
 
 
 def is_phq9_worsening(baseline: int | None, follow_ups: Sequence[int]) -> bool | None:
@@ -179,8 +175,7 @@ def phq9_baseline(candidates: Iterable[BaselineCandidate], start_date: date) -> 
     eligible = [
         candidate
         for candidate in candidates
-        if not candidate.for_this_plan
-        and earliest <= _utc_date(candidate.completed_at) <= start_date
+        if not candidate.for_this_plan and earliest <= _utc_date(candidate.completed_at) <= start_date
     ]
     return max(eligible, key=lambda c: _chronological_key(ScorePoint(c.completed_at, c.total)), default=None)
 

@@ -294,9 +294,7 @@ def sessions_per_window(route: Route, *, frequency_overridden: bool) -> int:
     return SESSIONS_PER_WINDOW[route]
 
 
-def first_session_over_limit(
-    days: Sequence[date], route: Route, *, frequency_overridden: bool
-) -> int | None:
+def first_session_over_limit(days: Sequence[date], route: Route, *, frequency_overridden: bool) -> int | None:
     """[2e] The index (into ``days``) of the first session, in date order, that puts more sessions than the
     limit into some 7 consecutive days, or a second session on one day; None when every session fits.
 
@@ -315,9 +313,7 @@ def first_session_over_limit(
     return None
 
 
-def session_fits(
-    recorded: Sequence[date], day: date, route: Route, *, frequency_overridden: bool
-) -> bool:
+def session_fits(recorded: Sequence[date], day: date, route: Route, *, frequency_overridden: bool) -> bool:
     """[2e] Whether one more session on ``day`` keeps every 7 consecutive days around it within the limit, and
     one session a day, given the days of the sessions already recorded (checked when a session is recorded,
     on ``administered_at``: a late record may fall before sessions already given)."""

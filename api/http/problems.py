@@ -137,7 +137,8 @@ PROBLEM_DOCS: dict[str, str] = {
     "provider_not_qualified": "The provider fails a hard matching filter (each in `errors`). Pick another.",
     "consultation_not_ready": "Providers are matched and booked only for a consultation in status ready.",
     # Telemedicine visits and prescriptions (clinical-rules.md §5, docs/prescribing.md).
-    "provider_not_licensed_in_state": "The patient is in another state than the consultation's, where you hold "
+    "provider_not_licensed_in_state": "The patient is in another state than the consultation's, "
+    "where you hold "
     "no active licence and schedule III DEA registration.",
     "site_not_in_state": "The practice site the patient joins from is not in the patient's state.",
     "practitioner_not_registered_in_state": "The practitioner present with the patient holds no schedule III "
@@ -145,9 +146,11 @@ PROBLEM_DOCS: dict[str, str] = {
     "identity_not_verified": "Verify the patient's identity before the visit (identity_verified: true).",
     "visit_required": "A prescription follows your own visit with the patient within the last 30 days "
     "(PRESCRIPTION_VISIT_MAX_AGE_DAYS); name it in visit_id.",
-    "prescriber_not_registered_in_state": "You held no active licence and schedule III DEA registration in the "
+    "prescriber_not_registered_in_state": "You held no active licence and schedule III DEA "
+    "registration in the "
     "state where the patient was during the visit.",
-    "esketamine_rems_violation": "Esketamine (Spravato REMS): intranasal, 28/56/84 mg, clinic_administered at "
+    "esketamine_rems_violation": "Esketamine (Spravato REMS): intranasal, 28/56/84 mg, "
+    "clinic_administered at "
     "a REMS-certified site, no refills; each broken condition in errors.",
     "refills_exceed_schedule_limit": "A schedule III prescription has at most 5 refills (21 CFR 1306.22).",
     "pharmacy_required": "A prescription a pharmacy dispenses names the pharmacy (pharmacy_ncpdp_id).",

@@ -79,9 +79,7 @@ class FollowUpPlanSchema(Schema):
         EscalationSchema,
         required=True,
         allow_none=True,
-        metadata={
-            "description": "The latest escalation of a check-in's crisis (C-SSRS high), or null"
-        },
+        metadata={"description": "The latest escalation of a check-in's crisis (C-SSRS high), or null"},
     )
     activated_at = Timestamp(required=True, allow_none=True)
     completed_at = Timestamp(required=True, allow_none=True)

@@ -305,9 +305,7 @@ def _reconcile_tasks(
     """
     wanted = {(spec.kind, spec.due_on): spec for spec in specs}
     unscheduled = {(task.kind, task.due_on) for task in tasks if task.purpose in UNSCHEDULED_PURPOSES}
-    existing = {
-        (task.kind, task.due_on): task for task in tasks if task.purpose not in UNSCHEDULED_PURPOSES
-    }
+    existing = {(task.kind, task.due_on): task for task in tasks if task.purpose not in UNSCHEDULED_PURPOSES}
     for key, task in existing.items():
         spec = wanted.get(key)
         if task.status == TaskStatus.DONE:

@@ -24,13 +24,13 @@ from api.models import Appointment, Consultation, Event, Provider
 from api.services import matching
 from api.services.provider_facts import full_candidate, parse_availability
 from tests.directory import (
+    VIDEO_VISIT,
     all_day_availability,
     clinician_client,
     clinician_token,
     create_provider,
     iso,
     next_whole_hour,
-    VIDEO_VISIT,
     ready_consultation,
 )
 from tests.helpers import bearer, cc_token

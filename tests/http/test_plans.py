@@ -391,7 +391,8 @@ def test_extending_a_running_intranasal_plan_adds_the_maintenance_tail(
     moved = _patch(client, care, plan["id"], {"start_date": "2026-01-12"})
     assert (moved.status_code, moved.get_json()["code"]) == (409, "plan_started")
     instruments = ["phq9", "cssrs", "gad7"]
-    response = _patch(client, care, plan["id"], {"end_date": "2026-04-20", "check_in_instruments": instruments})
+    changes = {"end_date": "2026-04-20", "check_in_instruments": instruments}
+    response = _patch(client, care, plan["id"], changes)
     assert response.status_code == 200
     assert response.get_json()["check_in_instruments"] == instruments
     tasks = care.tasks(plan["id"])
