@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import Final
 
 from api.domain.eligibility import ABSOLUTE_CONTRAINDICATIONS, EligibilityOutcome, EligibilityResult
-from api.domain.matching import PHYSICIAN_CREDENTIALS, PSYCHIATRY_SPECIALTY
+from api.domain.matching import is_psychiatrist
 from api.errors import Conflict, FieldError, Forbidden, RuleViolation
 
 DEFAULT_ACK_MINUTES: Final = 60
@@ -96,11 +96,6 @@ def announcement_due(
         return None
     elapsed = intervals_elapsed(escalated_at, now, interval)
     return elapsed if elapsed >= 1 and elapsed > announced_intervals else None
-
-
-def is_psychiatrist(credential: str | None, specialties: Iterable[str]) -> bool:
-    """An MD or DO with specialty psychiatry: the same test as matching's filter 6."""
-    return credential in PHYSICIAN_CREDENTIALS and PSYCHIATRY_SPECIALTY in set(specialties)
 
 
 def require_psychiatrist(*, principal_kind: str, credential: str | None, specialties: Iterable[str]) -> None:

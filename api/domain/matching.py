@@ -196,9 +196,33 @@ def physician(provider: ProviderCandidate, state: str) -> bool:
     return provider.credential in PHYSICIAN_CREDENTIALS
 
 
+def is_psychiatrist(credential: str | None, specialties: Iterable[str]) -> bool:
+    """An MD or DO with specialty psychiatry: whom filter 6 asks for, and who clears an escalated patient
+    (clinical-rules.md §2, §4)."""
+    return credential in PHYSICIAN_CREDENTIALS and PSYCHIATRY_SPECIALTY in set(specialties)
+
+
 def psychiatrist(provider: ProviderCandidate, state: str) -> bool:
     """An MD or DO in psychiatry, whom filter 6 asks for."""
-    return physician(provider, state) and PSYCHIATRY_SPECIALTY in provider.specialties
+    return is_psychiatrist(provider.credential, provider.specialties)
+
+
+def licensed_on(licenses: Iterable[StateLicense], state: str, on: date) -> bool:
+    """An active state licence in ``state``, not expired on ``on`` (inclusive): filter 1's test, also
+    applied to a session's monitoring provider and a prescriber (clinical-rules.md §4, §5)."""
+    return any(
+        held.state == state and held.status == ACTIVE_LICENSE_STATUS and held.expires_on >= on
+        for held in licenses
+    )
+
+
+def schedule_iii_on(registrations: Iterable[DeaRegistration], state: str, on: date) -> bool:
+    """A DEA registration in ``state`` covering Schedule III, not expired on ``on``: filter 2's test; a
+    practitioner registers in each state where they prescribe or dispense (21 U.S.C. 822(e))."""
+    return any(
+        held.state == state and KETAMINE_DEA_SCHEDULE in held.schedules and held.expires_on >= on
+        for held in registrations
+    )
 
 
 # What a provider needs in the patient's state to give a route there (§3, filter 3); a route not listed

@@ -67,10 +67,11 @@ from enum import StrEnum
 from typing import Final
 
 from api.domain.matching import (
-    ACTIVE_LICENSE_STATUS,
     KETAMINE_DEA_SCHEDULE,
     DeaRegistration,
     StateLicense,
+    licensed_on,
+    schedule_iii_on,
 )
 from api.domain.protocols import Route
 from api.domain.screening import DIASTOLIC_LIMIT_MMHG, SYSTOLIC_LIMIT_MMHG
@@ -178,16 +179,10 @@ class Clinician:
     dea_registrations: tuple[DeaRegistration, ...] = ()
 
     def licensed_in(self, state: str, on: date) -> bool:
-        return any(
-            held.state == state and held.status == ACTIVE_LICENSE_STATUS and held.expires_on >= on
-            for held in self.licenses
-        )
+        return licensed_on(self.licenses, state, on)
 
     def schedule_iii_in(self, state: str, on: date) -> bool:
-        return any(
-            held.state == state and KETAMINE_DEA_SCHEDULE in held.schedules and held.expires_on >= on
-            for held in self.dea_registrations
-        )
+        return schedule_iii_on(self.dea_registrations, state, on)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from api.domain.matching import ACTIVE_LICENSE_STATUS, KETAMINE_DEA_SCHEDULE, DeaRegistration, StateLicense
+from api.domain.matching import (
+    KETAMINE_DEA_SCHEDULE,
+    DeaRegistration,
+    StateLicense,
+    licensed_on,
+    schedule_iii_on,
+)
 from api.domain.protocols import Route
 from api.errors import FieldError, RuleViolation
 
@@ -111,19 +117,13 @@ class Credentials:
 
 def licensed_in(credentials: Credentials, state: str, on: date) -> bool:
     """An active state licence there, not expired on ``on`` (inclusive)."""
-    return any(
-        held.state == state and held.status == ACTIVE_LICENSE_STATUS and held.expires_on >= on
-        for held in credentials.licenses
-    )
+    return licensed_on(credentials.licenses, state, on)
 
 
 def registered_in(credentials: Credentials, state: str, on: date) -> bool:
     """A DEA registration there covering Schedule III, not expired on ``on``: a practitioner registers in
     each state where they prescribe controlled substances (21 U.S.C. 822(e), 21 CFR 1301.12)."""
-    return any(
-        held.state == state and CONTROLLED_SCHEDULE in held.schedules and held.expires_on >= on
-        for held in credentials.dea_registrations
-    )
+    return schedule_iii_on(credentials.dea_registrations, state, on)
 
 
 def may_prescribe_in(credentials: Credentials, state: str, on: date) -> bool:

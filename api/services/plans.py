@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from api.auth.principal import Principal, PrincipalKind
 from api.db import utcnow
 from api.domain.consultation_status import ConsultationStatus, VisitOutcome
-from api.domain.escalation import ContactOutcome, is_psychiatrist
+from api.domain.escalation import ContactOutcome
+from api.domain.matching import is_psychiatrist
 from api.domain.outcomes import (
     MEASURES,
     BaselineCandidate,

@@ -13,9 +13,9 @@ from api.domain.escalation import (
     announcement_due,
     check_acknowledgement,
     check_clearance,
-    is_psychiatrist,
     require_psychiatrist,
 )
+from api.domain.matching import is_psychiatrist
 from api.domain.screening import Instrument
 from api.errors import Conflict, Forbidden, RuleViolation
 
