@@ -482,7 +482,28 @@ def test_delivery_history_is_purged_after_thirty_days_but_not_what_waits(
     purged = purge_expired(db)
     assert (purged["webhook_attempts"], purged["webhook_deliveries"]) == (1, 1)
     assert {d.id for d in db.scalars(select(WebhookDelivery))} == {recent.id, waiting.id}
-    assert len(db.scalars(select(Event)).all()) == 3  # events stay
+    assert len(db.scalars(select(Event)).all()) == 3  # their events are younger than 30 days: they stay
+
+
+def test_events_are_purged_after_thirty_days_unless_a_delivery_still_names_them(
+    client: FlaskClient, partner_a: Headers, world: World, db: Session
+) -> None:
+    register(client, partner_a)
+    for _ in range(4):
+        request_consultation(client, partner_a, world.patient_a1)
+    old, old_waiting, old_delivered, recent = db.scalars(select(Event).order_by(Event.created_at)).all()
+    long_ago = utcnow() - timedelta(days=31)
+    for event in (old, old_waiting, old_delivered):
+        event.created_at = long_ago
+    by_event = {d.event_id: d for d in db.scalars(select(WebhookDelivery))}
+    db.delete(by_event[old.id])  # its delivery history already purged
+    by_event[old_delivered.id].status = DeliveryStatus.SUCCEEDED  # finished, but only a day ago
+    db.commit()
+    purged = purge_expired(db)
+    assert purged["events"] == 1
+    assert {e.id for e in db.scalars(select(Event))} == {old_waiting.id, old_delivered.id, recent.id}
+    assert client.get(f"/v1/events/{old.id}", headers=partner_a).status_code == 404
+    assert client.get(f"/v1/events/{recent.id}", headers=partner_a).status_code == 200
 
 
 def test_an_endpoint_deleted_while_an_attempt_is_recorded_deadlocks_neither(
