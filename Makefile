@@ -44,6 +44,8 @@ help:
 	@echo "make crowd          50 clients writing at once on SQLite and PostgreSQL: zero 5xx, invariants (~1 min)"
 	@echo "make sdk            regenerate the Python and TypeScript SDKs in clients/ from $(SPEC) and build them"
 	@echo "make sdk-consumers  install the built SDKs into fresh strict projects; run the quickstarts (~1 min)"
+	@echo "make docs           build the partner docs site into site/ (MkDocs, --strict: a broken link fails)"
+	@echo "make postman        regenerate the Postman collection in clients/postman/ from $(SPEC)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -144,6 +146,30 @@ sdk-consumers: $(STAMP) $(NODE_STAMP)
 .PHONY: readme-check
 readme-check: $(STAMP)
 	$(BIN)/python scripts/readme_check.py
+
+# The partner docs site (mkdocs.yml, docs/, scripts/docs_site.py): built into site/ (git-ignored) with
+# --strict, so a broken link or a missing include fails; CI builds it, tests/browser renders it offline.
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --clean --quiet
+	@echo "site/ built: open site/index.html, or python3 -m http.server -d site"
+
+# The Postman collection, generated from the committed spec (scripts/postman.mjs) and committed;
+# postman-check (CI) regenerates it and fails on any difference.
+POSTMAN := clients/postman/telemedical-api.postman_collection.json
+.PHONY: postman postman-check
+postman: $(NODE_STAMP)
+	node scripts/postman.mjs $(SPEC) $(POSTMAN)
+
+postman-check: $(NODE_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	node scripts/postman.mjs $(SPEC) "$$tmp/collection.json" && \
+	if diff -q $(POSTMAN) "$$tmp/collection.json" >/dev/null; then \
+		echo "$(POSTMAN) is what make postman generates from $(SPEC)"; \
+	else \
+		diff -u $(POSTMAN) "$$tmp/collection.json" | head -40; \
+		echo "$(POSTMAN) differs from $(SPEC) (diff above): run make postman and commit" >&2; exit 1; \
+	fi
 
 .PHONY: fuzz
 fuzz: $(STAMP)
