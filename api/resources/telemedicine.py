@@ -170,7 +170,10 @@ class PrescriptionById(MethodView):
     @blp.etag
     @blp.response(200, PrescriptionSchema)
     def get(self, plan_id: str, prescription_id: str) -> Any:
-        """Get a prescription"""
+        """Get a prescription
+
+        One prescription of the plan, with the legal basis it was issued under, the visit and PDMP check it
+        rests on, and its status (docs/prescribing.md). Another tenant's plan or prescription is 404."""
         return prescriptions.get_prescription(get_session(), current_principal(), plan_id, prescription_id)
 
 
