@@ -220,6 +220,8 @@ class Database:
         # Read-only requests on PostgreSQL run in autocommit (get_session); tests that rebind the factory
         # to one outer transaction turn this off.
         self.autocommit_reads = engine.dialect.name == "postgresql"
+        # True once sessions share one connection (tests): there is no second connection to read from.
+        self.joined = False
 
     def join(self, connection: Connection) -> None:
         """Sessions inside ``connection``'s transaction, their commits savepoints (tests roll it all back).
@@ -228,6 +230,7 @@ class Database:
             bind=connection, class_=Session, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
         self.autocommit_reads = False
+        self.joined = True
 
     def init_app(self, app: Flask) -> None:
         app.extensions["db"] = self
@@ -258,6 +261,31 @@ def get_session() -> Session:
     return session
 
 
+def snapshot_session() -> Session:
+    """A read-only session of its own that reads one snapshot until it is closed, for a read that outlives
+    its operation's boundary: a streamed export counts its rows, the boundary commits the audit row naming
+    that count in the request's session, and the rows then stream from the snapshot that was counted.
+    PostgreSQL: REPEATABLE READ, READ ONLY; SQLite: one deferred read transaction (WAL keeps its snapshot).
+    Closed when the request ends unless a streamed response took it over (``hand_over_snapshot``).
+    Sessions that share one connection (tests) have no second one: the request's session is returned."""
+    db = get_db()
+    if db.joined:
+        return get_session()
+    session = db.session_factory()
+    if db.engine.dialect.name == "postgresql":
+        session.connection(
+            execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        )
+    g.snapshot_session = session
+    return session
+
+
+def hand_over_snapshot() -> Session | None:
+    """The request's snapshot session, which the caller now closes (a streamed response, when it ends)."""
+    session: Session | None = g.pop("snapshot_session", None)
+    return session
+
+
 def rows_changed(session: orm.Session, statement: Executable) -> int:
     """Run an UPDATE or DELETE; how many rows it changed. ``Session.execute`` is typed to return a plain
     ``Result``, while a DML statement's is a ``CursorResult``, the one that has ``rowcount``."""
@@ -280,6 +308,7 @@ def atomic(session: orm.Session) -> Iterator[None]:
 
 
 def _close_session(_exc: BaseException | None) -> None:
-    session: Session | None = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+    for name in ("db_session", "snapshot_session"):
+        session: Session | None = g.pop(name, None)
+        if session is not None:
+            session.close()

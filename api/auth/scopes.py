@@ -17,6 +17,7 @@ SCOPES: dict[str, str] = {
     "plans:write": "Create and progress follow-up plans",
     "webhooks:manage": "Manage webhook endpoints and events",
     "audit:read": "Read the audit trail",
+    "outcomes:read": "Read population outcomes: cohort figures and the de-identified export",
     "admin": "Platform administration: partners, clients, users",
 }
 

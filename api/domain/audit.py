@@ -99,7 +99,7 @@ _FIELDS: Final = (
     "ip",
 )
 # Added by migration 0011; present in the fields only when set, so a row written before keeps its digest.
-_LATER_FIELDS: Final = ("target_patient_id", "key_id", "row_mac")
+_LATER_FIELDS: Final = ("target_patient_id", "key_id", "row_mac", "row_count")  # row_count: migration 0018
 
 
 def chained_fields(columns: Mapping[str, Any]) -> dict[str, Any]:

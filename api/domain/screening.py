@@ -513,6 +513,8 @@ _PHQ9_BANDS: Final = (
     (15, "moderately_severe"),
     (20, "severe"),
 )
+# Public: the cohort tables' baseline severity (api/domain/cohorts.py) is this band of the baseline.
+PHQ9_SEVERITY_BANDS: Final = _PHQ9_BANDS
 _GAD7_BANDS: Final = ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "severe"))
 # The questionnaires answered item by item: (number of items, highest answer of each).
 ITEM_SCALES: Final[Mapping[Instrument, tuple[int, int]]] = MappingProxyType(

@@ -76,6 +76,7 @@ def end(context: Context) -> None:
         session.stop_logging_writes()
     g.pop("audit", None)
     g.pop("audit_dump", None)
+    g.pop("audit_row_count", None)
 
 
 def _actor(principal: Principal | None) -> dict[str, Any]:
@@ -174,6 +175,13 @@ def _ids_in(items: Iterable[Any]) -> list[str]:
     ]
 
 
+def count_rows(count: int) -> None:
+    """How many rows the operation releases (a streamed export), for its read's row: the body is produced
+    after the row is committed, so the view counts it first (api/http/streaming.py)."""
+    if g.get("audit") is not None:
+        g.audit_row_count = count
+
+
 def record_read(context: Context, response: Response) -> None:
     """Add the row of a successful operation that wrote nothing (a read), from its response, to the
     transaction the caller (the operation's boundary) commits next."""
@@ -182,6 +190,9 @@ def record_read(context: Context, response: Response) -> None:
     if dump is None and response.is_json:  # an idempotent replay: the recorded body
         dump = response.get_json(silent=True)
     facts = _read_facts(session, dump)
+    row_count = g.pop("audit_row_count", None)
+    if row_count is not None:
+        facts["row_count"] = row_count
     if session.get_bind().dialect.name == "sqlite" and request.method in READ_ONLY_METHODS:
         session.rollback()  # close the read snapshot; the row is written in a transaction of its own
     service.record(session, _access(context, status=response.status_code, **facts), _keyring())

@@ -57,6 +57,8 @@ class AuditEvent(Base):
     # A refused request's record's patient: kept apart from patient_id, because the caller may not know it
     # (another tenant's). Shown to the platform and to that patient's own partner only (docs/audit.md).
     target_patient_id: Mapped[str | None] = mapped_column(String(40))
+    # How many rows an export released (migration 0018); null for every other access.
+    row_count: Mapped[int | None] = mapped_column(Integer, default=None)
     # The row's own MAC under the audit key named by key_id, from its insert (None before migration 0011).
     key_id: Mapped[str | None] = mapped_column(String(16))
     row_mac: Mapped[str | None] = mapped_column(String(64))

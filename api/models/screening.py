@@ -28,6 +28,8 @@ class Screening(Base):
         Index("ix_screenings_patient_id_created_at_id", "patient_id", "created_at", "id"),
         Index("ix_screenings_consultation_id_instrument", "consultation_id", "instrument", "completed_at"),
         Index("ix_screenings_plan_id_created_at_id", "plan_id", "created_at", "id"),
+        # A plan's PHQ-9 baseline among the patient's screenings before its start (population outcomes).
+        Index("ix_screenings_patient_id_instrument_completed_at", "patient_id", "instrument", "completed_at"),
     )
 
     id: Mapped[str] = __resource__.id_column()

@@ -96,6 +96,8 @@ class Access:
     # A refused request's record's patient: kept apart, the caller may not know it (another tenant's).
     target_patient_id: str | None = None
     status: int | None = None
+    # How many rows a streamed export released (api/http/streaming.py); None for every other access.
+    row_count: int | None = None
     request_id: str | None = None
     ip: str | None = None
 
@@ -138,6 +140,7 @@ def record(session: Session, access: Access, keyring: Keyring) -> str:
         "request_id": _clip(access.request_id, 64),
         "ip": _clip(access.ip, 64),
         "target_patient_id": _clip(access.target_patient_id),
+        "row_count": access.row_count,
         "key_id": keyring.current.id,
     }
     row["row_mac"] = row_mac(keyring.current, chained_fields(row))
@@ -174,6 +177,7 @@ class AuditEntry:
     status: int | None
     request_id: str | None
     ip: str | None
+    row_count: int | None = None
 
     @property
     def actor(self) -> dict[str, str | None]:
