@@ -151,7 +151,7 @@ readme-check: $(STAMP)
 # --strict, so a broken link or a missing include fails; CI builds it, tests/browser renders it offline.
 .PHONY: docs
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --clean --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --clean --quiet
 	@echo "site/ built: open site/index.html, or python3 -m http.server -d site"
 
 # The Postman collection, generated from the committed spec (scripts/postman.mjs) and committed;
