@@ -26,8 +26,21 @@ from api.fhir.ids import to_fhir_id
 from api.fhir.mapping import JSON
 from api.fhir.registry import SERVED
 from api.fhir.search import DateRange, Search, date_range, reference_id, token
-from api.models import Partner, Patient, PracticeSite, Provider, ProviderSpecialty, Screening, User
+from api.models import (
+    Appointment,
+    Consultation,
+    Partner,
+    Patient,
+    PracticeSite,
+    Prescription,
+    Provider,
+    ProviderSpecialty,
+    Screening,
+    User,
+)
+from api.services import fhir_encounters as visits
 from api.services.access import scope_patients, scope_screenings
+from api.services.fhir_encounters import ENCOUNTERS
 from api.services.paging import Page, PageRequest, fetch_page
 
 
@@ -287,6 +300,58 @@ SOURCES: Final[Mapping[str, Source]] = {
         _partners,
         lambda _s, rows, _i: [(mapping.organization(r), r.id, None) for r in rows],
         {"_id": _ids(Partner.id), "name": _starts(Partner.name), "address": _nothing},
+    ),
+    "ServiceRequest": Source(
+        Consultation,
+        visits.scope_service_requests,
+        visits.build_service_requests,
+        {
+            "_id": _ids(Consultation.id),
+            "patient": _ids(Consultation.patient_id),
+            "category": visits.service_request_category,
+            "code": visits.service_request_code,
+            "authored": _dates(Consultation.created_at, instant=True),
+            "status": visits.service_request_status,
+        },
+    ),
+    "Encounter": Source(
+        ENCOUNTERS,
+        visits.scope_encounters,
+        visits.build_encounters,
+        {
+            "_id": _ids(ENCOUNTERS.id),
+            "patient": _ids(ENCOUNTERS.patient_id),
+            "date": _dates(ENCOUNTERS.started_at, instant=True),
+            "identifier": visits.encounter_identifier,
+            "class": visits.encounter_class,
+            "status": visits.encounter_status,
+            "type": visits.encounter_type,
+        },
+    ),
+    "Appointment": Source(
+        Appointment,
+        visits.scope_appointments,
+        visits.build_appointments,
+        {
+            "_id": _ids(Appointment.id),
+            "patient": visits.appointment_patient,
+            "practitioner": _ids(Appointment.provider_id),
+            "date": _dates(Appointment.starts_at, instant=True),
+            "status": visits.appointment_status,
+        },
+    ),
+    "MedicationRequest": Source(
+        Prescription,
+        visits.scope_prescriptions,
+        visits.build_medication_requests,
+        {
+            "_id": _ids(Prescription.id),
+            "patient": _ids(Prescription.patient_id),
+            "intent": visits.medication_request_intent,
+            "status": visits.medication_request_status,
+            "encounter": _ids(Prescription.visit_id),
+            "authoredon": _dates(Prescription.issued_at, instant=True),
+        },
     ),
     "Location": Source(
         PracticeSite,

@@ -22,6 +22,7 @@ from api.services import accounts
 from tests.care import PASSWORD, provider_row
 from tests.clinical import CSSRS_LOW, GAD7_MODERATE, PHQ9_MODERATE, submit
 from tests.fhir.conftest import Fhir
+from tests.fhir.encounter_rows import arrange
 from tests.helpers import bearer, cc_token
 from tests.world import World
 
@@ -46,7 +47,8 @@ def everything(fhir: Fhir, client: FlaskClient, db: Session, world: World) -> tu
     """Partner A's data of every kind the API serves, and its token."""
     partner = bearer(cc_token(client, world.portal_a))
     provider = provider_row(db, "1234567893")
-    db.add(PracticeSite(provider_id=provider, name="Austin Clinic", state="TX"))
+    site = PracticeSite(provider_id=provider, name="Austin Clinic", state="TX")
+    db.add(site)
     db.add(ProviderSpecialty(provider_id=provider, specialty="psychiatry"))
     patient = db.get(Patient, world.patient_a1)
     assert patient is not None
@@ -61,6 +63,7 @@ def everything(fhir: Fhir, client: FlaskClient, db: Session, world: World) -> tu
         provider_id=provider,
     )
     db.commit()
+    arrange(db, world, provider, provider_row(db, "1245319599"), site.id)  # visits, prescriptions
     for instrument, answers in (("phq9", PHQ9_MODERATE), ("gad7", GAD7_MODERATE), ("cssrs", CSSRS_LOW)):
         assert submit(client, partner, world.patient_a1, instrument, answers).status_code == 201
     return fhir, partner
@@ -128,7 +131,10 @@ SEARCH_VALUE_PATHS = {  # how Inferno takes a search's value from a resource it 
     "patient": lambda r: r.get("subject", {}).get("reference"),
     "category": lambda r: r["category"][0]["coding"][0]["code"],
     "code": lambda r: f"{r['code']['coding'][0]['system']}|{r['code']['coding'][0]['code']}",
-    "date": lambda r: (r.get("effectiveDateTime") or "")[:10],
+    "date": lambda r: (r.get("effectiveDateTime") or r.get("period", {}).get("start") or "")[:10],
+    "authored": lambda r: r["authoredOn"][:10],
+    "intent": lambda r: r["intent"],
+    "status": lambda r: r["status"],
     "name": lambda r: r["name"] if isinstance(r["name"], str) else r["name"][0]["family"],
     "identifier": lambda r: f"{r['identifier'][0]['system']}|{r['identifier'][0]['value']}",
     "birthdate": lambda r: r["birthDate"],
