@@ -13,7 +13,9 @@ database agreeing with the answers.
   of the answers, whole (never the date of one and the id of another).
 - One visit started at once: one 200, the others 409 `invalid_transition`, one visit; one plan visit sent at
   once with one Idempotency-Key: one visit.
-- Test events sent to one webhook endpoint at once: every answer 202, one event and one delivery per answer.
+- Test events sent to one webhook endpoint at once: every answer 202, one event and one delivery per answer;
+  sent while the endpoint is disabled or deleted: each queued first (then cancelled, or deleted with it) or
+  refused (409 `endpoint_disabled`, 404), nothing left pending for a disabled endpoint.
 
 Providers act through their own tokens: a platform clinician app, a provider user, the PKCE sign-in.
 """
@@ -35,6 +37,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Escalation, Event, Patient, Prescription, Visit, WebhookDelivery
+from api.models.webhook import DeliveryStatus
 from api.services import accounts
 from tests.care import completed_consultation
 from tests.clinical import CSSRS_HIGH
@@ -653,3 +656,86 @@ def test_test_events_sent_at_once_are_each_queued_once(
             assert item.body["delivery"]["endpoint_id"] == endpoint_id, item.body["delivery"]
         deliveries = rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id)
         assert deliveries == total, f"round {round_}: {deliveries} deliveries for {total} test events"
+
+
+def register(server: LiveServer, tenant: Tenant) -> str:
+    created = call(
+        "register",
+        "POST",
+        server.url("/v1/webhook-endpoints"),
+        json={"url": "https://hooks.partner.example/in", "event_types": ["consultation.created"]},
+        headers=with_key(tenant.headers),
+    )
+    assert created.status == 201, created.brief()
+    return str(created.body["id"])
+
+
+def test_test_events_racing_the_endpoints_disabling_and_deletion(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    """A test event locks its endpoint as the outbox does. Sent while the partner disables the endpoint,
+    each is either queued first, and cancelled with everything else waiting for it, or sees it disabled (409
+    `endpoint_disabled`): nothing is left pending for a disabled endpoint. Sent while the endpoint is
+    deleted, each is queued first, and goes with it, or finds none (404). Never a 5xx."""
+    for round_ in range(ROUNDS):
+        endpoint_id = register(live_server, tenant)
+        path = f"/v1/webhook-endpoints/{endpoint_id}"
+        disable = {**tenant.headers, "If-Match": etag_of(live_server, path, tenant.headers)}
+        offset = live_server.log_offset()
+        outcomes = simultaneously(
+            [
+                partial(
+                    call, "disable", "PATCH", live_server.url(path), json={"enabled": False}, headers=disable
+                ),
+                *(
+                    partial(
+                        call,
+                        f"test {i}",
+                        "POST",
+                        live_server.url(f"{path}/test"),
+                        headers=with_key(tenant.headers),
+                    )
+                    for i in range(CONTENDERS - 1)
+                ),
+            ]
+        )
+        assert_sound(outcomes, live_server, offset)
+        assert outcomes[0].status == 200, summary(outcomes)
+        assert all(
+            (item.status, item.code) in ((202, None), (409, "endpoint_disabled")) for item in outcomes[1:]
+        ), summary(outcomes)
+        queued = sum(1 for item in outcomes if item.status == 202)
+        pending = rows(
+            arrange,
+            WebhookDelivery,
+            WebhookDelivery.endpoint_id == endpoint_id,
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+        )
+        assert pending == 0, f"round {round_}: {pending} deliveries pending for a disabled endpoint"
+        assert rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id) == queued
+        assert len(events(arrange, "webhook.test", endpoint_id)) == queued
+
+        endpoint_id = register(live_server, tenant)
+        path = f"/v1/webhook-endpoints/{endpoint_id}"
+        offset = live_server.log_offset()
+        outcomes = simultaneously(
+            [
+                partial(call, "delete", "DELETE", live_server.url(path), headers=tenant.headers),
+                *(
+                    partial(
+                        call,
+                        f"test {i}",
+                        "POST",
+                        live_server.url(f"{path}/test"),
+                        headers=with_key(tenant.headers),
+                    )
+                    for i in range(CONTENDERS - 1)
+                ),
+            ]
+        )
+        assert_sound(outcomes, live_server, offset)
+        assert outcomes[0].status == 204, summary(outcomes)
+        assert all(item.status in (202, 404) for item in outcomes[1:]), summary(outcomes)
+        queued = sum(1 for item in outcomes if item.status == 202)
+        assert rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id) == 0
+        assert len(events(arrange, "webhook.test", endpoint_id)) == queued
