@@ -71,6 +71,14 @@ def test_a_prescription_issued_and_cancelled_through_v1(in_force: Prescribing, w
     assert [r["coding"][0]["code"] for r in request["reasonCode"]] == ["370143000", "47505003"]
     encounter = fhir.ok(f"Encounter/{fid(issued['visit_id'])}", rx.partner)  # the visit it follows
     assert encounter["type"][0]["coding"][0]["code"] == "390906007"
+    # Whose data: the patient and the plan's provider read it; another patient, another provider do not.
+    for reader in (rx.patient, rx.provider):
+        fhir.ok(f"MedicationRequest/{fid(issued['id'])}", reader)
+        fhir.ok(f"Encounter/{fid(issued['visit_id'])}", reader)
+    for stranger in (rx.other_patient, rx.other_provider):
+        assert fhir.get(f"MedicationRequest/{fid(issued['id'])}", stranger).status_code == 404
+        assert fhir.get(f"Encounter/{fid(issued['visit_id'])}", stranger).status_code == 404
+    assert fhir.search("MedicationRequest", rx.other_patient) == []
     url = f"/v1/follow-up-plans/{rx.plan['id']}/prescriptions/{issued['id']}"
     etag = rx.client.get(url, headers=rx.provider).headers["ETag"]
     cancelled = rx.client.post(
