@@ -20,6 +20,7 @@ SPEC = json.loads((Path(__file__).resolve().parent.parent / "openapi" / "v1.json
 _RULE_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 _validators: dict[tuple[str, str, str], Any] = {}
 _violations: list[str] = []
+_webhook_event: Any = None
 
 
 def _schema_for(path: str, method: str, status: int) -> dict[str, Any] | None:
@@ -84,6 +85,32 @@ def _check(_sender: Flask, response: Response, **_: Any) -> None:
             f"{request.method} {path} {response.status_code} does not match the spec: "
             + "; ".join(errors[:5])
         )
+    if request.method == "GET" and path.startswith("/v1/events") and response.status_code == 200:
+        _check_events(body.get("data") if "next_cursor" in body else [body])
+
+
+def _check_events(events: Any) -> None:
+    """Every event a test reads back is also what its webhook posts: its ``type``, ``timestamp`` and ``data``
+    match the typed payload of its type in the spec's ``webhooks`` section (``WebhookEvent``)."""
+    global _webhook_event
+    if _webhook_event is None:
+        _webhook_event = jsonschema_rs.validator_for(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$ref": "#/components/schemas/WebhookEvent",
+                "components": SPEC["components"],
+            }
+        )
+    for event in events if isinstance(events, list) else []:
+        if not isinstance(event, dict) or "type" not in event:
+            continue  # a problem document: checked above
+        posted = {key: event.get(key) for key in ("type", "timestamp", "data")}
+        errors = [f"{e.instance_path}: {e.message}" for e in _webhook_event.iter_errors(posted)]
+        if errors:
+            _violations.append(
+                f"event {event.get('id')} ({event.get('type')}) does not match its webhook payload in the "
+                "spec: " + "; ".join(errors[:5])
+            )
 
 
 def install() -> None:

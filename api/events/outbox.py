@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from api.db import utcnow
+from api.domain.event_catalogue import check_facts
 from api.domain.webhooks import EventType
 from api.models import Event, WebhookDelivery, WebhookEndpoint
 from api.models.resources import new_id_for
@@ -49,7 +50,11 @@ def emit(
     the event and its deliveries would cost more than the statements. They run at once and do not flush the
     caller's pending writes, which reach the database at its commit, where their constraint violations (a
     booking's exclusion constraint) are mapped to problems; not here, as a 500.
+
+    ``facts`` are those the type declares in the catalogue (api/domain/event_catalogue.py): the typed payloads
+    of the spec and the SDKs are made from it.
     """
+    check_facts(type, facts)
     event_id, created_at = new_id_for(Event), _next_timestamp(session)
     connection = session.connection()
     connection.execute(

@@ -38,7 +38,7 @@ from api.http.input_guard import JsonBodyParser
 from api.http.problems import PROBLEM_MEDIA_TYPE
 from api.http.spec_shape import shape
 from api.models.resources import Resource, resource_of
-from api.schemas.common import PageArgsSchema, ProblemSchema
+from api.schemas.common import PageArgsSchema, ProblemSchema, request_examples
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -242,6 +242,14 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped:
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest is untyped: the base class is Any
     # Bodies are parsed (and checked for hostile values) once, by api.http.input_guard.
     ARGUMENTS_PARSER = JsonBodyParser()
+
+    def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Any:
+        """flask-smorest's, with the body schema's declared ``EXAMPLES`` (api.schemas.common.StrictSchema) as
+        the request body's examples in the spec."""
+        examples = request_examples(schema) if location == "json" else {}
+        if examples and "example" not in kwargs and "examples" not in kwargs:
+            kwargs["examples"] = examples
+        return super().arguments(schema, location=location, **kwargs)
 
     @staticmethod
     def _prepare_response_content(data: Any) -> Any:

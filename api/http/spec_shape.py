@@ -63,6 +63,7 @@ from api.domain.telemedicine import (
 )
 from api.domain.webhooks import EventType
 from api.http.problems import PROBLEM_DOCS
+from api.http.webhook_spec import add_webhooks
 from api.models.user import ROLES
 from api.models.webhook import DeliveryStatus, DisabledReason
 from api.services.accounts import GRANT_TYPES
@@ -142,6 +143,7 @@ def shape(document: dict[str, Any], created_with_location: frozenset[str]) -> di
     """``created_with_location``: the operations whose 201 sends ``Location`` (those creating a resource
     the API serves, api.http.blueprint.created_with_location)."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    add_webhooks(document)  # before the value sets are named: the payloads' enums are named too
     used = _name_value_sets(document)
     for name in sorted(used):
         values, description = VALUE_SETS[name]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from marshmallow import Schema, fields, validate
 
 from api.auth.scopes import SCOPES
@@ -15,6 +17,8 @@ class PartnerSchema(Schema):
 
 
 class PartnerCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {"A clinic group": {"name": "Example Health Partners"}}
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -51,6 +55,14 @@ class ClientWithSecretSchema(ClientSchema):
 
 
 class ClientCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A partner's back-end system": {
+            "name": "Example Clinic back office",
+            "grant_type": "client_credentials",
+            "scope": "patients:read patients:write consultations:read consultations:write webhooks:manage",
+        }
+    }
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     grant_type = fields.String(required=True, validate=validate.OneOf(GRANT_TYPES))
     scope = fields.String(
@@ -75,6 +87,15 @@ class UserSchema(Schema):
 
 
 class UserCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A provider's sign-in": {
+            "email": "sam.example@example.com",
+            "password": "correct-horse-battery-staple-42",
+            "role": "provider",
+            "provider_id": "prv_4d1p8w6v5n0c2b7a1e3k7q2x9m",
+        }
+    }
+
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from marshmallow import Schema, fields, validate
 
 from api.domain.appointments import AppointmentStatus
@@ -84,6 +86,13 @@ class MatchQueryArgsSchema(Schema):
 
 
 class AssignmentSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Book a provider's free slot": {
+            "provider_id": "prv_4d1p8w6v5n0c2b7a1e3k7q2x9m",
+            "slot_start": "2026-12-08T15:00:00Z",
+        }
+    }
+
     provider_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
     slot_start = Timestamp(
         required=True, metadata={"description": "Start of one of the provider's free slots (RFC 3339)"}
@@ -91,6 +100,8 @@ class AssignmentSchema(StrictSchema):
 
 
 class RescheduleSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {"The next day": {"slot_start": "2026-12-09T15:00:00Z"}}
+
     slot_start = Timestamp(
         required=True, metadata={"description": "Start of another free slot of the same provider"}
     )
@@ -99,8 +110,24 @@ class RescheduleSchema(StrictSchema):
 class ConsultationStartSchema(VisitStartSchema):
     """How the visit is held, where the patient is, who is with them (clinical-rules.md §5)."""
 
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A video visit, identity checked": {
+            "modality": "audio_video",
+            "identity_verified": True,
+            "identity_method": "photo_id",
+            "patient_location_state": "NY",
+        }
+    }
+
 
 class ConsultationCompleteSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Treatment recommended": {
+            "outcome": "treatment_recommended",
+            "summary": "Candidate for an IV ketamine induction series; plan to follow.",
+        }
+    }
+
     outcome = enum_field(VisitOutcome, required=True)
     summary = fields.String(
         required=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
@@ -39,10 +39,28 @@ def check_date_range(value: date) -> None:
 
 
 class StrictSchema(Schema):
-    """Request bodies reject unknown fields (422), per the contract."""
+    """Request bodies reject unknown fields (422), per the contract.
+
+    ``EXAMPLES`` (a summary -> a body): what the spec shows for a request body of this schema, declared on
+    the schema (api.http.blueprint.Blueprint.arguments); each is checked against the committed spec, and
+    every request body must have one (tests/unit/test_request_examples.py). Fictional values, never PHI.
+    """
+
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {}
 
     class Meta:
         unknown = RAISE
+
+
+def request_examples(schema: Any) -> dict[str, dict[str, Any]]:
+    """A body schema's ``EXAMPLES`` as OpenAPI Example Objects, named from their summaries."""
+    declared: dict[str, dict[str, Any]] = getattr(
+        schema if isinstance(schema, type) else type(schema), "EXAMPLES", {}
+    )
+    return {
+        re.sub(r"[^a-z0-9]+", "_", summary.lower()).strip("_"): {"summary": summary, "value": value}
+        for summary, value in declared.items()
+    }
 
 
 class ProblemFieldErrorSchema(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
@@ -57,6 +57,13 @@ class EscalationSchema(Schema):
 
 
 class EscalationAcknowledgeSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Patient reached": {
+            "contact_outcome": "reached",
+            "note": "Called within the hour: safe at home with family; crisis line shared.",
+        }
+    }
+
     note = fields.String(
         required=True,
         validate=_NOTE,
@@ -129,6 +136,17 @@ class ConsultationSchema(Schema):
 
 
 class ConsultationCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Treatment-resistant depression, in New York": {
+            "patient_id": "pat_3k7q2x9m4d1p8w6v5n0c2b7a1e",
+            "conditions": ["treatment_resistant_depression"],
+            "patient_location_state": "NY",
+            "preferred_language": "en",
+            "preferred_routes": ["intravenous", "intranasal"],
+            "preferred_times": [{"start": "2026-12-08T14:00:00Z", "end": "2026-12-08T18:00:00Z"}],
+        }
+    }
+
     patient_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
     conditions = fields.List(
         fields.String(validate=validate.OneOf(CONDITIONS)),
@@ -169,10 +187,21 @@ ConsultationPageSchema = page_schema(ConsultationSchema, "ConsultationPage")
 
 
 class ConsultationCancelSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "At the patient's request": {"reason": "The patient asked to cancel by phone."}
+    }
+
     reason = fields.String(allow_none=True, validate=validate.Length(min=1, max=1000))
 
 
 class ConsultationReviewSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Approve after a recheck": {
+            "decision": "approve",
+            "note": "Blood pressure rechecked in clinic and within range: cleared for treatment.",
+        }
+    }
+
     decision = enum_field(ReviewDecision, required=True)
     note = fields.String(
         required=True,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -37,6 +38,10 @@ class AddressSchema(StrictSchema):
 
 class RemsEnrollmentSchema(StrictSchema):
     """[2e] The patient's Spravato REMS enrolment (needed to activate an intranasal plan)."""
+
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Enrolled": {"enrollment_id": "REMS-0000123", "enrolled_on": "2026-11-30"}
+    }
 
     enrolled_on = Date(required=True, metadata={"description": "The date of enrolment; not in the future"})
     enrollment_id = fields.String(
@@ -85,6 +90,26 @@ class _PatientFields(StrictSchema):
 
 
 class PatientCreateSchema(_PatientFields):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A new patient": {
+            "given_name": "Jordan",
+            "family_name": "Example",
+            "birth_date": "1988-04-12",
+            "sex_at_birth": "female",
+            "email": "jordan@example.com",
+            "phone": "+12125550123",
+            "preferred_language": "en",
+            "external_id": "ehr-000123",
+            "timezone": "America/New_York",
+            "address": {
+                "line1": "100 Example Street",
+                "city": "Albany",
+                "state": "NY",
+                "postal_code": "12207",
+            },
+        }
+    }
+
     partner_id = fields.String(
         metadata={"description": "Required for platform admins; a partner's own id is implied otherwise"}
     )
@@ -97,6 +122,10 @@ class PatientCreateSchema(_PatientFields):
 
 class PatientUpdateSchema(_PatientFields):
     """Every field optional; ``null`` clears an optional field (required ones refuse ``null``)."""
+
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A new email address": {"email": "jordan.example@example.com"}
+    }
 
 
 class PatientQueryArgsSchema(PageArgsSchema):
@@ -124,6 +153,14 @@ class ConsentSchema(Schema):
 
 
 class ConsentCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Telehealth consent": {
+            "type": "telehealth",
+            "version": "2026-01",
+            "accepted_at": "2026-12-03T14:05:00Z",
+        }
+    }
+
     type = fields.String(required=True, validate=validate.OneOf(CONSENT_TYPES))
     version = fields.String(required=True, validate=validate.Length(min=1, max=40))
     accepted_at = Timestamp(required=True)
@@ -134,6 +171,8 @@ ConsentPageSchema = page_schema(ConsentSchema, "ConsentPage")
 
 class InvitationCreateSchema(StrictSchema):
     """No fields today; the body may be empty or ``{}``."""
+
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {"No fields": {}}
 
 
 class InvitationSchema(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, fields, post_dump, validate
 
@@ -92,6 +92,16 @@ class FollowUpPlanSchema(Schema):
 
 
 class FollowUpPlanCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "IV induction series": {
+            "consultation_id": "con_3k7q2x9m4d1p8w6v5n0c2b7a1e",
+            "protocol": "iv_induction",
+            "route": "intravenous",
+            "start_date": "2026-12-08",
+            "check_in_instruments": ["phq9", "cssrs"],
+        }
+    }
+
     consultation_id = fields.String(required=True, validate=_ID)
     protocol = fields.String(required=True, validate=validate.OneOf(_PROTOCOLS))
     route = fields.String(
@@ -126,6 +136,8 @@ class FollowUpPlanCreateSchema(StrictSchema):
 class FollowUpPlanUpdateSchema(StrictSchema):
     """Every field optional. Tasks follow the new schedule; what is done stays done."""
 
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {"Start two days later": {"start_date": "2026-12-10"}}
+
     start_date = Date(metadata={"description": "Only while the plan is a draft"})
     end_date = Date()
     dose_note = fields.String(allow_none=True, validate=validate.Length(max=2000))
@@ -152,6 +164,11 @@ class PlanQueryArgsSchema(PageArgsSchema):
 
 
 class FollowUpPlanActionSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "With a reason": {"reason": "The patient is travelling for two weeks."},
+        "Without a reason": {},
+    }
+
     reason = fields.String(
         validate=_REASON, metadata={"description": "Kept as status_reason when holding or revoking"}
     )
@@ -210,6 +227,16 @@ class SessionAdverseEventSchema(StrictSchema):
 
 
 class AdverseEventCreateSchema(SessionAdverseEventSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Mild nausea after a session": {
+            "type": "nausea",
+            "severity": "mild",
+            "onset_at": "2026-12-08T15:50:00Z",
+            "task_id": "tsk_1p8w6v5n0c2b7a1e3k7q2x9m4d",
+            "description": "Mild nausea 30 minutes after dosing; settled without treatment.",
+        }
+    }
+
     task_id = fields.String(
         allow_none=True, validate=_ID, metadata={"description": "The session task it followed, if known"}
     )
@@ -321,6 +348,69 @@ class SessionRecordCreateSchema(StrictSchema):
     """clinical-rules.md §4. Supervised routes (intranasal, intravenous, intramuscular) need the pre-dose
     pressure, observation_minutes, escort_confirmed, site_id and the readings; an at-home session (oral,
     sublingual) needs sitter_present and may leave the rest out."""
+
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "An IV session, observed and discharged": {
+            "administered_at": "2026-12-08T15:10:00Z",
+            "site_id": "sit_0c2b7a1e3k7q2x9m4d1p8w6v5n",
+            "dose_mg": 35,
+            "weight_kg": 70.5,
+            "infusion_minutes": 40,
+            "pre_systolic": 124,
+            "pre_diastolic": 80,
+            "post_systolic": 128,
+            "post_diastolic": 82,
+            "observation_minutes": 75,
+            "sedating_medications": {
+                "benzodiazepines": False,
+                "maois": False,
+                "non_benzodiazepine_hypnotics": False,
+                "psychostimulants": False,
+            },
+            "monitored_by": "prv_4d1p8w6v5n0c2b7a1e3k7q2x9m",
+            "escort_confirmed": True,
+            "readings": [
+                {
+                    "minute": 0,
+                    "systolic": 124,
+                    "diastolic": 80,
+                    "heart_rate": 72,
+                    "spo2": 98,
+                    "sedation_moaas": 5,
+                    "dissociation": "none",
+                },
+                {
+                    "minute": 20,
+                    "systolic": 136,
+                    "diastolic": 86,
+                    "heart_rate": 80,
+                    "spo2": 97,
+                    "sedation_moaas": 4,
+                    "dissociation": "mild",
+                },
+                {
+                    "minute": 40,
+                    "systolic": 132,
+                    "diastolic": 84,
+                    "heart_rate": 76,
+                    "spo2": 98,
+                    "sedation_moaas": 4,
+                    "dissociation": "mild",
+                },
+                {
+                    "minute": 70,
+                    "systolic": 128,
+                    "diastolic": 82,
+                    "heart_rate": 74,
+                    "spo2": 98,
+                    "sedation_moaas": 5,
+                    "dissociation": "none",
+                },
+            ],
+            "ready_to_leave_minute": 70,
+            "disposition": "discharged",
+        }
+    }
 
     administered_at = Timestamp(required=True)
     pre_systolic = fields.Integer(
@@ -487,6 +577,12 @@ class TaskQueryArgsSchema(PageArgsSchema):
 class TaskCompleteSchema(StrictSchema):
     """A check-in takes ``screening_ids`` (or, deprecated, ``screening_id``); a review ``decision`` and
     ``note``."""
+
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A check-in's screenings": {
+            "screening_ids": ["scr_5n0c2b7a1e3k7q2x9m4d1p8w6v", "scr_7q2x9m4d1p8w6v5n0c2b7a1e3k"]
+        }
+    }
 
     screening_ids = fields.List(
         fields.String(validate=_ID),

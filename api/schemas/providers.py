@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -121,6 +121,17 @@ class DateExceptionSchema(StrictSchema):
 class AvailabilitySchema(StrictSchema):
     """Local wall-clock windows in the provider's time zone; no window crosses midnight (split it)."""
 
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Three weekly windows and a day off": {
+            "weekly": [
+                {"weekday": "monday", "start": "09:00", "end": "12:00"},
+                {"weekday": "wednesday", "start": "09:00", "end": "12:00"},
+                {"weekday": "friday", "start": "13:00", "end": "17:00"},
+            ],
+            "exceptions": [{"date": "2026-12-25", "windows": []}],
+        }
+    }
+
     weekly = fields.List(fields.Nested(WeeklyWindowSchema), required=True, validate=validate.Length(max=336))
     exceptions = fields.List(
         fields.Nested(DateExceptionSchema), load_default=list, validate=validate.Length(max=366)
@@ -199,6 +210,33 @@ class _ProviderFields(StrictSchema):
 
 
 class ProviderCreateSchema(_ProviderFields):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A psychiatrist in New York": {
+            "npi": "1234567893",
+            "given_name": "Sam",
+            "family_name": "Example",
+            "credential": "MD",
+            "timezone": "America/New_York",
+            "languages": ["en", "es"],
+            "max_active_patients": 40,
+            "specialties": ["psychiatry"],
+            "routes_offered": ["intravenous", "intranasal"],
+            "accepting_new_patients": True,
+            "licenses": [
+                {"state": "NY", "number": "MD-000001", "status": "active", "expires_on": "2028-06-30"}
+            ],
+            "dea_registrations": [
+                {
+                    "state": "NY",
+                    "number": "BE1234563",
+                    "schedules": ["III", "IV", "V"],
+                    "expires_on": "2028-06-30",
+                }
+            ],
+            "sites": [{"name": "Example Clinic Albany", "state": "NY", "rems_certified": True}],
+        }
+    }
+
     npi = fields.String(required=True, validate=_npi, metadata={"example": "1234567893"})
     given_name = fields.String(required=True, validate=_NAME)
     family_name = fields.String(required=True, validate=_NAME)
@@ -229,6 +267,10 @@ class ProviderCreateSchema(_ProviderFields):
 class ProviderUpdateSchema(_ProviderFields):
     """Every field optional; a list given replaces the whole list. A provider may change only
     ``languages``, ``accepting_new_patients``, ``max_active_patients`` and ``timezone`` on themselves."""
+
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Stop taking new patients": {"accepting_new_patients": False}
+    }
 
 
 class ProviderQueryArgsSchema(PageArgsSchema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any, ClassVar
 
 from marshmallow import Schema, fields, validate
 
@@ -89,6 +90,16 @@ class VisitStartSchema(StrictSchema):
 
 
 class PlanVisitCreateSchema(VisitStartSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A video follow-up visit": {
+            "modality": "audio_video",
+            "identity_verified": True,
+            "identity_method": "known_patient",
+            "patient_location_state": "NY",
+            "note": "Follow-up before prescribing: sessions well tolerated.",
+        }
+    }
+
     note = fields.String(required=True, validate=_NOTE, metadata={"description": "The visit's note"})
 
 
@@ -114,6 +125,13 @@ class InPersonEvaluationSchema(Schema):
 
 
 class InPersonEvaluationCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "At the clinic": {
+            "evaluated_on": "2026-11-20",
+            "note": "In-person evaluation at the clinic before prescribing.",
+        }
+    }
+
     evaluated_on = Date(required=True, metadata={"description": "Today or earlier"})
     site_id = fields.String(allow_none=True, validate=_ID, metadata={"description": "Where, if at a site"})
     provider_id = fields.String(
@@ -137,6 +155,10 @@ class PdmpCheckSchema(Schema):
 
 
 class PdmpCheckCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "No concerns": {"state": "NY", "checked_at": "2026-12-04T16:00:00Z", "result": "no_concerns"}
+    }
+
     state = fields.String(required=True, validate=_STATE, metadata={"description": "The PDMP's state"})
     checked_at = Timestamp(required=True, metadata={"description": "When you queried it (not in the future)"})
     result = enum_field(
@@ -201,6 +223,21 @@ class PrescriptionSchema(Schema):
 
 
 class PrescriptionCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Esketamine, administered at a REMS site": {
+            "visit_id": "vis_8w6v5n0c2b7a1e3k7q2x9m4d1p",
+            "pdmp_check_id": "pdmp_2b7a1e3k7q2x9m4d1p8w6v5n0c",
+            "medication": "esketamine",
+            "route": "intranasal",
+            "dose_mg": 56,
+            "quantity": 2,
+            "days_supply": 7,
+            "refills": 0,
+            "dispensing": "clinic_administered",
+            "site_id": "sit_0c2b7a1e3k7q2x9m4d1p8w6v5n",
+        }
+    }
+
     visit_id = fields.String(
         required=True, validate=_ID, metadata={"description": "Your visit with the patient it follows"}
     )
@@ -225,6 +262,10 @@ class PrescriptionCreateSchema(StrictSchema):
 
 
 class PrescriptionCancelSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Replaced": {"reason": "Replaced by a prescription with a new dose."}
+    }
+
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 

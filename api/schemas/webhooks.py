@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, fields, validate
 
+from api.domain.event_catalogue import CATALOGUE, Fact, FactKind
 from api.domain.webhooks import MAX_URL_LENGTH, NOT_SUBSCRIBABLE, EventType
 from api.models.webhook import DeliveryStatus, DisabledReason
 from api.schemas.common import (
@@ -23,44 +24,43 @@ _ID = validate.Length(min=1, max=40)
 _EVENT_TYPE = validate.OneOf([t.value for t in EventType])
 
 
-class EventDataSchema(Schema):
-    """The object the event is about, and the facts a receiver routes on; never PHI. Fetch the object
-    (`GET /v1/<collection>/{id}`) for the rest. Members other than `id` and `object` appear on the event
-    types that carry them, and new ones may be added within v1."""
+def _event_data_fields() -> dict[str, fields.Field[Any]]:
+    """``id``, ``object`` and every fact an event type carries, from the catalogue
+    (api/domain/event_catalogue.py): a member is on the events of the types that carry it. The typed payload
+    of each type is in the spec's ``webhooks`` section (``<Type>Event``)."""
+    carried: dict[str, list[tuple[EventType, Fact]]] = {}
+    for event_type, spec in CATALOGUE.items():
+        for fact in spec.facts:
+            carried.setdefault(fact.name, []).append((event_type, fact))
+    members: dict[str, fields.Field[Any]] = {
+        "id": fields.String(required=True, metadata={"description": "The object's id"}),
+        "object": fields.String(
+            required=True,
+            metadata={
+                "description": "The object's type: "
+                + ", ".join(f"`{o}`" for o in sorted({spec.object for spec in CATALOGUE.values()}))
+            },
+        ),
+    }
+    for name, uses in sorted(carried.items()):
+        kinds = {fact.kind for _, fact in uses}
+        description = "; ".join(f"`{event_type}`: {fact.description}" for event_type, fact in uses)
+        metadata: dict[str, Any] = {"description": description}
+        if kinds == {FactKind.DATE}:
+            metadata["format"] = "date"
+        elif kinds == {FactKind.DATE_TIME}:
+            metadata["format"] = "date-time"
+        nullable = any(fact.nullable for _, fact in uses)
+        if kinds == {FactKind.INTEGER}:
+            members[name] = fields.Integer(allow_none=nullable, metadata=metadata)
+        else:
+            members[name] = fields.String(allow_none=nullable, metadata=metadata)
+    return members
 
-    id = fields.String(required=True, metadata={"description": "The object's id"})
-    object = fields.String(
-        required=True,
-        metadata={
-            "description": "The object's type: `consultation`, `screening`, `follow_up_plan`, "
-            "`follow_up_task`, `adverse_event` or `prescription`"
-        },
-    )
-    status = fields.String(metadata={"description": "The object's status after the change"})
-    previous_status = fields.String(metadata={"description": "`*.status_changed`: the status before"})
-    consultation_id = fields.String(allow_none=True)
-    plan_id = fields.String(metadata={"description": "Tasks and adverse events: their plan"})
-    task_id = fields.String(
-        allow_none=True,
-        metadata={"description": "`adverse_event.reported`: the session it was recorded with, if any"},
-    )
-    provider_id = fields.String(metadata={"description": "`consultation.status_changed` to `scheduled`"})
-    outcome = fields.String(metadata={"description": "`consultation.status_changed` to `completed`"})
-    review_decision = fields.String(metadata={"description": "A reviewed consultation: the decision"})
-    instrument = fields.String(metadata={"description": "Screenings: `phq9`, `gad7`, `pcl5`, `cssrs`, …"})
-    risk_level = fields.String(metadata={"description": "`screening.risk_flagged`: the C-SSRS risk level"})
-    kind = fields.String(metadata={"description": "Tasks: `session`, `check_in`, …"})
-    due_on = fields.String(metadata={"description": "Tasks: the day it is due (YYYY-MM-DD)"})
-    severity = fields.String(metadata={"description": "`adverse_event.reported`: its severity"})
-    plan_status = fields.String(metadata={"description": "`adverse_event.reported`: the plan's status after"})
-    patient_id = fields.String(metadata={"description": "`prescription.*`: the patient's id"})
-    prescriber_id = fields.String(metadata={"description": "`prescription.*`: the prescriber's id"})
-    dispensing = fields.String(
-        metadata={"description": "`prescription.*`: `pharmacy` or `clinic_administered`"}
-    )
-    pharmacy_ncpdp_id = fields.String(
-        allow_none=True, metadata={"description": "`prescription.*`: the dispensing pharmacy's NCPDP id"}
-    )
+
+# The object the event is about, and the facts a receiver routes on; never PHI. Fetch the object
+# (`GET /v1/<collection>/{id}`) for the rest; new members may be added within v1.
+EventDataSchema = Schema.from_dict(_event_data_fields(), name="EventDataSchema")
 
 
 class EventSchema(Schema):
@@ -82,6 +82,11 @@ class EventQueryArgsSchema(PageArgsSchema):
 
 
 class RedeliverSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "To every subscribed endpoint": {},
+        "To one endpoint": {"endpoint_id": "whe_6v5n0c2b7a1e3k7q2x9m4d1p8w"},
+    }
+
     endpoint_id = fields.String(
         validate=_ID,
         metadata={
@@ -166,6 +171,14 @@ class WebhookEndpointWithSecretSchema(WebhookEndpointSchema):
 
 
 class WebhookEndpointCreateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "A care-team pager": {
+            "url": "https://hooks.example-clinic.com/telemedical",
+            "event_types": ["screening.risk_flagged", "consultation.status_changed"],
+            "description": "Care-team pager",
+        }
+    }
+
     url = _url(required=True)
     event_types = _event_types(required=True)
     description = fields.String(allow_none=True, validate=validate.Length(max=500))
@@ -177,6 +190,16 @@ class WebhookEndpointCreateSchema(StrictSchema):
 
 
 class WebhookEndpointUpdateSchema(StrictSchema):
+    EXAMPLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "Plan events too": {
+            "event_types": [
+                "screening.risk_flagged",
+                "consultation.status_changed",
+                "follow_up_plan.status_changed",
+            ]
+        }
+    }
+
     url = _url()
     event_types = _event_types()
     description = fields.String(allow_none=True, validate=validate.Length(max=500))

@@ -113,6 +113,7 @@ def emit_change(session: Session, partner: str, object_id: str, status: str) -> 
         type=EventType.CONSULTATION_STATUS_CHANGED,
         object_type="consultation",
         object_id=object_id,
+        previous_status="ready",
         status=status,
     )
     session.commit()
@@ -165,6 +166,8 @@ def test_two_workers_deliver_each_event_once_in_order_per_object(
             type=EventType.SCREENING_RISK_FLAGGED,
             object_type="screening",
             object_id="scr_crisis",
+            instrument="cssrs",
+            consultation_id="con_crisis",
             risk_level="high",
         )
         arrange.commit()

@@ -98,7 +98,7 @@ def emit_event(db: Session, partner_id: str, object_id: str = "con_1", **facts: 
         type=EventType.CONSULTATION_STATUS_CHANGED,
         object_type="consultation",
         object_id=object_id,
-        **facts,
+        **{"previous_status": "ready", "status": "scheduled", **facts},
     )
     db.commit()
     return event_id
@@ -140,7 +140,12 @@ def test_a_delivery_is_verified_by_the_standard_webhooks_library(
         (got,) = receiver.wait_for(1)
     payload = Webhook(endpoint["secret"]).verify(got.body, got.headers)
     assert payload["type"] == "consultation.status_changed"
-    assert payload["data"] == {"id": "con_1", "object": "consultation", "status": "scheduled"}
+    assert payload["data"] == {
+        "id": "con_1",
+        "object": "consultation",
+        "previous_status": "ready",
+        "status": "scheduled",
+    }
     assert payload["timestamp"].endswith("Z")
     assert got.headers["webhook-id"] == event_id
     assert got.headers["content-type"] == "application/json"

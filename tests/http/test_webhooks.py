@@ -416,6 +416,7 @@ def test_a_rolled_back_change_emits_and_queues_nothing(
         type=EventType.CONSULTATION_CREATED,
         object_type="consultation",
         object_id="con_rolled_back",
+        status="submitted",
     )
     db.flush()
     db.rollback()
@@ -427,6 +428,7 @@ def test_a_rolled_back_change_emits_and_queues_nothing(
         type=EventType.CONSULTATION_CREATED,
         object_type="consultation",
         object_id="con_committed",
+        status="submitted",
     )
     db.commit()
     assert [d.object_id for d in db.scalars(select(WebhookDelivery))] == ["con_committed"]
@@ -440,6 +442,7 @@ def test_events_of_one_transaction_keep_their_order(db: Session, world: World) -
             type=EventType.CONSULTATION_STATUS_CHANGED,
             object_type="consultation",
             object_id="con_x",
+            previous_status="ready",
             status=status,
         )
     db.commit()
