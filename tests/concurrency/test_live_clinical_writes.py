@@ -549,6 +549,7 @@ def test_rems_enrolment_put_at_once_stores_one_whole_answer(
             ).one()
         finally:
             arrange.rollback()
+        assert enrolled_on is not None
         stored = {"enrolled_on": enrolled_on.isoformat(), "enrollment_id": enrollment_id}
         assert stored == final.body["rems_enrollment"]
 
