@@ -58,10 +58,23 @@ class Served:
     documentation: str = ""
     # US Core must-support elements we hold no data for (sent by no resource; docs/fhir.md names each).
     not_mapped: tuple[str, ...] = ()
+    # The same, per profile, for a type served under several (Observation): that profile's elements only.
+    not_mapped_in: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Further /v1 scopes, each reading the part of the type built from its data (Observation: screenings'
+    # scores with screenings:read, session vital signs with plans:read).
+    more_scopes: tuple[str, ...] = ()
 
     @property
     def parameters(self) -> frozenset[str]:
         return frozenset(self.searches) | CONTROL_PARAMETERS
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return (self.scope, *self.more_scopes)
+
+    def unmapped(self, profile: str) -> tuple[str, ...]:
+        """The must-support elements of ``profile`` we hold no data for."""
+        return self.not_mapped + self.not_mapped_in.get(profile, ())
 
 
 def _served(*types: Served) -> Mapping[str, Served]:
@@ -163,7 +176,12 @@ SERVED: Final[Mapping[str, Served]] = _served(
     ),
     Served(
         "Observation",
-        (f"{US_CORE}/us-core-observation-screening-assessment",),
+        (
+            f"{US_CORE}/us-core-observation-screening-assessment",
+            f"{US_CORE}/us-core-blood-pressure",
+            f"{US_CORE}/us-core-heart-rate",
+            f"{US_CORE}/us-core-pulse-oximetry",
+        ),
         "screenings:read",
         {
             "_id": ID,
@@ -172,8 +190,35 @@ SERVED: Final[Mapping[str, Served]] = _served(
             "code": SearchParam(ParamType.TOKEN, _us_core("Observation", "code")),
             "date": SearchParam(ParamType.DATE, _us_core("Observation", "date")),
         },
-        documentation="Screening scores (survey): PHQ-9, GAD-7 and PCL-5 totals, the C-SSRS risk level.",
-        not_mapped=("performer", "valueString", "hasMember"),
+        documentation="Screening scores (survey): PHQ-9, GAD-7 and PCL-5 totals, the C-SSRS risk level "
+        "(screenings:read); session monitoring readings (vital-signs): blood pressure, heart rate, SpO2 "
+        "(plans:read).",
+        not_mapped_in={
+            f"{US_CORE}/us-core-observation-screening-assessment": ("performer", "valueString", "hasMember"),
+            f"{US_CORE}/us-core-blood-pressure": (
+                "component.dataAbsentReason",
+                "component:systolic.dataAbsentReason",
+                "component:diastolic.dataAbsentReason",
+            ),
+            f"{US_CORE}/us-core-pulse-oximetry": (
+                "component",
+                "component.code",
+                "component.valueQuantity",
+                "component:FlowRate.code",
+                "component:FlowRate.valueQuantity",
+                "component:FlowRate.valueQuantity.value",
+                "component:FlowRate.valueQuantity.unit",
+                "component:FlowRate.valueQuantity.system",
+                "component:FlowRate.valueQuantity.code",
+                "component:Concentration.code",
+                "component:Concentration.valueQuantity",
+                "component:Concentration.valueQuantity.value",
+                "component:Concentration.valueQuantity.unit",
+                "component:Concentration.valueQuantity.system",
+                "component:Concentration.valueQuantity.code",
+            ),
+        },
+        more_scopes=("plans:read",),
     ),
     Served(
         "QuestionnaireResponse",
@@ -268,6 +313,46 @@ SERVED: Final[Mapping[str, Served]] = _served(
         {"_id": ID, "url": SearchParam(ParamType.STRING, _base("Questionnaire", "url"))},
         patient_param=None,
         documentation="The instruments, each at its canonical URL /fhir/R4/Questionnaire/{instrument}.",
+    ),
+    Served(
+        "CarePlan",
+        (f"{US_CORE}/us-core-careplan",),
+        "plans:read",
+        {
+            "_id": ID,
+            "patient": SearchParam(ParamType.REFERENCE, _us_core("CarePlan", "patient")),
+            "category": SearchParam(ParamType.TOKEN, _us_core("CarePlan", "category")),
+            "status": SearchParam(ParamType.TOKEN, _us_core("CarePlan", "status")),
+            "date": SearchParam(ParamType.DATE, _us_core("CarePlan", "date")),
+        },
+        documentation="Follow-up plans (assess-plan): protocol, route, period, status, narrative.",
+    ),
+    Served(
+        "AdverseEvent",
+        (),
+        "plans:read",
+        {
+            "_id": ID,
+            "patient": SearchParam(ParamType.REFERENCE, _base("clinical", "patient")),
+            "date": SearchParam(ParamType.DATE, _base("AdverseEvent", "date")),
+            "seriousness": SearchParam(ParamType.TOKEN, _base("AdverseEvent", "seriousness")),
+            "severity": SearchParam(ParamType.TOKEN, _base("AdverseEvent", "severity")),
+        },
+        documentation="Adverse events of follow-up plans (reported, or drawn from session readings).",
+    ),
+    Served(
+        "Consent",
+        (),
+        "plans:read",
+        {
+            "_id": ID,
+            "patient": SearchParam(ParamType.REFERENCE, _base("clinical", "patient")),
+            "status": SearchParam(ParamType.TOKEN, _base("Consent", "status")),
+            "category": SearchParam(ParamType.TOKEN, _base("Consent", "category")),
+            "date": SearchParam(ParamType.DATE, _base("clinical", "date")),
+        },
+        documentation="The patient's consents (telehealth, ketamine treatment, data sharing); inactive once "
+        "withdrawn.",
     ),
 )
 

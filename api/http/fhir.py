@@ -116,8 +116,17 @@ def smart_context(principal: Principal) -> str:
 def grants(principal: Principal, served: Served, interaction: str) -> bool:
     """Whether the token may ``interaction`` (``r`` read, ``s`` search) ``served``: its /v1 scope, or a SMART
     scope of the token's context naming the type or ``*`` with that permission."""
-    if principal.has_scope(served.scope):
-        return True
+    return bool(granted_scopes(principal, served, interaction))
+
+
+def granted_scopes(principal: Principal, served: Served, interaction: str) -> frozenset[str]:
+    """The /v1 scopes whose part of ``served`` the token reaches (Observation: screenings:read the scores,
+    plans:read the vital signs): those it holds, or all of them with a SMART scope naming the type."""
+    held = frozenset(s for s in served.scopes if principal.has_scope(s))
+    return frozenset(served.scopes) if _smart_grants(principal, served, interaction) else held
+
+
+def _smart_grants(principal: Principal, served: Served, interaction: str) -> bool:
     context = smart_context(principal)
     for scope in principal.scopes:
         prefix, _, rest = scope.partition("/")
@@ -135,7 +144,8 @@ def grants(principal: Principal, served: Served, interaction: str) -> bool:
 def require_fhir_scope(served: Served, interaction: str) -> Principal:
     principal = require_scopes()  # authenticated (401 otherwise), remembered for the audit trail
     if not grants(principal, served, interaction):
-        needed = f"{served.scope} or {smart_context(principal)}/{served.type}.{SMART_PERMISSIONS}"
+        smart = f"{smart_context(principal)}/{served.type}.{SMART_PERMISSIONS}"
+        needed = " or ".join([*served.scopes, smart])
         raise InsufficientScope(
             f"Reading {served.type} needs the scope {needed}.",
             headers={

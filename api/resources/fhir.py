@@ -18,7 +18,13 @@ from api.fhir.ids import FhirIdConverter
 from api.fhir.registry import Served, served
 from api.fhir.search import parse
 from api.http import audit
-from api.http.fhir import fhir_operation, fhir_response, init_fhir_responses, require_fhir_scope
+from api.http.fhir import (
+    fhir_operation,
+    fhir_response,
+    granted_scopes,
+    init_fhir_responses,
+    require_fhir_scope,
+)
 from api.http.pagination import decode_cursor, encode_cursor
 from api.services import fhir as service
 from api.services.paging import PageRequest
@@ -65,7 +71,12 @@ def read(resource_type: str, resource_id: str) -> Response:
     what = _served(resource_type)
     principal = require_fhir_scope(what, "r")
     resource, our_id, patient = service.read(
-        get_session(), principal, resource_type, resource_id, get_settings().issuer
+        get_session(),
+        principal,
+        resource_type,
+        resource_id,
+        get_settings().issuer,
+        within=granted_scopes(principal, what, "r"),
     )
     audit.capture({"id": our_id, "patient_id": patient})
     return fhir_response(resource)
@@ -86,10 +97,18 @@ def search(resource_type: str) -> Response:
     list_name = f"fhir:{resource_type}"
     page = PageRequest(query.count, decode_cursor(list_name, query.cursor) if query.cursor else None)
     issuer = get_settings().issuer
-    found = service.search(get_session(), principal, resource_type, query, page, issuer)
-    audit.capture(
-        {"data": [{"id": our_id, "patient_id": patient} for _r, our_id, patient in found.resources]}
+    found = service.search(
+        get_session(),
+        principal,
+        resource_type,
+        query,
+        page,
+        issuer,
+        within=granted_scopes(principal, what, "s"),
     )
+    # One row read once in the trail, however many resources it gave (a session's vital signs).
+    read = {our_id: patient for _r, our_id, patient in found.resources}
+    audit.capture({"data": [{"id": our_id, "patient_id": patient} for our_id, patient in read.items()]})
     # What was searched by, as the server ran it: the parameters it understood (RFC: the self link).
     kept = [(k, v) for k, v in request.args.items(multi=True) if k in what.parameters and k != "_cursor"]
     links = [{"relation": "self", "url": f"{_base()}/{resource_type}?{urlencode(kept)}".rstrip("?")}]

@@ -27,8 +27,11 @@ from api.fhir.mapping import JSON
 from api.fhir.registry import SERVED
 from api.fhir.search import DateRange, Search, date_range, reference_id, token
 from api.models import (
+    AdverseEvent,
     Appointment,
+    Consent,
     Consultation,
+    FollowUpPlan,
     Partner,
     Patient,
     PracticeSite,
@@ -38,6 +41,7 @@ from api.models import (
     Screening,
     User,
 )
+from api.services import fhir_care as care
 from api.services import fhir_encounters as visits
 from api.services.access import scope_patients, scope_screenings
 from api.services.fhir_encounters import ENCOUNTERS
@@ -353,6 +357,42 @@ SOURCES: Final[Mapping[str, Source]] = {
             "authoredon": _dates(Prescription.issued_at, instant=True),
         },
     ),
+    "CarePlan": Source(
+        FollowUpPlan,
+        care.scope_care_plans,
+        care.build_care_plans,
+        {
+            "_id": _ids(FollowUpPlan.id),
+            "patient": _ids(FollowUpPlan.patient_id),
+            "category": care.care_plan_category,
+            "status": care.care_plan_status,
+            "date": care.care_plan_date,
+        },
+    ),
+    "AdverseEvent": Source(
+        AdverseEvent,
+        care.scope_adverse_events,
+        care.build_adverse_events,
+        {
+            "_id": _ids(AdverseEvent.id),
+            "patient": _ids(AdverseEvent.patient_id),
+            "date": _dates(AdverseEvent.onset_at, instant=True),
+            "seriousness": care.adverse_event_seriousness,
+            "severity": care.adverse_event_severity,
+        },
+    ),
+    "Consent": Source(
+        Consent,
+        care.scope_consents,
+        care.build_consents,
+        {
+            "_id": _ids(Consent.id),
+            "patient": _ids(Consent.patient_id),
+            "status": care.consent_status,
+            "category": care.consent_category,
+            "date": _dates(Consent.accepted_at, instant=True),
+        },
+    ),
     "Location": Source(
         PracticeSite,
         _directory,
@@ -395,8 +435,21 @@ def _rows(source: Source, principal: Principal) -> Select[Any]:
     return stmt.options(*source.load) if source.load else stmt
 
 
-def read(session: Session, principal: Principal, resource_type: str, our_id: str, issuer: str) -> Mapped:
-    """One resource by our id; another tenant's, or one that is not there, is 404 alike."""
+def read(
+    session: Session,
+    principal: Principal,
+    resource_type: str,
+    our_id: str,
+    issuer: str,
+    *,
+    within: frozenset[str] | None = None,
+) -> Mapped:
+    """One resource by our id; another tenant's, or one that is not there, is 404 alike. ``within``: the /v1
+    scopes whose part of the type the token reaches (None: all of it)."""
+    if resource_type == "Observation":
+        care.require_part(within, vital=care.is_vital_sign(our_id))
+        if care.is_vital_sign(our_id):
+            return care.read_vital_sign(session, principal, our_id)
     if resource_type == "Questionnaire":
         found = [q for q in questionnaires(issuer) if q[1] == our_id]
         if not found:
@@ -410,17 +463,41 @@ def read(session: Session, principal: Principal, resource_type: str, our_id: str
 
 
 def search(
-    session: Session, principal: Principal, resource_type: str, query: Search, page: PageRequest, issuer: str
+    session: Session,
+    principal: Principal,
+    resource_type: str,
+    query: Search,
+    page: PageRequest,
+    issuer: str,
+    *,
+    within: frozenset[str] | None = None,
 ) -> Found:
     if resource_type == "Questionnaire":
         return _search_questionnaires(query, issuer)
+    if resource_type == "Observation":  # scores, then session vital signs (api/services/fhir_care.py)
+        found = care.search_observations(
+            session,
+            principal,
+            query,
+            page,
+            frozenset(SERVED["Observation"].scopes) if within is None else within,
+            lambda surveys_page: _search_rows(session, principal, resource_type, query, surveys_page, issuer),
+        )
+        return Found(*found)
+    found_rows = _search_rows(session, principal, resource_type, query, page, issuer)
+    return Found(*found_rows)
+
+
+def _search_rows(
+    session: Session, principal: Principal, resource_type: str, query: Search, page: PageRequest, issuer: str
+) -> tuple[list[Mapped], bool, Any]:
     source = SOURCES[resource_type]
     stmt = _rows(source, principal)
     for name, groups in query.params.items():
         for values in groups:
             stmt = stmt.where(source.conditions[name](values, issuer))
     found: Page[Any] = fetch_page(session, stmt, source.model, page)
-    return Found(source.build(session, found.items, issuer), found.has_more, found.last_key)
+    return source.build(session, found.items, issuer), found.has_more, found.last_key
 
 
 def _search_questionnaires(query: Search, issuer: str) -> Found:
