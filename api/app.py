@@ -25,6 +25,7 @@ from api.http.liveness import PATH as LIVENESS_PATH
 from api.http.liveness import init_liveness
 from api.http.media import init_media_type_check
 from api.http.observability import init_observability
+from api.http.problem_pages import bp as problem_pages_bp
 from api.http.problems import register_error_handlers
 from api.http.ratelimit import init_rate_limits
 from api.http.request_id import init_request_id
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(oauth_bp)
+    app.register_blueprint(problem_pages_bp)  # /problems: the problem catalogue, HTML or JSON
     # /fhir/R4: FHIR describes itself (metadata), not in the OpenAPI document
     app.register_blueprint(fhir_api.bp)
     app.register_blueprint(

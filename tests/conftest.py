@@ -27,11 +27,12 @@ from api.auth import passwords
 from api.config import Settings, test_database_url
 from api.db import Database, make_engine, normalize_database_url
 from api.migrate import upgrade
-from tests import conformance
+from tests import conformance, problem_catalogue
 from tests.helpers import bearer, cc_token
 from tests.world import Creds, World, build_world, partner_with_portal
 
 conformance.install()
+problem_catalogue.install()
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +42,15 @@ def responses_match_the_spec() -> Iterator[None]:
     yield
     found = conformance.take()
     assert not found, "responses that do not match openapi/v1.json:\n" + "\n".join(found[:10])
+
+
+@pytest.fixture(autouse=True)
+def problems_are_declared() -> Iterator[None]:
+    """Fails a test whose app answered a problem whose code the catalogue lacks, or with another status."""
+    problem_catalogue.take()
+    yield
+    found = problem_catalogue.take()
+    assert not found, "problems not in api.http.problems.PROBLEM_TYPES:\n" + "\n".join(found[:10])
 
 
 @pytest.fixture(scope="session")

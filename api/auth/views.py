@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from authlib.oauth2.rfc6749 import OAuth2Error
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup, escape
 
 from api.auth import store
 from api.auth.passwords import MIN_PASSWORD_LENGTH
@@ -26,7 +25,6 @@ from api.db import get_session, unit_of_work
 from api.domain.audit import Action
 from api.errors import DomainError
 from api.http import audit
-from api.http.problems import PROBLEM_DOCS
 from api.models import User
 from api.services import accounts
 
@@ -216,23 +214,6 @@ def activate() -> ResponseReturnValue:
         message = exc.errors[0].message if exc.errors else exc.detail
         return _page("activate.html", 422, csrf_token=_csrf_token(), error=message, **context)
     return _message("Your account is ready", "You can now sign in from your care partner's app.", 200)
-
-
-@bp.get("/problems/<code>")
-def problem_doc(code: str) -> ResponseReturnValue:
-    """The ``type`` URI of every problem resolves to a short explanation of its ``code``."""
-    description = PROBLEM_DOCS.get(code)
-    if description is None:
-        return _message("Unknown problem type", f"No problem type '{code}' is documented.", 404)
-    return _message(f"Problem: {code}", _inline_code(description), 200)
-
-
-def _inline_code(text: str) -> Markup:
-    """The description's `code spans` as <code> elements, everything else escaped."""
-    shown = Markup()
-    for index, part in enumerate(text.split("`")):
-        shown += Markup("<code>{}</code>").format(part) if index % 2 else escape(part)
-    return shown
 
 
 @bp.get("/.well-known/oauth-authorization-server")

@@ -72,6 +72,7 @@ STATUS_ADVICE: dict[int, str] = {
     "same token is refused again.",
     404: "Check the id and that it belongs to your tenant: another partner's resources do not exist for you.",
     405: "Use one of the methods the `Allow` header lists.",
+    406: "Accept `application/json` (and `application/problem+json`).",
     408: "Send the request again, its body without pauses.",
     409: "Read the resource again (GET) to see its current state, then decide; retrying unchanged gets the "
     "same answer unless the state changes.",
@@ -1542,6 +1543,34 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
                     "code": "required",
                     "message": "Say why treatment may resume.",
                 },
+            ],
+        },
+    ),
+    "not_acceptable": ProblemType(
+        406,
+        "Not Acceptable",
+        "The `Accept` header asks for a media type the operation cannot send: accept `application/json` "
+        "(errors come as `application/problem+json`).",
+        example={
+            "detail": "The resource identified by the request is only capable of generating response "
+            "entities which have content characteristics not acceptable according to the accept headers sent "
+            "in the request."
+        },
+    ),
+    # The FHIR API answers with an OperationOutcome whose issues name these codes (system {issuer}/problems).
+    "invalid_search": ProblemType(
+        400,
+        "Invalid search",
+        "A FHIR search this server cannot run as asked: an unknown parameter, modifier or value; each issue "
+        "of the OperationOutcome names one (docs/fhir.md lists the searches served).",
+        example={
+            "detail": "The search cannot be run as asked; see errors.",
+            "errors": [
+                {
+                    "pointer": "/_count",
+                    "code": "invalid",
+                    "message": "_count is a whole number from 1 to 100.",
+                }
             ],
         },
     ),
