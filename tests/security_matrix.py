@@ -784,6 +784,9 @@ FILLS: dict[str, Fill] = {
     "listWebhookDeliveryAttempts": Fill(ids={ENDPOINT: "endpoint"}),
     # audit
     "listAuditEvents": Fill(),
+    # population outcomes
+    "getOutcomeCohorts": Fill(query=lambda _t: {"instrument": "phq9", "group_by": "protocol,route"}),
+    "exportOutcomes": Fill(query=lambda _t: {"instrument": "phq9"}),
     # admin
     "listPartners": Fill(actor="admin"),
     "createPartner": Fill(body=lambda _t: {"name": "Partner C"}, actor="admin"),

@@ -45,9 +45,6 @@ class AuditEventSchema(Schema):
     status = fields.Integer(required=True, allow_none=True, metadata={"description": "The HTTP status"})
     request_id = _text("The request's X-Request-ID")
     ip = _text("The caller's address: an export of the trail is PHI")
-    row_count = fields.Integer(
-        allow_none=True, metadata={"description": "How many rows an export released; null for other accesses"}
-    )
 
 
 AuditEventPageSchema = page_schema(AuditEventSchema, "AuditEventPage")

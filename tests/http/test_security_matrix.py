@@ -171,8 +171,13 @@ class Matrix:
         elif if_match:
             all_headers["If-Match"] = if_match
         with self.isolated():
-            response = self.client.open(
-                op.url(path_ids), method=op.method, json=body, query_string=dict(query), headers=all_headers
+            response = self.client.open(  # buffered: a streamed body (the outcomes export) is read here
+                op.url(path_ids),
+                method=op.method,
+                json=body,
+                query_string=dict(query),
+                headers=all_headers,
+                buffered=True,
             )
             if audit is not None:
                 audit.extend(self.audit_rows(response))
