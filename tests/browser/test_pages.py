@@ -2,15 +2,23 @@
 (Debian's chromium, driven by Playwright; no browser is downloaded), against a real server process.
 
 By keyboard alone, with a wrong password, after the page expired, on a phone-sized screen; no console errors
-or Content-Security-Policy violations; and /v1/docs renders with every request outside the server refused.
+or Content-Security-Policy violations; /v1/docs renders with every request outside the server refused; and so
+does the partner docs site (``make docs``), built here and served from its directory.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import shutil
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -29,6 +37,7 @@ from tests.helpers import pkce_pair
 from tests.world import REDIRECT, partner_with_portal
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
 playwright = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -272,3 +281,65 @@ def test_nothing_on_the_sign_in_page_is_cached_or_framed(world: World) -> None:
     assert re.search(r"default-src 'none'", policy) and "script-src" not in policy  # no script may run
     assert "form-action 'self' http://127.0.0.1:8765" in policy  # the form, and the app it returns to
     assert "<script" not in page.text
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The docs site as ``make docs`` builds it (strict), served from its directory on a free port."""
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("needs mkdocs (pyproject's dev extras: make install)")
+    site = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=True,
+        timeout=300,
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.mark.parametrize(
+    ("page", "shows"),
+    [
+        ("index.html", "the partner guide"),
+        ("quickstart.html", "Get a token"),
+        ("problems.html", "consent_required"),
+        ("sdks/index.html", "Python, in 20 lines"),
+        ("sdks/python.html", "telemedical-api-client"),
+        ("webhooks.html", "The event catalogue"),
+        ("reference.html", "API reference"),
+    ],
+)
+def test_the_docs_site_renders_offline(browser: Any, docs_site: str, page: str, shows: str) -> None:
+    tab = Tab(browser, docs_site)
+    response = tab.page.goto(f"{docs_site}/{page}")
+    assert response is not None and response.status == 200
+    tab.page.wait_for_selector("article h1")
+    assert shows in tab.page.inner_text("article")
+    assert tab.page.locator("nav.md-nav a").count() > 10  # the site's navigation is there
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.errors == [], tab.errors
+    tab.close()
+
+
+def test_the_docs_sites_api_reference_renders_the_spec_offline(browser: Any, docs_site: str) -> None:
+    tab = Tab(browser, docs_site)
+    tab.page.goto(f"{docs_site}/api-reference/index.html")
+    tab.page.wait_for_selector("text=Create a patient", timeout=20_000)
+
+    assert tab.page.locator(".opblock").count() > 40  # every operation listed
+    assert tab.page.locator(".try-out").count() == 0  # a static site has no server to try
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.errors == [], tab.errors
+    tab.close()
