@@ -22,7 +22,9 @@ from api.auth.principal import PRINCIPAL_KINDS
 from api.domain.appointments import AppointmentStatus
 from api.domain.audit import Action, Outcome
 from api.domain.availability import WEEKDAYS
+from api.domain.cohorts import COHORT_INSTRUMENTS, GROUP_KEYS, SEVERITY_BANDS
 from api.domain.consultation_status import CONDITIONS, CONSULTATION_STATUSES, ReviewDecision, VisitOutcome
+from api.domain.disclosure import AGE_BANDS
 from api.domain.eligibility import EligibilityOutcome
 from api.domain.escalation import ContactOutcome
 from api.domain.matching import LicenseStatus
@@ -118,6 +120,10 @@ VALUE_SETS: dict[str, tuple[list[str], str]] = {
     "ContactOutcome": (_values(ContactOutcome), "What came of the urgent contact with an escalated patient"),
     "CssrsRecall": (_values(CssrsRecall), "C-SSRS recall version"),
     "MedicationClass": (_values(MEDICATION_CLASSES), "Medication class that interacts with ketamine"),
+    "CohortInstrument": (_values(COHORT_INSTRUMENTS), "Instrument whose outcomes a cohort counts"),
+    "CohortGroupKey": (_values(GROUP_KEYS), "What a cohort table is broken down by"),
+    "BaselineSeverity": ([name for _, name in SEVERITY_BANDS], "PHQ-9 severity band of the baseline"),
+    "AgeBand": ([label for _, label in AGE_BANDS], "Age band (HIPAA Safe Harbor: everyone over 89 in one)"),
 }
 _BY_VALUES = {frozenset(values): name for name, (values, _) in VALUE_SETS.items()}
 

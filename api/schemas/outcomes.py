@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from api.domain.cohorts import COHORT_INSTRUMENTS, GROUP_KEYS
+from api.domain.cohorts import COHORT_INSTRUMENTS, GROUP_KEYS, SEVERITY_BANDS
 from api.domain.disclosure import AGE_BANDS, MIN_CELL
 from api.domain.protocols import Route, TreatmentProtocol
 from api.domain.reference import SEX_AT_BIRTH, US_STATES
@@ -16,7 +16,7 @@ from api.schemas.common import Boolean, Date
 
 _INSTRUMENT = fields.String(
     required=True,
-    validate=validate.OneOf(COHORT_INSTRUMENTS),
+    validate=validate.OneOf([str(instrument) for instrument in COHORT_INSTRUMENTS]),
     metadata={"description": "The instrument whose outcomes are counted (PHQ-9)"},
 )
 _WINDOW = (
@@ -39,7 +39,7 @@ class _WindowArgs(Schema):
 class CohortQueryArgsSchema(_WindowArgs):
     instrument = _INSTRUMENT
     group_by = DelimitedList(
-        fields.String(validate=validate.OneOf(GROUP_KEYS)),
+        fields.String(validate=validate.OneOf([str(key) for key in GROUP_KEYS])),
         load_default=list,
         validate=validate.Length(max=len(GROUP_KEYS)),
         metadata={
@@ -93,7 +93,8 @@ class CohortFiguresSchema(Schema):
     baseline_severity = fields.String(
         required=True,
         allow_none=True,
-        metadata={"description": "PHQ-9 severity band of the baseline (minimal … severe)"},
+        validate=validate.OneOf([name for _, name in SEVERITY_BANDS]),
+        metadata={"description": "PHQ-9 severity band of the baseline"},
     )
     plans = _count("Plans that started in the window with a PHQ-9 baseline")
     with_follow_up = _count("Of those, plans with a follow-up score")
