@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from typing import Any, Final, Unpack
+from typing import Any, Final
 
 from sqlalchemy import (
     CTE,
@@ -67,7 +67,7 @@ from api.models import (
 from api.services.access import require_kind
 
 # A SELECT of several columns.
-Rows = Select[Unpack[tuple[Any, ...]]]
+Rows = Select[*tuple[Any, ...]]
 
 # Server-side cursor batch: rows held in memory at once while streaming.
 STREAM_BATCH: Final = 1000

@@ -23,7 +23,8 @@ from tests.outcomes_data import START, PlanSpec, arrange, many, provider
 from tests.world import World
 
 URL = "/v1/outcomes/cohorts"
-FULL = f"{URL}?instrument=phq9&group_by=protocol,route,baseline_severity&started_from=2026-03-01&started_to=2026-03-31"
+MARCH = "started_from=2026-03-01&started_to=2026-03-31"
+FULL = f"{URL}?instrument=phq9&group_by=protocol,route,baseline_severity&{MARCH}"
 
 IV = PlanSpec(protocol="iv_induction", route="intravenous", baseline=22)
 NASAL = PlanSpec(protocol="intranasal_esketamine", route="intranasal", baseline=12)
@@ -88,8 +89,9 @@ def test_the_cohort_table_matches_the_hand_computed_figures(
               remitters=0, **HIDDEN),
         group("intranasal_esketamine", "intranasal", "moderate", plans=13, with_follow_up=12, responders=12,
               remitters=None, **HIDDEN),
-        group("iv_induction", "intravenous", "severe", plans=14, with_follow_up=14, responders=11, remitters=0,
-              response_rate=78.6, remission_rate=0.0, median_percent_change=-72.7, suppressed=False),
+        group("iv_induction", "intravenous", "severe", plans=14, with_follow_up=14, responders=11,
+              remitters=0, response_rate=78.6, remission_rate=0.0, median_percent_change=-72.7,
+              suppressed=False),
         group("oral_at_home", "oral", "mild", plans=None, with_follow_up=None, responders=0, remitters=None,
               **HIDDEN),
     ]  # fmt: skip
@@ -197,8 +199,13 @@ def generated_plans(seed: int, n: int = 80) -> list[PlanSpec]:
     """Plans over the rules' edges: baselines 0-27, the window's days 0, 29, 30 and 31, baseline check-ins,
     no follow-up, the plan's own early check-in, plans outside the window."""
     rng = random.Random(seed)
-    routes = [("iv_induction", "intravenous"), ("intranasal_esketamine", "intranasal"), ("oral_at_home", "oral"),
-              ("oral_at_home", "sublingual"), ("im_induction", "intramuscular")]  # fmt: skip
+    routes = [
+        ("iv_induction", "intravenous"),
+        ("intranasal_esketamine", "intranasal"),
+        ("oral_at_home", "oral"),
+        ("oral_at_home", "sublingual"),
+        ("im_induction", "intramuscular"),
+    ]
     specs = []
     for _ in range(n):
         protocol, route = rng.choice(routes)

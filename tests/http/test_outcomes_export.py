@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from api import config
+from api.app import create_app
+from api.config import Settings
+from api.db import Database, make_engine
+from api.migrate import upgrade
 from api.models import AdverseEvent, AuditEvent, Consultation, FollowUpPlan, Patient, Screening
 from api.schemas.outcomes import ExportRowSchema
+from tests.conftest import throwaway_postgres_database
 from tests.helpers import bearer, cc_token
 from tests.outcomes_data import START, Arranged, PlanSpec, arrange, many, provider
-from tests.world import World
+from tests.world import World, partner_with_portal
 
 URL = "/v1/outcomes/export?instrument=phq9&started_from=2026-03-01&started_to=2026-03-31"
 
@@ -24,6 +33,9 @@ URL = "/v1/outcomes/export?instrument=phq9&started_from=2026-03-01&started_to=20
 IV_TX = PlanSpec(
     follow_ups=(14, 6), sex="female", state="TX", adverse_events=(("dizziness", "mild"), ("nausea", "mild"))
 )
+
+ORAL_MEN = PlanSpec("oral_at_home", "oral", sex="male", follow_ups=(3,))
+NASAL_MILD = PlanSpec("intranasal_esketamine", "intranasal", baseline=8, follow_ups=(3,))
 
 
 def export_plans() -> list[PlanSpec]:
@@ -34,10 +46,10 @@ def export_plans() -> list[PlanSpec]:
         *many(5, replace(IV_TX, state="CA", adverse_events=())),
         *many(6, replace(IV_TX, state="NY", adverse_events=())),
         # Oral at home, men: 8 aged 30 in Florida and 4 aged 85 in Texas; 12 once state and age are dropped.
-        *many(8, PlanSpec("oral_at_home", "oral", sex="male", state="FL", birth_date=date(1995, 5, 1), follow_ups=(3,))),
-        *many(4, PlanSpec("oral_at_home", "oral", sex="male", state="TX", birth_date=date(1940, 1, 1), follow_ups=(3,))),
+        *many(8, replace(ORAL_MEN, state="FL", birth_date=date(1995, 5, 1))),
+        *many(4, replace(ORAL_MEN, state="TX", birth_date=date(1940, 1, 1))),
         # 11 over 89: one band, 90+.
-        *many(11, PlanSpec("intranasal_esketamine", "intranasal", birth_date=date(1930, 1, 1), baseline=8, follow_ups=(3,))),
+        *many(11, replace(NASAL_MILD, birth_date=date(1930, 1, 1))),
         # 3 that no generalisation brings to 11: left out.
         *many(3, PlanSpec("im_induction", "intramuscular", sex="intersex", state="OR", follow_ups=(3,))),
     ]  # fmt: skip
@@ -184,3 +196,46 @@ def test_an_empty_window_exports_nothing(client: FlaskClient, world: World, arra
     )
 
     assert response.status_code == 200 and response.get_data() == b""
+
+
+# --- outside the test transaction: a second connection, its own snapshot, the audit row committed first -----
+
+
+@pytest.fixture
+def committed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Engine]]:
+    """An app whose requests commit for real (no shared test connection): the export reads its own
+    snapshot session (REPEATABLE READ on PostgreSQL, a deferred read transaction on SQLite)."""
+    server = config.test_database_url()
+    context = (
+        throwaway_postgres_database(server, "telemedical_export")
+        if server
+        else nullcontext(f"sqlite:///{tmp_path_factory.mktemp('export') / 'export.sqlite3'}")
+    )
+    with context as url:
+        if not server:
+            upgrade(url)
+        settings = Settings(
+            database_url=url, instance_dir=tmp_path_factory.mktemp("instance"), testing=True, secret_key="x"
+        )
+        database = Database(make_engine(url))
+        yield create_app(settings, database=database), database.engine
+        database.engine.dispose()
+
+
+def test_a_committed_export_streams_what_its_audit_row_counted(committed_app: tuple[Flask, Engine]) -> None:
+    app, engine = committed_app
+    with Session(engine, expire_on_commit=False) as db:
+        partner, portal = partner_with_portal(db, "Export partner")
+        arrange(db, partner, provider(db), [*many(12, IV_TX), *many(3, replace(IV_TX, state="OR"))])
+    client = app.test_client()
+
+    response = client.get(URL, headers=bearer(cc_token(client, portal)))
+    rows = lines(response)
+    response.close()
+
+    assert response.status_code == 200
+    assert len(rows) == 12  # Oregon's 3 are under 11 without state and age band too: left out
+    with Session(engine) as db:
+        audited = db.scalars(select(AuditEvent).where(AuditEvent.operation == "exportOutcomes")).one()
+    assert (audited.row_count, audited.partner_id) == (12, partner)
+    assert engine.pool.checkedout() == 0  # the snapshot's connection went back when the stream ended
