@@ -66,10 +66,11 @@ def get_patient(
 ) -> Patient:
     """The patient, if ``principal`` may see them (404 otherwise). ``for_update`` locks the row until the
     transaction ends (PostgreSQL; SQLite writers hold the database's write lock from BEGIN IMMEDIATE), so an
-    If-Match checked after it holds until the write: of N concurrent PATCHes with one ETag, one wins."""
+    If-Match checked after it holds until the write: of N concurrent PATCHes with one ETag, one wins. The lock
+    is ``FOR NO KEY UPDATE``, as ``lock_patient``'s (which says why)."""
     stmt = scope_patients(select(Patient), principal).where(Patient.id == patient_id)
     if for_update:
-        stmt = stmt.with_for_update(of=Patient)
+        stmt = stmt.with_for_update(of=Patient, key_share=True)
     patient: Patient | None = session.scalar(stmt)
     if patient is None:
         raise PatientNotFound(f"No patient {patient_id}.")
@@ -166,8 +167,13 @@ def lock_patient(session: Session, patient_id: str) -> None:
     outcome depends on the patient's consents and plans together (withdrawing a consent holds the active
     plans; activating a plan checks the consents). Taken in that order, patient then plan, by both, they run
     one after the other and each sees what the other committed (issue 22: a withdrawal racing a resume left an
-    esketamine plan active with no consent). SQLite writers are serialised from BEGIN anyway."""
-    session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
+    esketamine plan active with no consent). SQLite writers are serialised from BEGIN anyway.
+
+    ``FOR NO KEY UPDATE`` (PostgreSQL), not ``FOR UPDATE``: it excludes every other such lock of the patient
+    and every change to their row, but not the foreign-key checks (``FOR KEY SHARE``) of rows written about
+    the patient. A check-in locks its plan and then inserts the patient's screening; under ``FOR UPDATE`` a
+    withdrawal or a resume holding the patient and waiting for that plan deadlocked with it (a 503)."""
+    session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update(key_share=True))
 
 
 def accepted_consent_types(session: Session, patient_id: str) -> set[str]:

@@ -26,6 +26,7 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -40,7 +41,7 @@ from api.models import Escalation, Event, Patient, Prescription, Visit, WebhookD
 from api.models.webhook import DeliveryStatus
 from api.services import accounts
 from tests.care import completed_consultation
-from tests.clinical import CSSRS_HIGH
+from tests.clinical import CSSRS_HIGH, CSSRS_MODERATE, PHQ9_MODERATE
 from tests.concurrency.conftest import Tenant
 from tests.concurrency.server import (
     REQUEST_TIMEOUT,
@@ -335,6 +336,174 @@ def test_one_plan_escalation_acknowledged_at_once_has_one_winner(
             headers=with_key(provider),
         )
         assert resumed.status == 200, resumed.brief()
+
+
+def check_in(
+    server: LiveServer, tenant: Tenant, plan: dict[str, Any], answers: dict[str, Any], label: str
+) -> Any:
+    """A C-SSRS answered at the plan's check-in, as the partner's app sends it (a task of its own)."""
+    body = {
+        "patient_id": plan["patient_id"],
+        "plan_id": plan["id"],
+        "instrument": "cssrs",
+        "answers": answers,
+        "completed_at": iso(datetime.now(UTC) - timedelta(minutes=5)),
+    }
+    return partial(
+        call, label, "POST", server.url("/v1/screenings"), json=body, headers=with_key(tenant.headers)
+    )
+
+
+def test_crises_at_check_ins_at_once_hold_the_plan_once_with_one_escalation_and_one_review(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    """The patient's app sends C-SSRS answers twice or more at once (a retry, two devices). Every screening
+    is recorded; the C-SSRS highs hold the plan once and open one escalation (one crisis, one urgent
+    contact); the moderate ones after it add one open risk review, linked to every one of them."""
+    plan_id = active_intranasal_plan(live_server, tenant, arrange, "check-in-crises")
+    plan = call("plan", "GET", live_server.url(f"/v1/follow-up-plans/{plan_id}"), headers=tenant.admin).body
+    offset = live_server.log_offset()
+    outcomes = simultaneously(
+        [check_in(live_server, tenant, plan, CSSRS_HIGH, f"high {i}") for i in range(CONTENDERS)]
+    )
+    assert_sound(outcomes, live_server, offset)
+    assert [item.status for item in outcomes] == [201] * CONTENDERS, summary(outcomes)
+    held = [
+        data
+        for data in events(arrange, "follow_up_plan.status_changed", plan_id).values()
+        if data.get("status") == "on_hold"
+    ]
+    assert len(held) == 1, f"held {len(held)} times"
+    assert rows(arrange, Escalation, Escalation.plan_id == plan_id) == 1
+
+    offset = live_server.log_offset()
+    outcomes = simultaneously(
+        [check_in(live_server, tenant, plan, CSSRS_MODERATE, f"moderate {i}") for i in range(CONTENDERS)]
+    )
+    assert_sound(outcomes, live_server, offset)
+    assert [item.status for item in outcomes] == [201] * CONTENDERS, summary(outcomes)
+    tasks = call(
+        "reviews",
+        "GET",
+        live_server.url(f"/v1/follow-up-plans/{plan_id}/tasks?kind=review&limit=100"),
+        headers=tenant.admin,
+    )
+    assert tasks.status == 200, tasks.brief()
+    reviews = [task for task in tasks.body["data"] if task["purpose"] == "risk_review"]
+    assert len(reviews) == 1, [(task["id"], task["due_on"], task["status"]) for task in reviews]
+    assert set(reviews[0]["screening_ids"]) == {item.body["id"] for item in outcomes}
+
+
+def test_a_resume_racing_a_new_crisis_never_leaves_the_plan_active_unacknowledged(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    """The psychiatrist resumes a plan whose escalation was acknowledged while the patient reports a new
+    crisis. Whichever comes first, the plan ends on hold with the new escalation waiting for its contact:
+    resumed and then held again, or the resume refused (422 ``escalation_not_acknowledged``)."""
+    plan_id = active_intranasal_plan(live_server, tenant, arrange, "resume-vs-crisis")
+    path = f"/v1/follow-up-plans/{plan_id}"
+    plan = call("plan", "GET", live_server.url(path), headers=tenant.admin).body
+    provider = signed_in(live_server, arrange, plan["provider_id"])
+    first = check_in(live_server, tenant, plan, CSSRS_HIGH, "first crisis")()
+    assert first.status == 201, first.brief()
+    resume = {"reason": "Seen today; safety plan agreed.", "safety_plan_documented": True}
+    for trial in range(6):
+        contact = {"note": f"Reached the patient (trial {trial}).", "contact_outcome": "reached"}
+        acknowledged = call(
+            "acknowledge",
+            "POST",
+            live_server.url(f"{path}/acknowledge-escalation"),
+            json=contact,
+            headers=with_key(provider),
+        )
+        assert acknowledged.status == 200, acknowledged.brief()
+        offset = live_server.log_offset()
+        outcomes = simultaneously(
+            [
+                check_in(live_server, tenant, plan, CSSRS_HIGH, "new crisis"),
+                partial(
+                    call,
+                    "resume",
+                    "POST",
+                    live_server.url(f"{path}/activate"),
+                    json=resume,
+                    headers=with_key(provider),
+                ),
+            ]
+        )
+        assert_sound(outcomes, live_server, offset)
+        crisis, resumed = outcomes
+        assert crisis.status == 201, crisis.brief()
+        assert (resumed.status, resumed.code) in ((200, None), (422, "escalation_not_acknowledged")), summary(
+            outcomes
+        )
+        final = call("plan", "GET", live_server.url(path), headers=provider).body
+        assert (final["status"], final["escalation"]["acknowledged_at"]) == ("on_hold", None), (
+            f"trial {trial}: {summary(outcomes)}; {final['status']}, escalation {final['escalation']}"
+        )
+        assert rows(arrange, Escalation, Escalation.plan_id == plan_id) == trial + 2
+
+
+def test_check_ins_racing_a_consent_withdrawal_and_a_resume_never_fail(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    """Check-ins lock their plan and then record rows of the patient, while a consent withdrawal (or a resume)
+    locks the patient and then the plan: on PostgreSQL the two orders met in a deadlock, and one request got
+    a 503. Whichever comes first now, every request succeeds: the withdrawal holds the plan and every check-in
+    is recorded."""
+    plan_id = active_intranasal_plan(live_server, tenant, arrange, "check-ins-vs-withdrawal")
+    path = f"/v1/follow-up-plans/{plan_id}"
+    plan = call("plan", "GET", live_server.url(path), headers=tenant.admin).body
+    consents = live_server.url(f"/v1/patients/{plan['patient_id']}/consents")
+    consent = {"type": "ketamine_treatment", "version": "2", "accepted_at": iso(datetime.now(UTC))}
+
+    def check_ins() -> list[Callable[[], Outcome]]:
+        body = {
+            "patient_id": plan["patient_id"],
+            "plan_id": plan_id,
+            "instrument": "phq9",
+            "answers": PHQ9_MODERATE,
+            "completed_at": iso(datetime.now(UTC) - timedelta(minutes=5)),
+        }
+        screenings = live_server.url("/v1/screenings")
+        return [
+            partial(call, f"PHQ-9 {i}", "POST", screenings, json=body, headers=with_key(tenant.headers))
+            for i in range(CONTENDERS - 1)
+        ]
+
+    for trial in range(ROUNDS):
+        given = call("consent", "POST", consents, json=consent, headers=with_key(tenant.headers))
+        assert given.status == 201, given.brief()
+        withdraw = partial(
+            call,
+            "withdraw",
+            "POST",
+            f"{consents}/{given.body['id']}/withdraw",
+            headers=with_key(tenant.headers),
+        )
+        offset = live_server.log_offset()
+        outcomes = simultaneously([withdraw, *check_ins()])
+        assert_sound(outcomes, live_server, offset)
+        expected = [200] + [201] * (CONTENDERS - 1)
+        assert [item.status for item in outcomes] == expected, f"trial {trial}: {summary(outcomes)}"
+        assert call("plan", "GET", live_server.url(path), headers=tenant.admin).body["status"] == "on_hold"
+
+        again = call("consent", "POST", consents, json=consent, headers=with_key(tenant.headers))
+        assert again.status == 201, again.brief()
+        offset = live_server.log_offset()
+        resume = partial(
+            call,
+            "resume",
+            "POST",
+            live_server.url(f"{path}/activate"),
+            json={},
+            headers=with_key(tenant.admin),
+        )
+        outcomes = simultaneously([resume, *check_ins()])
+        assert_sound(outcomes, live_server, offset)
+        assert [item.status for item in outcomes] == expected, f"trial {trial}: {summary(outcomes)}"
+        assert call("plan", "GET", live_server.url(path), headers=tenant.admin).body["status"] == "active"
+        # The next trial withdraws every ketamine consent in force, this one included.
 
 
 # --- 3 and 4. prescriptions ---------------------------------------------------------------------------------
