@@ -124,12 +124,13 @@ sdk: $(STAMP) $(NODE_STAMP)
 	rm -rf clients/python
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path $(SPEC) --output-path clients/python \
 		--config clients/python-config.yaml --meta uv --custom-template-path clients/python-templates
-	cp clients/helpers/auth.py clients/helpers/runtime.py clients/python/telemedical_api_client/
+	cp clients/helpers/auth.py clients/helpers/runtime.py clients/helpers/webhooks.py clients/python/telemedical_api_client/
+	$(BIN)/python scripts/sdk_webhook_events.py $(SPEC) clients/python/telemedical_api_client/webhook_events.py
 	$(BIN)/mypy --strict --no-incremental --config-file /dev/null clients/python/telemedical_api_client
 	$(BIN)/python -m pip wheel --disable-pip-version-check -q --no-deps -w clients/python/dist clients/python
 	rm -rf clients/typescript/src/gen clients/typescript/dist
 	cd clients/typescript && ../../node_modules/.bin/openapi-ts -f openapi-ts.config.mjs --no-log-file --silent
-	cp clients/helpers/auth.ts clients/helpers/runtime.ts clients/typescript/src/
+	cp clients/helpers/auth.ts clients/helpers/runtime.ts clients/helpers/webhooks.ts clients/typescript/src/
 	node_modules/.bin/tsc -p clients/typescript/tsconfig.json
 	cd clients/typescript && npm pack --silent --pack-destination dist >/dev/null
 

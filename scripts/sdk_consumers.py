@@ -4,7 +4,9 @@
 sources — into:
 
 - a new venv (pip, from the machine's package index): every ```python block of clients/README.md passes
-  `mypy --strict`, and runs against a live server holding the demo data `make run` seeds;
+  `mypy --strict`, and runs against a live server holding the demo data `make run` seeds, with a delivery
+  worker beside it and loopback receivers allowed (as `make run` has): the webhook block sends itself a test
+  event and verifies it with the SDK's helper;
 - a TypeScript project under `moduleResolution: NodeNext` with `strict`, `exactOptionalPropertyTypes`,
   `noUncheckedIndexedAccess`, `skipLibCheck: false` and no DOM lib: every ```typescript block compiles and
   runs there, and so do the layer's tests (clients/typescript/test/layer.test.ts, `node --test`);
@@ -38,9 +40,11 @@ PY_EXPECTED = (
     r"True True ada@example\.com invalid_client\n"
     r"http://127\.0\.0\.1:\d+/oauth/authorize\n"
 )
+PY_WEBHOOK_EXPECTED = r"con_[a-z0-9]+ submitted\nwebhook\.test True no_matching_signature\n"
 TS_EXPECTED = [
     r"con_[a-z0-9]+ submitted\n",
     r"true es-MX true\nhttp://127\.0\.0\.1:\d+/oauth/authorize\n",
+    r"webhook\.test true true no_matching_signature\n",
 ]
 STRICT = {
     "target": "ES2022",
@@ -82,9 +86,10 @@ def python_consumer(work: Path, base: str) -> None:
     run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], work)
     where = run([str(python), "-c", "import telemedical_api_client as m; print(m.__file__)"], work)
     assert "site-packages" in where, f"the wheel was not what got imported: {where}"
-    first, rest = blocks("python")
+    first, rest, hooks = blocks("python")
     (work / "quickstart.py").write_text(first.replace(DEFAULT_BASE, base))
     (work / "tour.py").write_text((first + rest).replace(DEFAULT_BASE, base))
+    (work / "webhooks.py").write_text((first + hooks).replace(DEFAULT_BASE, base))
     mypy = [
         str(ROOT / ".venv" / "bin" / "mypy"),
         "--strict",
@@ -92,7 +97,7 @@ def python_consumer(work: Path, base: str) -> None:
         "--python-executable",
         str(python),
     ]
-    run([*mypy, "quickstart.py", "tour.py"], work)
+    run([*mypy, "quickstart.py", "tour.py", "webhooks.py"], work)
     # The check can fail: treating the Patient the call returns as a Problem is an error.
     (work / "wrong.py").write_text(first + "\nprint(patient.code)\n")
     refused = subprocess.run([*mypy, "wrong.py"], cwd=work, capture_output=True, text=True, timeout=300)  # noqa: S603
@@ -100,6 +105,8 @@ def python_consumer(work: Path, base: str) -> None:
     assert '"Patient" has no attribute "code"' in refused.stdout, refused.stdout
     out = run([str(python), "tour.py"], work, timeout=120)
     assert re.fullmatch(PY_EXPECTED, out), out
+    out = run([str(python), "webhooks.py"], work, timeout=120)
+    assert re.fullmatch(PY_WEBHOOK_EXPECTED, out), out
 
 
 def ts_project(work: Path, name: str, options: dict[str, object]) -> Path:
@@ -136,14 +143,18 @@ def typescript_bundler(work: Path, base: str) -> None:
     run([str(TSC), "-p", "tsconfig.json"], project)
 
 
-def demo_server(work: Path) -> object:
+def demo_server(work: Path) -> tuple[object, subprocess.Popen[bytes]]:
+    """The server as `make run` serves it: the demo data, a delivery worker beside it, loopback receivers
+    allowed (WEBHOOK_ALLOW_LOOPBACK=1); the worker shares the server's SECRET_KEY (secrets at rest)."""
+    import secrets
+
     from sqlalchemy.orm import Session
 
     from api.config import Settings
     from api.db import make_engine
     from api.demo import seed_demo
     from api.migrate import upgrade
-    from tests.concurrency.server import start_server
+    from tests.concurrency.server import TELEMEDICAL, start_server
 
     url = f"sqlite:///{work / 'demo.sqlite3'}"
     upgrade(url)
@@ -152,7 +163,18 @@ def demo_server(work: Path) -> object:
         seed_demo(session, Settings(database_url=url, instance_dir=work / "instance"))
         session.commit()
     engine.dispose()
-    return start_server(url, work)
+    shared = {"SECRET_KEY": secrets.token_urlsafe(32), "WEBHOOK_ALLOW_LOOPBACK": "1"}
+    server = start_server(url, work, settings=shared)
+    env = {**os.environ, **shared, "DATABASE_URL": url, "INSTANCE_PATH": str(work / "instance")}
+    env.update(WEBHOOK_POLL_SECONDS="0.2", PYTHONUNBUFFERED="1")
+    for name in ("ISSUER", "REDIS_URL", "FLASK_APP"):
+        env.pop(name, None)
+    with (work / "worker.log").open("wb") as log:
+        command = [str(TELEMEDICAL), "worker"]
+        worker = subprocess.Popen(  # noqa: S603
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    return server, worker
 
 
 def main() -> int:
@@ -167,7 +189,7 @@ def main() -> int:
     passed = failed = 0
     with tempfile.TemporaryDirectory(prefix="sdk-consumers-") as tmp:
         work = Path(tmp)
-        server = demo_server(work)
+        server, worker = demo_server(work)
         try:
             for label, check in checks:
                 started = time.monotonic()
@@ -180,6 +202,8 @@ def main() -> int:
                     passed += 1
                     print(f"ok     {label} ({time.monotonic() - started:.0f} s)", flush=True)
         finally:
+            worker.terminate()
+            worker.wait(timeout=30)
             server.stop()  # type: ignore[attr-defined]
     print(f"sdk-consumers: {passed} passed, {failed} failed")
     return 1 if failed else 0

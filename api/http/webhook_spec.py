@@ -155,7 +155,8 @@ def _path_item(event_type: EventType, spec: EventSpec) -> dict[str, Any]:
     name = schema_name(event_type)
     return {
         "post": {
-            "operationId": name[0].lower() + name[1:].removesuffix("Event") + "Webhook",
+            # SDK generators name the payload after it: ConsultationCreatedWebhookPayload (hey-api).
+            "operationId": name[0].lower() + name[1:].removesuffix("Event"),
             "summary": f"{event_type}",
             "description": f"{spec.when}\n\nPosted, signed, to each enabled endpoint subscribed to "
             f"`{event_type}`. Verify the signature on the raw body (`verify_webhook` / `verifyWebhook` in "

@@ -20,6 +20,8 @@ from .runtime import (
     etag_of,
     paginate,
 )
+from .webhook_events import WebhookEvent
+from .webhooks import WebhookVerificationError, verify_webhook
 
 __all__ = (
     "ApiError",
@@ -33,10 +35,13 @@ __all__ = (
     "RetryPolicy",
     "Tagged",
     "TokenError",
+    "WebhookEvent",
+    "WebhookVerificationError",
     "apaginate",
     "authenticated_client",
     "connect",
     "etag_of",
     "new_idempotency_key",
     "paginate",
+    "verify_webhook",
 )

@@ -18,7 +18,11 @@ import {
   paginate,
   refreshToken,
   updatePatient,
+  verifyWebhook,
+  WebhookVerificationError,
+  type WebhookEvent,
 } from '@telemedical/api-client';
+import { createHmac } from 'node:crypto';
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network-error';
 
@@ -181,4 +185,52 @@ test('createPkce() makes an S256 challenge of its verifier (RFC 7636 appendix B)
   assert.equal(url.searchParams.get('code_challenge'), pkce.challenge);
   assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
   assert.equal(url.searchParams.get('state'), pkce.state);
+});
+
+// Webhooks: signed here with node:crypto, an implementation of its own (Standard Webhooks 1.0).
+const SECRET_BYTES = Buffer.alloc(32, 7);
+const SECRET = `whsec_${SECRET_BYTES.toString('base64')}`;
+const OTHER = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+
+function sign(body: string, at: number, key: Buffer = SECRET_BYTES, id = 'evt_1'): Record<string, string> {
+  const signature = createHmac('sha256', key).update(`${id}.${at}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': String(at), 'webhook-signature': `v1,${signature}` };
+}
+
+async function reason(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  assert.ok(error instanceof WebhookVerificationError, String(error));
+  return error.reason;
+}
+
+const CHANGED = JSON.stringify({
+  type: 'consultation.status_changed', timestamp: '2026-12-05T09:00:00Z',
+  data: { id: 'con_1', object: 'consultation', previous_status: 'ready', status: 'scheduled' },
+});
+
+test('verifyWebhook() returns the typed event of a delivery signed with the secret', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const event: WebhookEvent = await verifyWebhook(SECRET, sign(CHANGED, now), CHANGED);
+  assert.equal(event.type, 'consultation.status_changed');
+  if (event.type === 'consultation.status_changed') assert.equal(event.data.previous_status, 'ready');
+  // a Headers object, a Uint8Array body, and two signatures during a rotation (either verifies)
+  const rotated = sign(CHANGED, now, Buffer.alloc(32, 9));
+  const both = new Headers({ ...rotated, 'webhook-signature': `${rotated['webhook-signature']} ${sign(CHANGED, now)['webhook-signature']}` });
+  assert.equal((await verifyWebhook(SECRET, both, new TextEncoder().encode(CHANGED))).type, 'consultation.status_changed');
+  assert.equal((await verifyWebhook(OTHER, both, CHANGED)).type, 'consultation.status_changed');
+});
+
+test('verifyWebhook() refuses a tampered body, another secret, an old or future timestamp, missing headers', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const headers = sign(CHANGED, now);
+  assert.equal(await reason(verifyWebhook(SECRET, headers, CHANGED.replace('con_1', 'con_2'))), 'no_matching_signature');
+  assert.equal(await reason(verifyWebhook(OTHER, headers, CHANGED)), 'no_matching_signature');
+  assert.equal(await reason(verifyWebhook(SECRET, { ...headers, 'webhook-id': 'evt_2' }, CHANGED)), 'no_matching_signature');
+  assert.equal(await reason(verifyWebhook(SECRET, sign(CHANGED, now - 301), CHANGED)), 'timestamp_too_old');
+  assert.equal(await reason(verifyWebhook(SECRET, sign(CHANGED, now + 301), CHANGED)), 'timestamp_too_new');
+  assert.equal((await verifyWebhook(SECRET, sign(CHANGED, now - 500), CHANGED, { toleranceSeconds: 600 })).type, 'consultation.status_changed');
+  const { 'webhook-signature': _, ...unsigned } = headers;
+  assert.equal(await reason(verifyWebhook(SECRET, unsigned, CHANGED)), 'missing_headers');
+  assert.equal(await reason(verifyWebhook('whsec_not base64!', headers, CHANGED)), 'invalid_secret');
+  assert.equal(await reason(verifyWebhook(SECRET, sign('not json', now), 'not json')), 'invalid_payload');
 });

@@ -4,6 +4,8 @@ from .address import Address
 from .adverse_event import AdverseEvent
 from .adverse_event_create import AdverseEventCreate
 from .adverse_event_page import AdverseEventPage
+from .adverse_event_reported_event import AdverseEventReportedEvent
+from .adverse_event_reported_event_data import AdverseEventReportedEventData
 from .adverse_event_severity import AdverseEventSeverity
 from .adverse_event_type import AdverseEventType
 from .appointment import Appointment
@@ -31,10 +33,16 @@ from .consultation import Consultation
 from .consultation_cancel import ConsultationCancel
 from .consultation_complete import ConsultationComplete
 from .consultation_create import ConsultationCreate
+from .consultation_created_event import ConsultationCreatedEvent
+from .consultation_created_event_data import ConsultationCreatedEventData
+from .consultation_escalation_unacknowledged_event import ConsultationEscalationUnacknowledgedEvent
+from .consultation_escalation_unacknowledged_event_data import ConsultationEscalationUnacknowledgedEventData
 from .consultation_page import ConsultationPage
 from .consultation_review import ConsultationReview
 from .consultation_start import ConsultationStart
 from .consultation_status import ConsultationStatus
+from .consultation_status_changed_event import ConsultationStatusChangedEvent
+from .consultation_status_changed_event_data import ConsultationStatusChangedEventData
 from .contact_outcome import ContactOutcome
 from .credential import Credential
 from .crisis_resource import CrisisResource
@@ -66,8 +74,18 @@ from .excluded_counts import ExcludedCounts
 from .follow_up_plan import FollowUpPlan
 from .follow_up_plan_action import FollowUpPlanAction
 from .follow_up_plan_create import FollowUpPlanCreate
+from .follow_up_plan_created_event import FollowUpPlanCreatedEvent
+from .follow_up_plan_created_event_data import FollowUpPlanCreatedEventData
+from .follow_up_plan_escalation_unacknowledged_event import FollowUpPlanEscalationUnacknowledgedEvent
+from .follow_up_plan_escalation_unacknowledged_event_data import FollowUpPlanEscalationUnacknowledgedEventData
 from .follow_up_plan_page import FollowUpPlanPage
+from .follow_up_plan_status_changed_event import FollowUpPlanStatusChangedEvent
+from .follow_up_plan_status_changed_event_data import FollowUpPlanStatusChangedEventData
 from .follow_up_plan_update import FollowUpPlanUpdate
+from .follow_up_task_due_event import FollowUpTaskDueEvent
+from .follow_up_task_due_event_data import FollowUpTaskDueEventData
+from .follow_up_task_overdue_event import FollowUpTaskOverdueEvent
+from .follow_up_task_overdue_event_data import FollowUpTaskOverdueEventData
 from .gad_7_screening import Gad7Screening
 from .gad_7_screening_create import Gad7ScreeningCreate
 from .grant_type import GrantType
@@ -117,7 +135,11 @@ from .plan_task_page import PlanTaskPage
 from .plan_visit_create import PlanVisitCreate
 from .prescription import Prescription
 from .prescription_cancel import PrescriptionCancel
+from .prescription_cancelled_event import PrescriptionCancelledEvent
+from .prescription_cancelled_event_data import PrescriptionCancelledEventData
 from .prescription_create import PrescriptionCreate
+from .prescription_created_event import PrescriptionCreatedEvent
+from .prescription_created_event_data import PrescriptionCreatedEventData
 from .prescription_page import PrescriptionPage
 from .prescription_status import PrescriptionStatus
 from .problem import Problem
@@ -137,6 +159,8 @@ from .rems_blood_pressures import RemsBloodPressures
 from .rems_dissociation import RemsDissociation
 from .rems_enrollment import RemsEnrollment
 from .rems_form import RemsForm
+from .rems_form_due_event import RemsFormDueEvent
+from .rems_form_due_event_data import RemsFormDueEventData
 from .rems_patient import RemsPatient
 from .rems_provider import RemsProvider
 from .rems_respiratory import RemsRespiratory
@@ -149,7 +173,11 @@ from .review_decision import ReviewDecision
 from .route import Route
 from .score_components import ScoreComponents
 from .score_point import ScorePoint
+from .screening_completed_event import ScreeningCompletedEvent
+from .screening_completed_event_data import ScreeningCompletedEventData
 from .screening_page import ScreeningPage
+from .screening_risk_flagged_event import ScreeningRiskFlaggedEvent
+from .screening_risk_flagged_event_data import ScreeningRiskFlaggedEventData
 from .screening_score import ScreeningScore
 from .sedating_medications import SedatingMedications
 from .session_adverse_event import SessionAdverseEvent
@@ -181,6 +209,8 @@ from .webhook_endpoint_create import WebhookEndpointCreate
 from .webhook_endpoint_page import WebhookEndpointPage
 from .webhook_endpoint_update import WebhookEndpointUpdate
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .webhook_test_event import WebhookTestEvent
+from .webhook_test_event_data import WebhookTestEventData
 from .webhook_test_queued import WebhookTestQueued
 from .weekday import Weekday
 from .weekly_window import WeeklyWindow
@@ -190,6 +220,8 @@ __all__ = (
     "AdverseEvent",
     "AdverseEventCreate",
     "AdverseEventPage",
+    "AdverseEventReportedEvent",
+    "AdverseEventReportedEventData",
     "AdverseEventSeverity",
     "AdverseEventType",
     "Appointment",
@@ -217,10 +249,16 @@ __all__ = (
     "ConsultationCancel",
     "ConsultationComplete",
     "ConsultationCreate",
+    "ConsultationCreatedEvent",
+    "ConsultationCreatedEventData",
+    "ConsultationEscalationUnacknowledgedEvent",
+    "ConsultationEscalationUnacknowledgedEventData",
     "ConsultationPage",
     "ConsultationReview",
     "ConsultationStart",
     "ConsultationStatus",
+    "ConsultationStatusChangedEvent",
+    "ConsultationStatusChangedEventData",
     "ContactOutcome",
     "Credential",
     "CrisisResource",
@@ -252,8 +290,18 @@ __all__ = (
     "FollowUpPlan",
     "FollowUpPlanAction",
     "FollowUpPlanCreate",
+    "FollowUpPlanCreatedEvent",
+    "FollowUpPlanCreatedEventData",
+    "FollowUpPlanEscalationUnacknowledgedEvent",
+    "FollowUpPlanEscalationUnacknowledgedEventData",
     "FollowUpPlanPage",
+    "FollowUpPlanStatusChangedEvent",
+    "FollowUpPlanStatusChangedEventData",
     "FollowUpPlanUpdate",
+    "FollowUpTaskDueEvent",
+    "FollowUpTaskDueEventData",
+    "FollowUpTaskOverdueEvent",
+    "FollowUpTaskOverdueEventData",
     "Gad7Screening",
     "Gad7ScreeningCreate",
     "GrantType",
@@ -303,7 +351,11 @@ __all__ = (
     "PlanVisitCreate",
     "Prescription",
     "PrescriptionCancel",
+    "PrescriptionCancelledEvent",
+    "PrescriptionCancelledEventData",
     "PrescriptionCreate",
+    "PrescriptionCreatedEvent",
+    "PrescriptionCreatedEventData",
     "PrescriptionPage",
     "PrescriptionStatus",
     "Problem",
@@ -323,6 +375,8 @@ __all__ = (
     "RemsDissociation",
     "RemsEnrollment",
     "RemsForm",
+    "RemsFormDueEvent",
+    "RemsFormDueEventData",
     "RemsPatient",
     "RemsProvider",
     "RemsRespiratory",
@@ -335,7 +389,11 @@ __all__ = (
     "Route",
     "ScoreComponents",
     "ScorePoint",
+    "ScreeningCompletedEvent",
+    "ScreeningCompletedEventData",
     "ScreeningPage",
+    "ScreeningRiskFlaggedEvent",
+    "ScreeningRiskFlaggedEventData",
     "ScreeningScore",
     "SedatingMedications",
     "SessionAdverseEvent",
@@ -367,6 +425,8 @@ __all__ = (
     "WebhookEndpointPage",
     "WebhookEndpointUpdate",
     "WebhookEndpointWithSecret",
+    "WebhookTestEvent",
+    "WebhookTestEventData",
     "WebhookTestQueued",
     "Weekday",
     "WeeklyWindow",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
@@ -15,35 +16,62 @@ class EventData:
     """
     Attributes:
         id (str): The object's id
-        object_ (str): The object's type: `consultation`, `screening`, `follow_up_plan`, `follow_up_task`,
-            `adverse_event` or `prescription`
-        consultation_id (None | str | Unset):
-        dispensing (str | Unset): `prescription.*`: `pharmacy` or `clinic_administered`
-        due_on (str | Unset): Tasks: the day it is due (YYYY-MM-DD)
-        instrument (str | Unset): Screenings: `phq9`, `gad7`, `pcl5`, `cssrs`, …
-        kind (str | Unset): Tasks: `session`, `check_in`, …
-        outcome (str | Unset): `consultation.status_changed` to `completed`
-        patient_id (str | Unset): `prescription.*`: the patient's id
-        pharmacy_ncpdp_id (None | str | Unset): `prescription.*`: the dispensing pharmacy's NCPDP id
-        plan_id (str | Unset): Tasks and adverse events: their plan
-        plan_status (str | Unset): `adverse_event.reported`: the plan's status after
-        prescriber_id (str | Unset): `prescription.*`: the prescriber's id
-        previous_status (str | Unset): `*.status_changed`: the status before
-        provider_id (str | Unset): `consultation.status_changed` to `scheduled`
-        review_decision (str | Unset): A reviewed consultation: the decision
-        risk_level (str | Unset): `screening.risk_flagged`: the C-SSRS risk level
-        severity (str | Unset): `adverse_event.reported`: its severity
-        status (str | Unset): The object's status after the change
-        task_id (None | str | Unset): `adverse_event.reported`: the session it was recorded with, if any
+        object_ (str): The object's type: `adverse_event`, `consultation`, `follow_up_plan`, `follow_up_task`,
+            `prescription`, `rems_form`, `screening`, `webhook_endpoint`
+        consultation_id (None | str | Unset): `screening.completed`: The consultation it was given for (null: a plan's);
+            `screening.risk_flagged`: The consultation it was given for (null: a plan's); `follow_up_plan.created`: The
+            consultation it follows
+        dispensing (str | Unset): `prescription.created`: Who dispenses it; `prescription.cancelled`: Who dispenses it
+        due_by (datetime.date | Unset): `rems_form.due`: The last day to send the form
+        due_on (datetime.date | Unset): `follow_up_task.due`: The day it is due, where the patient is;
+            `follow_up_task.overdue`: The day it is due, where the patient is
+        eligibility_outcome (str | Unset): `consultation.status_changed`: Moved by an eligibility decision: that
+            decision
+        escalated_at (datetime.datetime | Unset): `consultation.escalation_unacknowledged`: When it was escalated;
+            `follow_up_plan.escalation_unacknowledged`: When it was escalated
+        instrument (str | Unset): `screening.completed`: The screening's instrument; `screening.risk_flagged`: The
+            screening's instrument
+        kind (str | Unset): `follow_up_task.due`: What the task is: a session, a check-in, …; `follow_up_task.overdue`:
+            What the task is: a session, a check-in, …
+        minutes_unacknowledged (int | Unset): `consultation.escalation_unacknowledged`: Minutes since then without an
+            acknowledgement; `follow_up_plan.escalation_unacknowledged`: Minutes since then without an acknowledgement
+        outcome (str | Unset): `consultation.status_changed`: Completed: the visit's outcome
+        patient_id (str | Unset): `prescription.created`: The patient's id; `prescription.cancelled`: The patient's id
+        pharmacy_ncpdp_id (None | str | Unset): `prescription.created`: The dispensing pharmacy's NCPDP id;
+            `prescription.cancelled`: The dispensing pharmacy's NCPDP id
+        plan_id (str | Unset): `screening.risk_flagged`: At a plan's check-in: the plan; `follow_up_task.due`: The
+            task's follow-up plan; `follow_up_task.overdue`: The task's follow-up plan; `adverse_event.reported`: The
+            follow-up plan; `rems_form.due`: The follow-up plan; `prescription.created`: The follow-up plan it belongs to;
+            `prescription.cancelled`: The follow-up plan it belongs to
+        plan_status (str | Unset): `adverse_event.reported`: The plan's status after the report
+        prescriber_id (str | Unset): `prescription.created`: The prescribing provider's id; `prescription.cancelled`:
+            The prescribing provider's id
+        previous_status (str | Unset): `consultation.status_changed`: The consultation's status before the change;
+            `follow_up_plan.status_changed`: The plan's status before the change
+        provider_id (str | Unset): `consultation.status_changed`: Scheduled: the assigned provider
+        review_decision (str | Unset): `consultation.status_changed`: Reviewed: the clinician's decision
+        risk_level (str | Unset): `screening.risk_flagged`: `high`, `moderate`, `active_suicidal_ideation` or `ideation`
+            (PHQ-9 item 9 at a check-in)
+        severity (str | Unset): `adverse_event.reported`: Its severity
+        status (str | Unset): `consultation.created`: The new consultation's status; `consultation.status_changed`: The
+            consultation's status after the change; `follow_up_plan.created`: The new plan's status;
+            `follow_up_plan.status_changed`: The plan's status after the change; `prescription.created`: The prescription's
+            status; `prescription.cancelled`: The prescription's status
+        task_id (None | str | Unset): `adverse_event.reported`: The session it was recorded with; `rems_form.due`: The
+            session (also `data.id`)
     """
 
     id: str
     object_: str
     consultation_id: None | str | Unset = UNSET
     dispensing: str | Unset = UNSET
-    due_on: str | Unset = UNSET
+    due_by: datetime.date | Unset = UNSET
+    due_on: datetime.date | Unset = UNSET
+    eligibility_outcome: str | Unset = UNSET
+    escalated_at: datetime.datetime | Unset = UNSET
     instrument: str | Unset = UNSET
     kind: str | Unset = UNSET
+    minutes_unacknowledged: int | Unset = UNSET
     outcome: str | Unset = UNSET
     patient_id: str | Unset = UNSET
     pharmacy_ncpdp_id: None | str | Unset = UNSET
@@ -71,11 +99,25 @@ class EventData:
 
         dispensing = self.dispensing
 
-        due_on = self.due_on
+        due_by: str | Unset = UNSET
+        if not isinstance(self.due_by, Unset):
+            due_by = self.due_by.isoformat()
+
+        due_on: str | Unset = UNSET
+        if not isinstance(self.due_on, Unset):
+            due_on = self.due_on.isoformat()
+
+        eligibility_outcome = self.eligibility_outcome
+
+        escalated_at: str | Unset = UNSET
+        if not isinstance(self.escalated_at, Unset):
+            escalated_at = self.escalated_at.isoformat()
 
         instrument = self.instrument
 
         kind = self.kind
+
+        minutes_unacknowledged = self.minutes_unacknowledged
 
         outcome = self.outcome
 
@@ -123,12 +165,20 @@ class EventData:
             field_dict["consultation_id"] = consultation_id
         if dispensing is not UNSET:
             field_dict["dispensing"] = dispensing
+        if due_by is not UNSET:
+            field_dict["due_by"] = due_by
         if due_on is not UNSET:
             field_dict["due_on"] = due_on
+        if eligibility_outcome is not UNSET:
+            field_dict["eligibility_outcome"] = eligibility_outcome
+        if escalated_at is not UNSET:
+            field_dict["escalated_at"] = escalated_at
         if instrument is not UNSET:
             field_dict["instrument"] = instrument
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if minutes_unacknowledged is not UNSET:
+            field_dict["minutes_unacknowledged"] = minutes_unacknowledged
         if outcome is not UNSET:
             field_dict["outcome"] = outcome
         if patient_id is not UNSET:
@@ -176,11 +226,34 @@ class EventData:
 
         dispensing = d.pop("dispensing", UNSET)
 
-        due_on = d.pop("due_on", UNSET)
+        _due_by = d.pop("due_by", UNSET)
+        due_by: datetime.date | Unset
+        if isinstance(_due_by, Unset):
+            due_by = UNSET
+        else:
+            due_by = datetime.date.fromisoformat(_due_by)
+
+        _due_on = d.pop("due_on", UNSET)
+        due_on: datetime.date | Unset
+        if isinstance(_due_on, Unset):
+            due_on = UNSET
+        else:
+            due_on = datetime.date.fromisoformat(_due_on)
+
+        eligibility_outcome = d.pop("eligibility_outcome", UNSET)
+
+        _escalated_at = d.pop("escalated_at", UNSET)
+        escalated_at: datetime.datetime | Unset
+        if isinstance(_escalated_at, Unset):
+            escalated_at = UNSET
+        else:
+            escalated_at = datetime.datetime.fromisoformat(_escalated_at)
 
         instrument = d.pop("instrument", UNSET)
 
         kind = d.pop("kind", UNSET)
+
+        minutes_unacknowledged = d.pop("minutes_unacknowledged", UNSET)
 
         outcome = d.pop("outcome", UNSET)
 
@@ -227,9 +300,13 @@ class EventData:
             object_=object_,
             consultation_id=consultation_id,
             dispensing=dispensing,
+            due_by=due_by,
             due_on=due_on,
+            eligibility_outcome=eligibility_outcome,
+            escalated_at=escalated_at,
             instrument=instrument,
             kind=kind,
+            minutes_unacknowledged=minutes_unacknowledged,
             outcome=outcome,
             patient_id=patient_id,
             pharmacy_ncpdp_id=pharmacy_ncpdp_id,

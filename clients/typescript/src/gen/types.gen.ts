@@ -4,6 +4,8 @@ export type ClientOptions = {
     baseUrl: 'http://127.0.0.1:8000' | 'https://{host}' | (string & {});
 };
 
+export type Webhooks = AdverseEventReportedWebhookRequest | ConsultationCreatedWebhookRequest | ConsultationEscalationUnacknowledgedWebhookRequest | ConsultationStatusChangedWebhookRequest | FollowUpPlanCreatedWebhookRequest | FollowUpPlanEscalationUnacknowledgedWebhookRequest | FollowUpPlanStatusChangedWebhookRequest | FollowUpTaskDueWebhookRequest | FollowUpTaskOverdueWebhookRequest | PrescriptionCancelledWebhookRequest | PrescriptionCreatedWebhookRequest | RemsFormDueWebhookRequest | ScreeningCompletedWebhookRequest | ScreeningRiskFlaggedWebhookRequest | WebhookTestWebhookRequest;
+
 export type Address = {
     city: string;
     line1: string;
@@ -64,6 +66,43 @@ export type AdverseEventPage = {
     data: Array<AdverseEvent>;
     has_more: boolean;
     next_cursor: string | null;
+};
+
+/**
+ * `adverse_event.reported`: An adverse event is reported, by a person or by a session's readings (a severe one holds the plan).
+ */
+export type AdverseEventReportedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The adverse event's id
+         */
+        id: string;
+        object: 'adverse_event';
+        /**
+         * The follow-up plan
+         */
+        plan_id: string;
+        /**
+         * The plan's status after the report
+         */
+        plan_status: PlanStatus;
+        /**
+         * Its severity
+         */
+        severity: AdverseEventSeverity;
+        /**
+         * The session it was recorded with
+         */
+        task_id: string | null;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'adverse_event.reported';
 };
 
 /**
@@ -418,6 +457,60 @@ export type ConsultationCreate = {
     preferred_times?: Array<TimeWindow>;
 };
 
+/**
+ * `consultation.created`: A consultation is requested.
+ */
+export type ConsultationCreatedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The consultation's id
+         */
+        id: string;
+        object: 'consultation';
+        /**
+         * The new consultation's status
+         */
+        status: ConsultationStatus;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'consultation.created';
+};
+
+/**
+ * `consultation.escalation_unacknowledged`: An escalated consultation is not acknowledged ESCALATION_ACK_MINUTES after it was escalated (and again at each further multiple): contact the patient, then acknowledge it.
+ */
+export type ConsultationEscalationUnacknowledgedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * When it was escalated
+         */
+        escalated_at: string;
+        /**
+         * The consultation's id
+         */
+        id: string;
+        /**
+         * Minutes since then without an acknowledgement
+         */
+        minutes_unacknowledged: number;
+        object: 'consultation';
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'consultation.escalation_unacknowledged';
+};
+
 export type ConsultationPage = {
     data: Array<Consultation>;
     has_more: boolean;
@@ -461,6 +554,51 @@ export type ConsultationStart = {
  * Consultation status
  */
 export type ConsultationStatus = 'submitted' | 'awaiting_review' | 'ready' | 'declined' | 'escalated' | 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
+
+/**
+ * `consultation.status_changed`: A consultation moves: ready, awaiting review, escalated, scheduled, in progress, completed, cancelled.
+ */
+export type ConsultationStatusChangedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * Moved by an eligibility decision: that decision
+         */
+        eligibility_outcome?: EligibilityOutcome;
+        /**
+         * The consultation's id
+         */
+        id: string;
+        object: 'consultation';
+        /**
+         * Completed: the visit's outcome
+         */
+        outcome?: VisitOutcome;
+        /**
+         * The consultation's status before the change
+         */
+        previous_status: ConsultationStatus;
+        /**
+         * Scheduled: the assigned provider
+         */
+        provider_id?: string;
+        /**
+         * Reviewed: the clinician's decision
+         */
+        review_decision?: ReviewDecision;
+        /**
+         * The consultation's status after the change
+         */
+        status: ConsultationStatus;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'consultation.status_changed';
+};
 
 /**
  * What came of the urgent contact with an escalated patient
@@ -734,81 +872,100 @@ export type Event = {
 };
 
 export type EventData = {
+    /**
+     * `screening.completed`: The consultation it was given for (null: a plan's); `screening.risk_flagged`: The consultation it was given for (null: a plan's); `follow_up_plan.created`: The consultation it follows
+     */
     consultation_id?: string | null;
     /**
-     * `prescription.*`: `pharmacy` or `clinic_administered`
+     * `prescription.created`: Who dispenses it; `prescription.cancelled`: Who dispenses it
      */
     dispensing?: string;
     /**
-     * Tasks: the day it is due (YYYY-MM-DD)
+     * `rems_form.due`: The last day to send the form
+     */
+    due_by?: string;
+    /**
+     * `follow_up_task.due`: The day it is due, where the patient is; `follow_up_task.overdue`: The day it is due, where the patient is
      */
     due_on?: string;
+    /**
+     * `consultation.status_changed`: Moved by an eligibility decision: that decision
+     */
+    eligibility_outcome?: string;
+    /**
+     * `consultation.escalation_unacknowledged`: When it was escalated; `follow_up_plan.escalation_unacknowledged`: When it was escalated
+     */
+    escalated_at?: string;
     /**
      * The object's id
      */
     id: string;
     /**
-     * Screenings: `phq9`, `gad7`, `pcl5`, `cssrs`, …
+     * `screening.completed`: The screening's instrument; `screening.risk_flagged`: The screening's instrument
      */
     instrument?: string;
     /**
-     * Tasks: `session`, `check_in`, …
+     * `follow_up_task.due`: What the task is: a session, a check-in, …; `follow_up_task.overdue`: What the task is: a session, a check-in, …
      */
     kind?: string;
     /**
-     * The object's type: `consultation`, `screening`, `follow_up_plan`, `follow_up_task`, `adverse_event` or `prescription`
+     * `consultation.escalation_unacknowledged`: Minutes since then without an acknowledgement; `follow_up_plan.escalation_unacknowledged`: Minutes since then without an acknowledgement
+     */
+    minutes_unacknowledged?: number;
+    /**
+     * The object's type: `adverse_event`, `consultation`, `follow_up_plan`, `follow_up_task`, `prescription`, `rems_form`, `screening`, `webhook_endpoint`
      */
     object: string;
     /**
-     * `consultation.status_changed` to `completed`
+     * `consultation.status_changed`: Completed: the visit's outcome
      */
     outcome?: string;
     /**
-     * `prescription.*`: the patient's id
+     * `prescription.created`: The patient's id; `prescription.cancelled`: The patient's id
      */
     patient_id?: string;
     /**
-     * `prescription.*`: the dispensing pharmacy's NCPDP id
+     * `prescription.created`: The dispensing pharmacy's NCPDP id; `prescription.cancelled`: The dispensing pharmacy's NCPDP id
      */
     pharmacy_ncpdp_id?: string | null;
     /**
-     * Tasks and adverse events: their plan
+     * `screening.risk_flagged`: At a plan's check-in: the plan; `follow_up_task.due`: The task's follow-up plan; `follow_up_task.overdue`: The task's follow-up plan; `adverse_event.reported`: The follow-up plan; `rems_form.due`: The follow-up plan; `prescription.created`: The follow-up plan it belongs to; `prescription.cancelled`: The follow-up plan it belongs to
      */
     plan_id?: string;
     /**
-     * `adverse_event.reported`: the plan's status after
+     * `adverse_event.reported`: The plan's status after the report
      */
     plan_status?: string;
     /**
-     * `prescription.*`: the prescriber's id
+     * `prescription.created`: The prescribing provider's id; `prescription.cancelled`: The prescribing provider's id
      */
     prescriber_id?: string;
     /**
-     * `*.status_changed`: the status before
+     * `consultation.status_changed`: The consultation's status before the change; `follow_up_plan.status_changed`: The plan's status before the change
      */
     previous_status?: string;
     /**
-     * `consultation.status_changed` to `scheduled`
+     * `consultation.status_changed`: Scheduled: the assigned provider
      */
     provider_id?: string;
     /**
-     * A reviewed consultation: the decision
+     * `consultation.status_changed`: Reviewed: the clinician's decision
      */
     review_decision?: string;
     /**
-     * `screening.risk_flagged`: the C-SSRS risk level
+     * `screening.risk_flagged`: `high`, `moderate`, `active_suicidal_ideation` or `ideation` (PHQ-9 item 9 at a check-in)
      */
     risk_level?: string;
     /**
-     * `adverse_event.reported`: its severity
+     * `adverse_event.reported`: Its severity
      */
     severity?: string;
     /**
-     * The object's status after the change
+     * `consultation.created`: The new consultation's status; `consultation.status_changed`: The consultation's status after the change; `follow_up_plan.created`: The new plan's status; `follow_up_plan.status_changed`: The plan's status after the change; `prescription.created`: The prescription's status; `prescription.cancelled`: The prescription's status
      */
     status?: string;
     /**
-     * `adverse_event.reported`: the session it was recorded with, if any
+     * `adverse_event.reported`: The session it was recorded with; `rems_form.due`: The session (also `data.id`)
      */
     task_id?: string | null;
 };
@@ -957,10 +1114,97 @@ export type FollowUpPlanCreate = {
     start_date: string;
 };
 
+/**
+ * `follow_up_plan.created`: A follow-up plan is created (draft).
+ */
+export type FollowUpPlanCreatedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The consultation it follows
+         */
+        consultation_id: string;
+        /**
+         * The follow up plan's id
+         */
+        id: string;
+        object: 'follow_up_plan';
+        /**
+         * The new plan's status
+         */
+        status: PlanStatus;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'follow_up_plan.created';
+};
+
+/**
+ * `follow_up_plan.escalation_unacknowledged`: The same for a plan escalated at a check-in.
+ */
+export type FollowUpPlanEscalationUnacknowledgedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * When it was escalated
+         */
+        escalated_at: string;
+        /**
+         * The follow up plan's id
+         */
+        id: string;
+        /**
+         * Minutes since then without an acknowledgement
+         */
+        minutes_unacknowledged: number;
+        object: 'follow_up_plan';
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'follow_up_plan.escalation_unacknowledged';
+};
+
 export type FollowUpPlanPage = {
     data: Array<FollowUpPlan>;
     has_more: boolean;
     next_cursor: string | null;
+};
+
+/**
+ * `follow_up_plan.status_changed`: A plan is activated, put on hold, resumed, completed or revoked.
+ */
+export type FollowUpPlanStatusChangedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The follow up plan's id
+         */
+        id: string;
+        object: 'follow_up_plan';
+        /**
+         * The plan's status before the change
+         */
+        previous_status: PlanStatus;
+        /**
+         * The plan's status after the change
+         */
+        status: PlanStatus;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'follow_up_plan.status_changed';
 };
 
 export type FollowUpPlanUpdate = {
@@ -986,6 +1230,72 @@ export type FollowUpPlanUpdate = {
      * Only while the plan is a draft Must be between 1900-01-01 and 2999-12-31.
      */
     start_date?: string;
+};
+
+/**
+ * `follow_up_task.due`: A session or check-in is due today (announced once).
+ */
+export type FollowUpTaskDueEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The day it is due, where the patient is
+         */
+        due_on: string;
+        /**
+         * The follow up task's id
+         */
+        id: string;
+        /**
+         * What the task is: a session, a check-in, …
+         */
+        kind: TaskKind;
+        object: 'follow_up_task';
+        /**
+         * The task's follow-up plan
+         */
+        plan_id: string;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'follow_up_task.due';
+};
+
+/**
+ * `follow_up_task.overdue`: A session or check-in was not done in time (announced once).
+ */
+export type FollowUpTaskOverdueEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The day it is due, where the patient is
+         */
+        due_on: string;
+        /**
+         * The follow up task's id
+         */
+        id: string;
+        /**
+         * What the task is: a session, a check-in, …
+         */
+        kind: TaskKind;
+        object: 'follow_up_task';
+        /**
+         * The task's follow-up plan
+         */
+        plan_id: string;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'follow_up_task.overdue';
 };
 
 /**
@@ -1881,6 +2191,51 @@ export type PrescriptionCancel = {
     reason: string;
 };
 
+/**
+ * `prescription.cancelled`: The prescriber cancels a prescription: tell the pharmacy.
+ */
+export type PrescriptionCancelledEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * Who dispenses it
+         */
+        dispensing: Dispensing;
+        /**
+         * The prescription's id
+         */
+        id: string;
+        object: 'prescription';
+        /**
+         * The patient's id
+         */
+        patient_id: string;
+        /**
+         * The dispensing pharmacy's NCPDP id
+         */
+        pharmacy_ncpdp_id: string | null;
+        /**
+         * The follow-up plan it belongs to
+         */
+        plan_id: string;
+        /**
+         * The prescribing provider's id
+         */
+        prescriber_id: string;
+        /**
+         * The prescription's status
+         */
+        status: PrescriptionStatus;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'prescription.cancelled';
+};
+
 export type PrescriptionCreate = {
     days_supply: number;
     dispensing: Dispensing;
@@ -1905,6 +2260,51 @@ export type PrescriptionCreate = {
      * Your visit with the patient it follows
      */
     visit_id: string;
+};
+
+/**
+ * `prescription.created`: A prescription is issued: transmit it (EPCS).
+ */
+export type PrescriptionCreatedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * Who dispenses it
+         */
+        dispensing: Dispensing;
+        /**
+         * The prescription's id
+         */
+        id: string;
+        object: 'prescription';
+        /**
+         * The patient's id
+         */
+        patient_id: string;
+        /**
+         * The dispensing pharmacy's NCPDP id
+         */
+        pharmacy_ncpdp_id: string | null;
+        /**
+         * The follow-up plan it belongs to
+         */
+        plan_id: string;
+        /**
+         * The prescribing provider's id
+         */
+        prescriber_id: string;
+        /**
+         * The prescription's status
+         */
+        status: PrescriptionStatus;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'prescription.created';
 };
 
 export type PrescriptionPage = {
@@ -2282,6 +2682,39 @@ export type RemsForm = {
     vital_signs_acceptable_before: boolean;
 };
 
+/**
+ * `rems_form.due`: An intranasal session's REMS monitoring form is not marked sent and is due tomorrow (or overdue).
+ */
+export type RemsFormDueEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The last day to send the form
+         */
+        due_by: string;
+        /**
+         * The rems form's id
+         */
+        id: string;
+        object: 'rems_form';
+        /**
+         * The follow-up plan
+         */
+        plan_id: string;
+        /**
+         * The session (also `data.id`)
+         */
+        task_id: string;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'rems_form.due';
+};
+
 export type RemsPatient = {
     /**
      * Must be between 1900-01-01 and 2999-12-31.
@@ -2393,6 +2826,35 @@ export type Screening = ({
 } & KetamineIntakeScreening);
 
 /**
+ * `screening.completed`: A screening is stored and scored.
+ */
+export type ScreeningCompletedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The consultation it was given for (null: a plan's)
+         */
+        consultation_id: string | null;
+        /**
+         * The screening's id
+         */
+        id: string;
+        /**
+         * The screening's instrument
+         */
+        instrument: Instrument;
+        object: 'screening';
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'screening.completed';
+};
+
+/**
  * A completed questionnaire; `instrument` says which, and so the shape of `answers`.
  */
 export type ScreeningCreate = ({
@@ -2411,6 +2873,43 @@ export type ScreeningPage = {
     data: Array<Screening>;
     has_more: boolean;
     next_cursor: string | null;
+};
+
+/**
+ * `screening.risk_flagged`: A screening shows suicide risk (a C-SSRS `high` at intake; at a plan's check-in a PHQ-9 item 9 above 0, a C-SSRS `moderate`, `high` or active suicidal ideation): act on it now.
+ */
+export type ScreeningRiskFlaggedEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The consultation it was given for (null: a plan's)
+         */
+        consultation_id: string | null;
+        /**
+         * The screening's id
+         */
+        id: string;
+        /**
+         * The screening's instrument
+         */
+        instrument: Instrument;
+        object: 'screening';
+        /**
+         * At a plan's check-in: the plan
+         */
+        plan_id?: string;
+        /**
+         * `high`, `moderate`, `active_suicidal_ideation` or `ideation` (PHQ-9 item 9 at a check-in)
+         */
+        risk_level: string;
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'screening.risk_flagged';
 };
 
 export type ScreeningScore = {
@@ -2895,6 +3394,62 @@ export type WebhookEndpointWithSecret = {
     url: string;
 };
 
+/**
+ * What a webhook delivery posts: one of the event payloads, by `type`. New types may be added within v1: ignore a type you do not know.
+ */
+export type WebhookEvent = ({
+    type: 'consultation.created';
+} & ConsultationCreatedEvent) | ({
+    type: 'consultation.status_changed';
+} & ConsultationStatusChangedEvent) | ({
+    type: 'screening.completed';
+} & ScreeningCompletedEvent) | ({
+    type: 'screening.risk_flagged';
+} & ScreeningRiskFlaggedEvent) | ({
+    type: 'follow_up_plan.created';
+} & FollowUpPlanCreatedEvent) | ({
+    type: 'follow_up_plan.status_changed';
+} & FollowUpPlanStatusChangedEvent) | ({
+    type: 'follow_up_task.due';
+} & FollowUpTaskDueEvent) | ({
+    type: 'follow_up_task.overdue';
+} & FollowUpTaskOverdueEvent) | ({
+    type: 'adverse_event.reported';
+} & AdverseEventReportedEvent) | ({
+    type: 'rems_form.due';
+} & RemsFormDueEvent) | ({
+    type: 'prescription.created';
+} & PrescriptionCreatedEvent) | ({
+    type: 'prescription.cancelled';
+} & PrescriptionCancelledEvent) | ({
+    type: 'consultation.escalation_unacknowledged';
+} & ConsultationEscalationUnacknowledgedEvent) | ({
+    type: 'follow_up_plan.escalation_unacknowledged';
+} & FollowUpPlanEscalationUnacknowledgedEvent) | ({
+    type: 'webhook.test';
+} & WebhookTestEvent);
+
+/**
+ * `webhook.test`: You asked for it (POST /v1/webhook-endpoints/{id}/test): sent to that endpoint only; `data.id` is the endpoint's id.
+ */
+export type WebhookTestEvent = {
+    /**
+     * The object the event is about and the facts to route on; never PHI. Fetch the object with your token for the rest.
+     */
+    data: {
+        /**
+         * The webhook endpoint's id
+         */
+        id: string;
+        object: 'webhook_endpoint';
+    };
+    /**
+     * When it happened (microseconds, UTC); order by it
+     */
+    timestamp: string;
+    type: 'webhook.test';
+};
+
 export type WebhookTestQueued = {
     delivery: QueuedDelivery;
     /**
@@ -3103,6 +3658,21 @@ export type IfMatch = string;
  * ETags you hold: 304 Not Modified when one is current (anything else is simply not current)
  */
 export type IfNoneMatch = string;
+
+/**
+ * The event's id (`evt_…`): the same on every retry and every endpoint. Record the ids you processed and drop repeats: delivery is at least once.
+ */
+export type WebhookId = string;
+
+/**
+ * `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed by the base64-decoded part of the endpoint's secret after `whsec_`; during a secret rotation two, separated by a space (accept if either matches). The SDKs' `verify_webhook` / `verifyWebhook` check it.
+ */
+export type WebhookSignature = string;
+
+/**
+ * When this attempt was signed, in Unix seconds: refuse one more than 5 minutes off.
+ */
+export type WebhookTimestamp = string;
 
 export type GetHealthData = {
     body?: never;
@@ -7945,3 +8515,138 @@ export type SendWebhookTestEventResponses = {
 };
 
 export type SendWebhookTestEventResponse = SendWebhookTestEventResponses[keyof SendWebhookTestEventResponses];
+
+export type AdverseEventReportedWebhookPayload = AdverseEventReportedEvent;
+
+export type AdverseEventReportedWebhookRequest = {
+    body: AdverseEventReportedWebhookPayload;
+    key: 'adverse_event.reported';
+    path?: never;
+    query?: never;
+};
+
+export type ConsultationCreatedWebhookPayload = ConsultationCreatedEvent;
+
+export type ConsultationCreatedWebhookRequest = {
+    body: ConsultationCreatedWebhookPayload;
+    key: 'consultation.created';
+    path?: never;
+    query?: never;
+};
+
+export type ConsultationEscalationUnacknowledgedWebhookPayload = ConsultationEscalationUnacknowledgedEvent;
+
+export type ConsultationEscalationUnacknowledgedWebhookRequest = {
+    body: ConsultationEscalationUnacknowledgedWebhookPayload;
+    key: 'consultation.escalation_unacknowledged';
+    path?: never;
+    query?: never;
+};
+
+export type ConsultationStatusChangedWebhookPayload = ConsultationStatusChangedEvent;
+
+export type ConsultationStatusChangedWebhookRequest = {
+    body: ConsultationStatusChangedWebhookPayload;
+    key: 'consultation.status_changed';
+    path?: never;
+    query?: never;
+};
+
+export type FollowUpPlanCreatedWebhookPayload = FollowUpPlanCreatedEvent;
+
+export type FollowUpPlanCreatedWebhookRequest = {
+    body: FollowUpPlanCreatedWebhookPayload;
+    key: 'follow_up_plan.created';
+    path?: never;
+    query?: never;
+};
+
+export type FollowUpPlanEscalationUnacknowledgedWebhookPayload = FollowUpPlanEscalationUnacknowledgedEvent;
+
+export type FollowUpPlanEscalationUnacknowledgedWebhookRequest = {
+    body: FollowUpPlanEscalationUnacknowledgedWebhookPayload;
+    key: 'follow_up_plan.escalation_unacknowledged';
+    path?: never;
+    query?: never;
+};
+
+export type FollowUpPlanStatusChangedWebhookPayload = FollowUpPlanStatusChangedEvent;
+
+export type FollowUpPlanStatusChangedWebhookRequest = {
+    body: FollowUpPlanStatusChangedWebhookPayload;
+    key: 'follow_up_plan.status_changed';
+    path?: never;
+    query?: never;
+};
+
+export type FollowUpTaskDueWebhookPayload = FollowUpTaskDueEvent;
+
+export type FollowUpTaskDueWebhookRequest = {
+    body: FollowUpTaskDueWebhookPayload;
+    key: 'follow_up_task.due';
+    path?: never;
+    query?: never;
+};
+
+export type FollowUpTaskOverdueWebhookPayload = FollowUpTaskOverdueEvent;
+
+export type FollowUpTaskOverdueWebhookRequest = {
+    body: FollowUpTaskOverdueWebhookPayload;
+    key: 'follow_up_task.overdue';
+    path?: never;
+    query?: never;
+};
+
+export type PrescriptionCancelledWebhookPayload = PrescriptionCancelledEvent;
+
+export type PrescriptionCancelledWebhookRequest = {
+    body: PrescriptionCancelledWebhookPayload;
+    key: 'prescription.cancelled';
+    path?: never;
+    query?: never;
+};
+
+export type PrescriptionCreatedWebhookPayload = PrescriptionCreatedEvent;
+
+export type PrescriptionCreatedWebhookRequest = {
+    body: PrescriptionCreatedWebhookPayload;
+    key: 'prescription.created';
+    path?: never;
+    query?: never;
+};
+
+export type RemsFormDueWebhookPayload = RemsFormDueEvent;
+
+export type RemsFormDueWebhookRequest = {
+    body: RemsFormDueWebhookPayload;
+    key: 'rems_form.due';
+    path?: never;
+    query?: never;
+};
+
+export type ScreeningCompletedWebhookPayload = ScreeningCompletedEvent;
+
+export type ScreeningCompletedWebhookRequest = {
+    body: ScreeningCompletedWebhookPayload;
+    key: 'screening.completed';
+    path?: never;
+    query?: never;
+};
+
+export type ScreeningRiskFlaggedWebhookPayload = ScreeningRiskFlaggedEvent;
+
+export type ScreeningRiskFlaggedWebhookRequest = {
+    body: ScreeningRiskFlaggedWebhookPayload;
+    key: 'screening.risk_flagged';
+    path?: never;
+    query?: never;
+};
+
+export type WebhookTestWebhookPayload = WebhookTestEvent;
+
+export type WebhookTestWebhookRequest = {
+    body: WebhookTestWebhookPayload;
+    key: 'webhook.test';
+    path?: never;
+    query?: never;
+};

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.consultation_status_changed_event_data import ConsultationStatusChangedEventData
+
+
+T = TypeVar("T", bound="ConsultationStatusChangedEvent")
+
+
+@_attrs_define
+class ConsultationStatusChangedEvent:
+    """`consultation.status_changed`: A consultation moves: ready, awaiting review, escalated, scheduled, in progress,
+    completed, cancelled.
+
+        Attributes:
+            data (ConsultationStatusChangedEventData): The object the event is about and the facts to route on; never PHI.
+                Fetch the object with your token for the rest.
+            timestamp (datetime.datetime): When it happened (microseconds, UTC); order by it
+            type_ (Literal['consultation.status_changed']):
+    """
+
+    data: ConsultationStatusChangedEventData
+    timestamp: datetime.datetime
+    type_: Literal["consultation.status_changed"]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.data.to_dict()
+
+        timestamp = self.timestamp.isoformat()
+
+        type_ = self.type_
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+                "timestamp": timestamp,
+                "type": type_,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.consultation_status_changed_event_data import ConsultationStatusChangedEventData  # noqa: PLC0415
+
+        d = dict(src_dict)
+        data = ConsultationStatusChangedEventData.from_dict(d.pop("data"))
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        type_ = cast(Literal["consultation.status_changed"], d.pop("type"))
+        if type_ != "consultation.status_changed":
+            raise ValueError(f"type must match const 'consultation.status_changed', got '{type_}'")
+
+        consultation_status_changed_event = cls(
+            data=data,
+            timestamp=timestamp,
+            type_=type_,
+        )
+
+        consultation_status_changed_event.additional_properties = d
+        return consultation_status_changed_event
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

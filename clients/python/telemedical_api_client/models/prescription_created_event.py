@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.prescription_created_event_data import PrescriptionCreatedEventData
+
+
+T = TypeVar("T", bound="PrescriptionCreatedEvent")
+
+
+@_attrs_define
+class PrescriptionCreatedEvent:
+    """`prescription.created`: A prescription is issued: transmit it (EPCS).
+
+    Attributes:
+        data (PrescriptionCreatedEventData): The object the event is about and the facts to route on; never PHI. Fetch
+            the object with your token for the rest.
+        timestamp (datetime.datetime): When it happened (microseconds, UTC); order by it
+        type_ (Literal['prescription.created']):
+    """
+
+    data: PrescriptionCreatedEventData
+    timestamp: datetime.datetime
+    type_: Literal["prescription.created"]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.data.to_dict()
+
+        timestamp = self.timestamp.isoformat()
+
+        type_ = self.type_
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+                "timestamp": timestamp,
+                "type": type_,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.prescription_created_event_data import PrescriptionCreatedEventData  # noqa: PLC0415
+
+        d = dict(src_dict)
+        data = PrescriptionCreatedEventData.from_dict(d.pop("data"))
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        type_ = cast(Literal["prescription.created"], d.pop("type"))
+        if type_ != "prescription.created":
+            raise ValueError(f"type must match const 'prescription.created', got '{type_}'")
+
+        prescription_created_event = cls(
+            data=data,
+            timestamp=timestamp,
+            type_=type_,
+        )
+
+        prescription_created_event.additional_properties = d
+        return prescription_created_event
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
