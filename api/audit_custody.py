@@ -11,6 +11,11 @@
   line is whole or, after a crash mid-write, an unterminated tail that readers ignore. Nothing here ever
   rewrites or deletes a file: the directory can be append-only (``chattr +a``) or a mounted write-once
   bucket.
+- **The checkpoints** (``audit-verified.jsonl`` in the same directory, appended the same way): the head of
+  the chain each time ``telemedical audit verify`` found it whole. The next verify walks only the seals
+  after the last checkpoint, linked to its MAC, and the anchors of the days since; ``--full`` walks all.
+  A checkpoint lives outside the database for the anchors' reason: whoever can rewrite the database cannot
+  move it.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from api.config import DEV_AUDIT_KEY, ConfigurationError, Settings
-from api.domain.audit import MIN_KEY_LENGTH, Anchor, AuditKey, Keyring
+from api.domain.audit import MIN_KEY_LENGTH, Anchor, AuditKey, Checkpoint, Keyring
 
 log = logging.getLogger("api.audit")
 _PATTERN = "audit-anchors-*.jsonl"
+_CHECKPOINTS = "audit-verified.jsonl"
 
 
 class AnchorError(Exception):
@@ -39,10 +46,29 @@ class AnchorDir:
         self.path = path
 
     def append(self, anchor: Anchor) -> None:
+        self._append(self.path / f"audit-anchors-{anchor.anchored_at[:10]}.jsonl", anchor.line())
+
+    def record_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self._append(self.path / _CHECKPOINTS, checkpoint.line())
+
+    def last_checkpoint(self) -> Checkpoint | None:
+        """The latest checkpoint (None: no verify has found the chain whole yet); a damaged line raises
+        ``AnchorError``."""
+        target = self.path / _CHECKPOINTS
+        if not target.is_file():
+            return None
+        lines = [line for line in target.read_text(encoding="utf-8").split("\n")[:-1] if line.strip()]
+        if not lines:
+            return None
+        try:
+            return Checkpoint.parse(lines[-1])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AnchorError(f"{_CHECKPOINTS} line {len(lines)} is not a checkpoint ({exc})") from None
+
+    def _append(self, target: Path, line: str) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        target = self.path / f"audit-anchors-{anchor.anchored_at[:10]}.jsonl"
         new = not target.exists()
-        data = (anchor.line() + "\n").encode()
+        data = (line + "\n").encode()
         fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
         try:
             written = os.write(fd, data)  # one write of one short line: atomic under O_APPEND
@@ -58,21 +84,23 @@ class AnchorDir:
             finally:
                 os.close(directory)
 
-    def _lines(self) -> Iterator[tuple[Path, int, str]]:
+    def _lines(self, since: date | None) -> Iterator[tuple[Path, int, str]]:
         for path in sorted(self.path.glob(_PATTERN)):
+            if since is not None and path.name < f"audit-anchors-{since.isoformat()}.jsonl":
+                continue  # a day before the walk starts: its anchors name seals already verified
             text = path.read_text(encoding="utf-8")
             lines = text.split("\n")
             for number, line in enumerate(lines[:-1], start=1):  # the last is "" or a torn write's tail
                 if line.strip():
                     yield path, number, line
 
-    def read(self) -> dict[int, Anchor]:
-        """Every anchor, by seal number. A line that is not an anchor, or two anchors of one seal that
-        disagree, raise ``AnchorError`` naming the file and line."""
+    def read(self, since: date | None = None) -> dict[int, Anchor]:
+        """Every anchor (from the day ``since`` on), by seal number. A line that is not an anchor, or two
+        anchors of one seal that disagree, raise ``AnchorError`` naming the file and line."""
         anchors: dict[int, Anchor] = {}
         if not self.path.is_dir():
             return anchors
-        for path, number, line in self._lines():
+        for path, number, line in self._lines(since):
             try:
                 anchor = Anchor.parse(line)
             except (ValueError, KeyError, TypeError) as exc:

@@ -224,6 +224,44 @@ class Anchor:
         return anchor
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain as a verify found it whole, written outside the database (beside the anchors):
+    the next verify walks only the seals after it, linked to its MAC (``audit verify --full`` walks all)."""
+
+    seq: int
+    audit_id: str
+    mac: str
+    key_id: str | None
+    verified_at: str  # ISO 8601, UTC
+
+    def line(self) -> str:
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "audit_id": self.audit_id,
+                "mac": self.mac,
+                "key_id": self.key_id,
+                "verified_at": self.verified_at,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def parse(cls, line: str) -> Checkpoint:
+        data = json.loads(line)
+        checkpoint = cls(
+            seq=data["seq"],
+            audit_id=data["audit_id"],
+            mac=data["mac"],
+            key_id=data["key_id"],
+            verified_at=data["verified_at"],
+        )
+        if not isinstance(checkpoint.seq, int) or checkpoint.seq < 1 or not isinstance(checkpoint.mac, str):
+            raise ValueError("not a checkpoint")
+        return checkpoint
+
+
 # --- walking the chain --------------------------------------------------------------------------------------
 
 
@@ -280,12 +318,12 @@ def first_broken_link(
     *,
     previous: str | None = GENESIS,
     expected_seq: int = 1,
+    keyed: bool = False,
 ) -> Break | None:
     """Walk seals in ``seq`` order from ``expected_seq`` (chained to ``previous``; None: the seals before
     were purged, so the first one's link cannot be checked); the first that fails, or differs from its
-    anchor."""
+    anchor. ``keyed``: a keyed seal came before ``expected_seq`` (a walk from a checkpoint)."""
     anchors = anchors or {}
-    keyed = False
     for row in rows:
         if row.seq != expected_seq:
             return Break(row.seq, row.audit_id, f"seal {expected_seq} is missing")

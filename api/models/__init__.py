@@ -1,6 +1,6 @@
 """All models, imported here so that Alembic and the mapper registry see every table."""
 
-from api.models.audit import AuditEvent, AuditPatientRef, AuditSeal
+from api.models.audit import AuditEvent, AuditPatientRef, AuditPending, AuditSeal
 from api.models.consultation import Consultation
 from api.models.escalation import Escalation
 from api.models.event import Event
@@ -32,6 +32,7 @@ __all__ = [
     "Appointment",
     "AuditEvent",
     "AuditPatientRef",
+    "AuditPending",
     "AuditSeal",
     "AuthorizationCode",
     "CheckInAnswer",

@@ -30,10 +30,10 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_created_at_id", "created_at", "id"),
         Index("ix_audit_events_partner_id_created_at", "partner_id", "created_at"),
-        Index("ix_audit_events_patient_id", "patient_id"),
+        Index("ix_audit_events_patient_id_created_at_id", "patient_id", "created_at", "id"),
         Index("ix_audit_events_resource_id", "resource_id"),
-        Index("ix_audit_events_actor_id", "actor_id"),
-        Index("ix_audit_events_target_patient_id", "target_patient_id"),
+        Index("ix_audit_events_actor_id_created_at_id", "actor_id", "created_at", "id"),
+        Index("ix_audit_events_target_patient_id_created_at_id", "target_patient_id", "created_at", "id"),
     )
 
     id: Mapped[str] = __resource__.id_column()
@@ -81,6 +81,22 @@ class AuditPatientRef(Base):
 
     audit_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     patient_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class AuditPending(Base):
+    """The rows waiting for their seal: a trigger on ``audit_events`` (migration 0022) queues every row as
+    it is inserted, in the inserting transaction, and the sealer deletes the entries it sealed, in its own.
+    The sealer and ``audit verify`` read this short queue instead of searching the whole trail for the rows
+    without a seal (which grew with the trail: every pass read every row ever sealed). A queue entry is not
+    the record: deleting one hides nothing from ``audit verify --full``, which still searches the trail, and
+    the incremental verify checks every row written since its checkpoint (docs/audit.md)."""
+
+    __tablename__ = "audit_pending"
+    __resource__ = None
+    __table_args__ = (Index("ix_audit_pending_created_at_audit_id", "created_at", "audit_id"),)
+
+    audit_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class AuditSeal(Base):

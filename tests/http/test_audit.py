@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
@@ -38,7 +38,7 @@ from api.domain.audit import (
     seal_mac,
 )
 from api.migrate import upgrade
-from api.models import AuditEvent, AuditSeal
+from api.models import AuditEvent, AuditPending, AuditSeal
 from api.services import audit as trail
 from api.worker import seal_all_pending, seal_once
 from tests.helpers import bearer, cc_token, token_response
@@ -181,6 +181,39 @@ def test_another_tenants_404s_leave_the_caller_nothing_of_that_tenant(
         assert {(r["outcome"], r["patient_id"]) for r in attempts} == {("not_found", world.patient_a1)}
 
 
+def test_a_patients_trail_pages_through_every_way_a_row_names_them(
+    client: FlaskClient, world: World, portal_a: Headers, portal_b: Headers, admin: Headers
+) -> None:
+    """A patient's listing merges the rows naming them as the patient, as a refused request's target and
+    among a list's patients, each walked only as far as the page needs (issue 28): page by page, newest
+    first, it is the same trail, nothing repeated or left out, for the platform and the partner."""
+    patient = world.patient_a1
+    for _ in range(3):
+        client.get(f"/v1/patients/{patient}", headers=portal_a)  # patient_id
+        client.get("/v1/patients", headers=portal_a)  # among the list's patients
+        client.get(f"/v1/patients/{patient}", headers=portal_b)  # B's 404: the target
+        client.get(f"/v1/patients?limit=1&email={world.patient_a1}x", headers=portal_a)  # 422: not about them
+    for reader in (admin, portal_a):
+        whole = trail_of(client, reader, f"patient_id={patient}")
+        ways = {(r["operation"], r["outcome"]) for r in whole}
+        assert ways >= {("getPatient", "success"), ("listPatients", "success"), ("getPatient", "not_found")}
+        paged: list[dict[str, Any]] = []
+        cursor = ""
+        while True:
+            response = client.get(f"/v1/audit-events?limit=2&patient_id={patient}{cursor}", headers=reader)
+            assert response.status_code == 200, response.get_json()
+            body = response.get_json()
+            paged += body["data"]
+            if not body["has_more"]:
+                break
+            cursor = f"&cursor={body['next_cursor']}"
+        # Reading the trail about a patient is itself recorded about them: those rows arrive as we page.
+        whole = [r for r in whole if r["operation"] != "listAuditEvents"]
+        paged = [r for r in paged if r["operation"] != "listAuditEvents"]
+        assert [r["id"] for r in paged] == [r["id"] for r in whole]
+        assert [r["occurred_at"] for r in whole] == sorted((r["occurred_at"] for r in whole), reverse=True)
+
+
 def test_only_partner_systems_and_admins_read_the_trail(client: FlaskClient, world: World) -> None:
     readonly = bearer(cc_token(client, world.readonly_a))
     assert client.get("/v1/audit-events", headers=readonly).status_code == 403
@@ -275,6 +308,9 @@ def test_the_worker_seals_and_verify_finds_a_tampered_row(
     assert before["ok"] is True and before["unsealed"] >= 3
     sealed = json.loads(_cli(app, "audit", "verify", "--seal").output)
     assert sealed == {
+        "full": True,  # no checkpoint yet: the whole chain
+        "since_seal": None,
+        "head": sealed["sealed"],
         "starts_at": 1,
         "sealed": sealed["sealed"],
         "unkeyed": 0,
@@ -289,7 +325,7 @@ def test_the_worker_seals_and_verify_finds_a_tampered_row(
     victim = db.scalars(select(AuditSeal).order_by(AuditSeal.seq.desc())).first()
     assert victim is not None
     _tamper(db, victim.audit_id)
-    result = _cli(app, "audit", "verify")
+    result = _cli(app, "audit", "verify", "--full")  # behind the checkpoint: the full walk finds it
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["ok"] is False
@@ -498,7 +534,7 @@ def test_an_edited_row_with_its_seals_recomputed_without_the_key_is_found(
     with _behind_the_triggers(db):
         db.execute(text("UPDATE audit_events SET ip = '10.9.9.9' WHERE id = :id"), {"id": victim.audit_id})
         _recompute_seals_from(db, victim.seq, how)
-    code, report = _verify(cli_app)
+    code, report = _verify(cli_app, "--full")
     assert code == 1 and report["ok"] is False, report
     broken = report["first_broken"]
     assert (broken["seq"], broken["audit_id"]) == (victim.seq, victim.audit_id)
@@ -516,13 +552,14 @@ def test_a_chain_rewritten_from_its_start_without_keys_differs_from_its_anchor(
     with _behind_the_triggers(db):
         db.execute(text("UPDATE audit_events SET ip = '10.9.9.9'"))
         _recompute_seals_from(db, 1, "unkeyed")
-    code, report = _verify(cli_app)
+    code, report = _verify(cli_app, "--full")
     assert code == 1 and report["first_broken"]["seq"] == report["anchored"], report
     assert "anchor" in report["first_broken"]["reason"]
 
 
+@pytest.mark.parametrize("mode", [(), ("--full",)], ids=["from-checkpoint", "full"])
 def test_a_truncated_chain_is_found(
-    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session, mode: tuple[str, ...]
 ) -> None:
     _reads(client, world, portal_a, 3)
     code, report = _verify(cli_app, "--seal")
@@ -532,9 +569,90 @@ def test_a_truncated_chain_is_found(
     with _behind_the_triggers(db):
         db.execute(text("DELETE FROM audit_seals WHERE seq = :s"), {"s": last.seq})
         db.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": last.audit_id})
-    code, report = _verify(cli_app)
+    code, report = _verify(cli_app, *mode)
     assert code == 1 and report["ok"] is False, report
     assert report["first_broken"]["seq"] == last.seq and "truncated" in report["first_broken"]["reason"]
+
+
+# --- issue 28, item 4: the sealer's queue and the verify from a checkpoint ------------------------------
+
+
+def test_every_row_is_queued_for_its_seal_and_leaves_the_queue_when_sealed(
+    client: FlaskClient, world: World, portal_a: Headers, db: Session, chain: AuditChain
+) -> None:
+    _reads(client, world, portal_a, 3)
+    written = set(db.scalars(select(AuditEvent.id)))
+    assert set(db.scalars(select(AuditPending.audit_id))) == written
+    seal_all_pending(db, chain)
+    assert db.scalars(select(AuditPending.audit_id)).all() == []
+    assert set(db.scalars(select(AuditSeal.audit_id))) == written
+
+
+def test_verify_walks_only_what_was_sealed_since_its_checkpoint(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session
+) -> None:
+    _reads(client, world, portal_a, 3)
+    code, first = _verify(cli_app, "--seal")
+    assert (code, first["full"], first["since_seal"]) == (0, True, None)
+    _reads(client, world, portal_a, 2)
+    code, then = _verify(cli_app, "--seal")
+    assert (code, then["ok"], then["full"], then["since_seal"]) == (0, True, False, first["head"])
+    new_seals = db.scalar(select(func.count()).select_from(AuditSeal).where(AuditSeal.seq > first["head"]))
+    assert then["sealed"] == new_seals >= 2 and then["head"] == first["head"] + new_seals
+    code, full = _verify(cli_app, "--full")
+    assert (code, full["full"], full["sealed"]) == (0, True, then["head"])
+
+
+def test_from_its_checkpoint_verify_finds_an_edit_sealed_since(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session, chain: AuditChain
+) -> None:
+    _reads(client, world, portal_a, 2)
+    code, checkpoint = _verify(cli_app, "--seal")
+    assert code == 0
+    _reads(client, world, portal_a, 3)
+    seal_all_pending(db, chain)
+    victim = db.scalars(select(AuditSeal).order_by(AuditSeal.seq.desc()).offset(1)).first()
+    assert victim is not None and victim.seq > checkpoint["head"]
+    _tamper(db, victim.audit_id)
+    code, report = _verify(cli_app)
+    assert (code, report["full"]) == (1, False), report
+    assert report["first_broken"] == {
+        "seq": victim.seq,
+        "audit_id": victim.audit_id,
+        "reason": "the audit row was changed after it was sealed",
+    }
+
+
+def test_from_its_checkpoint_verify_finds_the_checkpoint_seal_recomputed(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session
+) -> None:
+    _reads(client, world, portal_a, 4)
+    code, checkpoint = _verify(cli_app, "--seal")
+    assert code == 0
+    with _behind_the_triggers(db):
+        db.execute(text("UPDATE audit_events SET ip = '10.9.9.9'"))
+        _recompute_seals_from(db, 1, "guessed-key")
+    code, report = _verify(cli_app)
+    assert code == 1 and report["first_broken"]["seq"] == checkpoint["head"], report
+    assert "found whole by the verify" in report["first_broken"]["reason"]
+
+
+@pytest.mark.parametrize("mode", [(), ("--full",)], ids=["from-checkpoint", "full"])
+def test_a_row_taken_out_of_the_sealers_queue_is_found(
+    cli_app: Flask, client: FlaskClient, world: World, portal_a: Headers, db: Session, mode: tuple[str, ...]
+) -> None:
+    """The queue is no record: whoever deletes an entry so that a row is never sealed is found."""
+    _reads(client, world, portal_a, 2)
+    code, _ = _verify(cli_app, "--seal")
+    assert code == 0
+    _reads(client, world, portal_a, 2)
+    hidden = db.scalars(select(AuditPending.audit_id).order_by(AuditPending.created_at)).first()
+    assert hidden is not None
+    db.execute(text("DELETE FROM audit_pending WHERE audit_id = :id"), {"id": hidden})
+    db.flush()
+    code, report = _verify(cli_app, *mode)
+    assert code == 1 and report["first_broken"]["audit_id"] == hidden, report
+    assert "not queued" in report["first_broken"]["reason"]
 
 
 def test_an_unsealed_row_edited_before_its_seal_is_found(
@@ -590,7 +708,7 @@ def test_the_key_rotates_and_a_verifier_without_the_old_key_names_it_unknown(
     _reads(client, world, portal_a, 2)  # rows MAC'd under the old key, sealed under the new one
     code, report = _verify(rotated, "--seal")
     assert (code, report["key_id"]) == (0, AuditKey.of(b"f" * 64).id), report
-    code, report = _verify(forgetful)
+    code, report = _verify(forgetful, "--full")
     assert code == 1 and development.id in report["first_broken"]["reason"], report
     assert "unknown key" in report["first_broken"]["reason"]
     assert report["first_broken"]["seq"] == 1

@@ -1,0 +1,215 @@
+"""Benchmark: the audit trail at scale (issue 28, item 4) — how sealing, the verify from a checkpoint and a
+patient's listing grow from 1 to 10 million rows, on PostgreSQL.
+
+    .venv/bin/python bench/audit_scale.py --server postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/audit_scale.py --sizes 100000,1000000    # quicker
+
+For each size, in a fresh database migrated to head: the trail's history is seeded in SQL (rows spread over a
+year, each sealed, as after years of service; one patient per 500 rows, so a patient's history is the same
+size whatever the trail's), a checkpoint is taken at its last seal as a verify would leave it, then "a day"
+of new rows is written through ``record`` (the request path's function, each with its MAC) and:
+
+- ``seal``: the worker's sealing of that day (``seal_all_pending``: from the queue, migration 0022);
+- ``old_search``: one search for rows to seal as the sealer made it before the queue (rows without a seal,
+  oldest first), for comparison;
+- ``verify``: ``audit verify`` from the checkpoint (the day's seals, their rows, the anchors since);
+- ``listing``: one patient's page of ``GET /v1/audit-events?patient_id=`` (admin), median of 50 patients.
+
+Figures, not assertions: the suite never times anything. The seeded history is not a valid chain (its
+digests are filler): only the verify from the checkpoint, which never reads it, is meaningful on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from api.audit_custody import AnchorDir, AuditChain
+from api.auth.principal import Principal
+from api.db import make_engine, normalize_database_url
+from api.domain.audit import Action, AuditKey, Checkpoint, Keyring, Outcome
+from api.migrate import upgrade
+from api.models import AuditEvent, AuditSeal
+from api.services import audit as trail
+from api.services.paging import PageRequest
+from api.worker import seal_all_pending
+
+ADMIN = Principal(kind="admin", client_id="bench", subject="bench", scopes=frozenset({"admin", "audit:read"}))
+ROWS_PER_PATIENT = 500
+KEY = AuditKey.of(b"bench-audit-key-" + b"k" * 48)
+
+
+def fresh_database(server: str, size: int) -> str:
+    name = f"bench_audit_{size}"
+    engine = make_engine(normalize_database_url(server), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
+
+
+def seed_history(engine: Engine, size: int) -> float:
+    """``size`` sealed rows over the year before the last two days, in SQL, behind the triggers (as a restore
+    would load them)."""
+    patients = max(1, size // ROWS_PER_PATIENT)
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(
+            text(
+                """
+                INSERT INTO audit_events (id, created_at, actor_type, actor_id, client_id, partner_id, action,
+                    operation, resource_type, resource_id, resource_ids, patient_id, patient_ids, outcome,
+                    status, request_id, ip, key_id, row_mac)
+                SELECT 'aud_h' || lpad(g::text, 12, '0'),
+                       now() - interval '367 days' + g * (interval '365 days' / :size),
+                       'partner_client', 'cli_bench', 'cli_bench', 'par_bench', 'read', 'getPatient',
+                       'patient',
+                       'pat_' || (g % :patients), '[]'::jsonb, 'pat_' || (g % :patients),
+                       jsonb_build_array('pat_' || (g % :patients)), 'success', 200,
+                       md5(g::text), '10.0.0.1', 'histkey', md5(g::text) || md5(g::text)
+                FROM generate_series(1, :size) AS g
+                """
+            ),
+            {"size": size, "patients": patients},
+        )
+        connection.execute(
+            text(
+                """
+                INSERT INTO audit_seals (seq, audit_id, row_digest, chain_digest, key_id, sealed_at)
+                SELECT g, 'aud_h' || lpad(g::text, 12, '0'), md5(g::text) || md5(g::text),
+                       md5((g + 1)::text) || md5(g::text), 'histkey', now() - interval '1 day'
+                FROM generate_series(1, :size) AS g
+                """
+            ),
+            {"size": size},
+        )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE audit_events"))
+        connection.execute(text("VACUUM ANALYZE audit_seals"))
+    return time.perf_counter() - started
+
+
+def write_day(session: Session, keyring: Keyring, rows: int, patients: int) -> None:
+    """A day's rows through the request path's ``record``, committed in batches as requests would be."""
+    for n in range(rows):
+        patient = f"pat_{n % patients}"
+        trail.record(
+            session,
+            trail.Access(
+                actor_type="partner_client",
+                action=Action.READ,
+                outcome=Outcome.SUCCESS,
+                actor_id="cli_bench",
+                client_id="cli_bench",
+                partner_id="par_bench",
+                operation="getPatient",
+                resource_id=patient,
+                patient_ids=[patient],
+                status=200,
+                request_id=f"req-{n}",
+                ip="10.0.0.2",
+            ),
+            keyring,
+        )
+        if n % 500 == 499:
+            session.commit()
+    session.commit()
+
+
+def timed(action: object) -> float:
+    started = time.perf_counter()
+    action()  # type: ignore[operator]  # a callable of no arguments
+    return (time.perf_counter() - started) * 1000
+
+
+def old_search_ms(session: Session) -> float:
+    """The sealer's search before the queue: rows without a seal, oldest first (what each pass ran)."""
+    sealed = select(AuditSeal.audit_id).where(AuditSeal.audit_id == AuditEvent.id).exists()
+    stmt = select(AuditEvent.id).where(~sealed).order_by(AuditEvent.created_at, AuditEvent.id).limit(2000)
+    session.execute(stmt).all()  # warm
+    return timed(lambda: session.execute(stmt).all())
+
+
+def run_size(server: str, size: int, day: int) -> dict[str, float]:
+    url = fresh_database(server, size)
+    upgrade(url)
+    engine = make_engine(url)
+    seeded = seed_history(engine, size)
+    patients = max(1, size // ROWS_PER_PATIENT)
+    keyring = Keyring(KEY)
+    with tempfile.TemporaryDirectory() as anchors, Session(engine) as session:
+        chain = AuditChain(keyring, AnchorDir(Path(anchors)))
+        last = session.execute(
+            select(AuditSeal.seq, AuditSeal.audit_id, AuditSeal.chain_digest).order_by(AuditSeal.seq.desc())
+        ).first()
+        assert last is not None
+        now = datetime.now(UTC)
+        chain.anchors.record_checkpoint(Checkpoint(last[0], last[1], last[2], "histkey", now.isoformat()))
+        write_day(session, keyring, day, patients)
+        old_ms = old_search_ms(session)
+        session.commit()
+        seal_ms = timed(lambda: seal_all_pending(session, chain))
+        report: list[trail.ChainReport] = []
+        verify_ms = timed(lambda: report.append(trail.verify_chain(session, chain, full=False)))
+        (result,) = report
+        if result.broken is not None or result.sealed != day:
+            raise SystemExit(f"the verify from the checkpoint failed at {size:,}: {result}")
+        listings = []
+        for n in range(50):
+            filters = {"patient_id": f"pat_{(n * 7919) % patients}"}
+            session.rollback()
+            listings.append(
+                timed(lambda f=filters: trail.list_audit_events(session, ADMIN, f, PageRequest(limit=50)))  # type: ignore[misc]
+            )
+    engine.dispose()
+    return {
+        "seed_s": seeded,
+        "seal_ms": seal_ms,
+        "old_search_ms": old_ms,
+        "verify_ms": verify_ms,
+        "listing_ms": statistics.median(listings),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sizes", default="1000000,10000000", help="trail sizes, comma-separated")
+    parser.add_argument("--day", type=int, default=20_000, help="new rows written since the checkpoint")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {}
+    for size in sizes:
+        results[size] = run_size(args.server, size, args.day)
+        r = results[size]
+        print(
+            f"audit_scale {size:>11,} rows: seeded in {r['seed_s']:.0f} s; sealing {args.day:,} new rows "
+            f"{r['seal_ms']:.0f} ms; verify from the checkpoint {r['verify_ms']:.0f} ms; a patient's listing "
+            f"{r['listing_ms']:.1f} ms (median of 50); the sealer's old search {r['old_search_ms']:.0f} ms",
+            flush=True,
+        )
+    if len(sizes) > 1:
+        low, high = results[sizes[0]], results[sizes[-1]]
+        print(
+            f"audit_scale growth {sizes[0]:,} -> {sizes[-1]:,} rows (target <= 1.2x): "
+            f"verify {high['verify_ms'] / low['verify_ms']:.2f}x, listing "
+            f"{high['listing_ms'] / low['listing_ms']:.2f}x, "
+            f"sealing {high['seal_ms'] / low['seal_ms']:.2f}x; "
+            f"the old search {high['old_search_ms'] / low['old_search_ms']:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
