@@ -8,6 +8,7 @@ from .adverse_event_reported_event import AdverseEventReportedEvent
 from .adverse_event_reported_event_data import AdverseEventReportedEventData
 from .adverse_event_severity import AdverseEventSeverity
 from .adverse_event_type import AdverseEventType
+from .age_band import AgeBand
 from .appointment import Appointment
 from .appointment_status import AppointmentStatus
 from .assignment import Assignment
@@ -17,12 +18,18 @@ from .audit_event import AuditEvent
 from .audit_event_page import AuditEventPage
 from .audit_outcome import AuditOutcome
 from .availability import Availability
+from .baseline_severity import BaselineSeverity
 from .blood_pressure import BloodPressure
 from .caller_type import CallerType
 from .client import Client
 from .client_create import ClientCreate
 from .client_page import ClientPage
 from .client_with_secret import ClientWithSecret
+from .cohort_figures import CohortFigures
+from .cohort_group_key import CohortGroupKey
+from .cohort_instrument import CohortInstrument
+from .cohort_table import CohortTable
+from .cohort_window import CohortWindow
 from .condition import Condition
 from .consent import Consent
 from .consent_create import ConsentCreate
@@ -71,6 +78,10 @@ from .event_data import EventData
 from .event_page import EventPage
 from .event_type import EventType
 from .excluded_counts import ExcludedCounts
+from .export_row import ExportRow
+from .export_row_adverse_events import ExportRowAdverseEvents
+from .export_row_adverse_events_additional_property import ExportRowAdverseEventsAdditionalProperty
+from .export_score import ExportScore
 from .follow_up_plan import FollowUpPlan
 from .follow_up_plan_action import FollowUpPlanAction
 from .follow_up_plan_create import FollowUpPlanCreate
@@ -224,6 +235,7 @@ __all__ = (
     "AdverseEventReportedEventData",
     "AdverseEventSeverity",
     "AdverseEventType",
+    "AgeBand",
     "Appointment",
     "AppointmentStatus",
     "Assignment",
@@ -233,12 +245,18 @@ __all__ = (
     "AuditEventPage",
     "AuditOutcome",
     "Availability",
+    "BaselineSeverity",
     "BloodPressure",
     "CallerType",
     "Client",
     "ClientCreate",
     "ClientPage",
     "ClientWithSecret",
+    "CohortFigures",
+    "CohortGroupKey",
+    "CohortInstrument",
+    "CohortTable",
+    "CohortWindow",
     "Condition",
     "Consent",
     "ConsentCreate",
@@ -287,6 +305,10 @@ __all__ = (
     "EventPage",
     "EventType",
     "ExcludedCounts",
+    "ExportRow",
+    "ExportRowAdverseEvents",
+    "ExportRowAdverseEventsAdditionalProperty",
+    "ExportScore",
     "FollowUpPlan",
     "FollowUpPlanAction",
     "FollowUpPlanCreate",

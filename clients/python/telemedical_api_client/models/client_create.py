@@ -19,7 +19,7 @@ class ClientCreate:
         name (str):
         scope (str): Space-separated; any of: patients:read patients:write consultations:read consultations:write
             screenings:read screenings:write providers:read providers:write plans:read plans:write webhooks:manage
-            audit:read admin
+            audit:read outcomes:read admin
         can_introspect (bool | Unset):  Default: False.
         public (bool | Unset):  Default: False.
         redirect_uris (list[str] | Unset):

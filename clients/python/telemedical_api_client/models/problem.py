@@ -47,6 +47,8 @@ class Problem:
             - `dose_above_maximum`: Above 2.0 mg/kg (the anaesthetic range): never given, no override.
             - `dose_exceeds_prescription`: The session's dose is above the active prescription's dose_mg.
             - `email_required`: The patient needs an email address before they can be invited to sign in.
+            - `endpoint_disabled`: The webhook endpoint is disabled (by you, or after failing for days): enable it with
+            PATCH `enabled: true` before sending it a test or a redelivery.
             - `escalation_not_acknowledged`: Acknowledge the escalation (the urgent contact) first.
             - `escort_not_confirmed`: Confirm that a responsible adult escorts the patient home (escort_confirmed).
             - `esketamine_rems_violation`: Esketamine (Spravato REMS): intranasal, 28/56/84 mg, clinic_administered at a
@@ -65,6 +67,8 @@ class Problem:
             - `internal_error`: Something failed on our side. Retry later; quote request_id if you contact us.
             - `invalid_cursor`: The cursor is malformed or belongs to another list. Restart from the first page.
             - `invalid_idempotency_key`: Idempotency-Key must be 1 to 255 characters.
+            - `invalid_search`: A FHIR search this server cannot run as asked: an unknown parameter, modifier or value; each
+            issue of the OperationOutcome names one (docs/fhir.md lists the searches served).
             - `invalid_token`: The access token is invalid, expired or revoked. Get a new one.
             - `invalid_transition`: The resource's state does not allow this action now.
             - `invitation_invalid`: The activation link is invalid, expired or already used.
@@ -76,8 +80,12 @@ class Problem:
             site's state.
             - `monitoring_reading_missing`: A required reading is missing (the 30-60 minute one, or the completion reading
             with SpO2 in the last 15 minutes); errors names which.
+            - `no_endpoint`: No enabled endpoint of yours subscribes to this event's type, so there is nowhere to redeliver
+            it; subscribe an endpoint first.
             - `no_legal_basis`: No in-person evaluation on record and no telemedicine rule in force covers the visit; the
             detail says what would give one.
+            - `not_acceptable`: The `Accept` header asks for a media type the operation cannot send: accept
+            `application/json` (errors come as `application/problem+json`).
             - `not_escalated`: The case has no escalation to acknowledge.
             - `not_found`: No such resource, or it belongs to another tenant.
             - `not_implemented`: The server does not support this (e.g. a transfer coding other than chunked).
@@ -117,8 +125,11 @@ class Problem:
             - `psychiatrist_required`: Only a psychiatrist (credential MD or DO, specialty psychiatry) may decide this
             escalated case; an admin may not.
             - `rate_limited`: Too many requests for this client. Retry after Retry-After seconds.
+            - `reactivation_requires_provider`: A plan on hold for the patient's safety resumes only on a provider's
+            decision; an admin or partner may not resume it.
             - `ready_before_stable`: ready_to_leave_minute is not after a reading where the patient was not yet stable; no
             override.
+            - `reason_required`: Resuming a plan held for the patient's safety needs a `reason` in words.
             - `recall_mismatch`: A C-SSRS for a consultation (or neither) uses recall lifetime_recent; one for a plan's
             check-in uses since_last_contact (see expected_recall).
             - `refills_exceed_schedule_limit`: A schedule III prescription has at most 5 refills (21 CFR 1306.22).

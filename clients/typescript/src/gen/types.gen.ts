@@ -115,6 +115,11 @@ export type AdverseEventSeverity = 'mild' | 'moderate' | 'severe' | 'serious';
  */
 export type AdverseEventType = 'nausea' | 'vomiting' | 'dizziness' | 'dissociation' | 'hypertension' | 'headache' | 'sedation' | 'anxiety' | 'respiratory_depression' | 'other';
 
+/**
+ * Age band (HIPAA Safe Harbor: everyone over 89 in one)
+ */
+export type AgeBand = '18-24' | '25-34' | '35-44' | '45-54' | '55-64' | '65-74' | '75-84' | '85-89' | '90+';
+
 export type Appointment = {
     consultation_id: string;
     /**
@@ -242,6 +247,11 @@ export type Availability = {
     weekly: Array<WeeklyWindow>;
 };
 
+/**
+ * PHQ-9 severity band of the baseline
+ */
+export type BaselineSeverity = 'minimal' | 'mild' | 'moderate' | 'moderately_severe' | 'severe';
+
 export type BloodPressure = {
     diastolic: number;
     systolic: number;
@@ -274,7 +284,7 @@ export type ClientCreate = {
     public?: boolean;
     redirect_uris?: Array<string>;
     /**
-     * Space-separated; any of: patients:read patients:write consultations:read consultations:write screenings:read screenings:write providers:read providers:write plans:read plans:write webhooks:manage audit:read admin
+     * Space-separated; any of: patients:read patients:write consultations:read consultations:write screenings:read screenings:write providers:read providers:write plans:read plans:write webhooks:manage audit:read outcomes:read admin
      */
     scope: string;
 };
@@ -302,6 +312,75 @@ export type ClientWithSecret = {
     public: boolean;
     redirect_uris: Array<string>;
     scope: string;
+};
+
+export type CohortFigures = {
+    /**
+     * PHQ-9 severity band of the baseline
+     */
+    baseline_severity: BaselineSeverity | null;
+    /**
+     * Median of the plans' percent change (latest vs baseline); null when suppressed
+     */
+    median_percent_change: number | null;
+    /**
+     * Plans that started in the window with a PHQ-9 baseline; null when from 1 to 10, or when it would let such a count be derived
+     */
+    plans: number | null;
+    protocol: TreatmentProtocol | null;
+    /**
+     * remitters over with_follow_up, percent to one decimal; null when suppressed or none
+     */
+    remission_rate: number | null;
+    /**
+     * Plans whose latest score is below 5; null when from 1 to 10, or when it would let such a count be derived
+     */
+    remitters: number | null;
+    /**
+     * Plans whose latest score is at least 50 % below a baseline of 10 or more; null when from 1 to 10, or when it would let such a count be derived
+     */
+    responders: number | null;
+    /**
+     * responders over with_follow_up, percent to one decimal; null when suppressed or none
+     */
+    response_rate: number | null;
+    route: Route | null;
+    /**
+     * A count is hidden: the rates and the median are too
+     */
+    suppressed: boolean;
+    /**
+     * Of those, plans with a follow-up score; null when from 1 to 10, or when it would let such a count be derived
+     */
+    with_follow_up: number | null;
+};
+
+/**
+ * What a cohort table is broken down by
+ */
+export type CohortGroupKey = 'protocol' | 'route' | 'baseline_severity';
+
+/**
+ * Instrument whose outcomes a cohort counts
+ */
+export type CohortInstrument = 'phq9';
+
+export type CohortTable = {
+    groups: Array<CohortFigures>;
+    instrument: string;
+    totals: CohortFigures;
+    window: CohortWindow;
+};
+
+export type CohortWindow = {
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    started_from: string | null;
+    /**
+     * Must be between 1900-01-01 and 2999-12-31.
+     */
+    started_to: string | null;
 };
 
 /**
@@ -1006,6 +1085,48 @@ export type ExcludedCounts = {
      * Excluded by `route`
      */
     route: number;
+};
+
+export type ExportRow = {
+    /**
+     * Number of adverse events by type and severity
+     */
+    adverse_events: {
+        [key: string]: {
+            [key: string]: number;
+        };
+    };
+    /**
+     * Age at the start; null when generalised
+     */
+    age_band: AgeBand | null;
+    baseline_total: number | null;
+    protocol: TreatmentProtocol;
+    remission: boolean | null;
+    response: boolean | null;
+    route: Route;
+    /**
+     * Random, new in each export
+     */
+    row_id: string;
+    /**
+     * Follow-up scores, oldest first
+     */
+    series: Array<ExportScore>;
+    sex_at_birth: SexAtBirth | null;
+    start_year: number;
+    /**
+     * Where the patient was treated; null when generalised
+     */
+    state: UsState | null;
+};
+
+export type ExportScore = {
+    total: number;
+    /**
+     * Whole weeks since the plan's start
+     */
+    week: number;
 };
 
 export type FollowUpPlan = {
@@ -2348,6 +2469,7 @@ export type Problem = {
      * - `dose_above_maximum`: Above 2.0 mg/kg (the anaesthetic range): never given, no override.
      * - `dose_exceeds_prescription`: The session's dose is above the active prescription's dose_mg.
      * - `email_required`: The patient needs an email address before they can be invited to sign in.
+     * - `endpoint_disabled`: The webhook endpoint is disabled (by you, or after failing for days): enable it with PATCH `enabled: true` before sending it a test or a redelivery.
      * - `escalation_not_acknowledged`: Acknowledge the escalation (the urgent contact) first.
      * - `escort_not_confirmed`: Confirm that a responsible adult escorts the patient home (escort_confirmed).
      * - `esketamine_rems_violation`: Esketamine (Spravato REMS): intranasal, 28/56/84 mg, clinic_administered at a REMS-certified site, no refills; each broken condition in errors.
@@ -2363,6 +2485,7 @@ export type Problem = {
      * - `internal_error`: Something failed on our side. Retry later; quote request_id if you contact us.
      * - `invalid_cursor`: The cursor is malformed or belongs to another list. Restart from the first page.
      * - `invalid_idempotency_key`: Idempotency-Key must be 1 to 255 characters.
+     * - `invalid_search`: A FHIR search this server cannot run as asked: an unknown parameter, modifier or value; each issue of the OperationOutcome names one (docs/fhir.md lists the searches served).
      * - `invalid_token`: The access token is invalid, expired or revoked. Get a new one.
      * - `invalid_transition`: The resource's state does not allow this action now.
      * - `invitation_invalid`: The activation link is invalid, expired or already used.
@@ -2371,7 +2494,9 @@ export type Problem = {
      * - `method_not_allowed`: The resource does not support this method; see the Allow header.
      * - `monitoring_provider_not_eligible`: The monitoring provider (monitored_by) needs an active licence in the site's state.
      * - `monitoring_reading_missing`: A required reading is missing (the 30-60 minute one, or the completion reading with SpO2 in the last 15 minutes); errors names which.
+     * - `no_endpoint`: No enabled endpoint of yours subscribes to this event's type, so there is nowhere to redeliver it; subscribe an endpoint first.
      * - `no_legal_basis`: No in-person evaluation on record and no telemedicine rule in force covers the visit; the detail says what would give one.
+     * - `not_acceptable`: The `Accept` header asks for a media type the operation cannot send: accept `application/json` (errors come as `application/problem+json`).
      * - `not_escalated`: The case has no escalation to acknowledge.
      * - `not_found`: No such resource, or it belongs to another tenant.
      * - `not_implemented`: The server does not support this (e.g. a transfer coding other than chunked).
@@ -2399,7 +2524,9 @@ export type Problem = {
      * - `provider_required`: The consultation has no assigned provider to own the plan; assign one first.
      * - `psychiatrist_required`: Only a psychiatrist (credential MD or DO, specialty psychiatry) may decide this escalated case; an admin may not.
      * - `rate_limited`: Too many requests for this client. Retry after Retry-After seconds.
+     * - `reactivation_requires_provider`: A plan on hold for the patient's safety resumes only on a provider's decision; an admin or partner may not resume it.
      * - `ready_before_stable`: ready_to_leave_minute is not after a reading where the patient was not yet stable; no override.
+     * - `reason_required`: Resuming a plan held for the patient's safety needs a `reason` in words.
      * - `recall_mismatch`: A C-SSRS for a consultation (or neither) uses recall lifetime_recent; one for a plan's check-in uses since_last_contact (see expected_recall).
      * - `refills_exceed_schedule_limit`: A schedule III prescription has at most 5 refills (21 CFR 1306.22).
      * - `rems_enrollment_required`: Record the patient's Spravato REMS enrolment (PUT /v1/patients/{id}/rems-enrollment) before activating an intranasal plan.
@@ -6405,6 +6532,126 @@ export type GetMeResponses = {
 };
 
 export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type GetOutcomeCohortsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         */
+        started_from?: string;
+        /**
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         */
+        started_to?: string;
+        /**
+         * The instrument whose outcomes are counted (PHQ-9)
+         */
+        instrument: CohortInstrument;
+        /**
+         * Any of protocol, route, baseline_severity, separated by commas; applied in that order. None: the totals only
+         */
+        group_by?: Array<CohortGroupKey>;
+        /**
+         * Platform admins: one partner's plans (every partner's by default)
+         */
+        partner_id?: string;
+    };
+    url: '/v1/outcomes/cohorts';
+};
+
+export type GetOutcomeCohortsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Not Found
+     */
+    404: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type GetOutcomeCohortsError = GetOutcomeCohortsErrors[keyof GetOutcomeCohortsErrors];
+
+export type GetOutcomeCohortsResponses = {
+    /**
+     * OK
+     */
+    200: CohortTable;
+};
+
+export type GetOutcomeCohortsResponse = GetOutcomeCohortsResponses[keyof GetOutcomeCohortsResponses];
+
+export type ExportOutcomesData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         */
+        started_from?: string;
+        /**
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         */
+        started_to?: string;
+        /**
+         * The instrument whose outcomes are counted (PHQ-9)
+         */
+        instrument: CohortInstrument;
+    };
+    url: '/v1/outcomes/export';
+};
+
+export type ExportOutcomesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: Problem;
+    /**
+     * Forbidden
+     */
+    403: Problem;
+    /**
+     * Unprocessable Entity
+     */
+    422: Problem;
+    /**
+     * Too Many Requests
+     */
+    429: Problem;
+    /**
+     * Error
+     */
+    default: Problem;
+};
+
+export type ExportOutcomesError = ExportOutcomesErrors[keyof ExportOutcomesErrors];
+
+export type ExportOutcomesResponses = {
+    /**
+     * One de-identified plan per line (newline-delimited JSON, each line an ExportRow)
+     */
+    200: ExportRow;
+};
+
+export type ExportOutcomesResponse = ExportOutcomesResponses[keyof ExportOutcomesResponses];
 
 export type ListPartnersData = {
     body?: never;

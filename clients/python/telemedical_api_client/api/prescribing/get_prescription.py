@@ -93,6 +93,9 @@ def sync_detailed(
 ) -> Response[Any | Prescription | Problem]:
     """Get a prescription
 
+     One prescription of the plan, with the legal basis it was issued under, the visit and PDMP check it
+    rests on, and its status (docs/prescribing.md). Another tenant's plan or prescription is 404.
+
     Args:
         plan_id (str):
         prescription_id (str):
@@ -127,6 +130,9 @@ def sync(
     if_none_match: str | Unset = UNSET,
 ) -> Prescription:
     """Get a prescription
+
+     One prescription of the plan, with the legal basis it was issued under, the visit and PDMP check it
+    rests on, and its status (docs/prescribing.md). Another tenant's plan or prescription is 404.
 
     Args:
         plan_id (str):
@@ -184,6 +190,9 @@ async def asyncio_detailed(
 ) -> Response[Any | Prescription | Problem]:
     """Get a prescription
 
+     One prescription of the plan, with the legal basis it was issued under, the visit and PDMP check it
+    rests on, and its status (docs/prescribing.md). Another tenant's plan or prescription is 404.
+
     Args:
         plan_id (str):
         prescription_id (str):
@@ -216,6 +225,9 @@ async def asyncio(
     if_none_match: str | Unset = UNSET,
 ) -> Prescription:
     """Get a prescription
+
+     One prescription of the plan, with the legal basis it was issued under, the visit and PDMP check it
+    rests on, and its status (docs/prescribing.md). Another tenant's plan or prescription is 404.
 
     Args:
         plan_id (str):
