@@ -5,6 +5,10 @@ database agreeing with the answers.
 - One consultation's escalation acknowledged at once by two providers of the review queue: one 200, the others
   409 `already_acknowledged` (412 with one If-Match); the stored acknowledgement is the winner's.
 - One plan's escalation (a C-SSRS high at a check-in) acknowledged at once by its provider: the same.
+- C-SSRS highs at check-ins at once: one hold, one escalation; moderates at once: one open risk review linked
+  to each. A resume racing a new crisis: the plan ends on hold, the new escalation waiting. Check-ins racing a
+  consent withdrawal or a resume: every request succeeds (they deadlocked on PostgreSQL before the patient's
+  lock became FOR NO KEY UPDATE).
 - One prescription cancelled at once: one 200, the others 409 `invalid_transition` (412 with one If-Match);
   cancelled once, one `prescription.cancelled`.
 - Prescriptions issued at once on one visit: the rules set no limit per visit, so each is its own prescription
