@@ -57,6 +57,9 @@ from bench.matching import throwaway_database  # noqa: E402
 BIN = Path(sys.executable).parent
 PROVIDERS, PATIENTS, CONSULTATIONS = 1_000, 10_000, 50_000
 SAMPLE_IDS = 500  # ids each wrk script picks from at random
+# Each FHIR scenario, the /v1 scenario of the same data, and the most the FHIR one may take per request
+# (issue 26: a Patient read within 1.2 x GET /v1/patients/{id}, a search page within 1.5 x).
+FHIR_PAIRS = (("fhir_read", "read", 1.2), ("fhir_search", "search_patients", 1.5))
 
 
 # --- the database -------------------------------------------------------------------------------------------
@@ -297,6 +300,18 @@ def scenarios(service: str, ids: dict[str, list[str]]) -> list[tuple[str, str, s
             "ceiling",
         ),
         ("search", "service", "GET", ["/v1/providers?state=CA&limit=20"], None, "ceiling"),
+        # The FHIR API beside the /v1 reads of the same data (issue 26): a Patient read against ``read``, a
+        # page of Patients against the /v1 page of patients (FHIR_PAIRS: their time ratios).
+        (
+            "fhir_read",
+            "service",
+            "GET",
+            [f"/fhir/R4/Patient/{p.replace('_', '-')}" for p in ids["patients"]],
+            None,
+            "ceiling",
+        ),
+        ("search_patients", "service", "GET", ["/v1/patients?limit=20"], None, "ceiling"),
+        ("fhir_search", "service", "GET", ["/fhir/R4/Patient?_count=20"], None, "ceiling"),
         ("create", "service", "POST", ["/v1/patients"], patient_body, "ceiling"),
         (
             "create_consultation",
@@ -395,7 +410,23 @@ def report(results: dict[str, Result], plan: list[Any], args: argparse.Namespace
             f"{result.non_2xx:>9}  {shown}"
         )
         table.append({**vars(result), "ratios": {k: round(v, 3) for k, v in ratios.items()}})
-    print(json.dumps({"connections": args.connections, "duration_s": args.duration, "scenarios": table}))
+    fhir = {}
+    for name, v1, target in FHIR_PAIRS:
+        if name in results and v1 in results:
+            # Time per request at the same load: the /v1 throughput over the FHIR one; and the medians'.
+            time_ratio = results[v1].rps / results[name].rps
+            p50_ratio = results[name].p50_ms / results[v1].p50_ms
+            verdict = "within" if time_ratio <= target else "ABOVE"
+            print(
+                f"{name}: {time_ratio:.2f} x the time of {v1} (p50 {p50_ratio:.2f} x), target <= {target}:"
+                f" {verdict}"
+            )
+            fhir[name] = {"of": v1, "time_ratio": round(time_ratio, 3), "p50_ratio": round(p50_ratio, 3)}
+    print(
+        json.dumps(
+            {"connections": args.connections, "duration_s": args.duration, "scenarios": table, "fhir": fhir}
+        )
+    )
 
 
 if __name__ == "__main__":
