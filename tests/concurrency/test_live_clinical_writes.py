@@ -30,7 +30,8 @@ import base64
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -794,45 +795,11 @@ def test_one_plan_visit_sent_at_once_with_one_key_is_recorded_once(
 # --- 7. test events sent to one endpoint at once ------------------------------------------------------------
 
 
-def test_test_events_sent_at_once_are_each_queued_once(
-    live_server: LiveServer, tenant: Tenant, arrange: Session
-) -> None:
-    created = call(
-        "register",
-        "POST",
-        live_server.url("/v1/webhook-endpoints"),
-        json={"url": "https://hooks.partner.example/in", "event_types": ["consultation.created"]},
-        headers=with_key(tenant.headers),
-    )
-    assert created.status == 201, created.brief()
-    endpoint_id = created.body["id"]
-    url = live_server.url(f"/v1/webhook-endpoints/{endpoint_id}/test")
-    total = 0
-    for round_ in range(ROUNDS):
-        offset = live_server.log_offset()
-        outcomes = simultaneously(
-            [
-                partial(call, f"test {i}", "POST", url, headers=with_key(tenant.headers))
-                for i in range(CONTENDERS)
-            ]
-        )
-        assert_sound(outcomes, live_server, offset)
-        assert [item.status for item in outcomes] == [202] * CONTENDERS, summary(outcomes)
-        assert len({item.body["event_id"] for item in outcomes}) == CONTENDERS, summary(outcomes)
-        total += CONTENDERS
-        queued = set(events(arrange, "webhook.test", endpoint_id))
-        assert len(queued) == total, f"round {round_}: {len(queued)} test events for {total} answers"
-        assert {item.body["event_id"] for item in outcomes} <= queued
-        # One delivery per event, to this endpoint, each the one its answer showed.
-        for item in outcomes:
-            delivered = rows(arrange, WebhookDelivery, WebhookDelivery.event_id == item.body["event_id"])
-            assert delivered == 1, f"{item.label}: {delivered} deliveries of its event"
-            assert item.body["delivery"]["endpoint_id"] == endpoint_id, item.body["delivery"]
-        deliveries = rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id)
-        assert deliveries == total, f"round {round_}: {deliveries} deliveries for {total} test events"
-
-
-def register(server: LiveServer, tenant: Tenant) -> str:
+@contextmanager
+def registered_endpoint(server: LiveServer, tenant: Tenant) -> Iterator[str]:
+    """A webhook endpoint of the tenant, deleted afterwards with its deliveries (gone already: fine). Left
+    pending, deliveries to its host, which does not exist, would keep the webhook tests' workers (on this same
+    database) busy retrying them instead of delivering theirs."""
     created = call(
         "register",
         "POST",
@@ -841,7 +808,44 @@ def register(server: LiveServer, tenant: Tenant) -> str:
         headers=with_key(tenant.headers),
     )
     assert created.status == 201, created.brief()
-    return str(created.body["id"])
+    endpoint_id = str(created.body["id"])
+    try:
+        yield endpoint_id
+    finally:
+        gone = call(
+            "delete", "DELETE", server.url(f"/v1/webhook-endpoints/{endpoint_id}"), headers=tenant.headers
+        )
+        assert gone.status in (204, 404), gone.brief()
+
+
+def test_test_events_sent_at_once_are_each_queued_once(
+    live_server: LiveServer, tenant: Tenant, arrange: Session
+) -> None:
+    with registered_endpoint(live_server, tenant) as endpoint_id:
+        url = live_server.url(f"/v1/webhook-endpoints/{endpoint_id}/test")
+        total = 0
+        for round_ in range(ROUNDS):
+            offset = live_server.log_offset()
+            outcomes = simultaneously(
+                [
+                    partial(call, f"test {i}", "POST", url, headers=with_key(tenant.headers))
+                    for i in range(CONTENDERS)
+                ]
+            )
+            assert_sound(outcomes, live_server, offset)
+            assert [item.status for item in outcomes] == [202] * CONTENDERS, summary(outcomes)
+            assert len({item.body["event_id"] for item in outcomes}) == CONTENDERS, summary(outcomes)
+            total += CONTENDERS
+            queued = set(events(arrange, "webhook.test", endpoint_id))
+            assert len(queued) == total, f"round {round_}: {len(queued)} test events for {total} answers"
+            assert {item.body["event_id"] for item in outcomes} <= queued
+            # One delivery per event, to this endpoint, each the one its answer showed.
+            for item in outcomes:
+                delivered = rows(arrange, WebhookDelivery, WebhookDelivery.event_id == item.body["event_id"])
+                assert delivered == 1, f"{item.label}: {delivered} deliveries of its event"
+                assert item.body["delivery"]["endpoint_id"] == endpoint_id, item.body["delivery"]
+            deliveries = rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id)
+            assert deliveries == total, f"round {round_}: {deliveries} deliveries for {total} test events"
 
 
 def test_test_events_racing_the_endpoints_disabling_and_deletion(
@@ -852,64 +856,62 @@ def test_test_events_racing_the_endpoints_disabling_and_deletion(
     `endpoint_disabled`): nothing is left pending for a disabled endpoint. Sent while the endpoint is
     deleted, each is queued first, and goes with it, or finds none (404). Never a 5xx."""
     for round_ in range(ROUNDS):
-        endpoint_id = register(live_server, tenant)
-        path = f"/v1/webhook-endpoints/{endpoint_id}"
-        disable = {**tenant.headers, "If-Match": etag_of(live_server, path, tenant.headers)}
-        offset = live_server.log_offset()
-        outcomes = simultaneously(
-            [
-                partial(
-                    call, "disable", "PATCH", live_server.url(path), json={"enabled": False}, headers=disable
-                ),
-                *(
-                    partial(
-                        call,
-                        f"test {i}",
-                        "POST",
-                        live_server.url(f"{path}/test"),
-                        headers=with_key(tenant.headers),
-                    )
-                    for i in range(CONTENDERS - 1)
-                ),
-            ]
-        )
-        assert_sound(outcomes, live_server, offset)
-        assert outcomes[0].status == 200, summary(outcomes)
-        assert all(
-            (item.status, item.code) in ((202, None), (409, "endpoint_disabled")) for item in outcomes[1:]
-        ), summary(outcomes)
-        queued = sum(1 for item in outcomes if item.status == 202)
-        pending = rows(
-            arrange,
-            WebhookDelivery,
-            WebhookDelivery.endpoint_id == endpoint_id,
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-        )
-        assert pending == 0, f"round {round_}: {pending} deliveries pending for a disabled endpoint"
-        assert rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id) == queued
-        assert len(events(arrange, "webhook.test", endpoint_id)) == queued
+        with registered_endpoint(live_server, tenant) as endpoint_id:
+            disabled(live_server, tenant, arrange, endpoint_id, round_)
+        with registered_endpoint(live_server, tenant) as endpoint_id:
+            deleted(live_server, tenant, arrange, endpoint_id)
 
-        endpoint_id = register(live_server, tenant)
-        path = f"/v1/webhook-endpoints/{endpoint_id}"
-        offset = live_server.log_offset()
-        outcomes = simultaneously(
-            [
-                partial(call, "delete", "DELETE", live_server.url(path), headers=tenant.headers),
-                *(
-                    partial(
-                        call,
-                        f"test {i}",
-                        "POST",
-                        live_server.url(f"{path}/test"),
-                        headers=with_key(tenant.headers),
-                    )
-                    for i in range(CONTENDERS - 1)
-                ),
-            ]
-        )
-        assert_sound(outcomes, live_server, offset)
-        assert outcomes[0].status == 204, summary(outcomes)
-        assert all(item.status in (202, 404) for item in outcomes[1:]), summary(outcomes)
-        queued = sum(1 for item in outcomes if item.status == 202)
-        assert rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id) == 0
-        assert len(events(arrange, "webhook.test", endpoint_id)) == queued
+
+def sent_at_once(server: LiveServer, tenant: Tenant, path: str) -> list[Callable[[], Outcome]]:
+    """Test events to the endpoint at ``path``, one per remaining contender."""
+    url = server.url(f"{path}/test")
+    return [
+        partial(call, f"test {i}", "POST", url, headers=with_key(tenant.headers))
+        for i in range(CONTENDERS - 1)
+    ]
+
+
+def disabled(server: LiveServer, tenant: Tenant, arrange: Session, endpoint_id: str, round_: int) -> None:
+    """Test events at once with the endpoint's disabling."""
+    path = f"/v1/webhook-endpoints/{endpoint_id}"
+    disable = {**tenant.headers, "If-Match": etag_of(server, path, tenant.headers)}
+    offset = server.log_offset()
+    outcomes = simultaneously(
+        [
+            partial(call, "disable", "PATCH", server.url(path), json={"enabled": False}, headers=disable),
+            *sent_at_once(server, tenant, path),
+        ]
+    )
+    assert_sound(outcomes, server, offset)
+    assert outcomes[0].status == 200, summary(outcomes)
+    assert all(
+        (item.status, item.code) in ((202, None), (409, "endpoint_disabled")) for item in outcomes[1:]
+    ), summary(outcomes)
+    queued = sum(1 for item in outcomes if item.status == 202)
+    pending = rows(
+        arrange,
+        WebhookDelivery,
+        WebhookDelivery.endpoint_id == endpoint_id,
+        WebhookDelivery.status == DeliveryStatus.PENDING,
+    )
+    assert pending == 0, f"round {round_}: {pending} deliveries pending for a disabled endpoint"
+    assert rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id) == queued
+    assert len(events(arrange, "webhook.test", endpoint_id)) == queued
+
+
+def deleted(server: LiveServer, tenant: Tenant, arrange: Session, endpoint_id: str) -> None:
+    """Test events at once with the endpoint's deletion."""
+    path = f"/v1/webhook-endpoints/{endpoint_id}"
+    offset = server.log_offset()
+    outcomes = simultaneously(
+        [
+            partial(call, "delete", "DELETE", server.url(path), headers=tenant.headers),
+            *sent_at_once(server, tenant, path),
+        ]
+    )
+    assert_sound(outcomes, server, offset)
+    assert outcomes[0].status == 204, summary(outcomes)
+    assert all(item.status in (202, 404) for item in outcomes[1:]), summary(outcomes)
+    queued = sum(1 for item in outcomes if item.status == 202)
+    assert rows(arrange, WebhookDelivery, WebhookDelivery.endpoint_id == endpoint_id) == 0
+    assert len(events(arrange, "webhook.test", endpoint_id)) == queued
