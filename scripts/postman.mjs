@@ -6,7 +6,8 @@
 // openapi-to-postmanv2 (pinned in package.json) converts; this script makes its output deterministic and
 // usable as it stands:
 // - the converter fills values the spec gives no example for from Math.random (json-schema-faker) and
-//   gives every item a random uuid: Math.random is seeded here, the uuids are dropped (Postman assigns its
+//   gives every item a random uuid: Math.random is seeded and the clock fixed here (its dates are "now"
+//   minus a random span), the uuids are dropped (Postman assigns its
 //   own on import; they are optional in the v2.1 format);
 // - authorisation is set once on the collection: OAuth 2.0 client credentials against
 //   {{baseUrl}}/oauth/token with {{clientId}} and {{clientSecret}}; operations inherit it, those the spec
@@ -30,6 +31,17 @@ Math.random = () => {
   let t = Math.imul(state ^ (state >>> 15), 1 | state);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+// json-schema-faker's dates are "now" minus a random span: "now" is fixed too.
+const FIXED_NOW = Date.UTC(2026, 0, 1);
+const RealDate = Date;
+globalThis.Date = class extends RealDate {
+  constructor(...args) {
+    super(...(args.length ? args : [FIXED_NOW]));
+  }
+  static now() {
+    return FIXED_NOW;
+  }
 };
 const require = createRequire(import.meta.url);
 const Converter = require("openapi-to-postmanv2");
