@@ -12,7 +12,8 @@
 // - authorisation is set once on the collection: OAuth 2.0 client credentials against
 //   {{baseUrl}}/oauth/token with {{clientId}} and {{clientSecret}}; operations inherit it, those the spec
 //   marks public (health checks) send none;
-// - every Idempotency-Key is {{$guid}}, a fresh UUID per send; optional parameters are listed but off;
+// - every Idempotency-Key is {{$guid}}, a fresh UUID per send; If-Match / If-None-Match are {{etag}};
+//   optional parameters are listed but off; request bodies are the spec's examples;
 // - each request keeps its success examples; the error examples (the same Problem schema filled with
 //   placeholders for every status) are dropped: the problem codes are documented at /problems.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -55,7 +56,7 @@ const OPTIONS = {
 
 const spec = readFileSync(specPath, "utf8");
 const result = await new Promise((resolve, reject) =>
-  Converter.convert({ type: "string", data: spec }, OPTIONS, (error, converted) =>
+  Converter.convertV2({ type: "string", data: spec }, OPTIONS, (error, converted) =>
     error ? reject(error) : resolve(converted),
   ),
 );
@@ -87,13 +88,16 @@ function required(parameter) {
 
 function fixRequest(request) {
   // The converter copies each operation's oauth2 scheme (with the authorization-code flow's URLs, relative)
-  // onto it; operations the spec marks public get null.
+  // onto it, and null onto those the spec marks public (security: []): these send no auth, the others
+  // inherit the collection's.
   if (request.auth === null || request.auth === undefined) request.auth = { type: "noauth" };
   else delete request.auth;
   request.header = (request.header || [])
     .filter((header) => header.key.toLowerCase() !== "authorization")
     .map((header) => {
-      if (header.key.toLowerCase() === "idempotency-key") return { ...header, value: "{{$guid}}" };
+      const name = header.key.toLowerCase();
+      if (name === "idempotency-key") return { ...header, value: "{{$guid}}" };
+      if (name === "if-match" || name === "if-none-match") header = { ...header, value: "{{etag}}" };
       return "disabled" in header ? { ...header, disabled: !required(header) } : header;
     });
   request.url.query = (request.url.query || []).map((query) => ({ ...query, disabled: !required(query) }));
@@ -133,6 +137,11 @@ collection.variable = [
     description: "The server: http://127.0.0.1:8000 for make run, or your deployment's ISSUER.",
   },
   { key: "clientId", value: "cli_demo_portal", description: "Your OAuth client id (the demo portal's here)." },
+  {
+    key: "etag",
+    value: "",
+    description: "The ETag of the resource's last GET, for If-Match (updates) and If-None-Match.",
+  },
   {
     key: "clientSecret",
     value: "demo-portal-secret",
