@@ -105,6 +105,7 @@ BENCH_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
 	$(BIN)/python bench/load.py --server $(BENCH_POSTGRES_URL)
 	$(BIN)/python bench/matching.py --database-url $(BENCH_POSTGRES_URL)
+	$(BIN)/python bench/outcomes.py --database-url $(BENCH_POSTGRES_URL)
 
 # A bounded mixed workload at half its measured peak, on PostgreSQL with Redis and a worker (bench/README.md).
 SOAK_ARGS ?=
