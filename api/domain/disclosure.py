@@ -81,7 +81,10 @@ def suppress(
         values = [group[field] for group in groups]
         hidden = {i for i, value in enumerate(values) if is_small(value)}
         total_hidden = is_small(totals[field])
-        while _derivable(values, hidden, total_hidden, totals[field]):
+        # What a reader knows of a hidden count from its own row: at least 1 (0 is shown), and at least any
+        # count inside it that may be shown (plans >= with_follow_up >= responders, remitters).
+        lows = [max([1, *[g[c] for c in _INSIDE.get(field, ()) if not is_small(g[c])]]) for g in groups]
+        while _derivable(values, hidden, total_hidden, lows):
             candidates = [i for i, value in enumerate(values) if value > 0 and i not in hidden]
             if candidates:
                 hidden.add(min(candidates, key=lambda i: (values[i], i)))
@@ -97,15 +100,19 @@ def suppress(
     return published, _published(totals, hidden_totals)
 
 
-def _derivable(values: Sequence[int], hidden: set[int], total_hidden: bool, total: int) -> bool:
+def _derivable(values: Sequence[int], hidden: set[int], total_hidden: bool, lows: Sequence[int]) -> bool:
     """Whether a hidden cell of one field could be computed back from ``totals = sum(groups)``: it is the
-    only hidden cell, or (the total shown) the hidden groups can only be 1 each."""
+    only hidden cell, or (the total shown) the hidden groups can only be at their least each."""
     cells = len(hidden) + (1 if total_hidden else 0)
     if cells == 1:
         return True
     if not total_hidden and hidden:
-        return sum(values[i] for i in hidden) <= len(hidden)  # each hidden cell is at least 1
+        return sum(values[i] for i in hidden) <= sum(lows[i] for i in hidden)
     return False
+
+
+# The counts a count contains (its row's bounds from below).
+_INSIDE: Final = {"plans": ("with_follow_up",), "with_follow_up": ("responders", "remitters")}
 
 
 def _published(row: Mapping[str, int], hidden: set[str]) -> Published:

@@ -26,8 +26,8 @@ Counts = dict[str, int]
 
 
 def same(count: int) -> Counts:
-    """A row whose every count is ``count``."""
-    return dict.fromkeys(COUNT_FIELDS, count)
+    """A row of ``count`` plans, none followed up (no count inside ``plans`` bounds it from below)."""
+    return {**dict.fromkeys(COUNT_FIELDS, 0), "plans": count}
 
 
 def table(*counts: int) -> tuple[list[Published], Published]:
@@ -61,6 +61,17 @@ def test_suppression_at_the_boundaries(
     assert tuple(shown(g) for g in groups) == published
     assert shown(totals) == total
     assert [g.suppressed for g in groups] == [p is None for p in published]
+
+
+def test_a_complement_pinned_by_its_own_row_hides_the_totals() -> None:
+    """11 plans all followed up (shown: 11) and 1 plan: 12 in total would give both back (the 11's group is
+    at least its 11 followed up), so the totals' plans are hidden too."""
+    groups = [{**same(11), "with_follow_up": 11}, same(1)]
+
+    published, totals = suppress(groups, {**same(12), "with_follow_up": 11})
+
+    assert [p.counts["plans"] for p in published] == [None, None]
+    assert totals.counts["plans"] is None
 
 
 def test_each_count_field_is_complemented_on_its_own() -> None:
