@@ -106,6 +106,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/load.py --server $(BENCH_POSTGRES_URL)
 	$(BIN)/python bench/matching.py --database-url $(BENCH_POSTGRES_URL)
 	$(BIN)/python bench/outcomes.py --database-url $(BENCH_POSTGRES_URL)
+	$(BIN)/python bench/audit_scale.py --server $(BENCH_POSTGRES_URL)
 
 # A bounded mixed workload at half its measured peak, on PostgreSQL with Redis and a worker (bench/README.md).
 SOAK_ARGS ?=
