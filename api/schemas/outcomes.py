@@ -41,7 +41,7 @@ class CohortQueryArgsSchema(_WindowArgs):
     group_by = DelimitedList(
         fields.String(validate=validate.OneOf([str(key) for key in GROUP_KEYS])),
         load_default=list,
-        validate=validate.Length(max=len(GROUP_KEYS)),
+        validate=validate.Length(min=1, max=len(GROUP_KEYS)),
         metadata={
             "description": "Any of protocol, route, baseline_severity, separated by commas; applied in that "
             "order. None: the totals only"

@@ -1,7 +1,8 @@
 """The API's real signed deliveries (a test event a partner asks for, and a domain event), posted by the
 delivery worker to a receiver, verify with each SDK's helper — Python's ``verify_webhook`` and the built
-TypeScript package's ``verifyWebhook`` (clients/typescript/dist, from make sdk) — and come back typed; a
-tampered body, an old timestamp or another secret are refused."""
+TypeScript package's ``verifyWebhook`` (the committed clients/typescript/src, compiled by the project's tsc
+into a temporary directory, as make sdk compiles it) — and come back typed; a tampered body, an old timestamp
+or another secret are refused."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ from telemedical_api_client.models import (  # noqa: E402
     WebhookTestEvent,
 )
 
-TS_SDK = ROOT / "clients" / "typescript" / "dist" / "index.js"
+TS_PROJECT = ROOT / "clients" / "typescript" / "tsconfig.json"
+TSC = ROOT / "node_modules" / ".bin" / "tsc"
 VERIFY_TS = """
 const { verifyWebhook } = await import(process.argv[1]);
 const [secret, body, headers, now] = process.argv.slice(2);
@@ -91,21 +93,40 @@ def test_a_real_delivery_verifies_with_the_python_sdk(
 @pytest.fixture(scope="module")
 def node() -> str:
     found = shutil.which("node")
-    if not found or not TS_SDK.is_file():
+    if not found or not TSC.is_file():
         if os.environ.get("CI"):
-            raise AssertionError("CI needs Node.js and the built TypeScript SDK (make sdk)")
-        pytest.skip("needs Node.js and the built TypeScript SDK (make sdk: clients/typescript/dist)")
+            raise AssertionError(
+                "CI needs Node.js and the project's node_modules (make node_modules/.installed)"
+            )
+        pytest.skip("needs Node.js and the project's node_modules (make node_modules/.installed)")
     return found
 
 
-def verify_in_typescript(node: str, secret: str, received: Received, now: datetime) -> dict[str, object]:
+@pytest.fixture(scope="module")
+def ts_sdk(node: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The TypeScript SDK's committed sources compiled (strict, NodeNext) into a fresh directory: the test
+    needs no earlier make sdk, and a dist/ left from another commit cannot stand in for these sources."""
+    out = tmp_path_factory.mktemp("ts-sdk")
+    subprocess.run(
+        [str(TSC), "-p", str(TS_PROJECT), "--outDir", str(out), "--declaration", "false"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (out / "package.json").write_text('{"type": "module"}')
+    return out / "index.js"
+
+
+def verify_in_typescript(
+    node: str, sdk: Path, secret: str, received: Received, now: datetime
+) -> dict[str, object]:
     result = subprocess.run(
         [
             node,
             "--input-type=module",
             "-e",
             VERIFY_TS,
-            TS_SDK.as_uri(),
+            sdk.as_uri(),
             secret,
             received.body.decode(),
             json.dumps(received.headers),
@@ -121,23 +142,29 @@ def verify_in_typescript(node: str, secret: str, received: Received, now: dateti
 
 
 def test_a_real_delivery_verifies_with_the_typescript_sdk(
-    node: str, client: FlaskClient, partner_a: Headers, deliver: Callable[..., int], db: Session, world: World
+    node: str,
+    ts_sdk: Path,
+    client: FlaskClient,
+    partner_a: Headers,
+    deliver: Callable[..., int],
+    db: Session,
+    world: World,
 ) -> None:
     endpoint, got, _ = delivered(client, partner_a, deliver, db, world)
     now = datetime.now(UTC)
-    verdicts = [verify_in_typescript(node, endpoint["secret"], r, now) for r in got]
+    verdicts = [verify_in_typescript(node, ts_sdk, endpoint["secret"], r, now) for r in got]
     assert sorted((v["type"], v["id"]) for v in verdicts) == [
         ("consultation.status_changed", "con_sdk"),
         ("webhook.test", endpoint["id"]),
     ]
     one = got[0]
     tampered = Received(one.path, one.headers, one.body.replace(b'"data"', b'"data" '))
-    assert verify_in_typescript(node, endpoint["secret"], tampered, now) == {
+    assert verify_in_typescript(node, ts_sdk, endpoint["secret"], tampered, now) == {
         "ok": False,
         "name": "WebhookVerificationError",
         "reason": "no_matching_signature",
     }
     other = secret_from_bytes(b"x" * 32)
-    assert verify_in_typescript(node, other, one, now)["reason"] == "no_matching_signature"
+    assert verify_in_typescript(node, ts_sdk, other, one, now)["reason"] == "no_matching_signature"
     later = now + timedelta(minutes=6)
-    assert verify_in_typescript(node, endpoint["secret"], one, later)["reason"] == "timestamp_too_old"
+    assert verify_in_typescript(node, ts_sdk, endpoint["secret"], one, later)["reason"] == "timestamp_too_old"
