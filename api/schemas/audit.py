@@ -45,6 +45,14 @@ class AuditEventSchema(Schema):
     status = fields.Integer(required=True, allow_none=True, metadata={"description": "The HTTP status"})
     request_id = _text("The request's X-Request-ID")
     ip = _text("The caller's address: an export of the trail is PHI")
+    row_count = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "How many rows a bulk read sent (`exportOutcomes`: the de-identified rows streamed); "
+            "null for any other request"
+        },
+    )
 
 
 AuditEventPageSchema = page_schema(AuditEventSchema, "AuditEventPage")

@@ -166,7 +166,8 @@ def test_no_exported_value_is_phi(client: FlaskClient, db: Session, world: World
 def test_the_audit_row_records_the_row_count(
     client: FlaskClient, db: Session, world: World, arranged: Arranged
 ) -> None:
-    response = client.get(URL, headers=bearer(cc_token(client, world.portal_a)))
+    headers = bearer(cc_token(client, world.portal_a))
+    response = client.get(URL, headers=headers)
     sent = len(lines(response))
 
     row = db.scalars(select(AuditEvent).where(AuditEvent.operation == "exportOutcomes")).one()
@@ -176,6 +177,14 @@ def test_the_audit_row_records_the_row_count(
         "success",
         [],
     )
+    # The partner reads it back from its own trail; other requests carry no count.
+    trail = client.get("/v1/audit-events?limit=100", headers=headers)
+    assert trail.status_code == 200, trail.get_json()
+    counts = {event["operation"]: event["row_count"] for event in trail.get_json()["data"]}
+    assert counts["exportOutcomes"] == sent > 0
+    assert {operation: n for operation, n in counts.items() if operation != "exportOutcomes"} == {
+        operation: None for operation in counts if operation != "exportOutcomes"
+    }
 
 
 def test_an_admin_exports_every_partner(

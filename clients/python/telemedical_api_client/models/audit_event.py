@@ -35,6 +35,8 @@ class AuditEvent:
         resource_id (None | str): The record read, changed or asked for
         resource_ids (list[str]): What a list returned; what a write changed
         resource_type (None | str): `patient`, `consultation`, `screening`, `follow_up_plan`, `follow_up_task`, …
+        row_count (int | None): How many rows a bulk read sent (`exportOutcomes`: the de-identified rows streamed); null
+            for any other request
         status (int | None): The HTTP status
     """
 
@@ -53,6 +55,7 @@ class AuditEvent:
     resource_id: None | str
     resource_ids: list[str]
     resource_type: None | str
+    row_count: int | None
     status: int | None
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +97,9 @@ class AuditEvent:
         resource_type: None | str
         resource_type = self.resource_type
 
+        row_count: int | None
+        row_count = self.row_count
+
         status: int | None
         status = self.status
 
@@ -116,6 +122,7 @@ class AuditEvent:
                 "resource_id": resource_id,
                 "resource_ids": resource_ids,
                 "resource_type": resource_type,
+                "row_count": row_count,
                 "status": status,
             }
         )
@@ -197,6 +204,13 @@ class AuditEvent:
 
         resource_type = _parse_resource_type(d.pop("resource_type"))
 
+        def _parse_row_count(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        row_count = _parse_row_count(d.pop("row_count"))
+
         def _parse_status(data: object) -> int | None:
             if data is None:
                 return data
@@ -220,6 +234,7 @@ class AuditEvent:
             resource_id=resource_id,
             resource_ids=resource_ids,
             resource_type=resource_type,
+            row_count=row_count,
             status=status,
         )
 

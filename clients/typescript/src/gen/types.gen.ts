@@ -226,6 +226,10 @@ export type AuditEvent = {
      */
     resource_type: string | null;
     /**
+     * How many rows a bulk read sent (`exportOutcomes`: the de-identified rows streamed); null for any other request
+     */
+    row_count: number | null;
+    /**
      * The HTTP status
      */
     status: number | null;
