@@ -38,10 +38,13 @@ from sqlalchemy import (
     extract,
     false,
     func,
+    literal,
     null,
     or_,
     select,
+    union_all,
 )
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -172,69 +175,84 @@ def _baseline_answers() -> Select[Any]:
     )
 
 
+class _Kind:
+    """What a PHQ-9 of the plan's patient is to the plan (``plan_rows``)."""
+
+    TASK: Final = 0  # it answered the plan's baseline check-in: the baseline, whatever its date
+    WINDOW: Final = 1  # not the plan's own, completed on or up to 30 days before the start: a baseline
+    FOLLOW_UP: Final = 2  # the plan's own, not a baseline check-in's answer (of any plan): a follow-up
+
+
 def plan_rows(principal: Principal, window: Window, partner_id: str | None = None) -> CTE:
     """One row per plan in scope: ``plan_id, patient_id, consultation_id, protocol, route, start_date,
-    baseline, latest`` — the PHQ-9 baseline and latest follow-up as ``plan_outcomes`` chooses them."""
-    plans = _plans_in_scope(principal, window, partner_id).cte("scoped_plans")
-    phq9 = Screening.instrument == Instrument.PHQ9
-    latest_first = (Screening.completed_at.desc(), Screening.id.desc())
+    baseline, latest`` — the PHQ-9 baseline and latest follow-up as ``plan_outcomes`` chooses them.
 
-    from_task = (
-        select(
-            PlanTask.plan_id,
-            Screening.total,
-            func.row_number().over(partition_by=PlanTask.plan_id, order_by=latest_first).label("rn"),
-        )
-        .join(CheckInAnswer, CheckInAnswer.task_id == PlanTask.id)
-        .join(Screening, Screening.id == CheckInAnswer.screening_id)
-        .where(
-            PlanTask.purpose == TaskPurpose.BASELINE,
-            PlanTask.plan_id.in_(select(plans.c.plan_id)),
-            phq9,
-            Screening.total.is_not(None),
-        )
-        .subquery("task_baseline")
+    One pass: every scored PHQ-9 of each plan's patient is classed (``_Kind``) against the plan, ranked
+    latest first within its plan and class by one window function, and the three latest are pivoted onto
+    the plan. The baseline is the baseline check-in's answer, else the latest in the window."""
+    plans = _plans_in_scope(principal, window, partner_id).subquery("scoped_plans")
+    answered = (
+        select(CheckInAnswer.screening_id, PlanTask.plan_id)
+        .join(PlanTask, PlanTask.id == CheckInAnswer.task_id)
+        .where(PlanTask.purpose == TaskPurpose.BASELINE)
+        .subquery("baseline_answers")
     )
     days_before_start = days_between(plans.c.start_date, utc_day(Screening.completed_at))
-    from_window = (
-        select(
-            plans.c.plan_id,
-            Screening.total,
-            func.row_number().over(partition_by=plans.c.plan_id, order_by=latest_first).label("rn"),
-        )
-        .join(Screening, Screening.patient_id == plans.c.patient_id)
-        .where(
-            phq9,
-            Screening.total.is_not(None),
-            or_(Screening.plan_id.is_(None), Screening.plan_id != plans.c.plan_id),
-            days_before_start >= 0,
-            days_before_start <= BASELINE_WINDOW_DAYS,
-        )
-        .subquery("window_baseline")
+    kind = case(
+        (answered.c.plan_id == plans.c.plan_id, _Kind.TASK),
+        (
+            and_(Screening.plan_id == plans.c.plan_id, answered.c.plan_id.is_(None)),
+            _Kind.FOLLOW_UP,
+        ),
+        (
+            and_(
+                or_(Screening.plan_id.is_(None), Screening.plan_id != plans.c.plan_id),
+                days_before_start >= 0,
+                days_before_start <= BASELINE_WINDOW_DAYS,
+            ),
+            _Kind.WINDOW,
+        ),
+        else_=null(),
     )
-    follow_up = (
+    classed = (
+        select(plans.c.plan_id, Screening.total, Screening.completed_at, Screening.id, kind.label("kind"))
+        .join(Screening, Screening.patient_id == plans.c.patient_id)
+        .outerjoin(answered, answered.c.screening_id == Screening.id)
+        .where(Screening.instrument == Instrument.PHQ9, Screening.total.is_not(None))
+        .subquery("classed")
+    )
+    ranked = (
         select(
-            Screening.plan_id,
-            Screening.total,
-            func.row_number().over(partition_by=Screening.plan_id, order_by=latest_first).label("rn"),
+            classed.c.plan_id,
+            classed.c.kind,
+            classed.c.total,
+            func.row_number()
+            .over(
+                partition_by=(classed.c.plan_id, classed.c.kind),
+                order_by=(classed.c.completed_at.desc(), classed.c.id.desc()),
+            )
+            .label("rn"),
         )
-        .where(
-            Screening.plan_id.in_(select(plans.c.plan_id)),
-            phq9,
-            Screening.total.is_not(None),
-            Screening.id.not_in(_baseline_answers()),
+        .where(classed.c.kind.is_not(None))
+        .subquery("ranked_scores")
+    )
+
+    def latest_of(which: int) -> ColumnElement[int]:
+        return func.max(case((ranked.c.kind == which, ranked.c.total), else_=null()))
+
+    chosen = (
+        select(
+            ranked.c.plan_id,
+            func.coalesce(latest_of(_Kind.TASK), latest_of(_Kind.WINDOW)).label("baseline"),
+            latest_of(_Kind.FOLLOW_UP).label("latest"),
         )
-        .subquery("latest_follow_up")
+        .where(ranked.c.rn == 1)
+        .group_by(ranked.c.plan_id)
+        .subquery("chosen_scores")
     )
     return (
-        select(
-            plans,
-            func.coalesce(from_task.c.total, from_window.c.total).label("baseline"),
-            follow_up.c.total.label("latest"),
-        )
-        .outerjoin(from_task, and_(from_task.c.plan_id == plans.c.plan_id, from_task.c.rn == 1))
-        .outerjoin(from_window, and_(from_window.c.plan_id == plans.c.plan_id, from_window.c.rn == 1))
-        .outerjoin(follow_up, and_(follow_up.c.plan_id == plans.c.plan_id, follow_up.c.rn == 1))
+        select(plans, chosen.c.baseline, chosen.c.latest)
+        .outerjoin(chosen, chosen.c.plan_id == plans.c.plan_id)
         .cte("plan_outcomes")
     )
 
@@ -302,62 +320,80 @@ def _with_figures(rows: CTE) -> Rows:
     ).where(baseline.is_not(None))
 
 
+@dataclass(frozen=True)
+class CohortRows:
+    groups: list[CohortRow]
+    totals: CohortRow
+
+
 def cohort_rows(
     session: Session, rows: CTE, keys: tuple[GroupKey, ...], *, portable_median: bool | None = None
-) -> list[CohortRow]:
-    """Counts and the median percent change per group of ``keys`` (none: one row, the totals), by SQL
-    aggregates. The median: ``percentile_cont`` on PostgreSQL; elsewhere (or with ``portable_median``) the
-    mean of the middle one or two by ``row_number`` over the plans with a percent change."""
-    figures = _with_figures(rows).subquery("figures")
+) -> CohortRows:
+    """Counts and the median percent change per group of ``keys`` and for all plans together, in one
+    statement: the per-plan figures are computed once (a CTE read twice, which both databases materialise)
+    and aggregated by group and in total (UNION ALL). The median: ``percentile_cont`` on PostgreSQL;
+    elsewhere (or with ``portable_median``) the mean of the middle one or two by ``row_number`` over the
+    plans with a percent change."""
+    figures = _with_figures(rows).cte("figures")
     portable = session.get_bind().dialect.name != "postgresql" if portable_median is None else portable_median
-    key_columns = [figures.c[key] for key in keys]
-    counts = [
-        func.count().label("plans"),
-        func.coalesce(func.sum(figures.c.with_follow_up), 0).label("with_follow_up"),
-        func.coalesce(func.sum(figures.c.responder), 0).label("responders"),
-        func.coalesce(func.sum(figures.c.remitter), 0).label("remitters"),
+    levels = [_aggregated(figures, keys, portable, level=0)] if keys else []
+    levels.append(_aggregated(figures, (), portable, level=1))
+    stmt = levels[0] if len(levels) == 1 else union_all(*levels)
+    ordered = stmt.subquery("cohort_levels")
+    found = [
+        (row.level, _cohort_row(row._mapping, keys if row.level == 0 else ()))
+        for row in session.execute(
+            select(ordered).order_by(ordered.c.level, *[ordered.c[key] for key in keys])
+        )
     ]
+    (totals,) = [row for level, row in found if level == 1]
+    return CohortRows(groups=[row for level, row in found if level == 0], totals=totals)
+
+
+def _aggregated(figures: CTE, keys: tuple[GroupKey, ...], portable: bool, *, level: int) -> Rows:
+    """One level of the table: every key of ``GROUP_KEYS`` (null where not grouped by), the counts, the
+    median (tenths of a percent) and ``level``."""
+    source: Any = figures
+    median: ColumnElement[Any]
     if not portable:
-        median = func.percentile_cont(0.5).within_group(figures.c.pct).label("median")
-        stmt = select(*key_columns, *counts, median).select_from(figures)
+        median = func.percentile_cont(0.5).within_group(figures.c.pct)
     else:
         pct = figures.c.pct
-        ranked = select(
+        partition = [figures.c[key] for key in keys] or None
+        source = select(
             figures,
             func.row_number()
-            .over(partition_by=key_columns or None, order_by=(case((pct.is_(None), 1), else_=0), pct))
+            .over(partition_by=partition, order_by=(case((pct.is_(None), 1), else_=0), pct))
             .label("rn"),
-            func.count(pct).over(partition_by=key_columns or None).label("n"),
-        ).subquery("ranked")
-        rn, n = ranked.c.rn, ranked.c.n
-        middle = and_(ranked.c.pct.is_not(None), or_(rn == (n + 1) // 2, rn == (n + 2) // 2))
-        key_columns = [ranked.c[key] for key in keys]
-        counts = [
-            func.count().label("plans"),
-            func.coalesce(func.sum(ranked.c.with_follow_up), 0).label("with_follow_up"),
-            func.coalesce(func.sum(ranked.c.responder), 0).label("responders"),
-            func.coalesce(func.sum(ranked.c.remitter), 0).label("remitters"),
-        ]
-        median = func.avg(case((middle, ranked.c.pct), else_=null())).label("median")
-        stmt = select(*key_columns, *counts, median).select_from(ranked)
-    if key_columns:
-        stmt = stmt.group_by(*key_columns).order_by(*key_columns)
-    result = []
-    for row in session.execute(stmt):
-        values = row._mapping
-        result.append(
-            CohortRow(
-                keys={key: str(values[key]) for key in keys},
-                counts=cohorts.CohortCounts(
-                    plans=int(values["plans"]),
-                    with_follow_up=int(values["with_follow_up"]),
-                    responders=int(values["responders"]),
-                    remitters=int(values["remitters"]),
-                ),
-                median_tenths=None if values["median"] is None else float(values["median"]),
-            )
-        )
-    return result
+            func.count(pct).over(partition_by=partition).label("n"),
+        ).subquery(f"ranked_{level}")
+        rn, n = source.c.rn, source.c.n
+        middle = and_(source.c.pct.is_not(None), or_(rn == (n + 1) // 2, rn == (n + 2) // 2))
+        median = func.avg(case((middle, source.c.pct), else_=null()))
+    key_columns = [(source.c[key] if key in keys else null()).label(key) for key in cohorts.GROUP_KEYS]
+    stmt = select(
+        literal(level).label("level"),
+        *key_columns,
+        func.count().label("plans"),
+        func.coalesce(func.sum(source.c.with_follow_up), 0).label("with_follow_up"),
+        func.coalesce(func.sum(source.c.responder), 0).label("responders"),
+        func.coalesce(func.sum(source.c.remitter), 0).label("remitters"),
+        median.label("median"),
+    ).select_from(source)
+    return stmt.group_by(*[source.c[key] for key in keys]) if keys else stmt
+
+
+def _cohort_row(values: RowMapping, keys: tuple[GroupKey, ...]) -> CohortRow:
+    return CohortRow(
+        keys={key: str(values[key]) for key in keys},
+        counts=cohorts.CohortCounts(
+            plans=int(values["plans"]),
+            with_follow_up=int(values["with_follow_up"]),
+            responders=int(values["responders"]),
+            remitters=int(values["remitters"]),
+        ),
+        median_tenths=None if values["median"] is None else float(values["median"]),
+    )
 
 
 def _check_partner_filter(session: Session, principal: Principal, partner_id: str | None) -> str | None:
@@ -382,9 +418,8 @@ def cohort_table(session: Session, principal: Principal, query: CohortQuery) -> 
     """The contract's cohort table: groups and totals, small cells suppressed."""
     _require_reader(principal)
     partner_id = _check_partner_filter(session, principal, query.partner_id)
-    rows = plan_rows(principal, query.window, partner_id)
-    groups = cohort_rows(session, rows, query.group_by) if query.group_by else []
-    (totals,) = cohort_rows(session, rows, ())
+    table = cohort_rows(session, plan_rows(principal, query.window, partner_id), query.group_by)
+    groups, totals = table.groups, table.totals
     published, published_totals = disclosure.suppress(
         [group.counts.as_dict() for group in groups], totals.counts.as_dict()
     )

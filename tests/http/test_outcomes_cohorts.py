@@ -256,11 +256,12 @@ def sql_table(
 ) -> dict[Any, Any]:
     admin: Principal = accounts.system_principal()
     rows = population.plan_rows(admin, window)
+    table = population.cohort_rows(
+        db, rows, tuple(cohorts.GroupKey(k) for k in keys), portable_median=portable
+    )
     return {
         tuple(row.keys[k] for k in keys): (row.counts, cohorts.median_from_tenths(row.median_tenths))
-        for row in population.cohort_rows(
-            db, rows, tuple(cohorts.GroupKey(k) for k in keys), portable_median=portable
-        )
+        for row in (table.groups if keys else [table.totals])
         if row.counts.plans
     }
 
