@@ -202,6 +202,8 @@ def _guard() -> Response | None:
     check_request_size(request.environ)
     if request.environ.get(_BODY_TOO_LARGE):
         raise RequestEntityTooLarge()
+    if request.routing_exception is not None:
+        return None  # no operation here (404) or not with this method (405): routing answers, not the body
     try:
         errors = _check_parameters() or _check_json_body()
     except MalformedJson as exc:

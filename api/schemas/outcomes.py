@@ -21,7 +21,8 @@ _INSTRUMENT = fields.String(
 )
 _WINDOW = (
     "Plans that started (were activated, with their `start_date`) on or after `started_from` and on or "
-    "before `started_to`, both inclusive; either may be omitted"
+    "before `started_to`, both inclusive; either may be omitted. A window that ends before it starts is "
+    "refused (422 at `started_to`)"
 )
 
 

@@ -597,6 +597,20 @@ def test_a_nul_byte_in_a_json_string_is_422_and_nothing_is_stored(
     assert db.scalar(select(func.count()).select_from(Patient)) == before
 
 
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE"])
+def test_a_method_the_operation_lacks_is_405_whatever_its_body_holds(
+    client: FlaskClient, portal: Headers, method: str
+) -> None:
+    """Routing answers first: a body with a NUL byte sent with a method the path does not take is 405 (the
+    method is the error), not 422 about a field no operation reads."""
+    response = client.open(
+        "/v1/follow-up-plans/pln_x/activate", method=method, json={"reason": "a\u0000b"}, headers=portal
+    )
+    assert response.status_code == 405, response.get_json()
+    assert response.mimetype == "application/problem+json"
+    assert "POST" in response.headers["Allow"]
+
+
 def test_a_nul_byte_after_a_valid_timestamp_is_not_cut_off(
     client: FlaskClient, portal: Headers, world: World
 ) -> None:

@@ -6542,11 +6542,11 @@ export type GetOutcomeCohortsData = {
     path?: never;
     query: {
         /**
-         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted. A window that ends before it starts is refused (422 at `started_to`) Must be between 1900-01-01 and 2999-12-31.
          */
         started_from?: string;
         /**
-         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted. A window that ends before it starts is refused (422 at `started_to`) Must be between 1900-01-01 and 2999-12-31.
          */
         started_to?: string;
         /**
@@ -6608,11 +6608,11 @@ export type ExportOutcomesData = {
     path?: never;
     query: {
         /**
-         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted. A window that ends before it starts is refused (422 at `started_to`) Must be between 1900-01-01 and 2999-12-31.
          */
         started_from?: string;
         /**
-         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted Must be between 1900-01-01 and 2999-12-31.
+         * Plans that started (were activated, with their `start_date`) on or after `started_from` and on or before `started_to`, both inclusive; either may be omitted. A window that ends before it starts is refused (422 at `started_to`) Must be between 1900-01-01 and 2999-12-31.
          */
         started_to?: string;
         /**
