@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
     Date,
@@ -262,6 +263,19 @@ class ProviderDirectorySize(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     providers: Mapped[int] = mapped_column(Integer)
+
+
+class DirectoryVersion(Base):
+    """The directory's version: one row, ``id`` 1, whose ``version`` database triggers bump at every write
+    to a table the provider list shows (providers, licences, DEA registrations, sites, routes, languages,
+    specialties), in the writer's transaction (migration 0023). Pages of ``GET /v1/providers`` are cached
+    under it (api/services/directory_pages.py)."""
+
+    __tablename__ = "directory_version"
+    __resource__ = None
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class RouteSet(TypeDecorator[frozenset[Route]]):
