@@ -44,8 +44,9 @@ class CohortQueryArgsSchema(_WindowArgs):
         load_default=list,
         validate=validate.Length(min=1, max=len(GROUP_KEYS)),
         metadata={
-            "description": "Any of protocol, route, baseline_severity, separated by commas; applied in that "
-            "order. None: the totals only"
+            "description": "Any of protocol, route, baseline_severity, separated by commas, each once; "
+            "applied in that order. None: the totals only",
+            "uniqueItems": True,
         },
     )
     partner_id = fields.String(

@@ -6554,7 +6554,7 @@ export type GetOutcomeCohortsData = {
          */
         instrument: CohortInstrument;
         /**
-         * Any of protocol, route, baseline_severity, separated by commas; applied in that order. None: the totals only
+         * Any of protocol, route, baseline_severity, separated by commas, each once; applied in that order. None: the totals only
          */
         group_by?: Array<CohortGroupKey>;
         /**
