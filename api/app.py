@@ -45,6 +45,7 @@ from api.resources import (
     webhooks,
 )
 from api.resources import fhir as fhir_api
+from api.services.directory_pages import PageCache
 
 API_DESCRIPTION = """\
 The Telemedical API takes a patient from a consultation request through clinical screening,
@@ -145,6 +146,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.extensions["settings"] = settings
     # Once, at start-up: an unreadable or short AUDIT_KEY_FILE stops any server that loads the app.
     app.extensions["audit_keyring"] = load_keyring(settings)
+    # Pages of the provider directory, per process, keyed by the directory's version (the database's).
+    app.extensions["provider_pages"] = PageCache(settings.provider_page_cache_bytes)
 
     (database or Database(make_engine(settings.database_url))).init_app(app)
     keys = load_signing_keys(settings)

@@ -103,6 +103,12 @@ class Settings:
     audit_key_file: str | None = None
     audit_previous_keys_file: str | None = None
     audit_anchor_dir: str | None = None
+    # A read's audit row is group-committed (docs/audit.md): each process's writer commits at most
+    # AUDIT_BATCH_MAX_ROWS rows at once, and a read whose row is not committed within AUDIT_COMMIT_TIMEOUT
+    # seconds is answered 500, with no data. AUDIT_GROUP_COMMIT=0 commits each read's row on its own.
+    audit_group_commit: bool = True
+    audit_batch_max_rows: int = 100
+    audit_commit_timeout: float = 10.0
     # An escalated consultation or plan not acknowledged this many minutes after its escalation (and at each
     # further multiple) is announced by the worker (ESCALATION_ACK_MINUTES, at least 1; clinical-rules.md §2).
     escalation_ack_minutes: int = 60
@@ -113,6 +119,9 @@ class Settings:
     telemedicine_rules: tuple[LegalBasisRule, ...] = BUILT_IN_RULES
     prescription_visit_max_age_days: int = DEFAULT_VISIT_MAX_AGE_DAYS
     pdmp_check_max_age_hours: int = DEFAULT_PDMP_CHECK_MAX_AGE_HOURS
+    # Pages of GET /v1/providers each process keeps, at most this many bytes (PROVIDER_PAGE_CACHE_BYTES; 0
+    # keeps none): api/services/directory_pages.py.
+    provider_page_cache_bytes: int = 32 * 1024 * 1024
 
     @property
     def audit_anchor_path(self) -> Path:
@@ -274,6 +283,9 @@ def load_settings() -> Settings:
         audit_key_file=os.environ.get("AUDIT_KEY_FILE") or None,
         audit_previous_keys_file=os.environ.get("AUDIT_PREVIOUS_KEYS_FILE") or None,
         audit_anchor_dir=os.environ.get("AUDIT_ANCHOR_DIR") or None,
+        audit_group_commit=os.environ.get("AUDIT_GROUP_COMMIT", "1") not in ("0", "false", "no"),
+        audit_batch_max_rows=_positive_int("AUDIT_BATCH_MAX_ROWS", defaults.audit_batch_max_rows, upper=1000),
+        audit_commit_timeout=_seconds("AUDIT_COMMIT_TIMEOUT", defaults.audit_commit_timeout, upper=60.0),
         escalation_ack_minutes=_positive_int(
             "ESCALATION_ACK_MINUTES", defaults.escalation_ack_minutes, upper=7 * 24 * 60
         ),
@@ -286,6 +298,9 @@ def load_settings() -> Settings:
         ),
         webhook_poll_seconds=min(
             2.0, float(os.environ.get("WEBHOOK_POLL_SECONDS") or defaults.webhook_poll_seconds)
+        ),
+        provider_page_cache_bytes=max(
+            0, _int("PROVIDER_PAGE_CACHE_BYTES", defaults.provider_page_cache_bytes)
         ),
     )
 

@@ -144,6 +144,8 @@ def app(shared_app: Flask, connection: Connection) -> Flask:
     """The shared app, its sessions in this test's transaction and its rate-limit counters reset."""
     shared_app.extensions["db"].join(connection)
     shared_app.extensions["rate_limiter"].reset()
+    # Each test's writes are rolled back, so the next test reads the same directory versions again.
+    shared_app.extensions["provider_pages"].clear()
     return shared_app
 
 

@@ -14,12 +14,15 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import request
+from flask import Response, request
 from marshmallow import ValidationError
 
 from api.config import get_settings
 from api.errors import InvalidCursor
+from api.http import audit
+from api.http.json_provider import json_bytes, object_response
 from api.schemas.common import check_date_range
+from api.services.directory_pages import RenderedPage
 from api.services.paging import Page, PageRequest
 
 MAX_LIMIT = 100
@@ -72,9 +75,11 @@ def page_request(list_name: str, args: dict[str, Any]) -> PageRequest:
     return PageRequest(limit=limit, after=decode_cursor(list_name, cursor) if cursor else None)
 
 
-def page_body(list_name: str, page: Page[T]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The response body and headers (``Link: <…>; rel="next"``) for a page."""
-    next_cursor = encode_cursor(list_name, page.last_key) if page.has_more and page.last_key else None
+def page_links(
+    list_name: str, has_more: bool, last_key: tuple[datetime, str] | None
+) -> tuple[str | None, dict[str, str]]:
+    """A page's ``next_cursor`` and headers (``Link: <…>; rel="next"``: this request's query, the cursor)."""
+    next_cursor = encode_cursor(list_name, last_key) if has_more and last_key else None
     headers: dict[str, str] = {}
     if next_cursor:
         params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
@@ -82,4 +87,24 @@ def page_body(list_name: str, page: Page[T]) -> tuple[dict[str, Any], dict[str, 
         # From ISSUER, the service's public address: never from the request's Host, which the caller chose.
         base = get_settings().issuer
         headers["Link"] = f'<{base}{request.path}?{urlencode(params)}>; rel="next"'
+    return next_cursor, headers
+
+
+def page_body(list_name: str, page: Page[T]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The response body and headers (``Link: <…>; rel="next"``) for a page."""
+    next_cursor, headers = page_links(list_name, page.has_more, page.last_key)
     return {"data": list(page.items), "has_more": page.has_more, "next_cursor": next_cursor}, headers
+
+
+def rendered_page_response(list_name: str, page: RenderedPage) -> tuple[Response, dict[str, str]]:
+    """The response for a page whose ``data`` array is JSON already (api.services.directory_pages): the same
+    bytes and headers as ``page_body`` gives for the same page. The read's audit row names the ids listed."""
+    next_cursor, headers = page_links(list_name, page.has_more, page.last_key)
+    listed = [{"id": item_id} for item_id in page.ids]
+    audit.capture({"data": listed, "has_more": page.has_more, "next_cursor": next_cursor})
+    members = (
+        ("data", page.data),
+        ("has_more", json_bytes(page.has_more)),
+        ("next_cursor", json_bytes(next_cursor)),
+    )
+    return object_response(members), headers

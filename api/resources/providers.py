@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 
 from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
-from api.http.pagination import page_body, page_request
+from api.http.json_provider import json_bytes
+from api.http.pagination import page_request, rendered_page_response
 from api.models import Provider
 from api.schemas.providers import (
     AvailabilitySchema,
@@ -22,9 +25,10 @@ from api.schemas.providers import (
     SlotQueryArgsSchema,
     provider_listing_body,
 )
-from api.services import provider_directory as directory
+from api.services import directory_pages
 from api.services import providers as service
 from api.services.inputs import AvailabilityBody, ProviderChanges
+from api.services.provider_directory import ProviderListing
 
 blp = Blueprint(
     "providers", __name__, url_prefix="/v1/providers", description="Provider directory, availability, slots"
@@ -54,12 +58,20 @@ class Providers(MethodView):
         Newest first. `state` finds providers with an active, unexpired licence there; `language`
         matches the primary language (`es` finds `es-MX`).
         """
-        page = directory.list_providers(
-            get_session(), current_principal(), args, page_request("providers", args)
+        page = directory_pages.provider_page(
+            get_session(),
+            current_principal(),
+            args,
+            page_request("providers", args),
+            cache=current_app.extensions["provider_pages"],
+            render=_page_data,
         )
-        body, headers = page_body("providers", page)
-        body["data"] = [provider_listing_body(listing) for listing in page.items]
-        return blp.serialized(body), headers
+        return rendered_page_response("providers", page)
+
+
+def _page_data(listings: Sequence[ProviderListing]) -> bytes:
+    """A page's ``data`` array as the response writes it, each provider as ``GET`` by id shows it."""
+    return json_bytes([provider_listing_body(listing) for listing in listings])
 
 
 @blp.route("/<string:provider_id>")

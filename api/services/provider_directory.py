@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -78,8 +79,14 @@ class ProviderListing:
 
 
 def list_providers(
-    session: Session, _principal: Principal, filters: dict[str, Any], page: PageRequest
+    session: Session,
+    _principal: Principal,
+    filters: dict[str, Any],
+    page: PageRequest,
+    *,
+    today: date | None = None,
 ) -> Page[ProviderListing]:
+    """A page of the directory; ``state`` finds licences active and not expired on ``today`` (UTC)."""
     stmt = select(*_COLUMNS)
     if filters.get("state"):
         stmt = stmt.where(
@@ -87,7 +94,7 @@ def list_providers(
                 ProviderLicense.provider_id == Provider.id,
                 ProviderLicense.state == filters["state"],
                 ProviderLicense.status == ACTIVE_LICENSE_STATUS,
-                ProviderLicense.expires_on >= utcnow().date(),
+                ProviderLicense.expires_on >= (today or utcnow().date()),
             )
         )
     if filters.get("language"):
