@@ -6,9 +6,13 @@ operation's boundary, where its transaction is committed or rolled back (api/htt
   A change and its audit row are committed together or not at all.
 - **A read** (nothing written) is recorded after the view, before the response leaves: from what the
   response holds (the serialised body flask-smorest produced: a list's ids, an object's id and patient) and
-  the path. On PostgreSQL the row joins the read's transaction; on SQLite the read's snapshot is closed first
-  (a read transaction cannot take the write lock once another writer committed) and the row written at once.
-  If it cannot be written, the request fails with 500 and no data goes out.
+  the path. A GET's or HEAD's row is group-committed (api/group_commit.py): the process's writer commits
+  the rows of many reads at once, on its own connection, and each read is answered only once the commit
+  holding its row is done. Served by ``telemedical run``, the thread hands the answer to the server's front,
+  which holds it until then (api/http/front.py: ``Hold``) while the thread serves the next request; served
+  otherwise, the thread waits. If the row cannot be committed (or not within ``AUDIT_COMMIT_TIMEOUT``), the
+  request fails with 500 (503 when the database is unreachable) and no data goes out. Any other read (a
+  POST that wrote no audited record) joins its own transaction, as writes do.
 - **A refusal or failure** (401, 403, 404 — which hides another tenant's object —, other 4xx, 5xx) is recorded
   after the request's own work is rolled back, in a transaction of its own, naming the record the path asked
   for. Its patient is kept apart (``target_patient_id``): the caller may be another tenant's, and its own
@@ -22,19 +26,26 @@ once per app.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from api.auth.principal import Principal
-from api.db import READ_ONLY_METHODS, Session, get_session
+from api.config import get_settings
+from api.db import READ_ONLY_METHODS, Session, get_db, get_session
 from api.domain.audit import Action, Keyring, action_of, outcome_of
 from api.errors import DomainError
+from api.group_commit import GroupCommit
+from api.http.front import ANSWER_HOLD, Answer, Hold
+from api.http.problems import handle_unexpected, problem_response
+from api.http.request_id import HEADER as REQUEST_ID_HEADER
 from api.models import OAuthClient, User
 from api.models.resources import is_patient_id, resource_of
 from api.services import audit as service
@@ -183,8 +194,9 @@ def count_rows(count: int) -> None:
 
 
 def record_read(context: Context, response: Response) -> None:
-    """Add the row of a successful operation that wrote nothing (a read), from its response, to the
-    transaction the caller (the operation's boundary) commits next."""
+    """Record a successful operation that wrote nothing (a read), from its response: a GET's or HEAD's row
+    group-committed (its answer held until the row is committed), any other's added to the transaction the
+    caller (the operation's boundary) commits next."""
     session = get_session()
     dump = g.pop("audit_dump", None)
     if dump is None and response.is_json:  # an idempotent replay: the recorded body
@@ -193,9 +205,76 @@ def record_read(context: Context, response: Response) -> None:
     row_count = g.pop("audit_row_count", None)
     if row_count is not None:
         facts["row_count"] = row_count
-    if session.get_bind().dialect.name == "sqlite" and request.method in READ_ONLY_METHODS:
+    access = _access(context, status=response.status_code, **facts)
+    if request.method not in READ_ONLY_METHODS:
+        service.record(session, access, _keyring())
+        return
+    if session.get_bind().dialect.name == "sqlite":
         session.rollback()  # close the read snapshot; the row is written in a transaction of its own
-    service.record(session, _access(context, status=response.status_code, **facts), _keyring())
+    commits = _group_commit()
+    if commits is None:
+        service.record(session, access, _keyring())
+        return
+    settings = get_settings()
+    done = commits.submit(service.make_row(access, _keyring()))
+    if request.environ.get(ANSWER_HOLD, False) is None:  # the server's front holds the answer
+        failure = partial(_unrecorded, current_app._get_current_object(), g.get("request_id"))  # type: ignore[attr-defined]  # werkzeug's LocalProxy
+        request.environ[ANSWER_HOLD] = Hold(done, settings.audit_commit_timeout, failure)
+        return
+    try:
+        done.result(settings.audit_commit_timeout)
+    except TimeoutError:
+        log.error(_NOT_COMMITTED, settings.audit_commit_timeout, g.get("request_id"))
+        raise
+
+
+_NOT_COMMITTED = (
+    "the audit row of a read was not committed within %s s (request_id=%s): answered 500, no data sent"
+)
+_GROUP_COMMIT = "audit_group_commit"
+_starting = threading.Lock()
+
+
+def _group_commit() -> GroupCommit[service.Row] | None:
+    """The process's writer of reads' rows; None when reads' rows are written on their own: turned off
+    (``AUDIT_GROUP_COMMIT=0``), or sessions that share one connection (tests), which a writer of its own
+    could not see."""
+    commits: GroupCommit[service.Row] | None = current_app.extensions.get(_GROUP_COMMIT)
+    if commits is not None:
+        return commits
+    settings = get_settings()
+    db = get_db()
+    if not settings.audit_group_commit or db.joined:
+        return None
+    with _starting:
+        commits = current_app.extensions.get(_GROUP_COMMIT)
+        if commits is None:
+            commits = GroupCommit(
+                db.engine, service.insert_rows, max_rows=settings.audit_batch_max_rows, name="audit-commit"
+            )
+            current_app.extensions[_GROUP_COMMIT] = commits
+    return commits
+
+
+def _unrecorded(app: Flask, request_id: str | None, error: BaseException) -> Answer:
+    """The answer of a read whose row was not committed (``error``), instead of its data: the problem the
+    application renders for that error (503 when the database is unreachable, 500 otherwise)."""
+    with app.app_context():
+        g.request_id = request_id
+        if isinstance(error, TimeoutError):
+            log.error(_NOT_COMMITTED, get_settings().audit_commit_timeout, request_id)
+            answer = problem_response(
+                500, "internal_error", "Internal server error", "An unexpected error occurred."
+            )
+        else:
+            try:
+                raise error
+            except Exception as raised:  # rendered, and logged, as any error of a request is
+                answer = handle_unexpected(raised)
+        answer.headers[REQUEST_ID_HEADER] = request_id or ""
+        answer.headers["Cache-Control"] = "no-store"
+        answer.headers["X-Content-Type-Options"] = "nosniff"
+        return answer.status_code, list(answer.headers.items()), answer.get_data()
 
 
 def _read_facts(session: Session, dump: Any) -> dict[str, Any]:

@@ -29,6 +29,12 @@ The answers the front decides (408, 503, 400) are still rendered by the applicat
 request id: the front marks the WSGI environ (``FRONT_REFUSAL``) and the application raises the problem
 before any view runs (``api.http.input_guard``).
 
+The application may hold its answer until something it waits for is done (``Hold``): a read's answer waits
+for the commit of its audit row (api/http/audit.py). The front offers it by putting ``ANSWER_HOLD`` in the
+environ; an answer held is sent once the hold's future succeeded, and replaced by the hold's failure answer if
+it failed or did not finish within its deadline. The application's thread does not wait: it takes the next
+request while the commit is on its way to disk, and the answers of many requests wait for one commit.
+
 What stays with granian: the request line and headers are parsed in Rust (hyper) and a request with more than
 100 header lines is refused there with an empty 431 (hyper's fixed limit, which granian does not expose).
 """
@@ -36,6 +42,7 @@ What stays with granian: the request line and headers are parsed in Rust (hyper)
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import logging
 import queue
@@ -53,6 +60,8 @@ FRONT_REFUSAL = "telemedical.front_refusal"
 BODY_TIMEOUT = "request_timeout"
 TOO_MANY_BODIES = "service_unavailable"
 BAD_HOST = "bad_host"
+# The environ key under which the front offers to hold an answer; the application puts its ``Hold`` there.
+ANSWER_HOLD = "telemedical.answer_hold"
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -93,12 +102,26 @@ _CRASH_BODY = (
 
 
 # What the application answered: status, headers, body.
-_Answer = tuple[int, list[tuple[str, str]], bytes]
+Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
-def _settle(future: asyncio.Future[_Answer], answer: _Answer) -> None:
+@dataclass(frozen=True)
+class Hold:
+    """The application's answer goes out only once ``done`` has succeeded; if it failed, or was not done
+    within ``timeout`` seconds, ``failure(error)`` is sent instead (the error, or ``TimeoutError``)."""
+
+    done: concurrent.futures.Future[None]
+    timeout: float
+    failure: Callable[[BaseException], Answer]
+
+
+# What a thread hands back to the loop: the answer, and the hold it waits for (None: send it now).
+_Handed = tuple[Answer, Hold | None]
+
+
+def _settle(future: asyncio.Future[Any], result: Any) -> None:
     if not future.cancelled():  # the client went away meanwhile
-        future.set_result(answer)
+        future.set_result(result)
 
 
 # What ``_read_body`` returns when the client went away mid-body.
@@ -115,7 +138,7 @@ class BufferedFront:
         # The application's threads. Not asyncio's run_in_executor: its two chained futures per request
         # cost about a fifth of a bare app's throughput (bench/servers.py); a queue and one callback do not.
         self.jobs: queue.SimpleQueue[
-            tuple[asyncio.Future[_Answer], asyncio.AbstractEventLoop, dict[str, Any]] | None
+            tuple[asyncio.Future[_Handed], asyncio.AbstractEventLoop, dict[str, Any]] | None
         ]
         self.jobs = queue.SimpleQueue()
         self.threads = [
@@ -134,6 +157,7 @@ class BufferedFront:
             "wsgi.run_once": False,
             # The body handed over is complete: Werkzeug may read a chunked one to its end.
             "wsgi.input_terminated": True,
+            ANSWER_HOLD: None,
         }
 
     def _serve_jobs(self) -> None:
@@ -142,7 +166,7 @@ class BufferedFront:
             future, loop, environ = job
             answer = self._call(environ)
             try:
-                loop.call_soon_threadsafe(_settle, future, answer)
+                loop.call_soon_threadsafe(_settle, future, (answer, environ[ANSWER_HOLD]))
             except RuntimeError:  # the loop closed while this request ran (a stopping worker)
                 return
 
@@ -176,9 +200,12 @@ class BufferedFront:
             environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ["wsgi.input"] = io.BytesIO(body)
         loop = asyncio.get_running_loop()
-        answered: asyncio.Future[_Answer] = loop.create_future()
+        answered: asyncio.Future[_Handed] = loop.create_future()
         self.jobs.put((answered, loop, environ))
-        status, headers, content = await answered
+        answer, hold = await answered
+        if hold is not None:
+            answer = await _release(hold, answer, loop)
+        status, headers, content = answer
         raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
         if refusal is not None:
             raw_headers.append((b"connection", b"close"))
@@ -251,7 +278,7 @@ class BufferedFront:
         # granian puts an empty Host in a request that had none: an empty one counts as none.
         return environ, len(hosts) == 1 and hosts[0] != "", declared, chunked
 
-    def _call(self, environ: dict[str, Any]) -> _Answer:
+    def _call(self, environ: dict[str, Any]) -> Answer:
         """Run the WSGI application on a pool thread; its whole answer."""
         response = _Response()
         try:
@@ -266,6 +293,20 @@ class BufferedFront:
             log.exception("the application failed outside its error handlers")
             return 500, [("content-type", "application/problem+json")], _CRASH_BODY
         return response.status, list(response.headers), content
+
+
+async def _release(hold: Hold, answer: Answer, loop: asyncio.AbstractEventLoop) -> Answer:
+    """``answer`` once ``hold`` is done, or its failure answer."""
+    if not hold.done.done():
+        finished: asyncio.Future[None] = loop.create_future()
+        hold.done.add_done_callback(lambda _: loop.call_soon_threadsafe(_settle, finished, None))
+        try:
+            async with asyncio.timeout(hold.timeout):
+                await finished
+        except TimeoutError as late:
+            return hold.failure(late)
+    failed = hold.done.exception()
+    return answer if failed is None else hold.failure(failed)
 
 
 def load_front(target: str, limits: FrontLimits) -> BufferedFront:

@@ -20,7 +20,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, text, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from api.audit_custody import AnchorError, AuditChain
@@ -112,18 +125,24 @@ _INSERT_ROW: Final = insert(Base.metadata.tables["audit_events"])
 _INSERT_REFS: Final = insert(Base.metadata.tables["audit_patient_refs"])
 
 
-def record(session: Session, access: Access, keyring: Keyring) -> str:
-    """Insert the row for ``access`` in ``session``'s transaction (the operation's boundary commits it), with
-    its own MAC under ``keyring``'s current key; its id.
+@dataclass(frozen=True)
+class Row:
+    """An audit row ready to insert: its columns, MAC included, and the patients it references (its
+    ``audit_patient_refs``, when it concerns more than one)."""
 
-    Plain Core statements on the session's connection, not ORM objects: the row is written on every request,
-    and the unit of work's bookkeeping would cost more than the statement (a list's patient references go
-    in one multi-row statement)."""
+    values: dict[str, Any]
+    references: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return str(self.values["id"])
+
+
+def make_row(access: Access, keyring: Keyring) -> Row:
+    """The row for ``access``, stamped now, with its own MAC under ``keyring``'s current key."""
     patients = sorted({p for p in access.patient_ids if p})
-    row_id = new_id_for(AuditEvent)
-    connection = session.connection()
-    row = {
-        "id": row_id,
+    values = {
+        "id": new_id_for(AuditEvent),
         "created_at": utcnow(),
         "actor_type": access.actor_type,
         "actor_id": _clip(access.actor_id),
@@ -144,14 +163,36 @@ def record(session: Session, access: Access, keyring: Keyring) -> str:
         "row_count": access.row_count,
         "key_id": keyring.current.id,
     }
-    row["row_mac"] = row_mac(keyring.current, chained_fields(row))
-    if len(patients) <= 1:  # one patient is found through patient_id; several through their references
-        connection.execute(_INSERT_ROW, row)
-        return row_id
+    values["row_mac"] = row_mac(keyring.current, chained_fields(values))
+    # One patient is found through patient_id; several through their references.
+    return Row(values, tuple(patients) if len(patients) > 1 else ())
+
+
+def insert_rows(connection: Connection, rows: Sequence[Row]) -> None:
+    """Insert ``rows`` and their patient references on ``connection``, in its transaction (the caller's
+    boundary commits): one statement for the rows and one for the references, whatever their number."""
+    connection.execute(_INSERT_ROW, [row.values for row in rows])
+    references = [{"audit_id": row.id, "patient_id": p} for row in rows for p in row.references]
+    if references:
+        connection.execute(_INSERT_REFS, references)
+
+
+def record(session: Session, access: Access, keyring: Keyring) -> str:
+    """Insert the row for ``access`` in ``session``'s transaction (the operation's boundary commits it), with
+    its own MAC under ``keyring``'s current key; its id.
+
+    Plain Core statements on the session's connection, not ORM objects: the row is written on every request,
+    and the unit of work's bookkeeping would cost more than the statement (a list's patient references go
+    in one multi-row statement). A read's row is group-committed instead (``make_row`` and ``insert_rows``
+    by api/http/audit_commit.py)."""
+    row = make_row(access, keyring)
+    connection = session.connection()
+    if not row.references:
+        connection.execute(_INSERT_ROW, row.values)
+        return row.id
     with atomic(session):  # the row and its references, or neither (also on a read's autocommit connection)
-        connection.execute(_INSERT_ROW, row)
-        connection.execute(_INSERT_REFS, [{"audit_id": row_id, "patient_id": p} for p in patients])
-    return row_id
+        insert_rows(connection, [row])
+    return row.id
 
 
 # --- reading the trail --------------------------------------------------------------------------------------
