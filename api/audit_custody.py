@@ -16,6 +16,10 @@
   after the last checkpoint, linked to its MAC, and the anchors of the days since; ``--full`` walks all.
   A checkpoint lives outside the database for the anchors' reason: whoever can rewrite the database cannot
   move it.
+- **The archived months** (``audit-archived.jsonl``, appended the same way): one line per month that
+  ``telemedical audit archive`` exported and took out of the database (``ArchivedMonth``). ``audit verify``
+  reads it to tell a row that was archived from one that is gone; kept outside the database so that whoever
+  can delete rows cannot declare them archived.
 """
 
 from __future__ import annotations
@@ -28,11 +32,12 @@ from datetime import date
 from pathlib import Path
 
 from api.config import DEV_AUDIT_KEY, ConfigurationError, Settings
-from api.domain.audit import MIN_KEY_LENGTH, Anchor, AuditKey, Checkpoint, Keyring
+from api.domain.audit import MIN_KEY_LENGTH, Anchor, ArchivedMonth, AuditKey, Checkpoint, Keyring
 
 log = logging.getLogger("api.audit")
 _PATTERN = "audit-anchors-*.jsonl"
 _CHECKPOINTS = "audit-verified.jsonl"
+_ARCHIVED = "audit-archived.jsonl"
 
 
 class AnchorError(Exception):
@@ -64,6 +69,27 @@ class AnchorDir:
             return Checkpoint.parse(lines[-1])
         except (ValueError, KeyError, TypeError) as exc:
             raise AnchorError(f"{_CHECKPOINTS} line {len(lines)} is not a checkpoint ({exc})") from None
+
+    def record_archive(self, archived: ArchivedMonth) -> None:
+        self._append(self.path / _ARCHIVED, archived.line())
+
+    def archived(self) -> list[ArchivedMonth]:
+        """The months archived, oldest first; a month archived twice (a run that stopped after recording it,
+        then ran again) is listed once, by its last record. A damaged line raises ``AnchorError``."""
+        target = self.path / _ARCHIVED
+        if not target.is_file():
+            return []
+        months: dict[str, ArchivedMonth] = {}
+        lines = target.read_text(encoding="utf-8").split("\n")[:-1]  # the last is "" or a torn tail
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                archived = ArchivedMonth.parse(line)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise AnchorError(f"{_ARCHIVED} line {number} is not an archived month ({exc})") from None
+            months[archived.month] = archived
+        return sorted(months.values(), key=lambda a: a.month)
 
     def _append(self, target: Path, line: str) -> None:
         self.path.mkdir(parents=True, exist_ok=True)

@@ -255,7 +255,7 @@ def openapi_write(path: Path) -> None:
 
 @main.group()
 def audit() -> None:
-    """The audit trail: check its chain, export it (docs/audit.md)."""
+    """The audit trail: check its chain, export it, archive old months (docs/audit.md)."""
 
 
 @audit.command("verify")
@@ -331,3 +331,89 @@ def audit_export(since: str | None, output: Path | None) -> None:
     with output.open("a", encoding="utf-8") as handle:
         for line in lines:
             handle.write(line + "\n")
+
+
+@audit.command("archive")
+@click.option("--before", "before", required=True, help="YYYY-MM: archive every month before this one.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("audit-archive"),
+    show_default=True,
+    help="The directory the archives are written to.",
+)
+def audit_archive(before: str, out: Path) -> None:
+    """Export each month of the trail before --before to a gzip NDJSON file with its SHA-256 and manifest,
+    check the file against the chain, record it beside the anchors, then detach and drop the month's
+    partition (PostgreSQL). Refuses (exit 1, nothing taken out) a month inside the six-year retention, a
+    month not fully sealed, a row that does not match its seal, and a database that is not partitioned."""
+    from api.audit_archive import archived_month, verify_archive, write_month
+    from api.audit_custody import audit_chain
+    from api.services import audit_partitions as partitions
+
+    try:
+        until = partitions.Month.parse(before)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--before") from None
+    session = get_session()
+    chain = audit_chain(get_settings())
+    done: list[dict[str, Any]] = []
+    try:
+        with unit_of_work(session):
+            months = partitions.archive_plan(session, until)
+        for month in months:
+            # One transaction per month: its partition is locked against writes from the count to the drop.
+            with unit_of_work(session):
+                seals = partitions.month_seals(session, month)
+                archived = chain.anchors.archived()
+                written = write_month(
+                    out,
+                    month=str(month),
+                    partition=month.partition,
+                    previous_mac=seals.previous_mac,
+                    previous_key_id=seals.previous_key_id,
+                    records=partitions.archive_records(session, seals, chain.keyring, archived),
+                )
+                if written.manifest["rows"] != seals.rows:
+                    raise partitions.ArchiveRefused(
+                        f"{month}: {seals.rows} rows in the database, {written.manifest['rows']} written"
+                    )
+                report = verify_archive(written.path, chain.keyring, anchors=chain.anchors.read())
+                if not report.ok:
+                    raise partitions.ArchiveRefused(
+                        f"{month}: the archive written does not verify: {report.problem}"
+                    )
+                chain.anchors.record_archive(archived_month(written, report.seal_macs))
+                partitions.drop_month(session, month)
+            done.append(
+                {
+                    **report.summary(),
+                    "file": str(out / written.manifest["file"]),
+                    "sha256": written.manifest["sha256"],
+                }
+            )
+    except partitions.ArchiveRefused as exc:
+        if done:
+            click.echo(json.dumps({"before": str(until), "archived": done}))
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps({"before": str(until), "archived": done}))
+
+
+@audit.command("verify-archive")
+@click.argument("manifest", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def audit_verify_archive(manifest: Path) -> None:
+    """Check a month's archive offline, against the audit keys and the anchors (no database): its checksum,
+    every row against its seal and its own MAC, every link of its seals, and the month's record beside the
+    anchors if there is one. Exit 1 naming the first problem, or 0."""
+    from api.audit_archive import verify_archive
+    from api.audit_custody import AnchorError, audit_chain
+
+    chain = audit_chain(get_settings())
+    try:
+        anchors, archived = chain.anchors.read(), chain.anchors.archived()
+    except AnchorError as exc:
+        raise click.ClickException(f"the anchors cannot be read: {exc}") from None
+    report = verify_archive(manifest, chain.keyring, anchors=anchors, archived=archived)
+    click.echo(json.dumps(report.summary()))
+    if not report.ok:
+        raise SystemExit(1)

@@ -3,7 +3,8 @@
 A pass announces follow-up tasks due today and marks overdue ones, purges expired idempotency keys, codes,
 tokens and sign-in throttles, recomputes the providers' free-slot summaries that time has outdated
 (matching reads them), announces REMS monitoring forms coming due and escalations left unacknowledged
-(``ESCALATION_ACK_MINUTES``), and seals the audit rows written since
+(``ESCALATION_ACK_MINUTES``), makes the audit trail's monthly partitions ahead on PostgreSQL
+(api/services/audit_partitions.py), and seals the audit rows written since
 the last pass into the chain, anchoring its head outside the database (docs/audit.md). Each job is an
 operation of its own, and the worker its boundary: it commits each (``unit_of_work``) before the next
 starts, so a job that fails leaves the earlier ones' work in place. Between passes it sends due webhooks
@@ -29,6 +30,7 @@ from api.config import Settings
 from api.db import unit_of_work, utcnow
 from api.events.dispatcher import Dispatcher
 from api.services.audit import SEAL_BATCH, anchor, seal_pending
+from api.services.audit_partitions import ensure_partitions
 from api.services.escalations import announce_unacknowledged_escalations
 from api.services.housekeeping import purge_expired
 from api.services.provider_facts import refresh_free_slot_summaries
@@ -64,6 +66,8 @@ def run_pass(
         done["escalations_unacknowledged"] = announce_unacknowledged_escalations(
             session, interval=timedelta(minutes=escalation_ack_minutes)
         )
+    with unit_of_work(session):
+        done["audit_partitions_made"] = ensure_partitions(session)
     done["audit_rows_sealed"] = seal_all_pending(session, audit_chain) if audit_chain else 0
     return done
 

@@ -5,9 +5,15 @@ from sqlalchemy import Connection
 
 import api.models  # noqa: F401  (registers every table on the metadata)
 from api.db import Base, make_engine
+from api.models.audit import is_audit_partition
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """The audit trail's monthly partitions (migration 0024) are tables of the database, not models."""
+    return not (type_ == "table" and is_audit_partition(name))
 
 
 def _run(connection: Connection) -> None:
@@ -16,6 +22,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -21,6 +21,7 @@ The chain is keyed, under a key the database never holds (docs/audit.md, "Append
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import json
@@ -262,6 +263,73 @@ class Checkpoint:
         return checkpoint
 
 
+@dataclass(frozen=True)
+class ArchivedMonth:
+    """A month of the trail taken out of the database by ``telemedical audit archive``, as recorded outside
+    it (``audit-archived.jsonl`` beside the anchors): which seals' rows went to the archive (``runs``: the
+    inclusive ranges of their seal numbers, mostly one; rows of the next month sealed among them stay in
+    the database), how many, the MAC of the last seal of the range, and the archive file's SHA-256.
+    ``audit verify`` checks the links of those seals without their rows; the rows are checked offline,
+    against the same seals, in the archive (``telemedical audit verify-archive``)."""
+
+    month: str  # YYYY-MM
+    runs: tuple[tuple[int, int], ...]
+    rows: int
+    last_mac: str | None  # the chain_digest of seal runs[-1][1] (None for a month without rows)
+    sha256: str
+    file: str
+    archived_at: str  # ISO 8601, UTC
+
+    def contains(self, seq: int) -> bool:
+        at = bisect.bisect_right(self.runs, (seq, float("inf"))) - 1
+        return at >= 0 and self.runs[at][0] <= seq <= self.runs[at][1]
+
+    @property
+    def last_seq(self) -> int | None:
+        return self.runs[-1][1] if self.runs else None
+
+    def line(self) -> str:
+        return json.dumps(
+            {
+                "month": self.month,
+                "runs": [list(run) for run in self.runs],
+                "rows": self.rows,
+                "last_mac": self.last_mac,
+                "sha256": self.sha256,
+                "file": self.file,
+                "archived_at": self.archived_at,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def parse(cls, line: str) -> ArchivedMonth:
+        data = json.loads(line)
+        runs = tuple((int(a), int(b)) for a, b in data["runs"])
+        if any(a > b for a, b in runs) or list(runs) != sorted(runs):
+            raise ValueError("runs out of order")
+        return cls(
+            month=str(data["month"]),
+            runs=runs,
+            rows=int(data["rows"]),
+            last_mac=data["last_mac"],
+            sha256=str(data["sha256"]),
+            file=str(data["file"]),
+            archived_at=str(data["archived_at"]),
+        )
+
+
+def runs_of(seqs: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """Ascending seal numbers as inclusive ranges: 1, 2, 3, 7, 8 -> (1, 3), (7, 8)."""
+    runs: list[list[int]] = []
+    for seq in seqs:
+        if runs and seq == runs[-1][1] + 1:
+            runs[-1][1] = seq
+        else:
+            runs.append([seq, seq])
+    return tuple((a, b) for a, b in runs)
+
+
 # --- walking the chain --------------------------------------------------------------------------------------
 
 
@@ -273,6 +341,9 @@ class SealedRow:
     chain_digest: str
     fields: Mapping[str, Any] | None  # the audit row as stored now; None if it is gone
     key_id: str | None = None  # the key that made the seal; None before migration 0011
+    # The row is not here but in a month's archive (``ArchivedMonth``): its seal's link is still checked, with
+    # the digest the seal holds; the row itself is checked against that digest offline, in the archive.
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -286,11 +357,12 @@ def _broken(row: SealedRow, previous: str | None, keyring: Keyring, keyed: bool)
     """Why seal ``row`` fails, or None. ``previous``: the MAC or digest it must link to (None: unknown, the
     seals before it were purged at the end of retention); ``keyed``: a keyed seal came before it."""
     if row.fields is None:
-        return "the audit row is gone"
-    if row_digest(row.fields) != row.row_digest:
+        if not row.archived:
+            return "the audit row is gone"
+    elif row_digest(row.fields) != row.row_digest:
         return "the audit row was changed after it was sealed"
     if row.key_id is None:
-        if keyed or row.fields.get("row_mac") is not None:
+        if keyed or (row.fields is not None and row.fields.get("row_mac") is not None):
             return "the seal was made without the key after the chain was keyed: it was forged"
         if previous is not None and chain_digest(previous, row.row_digest) != row.chain_digest:
             return "the seal does not link to the one before"
@@ -298,7 +370,7 @@ def _broken(row: SealedRow, previous: str | None, keyring: Keyring, keyed: bool)
     key = keyring.find(row.key_id)
     if key is None:
         return f"the seal is under an unknown key {row.key_id}: not one of this deployment's keys"
-    problem = row_problem(row.fields, keyring)
+    problem = row_problem(row.fields, keyring) if row.fields is not None else None
     if problem is not None:
         return problem + " (before it was sealed)"
     if previous is not None and not hmac.compare_digest(

@@ -9,8 +9,9 @@ service (docs/audit.md).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,10 +21,22 @@ from api.domain.audit import Action, Outcome, chained_fields
 from api.models.resources import Resource
 from api.models.types import JSONType, StrEnumType
 
+# The monthly partitions of ``audit_events`` on PostgreSQL (migration 0024) and its default partition:
+# tables of the database that are not models of their own (alembic's comparisons skip them).
+AUDIT_PARTITION: Final = re.compile(r"audit_events_(\d{4}_\d{2}|default)")
+
+
+def is_audit_partition(table_name: str | None) -> bool:
+    return table_name is not None and AUDIT_PARTITION.fullmatch(table_name) is not None
+
 
 class AuditEvent(Base):
     """Who did what to which record, when, through which client, with what outcome. References only: ids,
-    never values. ``created_at`` is when it happened (``occurred_at`` in the API)."""
+    never values. ``created_at`` is when it happened (``occurred_at`` in the API).
+
+    On PostgreSQL the table is partitioned by month of ``created_at`` (migration 0024, docs/audit.md), so its
+    primary key is (id, created_at): a partitioned table's unique keys must hold the partition key. An id
+    is still one row (ids are random, 128 bits; each seal names one), and the ORM knows a row by its id."""
 
     __tablename__ = "audit_events"
     __resource__ = Resource("aud", "audit_event")
@@ -35,9 +48,10 @@ class AuditEvent(Base):
         Index("ix_audit_events_actor_id_created_at_id", "actor_id", "created_at", "id"),
         Index("ix_audit_events_target_patient_id_created_at_id", "target_patient_id", "created_at", "id"),
     )
+    __mapper_args__ = {"primary_key": ["id"]}
 
     id: Mapped[str] = __resource__.id_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, primary_key=True)
     actor_type: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str | None] = mapped_column(String(40))

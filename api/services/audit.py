@@ -18,11 +18,12 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     and_,
     case,
     delete,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    tuple_,
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
@@ -43,6 +45,7 @@ from api.domain.audit import (
     GENESIS,
     Action,
     Anchor,
+    ArchivedMonth,
     Break,
     Checkpoint,
     Keyring,
@@ -264,6 +267,11 @@ def list_audit_events(
         for name in ("actor_id", "resource_type", "resource_id", "action"):
             if filters.get(name):
                 conditions.append(getattr(rows, name) == str(filters[name]))
+        return conditions + within(rows)
+
+    def within(rows: Any) -> list[ColumnElement[bool]]:
+        """The time the filters ask for: on PostgreSQL, the months outside it are not read at all."""
+        conditions: list[ColumnElement[bool]] = []
         if filters.get("occurred_after"):
             conditions.append(rows.created_at >= filters["occurred_after"])
         if filters.get("occurred_before"):
@@ -283,21 +291,26 @@ def list_audit_events(
         # walked it newest first: 86 ms at a million rows, and growing with the trail; bench/README.md.)
         patient = str(filters["patient_id"])
         by_column, by_target, by_ref = aliased(AuditEvent), aliased(AuditEvent), aliased(AuditEvent)
+
+        def keys(rows: Any) -> Select[Any]:
+            """A row's (created_at, id): the partition key with the id (migration 0024)."""
+            return cast("Select[Any]", select(rows.created_at, rows.id))
+
         ways = [
             keyset(
-                select(by_column.id).where(by_column.patient_id == patient, *narrowed(by_column)),
+                keys(by_column).where(by_column.patient_id == patient, *narrowed(by_column)),
                 by_column,
                 page,
             ),
             keyset(
-                select(by_target.id).where(
+                keys(by_target).where(
                     by_target.target_patient_id == patient, target_shown(by_target), *narrowed(by_target)
                 ),
                 by_target,
                 page,
             ),
             keyset(
-                select(by_ref.id)
+                keys(by_ref)
                 .join(AuditPatientRef, AuditPatientRef.audit_id == by_ref.id)
                 .where(AuditPatientRef.patient_id == patient, *narrowed(by_ref)),
                 by_ref,
@@ -305,7 +318,10 @@ def list_audit_events(
             ),
         ]
         parts = [way.subquery() for way in ways]
-        stmt = stmt.where(AuditEvent.id.in_(union_all(*(select(part.c.id) for part in parts))))
+        # Found by (created_at, id), the partition key with the id: on PostgreSQL each row of the page is
+        # fetched from its own month's partition, not looked for in all of them (migration 0024).
+        found = union_all(*(select(part.c.created_at, part.c.id) for part in parts))
+        stmt = stmt.where(tuple_(AuditEvent.created_at, AuditEvent.id).in_(found), *within(AuditEvent))
     else:
         stmt = stmt.where(*narrowed(AuditEvent))
     rows = fetch_row_page(session, stmt, AuditEvent, page)
@@ -403,8 +419,15 @@ CHECKPOINT_LOOKBACK: Final = timedelta(hours=1)
 
 
 def _sealed_rows(
-    session: Session, after: int = 0, *, upto: int | None, batch: int = SEAL_BATCH
+    session: Session,
+    after: int = 0,
+    *,
+    upto: int | None,
+    archived: Sequence[ArchivedMonth] = (),
+    batch: int = SEAL_BATCH,
 ) -> Iterator[SealedRow]:
+    """The seals after ``after`` up to ``upto``, each with its row; a row that is not in the database is
+    marked ``archived`` when an archived month's record names its seal (its link is still checked)."""
     if upto is None:
         return
     while True:
@@ -417,9 +440,18 @@ def _sealed_rows(
         ).all()
         if not seals:
             return
-        for seal, row in seals:
+        for seal, row in cast("list[tuple[AuditSeal, AuditEvent | None]]", seals):
             fields = row.chained_fields() if row is not None else None
-            yield SealedRow(seal.seq, seal.audit_id, seal.row_digest, seal.chain_digest, fields, seal.key_id)
+            gone_to_archive = fields is None and any(a.contains(seal.seq) for a in archived)
+            yield SealedRow(
+                seal.seq,
+                seal.audit_id,
+                seal.row_digest,
+                seal.chain_digest,
+                fields,
+                seal.key_id,
+                gone_to_archive,
+            )
             after = seal.seq
         session.expunge_all()
 
@@ -486,6 +518,7 @@ def verify_chain(session: Session, chain: AuditChain, *, full: bool = True) -> C
             datetime.fromisoformat(checkpoint.verified_at).date() - timedelta(days=1) if checkpoint else None
         )
         anchors = chain.anchors.read(since=since_day)
+        archived = chain.anchors.archived()
     except AnchorError as exc:
         return _report_unread(session, chain, f"the anchors or checkpoints cannot be read: {exc}")
     after = checkpoint.seq if checkpoint else 0
@@ -501,7 +534,7 @@ def verify_chain(session: Session, chain: AuditChain, *, full: bool = True) -> C
     written_since: datetime | None = None
     if checkpoint is not None:
         kept = session.execute(
-            select(AuditSeal.chain_digest, AuditSeal.audit_id, AuditEvent.created_at)
+            select(AuditSeal.chain_digest, AuditSeal.audit_id, AuditEvent.created_at, AuditSeal.sealed_at)
             .outerjoin(AuditEvent, AuditEvent.id == AuditSeal.audit_id)
             .where(AuditSeal.seq == checkpoint.seq)
         ).first()
@@ -513,7 +546,7 @@ def verify_chain(session: Session, chain: AuditChain, *, full: bool = True) -> C
                 "changed since: the chain was rewritten or truncated",
             )
         else:
-            written_since = (kept[2] or utcnow()) - CHECKPOINT_LOOKBACK
+            written_since = (kept[2] or kept[3]) - CHECKPOINT_LOOKBACK  # sealed_at: its row was archived
     if broken is None:
         previous: str | None
         if checkpoint is not None:
@@ -521,13 +554,15 @@ def verify_chain(session: Session, chain: AuditChain, *, full: bool = True) -> C
         else:
             previous, keyed, expected = (None if first and first > 1 else GENESIS), False, first or 1
         broken = first_broken_link(
-            _sealed_rows(session, after, upto=head),
+            _sealed_rows(session, after, upto=head, archived=archived),
             chain.keyring,
             anchors,
             previous=previous,
             expected_seq=expected,
             keyed=keyed,
         )
+    if broken is None:
+        broken = _archive_mismatch(session, archived, after=after, head=head)
     if broken is None and (checkpoint is None or anchors):
         # From a checkpoint with no sealing since its day there is no anchor to read: the checkpoint, kept
         # outside the database too, stands for them.
@@ -552,6 +587,27 @@ def verify_chain(session: Session, chain: AuditChain, *, full: bool = True) -> C
         since=checkpoint,
         head=Checkpoint(vouched, top[0], top[1], top[2], utcnow().isoformat()) if top else None,
     )
+
+
+def _archive_mismatch(
+    session: Session, archived: Sequence[ArchivedMonth], *, after: int, head: int | None
+) -> Break | None:
+    """An archived month's record names the MAC of the last seal of its range: the chain must still hold that
+    seal (the archive is a piece of this chain, and the seals it was checked against are these)."""
+    for month in archived:
+        last = month.last_seq
+        if last is None or last <= after or head is None or last > head:
+            continue
+        found = session.execute(
+            select(AuditSeal.audit_id, AuditSeal.chain_digest).where(AuditSeal.seq == last)
+        ).first()
+        if found is None or found[1] != month.last_mac:
+            return Break(
+                last,
+                found[0] if found else None,
+                f"seal {last} differs from the one the archive of {month.month} was checked against",
+            )
+    return None
 
 
 def _report_unread(session: Session, chain: AuditChain, reason: str) -> ChainReport:

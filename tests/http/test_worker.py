@@ -51,6 +51,7 @@ def test_a_failing_pass_is_logged_and_the_next_one_runs(
         "free_slot_summaries",
         "rems_forms_due",
         "escalations_unacknowledged",
+        "audit_partitions_made",
         "audit_rows_sealed",
     }
     assert len(sessions) == 2 and sessions[0] is not sessions[1]
