@@ -65,8 +65,8 @@ FHIR_PAIRS = (("fhir_read", "read", 1.2), ("fhir_search", "search_patients", 1.5
 # --- the database -------------------------------------------------------------------------------------------
 
 
-def fresh_database(server: str) -> str:
-    return throwaway_database(server, "telemedical_bench_http")
+def fresh_database(server: str, name: str = "telemedical_bench_http") -> str:
+    return throwaway_database(server, name)
 
 
 def seed(url: str, instance: Path) -> dict[str, list[str]]:
@@ -331,6 +331,22 @@ def scenarios(service: str, ids: dict[str, list[str]]) -> list[tuple[str, str, s
     ]
 
 
+def selected(plan: list[Any], only: str) -> list[Any]:
+    """The scenarios named in ``only`` (all when empty), with the ceilings their ratios need."""
+    if not only:
+        return plan
+    names = set(only.split(","))
+    unknown = names - {name for name, *_ in plan}
+    if unknown:
+        raise SystemExit(f"unknown scenario(s): {', '.join(sorted(unknown))}")
+    for name, _, _, _, _, ceiling in plan:
+        if name in names and ceiling:
+            names.add(ceiling)
+            if name.startswith("read"):
+                names.add("ceiling_audited")
+    return [scenario for scenario in plan if scenario[0] in names]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -343,10 +359,20 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=DEFAULT_THREADS, help="per worker, for the service and the ceilings"
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated scenarios to run (their ceilings are run too), e.g. read,read_consultation",
+    )
+    parser.add_argument(
+        "--database",
+        default="telemedical_bench_http",
+        help="the throw-away database's name (another name lets two runs share one server)",
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="tm-bench-http-"))
-    url = fresh_database(args.server)
+    url = fresh_database(args.server, args.database)
     started = time.monotonic()
     ids = seed(url, work / "instance")
     print(
@@ -371,8 +397,9 @@ def main() -> None:
         work / "ceiling.log",
     )
     results: dict[str, Result] = {}
+    plan = selected(scenarios(service.base, ids), args.only)
     try:
-        for name, server, method, paths, body, _ in scenarios(service.base, ids):
+        for name, server, method, paths, body, _ in plan:
             base = service.base if server == "service" else ceiling.base
             headers = {"Content-Type": "application/json"} if body is not None else {}
             if server == "service" and name != "health":
@@ -383,7 +410,7 @@ def main() -> None:
     finally:
         service.stop()
         ceiling.stop()
-    report(results, scenarios(service.base, ids), args)
+    report(results, plan, args)
     failed = [r.scenario for r in results.values() if r.non_2xx or r.socket_errors]
     if failed:
         raise SystemExit(f"non-2xx answers or socket errors in: {', '.join(failed)} (logs in {work})")
