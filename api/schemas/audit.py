@@ -49,8 +49,8 @@ class AuditEventSchema(Schema):
         required=True,
         allow_none=True,
         metadata={
-            "description": "How many rows a bulk read sent (`exportOutcomes`: the de-identified rows streamed); "
-            "null for any other request"
+            "description": "How many rows a bulk read sent (`exportOutcomes`: the de-identified rows "
+            "streamed); null for any other request"
         },
     )
 
