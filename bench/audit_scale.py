@@ -13,7 +13,13 @@ of new rows is written through ``record`` (the request path's function, each wit
 - ``old_search``: one search for rows to seal as the sealer made it before the queue (rows without a seal,
   oldest first), for comparison;
 - ``verify``: ``audit verify`` from the checkpoint (the day's seals, their rows, the anchors since);
-- ``listing``: one patient's page of ``GET /v1/audit-events?patient_id=`` (admin), median of 50 patients.
+- ``listing``: one patient's page of ``GET /v1/audit-events?patient_id=`` (admin), median of 50 patients,
+  and what its plan reads (index scans, sequential scans, partitions pruned or never executed).
+
+Each size runs in both layouts (``--layouts``): ``partitioned``, at head (migration 0024: monthly partitions,
+made for the seeded year as the worker would have made them), and ``unpartitioned``, at migration 0023 (one
+table, as before). In the unpartitioned layout the conversion itself is then timed: ``upgrade`` to 0024 on
+that trail (what docs/deployment.md tells an operator to expect).
 
 Figures, not assertions: the suite never times anything. The seeded history is not a valid chain (its
 digests are filler): only the verify from the checkpoint, which never reads it, is meaningful on it.
@@ -25,10 +31,11 @@ import argparse
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -39,6 +46,7 @@ from api.domain.audit import Action, AuditKey, Checkpoint, Keyring, Outcome
 from api.migrate import upgrade
 from api.models import AuditEvent, AuditSeal
 from api.services import audit as trail
+from api.services.audit_partitions import Month, ensure_partitions
 from api.services.paging import PageRequest
 from api.worker import seal_all_pending
 
@@ -57,10 +65,22 @@ def fresh_database(server: str, size: int) -> str:
     return make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
 
 
+def make_history_partitions(engine: Engine) -> None:
+    """The partitions of the seeded year's months, as the worker would have made each ahead of its month
+    (a no-op on the unpartitioned layout)."""
+    month = Month.of(datetime.now(UTC) - timedelta(days=368))
+    with Session(engine) as session:
+        while month <= Month.of(datetime.now(UTC)):
+            ensure_partitions(session, month.start, ahead=0)
+            month = month.next()
+        session.commit()
+
+
 def seed_history(engine: Engine, size: int) -> float:
     """``size`` sealed rows over the year before the last two days, in SQL, behind the triggers (as a restore
     would load them)."""
     patients = max(1, size // ROWS_PER_PATIENT)
+    make_history_partitions(engine)
     started = time.perf_counter()
     with engine.begin() as connection:
         connection.execute(text("SET LOCAL session_replication_role = replica"))
@@ -140,9 +160,33 @@ def old_search_ms(session: Session) -> float:
     return timed(lambda: session.execute(stmt).all())
 
 
-def run_size(server: str, size: int, day: int) -> dict[str, float]:
+def listing_plan(session: Session, patient: str) -> str:
+    """What a patient's page reads, from its EXPLAIN ANALYZE: index and sequential scans, partitions."""
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _k: Any, statement: str, parameters: Any, _x: Any, _m: bool) -> None:
+        if "FROM audit_events" in statement and "patient_id" in statement:
+            captured.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        trail.list_audit_events(session, ADMIN, {"patient_id": patient}, PageRequest(limit=50))
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = captured[-1]
+    lines = session.connection().exec_driver_sql("EXPLAIN ANALYZE " + statement, parameters).scalars().all()
+    session.rollback()
+    executed = [line for line in lines if "never executed" not in line]
+    index = sum("Index Scan" in line or "Index Only Scan" in line for line in executed)
+    seq = sum("Seq Scan" in line for line in executed)
+    skipped = sum("never executed" in line for line in lines if "Scan" in line)
+    return f"{index} index scans, {seq} sequential scans run; {skipped} scans never executed"
+
+
+def run_size(server: str, size: int, day: int, layout: str = "partitioned") -> dict[str, Any]:
     url = fresh_database(server, size)
-    upgrade(url)
+    upgrade(url, "head" if layout == "partitioned" else "0023")
     engine = make_engine(url)
     seeded = seed_history(engine, size)
     patients = max(1, size // ROWS_PER_PATIENT)
@@ -171,13 +215,21 @@ def run_size(server: str, size: int, day: int) -> dict[str, float]:
             listings.append(
                 timed(lambda f=filters: trail.list_audit_events(session, ADMIN, f, PageRequest(limit=50)))  # type: ignore[misc]
             )
+        plan = listing_plan(session, "pat_0")
     engine.dispose()
+    conversion_s = None
+    if layout == "unpartitioned":
+        started = time.perf_counter()
+        upgrade(url, "0024")
+        conversion_s = time.perf_counter() - started
     return {
         "seed_s": seeded,
         "seal_ms": seal_ms,
         "old_search_ms": old_ms,
         "verify_ms": verify_ms,
         "listing_ms": statistics.median(listings),
+        "plan": plan,
+        "conversion_s": conversion_s,
     }
 
 
@@ -188,27 +240,37 @@ def main() -> None:
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--sizes", default="1000000,10000000", help="trail sizes, comma-separated")
     parser.add_argument("--day", type=int, default=20_000, help="new rows written since the checkpoint")
+    parser.add_argument(
+        "--layouts", default="partitioned", help="partitioned (head), unpartitioned (0023, then converted)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    results = {}
-    for size in sizes:
-        results[size] = run_size(args.server, size, args.day)
-        r = results[size]
-        print(
-            f"audit_scale {size:>11,} rows: seeded in {r['seed_s']:.0f} s; sealing {args.day:,} new rows "
-            f"{r['seal_ms']:.0f} ms; verify from the checkpoint {r['verify_ms']:.0f} ms; a patient's listing "
-            f"{r['listing_ms']:.1f} ms (median of 50); the sealer's old search {r['old_search_ms']:.0f} ms",
-            flush=True,
-        )
-    if len(sizes) > 1:
-        low, high = results[sizes[0]], results[sizes[-1]]
-        print(
-            f"audit_scale growth {sizes[0]:,} -> {sizes[-1]:,} rows (target <= 1.2x): "
-            f"verify {high['verify_ms'] / low['verify_ms']:.2f}x, listing "
-            f"{high['listing_ms'] / low['listing_ms']:.2f}x, "
-            f"sealing {high['seal_ms'] / low['seal_ms']:.2f}x; "
-            f"the old search {high['old_search_ms'] / low['old_search_ms']:.2f}x"
-        )
+    for layout in args.layouts.split(","):
+        results = {}
+        for size in sizes:
+            results[size] = run_size(args.server, size, args.day, layout)
+            r = results[size]
+            converted = (
+                f"; converted to monthly partitions (upgrade to 0024) in {r['conversion_s']:.0f} s"
+                if r["conversion_s"] is not None
+                else ""
+            )
+            print(
+                f"audit_scale {layout} {size:>11,} rows: seeded in {r['seed_s']:.0f} s; sealing {args.day:,} "
+                f"new rows {r['seal_ms']:.0f} ms; verify from the checkpoint {r['verify_ms']:.0f} ms; a "
+                f"patient's listing {r['listing_ms']:.1f} ms (median of 50; plan: {r['plan']}); the "
+                f"sealer's old search {r['old_search_ms']:.0f} ms{converted}",
+                flush=True,
+            )
+        if len(sizes) > 1:
+            low, high = results[sizes[0]], results[sizes[-1]]
+            print(
+                f"audit_scale {layout} growth {sizes[0]:,} -> {sizes[-1]:,} rows (target <= 1.2x): "
+                f"verify {high['verify_ms'] / low['verify_ms']:.2f}x, listing "
+                f"{high['listing_ms'] / low['listing_ms']:.2f}x, "
+                f"sealing {high['seal_ms'] / low['seal_ms']:.2f}x; "
+                f"the old search {high['old_search_ms'] / low['old_search_ms']:.2f}x"
+            )
 
 
 if __name__ == "__main__":
