@@ -12,12 +12,28 @@ import secrets
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, insert, select
+from sqlalchemy.orm import Session
 
+from api import config
+from api.app import create_app
+from api.audit_custody import AnchorDir, AuditChain, load_keyring
+from api.config import Settings
+from api.db import Database, make_engine
 from api.group_commit import GroupCommit
+from api.migrate import upgrade
+from api.models import AuditEvent
+from api.services import audit as trail
+from tests.concurrency.test_live_concurrency import stored_patient
+from tests.conftest import throwaway_postgres_database
+from tests.helpers import bearer, cc_token
+from tests.world import Creds, partner_with_portal
 
 DEADLINE = 30.0  # seconds: what a test waits at most for a commit that must happen
 
@@ -163,3 +179,103 @@ def test_a_request_that_stops_waiting_is_told_so(engine: Engine, probe: Table) -
     commits.close()
     # Not answered in time does not mean not written: the row is committed afterwards all the same.
     assert stored(engine, probe) == ["late", "stuck"]
+
+
+# --- reads' audit rows, through the API, on a database whose requests commit for real ----------------------
+
+
+@dataclass
+class Committing:
+    """An app whose requests commit for real (its reads' rows group-committed), a partner and its patients."""
+
+    app: Flask
+    engine: Engine
+    portal: Creds
+    patients: list[str]
+    chain: AuditChain
+
+
+@pytest.fixture
+def committing(tmp_path: Path) -> Iterator[Committing]:
+    server = config.test_database_url()
+    with ExitStack() as stack:
+        if server:
+            url = stack.enter_context(throwaway_postgres_database(server, "telemedical_group"))
+        else:
+            url = f"sqlite:///{tmp_path / 'group.sqlite3'}"
+            upgrade(url)
+        settings = Settings(
+            database_url=url, instance_dir=tmp_path / "instance", testing=True, secret_key="group-secret"
+        )
+        database = Database(make_engine(url))
+        stack.callback(database.engine.dispose)
+        with Session(database.engine, expire_on_commit=False) as session:
+            partner, portal = partner_with_portal(session, "Group partner")
+            patients = [stored_patient(session, partner, f"group{n}") for n in range(3)]
+        app = create_app(settings, database=database)
+        stack.callback(_close_group_commit, app)
+        chain = AuditChain(load_keyring(settings), AnchorDir(tmp_path / "anchors"))
+        yield Committing(app, database.engine, portal, patients, chain)
+
+
+def _close_group_commit(app: Flask) -> None:
+    commits = app.extensions.get("audit_group_commit")
+    if commits is not None:
+        commits.close()
+
+
+def test_concurrent_reads_each_have_their_row_and_the_chain_verifies(committing: Committing) -> None:
+    token = cc_token(committing.app.test_client(), committing.portal)
+
+    def reads(thread: int) -> list[str]:
+        client = committing.app.test_client()
+        answered = []
+        for n in range(10):
+            request_id = f"group-{thread}-{n}"
+            response = client.get(
+                f"/v1/patients/{committing.patients[n % 3]}",
+                headers={**bearer(token), "X-Request-ID": request_id},
+            )
+            assert response.status_code == 200, response.get_data(as_text=True)
+            answered.append(request_id)
+        return answered
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answered = [rid for batch in pool.map(reads, range(8)) for rid in batch]
+
+    with Session(committing.engine) as session:
+        rows = session.execute(
+            select(AuditEvent.request_id, AuditEvent.operation, AuditEvent.patient_id).where(
+                AuditEvent.request_id.like("group-%")
+            )
+        ).all()
+        assert sorted(r.request_id for r in rows) == sorted(answered)  # one row each, none twice
+        assert {r.operation for r in rows} == {"getPatient"}
+        assert {r.patient_id for r in rows} == set(committing.patients)
+        sealed = trail.seal_pending(session, committing.chain.keyring)
+        session.commit()
+        assert sealed is not None
+        trail.anchor(committing.chain, sealed.head)
+        report = trail.verify_chain(session, committing.chain)
+    assert report.broken is None and report.unsealed == 0
+    commits = committing.app.extensions["audit_group_commit"]
+    assert commits.rows >= len(answered)
+
+
+def test_a_read_whose_row_cannot_be_committed_sends_no_data(committing: Committing) -> None:
+    def refuse(connection: Connection, rows: Sequence[trail.Row]) -> None:
+        raise RuntimeError("the disk is full")
+
+    committing.app.extensions["audit_group_commit"] = GroupCommit(committing.engine, refuse)
+    client = committing.app.test_client()
+    token = cc_token(client, committing.portal)
+
+    response = client.get(
+        f"/v1/patients/{committing.patients[0]}", headers={**bearer(token), "X-Request-ID": "refused-1"}
+    )
+
+    assert response.status_code == 500
+    assert response.get_json()["code"] == "internal_error"
+    assert committing.patients[0] not in response.get_data(as_text=True)
+    with Session(committing.engine) as session:
+        assert session.scalar(select(AuditEvent.id).where(AuditEvent.request_id == "refused-1")) is None
