@@ -422,23 +422,44 @@ def _sealed_rows(
     *,
     upto: int | None,
     archived: Sequence[ArchivedMonth] = (),
+    written_since: datetime | None = None,
     batch: int = SEAL_BATCH,
 ) -> Iterator[SealedRow]:
     """The seals after ``after`` up to ``upto``, each with its row; a row that is not in the database is
-    marked ``archived`` when an archived month's record names its seal (its link is still checked)."""
+    marked ``archived`` when an archived month's record names its seal (its link is still checked).
+
+    ``written_since``: where the rows of these seals are looked for first (from a checkpoint: its row's time,
+    less ``CHECKPOINT_LOOKBACK``). On PostgreSQL a row found by its id alone is looked for in every month's
+    partition; bounded by time, only in the months since. A row not found there is looked for everywhere."""
     if upto is None:
         return
+    found_since = AuditEvent.id == AuditSeal.audit_id
+    if written_since is not None:
+        found_since = and_(found_since, AuditEvent.created_at >= written_since)
     while True:
         seals = session.execute(
             select(AuditSeal, AuditEvent)
-            .outerjoin(AuditEvent, AuditEvent.id == AuditSeal.audit_id)
+            .outerjoin(AuditEvent, found_since)
             .where(AuditSeal.seq > after, AuditSeal.seq <= upto)
             .order_by(AuditSeal.seq)
             .limit(batch)
         ).all()
         if not seals:
             return
-        for seal, row in cast("list[tuple[AuditSeal, AuditEvent | None]]", seals):
+        batch_rows = cast("list[tuple[AuditSeal, AuditEvent | None]]", seals)
+        earlier: dict[str, AuditEvent] = {}
+        if written_since is not None:
+            missed = [
+                s.audit_id
+                for s, r in batch_rows
+                if r is None and not any(a.contains(s.seq) for a in archived)
+            ]
+            if missed:
+                earlier = {
+                    r.id: r for r in session.scalars(select(AuditEvent).where(AuditEvent.id.in_(missed)))
+                }
+        for seal, row in batch_rows:
+            row = row if row is not None else earlier.get(seal.audit_id)
             fields = row.chained_fields() if row is not None else None
             gone_to_archive = fields is None and any(a.contains(seal.seq) for a in archived)
             yield SealedRow(
@@ -552,7 +573,7 @@ def verify_chain(session: Session, chain: AuditChain, *, full: bool = True) -> C
         else:
             previous, keyed, expected = (None if first and first > 1 else GENESIS), False, first or 1
         broken = first_broken_link(
-            _sealed_rows(session, after, upto=head, archived=archived),
+            _sealed_rows(session, after, upto=head, archived=archived, written_since=written_since),
             chain.keyring,
             anchors,
             previous=previous,

@@ -373,3 +373,58 @@ def test_a_patients_listing_walks_each_partitions_own_index_and_prunes_by_time(
     # Every month's partition is in the plan without a time bound; from this month on, the older ones are not.
     assert "audit_events_2025_01_patient_id_created_at_id_idx" in everything
     assert "audit_events_2025_01" not in recent
+
+
+@postgres_only
+def test_a_month_sealed_among_another_months_rows_is_archived_by_its_own_seals(
+    cli_app: Flask, db: Session, chain: AuditChain, tmp_path: Path
+) -> None:
+    """A late row of March, sealed after April's first rows: March's archive names two runs of seals, holds
+    April's seals between them without their rows (April stays in the database), and both verify."""
+    march = _rows_at(db, chain, datetime(2019, 3, 5, tzinfo=UTC), 2)
+    seal_all_pending(db, chain)
+    april = _rows_at(db, chain, datetime(2019, 4, 2, tzinfo=UTC), 2)
+    seal_all_pending(db, chain)
+    march += _rows_at(db, chain, datetime(2019, 3, 31, 23, 59, tzinfo=UTC), 1)
+    seal_all_pending(db, chain)
+    out = tmp_path / "archive"
+
+    first = _cli(cli_app, "audit", "archive", "--before", "2019-04", "--out", str(out))
+
+    assert first.exit_code == 0, first.output
+    manifest = json.loads((out / "audit-events-2019-03.manifest.json").read_text())
+    seq = {s.audit_id: s.seq for s in db.scalars(select(AuditSeal).where(AuditSeal.audit_id.in_(march)))}
+    first_two = sorted(seq[i] for i in march[:2])  # written in the same microsecond: sealed in id order
+    runs = [first_two, [seq[march[2]], seq[march[2]]]]
+    assert (manifest["rows"], manifest["runs"]) == (3, runs)
+    assert len(db.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(april))).all()) == 2
+    assert json.loads(_cli(cli_app, "audit", "verify", "--full").output)["ok"] is True
+
+    second = _cli(cli_app, "audit", "archive", "--before", "2019-05", "--out", str(out))
+
+    assert second.exit_code == 0, second.output
+    assert [m["month"] for m in json.loads(second.output)["archived"]] == ["2019-04"]
+    assert json.loads(_cli(cli_app, "audit", "verify", "--full").output)["ok"] is True
+    for month in ("2019-03", "2019-04"):
+        result = _cli(cli_app, "audit", "verify-archive", str(out / f"audit-events-{month}.manifest.json"))
+        assert result.exit_code == 0, result.output
+
+
+@postgres_only
+def test_a_row_deleted_from_a_month_is_not_declared_archived(
+    cli_app: Flask, db: Session, chain: AuditChain, tmp_path: Path
+) -> None:
+    """Only the seals an archive's record names may lose their rows: a row of a month still in the database,
+    deleted behind the triggers, is still reported gone after another month was archived."""
+    _rows_at(db, chain, datetime(2019, 5, 5, tzinfo=UTC), 2)
+    june = _rows_at(db, chain, datetime(2019, 6, 5, tzinfo=UTC), 2)
+    seal_all_pending(db, chain)
+    assert _cli(cli_app, "audit", "archive", "--before", "2019-06", "--out", str(tmp_path)).exit_code == 0
+    db.execute(text("SET LOCAL session_replication_role = replica"))
+    db.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": june[0]})
+    db.execute(text("SET LOCAL session_replication_role = origin"))
+    db.flush()
+    result = _cli(cli_app, "audit", "verify", "--full")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["first_broken"]["reason"] == "the audit row is gone"
+    assert json.loads(result.output)["first_broken"]["audit_id"] == june[0]
