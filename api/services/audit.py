@@ -360,7 +360,12 @@ def seal_pending(session: Session, keyring: Keyring, *, limit: int = SEAL_BATCH)
     session.execute(delete(AuditPending).where(sealed))
     rows = session.scalars(
         select(AuditEvent)
-        .join(AuditPending, AuditPending.audit_id == AuditEvent.id)
+        # With the row's time (the queue copies it): on the partitioned trail each row is looked for in its
+        # own month's partition, not in every month's (migration 0024).
+        .join(
+            AuditPending,
+            and_(AuditPending.audit_id == AuditEvent.id, AuditPending.created_at == AuditEvent.created_at),
+        )
         .order_by(AuditPending.created_at, AuditPending.audit_id)
         .limit(limit)
     ).all()
