@@ -14,6 +14,10 @@ Three files per month in the archive directory:
   whose rows are the month's, the MACs before and at the end of the range, the file's SHA-256.
 
 The archive holds every column of the rows, IP addresses included: it is PHI, stored and moved as such.
+
+``archive_months`` is the command's operation: for each month, in a transaction of its own (the boundary,
+as ``unit_of_work`` is for any command), the services' export, this module's files and check, the record
+beside the anchors, then the services' detach.
 """
 
 from __future__ import annotations
@@ -28,7 +32,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from sqlalchemy.orm import Session
+
+from api.audit_custody import AuditChain
+from api.db import unit_of_work
 from api.domain.audit import Anchor, ArchivedMonth, Keyring, SealedRow, first_broken_link, runs_of
+from api.services import audit_partitions as partitions
 
 FORMAT: Final = 1
 
@@ -265,3 +274,41 @@ def _check_chain(
         )
     if seen and macs[seen[-1]] != manifest["last_mac"]:
         raise _ArchiveProblem("the last seal's MAC differs from the manifest's")
+
+
+def archive_months(
+    session: Session, chain: AuditChain, before: partitions.Month, out: Path
+) -> Iterator[dict[str, Any]]:
+    """Archive each month before ``before`` (``telemedical audit archive``; docs/audit.md): its summary as
+    each is done. ``partitions.ArchiveRefused`` stops it: the month refused is left whole, and those done
+    before it stay done."""
+    with unit_of_work(session):
+        months = partitions.archive_plan(session, before)
+    for month in months:
+        # One transaction per month: its partition is locked against writes from the count to the drop.
+        with unit_of_work(session):
+            seals = partitions.month_seals(session, month)
+            written = write_month(
+                out,
+                month=str(month),
+                partition=month.partition,
+                previous_mac=seals.previous_mac,
+                previous_key_id=seals.previous_key_id,
+                records=partitions.archive_records(session, seals, chain.keyring, chain.anchors.archived()),
+            )
+            if written.manifest["rows"] != seals.rows:
+                raise partitions.ArchiveRefused(
+                    f"{month}: {seals.rows} rows in the database, {written.manifest['rows']} written"
+                )
+            report = verify_archive(written.path, chain.keyring, anchors=chain.anchors.read())
+            if not report.ok:
+                raise partitions.ArchiveRefused(
+                    f"{month}: the archive written does not verify: {report.problem}"
+                )
+            chain.anchors.record_archive(archived_month(written, report.seal_macs))
+            partitions.drop_month(session, month)
+        yield {
+            **report.summary(),
+            "file": str(out / written.manifest["file"]),
+            "sha256": written.manifest["sha256"],
+        }

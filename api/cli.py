@@ -347,7 +347,7 @@ def audit_archive(before: str, out: Path) -> None:
     check the file against the chain, record it beside the anchors, then detach and drop the month's
     partition (PostgreSQL). Refuses (exit 1, nothing taken out) a month inside the six-year retention, a
     month not fully sealed, a row that does not match its seal, and a database that is not partitioned."""
-    from api.audit_archive import archived_month, verify_archive, write_month
+    from api.audit_archive import archive_months
     from api.audit_custody import audit_chain
     from api.services import audit_partitions as partitions
 
@@ -355,43 +355,10 @@ def audit_archive(before: str, out: Path) -> None:
         until = partitions.Month.parse(before)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--before") from None
-    session = get_session()
-    chain = audit_chain(get_settings())
     done: list[dict[str, Any]] = []
     try:
-        with unit_of_work(session):
-            months = partitions.archive_plan(session, until)
-        for month in months:
-            # One transaction per month: its partition is locked against writes from the count to the drop.
-            with unit_of_work(session):
-                seals = partitions.month_seals(session, month)
-                archived = chain.anchors.archived()
-                written = write_month(
-                    out,
-                    month=str(month),
-                    partition=month.partition,
-                    previous_mac=seals.previous_mac,
-                    previous_key_id=seals.previous_key_id,
-                    records=partitions.archive_records(session, seals, chain.keyring, archived),
-                )
-                if written.manifest["rows"] != seals.rows:
-                    raise partitions.ArchiveRefused(
-                        f"{month}: {seals.rows} rows in the database, {written.manifest['rows']} written"
-                    )
-                report = verify_archive(written.path, chain.keyring, anchors=chain.anchors.read())
-                if not report.ok:
-                    raise partitions.ArchiveRefused(
-                        f"{month}: the archive written does not verify: {report.problem}"
-                    )
-                chain.anchors.record_archive(archived_month(written, report.seal_macs))
-                partitions.drop_month(session, month)
-            done.append(
-                {
-                    **report.summary(),
-                    "file": str(out / written.manifest["file"]),
-                    "sha256": written.manifest["sha256"],
-                }
-            )
+        for month in archive_months(get_session(), audit_chain(get_settings()), until, out):
+            done.append(month)
     except partitions.ArchiveRefused as exc:
         if done:
             click.echo(json.dumps({"before": str(until), "archived": done}))

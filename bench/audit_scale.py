@@ -21,6 +21,10 @@ made for the seeded year as the worker would have made them), and ``unpartitione
 table, as before). In the unpartitioned layout the conversion itself is then timed: ``upgrade`` to 0024 on
 that trail (what docs/deployment.md tells an operator to expect).
 
+``--archive-rows N`` (default 100,000; 0 to skip) then times ``telemedical audit archive`` on a month of N
+rows written seven years ago through the request path's functions and sealed (a valid chain, unlike the
+seeded history): the export, the check of the file, the detach; and ``verify-archive`` of that file offline.
+
 Figures, not assertions: the suite never times anything. The seeded history is not a valid chain (its
 digests are filler): only the verify from the checkpoint, which never reads it, is meaningful on it.
 """
@@ -39,6 +43,7 @@ from sqlalchemy import Engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from api.audit_archive import archive_months, data_name, manifest_name, verify_archive
 from api.audit_custody import AnchorDir, AuditChain
 from api.auth.principal import Principal
 from api.db import make_engine, normalize_database_url
@@ -55,7 +60,7 @@ ROWS_PER_PATIENT = 500
 KEY = AuditKey.of(b"bench-audit-key-" + b"k" * 48)
 
 
-def fresh_database(server: str, size: int) -> str:
+def fresh_database(server: str, size: int | str) -> str:
     name = f"bench_audit_{size}"
     engine = make_engine(normalize_database_url(server), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
@@ -233,6 +238,65 @@ def run_size(server: str, size: int, day: int, layout: str = "partitioned") -> d
     }
 
 
+def run_archive(server: str, rows: int) -> dict[str, float]:
+    """A month of ``rows`` sealed rows, seven years old, archived: the time of each step, the file's size."""
+    url = fresh_database(server, "archive")
+    upgrade(url)
+    engine = make_engine(url)
+    keyring = Keyring(KEY)
+    when = datetime(datetime.now(UTC).year - 7, 3, 1, tzinfo=UTC)
+    month = Month.of(when)
+    with tempfile.TemporaryDirectory() as work, Session(engine) as session:
+        chain = AuditChain(keyring, AnchorDir(Path(work) / "anchors"))
+        ensure_partitions(session, when, ahead=0)
+        session.commit()
+        written = 0
+        real_utcnow = trail.utcnow
+        try:
+            while written < rows:
+                batch = min(1000, rows - written)
+                made = []
+                for n in range(written, written + batch):
+                    stamp = when + timedelta(seconds=n * 2_419_200 / rows)  # spread over 28 days
+                    trail.utcnow = lambda stamp=stamp: stamp  # type: ignore[misc]
+                    made.append(
+                        trail.make_row(
+                            trail.Access(
+                                actor_type="partner_client",
+                                action=Action.READ,
+                                outcome=Outcome.SUCCESS,
+                                actor_id="cli_bench",
+                                operation="getPatient",
+                                resource_id=f"pat_{n % 2000}",
+                                patient_ids=[f"pat_{n % 2000}"],
+                                status=200,
+                                ip="10.0.0.3",
+                            ),
+                            keyring,
+                        )
+                    )
+                trail.insert_rows(session.connection(), made)
+                session.commit()
+                written += batch
+        finally:
+            trail.utcnow = real_utcnow  # type: ignore[misc]
+        seal_all_pending(session, chain)
+        out = Path(work) / "archive"
+        started = time.perf_counter()
+        (summary,) = archive_months(session, chain, month.next(), out)
+        archive_s = time.perf_counter() - started
+        if not summary["ok"] or summary["rows"] != rows:
+            raise SystemExit(f"the archive failed: {summary}")
+        started = time.perf_counter()
+        report = verify_archive(out / manifest_name(str(month)), keyring, anchors=chain.anchors.read())
+        verify_s = time.perf_counter() - started
+        if not report.ok:
+            raise SystemExit(f"the archive does not verify offline: {report.problem}")
+        size = (out / data_name(str(month))).stat().st_size
+    engine.dispose()
+    return {"archive_s": archive_s, "verify_s": verify_s, "bytes": size}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -243,8 +307,20 @@ def main() -> None:
     parser.add_argument(
         "--layouts", default="partitioned", help="partitioned (head), unpartitioned (0023, then converted)"
     )
+    parser.add_argument(
+        "--archive-rows", type=int, default=100_000, help="rows of the month archived (0: none)"
+    )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.archive_rows:
+        a = run_archive(args.server, args.archive_rows)
+        print(
+            f"audit_scale archive of a month of {args.archive_rows:,} rows: exported, checked and detached "
+            f"in {a['archive_s']:.1f} s ({args.archive_rows / a['archive_s']:,.0f} rows/s), "
+            f"{a['bytes'] / args.archive_rows:.0f} bytes a row gzipped; verify-archive offline "
+            f"{a['verify_s']:.1f} s ({args.archive_rows / a['verify_s']:,.0f} rows/s)",
+            flush=True,
+        )
+    sizes = [int(s) for s in args.sizes.split(",") if s]
     for layout in args.layouts.split(","):
         results = {}
         for size in sizes:
