@@ -42,6 +42,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.engine import RowMapping
@@ -51,6 +52,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from api.auth.principal import Principal
+from api.db import atomic
 from api.domain import cohorts, disclosure
 from api.domain.cohorts import GroupKey
 from api.domain.outcomes import BASELINE_WINDOW_DAYS, is_phq9_remission, is_phq9_response
@@ -74,6 +76,9 @@ Rows = Select[*tuple[Any, ...]]
 
 # Server-side cursor batch: rows held in memory at once while streaming.
 STREAM_BATCH: Final = 1000
+
+# Memory for the cohort table's sorts and hashes (PostgreSQL's default, 4 MB, spills them to disk).
+ANALYTICAL_WORK_MEM: Final = "32MB"
 
 
 # --- portable date arithmetic -----------------------------------------------------------------------------
@@ -414,11 +419,23 @@ def _require_reader(principal: Principal) -> None:
     require_kind(principal, "admin", "partner_client", action="read population outcomes")
 
 
+def _for_one_large_query(session: Session) -> None:
+    """PostgreSQL, for this transaction only: no JIT (its compilation costs more than it saves on a query
+    that runs under a second) and room to sort and hash the per-plan rows in memory rather than on disk.
+    bench/outcomes.py: about 11 % off the cohort table on 100,000 plans."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text(f"SET LOCAL work_mem = '{ANALYTICAL_WORK_MEM}'"))
+
+
 def cohort_table(session: Session, principal: Principal, query: CohortQuery) -> dict[str, Any]:
     """The contract's cohort table: groups and totals, small cells suppressed."""
     _require_reader(principal)
     partner_id = _check_partner_filter(session, principal, query.partner_id)
-    table = cohort_rows(session, plan_rows(principal, query.window, partner_id), query.group_by)
+    # A read-only request runs in autocommit; SET LOCAL needs the query's own transaction.
+    with atomic(session):
+        _for_one_large_query(session)
+        table = cohort_rows(session, plan_rows(principal, query.window, partner_id), query.group_by)
     groups, totals = table.groups, table.totals
     published, published_totals = disclosure.suppress(
         [group.counts.as_dict() for group in groups], totals.counts.as_dict()
