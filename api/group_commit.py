@@ -83,6 +83,7 @@ class GroupCommit(Generic[T]):
         if thread is not None and thread.is_alive() and self._pid == os.getpid():
             self._queue.put(_STOP)
             thread.join(timeout)
+            log.info("%s: %d rows in %d commits", self.name, self.rows, self.batches)
 
     def _ensure_writer(self) -> None:
         if self._thread is not None and self._pid == os.getpid():
