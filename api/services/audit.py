@@ -186,7 +186,7 @@ def record(session: Session, access: Access, keyring: Keyring) -> str:
     Plain Core statements on the session's connection, not ORM objects: the row is written on every request,
     and the unit of work's bookkeeping would cost more than the statement (a list's patient references go
     in one multi-row statement). A read's row is group-committed instead (``make_row`` and ``insert_rows``
-    by api/http/audit_commit.py)."""
+    by the process's writer: api/http/audit.py, api/group_commit.py)."""
     row = make_row(access, keyring)
     connection = session.connection()
     if not row.references:
