@@ -84,7 +84,7 @@ PARTS = (
     ("api.services.consultations", "read_consultation", "service read (query, scope, rows)"),
     ("marshmallow", "Schema.dump", "schema dump (marshmallow)"),
     ("api.http.representation", "Representation.dump", "compiled dump"),
-    ("api.http.representation", "represent", "lean response (dump, JSON, ETag)"),
+    ("api.http.blueprint", "Blueprint.represent", "lean response (dump, JSON, ETag)"),
     ("flask_smorest.etag", "EtagMixin._generate_etag", "ETag (JSON and SHA-1)"),
     ("api.http.json_provider", "OrjsonProvider.response", "JSON response body"),
     ("api.http.audit", "begin", "audit: begin"),

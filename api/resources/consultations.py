@@ -10,6 +10,7 @@ from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.http.representation import Representation
 from api.models import Consultation
 from api.schemas.consultations import (
     ConsultationCancelSchema,
@@ -30,6 +31,8 @@ blp = Blueprint(
     url_prefix="/v1/consultations",
     description="Consultation requests, eligibility and clinician review",
 )
+
+CONSULTATION = Representation(ConsultationSchema)  # the planned dump of GET /v1/consultations/{id}
 
 
 @blp.route("")
@@ -77,7 +80,8 @@ class ConsultationById(MethodView):
 
         Returns a strong `ETag`; send it in `If-Match` with an action to act only on what you read.
         """
-        return service.get_consultation(get_session(), current_principal(), consultation_id)
+        consultation = service.read_consultation(get_session(), current_principal(), consultation_id)
+        return blp.represent(consultation, CONSULTATION)
 
 
 @blp.route("/<string:consultation_id>/eligibility")

@@ -11,6 +11,7 @@ from api.config import get_settings
 from api.db import get_session
 from api.http.blueprint import Blueprint
 from api.http.pagination import page_body, page_request
+from api.http.representation import Representation
 from api.models import Consent, Invitation, Patient
 from api.schemas.common import PageArgsSchema
 from api.schemas.patients import (
@@ -33,6 +34,8 @@ from api.services.inputs import NewConsent, NewPatient, PatientChanges
 blp = Blueprint(
     "patients", __name__, url_prefix="/v1/patients", description="Patients, consents, invitations"
 )
+
+PATIENT = Representation(PatientSchema)  # the planned dump of the read partners make most
 
 
 @blp.route("")
@@ -70,7 +73,7 @@ class PatientById(MethodView):
 
         Returns a strong `ETag`; send it in `If-None-Match` for a 304, or in `If-Match` to update.
         """
-        return service.get_patient(get_session(), current_principal(), patient_id)
+        return blp.represent(service.get_patient(get_session(), current_principal(), patient_id), PATIENT)
 
     @blp.operation("updatePatient", scopes=["patients:write"], errors=[409])
     @blp.etag

@@ -15,8 +15,8 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from api.auth.principal import Principal
 from api.db import utcnow
@@ -35,7 +35,7 @@ from api.errors import Forbidden, NotFound
 from api.events.outbox import emit
 from api.models import Consultation, FollowUpPlan, Patient, Provider, Screening
 from api.models.resources import new_id_for
-from api.services.access import require_kind, scope_consultations
+from api.services.access import prepared, require_kind, scope_consultations, scope_parameters
 from api.services.appointments import release_booking
 from api.services.escalations import acknowledge, open_escalation
 from api.services.inputs import ConsultationRequest
@@ -60,13 +60,39 @@ def get_consultation(
     so that concurrent changes to one consultation (two last screenings, a cancel racing a review) apply
     one after the other, each on the other's result, instead of one silently undoing the other.
     """
-    stmt = scope_consultations(select(Consultation), principal).where(Consultation.id == consultation_id)
+    stmt = prepared("consultation_by_id", principal, _consultation_by_id)
     if for_update:
         stmt = stmt.with_for_update(of=Consultation)
-    consultation: Consultation | None = session.scalar(stmt)
+    consultation: Consultation | None = session.scalar(
+        stmt, {"consultation_id": consultation_id, **scope_parameters(principal)}
+    )
     if consultation is None:
         raise ConsultationNotFound(f"No consultation {consultation_id}.")
     return consultation
+
+
+def read_consultation(session: Session, principal: Principal, consultation_id: str) -> Consultation:
+    """The consultation as ``GET /v1/consultations/{id}`` shows it, if ``principal`` may see it (404
+    otherwise): with its escalations and its visit, in one statement (loaded on their own, they are two
+    more round trips), built once per kind of principal (``prepared``)."""
+    stmt = prepared("consultation_shown", principal, _consultation_shown)
+    parameters = {"consultation_id": consultation_id, **scope_parameters(principal)}
+    consultation: Consultation | None = session.execute(stmt, parameters).unique().scalar_one_or_none()
+    if consultation is None:
+        raise ConsultationNotFound(f"No consultation {consultation_id}.")
+    return consultation
+
+
+def _consultation_by_id(principal: Principal) -> Select[Any]:
+    return scope_consultations(select(Consultation), principal).where(
+        Consultation.id == bindparam("consultation_id")
+    )
+
+
+def _consultation_shown(principal: Principal) -> Select[Any]:
+    return _consultation_by_id(principal).options(
+        joinedload(Consultation.escalations), joinedload(Consultation.visit)
+    )
 
 
 def change_status(
