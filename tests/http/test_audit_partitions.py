@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import json
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,8 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from api.audit_custody import AnchorDir, AuditChain, load_keyring
+from api.audit_custody import AuditChain
 from api.cli import main
-from api.config import get_settings
 from api.db import make_engine, unit_of_work
 from api.domain.audit import Action, Outcome
 from api.models import AuditEvent, AuditPending, AuditSeal
@@ -33,6 +31,7 @@ from api.services import audit_partitions as partitions
 from api.services.audit_partitions import Month, ensure_partitions
 from api.worker import seal_all_pending
 from tests.helpers import bearer, cc_token
+from tests.http import test_audit as audit_tests
 from tests.world import World
 
 Headers = dict[str, str]
@@ -46,19 +45,8 @@ def postgres(db: Session) -> None:
         pytest.skip("audit_events is partitioned on PostgreSQL only")
 
 
-@pytest.fixture
-def anchors(tmp_path: Path) -> Path:
-    return tmp_path / "anchors"
-
-
-@pytest.fixture
-def chain(app: Flask, anchors: Path) -> AuditChain:
-    return AuditChain(load_keyring(get_settings(app)), AnchorDir(anchors))
-
-
-@pytest.fixture
-def cli_app(make_app: Callable[..., Flask], anchors: Path) -> Flask:
-    return make_app(audit_anchor_dir=str(anchors))
+# The audit tests' fixtures: this test's anchor directory, its chain, the command line's app.
+anchors, chain, cli_app = audit_tests.anchors, audit_tests.chain, audit_tests.cli_app
 
 
 @pytest.fixture
