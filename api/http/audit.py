@@ -193,10 +193,11 @@ def count_rows(count: int) -> None:
         g.audit_row_count = count
 
 
-def record_read(context: Context, response: Response) -> None:
+def record_read(context: Context, response: Response) -> bool:
     """Record a successful operation that wrote nothing (a read), from its response: a GET's or HEAD's row
     group-committed (its answer held until the row is committed), any other's added to the transaction the
-    caller (the operation's boundary) commits next."""
+    caller (the operation's boundary) commits next. True when the caller has that commit to make; False when
+    the row went to the process's writer and the session holds nothing to commit (the teardown closes it)."""
     session = get_session()
     dump = g.pop("audit_dump", None)
     if dump is None and response.is_json:  # an idempotent replay: the recorded body
@@ -208,24 +209,25 @@ def record_read(context: Context, response: Response) -> None:
     access = _access(context, status=response.status_code, **facts)
     if request.method not in READ_ONLY_METHODS:
         service.record(session, access, _keyring())
-        return
+        return True
     if session.get_bind().dialect.name == "sqlite":
         session.rollback()  # close the read snapshot; the row is written in a transaction of its own
     commits = _group_commit()
     if commits is None:
         service.record(session, access, _keyring())
-        return
+        return True
     settings = get_settings()
     done = commits.submit(service.make_row(access, _keyring()))
     if request.environ.get(ANSWER_HOLD, False) is None:  # the server's front holds the answer
         failure = partial(_unrecorded, current_app._get_current_object(), g.get("request_id"))  # type: ignore[attr-defined]  # werkzeug's LocalProxy
         request.environ[ANSWER_HOLD] = Hold(done, settings.audit_commit_timeout, failure)
-        return
+        return False
     try:
         done.result(settings.audit_commit_timeout)
     except TimeoutError:
         log.error(_NOT_COMMITTED, settings.audit_commit_timeout, g.get("request_id"))
         raise
+    return False
 
 
 _NOT_COMMITTED = (

@@ -356,8 +356,10 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
                     audit.fail(context, error)  # rolls the operation back; the refusal's row on its own
                     raise
                 else:
-                    if not wrote:
-                        audit.record_read(context, response)  # if it cannot be recorded: 500, no data out
+                    # A read's row: if it cannot be recorded, 500 and no data out. A GET's row goes to the
+                    # process's group commit, which leaves this session nothing to commit (its reads ran in
+                    # autocommit, or the SQLite snapshot was closed): no commit's bookkeeping then.
+                    if not wrote and audit.record_read(context, response):
                         _commit()
                     return response
                 finally:

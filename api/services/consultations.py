@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.auth.principal import Principal
 from api.db import utcnow
@@ -146,6 +147,10 @@ def create_consultation(session: Session, principal: Principal, data: Consultati
     # A consultation just created has no screenings yet: decided on none (it waits for them), without
     # asking the database.
     _store_eligibility(consultation, _decide(consultation, patient, latest_screenings={}))
+    # Nor escalations or a visit: known empty, so the 201's body does not ask the database for them (two
+    # SELECTs a request otherwise, lazily, from inside the dump).
+    set_committed_value(consultation, "escalations", [])
+    set_committed_value(consultation, "visit", None)
     session.add(consultation)
     emit(
         session,

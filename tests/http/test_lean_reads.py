@@ -5,12 +5,13 @@ statement built once per kind of principal that still finds only what the princi
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_smorest.etag import EtagMixin
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
@@ -181,3 +182,37 @@ def test_a_prepared_statement_is_built_once_per_kind_of_principal() -> None:
         kind="patient", client_id="cli_y", subject="usr_y", scopes=frozenset(), patient_id="pat_y"
     )
     assert prepared("test_patients", patient, build) is not first
+
+
+def test_a_new_consultation_is_answered_without_asking_for_escalations_or_a_visit_it_cannot_have(
+    client: FlaskClient, db: Session, world: World, a: Headers
+) -> None:
+    """The 201 of ``POST /v1/consultations`` shows ``escalation`` and ``visit`` as null without a SELECT of
+    either (two lazy loads a request before), and is the body a GET of the same consultation sends."""
+    sent: list[str] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        sent.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        created = client.post(
+            "/v1/consultations",
+            json={
+                "patient_id": world.patient_a1,
+                "conditions": ["major_depression"],
+                "patient_location_state": "CA",
+            },
+            headers=a,
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["escalation"] is None and body["visit"] is None
+    read = [s for s in sent if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in read if "FROM escalations" in s or "FROM visits" in s], read
+    fetched = client.get(f"/v1/consultations/{body['id']}", headers=a)
+    assert fetched.status_code == 200
+    assert fetched.get_json() == body
