@@ -243,6 +243,11 @@ def _entry(row: Any) -> AuditEntry:
     return AuditEntry(**values)
 
 
+# The windows of time a patient's page is looked for in, back from its cursor (or now), each older than the
+# last, before the rest of the trail: a month (a busy patient's page), a quarter, a year (list_audit_events).
+PATIENT_WINDOWS: Final = (timedelta(days=31), timedelta(days=92), timedelta(days=366))
+
+
 def list_audit_events(
     session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
 ) -> Page[AuditEntry]:
@@ -297,32 +302,75 @@ def list_audit_events(
     # its rows whole, so the merge looks nothing up again: on PostgreSQL, where each month is a partition
     # (migration 0024), a lookup by id would probe every month's key.
     patient = str(filters["patient_id"])
-    by_column, by_target, by_ref = aliased(AuditEvent), aliased(AuditEvent), aliased(AuditEvent)
-    ways = [
-        keyset(
-            listed(by_column).where(by_column.patient_id == patient, *narrowed(by_column)), by_column, page
-        ),
-        keyset(
-            listed(by_target).where(
-                by_target.target_patient_id == patient, target_shown(by_target), *narrowed(by_target)
+
+    def merged(since: datetime | None, until: datetime | None) -> list[Any]:
+        """The patient's rows at or after ``since`` and before ``until`` (either open), newest first, at
+        most one more than the page holds."""
+        by_column, by_target, by_ref = aliased(AuditEvent), aliased(AuditEvent), aliased(AuditEvent)
+
+        def window(rows: Any) -> list[ColumnElement[bool]]:
+            bounds: list[ColumnElement[bool]] = []
+            if since is not None:
+                bounds.append(rows.created_at >= since)
+            if until is not None:
+                bounds.append(rows.created_at < until)
+            return bounds
+
+        ways = [
+            keyset(
+                listed(by_column).where(
+                    by_column.patient_id == patient, *narrowed(by_column), *window(by_column)
+                ),
+                by_column,
+                page,
             ),
-            by_target,
-            page,
-        ),
-        keyset(
-            listed(by_ref)
-            .join(AuditPatientRef, AuditPatientRef.audit_id == by_ref.id)
-            .where(AuditPatientRef.patient_id == patient, *narrowed(by_ref)),
-            by_ref,
-            page,
-        ),
-    ]
-    parts = [way.subquery() for way in ways]
-    merged = union_all(*(select(part) for part in parts)).subquery()
-    found = session.execute(
-        select(merged).order_by(merged.c.created_at.desc(), merged.c.id.desc()).limit(page.limit + 1)
-    ).all()
-    rows = page_of(list(found), page)
+            keyset(
+                listed(by_target).where(
+                    by_target.target_patient_id == patient,
+                    target_shown(by_target),
+                    *narrowed(by_target),
+                    *window(by_target),
+                ),
+                by_target,
+                page,
+            ),
+            keyset(
+                listed(by_ref)
+                .join(AuditPatientRef, AuditPatientRef.audit_id == by_ref.id)
+                .where(AuditPatientRef.patient_id == patient, *narrowed(by_ref), *window(by_ref)),
+                by_ref,
+                page,
+            ),
+        ]
+        parts = [way.subquery() for way in ways]
+        union = union_all(*(select(part) for part in parts)).subquery()
+        return list(
+            session.execute(
+                select(union).order_by(union.c.created_at.desc(), union.c.id.desc()).limit(page.limit + 1)
+            ).all()
+        )
+
+    # Walked back from the cursor (or now) in widening windows of time, the newest first, stopping as soon as
+    # the page is full: on PostgreSQL a window names its months, so only their partitions are planned and
+    # read (a page without a time bound starts a walk in every month's index of the six years kept, three
+    # times over); the last step, the rest of the trail, is the unbounded walk, taken only for a patient with
+    # fewer rows than a page in the last year. Every step holds the same filters and cursor, the windows do
+    # not overlap, so the rows found are the unbounded walk's, in its order.
+    top: datetime = page.after[0] if page.after is not None else utcnow()
+    if filters.get("occurred_before"):
+        top = min(top, filters["occurred_before"])
+    earliest: datetime | None = filters.get("occurred_after") or None
+    found: list[Any] = []
+    until: datetime | None = None
+    for width in PATIENT_WINDOWS:
+        since = top - width
+        found += merged(since, until)
+        until = since
+        if len(found) > page.limit or (earliest is not None and earliest >= since):
+            break
+    else:
+        found += merged(None, until)
+    rows = page_of(found[: page.limit + 1], page)
     return Page(items=[_entry(r) for r in rows.items], has_more=rows.has_more, last_key=rows.last_key)
 
 

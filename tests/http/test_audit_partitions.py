@@ -10,7 +10,7 @@ import gzip
 import hashlib
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -324,19 +324,21 @@ def test_a_patients_listing_walks_each_partitions_own_index_and_prunes_by_time(
     assert older == ["audit_events_2025_01"]
     client.get(f"/v1/patients/{patient}", headers=admin_headers)
     month = Month.of(datetime.now(UTC))
-    captured: list[tuple[str, Any]] = []
+    captured: list[list[tuple[str, Any]]] = []
 
     def capture(
         _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
     ) -> None:
         if "FROM audit_events" in statement and "patient_id" in statement:
-            captured.append((statement, parameters))
+            captured[-1].append((statement, parameters))
 
     engine = db.get_bind()
     event.listen(engine, "before_cursor_execute", capture)
     try:
         since = month.start.isoformat().replace("+00:00", "Z")
+        captured.append([])
         assert client.get(f"/v1/audit-events?patient_id={patient}", headers=admin_headers).status_code == 200
+        captured.append([])
         assert (
             client.get(
                 f"/v1/audit-events?patient_id={patient}&occurred_after={since}", headers=admin_headers
@@ -345,7 +347,10 @@ def test_a_patients_listing_walks_each_partitions_own_index_and_prunes_by_time(
         )
     finally:
         event.remove(engine, "before_cursor_execute", capture)
-    assert len(captured) == 2
+    everything, recent = captured
+    # A patient with fewer rows than a page: the month, the quarter and the year before now, then the rest.
+    assert len(everything) == len(trail.PATIENT_WINDOWS) + 1
+    assert len(recent) == 1  # this month is inside the first window: nothing older is looked at
 
     def plan(statement: str, parameters: Any) -> str:
         nested = db.begin_nested()
@@ -354,13 +359,79 @@ def test_a_patients_listing_walks_each_partitions_own_index_and_prunes_by_time(
         nested.rollback()
         return "\n".join(found)
 
-    everything, recent = plan(*captured[0]), plan(*captured[1])
-    index = f"{month.partition}_patient_id_created_at_id_idx"
-    assert index in everything and index in recent
-    assert f"Seq Scan on {month.partition}" not in everything
-    # Every month's partition is in the plan without a time bound; from this month on, the older ones are not.
-    assert "audit_events_2025_01_patient_id_created_at_id_idx" in everything
-    assert "audit_events_2025_01" not in recent
+    first_window, the_rest, this_month = plan(*everything[0]), plan(*everything[-1]), plan(*recent[0])
+    # This month's partition is read through an index (on a trail this small the planner may pick the one on
+    # time rather than the patient's: both are bounded), never scanned whole.
+    for windowed in (first_window, this_month):
+        assert f" on {month.partition} " in windowed
+        assert f"Seq Scan on {month.partition}" not in windowed
+    # Only the last step, the rest of the trail, plans every older month's partition; the windows before it
+    # and a listing from this month on do not.
+    assert "audit_events_2025_01_patient_id_created_at_id_idx" in the_rest
+    assert f" on {month.partition} " not in the_rest
+    assert "audit_events_2025_01" not in first_window
+    assert "audit_events_2025_01" not in this_month
+
+
+def test_a_patients_pages_walked_back_in_windows_of_time_are_the_whole_trail_newest_first(
+    client: FlaskClient, world: World, admin_headers: Headers, db: Session, chain: AuditChain
+) -> None:
+    """A patient's page is looked for in the last month, then quarter, then year, then the rest (issue 28,
+    on the partitioned trail a window reads only its months): whatever the page size, the cursor and the time
+    filters, the pages are the patient's whole trail in order, nothing repeated or left out, on both
+    databases; a page the last month fills costs one statement."""
+    patient = world.patient_a1
+    now = datetime.now(UTC)
+    ages = [0, 3, 29, 31, 45, 92, 120, 366, 367, 500, 3000]  # days: each window, its edges, and beyond
+    written: dict[str, datetime] = {}
+    for days in ages:
+        when = now - timedelta(days=days, minutes=1)
+        for audit_id in _rows_at(db, chain, when, 2, patient):
+            written[audit_id] = when
+    _rows_at(db, chain, now - timedelta(days=2), 3, None)  # about nobody: never listed
+    db.commit()
+
+    def pages(query: str, limit: int) -> tuple[list[str], int]:
+        ids: list[str] = []
+        cursor, requests = "", 0
+        while True:
+            response = client.get(
+                f"/v1/audit-events?patient_id={patient}&limit={limit}{query}{cursor}", headers=admin_headers
+            )
+            assert response.status_code == 200, response.get_json()
+            body = response.get_json()
+            requests += 1
+            ids += [r["id"] for r in body["data"] if r["operation"] != "listAuditEvents"]
+            if not body["has_more"]:
+                return ids, requests
+            cursor = f"&cursor={body['next_cursor']}"
+
+    newest_first = sorted(written, key=lambda i: (written[i], i), reverse=True)
+    for limit in (1, 2, 3, 5, 7, 100):
+        assert pages("", limit)[0] == newest_first, limit
+    stamp = {days: (now - timedelta(days=days)).isoformat().replace("+00:00", "Z") for days in (30, 100, 400)}
+    between = [i for i in newest_first if now - timedelta(days=400) <= written[i] < now - timedelta(days=100)]
+    assert len(between) == 6  # 120, 366 and 367 days old
+    for limit in (1, 3, 100):
+        got, _ = pages(f"&occurred_after={stamp[400]}&occurred_before={stamp[100]}", limit)
+        assert got == between, limit
+        older = [i for i in newest_first if written[i] < now - timedelta(days=30)]
+        assert pages(f"&occurred_before={stamp[30]}", limit)[0] == older, limit
+
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "FROM audit_events" in statement and "patient_id" in statement:
+            statements.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = client.get(f"/v1/audit-events?patient_id={patient}&limit=3", headers=admin_headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert first.status_code == 200 and first.get_json()["has_more"] is True
+    assert len(statements) == 1  # four of the patient's rows are in the last month: the page is there
 
 
 @postgres_only
