@@ -12,8 +12,7 @@ from joserfc.errors import JoseError
 
 from api.auth import store
 from api.auth.principal import PRINCIPAL_KINDS, Principal, PrincipalKind
-from api.auth.server import OAuthExtension
-from api.auth.tokens import REALM
+from api.auth.tokens import REALM, AccessTokenValidator, CheckedToken
 from api.db import get_session
 from api.errors import Forbidden, Unauthorized
 
@@ -51,30 +50,50 @@ def _authenticate() -> Principal:
         # RFC 6750 §3.1: a request with no credentials gets no error code.
         raise Unauthorized("An access token is required.", headers=_challenge())
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise _invalid("The Authorization header must be 'Bearer <token>'.")
-    ext: OAuthExtension = current_app.extensions["oauth"]
+    validator: AccessTokenValidator = current_app.extensions["oauth"].validator
+    checked = validator.checked.get(token)
+    if checked is None:
+        checked = _check(validator, token)
+        validator.remember(token, checked)
+    # Every request: the token's times (RFC 7519 §4.1.4, §4.1.5, with the leeway) and its revocation.
+    now = time.time()
+    if now > checked.expires + LEEWAY_SECONDS:
+        raise _expired(checked.expires)
+    if now < checked.not_before - LEEWAY_SECONDS:
+        raise _invalid("The access token is invalid: its issuer, audience or times do not hold.")
+    if store.is_token_revoked(get_session(), str(checked.principal.token_id)):
+        raise _invalid("The access token has been revoked.")
+    return checked.principal
+
+
+def _expired(expires: float) -> InvalidToken:
+    # Signed by us and past its time: say so, so that a client refreshes instead of hunting for a bug.
+    at = datetime.fromtimestamp(expires, UTC).isoformat().replace("+00:00", "Z")
+    return _invalid(f"The access token expired at {at}. Get a new one (or use the refresh token).")
+
+
+def _check(validator: AccessTokenValidator, token: str) -> CheckedToken:
+    """A token's first use in this process: every check (its times too), and what it grants."""
     try:
-        claims = ext.validator.authenticate_token(token.strip())  # the signature: ours, or refused here
+        claims = validator.authenticate_token(token)  # the signature: ours, or refused here
     except (OAuth2Error, JoseError, ValueError):
         raise _invalid("The access token is invalid: not one this server signed, or malformed.") from None
     expires = claims.get("exp")
     if isinstance(expires, int | float) and time.time() > expires + LEEWAY_SECONDS:
-        # Signed by us and past its time: say so, so that a client refreshes instead of hunting for a bug.
-        at = datetime.fromtimestamp(expires, UTC).isoformat().replace("+00:00", "Z")
-        raise _invalid(f"The access token expired at {at}. Get a new one (or use the refresh token).")
+        raise _expired(expires)
     try:
         claims.validate(leeway=LEEWAY_SECONDS)
     except (OAuth2Error, JoseError, ValueError):
         raise _invalid("The access token is invalid: its issuer, audience or times do not hold.") from None
-    if store.is_token_revoked(get_session(), str(claims["jti"])):
-        raise _invalid("The access token has been revoked.")
     role = str(claims.get("role"))
     if role not in _KINDS:
         raise _invalid("The access token names no known role.")
     kind = cast(PrincipalKind, role)
     user_id = None if claims["sub"] == claims["client_id"] else str(claims["sub"])
-    return Principal(
+    principal = Principal(
         kind=kind,
         client_id=str(claims["client_id"]),
         subject=str(claims["sub"]),
@@ -85,6 +104,9 @@ def _authenticate() -> Principal:
         provider_id=claims.get("provider_id"),
         token_id=str(claims["jti"]),
     )
+    # validate() has just held exp, iat and nbf (if present) to be numbers; exp and iat are required.
+    not_before = max(float(claims["iat"]), float(claims.get("nbf", claims["iat"])))
+    return CheckedToken(principal, not_before=not_before, expires=float(claims["exp"]))
 
 
 def authenticate() -> Principal:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import functools
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from authlib.oauth2.rfc6750.errors import InvalidTokenError
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator, JWTBearerTokenValidator
@@ -15,6 +16,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from api.auth.keys import ALGORITHM, SigningKeys
+from api.auth.principal import Principal
 from api.config import Settings
 from api.ids import random_secret
 
@@ -61,18 +63,42 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]  # Au
         return identity_claims(client, user)
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedToken:
+    """A token that passed, on its first use, every check that does not change with the time (signature,
+    ``typ``, issuer, audience, the claims required, a known role), with what it grants, and the times
+    every request checks again (``api.auth.protector``): valid from ``not_before`` (its ``nbf`` or ``iat``,
+    the later) until ``expires`` (its ``exp``), each with the leeway. Revocation is not kept: it is looked
+    up each time."""
+
+    principal: Principal
+    not_before: float
+    expires: float
+
+
 class AccessTokenValidator(JWTBearerTokenValidator):  # type: ignore[misc]  # Authlib ships no type hints: its base classes are Any
     """Signature, ``typ``, algorithm and registered claims. Revocation is checked by the caller."""
 
     # A client sends the same token with every request for its 15 minutes: its signature is checked once and
     # the verified header and claims kept (a failed check is not kept). The claims (expiry, issuer, audience)
     # are still validated on every request, and revocation is looked up every time by the caller.
-    VERIFIED_TOKENS_KEPT = 4096
+    VERIFIED_TOKENS_KEPT: Final = 4096
+    # Likewise the outcome of the checks that do not change with the time, once they have all passed: the
+    # protector then checks the token's times and its revocation only (a failed check is not kept). Emptied
+    # when full, rather than kept in order: a token dropped is checked in full on its next use, no more.
+    CHECKED_TOKENS_KEPT: Final = 4096
 
     def __init__(self, keys: SigningKeys, settings: Settings) -> None:
         super().__init__(issuer=settings.issuer, resource_server=settings.audience, realm=REALM)
         self._keys = keys
         self._verified = functools.lru_cache(maxsize=self.VERIFIED_TOKENS_KEPT)(self._verify)
+        self.checked: dict[str, CheckedToken] = {}
+
+    def remember(self, token_string: str, checked: CheckedToken) -> None:
+        """Keep a token that passed every check (``checked``), for the requests that send it next."""
+        if len(self.checked) >= self.CHECKED_TOKENS_KEPT:
+            self.checked.clear()
+        self.checked[token_string] = checked
 
     def _verify(self, token_string: str) -> tuple[dict[str, Any], dict[str, Any]]:
         try:

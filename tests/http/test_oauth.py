@@ -422,7 +422,7 @@ def test_a_token_verified_once_is_still_checked_for_expiry_and_revocation_each_t
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     """The signature of a token is verified once per process (AccessTokenValidator keeps the result); its
-    claims are validated again on every request, and revocation is looked up every time."""
+    times are checked again on every request, and revocation is looked up every time."""
     validator = app.extensions["oauth"].validator
     token = cc_token(client, world.portal_a)
     assert client.get("/v1/patients", headers=bearer(token)).status_code == 200
@@ -438,6 +438,52 @@ def test_a_token_verified_once_is_still_checked_for_expiry_and_revocation_each_t
     portal = (world.portal_a.client_id, world.portal_a.secret)
     assert client.post("/oauth/revoke", data={"token": token}, auth=portal).status_code == 200
     assert client.get("/v1/patients", headers=bearer(token)).status_code == 401
+
+
+def test_a_token_checked_once_is_refused_once_past_its_time_or_revoked(
+    app: Flask, client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a token's first use checked and granted is kept per process (its signature, issuer, audience,
+    claims, role: they do not change); every later request checks its times and its revocation again."""
+    from api.auth import protector
+
+    validator = app.extensions["oauth"].validator
+    token = cc_token(client, world.portal_a)
+    assert client.get("/v1/patients", headers=bearer(token)).status_code == 200
+    kept = validator.checked[token]
+    assert kept.principal.client_id == world.portal_a.client_id
+    assert client.get("/v1/patients", headers=bearer(token)).status_code == 200
+    assert validator.checked[token] is kept  # the second request used what the first checked
+    for offset, status in ((29, 200), (31, 401)):  # the documented leeway, 30 s past exp
+        monkeypatch.setattr(protector.time, "time", lambda o=offset: kept.expires + o)
+        response = client.get("/v1/patients", headers=bearer(token))
+        assert response.status_code == status, (offset, response.get_json())
+    assert response.get_json()["detail"].startswith("The access token expired at ")
+    # Issued in the future, as far as this clock can tell (a clock set back): refused, not expired.
+    monkeypatch.setattr(protector.time, "time", lambda: kept.not_before - 31)
+    early = client.get("/v1/patients", headers=bearer(token))
+    assert early.status_code == 401 and "times do not hold" in early.get_json()["detail"]
+    monkeypatch.undo()
+    portal = (world.portal_a.client_id, world.portal_a.secret)
+    assert client.post("/oauth/revoke", data={"token": token}, auth=portal).status_code == 200
+    revoked = client.get("/v1/patients", headers=bearer(token))
+    assert revoked.status_code == 401 and revoked.get_json()["detail"] == "The access token has been revoked."
+
+
+def test_a_token_refused_on_its_first_use_is_never_kept(app: Flask, client: FlaskClient) -> None:
+    validator = app.extensions["oauth"].validator
+    now = int(time.time())
+    refused = {
+        "forged": _forge(app, {}) + "x",
+        "expired": _forge(app, {"exp": now - 60, "jti": "expired"}),
+        "another issuer": _forge(app, {"iss": "https://elsewhere.example", "jti": "iss"}),
+        "no known role": _forge(app, {"role": "superuser", "jti": "role"}),
+        "not yet valid": _forge(app, {"nbf": now + 3600, "jti": "nbf"}),
+    }
+    for name, token in refused.items():
+        for _ in range(2):
+            assert client.get("/v1/patients", headers=bearer(token)).status_code == 401, name
+        assert token not in validator.checked, name
 
 
 def test_a_forged_token_is_refused_every_time_and_never_kept(app: Flask, client: FlaskClient) -> None:
