@@ -25,6 +25,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from api.audit_custody import AnchorError, AuditChain
 from api.auth.principal import Principal
@@ -61,7 +63,7 @@ from api.domain.audit import (
 from api.models import AuditEvent, AuditPatientRef, AuditPending, AuditSeal, Patient, resources
 from api.models.resources import new_id_for
 from api.services.access import require_kind
-from api.services.paging import Page, PageRequest, fetch_row_page, keyset, page_of
+from api.services.paging import Page, PageRequest, page_of
 
 log = logging.getLogger("api.audit")
 
@@ -247,20 +249,58 @@ def _entry(row: Any) -> AuditEntry:
 # last, before the rest of the trail: a month (a busy patient's page), a quarter, a year (list_audit_events).
 PATIENT_WINDOWS: Final = (timedelta(days=31), timedelta(days=92), timedelta(days=366))
 
+_FILTERS: Final = ("actor_id", "resource_type", "resource_id", "action")
 
-def list_audit_events(
-    session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
-) -> Page[AuditEntry]:
-    require_kind(principal, "partner_client", "admin", action="read the audit trail")
-    own_patients = select(Patient.id).where(Patient.partner_id == principal.partner_id)
+
+@dataclass(frozen=True)
+class _Listing:
+    """The shape of a listing's statement: which conditions it holds. Their values are parameters, so one
+    statement per shape is built, once per process, and run with each request's values."""
+
+    admin: bool
+    filters: tuple[str, ...]  # of _FILTERS, those given
+    occurred_after: bool
+    occurred_before: bool
+    cursor: bool
+    patient: bool
+    since: bool  # a patient's window of time: its start
+    until: bool  # and its end
+
+
+_LISTINGS: dict[_Listing, Select[Any]] = {}
+# What a listing's statement may hold as parameters: the caller's partner, the filters, the cursor, the
+# window and the page size. Anything else would be a value baked into a statement every request of its shape
+# shares.
+_LISTING_PARAMETERS: Final = frozenset(
+    {"partner_id", "patient", "occurred_after", "occurred_before", "after_at", "after_id", "since", "until"}
+    | {"limit"}
+    | {f"filter_{name}" for name in _FILTERS}
+)
+
+
+def _listing(shape: _Listing) -> Select[Any]:
+    statement = _LISTINGS.get(shape)
+    if statement is None:
+        statement = _build_listing(shape)
+        baked = set(statement.compile().params) - _LISTING_PARAMETERS
+        if baked:
+            raise RuntimeError(f"a listing's statement holds values of its own: {sorted(baked)}")
+        _LISTINGS[shape] = statement
+    return statement
+
+
+def _build_listing(shape: _Listing) -> Select[Any]:
+    own_patients = select(Patient.id).where(Patient.partner_id == bindparam("partner_id"))
 
     def narrowed(rows: Any) -> list[ColumnElement[bool]]:
-        """What the caller may see of ``rows`` (the table or an alias of it) and what the filters ask."""
+        """What the caller may see of ``rows`` (the table or an alias of it) and what the filters ask; the
+        time the filters ask for (on PostgreSQL, the months outside it are not read at all) and a patient's
+        window of time."""
         conditions: list[ColumnElement[bool]] = []
-        if not principal.is_admin:
+        if not shape.admin:
             conditions.append(
                 or_(
-                    rows.partner_id == principal.partner_id,
+                    rows.partner_id == bindparam("partner_id"),
                     rows.patient_id.in_(own_patients),
                     rows.target_patient_id.in_(own_patients),
                     rows.id.in_(
@@ -268,23 +308,20 @@ def list_audit_events(
                     ),
                 )
             )
-        for name in ("actor_id", "resource_type", "resource_id", "action"):
-            if filters.get(name):
-                conditions.append(getattr(rows, name) == str(filters[name]))
-        return conditions + within(rows)
-
-    def within(rows: Any) -> list[ColumnElement[bool]]:
-        """The time the filters ask for: on PostgreSQL, the months outside it are not read at all."""
-        conditions: list[ColumnElement[bool]] = []
-        if filters.get("occurred_after"):
-            conditions.append(rows.created_at >= filters["occurred_after"])
-        if filters.get("occurred_before"):
-            conditions.append(rows.created_at < filters["occurred_before"])
+        conditions += [getattr(rows, name) == bindparam(f"filter_{name}") for name in shape.filters]
+        if shape.occurred_after:
+            conditions.append(rows.created_at >= bindparam("occurred_after"))
+        if shape.occurred_before:
+            conditions.append(rows.created_at < bindparam("occurred_before"))
+        if shape.since:
+            conditions.append(rows.created_at >= bindparam("since"))
+        if shape.until:
+            conditions.append(rows.created_at < bindparam("until"))
         return conditions
 
     # Whom a refused request named is the platform's to see, and the patient's own partner's.
     def target_shown(rows: Any) -> ColumnElement[bool]:
-        return true() if principal.is_admin else rows.target_patient_id.in_(own_patients)
+        return true() if shape.admin else rows.target_patient_id.in_(own_patients)
 
     def listed(rows: Any) -> Select[Any]:
         """The columns a reader gets of ``rows`` (the table or an alias of it), a refused request's patient
@@ -292,64 +329,79 @@ def list_audit_events(
         shown = case((target_shown(rows), rows.target_patient_id), else_=None).label("shown")
         return cast("Select[Any]", select(*(getattr(rows, c.key) for c in _COLUMNS), shown))
 
-    if not filters.get("patient_id"):
-        rows = fetch_row_page(session, listed(AuditEvent).where(*narrowed(AuditEvent)), AuditEvent, page)
-        return Page(items=[_entry(r) for r in rows.items], has_more=rows.has_more, last_key=rows.last_key)
+    def walked(statement: Select[Any], rows: Any) -> Select[Any]:
+        """Newest first from the cursor, one more than the page holds (``paging.keyset``, as parameters)."""
+        if shape.cursor:
+            statement = statement.where(
+                or_(
+                    rows.created_at < bindparam("after_at"),
+                    and_(rows.created_at == bindparam("after_at"), rows.id < bindparam("after_id")),
+                )
+            )
+        return statement.order_by(rows.created_at.desc(), rows.id.desc()).limit(bindparam("limit"))
+
+    if not shape.patient:
+        return walked(listed(AuditEvent).where(*narrowed(AuditEvent)), AuditEvent)
     # A patient's page, newest first, from the three ways a row names them, each walked on its own index
     # (patient, created_at, id) only as far as the page needs, then merged: its cost is the page's, not the
     # patient's history or the trail's. (As one OR, PostgreSQL guessed that half the trail matched and walked
     # it newest first: 86 ms at a million rows, and growing with the trail; bench/README.md.) Each way reads
     # its rows whole, so the merge looks nothing up again: on PostgreSQL, where each month is a partition
     # (migration 0024), a lookup by id would probe every month's key.
-    patient = str(filters["patient_id"])
-
-    def merged(since: datetime | None, until: datetime | None) -> list[Any]:
-        """The patient's rows at or after ``since`` and before ``until`` (either open), newest first, at
-        most one more than the page holds."""
-        by_column, by_target, by_ref = aliased(AuditEvent), aliased(AuditEvent), aliased(AuditEvent)
-
-        def window(rows: Any) -> list[ColumnElement[bool]]:
-            bounds: list[ColumnElement[bool]] = []
-            if since is not None:
-                bounds.append(rows.created_at >= since)
-            if until is not None:
-                bounds.append(rows.created_at < until)
-            return bounds
-
-        ways = [
-            keyset(
-                listed(by_column).where(
-                    by_column.patient_id == patient, *narrowed(by_column), *window(by_column)
-                ),
-                by_column,
-                page,
+    patient: BindParameter[str] = bindparam("patient")
+    by_column, by_target, by_ref = aliased(AuditEvent), aliased(AuditEvent), aliased(AuditEvent)
+    ways = [
+        walked(listed(by_column).where(by_column.patient_id == patient, *narrowed(by_column)), by_column),
+        walked(
+            listed(by_target).where(
+                by_target.target_patient_id == patient, target_shown(by_target), *narrowed(by_target)
             ),
-            keyset(
-                listed(by_target).where(
-                    by_target.target_patient_id == patient,
-                    target_shown(by_target),
-                    *narrowed(by_target),
-                    *window(by_target),
-                ),
-                by_target,
-                page,
-            ),
-            keyset(
-                listed(by_ref)
-                .join(AuditPatientRef, AuditPatientRef.audit_id == by_ref.id)
-                .where(AuditPatientRef.patient_id == patient, *narrowed(by_ref), *window(by_ref)),
-                by_ref,
-                page,
-            ),
-        ]
-        parts = [way.subquery() for way in ways]
-        union = union_all(*(select(part) for part in parts)).subquery()
-        return list(
-            session.execute(
-                select(union).order_by(union.c.created_at.desc(), union.c.id.desc()).limit(page.limit + 1)
-            ).all()
+            by_target,
+        ),
+        walked(
+            listed(by_ref)
+            .join(AuditPatientRef, AuditPatientRef.audit_id == by_ref.id)
+            .where(AuditPatientRef.patient_id == patient, *narrowed(by_ref)),
+            by_ref,
+        ),
+    ]
+    merged = union_all(*(select(way.subquery()) for way in ways)).subquery()
+    return select(merged).order_by(merged.c.created_at.desc(), merged.c.id.desc()).limit(bindparam("limit"))
+
+
+def list_audit_events(
+    session: Session, principal: Principal, filters: dict[str, Any], page: PageRequest
+) -> Page[AuditEntry]:
+    require_kind(principal, "partner_client", "admin", action="read the audit trail")
+    given = tuple(name for name in _FILTERS if filters.get(name))
+    values: dict[str, Any] = {f"filter_{name}": str(filters[name]) for name in given}
+    values["limit"] = page.limit + 1
+    if not principal.is_admin:
+        values["partner_id"] = principal.partner_id
+    for name in ("occurred_after", "occurred_before"):
+        if filters.get(name):
+            values[name] = filters[name]
+    if page.after is not None:
+        values["after_at"], values["after_id"] = page.after
+
+    def run(patient: bool, since: datetime | None = None, until: datetime | None = None) -> list[Any]:
+        shape = _Listing(
+            admin=principal.is_admin,
+            filters=given,
+            occurred_after="occurred_after" in values,
+            occurred_before="occurred_before" in values,
+            cursor=page.after is not None,
+            patient=patient,
+            since=since is not None,
+            until=until is not None,
         )
+        bounds = {k: v for k, v in (("since", since), ("until", until)) if v is not None}
+        return list(session.execute(_listing(shape), {**values, **bounds}).all())
 
+    if not filters.get("patient_id"):
+        rows = page_of(run(patient=False), page)
+        return Page(items=[_entry(r) for r in rows.items], has_more=rows.has_more, last_key=rows.last_key)
+    values["patient"] = str(filters["patient_id"])
     # Walked back from the cursor (or now) in widening windows of time, the newest first, stopping as soon as
     # the page is full: on PostgreSQL a window names its months, so only their partitions are planned and
     # read (a page without a time bound starts a walk in every month's index of the six years kept, three
@@ -364,12 +416,12 @@ def list_audit_events(
     until: datetime | None = None
     for width in PATIENT_WINDOWS:
         since = top - width
-        found += merged(since, until)
+        found += run(True, since, until)
         until = since
         if len(found) > page.limit or (earliest is not None and earliest >= since):
             break
     else:
-        found += merged(None, until)
+        found += run(True, None, until)
     rows = page_of(found[: page.limit + 1], page)
     return Page(items=[_entry(r) for r in rows.items], has_more=rows.has_more, last_key=rows.last_key)
 

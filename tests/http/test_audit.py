@@ -179,6 +179,9 @@ def test_another_tenants_404s_leave_the_caller_nothing_of_that_tenant(
         ]
         assert len(attempts) == len(probes), attempts
         assert {(r["outcome"], r["patient_id"]) for r in attempts} == {("not_found", world.patient_a1)}
+    # Each listing's statement is built once per shape and shared (issue 28): after A's partner listed its
+    # patient's trail, B's same query is run with B's values, not A's.
+    assert trail_of(client, portal_b, f"patient_id={world.patient_a1}") == []
 
 
 def test_a_patients_trail_pages_through_every_way_a_row_names_them(
