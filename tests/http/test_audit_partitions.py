@@ -435,11 +435,19 @@ def test_a_patients_pages_walked_back_in_windows_of_time_are_the_whole_trail_new
 
 
 @postgres_only
+@pytest.mark.parametrize("batch", [2000, 2])
 def test_a_month_sealed_among_another_months_rows_is_archived_by_its_own_seals(
-    cli_app: Flask, db: Session, chain: AuditChain, tmp_path: Path
+    cli_app: Flask,
+    db: Session,
+    chain: AuditChain,
+    tmp_path: Path,
+    batch: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A late row of March, sealed after April's first rows: March's archive names two runs of seals, holds
-    April's seals between them without their rows (April stays in the database), and both verify."""
+    April's seals between them without their rows (April stays in the database), and both verify; also when
+    the export reads its seals two at a time (batches end inside each run)."""
+    monkeypatch.setattr(partitions, "_BATCH", batch)
     march = _rows_at(db, chain, datetime(2019, 3, 5, tzinfo=UTC), 2)
     seal_all_pending(db, chain)
     april = _rows_at(db, chain, datetime(2019, 4, 2, tzinfo=UTC), 2)
@@ -487,3 +495,45 @@ def test_a_row_deleted_from_a_month_is_not_declared_archived(
     assert result.exit_code == 1
     assert json.loads(result.output)["first_broken"]["reason"] == "the audit row is gone"
     assert json.loads(result.output)["first_broken"]["audit_id"] == june[0]
+
+
+@postgres_only
+@pytest.mark.parametrize("damage", ["changed", "deleted"])
+def test_archive_refuses_a_month_whose_sealed_row_was_changed_or_deleted_and_keeps_it_whole(
+    cli_app: Flask,
+    db: Session,
+    chain: AuditChain,
+    tmp_path: Path,
+    damage: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An archive must not launder a break: a row of the month changed behind the triggers after its seal, or
+    deleted, refuses the archive (naming the seal and ``audit verify --full``); the partition and its other
+    rows stay, and no file is left under the archive's name. Read two seals at a time, so that the damaged
+    row is in a later batch than the first."""
+    monkeypatch.setattr(partitions, "_BATCH", 2)
+    may = _rows_at(db, chain, datetime(2019, 5, 7, tzinfo=UTC), 5)
+    seal_all_pending(db, chain)
+    victim = sorted(
+        db.execute(select(AuditSeal.seq, AuditSeal.audit_id).where(AuditSeal.audit_id.in_(may))).all()
+    )[3].audit_id
+    db.execute(text("SET LOCAL session_replication_role = replica"))
+    if damage == "changed":
+        db.execute(text("UPDATE audit_events SET ip = '10.9.9.9' WHERE id = :id"), {"id": victim})
+    else:
+        db.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": victim})
+    db.execute(text("SET LOCAL session_replication_role = origin"))
+    db.flush()
+    out = tmp_path / "archive"
+
+    result = _cli(cli_app, "audit", "archive", "--before", "2019-06", "--out", str(out))
+
+    assert result.exit_code == 1
+    reason = "was changed after it was sealed" if damage == "changed" else "is gone from the database"
+    assert reason in result.output and victim in result.output and "audit verify --full" in result.output
+    assert "audit_events_2019_05" in _partitions(db)
+    db.expire_all()
+    kept = set(db.scalars(select(AuditEvent.id).where(AuditEvent.id.in_(may))))
+    assert kept == set(may) - ({victim} if damage == "deleted" else set())
+    assert not (out / "audit-events-2019-05.ndjson.gz").exists()
+    assert not (out / "audit-events-2019-05.manifest.json").exists()
