@@ -120,10 +120,13 @@ class PageCache:
         return len(self._pages)
 
 
+# Built once; run on the session's connection as Core (no ORM execution context): every search runs it.
+_VERSION = select(DirectoryVersion.__table__.c.version).where(DirectoryVersion.__table__.c.id == 1)
+
+
 def directory_version(session: Session) -> int:
     """The directory's version as this session reads it now (migration 0023 keeps it)."""
-    stmt = select(DirectoryVersion.version).where(DirectoryVersion.id == 1)
-    version: int = session.execute(stmt).scalar_one()
+    version: int = session.connection().execute(_VERSION).scalar_one()
     return version
 
 
