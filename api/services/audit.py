@@ -63,7 +63,7 @@ from api.domain.audit import (
 from api.models import AuditEvent, AuditPatientRef, AuditPending, AuditSeal, Patient, resources
 from api.models.resources import new_id_for
 from api.services.access import require_kind
-from api.services.paging import Page, PageRequest, page_of
+from api.services.paging import Page, PageRequest, newest_first, page_of
 
 log = logging.getLogger("api.audit")
 
@@ -331,14 +331,10 @@ def _build_listing(shape: _Listing) -> Select[Any]:
 
     def walked(statement: Select[Any], rows: Any) -> Select[Any]:
         """Newest first from the cursor, one more than the page holds (``paging.keyset``, as parameters)."""
-        if shape.cursor:
-            statement = statement.where(
-                or_(
-                    rows.created_at < bindparam("after_at"),
-                    and_(rows.created_at == bindparam("after_at"), rows.id < bindparam("after_id")),
-                )
-            )
-        return statement.order_by(rows.created_at.desc(), rows.id.desc()).limit(bindparam("limit"))
+        after: tuple[Any, Any] | None = (
+            (bindparam("after_at"), bindparam("after_id")) if shape.cursor else None
+        )
+        return newest_first(statement, rows, after=after, limit=bindparam("limit"))
 
     if not shape.patient:
         return walked(listed(AuditEvent).where(*narrowed(AuditEvent)), AuditEvent)

@@ -28,13 +28,21 @@ class Page(Generic[T]):
 
 def keyset(stmt: Select[Any], model: type[Any], page: PageRequest) -> Select[Any]:
     """``stmt`` narrowed to the rows after the page's cursor, newest first, one more than the page holds."""
-    columns: Any = model  # every listed model has created_at and id
-    if page.after is not None:
-        created_at, row_id = page.after
+    return newest_first(stmt, model, after=page.after, limit=page.limit + 1)
+
+
+def newest_first(
+    stmt: Select[Any], columns: Any, *, after: tuple[Any, Any] | None, limit: Any
+) -> Select[Any]:
+    """The lists' order and cursor, once: ``stmt``'s rows (``columns``: what has their ``created_at`` and
+    ``id``) after ``after`` = (created_at, id), newest first, ``limit`` of them. The values may be bound
+    parameters (``bindparam``), for a statement built once and run with each page's values."""
+    if after is not None:
+        created_at, row_id = after
         stmt = stmt.where(
             or_(columns.created_at < created_at, and_(columns.created_at == created_at, columns.id < row_id))
         )
-    return stmt.order_by(columns.created_at.desc(), columns.id.desc()).limit(page.limit + 1)
+    return stmt.order_by(columns.created_at.desc(), columns.id.desc()).limit(limit)
 
 
 def fetch_page(session: Session, stmt: Select[Any], model: type[T], page: PageRequest) -> Page[T]:
