@@ -7,10 +7,11 @@ Two rules, both pure:
   anything that lets it be computed back. The table is a breakdown (the groups) and its ``totals``: for
   every count field, ``totals = sum(groups)``. A hidden count is derivable when it is the only hidden cell
   of its field (totals minus the visible siblings), or when the hidden cells of a field can only all be 1
-  (two hidden groups summing to 2). So, per field, after hiding the counts of 1 to 10, the next smallest
-  visible non-zero group is hidden too (complementary suppression) until neither holds; when no group is
-  left, the total. A group with any hidden count is ``suppressed``: its rates and median are not shown
-  either (they would give the hidden count back from the visible ones). 0 is shown: it is no person.
+  (two hidden groups summing to 2), or, generally, when that sum and the rows' own bounds leave it one value
+  (``_pinned``). So, per field, after hiding the counts of 1 to 10, the next smallest visible non-zero group
+  that its own row does not pin is hidden too (complementary suppression) until none can be computed; when no
+  group is left, the total. A group with any hidden count is ``suppressed``: its rates and median are not
+  shown either (they would give the hidden count back from the visible ones). 0 is shown: it is no person.
   The threshold of 11 is the CMS cell-size suppression policy's (counts 1-10 are not published).
 - **Generalisation** of de-identified rows (``generalise``): HIPAA Safe Harbor (45 CFR 164.514(b)(2))
   removes the identifiers (no names, dates, ZIP, ids; ages over 89 as one band); a row's remaining
@@ -74,45 +75,75 @@ def suppress(
     groups: Sequence[Mapping[str, int]], totals: Mapping[str, int]
 ) -> tuple[list[Published], Published]:
     """Which counts of a breakdown and its totals may be shown. ``groups`` and ``totals`` give every field of
-    ``COUNT_FIELDS``; for each field the totals are the sum of the groups."""
-    hidden_groups: list[set[str]] = [set() for _ in groups]
-    hidden_totals: set[str] = set()
+    ``COUNT_FIELDS``; for each field the totals are the sum of the groups.
+
+    Per field (parents first, so that a count's parent is settled when its bounds are taken): the counts of 1
+    to 10 are hidden; then, while any hidden count of the field could be computed back (``_pinned``), the
+    smallest visible non-zero group is hidden too, and when no group is left, the totals. A group whose own
+    row already pins the count (it lies between a shown count inside it and the shown count containing it,
+    and the two are equal) is never taken as the complement: hiding it would hide nothing."""
+    rows = [*groups, totals]
+    hidden_rows: list[set[str]] = [set() for _ in rows]
+    last = len(groups)  # the totals' index in ``rows``
+    signs = [1] * len(groups) + [-1]  # sum(groups) - totals = 0
     for field in COUNT_FIELDS:
-        values = [group[field] for group in groups]
+        values = [row[field] for row in rows]
         hidden = {i for i, value in enumerate(values) if is_small(value)}
-        total_hidden = is_small(totals[field])
-        # What a reader knows of a hidden count from its own row: at least 1 (0 is shown), and at least any
-        # count inside it that may be shown (plans >= with_follow_up >= responders, remitters).
-        lows = [max([1, *[g[c] for c in _INSIDE.get(field, ()) if not is_small(g[c])]]) for g in groups]
-        while _derivable(values, hidden, total_hidden, lows):
-            candidates = [i for i, value in enumerate(values) if value > 0 and i not in hidden]
+        bounds = [_bounds(row, shown, field) for row, shown in zip(rows, hidden_rows, strict=True)]
+        while _pinned(values, signs, hidden, bounds):
+            # A cell that can hide something: not zero, not hidden yet, not pinned by its own row.
+            helping = [i for i in range(len(rows)) if values[i] > 0 and i not in hidden and _open(bounds[i])]
+            candidates = [i for i in helping if i != last]
             if candidates:
                 hidden.add(min(candidates, key=lambda i: (values[i], i)))
-            elif totals[field] > 0 and not total_hidden:
-                total_hidden = True
-            else:  # every non-zero cell is hidden already: nothing more to hide
+            elif last in helping:
+                hidden.add(last)
+            else:  # every cell that could help is hidden already: nothing more to hide
                 break
         for i in hidden:
-            hidden_groups[i].add(field)
-        if total_hidden:
-            hidden_totals.add(field)
-    published = [_published(group, hidden) for group, hidden in zip(groups, hidden_groups, strict=True)]
-    return published, _published(totals, hidden_totals)
+            hidden_rows[i].add(field)
+    published = [_published(row, shown) for row, shown in zip(rows, hidden_rows, strict=True)]
+    return published[:last], published[last]
 
 
-def _derivable(values: Sequence[int], hidden: set[int], total_hidden: bool, lows: Sequence[int]) -> bool:
-    """Whether a hidden cell of one field could be computed back from ``totals = sum(groups)``: it is the
-    only hidden cell, or (the total shown) the hidden groups can only be at their least each."""
-    cells = len(hidden) + (1 if total_hidden else 0)
-    if cells == 1:
-        return True
-    if not total_hidden and hidden:
-        return sum(values[i] for i in hidden) <= sum(lows[i] for i in hidden)
+def _bounds(row: Mapping[str, int], hidden: set[str], field: str) -> tuple[int, float]:
+    """What a reader knows of ``row``'s ``field`` from the row itself if it is hidden: at least 1 (0 is
+    shown) and at least any count inside it that is not small (plans >= with_follow_up >= responders,
+    remitters; a count inside hidden later only widens this); at most the count containing it, if shown."""
+    low = max([1, *[row[inner] for inner in _INSIDE.get(field, ()) if not is_small(row[inner])]])
+    outer = _OUTER.get(field)
+    high = row[outer] if outer is not None and outer not in hidden else float("inf")
+    return low, high
+
+
+def _open(bounds: tuple[int, float]) -> bool:
+    return bounds[0] < bounds[1]
+
+
+def _pinned(
+    values: Sequence[int], signs: Sequence[int], hidden: set[int], bounds: Sequence[tuple[int, float]]
+) -> bool:
+    """Whether a hidden cell of one field could be computed exactly from ``sum(signs[i] * cell[i]) = 0``
+    (``totals = sum(groups)``), the shown cells and the hidden cells' own bounds: the range the equation
+    leaves it, given the others' ranges, within its own bounds, is one number."""
+    known = sum(signs[i] * value for i, value in enumerate(values) if i not in hidden)
+    for i in hidden:
+        others = [(signs[j], bounds[j]) for j in hidden if j != i]
+        # signs[i] * x = -known - sum(others): the others' sum ranges over [least, most].
+        least = sum(sign * (low if sign > 0 else high) for sign, (low, high) in others)
+        most = sum(sign * (high if sign > 0 else low) for sign, (low, high) in others)
+        if signs[i] > 0:
+            low, high = -known - most, -known - least
+        else:
+            low, high = known + least, known + most
+        if max(low, bounds[i][0]) == min(high, bounds[i][1]):
+            return True
     return False
 
 
-# The counts a count contains (its row's bounds from below).
+# The count a count contains (its row's bounds from below), and the one containing it (from above).
 _INSIDE: Final = {"plans": ("with_follow_up",), "with_follow_up": ("responders", "remitters")}
+_OUTER: Final = {"with_follow_up": "plans", "responders": "with_follow_up", "remitters": "with_follow_up"}
 
 
 def _published(row: Mapping[str, int], hidden: set[str]) -> Published:

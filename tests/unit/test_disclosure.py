@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from api.domain.disclosure import (
@@ -72,6 +72,24 @@ def test_a_complement_pinned_by_its_own_row_hides_the_totals() -> None:
 
     assert [p.counts["plans"] for p in published] == [None, None]
     assert totals.counts["plans"] is None
+
+
+def test_a_group_whose_own_row_pins_the_count_is_never_the_complement() -> None:
+    """11 followed up of 11 plans with 11 responders: hidden, the 11 would still be read off its own row (at
+    least its responders, at most its plans), so it protects nothing; the next open group is hidden instead,
+    and the 11 is shown."""
+    groups = [
+        {"plans": 11, "with_follow_up": 11, "responders": 11, "remitters": 0},
+        {"plans": 20, "with_follow_up": 1, "responders": 0, "remitters": 0},
+        {"plans": 30, "with_follow_up": 25, "responders": 20, "remitters": 0},
+    ]
+    totals = {field: sum(g[field] for g in groups) for field in COUNT_FIELDS}
+
+    published, published_totals = suppress(groups, totals)
+
+    assert [p.counts["with_follow_up"] for p in published] == [11, None, None]
+    assert [p.suppressed for p in published] == [False, True, True]
+    assert published_totals.counts["with_follow_up"] == 37
 
 
 def test_each_count_field_is_complemented_on_its_own() -> None:
@@ -164,6 +182,15 @@ def _pinned(published: Sequence[Published], totals: Published, field: str) -> li
 
 
 @given(cohort_groups())
+# Found by this test (2026-12-06): the complement was a group its own row pins (11 of 11 followed up, 11
+# responders), so hiding it hid nothing.
+@example(
+    [
+        same(11),
+        {"plans": 11, "with_follow_up": 11, "responders": 11, "remitters": 0},
+        {**same(2), "with_follow_up": 1},
+    ]
+)
 @settings(max_examples=400, deadline=None)
 def test_no_published_table_lets_a_small_count_be_computed_back(groups: list[Counts]) -> None:
     totals = {field: sum(g[field] for g in groups) for field in COUNT_FIELDS}
