@@ -268,7 +268,8 @@ class ProviderDirectorySize(Base):
 class DirectoryVersion(Base):
     """The directory's version: one row, ``id`` 1, whose ``version`` database triggers bump at every write
     to a table the provider list shows (providers, licences, DEA registrations, sites, routes, languages,
-    specialties), in the writer's transaction (migration 0023). Pages of ``GET /v1/providers`` are cached
+    specialties), in the writer's transaction (migration 0023), once per transaction (0025). Pages of
+    ``GET /v1/providers`` are cached
     under it (api/services/directory_pages.py)."""
 
     __tablename__ = "directory_version"
@@ -276,6 +277,9 @@ class DirectoryVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+    # PostgreSQL: the transaction that bumped it last (``txid_current()``), so that it is bumped once per
+    # transaction however many rows it wrote (migration 0025). Unused on SQLite.
+    bumped_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RouteSet(TypeDecorator[frozenset[Route]]):

@@ -5,9 +5,9 @@ A page (20 providers with their lists: about 150 rows, 60 kB of JSON) changes on
 and partners ask for the same few pages (providers licensed in a state) over and over. Each process keeps the
 pages it built, as the JSON of their ``data`` array, keyed by
 
-- the directory's version (``DirectoryVersion``, migration 0023): database triggers bump it in the
-  transaction of every write to a table the page shows — a provider's row (profile, availability, capacity,
-  which bookings and cancellations move), licences, DEA registrations, sites, routes, languages,
+- the directory's version (``DirectoryVersion``, migrations 0023 and 0025): database triggers bump it, once,
+  in the transaction of every write to a table the page shows — a provider's row (profile, availability,
+  capacity, which bookings and cancellations move), licences, DEA registrations, sites, routes, languages,
   specialties — so no writer can forget, whichever process or tool it runs in;
 - the query, normalised: every filter the caller gave (the language in its canonical case), the limit as
   clamped and the cursor's decoded position, so two queries that list different providers never share a
