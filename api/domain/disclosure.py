@@ -125,20 +125,35 @@ def _pinned(
 ) -> bool:
     """Whether a hidden cell of one field could be computed exactly from ``sum(signs[i] * cell[i]) = 0``
     (``totals = sum(groups)``), the shown cells and the hidden cells' own bounds: the range the equation
-    leaves it, given the others' ranges, within its own bounds, is one number."""
+    leaves it, given the others' ranges, within its own bounds, is one number. Linear in the hidden cells:
+    the others' range is all the hidden cells' less the cell's own (an unbounded end counted apart)."""
     known = sum(signs[i] * value for i, value in enumerate(values) if i not in hidden)
+    # Each hidden cell's part in a sum of cells at its least and at its most (signs[j] * cell[j]).
+    least = {j: signs[j] * (bounds[j][0] if signs[j] > 0 else bounds[j][1]) for j in hidden}
+    most = {j: signs[j] * (bounds[j][1] if signs[j] > 0 else bounds[j][0]) for j in hidden}
+    least_sum, least_unbounded = _split(list(least.values()))
+    most_sum, most_unbounded = _split(list(most.values()))
     for i in hidden:
-        others = [(signs[j], bounds[j]) for j in hidden if j != i]
-        # signs[i] * x = -known - sum(others): the others' sum ranges over [least, most].
-        least = sum(sign * (low if sign > 0 else high) for sign, (low, high) in others)
-        most = sum(sign * (high if sign > 0 else low) for sign, (low, high) in others)
-        if signs[i] > 0:
-            low, high = -known - most, -known - least
-        else:
-            low, high = known + least, known + most
+        # The others' sum ranges over [others_least, others_most].
+        mine_least, mine_most = _split((least[i],)), _split((most[i],))
+        others_least = -_INF if least_unbounded - mine_least[1] else least_sum - mine_least[0]
+        others_most = _INF if most_unbounded - mine_most[1] else most_sum - mine_most[0]
+        if signs[i] > 0:  # cell = -known - others
+            low, high = -known - others_most, -known - others_least
+        else:  # -cell = -known - others
+            low, high = known + others_least, known + others_most
         if max(low, bounds[i][0]) == min(high, bounds[i][1]):
             return True
     return False
+
+
+_INF: Final = float("inf")
+
+
+def _split(parts: Sequence[float]) -> tuple[float, int]:
+    """The sum of the finite parts, and how many are infinite."""
+    finite = [part for part in parts if abs(part) != _INF]
+    return sum(finite), len(parts) - len(finite)
 
 
 # The count a count contains (its row's bounds from below), and the one containing it (from above).
