@@ -112,7 +112,7 @@ def _bounds(row: Mapping[str, int], hidden: set[str], field: str) -> tuple[int, 
     remitters; a count inside hidden later only widens this); at most the count containing it, if shown."""
     low = max([1, *[row[inner] for inner in _INSIDE.get(field, ()) if not is_small(row[inner])]])
     outer = _OUTER.get(field)
-    high = row[outer] if outer is not None and outer not in hidden else float("inf")
+    high = row[outer] if outer is not None and outer not in hidden else _INF
     return low, high
 
 
