@@ -5,18 +5,16 @@ sessions run inside one transaction, where the bump is made per savepoint instea
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 
 import pytest
 from alembic import command
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import make_url
 
 from api.config import test_database_url as postgres_server
-from api.db import make_engine, normalize_database_url
+from api.db import make_engine
 from api.migrate import alembic_config, upgrade
+from tests.conftest import throwaway_postgres_database
 
 _INSERT = text(
     "INSERT INTO providers (id, npi, given_name, family_name, credential, accepting_new_patients,"
@@ -31,18 +29,8 @@ def database() -> Iterator[str]:
     server = postgres_server()
     if not server:
         pytest.skip("the bump's once-per-transaction rule is PostgreSQL's (SQLite updates the row in place)")
-    name = f"telemedical_0025_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(normalize_database_url(server)).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    with throwaway_postgres_database(server, "telemedical_0025") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _version(engine: Engine) -> int:
