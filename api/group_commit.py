@@ -9,6 +9,12 @@ writer takes every row waiting, up to ``max_rows``, inserts them in one transact
 own, commits, and only then completes their futures, each with the commit's outcome: done, or the error
 that rolled the whole batch back.
 
+The writer keeps its connection from one batch to the next (a checkout and a check-in per batch cost more than
+a small batch's statement). A ``write`` that is one statement (``one_statement``: atomic by itself) is sent on
+that connection in autocommit: one round trip a batch, where BEGIN, the statement and COMMIT are three. A
+connection that turns out to be gone (the server restarted, an idle timeout) is replaced and the batch sent
+once more on the new one; any other failure fails the batch, and the next batch starts on a new connection.
+
 There is no timer: the writer flushes as soon as a row waits and it is free. While one commit is on its way
 to disk the next rows gather, so the batch grows with the load (one row when the service is idle, at no added
 delay; dozens under load, at one flush for all of them).
@@ -29,6 +35,7 @@ from concurrent.futures import Future
 from typing import Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger("api.group_commit")
 
@@ -39,7 +46,9 @@ _STOP = None
 
 
 class GroupCommit(Generic[T]):
-    """One writer thread per process, started on the first ``submit`` (after a fork, anew)."""
+    """One writer thread per process, started on the first ``submit`` (after a fork, anew), with one
+    connection of its own, kept between batches. ``one_statement``: ``write`` is a single statement, atomic by
+    itself, and is sent in autocommit (see the module's docstring)."""
 
     def __init__(
         self,
@@ -48,6 +57,7 @@ class GroupCommit(Generic[T]):
         *,
         max_rows: int = 100,
         name: str = "group-commit",
+        one_statement: bool = False,
     ) -> None:
         if max_rows < 1:
             raise ValueError("max_rows must be at least 1")
@@ -55,6 +65,8 @@ class GroupCommit(Generic[T]):
         self.write = write
         self.max_rows = max_rows
         self.name = name
+        self.one_statement = one_statement
+        self._connection: Connection | None = None  # the writer thread's own, kept between batches
         self._queue: queue.SimpleQueue[tuple[T, Future[None]] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -95,6 +107,7 @@ class GroupCommit(Generic[T]):
                 # After a fork the parent's writer is not in this process, nor are its queued rows (their
                 # requests are the parent's): this process starts its own, with an empty queue.
                 self._queue = queue.SimpleQueue()
+                self._connection = None  # the parent's: its socket is not this process's to use
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
@@ -126,13 +139,25 @@ class GroupCommit(Generic[T]):
             for start in range(0, len(batch), self.max_rows):
                 self._flush(batch[start : start + self.max_rows])
             if stopping:
+                self._disconnect()
                 return
 
     def _flush(self, batch: list[tuple[T, Future[None]]]) -> None:
+        rows = [row for row, _ in batch]
         try:
-            with self.engine.begin() as connection:
-                self.write(connection, [row for row, _ in batch])
+            try:
+                self._write(rows)
+            except DBAPIError as error:
+                if not error.connection_invalidated:
+                    raise
+                # The connection was gone (nothing of the batch was committed on it, or, if the server
+                # committed just before the line dropped, the second attempt fails on the rows' keys and
+                # the batch is reported failed: never reported done without being committed).
+                log.warning("%s: the connection was lost; the batch is sent again on a new one", self.name)
+                self._disconnect()
+                self._write(rows)
         except Exception as error:  # the batch is rolled back: each of its requests learns it
+            self._disconnect()
             log.warning(
                 "%s: a commit of %d rows failed (%s); their requests are answered with an error",
                 self.name,
@@ -146,3 +171,24 @@ class GroupCommit(Generic[T]):
         self.rows += len(batch)
         for _, future in batch:
             future.set_result(None)
+
+    def _write(self, rows: list[T]) -> None:
+        connection = self._connection
+        if connection is None:
+            connection = self.engine.connect()
+            if self.one_statement:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            self._connection = connection
+        if self.one_statement:
+            self.write(connection, rows)
+            return
+        with connection.begin():
+            self.write(connection, rows)
+
+    def _disconnect(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # already broken: the pool discards it
+                log.debug("%s: closing a failed connection failed", self.name, exc_info=True)

@@ -251,8 +251,13 @@ def _group_commit() -> GroupCommit[service.Row] | None:
     with _starting:
         commits = current_app.extensions.get(_GROUP_COMMIT)
         if commits is None:
+            write, one_statement = service.batch_writer(db.engine.dialect.name)
             commits = GroupCommit(
-                db.engine, service.insert_rows, max_rows=settings.audit_batch_max_rows, name="audit-commit"
+                db.engine,
+                write,
+                max_rows=settings.audit_batch_max_rows,
+                name="audit-commit",
+                one_statement=one_statement,
             )
             current_app.extensions[_GROUP_COMMIT] = commits
     return commits

@@ -1,6 +1,9 @@
 """Group commit (api/group_commit.py) on a real database, SQLite or PostgreSQL: every row submitted is
 committed once and its future completes only after the commit; rows that gather during a commit share the
-next one; a failed commit fails exactly the requests whose rows it held; closing commits what waits.
+next one; a failed commit fails exactly the requests whose rows it held; closing commits what waits. The
+audit trail's own writer (``batch_writer``: on PostgreSQL one statement in autocommit) stores every column as
+made, references included, all of a batch or none of it, on one connection kept between batches and replaced
+when it is lost.
 
 The rows go to a table of the test's own, committed for real (a writer has a connection of its own: it cannot
 join the test's rolled-back transaction), and dropped afterwards.
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from api import config
@@ -26,9 +29,10 @@ from api.app import create_app
 from api.audit_custody import AnchorDir, AuditChain, load_keyring
 from api.config import Settings
 from api.db import Database, make_engine
+from api.domain.audit import Action, Outcome
 from api.group_commit import GroupCommit
 from api.migrate import upgrade
-from api.models import AuditEvent
+from api.models import AuditEvent, AuditPatientRef
 from api.services import audit as trail
 from tests.concurrency.test_live_concurrency import stored_patient
 from tests.conftest import throwaway_postgres_database
@@ -279,3 +283,129 @@ def test_a_read_whose_row_cannot_be_committed_sends_no_data(committing: Committi
     assert committing.patients[0] not in response.get_data(as_text=True)
     with Session(committing.engine) as session:
         assert session.scalar(select(AuditEvent.id).where(AuditEvent.request_id == "refused-1")) is None
+
+
+# --- the audit trail's own batch writer, on the real schema -------------------------------------------------
+
+
+def _audit_row(keyring: trail.Keyring, n: int, *patients: str) -> trail.Row:
+    return trail.make_row(
+        trail.Access(
+            actor_type="client",
+            action=Action.READ,
+            outcome=Outcome.SUCCESS,
+            client_id="cli_batch",
+            partner_id="ptn_batch",
+            operation="listPatients" if len(patients) > 1 else "getPatient",
+            resource_ids=list(patients),
+            patient_ids=list(patients),
+            status=200,
+            request_id=f"batch-{n}",
+            ip="10.0.0.7",
+        ),
+        keyring,
+    )
+
+
+@dataclass
+class Recording:
+    """The trail's batch writer, recording which server connection each batch went out on; gated like
+    ``Writer``: the first batch waits (before it writes) until the test opens the gate."""
+
+    write: trail.BatchWriter
+    gated: bool = False
+    entered: threading.Event = field(default_factory=threading.Event)
+    gate: threading.Event = field(default_factory=threading.Event)
+    connections: list[object] = field(default_factory=list)
+
+    def __call__(self, connection: Connection, rows: Sequence[trail.Row]) -> None:
+        driver = connection.connection.driver_connection
+        pid = getattr(getattr(driver, "info", None), "backend_pid", None)  # psycopg: the server's process
+        self.connections.append(pid if pid is not None else id(driver))
+        if self.gated and not self.entered.is_set():
+            self.entered.set()
+            assert self.gate.wait(DEADLINE), "the test never opened the gate"
+        self.write(connection, rows)
+
+
+def _trail_writer(committing: Committing, gated: bool = False) -> tuple[Recording, GroupCommit[trail.Row]]:
+    write, one_statement = trail.batch_writer(committing.engine.dialect.name)
+    recording = Recording(write, gated=gated)
+    return recording, GroupCommit(committing.engine, recording, max_rows=50, one_statement=one_statement)
+
+
+def test_the_trail_writer_stores_each_column_as_made_and_every_reference(committing: Committing) -> None:
+    keyring = committing.chain.keyring
+    rows = [
+        _audit_row(keyring, 0, "pat_one"),
+        *(_audit_row(keyring, n, f"pat_a{n}", f"pat_b{n}") for n in (1, 2)),
+    ]
+    recording, commits = _trail_writer(committing)
+    for row in rows:
+        commits.commit(row, DEADLINE)
+    commits.close()
+
+    with Session(committing.engine) as session:
+        for row in rows:
+            stored = session.get_one(AuditEvent, row.id)
+            assert {c.key: getattr(stored, c.key) for c in AuditEvent.__table__.columns} == row.values
+            refs = session.scalars(
+                select(AuditPatientRef.patient_id).where(AuditPatientRef.audit_id == row.id)
+            )
+            assert sorted(refs) == list(row.references)
+        sealed = trail.seal_pending(session, keyring)  # each row's MAC checks against what was stored
+        session.commit()
+        assert sealed is not None
+        trail.anchor(committing.chain, sealed.head)
+        report = trail.verify_chain(session, committing.chain)
+    assert report.broken is None and report.unsealed == 0
+    assert [r.references for r in rows] == [(), ("pat_a1", "pat_b1"), ("pat_a2", "pat_b2")]
+    assert len(set(recording.connections)) == 1  # three batches, one connection kept
+
+
+def test_a_trail_batch_that_fails_stores_none_of_its_rows_nor_their_references(
+    committing: Committing,
+) -> None:
+    keyring = committing.chain.keyring
+    first = _audit_row(keyring, 0, "pat_first")
+    recording, commits = _trail_writer(committing, gated=True)
+    done_first = commits.submit(first)
+    assert recording.entered.wait(DEADLINE)
+    listed = _audit_row(keyring, 1, "pat_x", "pat_y")  # two references, before the failing row
+    again = trail.Row({**first.values, "request_id": "batch-again"})  # first's key: the database refuses it
+    doomed = [commits.submit(listed), commits.submit(again)]
+    recording.gate.set()
+    done_first.result(DEADLINE)
+    after = _audit_row(keyring, 2, "pat_after")
+    commits.commit(after, DEADLINE)  # the writer goes on after a failed batch
+    commits.close()
+
+    for future in doomed:
+        with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+            future.result(DEADLINE)
+    with Session(committing.engine) as session:
+        stored = session.scalars(select(AuditEvent.request_id).where(AuditEvent.client_id == "cli_batch"))
+        assert sorted(stored) == ["batch-0", "batch-2"]
+        refs = session.scalars(
+            select(AuditPatientRef.patient_id).where(AuditPatientRef.patient_id.like("pat_%"))
+        )
+        assert sorted(refs) == []  # single-patient rows have none; the failed list's two are gone with it
+    assert len(recording.connections) == 3
+
+
+def test_the_trail_writer_replaces_a_connection_the_server_dropped(committing: Committing) -> None:
+    if committing.engine.dialect.name != "postgresql":
+        pytest.skip("an embedded SQLite connection has no server to lose")
+    keyring = committing.chain.keyring
+    recording, commits = _trail_writer(committing)
+    commits.commit(_audit_row(keyring, 0, "pat_0"), DEADLINE)
+    with committing.engine.connect() as admin:  # the server ends the writer's session (a restart, a timeout)
+        assert admin.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": recording.connections[0]})
+    commits.commit(_audit_row(keyring, 1, "pat_1"), DEADLINE)  # answered: committed on a new connection
+    commits.close()
+
+    with Session(committing.engine) as session:
+        stored = session.scalars(select(AuditEvent.request_id).where(AuditEvent.client_id == "cli_batch"))
+        assert sorted(stored) == ["batch-0", "batch-1"]
+    first, *retries = recording.connections
+    assert retries[-1] != first and len(retries) == 2  # tried on the dropped one, then sent on a new one
