@@ -246,6 +246,43 @@ class Result:
     p99_ms: float
     non_2xx: int
     socket_errors: int
+    requests: int = 0
+    # CPU time a request cost while loaded, in µs: the server's processes (every worker and thread) and
+    # PostgreSQL's. Steadier than req/s on a shared machine: another tenant's load slows a run down but
+    # hardly changes what each request costs.
+    app_cpu_us: float = 0.0
+    db_cpu_us: float = 0.0
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(select: Any) -> float:
+    """The user and system CPU time of every process ``select(pid, stat fields)`` keeps (Linux ``/proc``)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:  # it ended meanwhile
+            continue
+        name = stat[stat.index(b"(") + 1 : stat.rindex(b")")]
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        if select(name, int(fields[2])):  # fields[2]: the process group
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
+
+
+def cpu_of(server: Server) -> tuple[float, float]:
+    """CPU seconds so far of ``server``'s process group (started in a session of its own) and of PostgreSQL's
+    processes (a local server: the connections' backends)."""
+    group = server.process.pid
+    return (
+        _cpu_seconds(lambda _name, pgrp: pgrp == group),
+        _cpu_seconds(lambda name, _pgrp: name == b"postgres"),
+    )
 
 
 def load(wrk: str, scenario: str, base: str, script: str, duration: int, connections: int) -> Result:
@@ -265,7 +302,13 @@ def load(wrk: str, scenario: str, base: str, script: str, duration: int, connect
         raise RuntimeError(f"wrk printed no summary for {scenario}:\n{run.stdout}\n{run.stderr}")
     requests_done, status_errors, socket_errors, p50, p99, micros = (int(g) for g in found.groups())
     return Result(
-        scenario, requests_done / (micros / 1e6), p50 / 1000, p99 / 1000, status_errors, socket_errors
+        scenario,
+        requests_done / (micros / 1e6),
+        p50 / 1000,
+        p99 / 1000,
+        status_errors,
+        socket_errors,
+        requests_done,
     )
 
 
@@ -406,7 +449,12 @@ def main() -> None:
                 headers["Authorization"] = f"Bearer {token(base)}"  # fresh: tokens live 15 minutes
             script = lua_script(method, paths, headers, json.dumps(body) if body is not None else None)
             load(wrk, name, base, script, 2, args.connections)  # warm-up
-            results[name] = load(wrk, name, base, script, args.duration, args.connections)
+            app_before, db_before = cpu_of(service if server == "service" else ceiling)
+            result = load(wrk, name, base, script, args.duration, args.connections)
+            app_after, db_after = cpu_of(service if server == "service" else ceiling)
+            result.app_cpu_us = (app_after - app_before) / max(1, result.requests) * 1e6
+            result.db_cpu_us = (db_after - db_before) / max(1, result.requests) * 1e6
+            results[name] = result
     finally:
         service.stop()
         ceiling.stop()
@@ -416,27 +464,44 @@ def main() -> None:
         raise SystemExit(f"non-2xx answers or socket errors in: {', '.join(failed)} (logs in {work})")
 
 
+def _cost(result: Result) -> float:
+    """A request's CPU, the server's and the database's, for the CPU ratio: the ceiling's over this one's,
+    so that, like the req/s ratio, 1.0 means as cheap as the ceiling."""
+    return 1.0 / max(1e-9, result.app_cpu_us + result.db_cpu_us)
+
+
 def report(results: dict[str, Result], plan: list[Any], args: argparse.Namespace) -> None:
     ceiling_of = {name: ceiling for name, _, _, _, _, ceiling in plan}
     print(
         f"\n{args.connections} connections, {args.duration} s per scenario, {os.cpu_count()} cores,"
         f" {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
-    print(f"{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}  ratio")
+    header = f"{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
+    print(f"{header}{'app µs':>8}{'db µs':>7}  ratio")
     table = []
     for name, result in results.items():
         ceiling = ceiling_of[name]
-        ratios = {}
+        ratios, costs = {}, {}
         if ceiling:
             ratios[ceiling] = result.rps / results[ceiling].rps
+            costs[ceiling] = _cost(result) / _cost(results[ceiling])
             if name.startswith("read"):
                 ratios["ceiling_audited"] = result.rps / results["ceiling_audited"].rps
+                costs["ceiling_audited"] = _cost(result) / _cost(results["ceiling_audited"])
         shown = ", ".join(f"{v:.2f} of {k}" for k, v in ratios.items())
+        if costs:  # what the ceiling's request costs in CPU over what this one does: 1.0 = as cheap
+            shown += " (CPU: " + ", ".join(f"{v:.2f}" for v in costs.values()) + ")"
         print(
             f"{name:<22}{result.rps:>9.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}"
-            f"{result.non_2xx:>9}  {shown}"
+            f"{result.non_2xx:>9}{result.app_cpu_us:>8.0f}{result.db_cpu_us:>7.0f}  {shown}"
         )
-        table.append({**vars(result), "ratios": {k: round(v, 3) for k, v in ratios.items()}})
+        table.append(
+            {
+                **vars(result),
+                "ratios": {k: round(v, 3) for k, v in ratios.items()},
+                "cpu_ratios": {k: round(v, 3) for k, v in costs.items()},
+            }
+        )
     fhir = {}
     for name, v1, target in FHIR_PAIRS:
         if name in results and v1 in results:
