@@ -11,12 +11,13 @@ from werkzeug.routing import Rule
 
 from api.audit_custody import load_keyring
 from api.auth.keys import load_signing_keys
+from api.auth.protector import DEFERS_REVOCATION
 from api.auth.scopes import SCOPES
 from api.auth.server import init_oauth
 from api.auth.views import bp as oauth_bp
 from api.config import DOCS_CLIENT_ID, DOCS_REDIRECT_PATH, Settings, load_settings, with_telemedicine_rules
 from api.db import Database, make_engine
-from api.http.blueprint import SECURITY_SCHEME, Api
+from api.http.blueprint import SECURITY_SCHEME, Api, defers_revocation
 from api.http.cors import init_cors
 from api.http.idempotency import init_idempotency
 from api.http.input_guard import init_front_refusals, init_input_guard
@@ -148,6 +149,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.extensions["audit_keyring"] = load_keyring(settings)
     # Pages of the provider directory, per process, keyed by the directory's version (the database's).
     app.extensions["provider_pages"] = PageCache(settings.provider_page_cache_bytes)
+    # Which requests' operations check the token's revocation in their own statement (api/auth/store.py).
+    app.extensions[DEFERS_REVOCATION] = defers_revocation
 
     (database or Database(make_engine(settings.database_url))).init_app(app)
     keys = load_signing_keys(settings)

@@ -9,6 +9,7 @@ from typing import cast
 from authlib.oauth2.rfc6749 import OAuth2Error
 from flask import current_app, g, request
 from joserfc.errors import JoseError
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.auth import store
 from api.auth.principal import PRINCIPAL_KINDS, Principal, PrincipalKind
@@ -25,6 +26,17 @@ class InvalidToken(Unauthorized):
 
 class InsufficientScope(Forbidden):
     code, title = "insufficient_scope", "Insufficient scope"
+
+
+class RevokedToken(InvalidToken):
+    """A token found revoked (or unknown) after its operation began: the check was left to the operation's
+    own statement (``DEFERS_REVOCATION``). Answered exactly as a token refused up front."""
+
+
+REVOKED = "The access token has been revoked."
+# The app's predicate (app.extensions) telling whether this request's operation checks the token's revocation
+# in its own first statement (api/auth/store.py ``token_is_live``), so the token check leaves it to it.
+DEFERS_REVOCATION = "defers_revocation"
 
 
 def _challenge(error: str | None = None, **params: str) -> dict[str, str]:
@@ -64,9 +76,62 @@ def _authenticate() -> Principal:
         raise _expired(checked.expires)
     if now < checked.not_before - LEEWAY_SECONDS:
         raise _invalid("The access token is invalid: its issuer, audience or times do not hold.")
-    if store.is_token_revoked(get_session(), str(checked.principal.token_id)):
-        raise _invalid("The access token has been revoked.")
+    token_id = str(checked.principal.token_id)
+    if token_id in validator.revoked:  # found revoked before, in this process: a revocation is for good
+        raise _invalid(REVOKED)
+    defers = current_app.extensions.get(DEFERS_REVOCATION)
+    if defers is not None and defers():
+        g.revocation_pending = token_id  # settled by the operation (``check_revocation``), before any answer
+    elif store.is_token_revoked(get_session(), token_id):
+        validator.remember_revoked(token_id)
+        raise _invalid(REVOKED)
     return checked.principal
+
+
+def check_revocation() -> None:
+    """Settle the revocation check the token check left to the operation (``DEFERS_REVOCATION``), once the
+    operation has run and before anything is recorded or sent: nothing to do when its own statement found
+    the token live (``store.confirm_token_live``); otherwise the token's row is read now. Raises
+    ``RevokedToken`` for a revoked or unknown token."""
+    token_id = g.pop("revocation_pending", None)
+    if token_id is None:
+        return
+    session = get_session()
+    if store.confirmed_live(session, token_id) or not store.is_token_revoked(session, token_id):
+        return
+    raise _revoked(token_id)
+
+
+def revocation_refusal(error: BaseException) -> RevokedToken | None:
+    """What a failed operation answers instead of ``error`` because its token is revoked: ``error`` itself
+    when it is that refusal; else, when the token's check was left to the operation and is still open, the
+    refusal if the token's row (read now, after the operation's work is rolled back) says so. A revoked token
+    is answered 401 whatever the operation found (a 404, a 403, a 304), as when it is refused up front."""
+    if isinstance(error, RevokedToken):
+        return error
+    token_id = g.pop("revocation_pending", None)
+    if token_id is None:
+        return None
+    session = get_session()
+    if store.confirmed_live(session, token_id):  # a 304 after the statement found the token live
+        return None
+    session.rollback()
+    try:
+        revoked = store.is_token_revoked(session, token_id)
+    except SQLAlchemyError:  # the database is unreachable: the operation's own error goes out (no data)
+        session.rollback()
+        return None
+    return _revoked(token_id) if revoked else None
+
+
+def _revoked(token_id: str) -> RevokedToken:
+    current_app.extensions["oauth"].validator.remember_revoked(token_id)
+    refusal = RevokedToken(REVOKED, headers=_challenge("invalid_token", error_description=REVOKED))
+    # From now on the request is as one whose token was refused up front: no principal (the audit row of the
+    # refusal names no actor), and any later token check gets the same refusal.
+    g.auth_result = refusal
+    g.pop("authenticated", None)
+    return refusal
 
 
 def _expired(expires: float) -> InvalidToken:

@@ -93,12 +93,21 @@ class AccessTokenValidator(JWTBearerTokenValidator):  # type: ignore[misc]  # Au
         self._keys = keys
         self._verified = functools.lru_cache(maxsize=self.VERIFIED_TOKENS_KEPT)(self._verify)
         self.checked: dict[str, CheckedToken] = {}
+        self.revoked: set[str] = set()  # ids of tokens this process found revoked
 
     def remember(self, token_string: str, checked: CheckedToken) -> None:
         """Keep a token that passed every check (``checked``), for the requests that send it next."""
         if len(self.checked) >= self.CHECKED_TOKENS_KEPT:
             self.checked.clear()
         self.checked[token_string] = checked
+
+    def remember_revoked(self, token_id: str) -> None:
+        """Keep the id of a token found revoked (or unknown): a revocation is never undone, so its next
+        requests are refused from memory, before the rate limiter counts them against its client. Emptied
+        when full, like ``checked``: a token dropped is looked up again on its next use, no more."""
+        if len(self.revoked) >= self.CHECKED_TOKENS_KEPT:
+            self.revoked.clear()
+        self.revoked.add(token_id)
 
     def _verify(self, token_string: str) -> tuple[dict[str, Any], dict[str, Any]]:
         try:

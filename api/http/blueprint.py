@@ -32,7 +32,7 @@ from flask_smorest.exceptions import NotModified
 from flask_smorest.utils import prepare_response, resolve_schema_instance
 from werkzeug.http import quote_etag
 
-from api.auth.protector import require_scopes
+from api.auth.protector import check_revocation, require_scopes, revocation_refusal
 from api.db import Base, get_session
 from api.errors import FieldError, PreconditionFailed, ValidationFailed
 from api.http import audit, idempotency
@@ -319,10 +319,16 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
         scopes: Iterable[str],
         errors: Iterable[int] = (),
         creates: type[Base] | None = None,
+        token_in_statement: bool = False,
     ) -> Callable[[F], F]:
         """Require ``scopes``, document the operation and be its boundary (the module's docstring). Put it
         right under ``@blp.route``. An operation answering 201 names the model it ``creates``; ``errors``
-        are the statuses its own rules give beyond the ``common_errors`` of its kind."""
+        are the statuses its own rules give beyond the ``common_errors`` of its kind.
+
+        ``token_in_statement`` (a GET whose service runs one statement first, with ``token_is_live`` and
+        ``confirm_token_live``: api/auth/store.py): the token check leaves the token's revocation to that
+        statement instead of a read of its own. Whatever the service does, the revocation is settled here
+        before anything is recorded or answered (``check_revocation``, ``revocation_refusal``)."""
         scope_list = list(scopes)
 
         def decorator(func: F) -> F:
@@ -349,12 +355,18 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
                     if response is None:
                         response = func(*args, **kwargs)
                         _locate(response, created)
+                    check_revocation()  # when left to the operation's statement: settled before the rest
                     wrote = audit.record_writes(context)
                     if wrote:
                         _commit()  # the writes, their audit row and the claim's mark, together
                 except Exception as error:
-                    audit.fail(context, error)  # rolls the operation back; the refusal's row on its own
-                    raise
+                    refusal = revocation_refusal(error)  # a revoked token: 401, whatever the operation found
+                    if refusal is None:
+                        audit.fail(context, error)  # rolls the operation back; the refusal's row on its own
+                        raise
+                    context.principal = None  # refused as the token check refuses: no actor
+                    audit.fail(context, refusal)
+                    raise refusal from None
                 else:
                     # A read's row: if it cannot be recorded, 500 and no data out. A GET's row goes to the
                     # process's group commit, which leaves this session nothing to commit (its reads ran in
@@ -365,6 +377,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
                 finally:
                     audit.end(context)
 
+            setattr(wrapper, TOKEN_IN_STATEMENT, token_in_statement)
             apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
             manual = apidoc.setdefault("manual_doc", {})
             manual["operationId"] = operation_id
@@ -410,6 +423,21 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
             return func
 
         return decorator
+
+
+# The attribute ``operation`` puts on an operation's view: whether its statement checks the token (see there).
+TOKEN_IN_STATEMENT = "_token_in_statement"
+
+
+def defers_revocation() -> bool:
+    """Whether this request's operation checks its token's revocation in its own statement, so the token
+    check leaves it to it (api/auth/protector.py ``DEFERS_REVOCATION``): a GET or HEAD of an operation
+    declared ``token_in_statement``. Asked once per request, by the first token check."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    handler = getattr(getattr(view, "view_class", None), "get", None)
+    return bool(getattr(handler, TOKEN_IN_STATEMENT, False))
 
 
 def _etag_of(body: bytes) -> str:

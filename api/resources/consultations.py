@@ -72,7 +72,7 @@ class Consultations(MethodView):
 
 @blp.route("/<string:consultation_id>")
 class ConsultationById(MethodView):
-    @blp.operation("getConsultation", scopes=["consultations:read"])
+    @blp.operation("getConsultation", scopes=["consultations:read"], token_in_statement=True)
     @blp.etag
     @blp.response(200, ConsultationSchema)
     def get(self, consultation_id: str) -> Any:

@@ -65,7 +65,7 @@ class Patients(MethodView):
 
 @blp.route("/<string:patient_id>")
 class PatientById(MethodView):
-    @blp.operation("getPatient", scopes=["patients:read"])
+    @blp.operation("getPatient", scopes=["patients:read"], token_in_statement=True)
     @blp.etag
     @blp.response(200, PatientSchema)
     def get(self, patient_id: str) -> Any:

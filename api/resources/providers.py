@@ -49,7 +49,7 @@ class Providers(MethodView):
         provider = service.create_provider(get_session(), current_principal(), data)
         return provider
 
-    @blp.operation("listProviders", scopes=["providers:read"])
+    @blp.operation("listProviders", scopes=["providers:read"], token_in_statement=True)
     @blp.arguments(ProviderQueryArgsSchema, location="query")
     @blp.response(200, ProviderPageSchema)
     def get(self, args: dict[str, Any]) -> Any:

@@ -35,6 +35,8 @@ _SCOPE_VALUES: dict[str, Callable[[Principal], str | date | None]] = {
     "patient_id": lambda principal: principal.patient_id,
     "provider_id": lambda principal: principal.provider_id,
     "today": lambda principal: utcnow().date(),  # licences not yet expired, today (UTC)
+    # The request's token, for a statement that checks it is live (api/auth/store.py ``token_is_live``).
+    "token": lambda principal: principal.token_id,
 }
 
 
@@ -91,6 +93,7 @@ def _other(principal: Principal) -> Principal:
     return dataclasses.replace(
         principal,
         client_id=f"{principal.client_id}~other",
+        token_id=changed(principal.token_id),
         subject=f"{principal.subject}~other",
         partner_id=changed(principal.partner_id),
         user_id=changed(principal.user_id),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.auth.principal import Principal
+from api.auth.store import confirm_token_live, token_is_live
 from api.db import utcnow
 from api.domain.consultation_status import ConsultationAction, ConsultationStatus, ReviewDecision, transition
 from api.domain.eligibility import (
@@ -69,6 +70,7 @@ def get_consultation(
     )
     if consultation is None:
         raise ConsultationNotFound(f"No consultation {consultation_id}.")
+    confirm_token_live(session, principal.token_id)  # the statement found the row only if the token is live
     return consultation
 
 
@@ -81,13 +83,16 @@ def read_consultation(session: Session, principal: Principal, consultation_id: s
     consultation: Consultation | None = session.execute(stmt, parameters).unique().scalar_one_or_none()
     if consultation is None:
         raise ConsultationNotFound(f"No consultation {consultation_id}.")
+    confirm_token_live(session, principal.token_id)  # the statement found the row only if the token is live
     return consultation
 
 
 def _consultation_by_id(principal: Principal) -> Select[Any]:
-    return scope_consultations(select(Consultation), principal).where(
+    stmt = scope_consultations(select(Consultation), principal).where(
         Consultation.id == bindparam("consultation_id")
     )
+    # The request's token checked in the same statement (its operation's boundary then reads it no more).
+    return stmt.where(token_is_live()) if principal.token_id else stmt
 
 
 def _consultation_shown(principal: Principal) -> Select[Any]:

@@ -45,6 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal
+from api.auth.store import confirm_token_live, token_is_live
 from api.db import utcnow
 from api.models import DirectoryVersion
 from api.services.paging import PageRequest
@@ -130,6 +131,23 @@ def directory_version(session: Session) -> int:
     return version
 
 
+# The version and the request's token in one statement: a search's first statement checks the token too
+# (api/auth/store.py), so that the operation needs no read of its own for it.
+_VERSION_AND_TOKEN = select(DirectoryVersion.__table__.c.version, token_is_live().label("token_live")).where(
+    DirectoryVersion.__table__.c.id == 1
+)
+
+
+def _version_checking_token(session: Session, principal: Principal) -> int:
+    if principal.token_id is None:
+        return directory_version(session)
+    row = session.connection().execute(_VERSION_AND_TOKEN, {"scope_token": principal.token_id}).one()
+    if row.token_live:
+        confirm_token_live(session, principal.token_id)
+    version: int = row.version
+    return version
+
+
 def page_key(filters: dict[str, Any], page: PageRequest, today: date) -> Hashable:
     """The query, normalised: every filter given (not only the ones known today, so that a filter added to
     the list can never be left out of its key), the language in its canonical case, the page's size and
@@ -156,7 +174,7 @@ def provider_page(
     """The page of providers the filters and ``page`` ask for, from ``cache`` when it holds the page at the
     directory's current version, otherwise read (``list_providers``), rendered (``render``: the ``data``
     array's JSON) and stored."""
-    version = directory_version(session)  # before the rows: see the module's docstring
+    version = _version_checking_token(session, principal)  # before the rows: see the module's docstring
     today = utcnow().date()
     key = (version, page_key(filters, page, today))
     cached = cache.get(key)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal, PrincipalKind
 from api.auth.secrets import digest
+from api.auth.store import confirm_token_live, token_is_live
 from api.db import utcnow
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.ids import random_secret
@@ -75,11 +76,14 @@ def get_patient(
     patient: Patient | None = session.scalar(stmt, {"patient_id": patient_id, **scope_parameters(principal)})
     if patient is None:
         raise PatientNotFound(f"No patient {patient_id}.")
+    confirm_token_live(session, principal.token_id)  # the statement found the row only if the token is live
     return patient
 
 
 def _patient_by_id(principal: Principal) -> Select[Any]:
-    return scope_patients(select(Patient), principal).where(Patient.id == bindparam("patient_id"))
+    stmt = scope_patients(select(Patient), principal).where(Patient.id == bindparam("patient_id"))
+    # The request's token checked in the same statement (its operation's boundary then reads it no more).
+    return stmt.where(token_is_live()) if principal.token_id else stmt
 
 
 def create_patient(session: Session, principal: Principal, data: NewPatient) -> Patient:
