@@ -131,6 +131,7 @@ def _revoked(token_id: str) -> RevokedToken:
     # refusal names no actor), and any later token check gets the same refusal.
     g.auth_result = refusal
     g.pop("authenticated", None)
+    g.pop("principal", None)
     return refusal
 
 

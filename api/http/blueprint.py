@@ -429,6 +429,13 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
 TOKEN_IN_STATEMENT = "_token_in_statement"
 
 
+def token_in_statement(view: F) -> F:
+    """Declare a view outside ``Blueprint.operation`` (a FHIR read) as ``token_in_statement`` (see there); its
+    boundary settles the revocation as ``operation`` does (api/http/fhir.py)."""
+    setattr(view, TOKEN_IN_STATEMENT, True)
+    return view
+
+
 def defers_revocation() -> bool:
     """Whether this request's operation checks its token's revocation in its own statement, so the token
     check leaves it to it (api/auth/protector.py ``DEFERS_REVOCATION``): a GET or HEAD of an operation
@@ -436,7 +443,8 @@ def defers_revocation() -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     view = current_app.view_functions.get(request.endpoint or "")
-    handler = getattr(getattr(view, "view_class", None), "get", None)
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, "get", None) if view_class is not None else view
     return bool(getattr(handler, TOKEN_IN_STATEMENT, False))
 
 

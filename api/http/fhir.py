@@ -21,7 +21,7 @@ from typing import Any, Final, TypeVar
 from flask import Blueprint, Response, current_app, g, request
 
 from api.auth.principal import Principal
-from api.auth.protector import InsufficientScope, require_scopes
+from api.auth.protector import InsufficientScope, check_revocation, require_scopes, revocation_refusal
 from api.auth.scopes import SMART_PERMISSIONS
 from api.auth.tokens import REALM
 from api.config import get_settings
@@ -170,11 +170,16 @@ def fhir_operation(view: F) -> F:
         context = audit.begin(operation, 200)
         try:
             response = view(*args, **kwargs)
+            check_revocation()  # when left to the read's statement: settled before the rest
             context.principal = g.get("principal")
         except Exception as error:
-            context.principal = g.get("principal")
-            audit.fail(context, error)
-            raise
+            refusal = revocation_refusal(error)  # a revoked token: 401, whatever the read found
+            if refusal is None:
+                context.principal = g.get("principal")
+                audit.fail(context, error)
+                raise
+            audit.fail(context, refusal)  # refused as the token check refuses: no actor
+            raise refusal from None
         else:
             audit.record_read(context, response)  # if it cannot be recorded: 500, no data out
             get_session().commit()

@@ -18,6 +18,7 @@ from api.fhir.ids import FhirIdConverter
 from api.fhir.registry import Served, served
 from api.fhir.search import parse
 from api.http import audit
+from api.http.blueprint import token_in_statement
 from api.http.fhir import (
     fhir_operation,
     fhir_response,
@@ -66,6 +67,7 @@ def smart_config() -> Response:
 
 
 @bp.get("/<resource_type>/<fhir_id:resource_id>")
+@token_in_statement  # the read's own statement checks the token (api/services/fhir.py ``read``)
 @fhir_operation
 def read(resource_type: str, resource_id: str) -> Response:
     what = _served(resource_type)

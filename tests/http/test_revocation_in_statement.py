@@ -200,3 +200,58 @@ def test_an_unknown_token_is_refused_as_a_revoked_one(client: FlaskClient, world
     db.commit()
 
     assert_refused(client.get(f"/v1/patients/{world.patient_a1}", headers=bearer(token)), world.patient_a1)
+
+
+# --- the FHIR read (api/resources/fhir.py): the same, through its own boundary (api/http/fhir.py) ----------
+
+
+def fhir_id(our_id: str) -> str:
+    return our_id.replace("_", "-")
+
+
+def assert_fhir_refused(response: TestResponse, *secrets: str) -> None:
+    assert response.status_code == 401, response.get_data(as_text=True)
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+    body = response.get_data(as_text=True)
+    assert REVOKED in body
+    for secret in secrets:
+        assert secret not in body
+
+
+def test_a_fhir_read_checks_the_token_in_its_own_statement(
+    client: FlaskClient, world: World, db: Session, connection: Connection
+) -> None:
+    token = cc_token(client, world.portal_a)
+    patient = f"/fhir/R4/Patient/{fhir_id(world.patient_a1)}"
+    with statements(connection) as seen:
+        assert client.get(patient, headers=bearer(token)).status_code == 200
+    reads = token_reads(seen)
+    assert len(reads) == 1 and "FROM patients" in reads[0], reads
+
+    revoke(client, world, token)
+    assert_fhir_refused(
+        client.get(patient, headers={**bearer(token), "X-Request-ID": "revoked-fhir"}), world.patient_a1
+    )
+    row = db.scalars(select(AuditEvent).where(AuditEvent.request_id == "revoked-fhir")).one()
+    assert (row.operation, row.actor_type, row.outcome, row.status) == (
+        "readFhirPatient",
+        "anonymous",
+        "denied",
+        401,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "live_status"),
+    [
+        ("/fhir/R4/Questionnaire/phq9", 200),  # served from memory: no statement of its own checks the token
+        ("/fhir/R4/Patient/pat-unknown", 404),  # no row
+    ],
+)
+def test_a_fhir_read_with_a_revoked_token_is_401_whatever_it_found(
+    client: FlaskClient, world: World, path: str, live_status: int
+) -> None:
+    token = cc_token(client, world.portal_a)
+    assert client.get(path, headers=bearer(token)).status_code == live_status
+    revoke(client, world, token)
+    assert_fhir_refused(client.get(path, headers=bearer(token)), "PHQ-9")
