@@ -115,12 +115,11 @@ def revocation_refusal(error: BaseException) -> RevokedToken | None:
     session = get_session()
     if store.confirmed_live(session, token_id):  # a 304 after the statement found the token live
         return None
-    session.rollback()
     try:
+        session.rollback()  # the operation's work, and a failed transaction, out of the way of the read
         revoked = store.is_token_revoked(session, token_id)
-    except SQLAlchemyError:  # the database is unreachable: the operation's own error goes out (no data)
-        session.rollback()
-        return None
+    except SQLAlchemyError:  # the database is unreachable: the operation's own error goes out (no data),
+        return None  # and its boundary rolls the session back before recording it (audit.fail)
     return _revoked(token_id) if revoked else None
 
 
