@@ -1,5 +1,6 @@
 """A hot read checks its token's revocation in its own statement (api/auth/store.py ``token_is_live``): a
-patient or a consultation by id, a page of the provider directory. A live token costs no read of its own; a
+patient or a consultation by id, a page of the provider directory, a FHIR read by id. A live token costs no
+read of its own; a
 revoked or unknown one is answered 401 ``invalid_token`` whatever the operation found (a row, a 404, a 403, a
 304, a 422), with no data, and recorded as a token refused up front is; a token found revoked is refused from
 memory afterwards, and the rate limiter no longer counts its requests against its client."""
