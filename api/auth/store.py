@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
-from sqlalchemy import ColumnElement, bindparam, exists, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.secrets import digest
@@ -140,6 +140,15 @@ def token_is_live() -> ColumnElement[bool]:
     its value is the ``scope_token`` parameter (``scope_parameters`` gives it)."""
     tokens = OAuthToken.__table__
     return exists().where(tokens.c.jti == bindparam("scope_token"), tokens.c.revoked_at.is_(None))
+
+
+SelectT = TypeVar("SelectT", bound=Select[Any])
+
+
+def where_token_live(stmt: SelectT, token_id: str | None) -> SelectT:
+    """``stmt`` finding rows only while the request's token is live (``token_is_live``), when the request has
+    a token (a principal of the service itself has none: its statement is left as it is)."""
+    return stmt.where(token_is_live()) if token_id is not None else stmt
 
 
 def confirm_token_live(session: Session, token_id: str | None) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.auth.principal import Principal
-from api.auth.store import confirm_token_live, token_is_live
+from api.auth.store import confirm_token_live, where_token_live
 from api.db import utcnow
 from api.domain.consultation_status import ConsultationAction, ConsultationStatus, ReviewDecision, transition
 from api.domain.eligibility import (
@@ -92,7 +92,7 @@ def _consultation_by_id(principal: Principal) -> Select[Any]:
         Consultation.id == bindparam("consultation_id")
     )
     # The request's token checked in the same statement (its operation's boundary then reads it no more).
-    return stmt.where(token_is_live()) if principal.token_id else stmt
+    return where_token_live(stmt, principal.token_id)
 
 
 def _consultation_shown(principal: Principal) -> Select[Any]:

@@ -139,8 +139,8 @@ _VERSION_AND_TOKEN = select(DirectoryVersion.__table__.c.version, token_is_live(
 
 
 def _version_checking_token(session: Session, principal: Principal) -> int:
-    if principal.token_id is None:
-        return directory_version(session)
+    """The directory's version, and the request's token confirmed live if it is (a principal without a token
+    confirms nothing: its ``scope_token`` is null, which no token row matches)."""
     row = session.connection().execute(_VERSION_AND_TOKEN, {"scope_token": principal.token_id}).one()
     if row.token_live:
         confirm_token_live(session, principal.token_id)

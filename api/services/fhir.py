@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tr
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from api.auth.principal import Principal
-from api.auth.store import confirm_token_live, token_is_live
+from api.auth.store import confirm_token_live, where_token_live
 from api.domain.screening import CSSRS_QUESTIONS, LOINC_CODES, Instrument
 from api.errors import NotFound
 from api.fhir import mapping
@@ -457,11 +457,9 @@ def read(
             raise FhirResourceNotFound(f"No Questionnaire {our_id}.")
         return found[0]
     source = SOURCES[resource_type]
-    stmt = _rows(source, principal).where(source.model.id == our_id)
-    if principal.token_id is None:
-        row = session.scalar(stmt)
-    else:  # the request's token checked in the same statement (api/auth/store.py)
-        row = session.scalar(stmt.where(token_is_live()), {"scope_token": principal.token_id})
+    # The request's token checked in the same statement (api/auth/store.py).
+    stmt = where_token_live(_rows(source, principal).where(source.model.id == our_id), principal.token_id)
+    row = session.scalar(stmt, {"scope_token": principal.token_id})
     if row is None:
         raise FhirResourceNotFound(f"No {resource_type} {to_fhir_id(our_id)}.")
     confirm_token_live(session, principal.token_id)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.principal import Principal, PrincipalKind
 from api.auth.secrets import digest
-from api.auth.store import confirm_token_live, token_is_live
+from api.auth.store import confirm_token_live, where_token_live
 from api.db import utcnow
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.ids import random_secret
@@ -83,7 +83,7 @@ def get_patient(
 def _patient_by_id(principal: Principal) -> Select[Any]:
     stmt = scope_patients(select(Patient), principal).where(Patient.id == bindparam("patient_id"))
     # The request's token checked in the same statement (its operation's boundary then reads it no more).
-    return stmt.where(token_is_live()) if principal.token_id else stmt
+    return where_token_live(stmt, principal.token_id)
 
 
 def create_patient(session: Session, principal: Principal, data: NewPatient) -> Patient:
