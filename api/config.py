@@ -104,10 +104,13 @@ class Settings:
     audit_previous_keys_file: str | None = None
     audit_anchor_dir: str | None = None
     # A read's audit row is group-committed (docs/audit.md): each process's writer commits at most
-    # AUDIT_BATCH_MAX_ROWS rows at once, and a read whose row is not committed within AUDIT_COMMIT_TIMEOUT
-    # seconds is answered 500, with no data. AUDIT_GROUP_COMMIT=0 commits each read's row on its own.
+    # AUDIT_BATCH_MAX_ROWS rows at once, waiting at most AUDIT_BATCH_WAIT_MS after a batch's first row for
+    # the rows of reads already under way (0: never), and a read whose row is not committed within
+    # AUDIT_COMMIT_TIMEOUT seconds is answered 500, with no data. AUDIT_GROUP_COMMIT=0 commits each read's
+    # row on its own.
     audit_group_commit: bool = True
     audit_batch_max_rows: int = 100
+    audit_batch_wait_ms: int = 10
     audit_commit_timeout: float = 10.0
     # An escalated consultation or plan not acknowledged this many minutes after its escalation (and at each
     # further multiple) is announced by the worker (ESCALATION_ACK_MINUTES, at least 1; clinical-rules.md §2).
@@ -189,6 +192,16 @@ def _weights(name: str) -> tuple[tuple[str, float], ...]:
         pairs.append((key.strip(), float(value)))
     MatchWeights(**dict(pairs))  # unknown names or invalid values fail at start-up, not per request
     return tuple(pairs)
+
+
+def _whole_number(name: str, default: int, *, upper: int) -> int:
+    """A whole number 0 … ``upper``; anything else stops start-up naming the variable."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > upper:
+        raise ConfigurationError(f"{name}: {raw!r} must be a whole number from 0 to {upper}")
+    return int(raw)
 
 
 def _positive_int(name: str, default: int, *, upper: int) -> int:
@@ -285,6 +298,7 @@ def load_settings() -> Settings:
         audit_anchor_dir=os.environ.get("AUDIT_ANCHOR_DIR") or None,
         audit_group_commit=os.environ.get("AUDIT_GROUP_COMMIT", "1") not in ("0", "false", "no"),
         audit_batch_max_rows=_positive_int("AUDIT_BATCH_MAX_ROWS", defaults.audit_batch_max_rows, upper=1000),
+        audit_batch_wait_ms=_whole_number("AUDIT_BATCH_WAIT_MS", defaults.audit_batch_wait_ms, upper=100),
         audit_commit_timeout=_seconds("AUDIT_COMMIT_TIMEOUT", defaults.audit_commit_timeout, upper=60.0),
         escalation_ack_minutes=_positive_int(
             "ESCALATION_ACK_MINUTES", defaults.escalation_ack_minutes, upper=7 * 24 * 60

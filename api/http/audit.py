@@ -71,17 +71,28 @@ class Context:
     action: Action
     success_status: int  # what the operation answers when it succeeds (its write's row is made before)
     principal: Principal | None = None
+    # The group commit this read announced its row to (``GroupCommit.expect``), until it hands the row over.
+    expected: GroupCommit[service.Row] | None = None
 
 
 def begin(operation: str, success_status: int) -> Context:
-    """The operation starts: what its flushes write is logged from now on, for ``record_writes``."""
+    """The operation starts: what its flushes write is logged from now on, for ``record_writes``. A read
+    whose row will be group-committed announces it, so that a batch being gathered waits for it."""
     context = Context(operation, action_of(request.method, operation), success_status)
     g.audit = context
     get_session().log_writes()
+    if request.method in READ_ONLY_METHODS:
+        commits = _group_commit()
+        if commits is not None and commits.gather_seconds:
+            commits.expect()
+            context.expected = commits
     return context
 
 
 def end(context: Context) -> None:
+    if context.expected is not None:  # its row was not handed over (refused, failed): not coming
+        context.expected.withdraw()
+        context.expected = None
     session: Session | None = g.get("db_session")
     if session is not None:
         session.stop_logging_writes()
@@ -217,7 +228,8 @@ def record_read(context: Context, response: Response) -> bool:
         service.record(session, access, _keyring())
         return True
     settings = get_settings()
-    done = commits.submit(service.make_row(access, _keyring()))
+    done = commits.submit(service.make_row(access, _keyring()), expected=context.expected is commits)
+    context.expected = None
     if request.environ.get(ANSWER_HOLD, False) is None:  # the server's front holds the answer
         failure = partial(_unrecorded, current_app._get_current_object(), g.get("request_id"))  # type: ignore[attr-defined]  # werkzeug's LocalProxy
         request.environ[ANSWER_HOLD] = Hold(done, settings.audit_commit_timeout, failure)
@@ -258,6 +270,7 @@ def _group_commit() -> GroupCommit[service.Row] | None:
                 max_rows=settings.audit_batch_max_rows,
                 name="audit-commit",
                 one_statement=one_statement,
+                gather_seconds=settings.audit_batch_wait_ms / 1000,
             )
             current_app.extensions[_GROUP_COMMIT] = commits
     return commits

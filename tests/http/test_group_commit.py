@@ -30,6 +30,7 @@ from api.audit_custody import AnchorDir, AuditChain, load_keyring
 from api.config import Settings
 from api.db import Database, make_engine
 from api.domain.audit import Action, Outcome
+from api.fhir.ids import to_fhir_id
 from api.group_commit import GroupCommit
 from api.migrate import upgrade
 from api.models import AuditEvent, AuditPatientRef
@@ -185,6 +186,54 @@ def test_a_request_that_stops_waiting_is_told_so(engine: Engine, probe: Table) -
     assert stored(engine, probe) == ["late", "stuck"]
 
 
+def test_a_row_nobody_else_is_about_to_hand_over_is_written_at_once(engine: Engine, probe: Table) -> None:
+    writer = Writer(probe)
+    commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, gather_seconds=DEADLINE)
+    commits.expect()  # this request's own row, handed over below: nothing else is coming
+    commits.submit({"id": "alone", "thread": 0}, expected=True).result(DEADLINE / 3)  # not the window
+    commits.close()
+    assert writer.batches == [["alone"]] and commits.coming == 0
+
+
+def test_a_batch_waits_for_the_rows_of_reads_under_way(engine: Engine, probe: Table) -> None:
+    writer = Writer(probe)
+    commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, gather_seconds=DEADLINE)
+    commits.expect()
+    commits.expect()  # two reads under way
+    first = commits.submit({"id": "first", "thread": 0}, expected=True)
+    # Held: the other read's row is coming (the window is the whole deadline).
+    with pytest.raises(TimeoutError):
+        first.result(0.3)
+    second = commits.submit({"id": "second", "thread": 1}, expected=True)
+    first.result(DEADLINE / 3)
+    second.result(DEADLINE / 3)
+    commits.close()
+    assert writer.batches == [["first", "second"]] and commits.coming == 0
+
+
+def test_a_read_that_will_not_hand_over_its_row_releases_the_batch(engine: Engine, probe: Table) -> None:
+    writer = Writer(probe)
+    commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, gather_seconds=DEADLINE)
+    commits.expect()
+    commits.expect()
+    first = commits.submit({"id": "first", "thread": 0}, expected=True)
+    with pytest.raises(TimeoutError):
+        first.result(0.3)
+    commits.withdraw()  # the other read was refused: its row is written elsewhere
+    first.result(DEADLINE / 3)
+    commits.close()
+    assert writer.batches == [["first"]] and commits.coming == 0
+
+
+def test_a_batch_waits_no_longer_than_its_window(engine: Engine, probe: Table) -> None:
+    writer = Writer(probe)
+    commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, gather_seconds=0.2)
+    commits.expect()  # a read whose row never comes (and is never withdrawn)
+    commits.submit({"id": "first", "thread": 0}).result(DEADLINE)
+    commits.close()
+    assert writer.batches == [["first"]] and commits.coming == 1
+
+
 # --- reads' audit rows, through the API, on a database whose requests commit for real ----------------------
 
 
@@ -283,6 +332,51 @@ def test_a_read_whose_row_cannot_be_committed_sends_no_data(committing: Committi
     assert committing.patients[0] not in response.get_data(as_text=True)
     with Session(committing.engine) as session:
         assert session.scalar(select(AuditEvent.id).where(AuditEvent.request_id == "refused-1")) is None
+
+
+def test_every_read_announces_its_row_then_hands_it_over_or_withdraws_it(committing: Committing) -> None:
+    """A read announces its row when it starts; one that never hands it over must withdraw it, or every
+    later batch of the process would wait its whole window for a row that is not coming."""
+    client = committing.app.test_client()
+    token = cc_token(client, committing.portal)
+    patient = committing.patients[0]
+    first = client.get(f"/v1/patients/{patient}", headers=bearer(token))  # starts the writer
+    assert first.status_code == 200
+    commits = committing.app.extensions["audit_group_commit"]
+    assert commits.gather_seconds > 0
+    counted = {"expect": 0, "handed": 0, "withdraw": 0}
+    expect, submit, withdraw = commits.expect, commits.submit, commits.withdraw
+
+    def counting_expect() -> None:
+        counted["expect"] += 1
+        expect()
+
+    def counting_submit(row: trail.Row, *, expected: bool = False) -> Future[None]:
+        counted["handed"] += expected
+        return submit(row, expected=expected)
+
+    def counting_withdraw() -> None:
+        counted["withdraw"] += 1
+        withdraw()
+
+    commits.expect, commits.submit, commits.withdraw = counting_expect, counting_submit, counting_withdraw
+    statuses = [
+        client.get(f"/v1/patients/{patient}", headers=bearer(token)).status_code,
+        client.get("/v1/patients/pat_nobody", headers=bearer(token)).status_code,
+        client.get(f"/v1/patients/{patient}", headers=bearer("not-a-token")).status_code,
+        client.get(
+            f"/v1/patients/{patient}", headers={**bearer(token), "If-None-Match": first.headers["ETag"]}
+        ).status_code,
+        client.get("/v1/patients?limit=2", headers=bearer(token)).status_code,
+        client.get(f"/fhir/R4/Patient/{to_fhir_id(patient)}", headers=bearer(token)).status_code,
+        client.get("/fhir/R4/Patient/pat-nobody", headers=bearer(token)).status_code,
+    ]
+
+    assert statuses == [200, 404, 401, 304, 200, 200, 404]
+    # The 200s hand their rows over; the others' rows are written on their own, as refusals are (a 304 is
+    # raised as flask-smorest's NotModified): they withdraw.
+    assert counted == {"expect": 7, "handed": 3, "withdraw": 4}
+    assert commits.coming == 0
 
 
 # --- the audit trail's own batch writer, on the real schema -------------------------------------------------
