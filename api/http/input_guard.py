@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, Response, g, jsonify, request
+from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -225,7 +226,26 @@ def _oauth_error(description: str) -> Response:
 
 
 class JsonBodyParser(FlaskParser):
-    """webargs, reading the body the guard already parsed and checked (never parsing it a second time)."""
+    """webargs, reading the body the guard already parsed and checked (never parsing it a second time), with
+    one instance of each argument schema shared by every request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type[Schema], Schema] = {}
+
+    def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        """The operation's argument schema. ``blp.arguments`` is given schema classes, and webargs would make
+        an instance of the class on every request: marshmallow copies each declared field into the new
+        instance, about 5 % of a search's CPU under load (bench/README.md, 2026-12-06, night). An instance is
+        made once per class instead: a schema keeps nothing of one load for the next (marshmallow 4 has no
+        ``context``; ``unknown`` is passed to each ``load``), so requests on many threads can share it."""
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas.setdefault(argmap, argmap())
+            return schema
+        made: Schema = super()._get_schema(argmap, req)
+        return made
 
     def _raw_load_json(self, req: Any) -> Any:
         if "json_body" in g:
