@@ -234,6 +234,21 @@ def test_a_batch_waits_no_longer_than_its_window(engine: Engine, probe: Table) -
     assert writer.batches == [["first"]] and commits.coming == 1
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", 10), ("0", 0), ("25", 25), ("100", 100), ("101", None), ("-1", None), ("2.5", None), ("ten", None)],
+)
+def test_the_batch_wait_is_a_whole_number_of_milliseconds_up_to_100(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None
+) -> None:
+    monkeypatch.setenv("AUDIT_BATCH_WAIT_MS", value)
+    if expected is None:
+        with pytest.raises(config.ConfigurationError, match="AUDIT_BATCH_WAIT_MS"):
+            config.load_settings()
+    else:
+        assert config.load_settings().audit_batch_wait_ms == expected
+
+
 # --- reads' audit rows, through the API, on a database whose requests commit for real ----------------------
 
 
