@@ -1,6 +1,7 @@
 """Group commit (api/group_commit.py) on a real database, SQLite or PostgreSQL: every row submitted is
 committed once and its future completes only after the commit; rows that gather during a commit share the
-next one; a failed commit fails exactly the requests whose rows it held; closing commits what waits. The
+next one; a batch waits for the rows of reads under way (announced), never for a lone row, and no longer than
+its window; a failed commit fails exactly the requests whose rows it held; closing commits what waits. The
 audit trail's own writer (``batch_writer``: on PostgreSQL one statement in autocommit) stores every column as
 made, references included, all of a batch or none of it, on one connection kept between batches and replaced
 when it is lost.
