@@ -194,24 +194,19 @@ def _weights(name: str) -> tuple[tuple[str, float], ...]:
     return tuple(pairs)
 
 
-def _whole_number(name: str, default: int, *, upper: int) -> int:
-    """A whole number 0 … ``upper``; anything else stops start-up naming the variable."""
+def _whole_number(name: str, default: int, *, upper: int, lower: int = 0) -> int:
+    """A whole number ``lower`` … ``upper``; anything else stops start-up naming the variable."""
     raw = (os.environ.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) > upper:
-        raise ConfigurationError(f"{name}: {raw!r} must be a whole number from 0 to {upper}")
+    if not raw.isdigit() or not lower <= int(raw) <= upper:
+        raise ConfigurationError(f"{name}: {raw!r} must be a whole number from {lower} to {upper}")
     return int(raw)
 
 
 def _positive_int(name: str, default: int, *, upper: int) -> int:
     """A whole number 1 … ``upper``; anything else stops start-up naming the variable."""
-    raw = (os.environ.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= upper:
-        raise ConfigurationError(f"{name}: {raw!r} must be a whole number from 1 to {upper}")
-    return int(raw)
+    return _whole_number(name, default, upper=upper, lower=1)
 
 
 def load_telemedicine_rules(path: str) -> tuple[LegalBasisRule, ...]:
