@@ -368,7 +368,7 @@ def test_an_unreachable_database_is_503_and_not_a_rate_limiter_fault(
     assert int(response.headers["Retry-After"]) >= 1 and "Traceback" not in str(problem)
     errors = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
     assert not errors, [r.getMessage() for r in errors]
-    assert "falling back" not in caplog.text
+    assert "rate-limit storage unreachable" not in caplog.text
 
 
 def test_the_token_endpoint_answers_429_in_oauth_form(make_app: Callable[..., Flask], world: World) -> None:
