@@ -58,6 +58,8 @@ _BODY_TOO_LARGE = "telemedical.body_too_large"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # OAuth endpoints answer in RFC 6749 form (api-contract.md §1).
 _OAUTH_ENDPOINTS = frozenset({"/oauth/token", "/oauth/revoke", "/oauth/introspect"})
+# The bodies werkzeug parses into ``request.form``.
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 class MalformedJson(BadRequest):
@@ -143,11 +145,11 @@ def parse_json_document(raw: bytes) -> Any:
 def _check_parameters() -> list[FieldError]:
     """Path parameters, query parameters and form fields (the OAuth endpoints and sign-in pages)."""
     errors = []
-    values = [
-        *(request.view_args or {}).items(),
-        *request.args.items(multi=True),
-        *request.form.items(multi=True),
-    ]
+    values = [*(request.view_args or {}).items()]
+    if request.query_string:  # parsed only when there is one (most reads by id have none)
+        values.extend(request.args.items(multi=True))
+    if request.mimetype in _FORM_TYPES:  # only these bodies are form fields (werkzeug's own test)
+        values.extend(request.form.items(multi=True))
     for name, value in values:
         problem = _string_problem(name) or (_string_problem(value) if isinstance(value, str) else None)
         if problem:
@@ -177,16 +179,23 @@ def _check_json_body() -> list[FieldError]:
 
 def check_request_size(environ: dict[str, Any]) -> None:
     """414 or 431 when the request line or a header line is over the limit the API states."""
-    target = len(quote(environ.get("PATH_INFO", ""), safe=_PATH_SAFE))
-    query = environ.get("QUERY_STRING", "")
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    rest = len(environ.get("REQUEST_METHOD", "")) + len(environ.get("SERVER_PROTOCOL", "")) + 2
     if query:
-        target += 1 + len(query)
-    line = len(environ.get("REQUEST_METHOD", "")) + len(environ.get("SERVER_PROTOCOL", "")) + 2 + target
-    if line > MAX_REQUEST_LINE:
-        raise UriTooLong(
-            f"The request line is {line:,} bytes; at most {MAX_REQUEST_LINE:,}:"
-            " send filters in fewer characters."
-        )
+        rest += 1 + len(query)
+    # The path as sent: escaping makes a character at most 12 bytes (4 UTF-8 bytes, each "%XX"), so a path
+    # short enough even then is not escaped to be measured.
+    if rest + 12 * len(path) > MAX_REQUEST_LINE:
+        line = rest + len(quote(path, safe=_PATH_SAFE))
+        if line > MAX_REQUEST_LINE:
+            raise UriTooLong(
+                f"The request line is {line:,} bytes; at most {MAX_REQUEST_LINE:,}:"
+                " send filters in fewer characters."
+            )
+    _check_header_lines(environ)
+
+
+def _check_header_lines(environ: dict[str, Any]) -> None:
     for key, value in environ.items():
         # "HTTP_X_NAME" is the header "X-Name": its line is the name, ": " and the value.
         if (

@@ -60,6 +60,5 @@ class Liveness:
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         start_response("200 OK", [*_HEADERS, ("X-Request-ID", request_id)])
-        self.metrics.requests.labels(method, PATH, "200").inc()
-        self.metrics.latency.labels(method, PATH, "200").observe(time.perf_counter() - started)
+        self.metrics.observe(method, PATH, "200", time.perf_counter() - started)
         return [] if method == "HEAD" else [BODY]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -15,6 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from api.auth.protector import peek_principal
 
 access_log = logging.getLogger("api.access")
+_MAX_SERIES = 4096
 
 
 class Metrics:
@@ -30,6 +32,20 @@ class Metrics:
             registry=registry,
             buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
         )
+        # The two series of each (method, route, status), looked up once: ``labels()`` checks and joins its
+        # values on every call. Routes are the app's rules (or "unmatched"), statuses few; methods are the
+        # caller's, so the memo stops growing at ``_MAX_SERIES`` (prometheus keeps every series anyway).
+        self._series: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+    def observe(self, method: str, route: str, status: str, elapsed: float) -> None:
+        key = (method, route, status)
+        series = self._series.get(key)
+        if series is None:
+            series = (self.requests.labels(*key), self.latency.labels(*key))
+            if len(self._series) < _MAX_SERIES:
+                self._series[key] = series
+        series[0].inc()
+        series[1].observe(elapsed)
 
 
 def _route() -> str:
@@ -48,8 +64,7 @@ def init_observability(app: Flask, registry: CollectorRegistry) -> Metrics:
         started = g.get("started_at")
         elapsed = time.perf_counter() - started if started is not None else 0.0
         route, status = _route(), str(response.status_code)
-        metrics.requests.labels(request.method, route, status).inc()
-        metrics.latency.labels(request.method, route, status).observe(elapsed)
+        metrics.observe(request.method, route, status, elapsed)
         if access_log.isEnabledFor(logging.INFO):
             principal = peek_principal() if "auth_result" in g else None
             access_log.info(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 
 from flask import Flask, Response, g, request
 
@@ -13,7 +13,7 @@ VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 def _assign() -> None:
     incoming = request.headers.get(HEADER, "")
-    g.request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if VALID_REQUEST_ID.match(incoming) else secrets.token_hex(16)
 
 
 def _echo(response: Response) -> Response:

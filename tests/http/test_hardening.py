@@ -779,6 +779,31 @@ def test_requests_over_the_stated_size_limits_are_problems_before_any_work(
     assert response.get_json()["code"] == code
 
 
+@pytest.mark.parametrize("character", ["x", "\u00e9", "\u20ac", "\U0001f600"])
+def test_the_request_line_is_measured_as_sent_on_either_side_of_the_limit(character: str) -> None:
+    """The path is measured escaped, as a client sends it ("é" is "%C3%A9", 6 bytes): a line one byte over
+    the limit is 414 and one at the limit passes, whatever the path's characters, however long."""
+    from urllib.parse import quote
+
+    from api.errors import UriTooLong
+    from api.http.input_guard import MAX_REQUEST_LINE, check_request_size
+
+    escaped = len(quote(character))
+    fixed = len("GET ") + len(" HTTP/1.1") + len("/p/")
+    for count in range(1, MAX_REQUEST_LINE // escaped + 2):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "PATH_INFO": "/p/" + character * count,
+        }
+        line = fixed + escaped * count
+        if line > MAX_REQUEST_LINE:
+            with pytest.raises(UriTooLong):
+                check_request_size(environ)
+        else:
+            check_request_size(environ)
+
+
 def test_requests_at_the_stated_size_limits_are_served(client: FlaskClient, portal: Headers) -> None:
     # A long value of a parameter the operation takes (an unknown one is 422 unknown_parameter).
     line_room = 4094 - len("GET /v1/patients?limit=1&external_id= HTTP/1.1")

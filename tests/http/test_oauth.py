@@ -191,6 +191,30 @@ def test_consent_post_without_csrf_token_is_refused(client: FlaskClient, world: 
     assert response.status_code == 400 and "Location" not in response.headers
 
 
+def test_the_sign_in_session_cookie_is_read_back_and_api_calls_get_none(
+    client: FlaskClient, world: World, alice: str
+) -> None:
+    """The sign-in page's CSRF token lives in Flask's signed session cookie (``CookieSessions``, opened only
+    when a request carries it): the page sets it, its POST is accepted with it and refused with a cookie
+    that was tampered with; an API call neither reads nor sets one."""
+    _, challenge = pkce_pair()
+    query = authorize_query(world.mobile_a, challenge)
+    page = client.get(f"/oauth/authorize?{query}")
+    cookie = client.get_cookie("session")
+    assert cookie is not None and "Set-Cookie" in page.headers
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert csrf
+    form = {"csrf_token": csrf.group(1), "email": alice, "password": PASSWORD, "decision": "allow"}
+    client.set_cookie("session", cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB"))
+    assert client.post(f"/oauth/authorize?{query}", data=form).status_code == 400
+    client.set_cookie("session", cookie.value)
+    assert client.post(f"/oauth/authorize?{query}", data=form).status_code == 302
+    client.delete_cookie("session")
+    api = client.get("/v1/patients", headers=bearer(cc_token(client, world.portal_a)))
+    assert api.status_code == 200 and "Set-Cookie" not in api.headers
+    assert "Cookie" not in api.headers.get("Vary", "")
+
+
 def test_pkce_plain_is_refused(client: FlaskClient, world: World) -> None:
     verifier, _ = pkce_pair()
     response = client.get(f"/oauth/authorize?{authorize_query(world.mobile_a, verifier, method='plain')}")
