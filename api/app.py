@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from pathlib import Path
+from types import FunctionType
+from typing import Any
 
 import flask_swagger_ui
 from flask import Blueprint, Flask, Request, Response, request
@@ -110,6 +114,30 @@ OAUTH2_SCHEME = {
 }
 
 
+class App(Flask):
+    """Flask, asking once per function whether it is a coroutine function. Flask's ``ensure_sync`` asks
+    ``inspect`` again for every hook and view of every request (17 times a read); the answer for a function
+    never changes: about 1 % of a read's instructions (bench/instructions.py, 2026-12-07). A bound method is
+    answered by its function (views are methods of a new instance each request); anything else (a partial,
+    a callable object) is asked each time, as Flask does. The memo is the app's: the functions of a
+    discarded app go with it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._coroutine_functions: dict[FunctionType, bool] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        coroutine = self._coroutine_functions.get(func)  # type: ignore[call-overload]  # a function: most hooks
+        if coroutine is None:
+            function = getattr(func, "__func__", func)
+            if type(function) is not FunctionType:
+                return super().ensure_sync(func)
+            coroutine = self._coroutine_functions.get(function)
+            if coroutine is None:
+                coroutine = self._coroutine_functions[function] = inspect.iscoroutinefunction(func)
+        return self.async_to_sync(func) if coroutine else func
+
+
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions (the sign-in pages keep their CSRF token in one), opened only for a
     request that carries the cookie. Flask's own builds its signer for every request first, API calls
@@ -132,7 +160,7 @@ def _security_headers(response: Response) -> Response:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
     # Once, at start-up: a malformed TELEMEDICINE_RULES_FILE stops any server that loads the app, naming it.
     settings = with_telemedicine_rules(settings or load_settings())
-    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app = App(__name__, instance_path=str(settings.instance_dir))
     app.json = OrjsonProvider(app)
     app.session_interface = CookieSessions()
     app.config.update(
