@@ -12,7 +12,8 @@ The counting (the moving window in memory, the fixed window in Redis, the storag
 ``limits`` for Flask, was used here until 2026-12-07: it resolves on every request which of its limits
 apply (decorated, blueprint, default, meta and application limits, each re-parsed from its string, with
 their exemptions), which the API, with one limit for every operation, has no use for. That resolution was
-18 % of the instructions of a read by id; this hook costs under 3 % (bench/README.md, 2026-12-07).
+18 % of the instructions of a read by id; this hook, with the counting itself, costs about 6 %
+(bench/README.md, 2026-12-07).
 """
 
 from __future__ import annotations
