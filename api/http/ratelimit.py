@@ -113,7 +113,6 @@ class Limits:
         self.policy = f'"{POLICY}";q={self.item.amount};w={self.item.get_expiry()}'
         memory = InlineExpiryMemoryStorage()
         self._memory: RateLimiter = MovingWindowRateLimiter(memory)
-        self._storages: list[Storage] = [memory]
         self._shared: RateLimiter | None = None
         self._shared_storage: Storage | None = None
         if settings.redis_url:
@@ -124,7 +123,6 @@ class Limits:
             if not isinstance(shared, Storage):  # an "async+…" scheme: not for a WSGI app
                 raise ConfigurationError(f"REDIS_URL: the scheme of {settings.redis_url!r} is asynchronous")
             self._shared, self._shared_storage = FixedWindowRateLimiter(shared), shared
-            self._storages.append(shared)
         self._down_since: float | None = None  # Redis found unreachable at (monotonic), until it answers
         self._checks = 0  # how many times it has been asked again since
         self._last_check = 0.0
@@ -141,8 +139,9 @@ class Limits:
 
     def reset(self) -> None:
         """Forget every count (tests)."""
-        for storage in self._storages:
-            storage.reset()
+        for counter in (self._memory, self._shared):
+            if counter is not None:
+                counter.storage.reset()
 
     def _count(self, counter: RateLimiter, key: str) -> Count:
         allowed = counter.hit(self.item, key)

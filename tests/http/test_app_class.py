@@ -57,16 +57,23 @@ def test_ensure_sync_answers_as_flasks_own(func: Any) -> None:
     assert _answer(App(__name__), func) == _answer(Flask(__name__), func)
 
 
-def test_a_function_is_asked_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = App(__name__)
-    asked: list[Any] = []
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every function ``App`` asks ``inspect.iscoroutinefunction`` about from now on."""
+    functions: list[Any] = []
     real = inspect.iscoroutinefunction
 
     def counting(func: Any) -> bool:
-        asked.append(func)
+        functions.append(func)
         return real(func)
 
     monkeypatch.setattr(inspect, "iscoroutinefunction", counting)
+    return functions
+
+
+def test_a_function_is_asked_about_once(asked: list[Any]) -> None:
+    app = App(__name__)
+    asked.clear()  # pytest asks about the test function itself
     for _ in range(5):
         assert app.ensure_sync(plain) is plain
         method = View().get  # a new instance's bound method each time, as a MethodView's per request
@@ -75,17 +82,10 @@ def test_a_function_is_asked_about_once(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_a_request_asks_nothing_the_first_one_asked(
-    client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, world: World, asked: list[Any]
 ) -> None:
     headers = bearer(cc_token(client, world.portal_a))
     assert client.get("/v1/patients", headers=headers).status_code == 200
-    asked: list[Any] = []
-    real = inspect.iscoroutinefunction
-
-    def counting(func: Any) -> bool:
-        asked.append(func)
-        return real(func)
-
-    monkeypatch.setattr(inspect, "iscoroutinefunction", counting)
+    asked.clear()
     assert client.get("/v1/patients", headers=headers).status_code == 200
     assert asked == [], [getattr(f, "__qualname__", f) for f in asked]
