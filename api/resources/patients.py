@@ -73,7 +73,7 @@ class PatientById(MethodView):
 
         Returns a strong `ETag`; send it in `If-None-Match` for a 304, or in `If-Match` to update.
         """
-        return blp.represent(service.get_patient(get_session(), current_principal(), patient_id), PATIENT)
+        return blp.represent(service.read_patient(get_session(), current_principal(), patient_id), PATIENT)
 
     @blp.operation("updatePatient", scopes=["patients:write"], errors=[409])
     @blp.etag

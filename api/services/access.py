@@ -23,7 +23,7 @@ from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, fa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.auth.principal import Principal, PrincipalKind
-from api.db import utcnow
+from api.db import DirectRead, utcnow
 from api.domain.consultation_status import ConsultationStatus
 from api.domain.matching import LicenseStatus
 from api.errors import FieldError, Forbidden, ValidationFailed
@@ -82,6 +82,29 @@ def prepared(name: str, principal: Principal, build: Callable[[Principal], State
             _check_only_scope_values_vary(statement, build(_other(principal)))
             _PREPARED[key] = statement
     return statement
+
+
+ModelT = TypeVar("ModelT")
+_DIRECT: dict[tuple[Any, ...], Any] = {}
+
+
+def prepared_direct(
+    name: str,
+    principal: Principal,
+    build: Callable[[Principal], Select[Any]],
+    model: type[ModelT],
+    session: Session,
+) -> DirectRead[ModelT]:
+    """``prepared``'s statement as a ``DirectRead`` of ``model`` (api/db.py), compiled once per ``name``,
+    shape of principal and dialect of ``session``; run it with ``scope_parameters(principal)`` and its own
+    parameters, as the statement."""
+    dialect = session.get_bind().dialect
+    key = (name, dialect.name, dialect.driver, *_shape(principal))
+    direct: DirectRead[ModelT] | None = _DIRECT.get(key)
+    if direct is None:
+        direct = DirectRead(prepared(name, principal, build), model, dialect)
+        _DIRECT[key] = direct  # two threads building it at once build the same thing: either is kept
+    return direct
 
 
 def _other(principal: Principal) -> Principal:

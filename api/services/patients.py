@@ -15,7 +15,14 @@ from api.db import utcnow
 from api.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from api.ids import random_secret
 from api.models import Consent, Invitation, Patient, User
-from api.services.access import owning_partner, prepared, require_kind, scope_parameters, scope_patients
+from api.services.access import (
+    owning_partner,
+    prepared,
+    prepared_direct,
+    require_kind,
+    scope_parameters,
+    scope_patients,
+)
 from api.services.inputs import NewConsent, NewPatient, PatientChanges
 from api.services.integrity import constraint_violations
 from api.services.paging import Page, PageRequest, fetch_page
@@ -74,6 +81,18 @@ def get_patient(
     if for_update:
         stmt = stmt.with_for_update(of=Patient, key_share=True)
     patient: Patient | None = session.scalar(stmt, {"patient_id": patient_id, **scope_parameters(principal)})
+    if patient is None:
+        raise PatientNotFound(f"No patient {patient_id}.")
+    confirm_token_live(session, principal.token_id)  # the statement found the row only if the token is live
+    return patient
+
+
+def read_patient(session: Session, principal: Principal, patient_id: str) -> Patient:
+    """``get_patient`` for ``GET /v1/patients/{id}``, the read partners make most: the same statement, read
+    past the ORM (``DirectRead``, api/db.py). The patient returned is for representing: it is not attached
+    to ``session``; a write reads it through ``get_patient``."""
+    read = prepared_direct("patient_by_id", principal, _patient_by_id, Patient, session)
+    patient = read.one_or_none(session, {"patient_id": patient_id, **scope_parameters(principal)})
     if patient is None:
         raise PatientNotFound(f"No patient {patient_id}.")
     confirm_token_live(session, principal.token_id)  # the statement found the row only if the token is live

@@ -1,0 +1,137 @@
+"""``DirectRead`` (api/db.py): the patient read by id run past SQLAlchemy's execution and the ORM's loading.
+It must find what ``session.scalar`` of the same statement finds, typed the same way, on SQLite and on
+PostgreSQL; find nothing outside the principal's scope or once the token is revoked; leave nothing for the
+session to write; and fail as SQLAlchemy does, without the parameters in the error."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import Column, MetaData, String, Table, bindparam, event, inspect, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from api.auth.principal import Principal
+from api.db import DirectRead
+from api.domain.consultation_status import ConsultationStatus
+from api.models import Consultation, OAuthToken, Patient
+from api.services.access import scope_parameters
+from api.services.patients import _patient_by_id, get_patient, read_patient
+from tests.helpers import bearer, cc_token
+from tests.world import World
+
+COLUMNS = [attribute.key for attribute in inspect(Patient).column_attrs]
+
+
+def _partner(world: World, partner_id: str | None = None, token_id: str | None = None) -> Principal:
+    return Principal(
+        kind="partner_client",
+        client_id=world.portal_a.client_id,
+        subject=world.portal_a.client_id,
+        scopes=frozenset(),
+        partner_id=partner_id or world.partner_a,
+        token_id=token_id,
+    )
+
+
+def _values(patient: Patient) -> dict[str, object]:
+    return {name: getattr(patient, name) for name in COLUMNS}
+
+
+def test_a_patient_read_directly_equals_the_sessions_read_column_by_column(db: Session, world: World) -> None:
+    # Every kind of column: dates, aware timestamps, nulls and set values, text outside ASCII.
+    db.execute(
+        update(Patient)
+        .where(Patient.id == world.patient_a1)
+        .values(
+            given_name="Zoë Ørsted-Nguyễn 🌿",
+            rems_enrolled_on=date(2026, 1, 2),
+            rems_enrollment_id="REMS-1",
+            timezone=None,
+            address_line1=None,
+        )
+    )
+    db.flush()
+    principal = _partner(world)
+    read = read_patient(db, principal, world.patient_a1)
+    db.expunge_all()
+    through_session = get_patient(db, principal, world.patient_a1)
+    assert _values(read) == _values(through_session)
+    assert read.birth_date.__class__ is date and read.rems_enrolled_on == date(2026, 1, 2)
+    assert read.created_at.tzinfo is not None and read.created_at.utcoffset() == UTC.utcoffset(None)
+    assert read.rems_enrollment == {"enrolled_on": date(2026, 1, 2), "enrollment_id": "REMS-1"}
+    assert read.given_name == "Zoë Ørsted-Nguyễn 🌿" and read.timezone is None
+
+
+def test_a_patient_read_directly_is_not_the_sessions_to_write(db: Session, world: World) -> None:
+    patient = read_patient(db, _partner(world), world.patient_a1)
+    assert inspect(patient).transient and patient not in db
+    patient.given_name = "Changed"  # a representation only: nothing reaches the database
+    db.flush()
+    db.expunge_all()
+    assert db.get(Patient, world.patient_a1).given_name != "Changed"  # type: ignore[union-attr]
+
+
+def test_another_partners_patient_and_an_unknown_id_are_not_found(db: Session, world: World) -> None:
+    from api.services.patients import PatientNotFound
+
+    with pytest.raises(PatientNotFound):
+        read_patient(db, _partner(world, partner_id=world.partner_b), world.patient_a1)
+    with pytest.raises(PatientNotFound):
+        read_patient(db, _partner(world), "pat_does_not_exist")
+
+
+def test_a_revoked_token_finds_nothing(client: FlaskClient, db: Session, world: World) -> None:
+    headers = bearer(cc_token(client, world.portal_a))
+    assert client.get(f"/v1/patients/{world.patient_a1}", headers=headers).status_code == 200
+    db.execute(update(OAuthToken).values(revoked_at=datetime.now(UTC)))
+    db.flush()
+    answer = client.get(f"/v1/patients/{world.patient_a1}", headers=headers)
+    assert answer.status_code == 401 and answer.mimetype == "application/problem+json"
+
+
+def test_the_engines_cursor_events_see_the_statement(db: Session, world: World) -> None:
+    seen: list[str] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    connection = db.connection()
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        read_patient(db, _partner(world), world.patient_a1)
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+    assert len(seen) == 1 and "FROM patients" in seen[0]
+
+
+def test_a_statement_with_a_list_parameter_is_read_through_the_session(db: Session, world: World) -> None:
+    statuses = (ConsultationStatus.AWAITING_REVIEW, ConsultationStatus.ESCALATED)
+    statement = select(Patient).where(
+        Patient.id == bindparam("patient_id"),
+        Patient.id.in_(select(Consultation.patient_id).where(Consultation.status.in_(statuses)))
+        | (Patient.partner_id == bindparam("partner")),
+    )
+    read = DirectRead(statement, Patient, db.get_bind().dialect)
+    assert not read.direct
+    found = read.one_or_none(db, {"patient_id": world.patient_a1, "partner": world.partner_a})
+    assert found is not None and found.id == world.patient_a1 and found in db
+
+
+def test_a_column_not_of_the_class_is_refused_when_built(db: Session) -> None:
+    other = Table("not_patients", MetaData(), Column("id", String, primary_key=True))
+    with pytest.raises(Exception, match="not_patients|No column|column"):
+        DirectRead(select(other.c.id), Patient, db.get_bind().dialect)
+
+
+def test_a_driver_error_is_sqlalchemys_and_names_no_parameter(db: Session, world: World) -> None:
+    principal = _partner(world)
+    read = DirectRead(_patient_by_id(principal), Patient, db.get_bind().dialect)
+    secret = {"pat": "a value no driver can bind"}  # a dict: neither sqlite3 nor psycopg adapts it
+    with pytest.raises(DBAPIError) as raised:
+        read.one_or_none(db, {"patient_id": secret, **scope_parameters(principal)})
+    assert "a value no driver can bind" not in str(raised.value)
+    db.rollback()
+    assert read_patient(db, principal, world.patient_a1).id == world.patient_a1  # the session reads on
