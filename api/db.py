@@ -9,6 +9,7 @@ line. The teardown closes (and so rolls back) whatever was left uncommitted.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -172,6 +173,18 @@ def _ping_when_idle(engine: Engine) -> None:
 
 SessionT = TypeVar("SessionT", bound=orm.Session)
 
+# The engines whose connections are in autocommit (``Database.read_session_factory``'s): each statement on
+# them stands alone, so one may run on a connection of its own (``DirectRead``).
+_STANDALONE: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _standalone_engine(session: orm.Session) -> Engine | None:
+    """``session``'s engine when its statements each stand alone and it holds no connection yet."""
+    if session.in_transaction():
+        return None
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) and bind in _STANDALONE else None
+
 
 class Session(orm.Session):
     """The application's session: SQLAlchemy's, and, while an operation keeps one (``log_writes``), the log
@@ -222,6 +235,21 @@ class Database:
         # Read-only requests on PostgreSQL run in autocommit (get_session); tests that rebind the factory
         # to one outer transaction turn this off.
         self.autocommit_reads = engine.dialect.name == "postgresql"
+        # Their sessions' engine: the same database, a pool of its own whose connections are put in
+        # autocommit once, when made. Setting autocommit on a shared connection at each checkout and back
+        # at each return cost a read 65 k instructions; and a session bound here opens no connection until
+        # a statement needs one (``DirectRead`` then borrows one for its statement alone). Made lazily: a
+        # process that serves no read opens none of its connections.
+        self.read_engine = engine
+        self.read_session_factory: sessionmaker[Session] = self.session_factory
+        if self.autocommit_reads:
+            self.read_engine = make_engine(
+                engine.url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+            )
+            _STANDALONE.add(self.read_engine)
+            self.read_session_factory = sessionmaker(
+                bind=self.read_engine, class_=Session, expire_on_commit=False
+            )
         # True once sessions share one connection (tests): there is no second connection to read from.
         self.joined = False
 
@@ -232,11 +260,18 @@ class Database:
             bind=connection, class_=Session, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
         self.autocommit_reads = False
+        self.read_session_factory = self.session_factory
         self.joined = True
         if connection.dialect.name == "postgresql":
             # The directory version's triggers run at commit (migration 0023), which these commits never are:
             # run them at each statement instead, so that a write bumps the version as a committed one would.
             connection.exec_driver_sql("SET CONSTRAINTS directory_version_bump IMMEDIATE")
+
+    def dispose(self) -> None:
+        """Close the pooled connections of both engines (a test's own database, before it is dropped)."""
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
     def init_app(self, app: Flask) -> None:
         app.extensions["db"] = self
@@ -260,10 +295,11 @@ def get_session() -> Session:
     session: Session | None = g.get("db_session")
     if session is None:
         db = get_db()
-        session = db.session_factory()
-        g.db_session = session
         if db.autocommit_reads and has_request_context() and request.method in READ_ONLY_METHODS:
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            session = db.read_session_factory()  # its engine's connections are in autocommit (Database)
+        else:
+            session = db.session_factory()
+        g.db_session = session
     return session
 
 
@@ -309,8 +345,10 @@ class DirectRead(Generic[ModelT]):
     the hot reads by id (``GET /v1/patients/{id}``), where those cost more than the read itself.
 
     Compiled once for a dialect (``statement`` is built once too: api/services/access.py ``prepared``), it
-    runs on the DBAPI cursor of the session's own connection, in the session's transaction (or autocommit),
-    with the same SQL, the same parameters and the same type conversions both ways (each column's and
+    runs on the DBAPI cursor of the session's own connection, in the session's transaction (or autocommit);
+    on a read-only request's session (PostgreSQL, autocommit) that holds no connection yet, on a connection
+    borrowed from its engine for this statement alone (each statement there stands alone anyway). It sends
+    the same SQL, the same parameters and the same type conversions both ways (each column's and
     parameter's dialect processors) as ``session.scalar(statement, params)``. Its row becomes an instance
     of the class with every column loaded, not attached to the session: it is for representing, not for
     changing (a write reads through ``session`` as before). What it leaves out, and why that is safe here:
@@ -361,7 +399,13 @@ class DirectRead(Generic[ModelT]):
         for name, processor in self._bind_processors.items():
             values[name] = processor(values[name])
         parameters: Any = values if self._positions is None else tuple(values[n] for n in self._positions)
-        connection = session.connection()
+        engine = _standalone_engine(session)
+        if engine is None:
+            return self._read(session.connection(), parameters)
+        with engine.connect() as connection:  # for this statement alone, returned at once
+            return self._read(connection, parameters)
+
+    def _read(self, connection: Connection, parameters: Any) -> ModelT | None:
         dbapi_connection = connection.connection
         dispatch = connection.dispatch
         cursor = dbapi_connection.cursor()

@@ -207,4 +207,4 @@ def race(race_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
     with Session(database.engine, expire_on_commit=False) as session:
         partner, portal = partner_with_portal(session, "Race partner")
     yield Race(create_app(settings, database=database), database.engine, partner, portal)
-    database.engine.dispose()
+    database.dispose()

@@ -13,6 +13,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from api.db import get_db
 from api.models import Patient
 from api.models.audit import AuditEvent, AuditPatientRef
 from tests.conftest import Race
@@ -47,7 +48,10 @@ def test_a_read_opens_no_transaction_and_a_write_one(race: Race) -> None:
         status = conn.connection.driver_connection.info.transaction_status
         seen.append((threading.current_thread() is requests_thread, statement.split()[0], status))
 
-    event.listen(race.engine, "after_cursor_execute", after)
+    # A read's session is bound to the engine of read-only requests (api.db.Database.read_engine).
+    engines = (race.engine, get_db(race.app).read_engine)
+    for engine in engines:
+        event.listen(engine, "after_cursor_execute", after)
     try:
         assert client.get(f"/v1/patients/{patient_id}", headers=headers).status_code == 200
         read, seen[:] = list(seen), []
@@ -55,7 +59,8 @@ def test_a_read_opens_no_transaction_and_a_write_one(race: Race) -> None:
         assert client.post("/v1/patients", json=body, headers=headers).status_code == 201
         written = list(seen)
     finally:
-        event.remove(race.engine, "after_cursor_execute", after)
+        for engine in engines:
+            event.remove(engine, "after_cursor_execute", after)
 
     # The read, which checks the token in the same statement (api/auth/store.py ``token_is_live``): not
     # inside a transaction left open; the audit row inserted by the group commit's writer as one statement
@@ -86,3 +91,41 @@ def test_a_read_of_several_patients_is_audited_with_each_of_them(race: Race) -> 
         assert row is not None and sorted(row.patient_ids) == sorted(ids)
         refs = session.scalar(select(func.count()).where(AuditPatientRef.audit_id == row.id))
         assert refs == 3
+
+
+def test_a_read_borrows_one_autocommit_connection_for_its_statement_and_returns_it(race: Race) -> None:
+    """``GET /v1/patients/{id}``: its session is bound to the read engine (connections in autocommit from
+    the moment they are made) and opens none; the direct read borrows one for its statement and returns it
+    before the response (api.db ``DirectRead``). No connection of the transactional engine is taken."""
+    (patient_id,) = _patients(race, 1)
+    client = race.app.test_client()
+    headers = bearer(cc_token(client, race.portal))
+    read_engine = get_db(race.app).read_engine
+    assert read_engine is not race.engine
+    requests_thread = threading.current_thread()
+    lent: list[tuple[str, str]] = []
+
+    def on(name: str, kind: str) -> Any:
+        def record(*_: Any) -> None:
+            if threading.current_thread() is requests_thread:
+                lent.append((name, kind))
+
+        return record
+
+    listeners = [
+        (engine, kind, on(name, kind))
+        for name, engine in (("read", read_engine), ("transactional", race.engine))
+        for kind in ("checkout", "checkin")
+    ]
+    for engine, kind, listener in listeners:
+        event.listen(engine, kind, listener)
+    try:
+        answer = client.get(f"/v1/patients/{patient_id}", headers=headers)
+    finally:
+        for engine, kind, listener in listeners:
+            event.remove(engine, kind, listener)
+    assert answer.status_code == 200 and answer.get_json()["id"] == patient_id
+    assert lent == [("read", "checkout"), ("read", "checkin")]
+    assert read_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    with read_engine.connect() as connection:
+        assert connection.connection.driver_connection.autocommit  # type: ignore[union-attr]

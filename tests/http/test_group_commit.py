@@ -277,7 +277,7 @@ def committing(tmp_path: Path) -> Iterator[Committing]:
             database_url=url, instance_dir=tmp_path / "instance", testing=True, secret_key="group-secret"
         )
         database = Database(make_engine(url))
-        stack.callback(database.engine.dispose)
+        stack.callback(database.dispose)
         with Session(database.engine, expire_on_commit=False) as session:
             partner, portal = partner_with_portal(session, "Group partner")
             patients = [stored_patient(session, partner, f"group{n}") for n in range(3)]

@@ -235,7 +235,7 @@ def committed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fl
         )
         database = Database(make_engine(url))
         yield create_app(settings, database=database), database.engine
-        database.engine.dispose()
+        database.dispose()
 
 
 def test_a_committed_export_streams_what_its_audit_row_counted(committed_app: tuple[Flask, Engine]) -> None:
