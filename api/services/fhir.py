@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from api.auth.principal import Principal
@@ -44,7 +44,12 @@ from api.models import (
 )
 from api.services import fhir_care as care
 from api.services import fhir_encounters as visits
-from api.services.access import scope_patients, scope_screenings
+from api.services.access import (
+    prepared_direct,
+    scope_parameters,
+    scope_patients,
+    scope_screenings,
+)
 from api.services.fhir_encounters import ENCOUNTERS
 from api.services.paging import Page, PageRequest, fetch_page
 
@@ -67,6 +72,9 @@ class Source:
     conditions: Mapping[str, Condition] = field(default_factory=dict)
     load: tuple[Any, ...] = ()  # eager loads the mapping reads
     readable: Callable[[Select[Any]], Select[Any]] = lambda stmt: stmt  # rows that have a FHIR form at all
+    # ``build`` reads the row's own columns only (no relationship, no query of its own): a read by id then
+    # takes the row past the ORM (``DirectRead``, api/db.py), as ``GET /v1/patients/{id}`` does.
+    columns_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -281,6 +289,7 @@ SOURCES: Final[Mapping[str, Source]] = {
             "birthdate": _dates(Patient.birth_date, instant=False),
             "gender": _gender,
         },
+        columns_only=True,
     ),
     "Practitioner": Source(
         Provider,
@@ -436,6 +445,17 @@ def _rows(source: Source, principal: Principal) -> Select[Any]:
     return stmt.options(*source.load) if source.load else stmt
 
 
+def _by_id(source: Source) -> Callable[[Principal], Select[Any]]:
+    """A read by id of ``source``: the id as the ``our_id`` parameter, the request's token checked in the same
+    statement (api/auth/store.py)."""
+
+    def build(principal: Principal) -> Select[Any]:
+        stmt = _rows(source, principal).where(source.model.id == bindparam("our_id"))
+        return where_token_live(stmt, principal.token_id)
+
+    return build
+
+
 def read(
     session: Session,
     principal: Principal,
@@ -457,9 +477,12 @@ def read(
             raise FhirResourceNotFound(f"No Questionnaire {our_id}.")
         return found[0]
     source = SOURCES[resource_type]
-    # The request's token checked in the same statement (api/auth/store.py).
-    stmt = where_token_live(_rows(source, principal).where(source.model.id == our_id), principal.token_id)
-    row = session.scalar(stmt, {"scope_token": principal.token_id})
+    parameters = {"our_id": our_id, **scope_parameters(principal)}
+    if source.columns_only:  # its statement built once per kind of principal, its row read past the ORM
+        direct = prepared_direct(f"fhir_{resource_type}", principal, _by_id(source), source.model, session)
+        row = direct.one_or_none(session, parameters)
+    else:
+        row = session.scalar(_by_id(source)(principal), parameters)
     if row is None:
         raise FhirResourceNotFound(f"No {resource_type} {to_fhir_id(our_id)}.")
     confirm_token_live(session, principal.token_id)

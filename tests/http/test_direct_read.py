@@ -136,3 +136,17 @@ def test_a_driver_error_is_sqlalchemys_and_names_no_parameter(db: Session, world
     assert "a value no driver can bind" not in str(raised.value)
     db.rollback()
     assert read_patient(db, principal, world.patient_a1).id == world.patient_a1  # the session reads on
+
+
+def test_the_fhir_patient_read_by_id_maps_the_same_row_and_keeps_its_scope(db: Session, world: World) -> None:
+    from api.fhir import mapping
+    from api.services import fhir
+    from api.services.fhir import FhirResourceNotFound
+
+    issuer = "https://api.example.test"
+    principal = _partner(world)
+    resource, our_id, patient_id = fhir.read(db, principal, "Patient", world.patient_a1, issuer)
+    expected = mapping.patient(get_patient(db, principal, world.patient_a1), issuer)
+    assert resource == expected and our_id == patient_id == world.patient_a1
+    with pytest.raises(FhirResourceNotFound):
+        fhir.read(db, _partner(world, partner_id=world.partner_b), "Patient", world.patient_a1, issuer)
