@@ -386,10 +386,6 @@ class DirectRead(Generic[ModelT]):
         self._new = mapper.class_manager.new_instance
         self._dialect = dialect
 
-    @property
-    def sql(self) -> str:
-        return self._sql
-
     def one_or_none(self, session: orm.Session, params: dict[str, Any]) -> ModelT | None:
         """The statement's one row as an instance of the class, or None; ``params`` as for ``session``."""
         if not self.direct:

@@ -9,6 +9,7 @@ import threading
 from datetime import date
 from typing import Any
 
+import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -129,3 +130,34 @@ def test_a_read_borrows_one_autocommit_connection_for_its_statement_and_returns_
     assert read_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     with read_engine.connect() as connection:
         assert connection.connection.driver_connection.autocommit  # type: ignore[union-attr]
+
+
+def test_a_read_on_a_connection_the_server_dropped_is_a_503_and_the_next_is_served(
+    race: Race, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The direct read meets a pooled connection that PostgreSQL ended while it sat in the read pool (a
+    restart, an idle timeout) before the idle check would look at it: the read is answered 503
+    ``service_unavailable`` (never a 500, no data), the connection is discarded, and the next read is served
+    on a new one."""
+    import api.db
+
+    monkeypatch.setattr(api.db, "IDLE_BEFORE_PING_SECONDS", 3600.0)  # no check before lending: it is met
+    (patient_id,) = _patients(race, 1)
+    client = race.app.test_client()
+    headers = bearer(cc_token(client, race.portal))
+    path = f"/v1/patients/{patient_id}"
+    assert client.get(path, headers=headers).status_code == 200
+    read_engine = get_db(race.app).read_engine
+    with read_engine.connect() as connection:  # the pool's one connection, the read's
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with race.engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")  # type: ignore[arg-type]
+
+    dropped = client.get(path, headers=headers)
+
+    assert dropped.status_code == 503 and dropped.mimetype == "application/problem+json"
+    assert dropped.get_json()["code"] == "service_unavailable" and patient_id not in dropped.get_data(True)
+    served = client.get(path, headers=headers)
+    assert served.status_code == 200 and served.get_json()["id"] == patient_id
+    with read_engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
