@@ -42,7 +42,7 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 log = logging.getLogger("api.group_commit")
 
@@ -200,7 +200,11 @@ class GroupCommit(Generic[T]):
             try:
                 self._write(rows)
             except DBAPIError as error:
-                if not error.connection_invalidated:
+                # A lost connection: SQLAlchemy says so when the driver marked it closed or broken, which
+                # psycopg does not always do (a socket it finds closed mid-statement raises "connection
+                # socket closed" on a connection it still calls open: seen in the test suite); the driver's
+                # OperationalError is its class for a lost connection, so that is sent again too.
+                if not (error.connection_invalidated or isinstance(error, OperationalError)):
                     raise
                 # The connection was gone (nothing of the batch was committed on it, or, if the server
                 # committed just before the line dropped, the second attempt fails on the rows' keys and
