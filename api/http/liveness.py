@@ -13,7 +13,6 @@ as ``getHealth`` (api.resources.operations).
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,7 +22,7 @@ from api.errors import DomainError
 from api.http.front import FRONT_REFUSAL
 from api.http.input_guard import check_request_size
 from api.http.observability import Metrics
-from api.http.request_id import VALID_REQUEST_ID
+from api.http.request_id import request_id_for
 
 PATH = "/healthz"
 BODY = b'{"status":"ok"}\n'
@@ -57,8 +56,7 @@ class Liveness:
             check_request_size(environ)
         except DomainError:
             return self.app(environ, start_response)  # type: ignore[no-any-return]  # the wrapped WSGI app is typed as returning Any
-        incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         start_response("200 OK", [*_HEADERS, ("X-Request-ID", request_id)])
         self.metrics.observe(method, PATH, "200", time.perf_counter() - started)
         return [] if method == "HEAD" else [BODY]

@@ -11,9 +11,13 @@ HEADER = "X-Request-ID"
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
+def request_id_for(incoming: str) -> str:
+    """The request's id: the caller's ``X-Request-ID`` when it is a valid one, else a new random one."""
+    return incoming if VALID_REQUEST_ID.match(incoming) else secrets.token_hex(16)
+
+
 def _assign() -> None:
-    incoming = request.headers.get(HEADER, "")
-    g.request_id = incoming if VALID_REQUEST_ID.match(incoming) else secrets.token_hex(16)
+    g.request_id = request_id_for(request.headers.get(HEADER, ""))
 
 
 def _echo(response: Response) -> Response:
