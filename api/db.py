@@ -32,6 +32,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
@@ -397,25 +398,38 @@ class DirectRead(Generic[ModelT]):
         parameters: Any = values if self._positions is None else tuple(values[n] for n in self._positions)
         engine = _standalone_engine(session)
         if engine is None:
-            return self._read(session.connection(), parameters)
-        with engine.connect() as connection:  # for this statement alone, returned at once
-            return self._read(connection, parameters)
-
-    def _read(self, connection: Connection, parameters: Any) -> ModelT | None:
-        dbapi_connection = connection.connection
-        dispatch = connection.dispatch
-        cursor = dbapi_connection.cursor()
+            connection = session.connection()
+            return self._read(connection.connection, parameters, connection)
+        if engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute:
+            with engine.connect() as connection:  # for this statement alone, its events fired
+                return self._read(connection.connection, parameters, connection)
+        # Nothing listens: the pool's connection itself, for this statement alone, returned at once (a Core
+        # ``Connection`` around it would add its own bookkeeping, and nothing else, to this one statement).
+        pooled = engine.raw_connection()
         try:
-            if dispatch.before_cursor_execute:
+            return self._read(pooled, parameters, None)
+        finally:
+            pooled.close()
+
+    def _read(
+        self, dbapi_connection: PoolProxiedConnection, parameters: Any, connection: Connection | None
+    ) -> ModelT | None:
+        """The row, on ``dbapi_connection``; ``connection``: the Core connection it belongs to, whose cursor
+        events fire and which a lost connection invalidates (None: the pool's connection alone, nothing
+        listening)."""
+        cursor = dbapi_connection.cursor()
+        dispatch = None if connection is None else connection.dispatch
+        try:
+            if dispatch is not None and dispatch.before_cursor_execute:
                 dispatch.before_cursor_execute(connection, cursor, self._sql, parameters, None, False)
             cursor.execute(self._sql, parameters)
-            if dispatch.after_cursor_execute:
+            if dispatch is not None and dispatch.after_cursor_execute:
                 dispatch.after_cursor_execute(connection, cursor, self._sql, parameters, None, False)
             row = cursor.fetchone()
         except self._dialect.loaded_dbapi.Error as error:
-            lost = self._dialect.is_disconnect(error, dbapi_connection, cursor)
-            if lost:
-                connection.invalidate(error)
+            lost = self._dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
+            if lost:  # discarded, as SQLAlchemy discards a connection it finds gone
+                (connection or dbapi_connection).invalidate(error)
             raise DBAPIError.instance(
                 self._sql,
                 None,
