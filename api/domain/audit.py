@@ -114,8 +114,13 @@ def chained_fields(columns: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
+# Built once: ``json.dumps`` with these options builds an encoder on every call (a row's MAC is made on every
+# request). The same text as ``json.dumps`` with the same options.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _canonical(fields: Mapping[str, Any]) -> bytes:
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(fields).encode()
 
 
 def row_digest(fields: Mapping[str, Any]) -> str:
@@ -148,7 +153,8 @@ class AuditKey:
         return cls(key_id_of(secret), secret)
 
     def mac(self, purpose: bytes, message: bytes) -> str:
-        return hmac.new(self.secret, purpose + b"\x00" + message, hashlib.sha256).hexdigest()
+        # HMAC-SHA256 in one call (OpenSSL's, as ``hmac.new(...).hexdigest()`` gives, without its object).
+        return hmac.digest(self.secret, purpose + b"\x00" + message, "sha256").hex()
 
 
 @dataclass(frozen=True)

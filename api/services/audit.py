@@ -215,6 +215,10 @@ def _json_value(value: object) -> str:
     raise TypeError(f"an audit column holds a {type(value).__name__}")
 
 
+# Built once: ``json.dumps`` with ``default`` builds an encoder on every call.
+_BATCH_JSON = json.JSONEncoder(default=_json_value)
+
+
 def insert_batch(connection: Connection, rows: Sequence[Row]) -> None:
     """Insert ``rows`` and their patient references as one statement (PostgreSQL): both or neither, with or
     without a transaction around it. Each column's value goes through JSON as its own type's text (ids and
@@ -224,8 +228,8 @@ def insert_batch(connection: Connection, rows: Sequence[Row]) -> None:
     connection.execute(
         _INSERT_BATCH,
         {
-            "rows": json.dumps([row.values for row in rows], default=_json_value),
-            "refs": json.dumps(references),
+            "rows": _BATCH_JSON.encode([row.values for row in rows]),
+            "refs": _BATCH_JSON.encode(references),
         },
     )
 
