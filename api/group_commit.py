@@ -22,7 +22,10 @@ when it ends); while some are, the writer waits for them up to ``gather_seconds`
 and under load a batch holds what the process's busy threads were about to hand over as well. Without that
 wait the batches stayed at about 1.4 rows under load (bench/README.md, 2026-12-06, night): each thread's next
 row comes a whole request later, and the writer, free by then, had already written the one before. While one
-commit is on its way to disk the next rows gather too, so a batch grows with the load.
+commit is on its way to disk the next rows gather too, so a batch grows with the load. While it gathers, the
+writer sleeps until the last row announced is handed over (or withdrawn), ``max_rows`` wait, or the window
+ends: a row handed over meanwhile does not wake it. Woken by each row, it took the GIL from a request thread
+once a row only to find that more were coming (bench/README.md, 2026-12-07, evening).
 
 What a future's completion means: its row was committed, or it was not (an exception). A request that stops
 waiting (its deadline) knows nothing of its row: it may still be committed, never the other way round.
@@ -53,10 +56,9 @@ class _Word(Enum):
     """What the writer's queue holds besides a row and the future its request waits on."""
 
     STOP = "stop"  # commit what is queued, then stop
-    NUDGE = "nudge"  # a row expected will not come: a writer waiting for it looks again
 
 
-_STOP, _NUDGE = _Word.STOP, _Word.NUDGE
+_STOP = _Word.STOP
 
 
 class GroupCommit(Generic[T]):
@@ -89,6 +91,10 @@ class GroupCommit(Generic[T]):
         self._queue: queue.SimpleQueue[tuple[T, Future[None]] | _Word] = queue.SimpleQueue()
         self._coming = 0  # rows announced (``expect``) and not yet handed over nor withdrawn
         self._coming_lock = threading.Lock()
+        # The writer, gathering a batch, waits on this until nothing more is coming (``_gather``).
+        self._settled = threading.Condition(self._coming_lock)
+        self._gathering = False
+        self._stop_queued = False  # ``close`` queued a stop: a gathering writer stops waiting
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = 0
@@ -106,8 +112,7 @@ class GroupCommit(Generic[T]):
         """The row announced by ``expect`` will not come (the read failed; its row is written elsewhere)."""
         with self._coming_lock:
             self._coming -= 1
-        if self._thread is not None:
-            self._queue.put(_NUDGE)  # a writer waiting for it writes what it has now
+            self._wake_if_settled()  # a writer waiting for it writes what it has now
 
     @property
     def coming(self) -> int:
@@ -119,10 +124,11 @@ class GroupCommit(Generic[T]):
         ``expected``: the row announced by this request's ``expect``."""
         future: Future[None] = Future()
         self._ensure_writer()
-        if expected:
-            with self._coming_lock:
+        with self._coming_lock:
+            if expected:
                 self._coming -= 1
-        self._queue.put((row, future))
+            self._queue.put((row, future))
+            self._wake_if_settled()
         return future
 
     def commit(self, row: T, timeout: float) -> None:
@@ -136,7 +142,11 @@ class GroupCommit(Generic[T]):
             thread, self._closed = self._thread, True
             self._thread = None
         if thread is not None and thread.is_alive() and self._pid == os.getpid():
-            self._queue.put(_STOP)
+            with self._coming_lock:
+                self._queue.put(_STOP)
+                self._stop_queued = True
+                if self._gathering:
+                    self._settled.notify()
             thread.join(timeout)
             log.info("%s: %d rows in %d commits", self.name, self.rows, self.batches)
 
@@ -159,40 +169,48 @@ class GroupCommit(Generic[T]):
     def _run(self) -> None:
         work = self._queue
         while True:
-            first = work.get()
-            if first is _NUDGE:
-                continue
+            first = work.get()  # idle: the first row wakes the writer
             stopping = first is _STOP
             batch = [] if isinstance(first, _Word) else [first]
-            deadline = time.monotonic() + self.gather_seconds
-            while len(batch) < self.max_rows:
+            if not stopping and self.gather_seconds > 0:
+                self._gather(time.monotonic() + self.gather_seconds)
+            while stopping or len(batch) < self.max_rows:  # what waits, to ``max_rows`` (all when stopping)
                 try:
                     item = work.get_nowait()
                 except queue.Empty:
-                    wait = deadline - time.monotonic()
-                    if stopping or self._coming <= 0 or wait <= 0:
-                        break
-                    try:  # rows are coming: wait for the next, at most until the deadline
-                        item = work.get(timeout=wait)
-                    except queue.Empty:
-                        break
+                    break
                 if item is _STOP:
                     stopping = True
                 elif not isinstance(item, _Word):
                     batch.append(item)
-            if stopping:  # what was queued before the stop is committed too, whatever its number
-                while True:
-                    try:
-                        item = work.get_nowait()
-                    except queue.Empty:
-                        break
-                    if not isinstance(item, _Word):
-                        batch.append(item)
             for start in range(0, len(batch), self.max_rows):
                 self._flush(batch[start : start + self.max_rows])
             if stopping:
                 self._disconnect()
                 return
+
+    def _gather(self, deadline: float) -> None:
+        """With a batch's first row taken, while rows announced are still coming: sleep until the last of them
+        is handed over or withdrawn, the batch is full, a stop is queued, or ``deadline``."""
+        with self._settled:
+            self._gathering = True
+            try:
+                while self._coming > 0 and not self._full() and not self._stop_queued:
+                    wait = deadline - time.monotonic()
+                    if wait <= 0:
+                        break
+                    self._settled.wait(wait)
+            finally:
+                self._gathering = False
+
+    def _full(self) -> bool:
+        return 1 + self._queue.qsize() >= self.max_rows  # the first row, out of the queue, and those waiting
+
+    def _wake_if_settled(self) -> None:
+        """With ``_coming_lock`` held: wake a gathering writer when nothing more is coming or its batch is
+        full."""
+        if self._gathering and (self._coming <= 0 or self._full()):
+            self._settled.notify()
 
     def _flush(self, batch: list[tuple[T, Future[None]]]) -> None:
         rows = [row for row, _ in batch]

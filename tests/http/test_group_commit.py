@@ -227,6 +227,54 @@ def test_a_read_that_will_not_hand_over_its_row_releases_the_batch(engine: Engin
     assert writer.batches == [["first"]] and commits.coming == 0
 
 
+def test_rows_handed_over_while_more_are_coming_wait_for_them_in_one_batch(
+    engine: Engine, probe: Table
+) -> None:
+    """The gathering writer sleeps through rows handed over while others are still announced, and writes
+    them all together once the last arrives."""
+    writer = Writer(probe)
+    commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, gather_seconds=DEADLINE)
+    for _ in range(4):
+        commits.expect()  # four reads under way
+    early = [commits.submit({"id": f"r{n}", "thread": n}, expected=True) for n in range(3)]
+    with pytest.raises(TimeoutError):
+        early[0].result(0.3)  # the fourth is still coming
+    last = commits.submit({"id": "r3", "thread": 3}, expected=True)
+    for future in [*early, last]:
+        future.result(DEADLINE / 3)
+    commits.close()
+    assert writer.batches == [["r0", "r1", "r2", "r3"]] and commits.coming == 0
+
+
+def test_a_full_batch_is_written_without_waiting_for_rows_still_coming(engine: Engine, probe: Table) -> None:
+    writer = Writer(probe)
+    commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, max_rows=3, gather_seconds=DEADLINE)
+    for _ in range(5):
+        commits.expect()
+    full = [commits.submit({"id": f"r{n}", "thread": n}, expected=True) for n in range(3)]
+    for future in full:
+        future.result(DEADLINE / 3)  # not the window: the batch is full, two rows still announced
+    assert writer.batches == [["r0", "r1", "r2"]] and commits.coming == 2
+    for _ in range(2):
+        commits.withdraw()
+    commits.close()
+
+
+def test_closing_while_a_batch_waits_for_rows_coming_commits_it_at_once(engine: Engine, probe: Table) -> None:
+    writer = Writer(probe)
+    commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, gather_seconds=DEADLINE)
+    commits.expect()
+    commits.expect()  # one row will never come: a stopping process does not wait for it
+    first = commits.submit({"id": "first", "thread": 0}, expected=True)
+    with pytest.raises(TimeoutError):
+        first.result(0.3)
+    closing = threading.Thread(target=commits.close, args=(DEADLINE,))
+    closing.start()
+    first.result(DEADLINE / 3)  # not the window
+    closing.join(DEADLINE / 3)
+    assert not closing.is_alive() and writer.batches == [["first"]]
+
+
 def test_a_batch_waits_no_longer_than_its_window(engine: Engine, probe: Table) -> None:
     writer = Writer(probe)
     commits: GroupCommit[dict[str, object]] = GroupCommit(engine, writer, gather_seconds=0.2)
