@@ -48,6 +48,7 @@ import logging
 import queue
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -120,8 +121,46 @@ _Handed = tuple[Answer, Hold | None]
 
 
 def _settle(future: asyncio.Future[Any], result: Any) -> None:
-    if not future.cancelled():  # the client went away meanwhile
+    if not future.done():  # the client went away meanwhile (cancelled), or its hold ran out of time
         future.set_result(result)
+
+
+class _Deadlines:
+    """The answers one event loop holds, each with its deadline, and one timer for all of them: the earliest
+    deadline's. Under load a worker holds an answer per read for a few milliseconds; a timer of its own
+    each (``asyncio.timeout``: a handle made, pushed on the loop's heap and cancelled per read) cost about
+    as much as the rest of the wait (bench/README.md, 2026-12-07, evening). Touched only on its loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.waiting: dict[asyncio.Future[None], float] = {}
+        self.timer: asyncio.TimerHandle | None = None
+
+    def add(self, finished: asyncio.Future[None], timeout: float) -> None:
+        """``finished`` fails with ``TimeoutError`` unless it is done within ``timeout`` seconds."""
+        deadline = self.loop.time() + timeout
+        self.waiting[finished] = deadline
+        if self.timer is None or deadline < self.timer.when():
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = self.loop.call_at(deadline, self._expire)
+
+    def discard(self, finished: asyncio.Future[None]) -> None:
+        self.waiting.pop(finished, None)
+
+    def _expire(self) -> None:
+        self.timer = None
+        now = self.loop.time()
+        earliest = None
+        for finished, deadline in list(self.waiting.items()):
+            if deadline <= now:
+                del self.waiting[finished]
+                if not finished.done():
+                    finished.set_exception(TimeoutError())
+            elif earliest is None or deadline < earliest:
+                earliest = deadline
+        if earliest is not None:
+            self.timer = self.loop.call_at(earliest, self._expire)
 
 
 # What ``_read_body`` returns when the client went away mid-body.
@@ -135,6 +174,9 @@ class BufferedFront:
         self.app = app
         self.limits = limits
         self.pending_bodies = 0  # touched only on the event loop's thread
+        # Each event loop's held answers (``_release``); a loop that has ended goes with its entry.
+        self._deadlines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Deadlines]
+        self._deadlines = weakref.WeakKeyDictionary()
         # The application's threads. Not asyncio's run_in_executor: its two chained futures per request
         # cost about a fifth of a bare app's throughput (bench/servers.py); a queue and one callback do not.
         self.jobs: queue.SimpleQueue[
@@ -204,7 +246,10 @@ class BufferedFront:
         self.jobs.put((answered, loop, environ))
         answer, hold = await answered
         if hold is not None:
-            answer = await _release(hold, answer, loop)
+            deadlines = self._deadlines.get(loop)
+            if deadlines is None:
+                deadlines = self._deadlines[loop] = _Deadlines(loop)
+            answer = await _release(hold, answer, loop, deadlines)
         status, headers, content = answer
         raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
         if refusal is not None:
@@ -295,16 +340,20 @@ class BufferedFront:
         return response.status, list(response.headers), content
 
 
-async def _release(hold: Hold, answer: Answer, loop: asyncio.AbstractEventLoop) -> Answer:
+async def _release(
+    hold: Hold, answer: Answer, loop: asyncio.AbstractEventLoop, deadlines: _Deadlines
+) -> Answer:
     """``answer`` once ``hold`` is done, or its failure answer."""
     if not hold.done.done():
         finished: asyncio.Future[None] = loop.create_future()
         hold.done.add_done_callback(lambda _: loop.call_soon_threadsafe(_settle, finished, None))
+        deadlines.add(finished, hold.timeout)
         try:
-            async with asyncio.timeout(hold.timeout):
-                await finished
+            await finished
         except TimeoutError as late:
             return hold.failure(late)
+        finally:
+            deadlines.discard(finished)
     failed = hold.done.exception()
     return answer if failed is None else hold.failure(failed)
 

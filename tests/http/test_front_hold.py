@@ -135,3 +135,65 @@ def test_an_answer_whose_hold_failed_is_replaced_by_the_failure_answer(harness: 
 def test_an_answer_without_a_hold_is_sent_at_once(harness: Harness) -> None:
     assert harness.get() == (200, b'{"id":"pat_1"}')
     assert harness.failures == []
+
+
+@pytest.mark.parametrize("late_first", [True, False])
+def test_answers_held_together_each_keep_their_own_deadline(late_first: bool) -> None:
+    """One loop holds several answers (a worker under load): one whose hold never finishes is answered with
+    the failure at its deadline, whichever was held first, and one whose hold finishes later than that,
+    within its own longer deadline, is sent as answered."""
+    never: Future[None] = Future()
+    later: Future[None] = Future()
+    failures: list[BaseException] = []
+
+    def failure(error: BaseException) -> Answer:
+        failures.append(error)
+        return FAILED
+
+    holds = {"/never": Hold(never, 0.3, failure), "/later": Hold(later, DEADLINE, failure)}
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        environ[ANSWER_HOLD] = holds[environ["PATH_INFO"]]
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [environ["PATH_INFO"].encode()]
+
+    front = BufferedFront(app, FrontLimits(threads=2))
+    answered: list[str] = []  # the paths answered, in order, and the commit of ``later`` among them
+
+    async def get(path: str, after: float) -> tuple[int, bytes]:
+        await asyncio.sleep(after)
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await front({**_scope(), "path": path, "raw_path": path.encode()}, receive, send)
+        answered.append(path)
+        return int(sent[0]["status"]), bytes(sent[1]["body"])
+
+    async def both() -> list[tuple[int, bytes]]:
+        def commit_later() -> None:
+            answered.append("commit")
+            later.set_result(None)
+
+        commit = asyncio.get_running_loop().call_later(0.8, commit_later)
+        try:
+            order = ("/later", "/never") if late_first else ("/never", "/later")
+            answers = await asyncio.gather(*(get(path, 0.05 * n) for n, path in enumerate(order)))
+        finally:
+            commit.cancel()
+        return sorted(answers, key=lambda answer: answer[1] != b"/later")
+
+    try:
+        later_answer, never_answer = asyncio.run(both())
+    finally:
+        for _ in front.threads:
+            front.jobs.put(None)
+
+    assert later_answer == (200, b"/later")
+    assert never_answer == (FAILED[0], FAILED[2])
+    assert len(failures) == 1 and isinstance(failures[0], TimeoutError)
+    assert answered == ["/never", "commit", "/later"]  # at its own deadline, not the other's
