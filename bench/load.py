@@ -12,6 +12,11 @@
    per scenario, and prints a table and one JSON object: req/s, p50, p99, non-2xx, and each scenario's
    ratio to its ceiling (absolute figures drift 2x on a shared machine; ratios taken in the same run do
    not). Any non-2xx answer fails the run.
+4. In ``--rounds`` interleaved rounds (3 by default): in each, every scenario is followed at once by its
+   ceilings, and its ratio is taken to them, measured seconds apart, not minutes. The table gives each
+   figure's median over the rounds, and the spread of the ratios. (Until 2026-12-07 every ceiling was
+   measured once, after all the scenarios: the machine's speed drifted in between, and one run put the same
+   tree's read at 0.47 and then 0.67 of ``ceiling``.)
 
 The machine's cores are shared by the load generator and the servers, as in the issue's measurements.
 """
@@ -27,6 +32,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -397,6 +403,9 @@ def main() -> None:
         default=os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds: each scenario, then its ceilings at once"
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     parser.add_argument(
@@ -439,29 +448,52 @@ def main() -> None:
         "/ping",
         work / "ceiling.log",
     )
-    results: dict[str, Result] = {}
     plan = selected(scenarios(service.base, ids), args.only)
+    by_name = {name: (server, method, paths, body) for name, server, method, paths, body, _ in plan}
+    rounds: list[dict[str, Result]] = []
+
+    def measure(name: str) -> Result:
+        server, method, paths, body = by_name[name]
+        base = service.base if server == "service" else ceiling.base
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if server == "service" and name != "health":
+            headers["Authorization"] = f"Bearer {token(base)}"  # fresh: tokens live 15 minutes
+        script = lua_script(method, paths, headers, json.dumps(body) if body is not None else None)
+        load(wrk, name, base, script, 2, args.connections)  # warm-up
+        app_before, db_before = cpu_of(service if server == "service" else ceiling)
+        result = load(wrk, name, base, script, args.duration, args.connections)
+        app_after, db_after = cpu_of(service if server == "service" else ceiling)
+        result.app_cpu_us = (app_after - app_before) / max(1, result.requests) * 1e6
+        result.db_cpu_us = (db_after - db_before) / max(1, result.requests) * 1e6
+        return result
+
     try:
-        for name, server, method, paths, body, _ in plan:
-            base = service.base if server == "service" else ceiling.base
-            headers = {"Content-Type": "application/json"} if body is not None else {}
-            if server == "service" and name != "health":
-                headers["Authorization"] = f"Bearer {token(base)}"  # fresh: tokens live 15 minutes
-            script = lua_script(method, paths, headers, json.dumps(body) if body is not None else None)
-            load(wrk, name, base, script, 2, args.connections)  # warm-up
-            app_before, db_before = cpu_of(service if server == "service" else ceiling)
-            result = load(wrk, name, base, script, args.duration, args.connections)
-            app_after, db_after = cpu_of(service if server == "service" else ceiling)
-            result.app_cpu_us = (app_after - app_before) / max(1, result.requests) * 1e6
-            result.db_cpu_us = (db_after - db_before) / max(1, result.requests) * 1e6
-            results[name] = result
+        for _ in range(args.rounds):
+            # Each scenario, then at once its ceilings: ``ratios`` takes each to the ones measured beside it.
+            measured: dict[str, Result] = {}
+            for name, server, _, _, _, ceiling_name in plan:
+                if server != "service":
+                    continue
+                measured[name] = measure(name)
+                for needed in ceilings_of(name, ceiling_name):
+                    measured[f"{needed}@{name}"] = measure(needed)
+            rounds.append(measured)
     finally:
         service.stop()
         ceiling.stop()
-    report(results, plan, args)
-    failed = [r.scenario for r in results.values() if r.non_2xx or r.socket_errors]
+    report(rounds, plan, args)
+    failed = sorted(
+        {r.scenario for measured in rounds for r in measured.values() if r.non_2xx or r.socket_errors}
+    )
     if failed:
         raise SystemExit(f"non-2xx answers or socket errors in: {', '.join(failed)} (logs in {work})")
+
+
+def ceilings_of(name: str, ceiling: str) -> list[str]:
+    """The ceilings a scenario's ratios are taken to: its own, and ``ceiling_audited`` for the reads."""
+    if not ceiling:
+        return []
+    return [ceiling, "ceiling_audited"] if name.startswith("read") else [ceiling]
 
 
 def _cost(result: Result) -> float:
@@ -470,26 +502,55 @@ def _cost(result: Result) -> float:
     return 1.0 / max(1e-9, result.app_cpu_us + result.db_cpu_us)
 
 
-def report(results: dict[str, Result], plan: list[Any], args: argparse.Namespace) -> None:
+def _median_result(name: str, results: list[Result]) -> Result:
+    """One scenario's figures over the rounds: each the median of its rounds' (errors: their sum)."""
+    return Result(
+        name,
+        statistics.median(r.rps for r in results),
+        statistics.median(r.p50_ms for r in results),
+        statistics.median(r.p99_ms for r in results),
+        sum(r.non_2xx for r in results),
+        sum(r.socket_errors for r in results),
+        sum(r.requests for r in results),
+        statistics.median(r.app_cpu_us for r in results),
+        statistics.median(r.db_cpu_us for r in results),
+    )
+
+
+def report(rounds: list[dict[str, Result]], plan: list[Any], args: argparse.Namespace) -> None:
     ceiling_of = {name: ceiling for name, _, _, _, _, ceiling in plan}
     print(
-        f"\n{args.connections} connections, {args.duration} s per scenario, {os.cpu_count()} cores,"
-        f" {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        f"\n{args.connections} connections, {args.duration} s per scenario, {len(rounds)} interleaved rounds,"
+        f" {os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
     header = f"{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
-    print(f"{header}{'app µs':>8}{'db µs':>7}  ratio")
+    print(f"{header}{'app µs':>8}{'db µs':>7}  ratio: median of the rounds (lowest-highest)")
     table = []
-    for name, result in results.items():
-        ceiling = ceiling_of[name]
-        ratios, costs = {}, {}
-        if ceiling:
-            ratios[ceiling] = result.rps / results[ceiling].rps
-            costs[ceiling] = _cost(result) / _cost(results[ceiling])
-            if name.startswith("read"):
-                ratios["ceiling_audited"] = result.rps / results["ceiling_audited"].rps
-                costs["ceiling_audited"] = _cost(result) / _cost(results["ceiling_audited"])
-        shown = ", ".join(f"{v:.2f} of {k}" for k, v in ratios.items())
-        if costs:  # what the ceiling's request costs in CPU over what this one does: 1.0 = as cheap
+    services = [name for name in rounds[0] if "@" not in name]
+    ceilings = sorted({name.split("@")[0] for name in rounds[0] if "@" in name})
+    for name in [*services, *ceilings]:
+        if "@" in name or name in ceilings:
+            runs = [r for measured in rounds for key, r in measured.items() if key.split("@")[0] == name]
+        else:
+            runs = [measured[name] for measured in rounds]
+        result = _median_result(name, runs)
+        per_round: dict[str, list[float]] = {}
+        cpu_per_round: dict[str, list[float]] = {}
+        if name in services:
+            for needed in ceilings_of(name, ceiling_of[name]):
+                beside = [measured[f"{needed}@{name}"] for measured in rounds]
+                per_round[needed] = [mine.rps / theirs.rps for mine, theirs in zip(runs, beside, strict=True)]
+                # What the ceiling's request costs in CPU over what this one does: 1.0 = as cheap.
+                cpu_per_round[needed] = [
+                    _cost(mine) / _cost(theirs) for mine, theirs in zip(runs, beside, strict=True)
+                ]
+        ratios = {k: statistics.median(v) for k, v in per_round.items()}
+        costs = {k: statistics.median(v) for k, v in cpu_per_round.items()}
+        shown = ", ".join(
+            f"{ratios[k]:.2f} ({min(v):.2f}-{max(v):.2f}) of {k}" if len(v) > 1 else f"{ratios[k]:.2f} of {k}"
+            for k, v in per_round.items()
+        )
+        if costs:
             shown += " (CPU: " + ", ".join(f"{v:.2f}" for v in costs.values()) + ")"
         print(
             f"{name:<22}{result.rps:>9.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}"
@@ -499,15 +560,16 @@ def report(results: dict[str, Result], plan: list[Any], args: argparse.Namespace
             {
                 **vars(result),
                 "ratios": {k: round(v, 3) for k, v in ratios.items()},
+                "ratios_per_round": {k: [round(x, 3) for x in v] for k, v in per_round.items()},
                 "cpu_ratios": {k: round(v, 3) for k, v in costs.items()},
             }
         )
     fhir = {}
     for name, v1, target in FHIR_PAIRS:
-        if name in results and v1 in results:
+        if name in services and v1 in services:
             # Time per request at the same load: the /v1 throughput over the FHIR one; and the medians'.
-            time_ratio = results[v1].rps / results[name].rps
-            p50_ratio = results[name].p50_ms / results[v1].p50_ms
+            time_ratio = statistics.median(m[v1].rps / m[name].rps for m in rounds)
+            p50_ratio = statistics.median(m[name].p50_ms / m[v1].p50_ms for m in rounds)
             verdict = "within" if time_ratio <= target else "ABOVE"
             print(
                 f"{name}: {time_ratio:.2f} x the time of {v1} (p50 {p50_ratio:.2f} x), target <= {target}:"
