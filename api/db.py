@@ -33,6 +33,8 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
@@ -341,23 +343,98 @@ def rows_changed(session: orm.Session, statement: Executable) -> int:
 ModelT = TypeVar("ModelT")
 
 
+class DirectStatement:
+    """A statement compiled once for a dialect and run on the DBAPI cursor, past SQLAlchemy's per-execution
+    work (its statement cache, execution context and result metadata): for the statements a hot path runs
+    on every request or batch, whose SQL never changes (``DirectRead``; the audit writer's batch insert).
+
+    It sends the same SQL, the same parameters and the same parameter conversions (each parameter's dialect
+    processor) as ``connection.execute(statement, params)``. Kept: the engine's cursor events, when something
+    listens (tests count statements with them), and SQLAlchemy's errors: a driver error is raised as
+    ``DBAPIError`` (without its parameters), and a lost connection is invalidated, exactly as a statement
+    through SQLAlchemy would be. A statement with a list parameter (``IN``), which SQLAlchemy renders anew
+    at each execution, is not ``direct``: its caller runs it through SQLAlchemy instead."""
+
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect) if isinstance(statement, ClauseElement) else None
+        if not isinstance(compiled, SQLCompiler):
+            raise TypeError(f"{type(statement).__name__} is not a statement SQLAlchemy compiles to SQL")
+        self.statement = statement
+        self.direct = not any(bind.expanding or bind.literal_execute for bind in compiled.binds.values())
+        self.dialect = dialect
+        self._compiled = compiled
+        self._sql = compiled.string
+        self._positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+        self._bind_processors = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+
+    def parameters(self, params: dict[str, Any]) -> Any:
+        """``params`` as the driver takes them: every bind's value (its default if not given), converted."""
+        values = self._compiled.construct_params(params) or {}
+        for name, processor in self._bind_processors.items():
+            values[name] = processor(values[name])
+        return values if self._positions is None else tuple(values[n] for n in self._positions)
+
+    def run(
+        self,
+        dbapi_connection: PoolProxiedConnection,
+        parameters: Any,
+        connection: Connection | None,
+        fetch: bool = False,
+    ) -> Any:
+        """Execute on ``dbapi_connection``; with ``fetch``, its first row (or None). ``connection``: the Core
+        connection it belongs to, whose cursor events fire and which a lost connection invalidates (None:
+        the pool's connection alone, nothing listening)."""
+        cursor = dbapi_connection.cursor()
+        dispatch = None if connection is None else connection.dispatch
+        try:
+            if dispatch is not None and dispatch.before_cursor_execute:
+                dispatch.before_cursor_execute(connection, cursor, self._sql, parameters, None, False)
+            cursor.execute(self._sql, parameters)
+            if dispatch is not None and dispatch.after_cursor_execute:
+                dispatch.after_cursor_execute(connection, cursor, self._sql, parameters, None, False)
+            return cursor.fetchone() if fetch else None
+        except self.dialect.loaded_dbapi.Error as error:
+            lost = self.dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
+            if lost:  # discarded, as SQLAlchemy discards a connection it finds gone
+                (connection or dbapi_connection).invalidate(error)
+            raise DBAPIError.instance(
+                self._sql,
+                None,
+                error,
+                self.dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                connection_invalidated=lost,
+                dialect=self.dialect,
+            ) from error
+        finally:
+            cursor.close()
+
+    def execute(self, connection: Connection, params: dict[str, Any]) -> None:
+        """Run it on ``connection`` (in its transaction, or autocommit), for its effect: no rows back."""
+        if not self.direct:
+            connection.execute(self.statement, params)
+            return
+        self.run(connection.connection, self.parameters(params), connection)
+
+
 class DirectRead(Generic[ModelT]):
     """A SELECT of one mapped class's columns, run past SQLAlchemy's execution and the ORM's loading: for
     the hot reads by id (``GET /v1/patients/{id}``), where those cost more than the read itself.
 
     Compiled once for a dialect (``statement`` is built once too: api/services/access.py ``prepared``), it
-    runs on the DBAPI cursor of the session's own connection, in the session's transaction (or autocommit);
-    on a read-only request's session (PostgreSQL, autocommit) that holds no connection yet, on a connection
-    borrowed from its engine for this statement alone (each statement there stands alone anyway). It sends
-    the same SQL, the same parameters and the same type conversions both ways (each column's and
-    parameter's dialect processors) as ``session.scalar(statement, params)``. Its row becomes an instance
-    of the class with every column loaded, not attached to the session: it is for representing, not for
-    changing (a write reads through ``session`` as before). What it leaves out, and why that is safe here:
-    SQLAlchemy's statement cache and result metadata (the statement and its columns are fixed), the
+    runs as a ``DirectStatement`` on the DBAPI cursor of the session's own connection, in the session's
+    transaction (or autocommit); on a read-only request's session (PostgreSQL, autocommit) that holds no
+    connection yet, on a connection borrowed from its engine for this statement alone (each statement there
+    stands alone anyway). Its row is converted with each column's dialect processor, as
+    ``session.scalar(statement, params)`` would, and becomes an instance of the class with every column
+    loaded, not attached to the session: it is for representing, not for changing (a write reads through
+    ``session`` as before). What it leaves out besides ``DirectStatement``'s, and why that is safe here: the
     identity map (a read holds no other copy) and ``description`` (psycopg builds a column object per field
-    for it on every statement). Kept: the engine's cursor events, when something listens (tests count
-    statements with them), and SQLAlchemy's errors: a driver error is raised as ``DBAPIError``, and a lost
-    connection is invalidated, exactly as a statement through the session would be.
+    for it on every statement).
 
     Measured (callgrind, PostgreSQL, one patient by id with its scope and token check): 138 k instructions
     a read against 691 k through ``session.scalar`` (bench/README.md, 2026-12-07, later).
@@ -368,79 +445,37 @@ class DirectRead(Generic[ModelT]):
         columns = list(statement.selected_columns)
         # Each column's attribute on the class (raises for a column that is not one of the class's).
         self._keys = [mapper.get_property_by_column(column).key for column in columns]
-        compiled = statement.compile(dialect=dialect)
+        self._direct = DirectStatement(statement, dialect)
         self._statement = statement
-        # A list parameter (``IN``: a provider's scope) is rendered per execution by SQLAlchemy: such a
-        # statement is run through the session instead (``one_or_none``), its row then attached to it.
-        self.direct = not any(bind.expanding or bind.literal_execute for bind in compiled.binds.values())
-        self._compiled = compiled
-        self._sql = compiled.string
-        self._positions = tuple(compiled.positiontup or ()) if compiled.positional else None
-        self._bind_processors = {
-            name: processor
-            for name, bind in compiled.binds.items()
-            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-        }
+        # A list parameter (a provider's scope) makes the statement not ``direct``: it is run through the
+        # session instead (``one_or_none``), its row then attached to it.
+        self.direct = self._direct.direct
         self._result_processors = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         ]
         self._new = mapper.class_manager.new_instance
-        self._dialect = dialect
 
     def one_or_none(self, session: orm.Session, params: dict[str, Any]) -> ModelT | None:
         """The statement's one row as an instance of the class, or None; ``params`` as for ``session``."""
         if not self.direct:
             found: ModelT | None = session.scalar(self._statement, params)
             return found
-        values = self._compiled.construct_params(params)
-        for name, processor in self._bind_processors.items():
-            values[name] = processor(values[name])
-        parameters: Any = values if self._positions is None else tuple(values[n] for n in self._positions)
+        parameters = self._direct.parameters(params)
         engine = _standalone_engine(session)
         if engine is None:
             connection = session.connection()
-            return self._read(connection.connection, parameters, connection)
-        if engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute:
+            row = self._direct.run(connection.connection, parameters, connection, fetch=True)
+        elif engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute:
             with engine.connect() as connection:  # for this statement alone, its events fired
-                return self._read(connection.connection, parameters, connection)
-        # Nothing listens: the pool's connection itself, for this statement alone, returned at once (a Core
-        # ``Connection`` around it would add its own bookkeeping, and nothing else, to this one statement).
-        pooled = engine.raw_connection()
-        try:
-            return self._read(pooled, parameters, None)
-        finally:
-            pooled.close()
-
-    def _read(
-        self, dbapi_connection: PoolProxiedConnection, parameters: Any, connection: Connection | None
-    ) -> ModelT | None:
-        """The row, on ``dbapi_connection``; ``connection``: the Core connection it belongs to, whose cursor
-        events fire and which a lost connection invalidates (None: the pool's connection alone, nothing
-        listening)."""
-        cursor = dbapi_connection.cursor()
-        dispatch = None if connection is None else connection.dispatch
-        try:
-            if dispatch is not None and dispatch.before_cursor_execute:
-                dispatch.before_cursor_execute(connection, cursor, self._sql, parameters, None, False)
-            cursor.execute(self._sql, parameters)
-            if dispatch is not None and dispatch.after_cursor_execute:
-                dispatch.after_cursor_execute(connection, cursor, self._sql, parameters, None, False)
-            row = cursor.fetchone()
-        except self._dialect.loaded_dbapi.Error as error:
-            lost = self._dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
-            if lost:  # discarded, as SQLAlchemy discards a connection it finds gone
-                (connection or dbapi_connection).invalidate(error)
-            raise DBAPIError.instance(
-                self._sql,
-                None,
-                error,
-                self._dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                connection_invalidated=lost,
-                dialect=self._dialect,
-            ) from error
-        finally:
-            cursor.close()
+                row = self._direct.run(connection.connection, parameters, connection, fetch=True)
+        else:
+            # Nothing listens: the pool's connection itself, for this statement alone, returned at once
+            # (a Core ``Connection`` around it would add its own bookkeeping, and nothing else).
+            pooled = engine.raw_connection()
+            try:
+                row = self._direct.run(pooled, parameters, None, fetch=True)
+            finally:
+                pooled.close()
         if row is None:
             return None
         instance: ModelT = self._new()

@@ -42,12 +42,13 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import BindParameter
 
 from api.audit_custody import AnchorError, AuditChain
 from api.auth.principal import Principal
-from api.db import Base, atomic, utcnow
+from api.db import Base, DirectStatement, atomic, utcnow
 from api.domain.audit import (
     GENESIS,
     Action,
@@ -223,15 +224,28 @@ def insert_batch(connection: Connection, rows: Sequence[Row]) -> None:
     """Insert ``rows`` and their patient references as one statement (PostgreSQL): both or neither, with or
     without a transaction around it. Each column's value goes through JSON as its own type's text (ids and
     enums as strings, ``created_at`` in ISO 8601 with its offset, to the microsecond), so what is stored is
-    what the row's MAC covers (``verify_chain`` rereads it)."""
+    what the row's MAC covers (``verify_chain`` rereads it). The statement never changes: it is compiled
+    once and run on the driver's cursor (api/db.py ``DirectStatement``)."""
     references = [{"audit_id": row.id, "patient_id": p} for row in rows for p in row.references]
-    connection.execute(
-        _INSERT_BATCH,
+    _batch_statement(connection.dialect).execute(
+        connection,
         {
             "rows": _BATCH_JSON.encode([row.values for row in rows]),
             "refs": _BATCH_JSON.encode(references),
         },
     )
+
+
+_BATCH_STATEMENTS: dict[tuple[str, str], DirectStatement] = {}
+
+
+def _batch_statement(dialect: Dialect) -> DirectStatement:
+    """``_INSERT_BATCH`` compiled once per dialect and driver (its SQL depends on nothing else)."""
+    key = (dialect.name, dialect.driver)
+    statement = _BATCH_STATEMENTS.get(key)
+    if statement is None:
+        statement = _BATCH_STATEMENTS[key] = DirectStatement(_INSERT_BATCH, dialect)
+    return statement
 
 
 BatchWriter = Callable[[Connection, Sequence[Row]], None]

@@ -9,13 +9,25 @@ from datetime import UTC, date, datetime
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Column, MetaData, String, Table, bindparam, event, inspect, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import (
+    Column,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import UnmappedColumnError
 
 from api.auth.principal import Principal
-from api.db import DirectRead
+from api.db import DirectRead, DirectStatement, UTCDateTime
 from api.domain.consultation_status import ConsultationStatus
 from api.models import Consultation, OAuthToken, Patient
 from api.services.access import scope_parameters
@@ -150,3 +162,56 @@ def test_the_fhir_patient_read_by_id_maps_the_same_row_and_keeps_its_scope(db: S
     assert resource == expected and our_id == patient_id == world.patient_a1
     with pytest.raises(FhirResourceNotFound):
         fhir.read(db, _partner(world, partner_id=world.partner_b), "Patient", world.patient_a1, issuer)
+
+
+def _probe(db: Session) -> Table:
+    table = Table(
+        "direct_statement_probe",
+        MetaData(),
+        Column("id", String(40), primary_key=True),
+        Column("note", String(40)),
+        Column("at", UTCDateTime()),
+    )
+    table.create(db.connection())
+    return table
+
+
+def test_a_direct_statement_writes_what_sqlalchemy_would(db: Session) -> None:
+    """``DirectStatement`` (the audit writer's batch insert runs on it): the same row as
+    ``connection.execute`` of the same statement, parameter processors applied (an aware time stored as
+    the column type stores it), in the connection's transaction."""
+    table = _probe(db)
+    statement = insert(table).values(id=bindparam("id"), note=bindparam("note"), at=bindparam("at"))
+    connection = db.connection()
+    at = datetime(2026, 12, 7, 6, 30, 15, 123456, tzinfo=UTC)
+    direct = DirectStatement(statement, connection.dialect)
+    assert direct.direct
+    direct.execute(connection, {"id": "direct", "note": "é\u2028", "at": at})
+    connection.execute(statement, {"id": "core", "note": "é\u2028", "at": at})
+    rows = {row.id: (row.note, row.at) for row in connection.execute(select(table))}
+    assert rows["direct"] == rows["core"] == ("é\u2028", at)
+    db.rollback()
+    assert not inspect(db.connection()).has_table("direct_statement_probe")
+
+
+def test_a_direct_statement_with_a_list_parameter_runs_through_sqlalchemy(db: Session) -> None:
+    table = _probe(db)
+    connection = db.connection()
+    connection.execute(insert(table), [{"id": f"r{n}", "note": "x"} for n in range(3)])
+    statement = delete(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+    direct = DirectStatement(statement, connection.dialect)
+    assert not direct.direct  # SQLAlchemy renders the list at each execution
+    direct.execute(connection, {"ids": ["r0", "r2"]})
+    assert list(connection.scalars(select(table.c.id))) == ["r1"]
+    db.rollback()
+
+
+def test_a_direct_statement_driver_error_is_sqlalchemys_and_names_no_parameter(db: Session) -> None:
+    table = _probe(db)
+    connection = db.connection()
+    statement = insert(table).values(id=bindparam("id"), note=bindparam("note"))
+    DirectStatement(statement, connection.dialect).execute(connection, {"id": "same", "note": "first"})
+    with pytest.raises(IntegrityError) as raised:  # the driver's error, as SQLAlchemy's class for it
+        DirectStatement(statement, connection.dialect).execute(connection, {"id": "same", "note": "a secret"})
+    assert "a secret" not in str(raised.value)
+    db.rollback()
