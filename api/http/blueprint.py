@@ -96,6 +96,8 @@ def refuse_unknown_parameters(known: frozenset[str]) -> None:
     """422 ``unknown_parameter`` for any query parameter the operation does not take, each named with the
     nearest one it does take: ``?emial=ada@example.com`` would otherwise be ignored, and a list filtered
     by nothing handed back — code reading ``data[0]`` would pick the wrong patient (issue 27)."""
+    if not request.query_string:  # nothing sent: nothing to parse (most reads by id)
+        return
     unknown = sorted(set(request.args) - known)
     if not unknown:
         return
@@ -286,7 +288,11 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
                 _document_errors(apidoc, _PATH_PARAMETER_ERRORS)
 
     def _check_not_modified(self, etag: str) -> None:
-        if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
+        if (
+            "HTTP_IF_NONE_MATCH" in request.environ  # not parsed when not sent (most reads)
+            and request.method in self.METHODS_CHECKING_NOT_MODIFIED
+            and etag in request.if_none_match
+        ):
             raise NotModifiedWithETag(etag)
 
     @staticmethod

@@ -207,7 +207,9 @@ class Timestamp(fields.AwareDateTime):
             return None
         if isinstance(value, str):  # stored in a JSON column
             value = datetime.fromisoformat(value)
-        return str(value.astimezone(UTC).isoformat().replace("+00:00", "Z"))
+        if value.tzinfo is not UTC:  # stored values are UTC already (api.db.UTCDateTime)
+            value = value.astimezone(UTC)
+        return str(value.isoformat().replace("+00:00", "Z"))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         parsed: datetime = super()._deserialize(value, attr, data, **kwargs)
