@@ -413,6 +413,24 @@ class DirectStatement:
         finally:
             cursor.close()
 
+    def checkout(self, engine: Engine) -> PoolProxiedConnection:
+        """A connection from ``engine``'s pool, for ``run`` with no Core connection. A failure to connect
+        is raised as ``engine.connect()`` raises it: SQLAlchemy's ``DBAPIError`` (an ``OperationalError``
+        when the database is unreachable, which the API answers 503), not the driver's own error, which
+        ``engine.raw_connection()`` lets through unwrapped and the API would answer 500."""
+        try:
+            return engine.raw_connection()
+        except self.dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(
+                None,
+                None,
+                error,
+                self.dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                connection_invalidated=self.dialect.is_disconnect(error, None, None),
+                dialect=self.dialect,
+            ) from error
+
     def execute(self, connection: Connection, params: dict[str, Any]) -> None:
         """Run it on ``connection`` (in its transaction, or autocommit), for its effect: no rows back."""
         if not self.direct:
@@ -471,7 +489,7 @@ class DirectRead(Generic[ModelT]):
         else:
             # Nothing listens: the pool's connection itself, for this statement alone, returned at once
             # (a Core ``Connection`` around it would add its own bookkeeping, and nothing else).
-            pooled = engine.raw_connection()
+            pooled = self._direct.checkout(engine)
             try:
                 row = self._direct.run(pooled, parameters, None, fetch=True)
             finally:

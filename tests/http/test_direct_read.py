@@ -6,6 +6,7 @@ session to write; and fail as SQLAlchemy does, without the parameters in the err
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    create_engine,
     delete,
     event,
     insert,
@@ -22,12 +24,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import UnmappedColumnError
 
 from api.auth.principal import Principal
-from api.db import DirectRead, DirectStatement, UTCDateTime
+from api.db import _STANDALONE, DirectRead, DirectStatement, UTCDateTime
 from api.domain.consultation_status import ConsultationStatus
 from api.models import Consultation, OAuthToken, Patient
 from api.services.access import scope_parameters
@@ -148,6 +150,30 @@ def test_a_driver_error_is_sqlalchemys_and_names_no_parameter(db: Session, world
     assert "a value no driver can bind" not in str(raised.value)
     db.rollback()
     assert read_patient(db, principal, world.patient_a1).id == world.patient_a1  # the session reads on
+
+
+def test_a_database_out_of_reach_is_sqlalchemys_operational_error(
+    db: Session, world: World, tmp_path: Path
+) -> None:
+    """A read-only request's read takes its own connection from the pool (``DirectStatement.checkout``):
+    when the database cannot be reached, that is SQLAlchemy's ``OperationalError``, which the API answers
+    503 with Retry-After, not the driver's own error, which it would answer 500 (tests/cluster/test_faults.py
+    stops PostgreSQL under load to see it end to end)."""
+    dialect = db.get_bind().dialect
+    if dialect.name == "sqlite":
+        url = f"sqlite:///{tmp_path / 'no such directory' / 'telemedical.db'}"
+    else:
+        url = "postgresql+psycopg://postgres@127.0.0.1:1/telemedical?connect_timeout=2"
+    unreachable = create_engine(url, isolation_level="AUTOCOMMIT")
+    _STANDALONE.add(unreachable)
+    principal = _partner(world)
+    read = DirectRead(_patient_by_id(principal), Patient, dialect)
+    try:
+        with Session(bind=unreachable) as session, pytest.raises(OperationalError) as raised:
+            read.one_or_none(session, {"patient_id": world.patient_a1, **scope_parameters(principal)})
+        assert isinstance(raised.value.orig, dialect.loaded_dbapi.Error)
+    finally:
+        unreachable.dispose()
 
 
 def test_the_fhir_patient_read_by_id_maps_the_same_row_and_keeps_its_scope(db: Session, world: World) -> None:
