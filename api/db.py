@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, StatementError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -401,15 +401,7 @@ class DirectStatement:
             lost = self.dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
             if lost:  # discarded, as SQLAlchemy discards a connection it finds gone
                 (connection or dbapi_connection).invalidate(error)
-            raise DBAPIError.instance(
-                self._sql,
-                None,
-                error,
-                self.dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                connection_invalidated=lost,
-                dialect=self.dialect,
-            ) from error
+            raise self._sqlalchemys(error, self._sql, lost) from error
         finally:
             cursor.close()
 
@@ -421,15 +413,20 @@ class DirectStatement:
         try:
             return engine.raw_connection()
         except self.dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(
-                None,
-                None,
-                error,
-                self.dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                connection_invalidated=self.dialect.is_disconnect(error, None, None),
-                dialect=self.dialect,
-            ) from error
+            raise self._sqlalchemys(error, None, self.dialect.is_disconnect(error, None, None)) from error
+
+    def _sqlalchemys(self, error: Exception, sql: str | None, lost: bool) -> StatementError:
+        """The driver's ``error`` as SQLAlchemy raises it (its class for the driver's, e.g.
+        ``OperationalError``), naming no parameter."""
+        return DBAPIError.instance(
+            sql,
+            None,
+            error,
+            self.dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=self.dialect,
+        )
 
     def execute(self, connection: Connection, params: dict[str, Any]) -> None:
         """Run it on ``connection`` (in its transaction, or autocommit), for its effect: no rows back."""
