@@ -343,6 +343,11 @@ def rows_changed(session: orm.Session, statement: Executable) -> int:
 ModelT = TypeVar("ModelT")
 
 
+# The cursor ``DirectStatement`` keeps on a pooled PostgreSQL connection, in the connection's ``info`` (which
+# the pool clears when it replaces the connection, so a cursor never outlives the connection it belongs to).
+_KEPT_CURSOR = "direct_statement_cursor"
+
+
 class DirectStatement:
     """A statement compiled once for a dialect and run on the DBAPI cursor, past SQLAlchemy's per-execution
     work (its statement cache, execution context and result metadata): for the statements a hot path runs
@@ -370,6 +375,10 @@ class DirectStatement:
             for name, bind in compiled.binds.items()
             if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         }
+        # psycopg's cursor holds its result on the client: one kept per connection serves every statement
+        # run here, instead of a cursor made (with its adapters and transformer) per statement. SQLite's
+        # cursor would hold its statement open between two (it is stepped, not read whole): made each time.
+        self._keep_cursor = dialect.name == "postgresql"
 
     def parameters(self, params: dict[str, Any]) -> Any:
         """``params`` as the driver takes them: every bind's value (its default if not given), converted."""
@@ -388,7 +397,8 @@ class DirectStatement:
         """Execute on ``dbapi_connection``; with ``fetch``, its first row (or None). ``connection``: the Core
         connection it belongs to, whose cursor events fire and which a lost connection invalidates (None:
         the pool's connection alone, nothing listening)."""
-        cursor = dbapi_connection.cursor()
+        kept = dbapi_connection.info.get(_KEPT_CURSOR) if self._keep_cursor else None
+        cursor = kept if kept is not None else dbapi_connection.cursor()
         dispatch = None if connection is None else connection.dispatch
         try:
             if dispatch is not None and dispatch.before_cursor_execute:
@@ -396,14 +406,24 @@ class DirectStatement:
             cursor.execute(self._sql, parameters)
             if dispatch is not None and dispatch.after_cursor_execute:
                 dispatch.after_cursor_execute(connection, cursor, self._sql, parameters, None, False)
-            return cursor.fetchone() if fetch else None
+            row = cursor.fetchone() if fetch else None
         except self.dialect.loaded_dbapi.Error as error:
             lost = self.dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
+            dbapi_connection.info.pop(_KEPT_CURSOR, None)
+            cursor.close()
             if lost:  # discarded, as SQLAlchemy discards a connection it finds gone
                 (connection or dbapi_connection).invalidate(error)
             raise self._sqlalchemys(error, self._sql, lost) from error
-        finally:
+        except BaseException:
+            dbapi_connection.info.pop(_KEPT_CURSOR, None)
             cursor.close()
+            raise
+        if kept is None:
+            if self._keep_cursor:
+                dbapi_connection.info[_KEPT_CURSOR] = cursor
+            else:
+                cursor.close()
+        return row
 
     def checkout(self, engine: Engine) -> PoolProxiedConnection:
         """A connection from ``engine``'s pool, for ``run`` with no Core connection. A failure to connect

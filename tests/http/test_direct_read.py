@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import UnmappedColumnError
 
 from api.auth.principal import Principal
-from api.db import _STANDALONE, DirectRead, DirectStatement, UTCDateTime
+from api.db import _KEPT_CURSOR, _STANDALONE, DirectRead, DirectStatement, UTCDateTime
 from api.domain.consultation_status import ConsultationStatus
 from api.models import Consultation, OAuthToken, Patient
 from api.services.access import scope_parameters
@@ -174,6 +174,44 @@ def test_a_database_out_of_reach_is_sqlalchemys_operational_error(
         assert isinstance(raised.value.orig, dialect.loaded_dbapi.Error)
     finally:
         unreachable.dispose()
+
+
+def test_a_postgresql_connection_keeps_one_cursor_and_drops_it_after_an_error(
+    db: Session, world: World
+) -> None:
+    """On PostgreSQL (psycopg reads a result whole), a connection keeps one cursor for every direct statement
+    run on it; a driver error closes it and the next statement makes another. On SQLite (a statement stepped,
+    not read whole) each statement has its own cursor, closed after it."""
+    principal = _partner(world)
+    dialect = db.get_bind().dialect
+    read = DirectRead(_patient_by_id(principal), Patient, dialect)
+    connection = db.connection()
+    cursors: list[object] = []
+
+    def capture(_conn: object, cursor: object, *_: object) -> None:
+        cursors.append(cursor)
+
+    event.listen(connection, "before_cursor_execute", capture)
+    try:
+        first = read.one_or_none(db, {"patient_id": world.patient_a1, **scope_parameters(principal)})
+        second = read.one_or_none(db, {"patient_id": world.patient_a2, **scope_parameters(principal)})
+        assert first is not None and first.id == world.patient_a1
+        assert second is not None and second.id == world.patient_a2
+        kept = connection.connection.info.get(_KEPT_CURSOR)
+        if dialect.name == "postgresql":
+            assert cursors[0] is cursors[1] is kept and not kept.closed  # type: ignore[attr-defined]
+        else:
+            assert kept is None and cursors[0] is not cursors[1]
+        with pytest.raises(DBAPIError):
+            read.one_or_none(db, {"patient_id": {"not": "bindable"}, **scope_parameters(principal)})
+        assert _KEPT_CURSOR not in connection.connection.info
+        if dialect.name == "postgresql":
+            assert kept.closed  # type: ignore[attr-defined]
+    finally:
+        event.remove(connection, "before_cursor_execute", capture)
+    db.rollback()
+    again = read.one_or_none(db, {"patient_id": world.patient_a1, **scope_parameters(principal)})
+    assert again is not None and again.id == world.patient_a1
 
 
 def test_the_fhir_patient_read_by_id_maps_the_same_row_and_keeps_its_scope(db: Session, world: World) -> None:
