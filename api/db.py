@@ -407,17 +407,17 @@ class DirectStatement:
             if dispatch is not None and dispatch.after_cursor_execute:
                 dispatch.after_cursor_execute(connection, cursor, self._sql, parameters, None, False)
             row = cursor.fetchone() if fetch else None
-        except self.dialect.loaded_dbapi.Error as error:
-            lost = self.dialect.is_disconnect(error, dbapi_connection.dbapi_connection, cursor)
-            dbapi_connection.info.pop(_KEPT_CURSOR, None)
+        except BaseException as error:
+            lost = isinstance(error, self.dialect.loaded_dbapi.Error) and self.dialect.is_disconnect(
+                error, dbapi_connection.dbapi_connection, cursor
+            )
+            dbapi_connection.info.pop(_KEPT_CURSOR, None)  # a cursor that failed is not used again
             cursor.close()
+            if not isinstance(error, self.dialect.loaded_dbapi.Error):
+                raise
             if lost:  # discarded, as SQLAlchemy discards a connection it finds gone
                 (connection or dbapi_connection).invalidate(error)
             raise self._sqlalchemys(error, self._sql, lost) from error
-        except BaseException:
-            dbapi_connection.info.pop(_KEPT_CURSOR, None)
-            cursor.close()
-            raise
         if kept is None:
             if self._keep_cursor:
                 dbapi_connection.info[_KEPT_CURSOR] = cursor

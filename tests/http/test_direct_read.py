@@ -212,6 +212,9 @@ def test_a_postgresql_connection_keeps_one_cursor_and_drops_it_after_an_error(
     db.rollback()
     again = read.one_or_none(db, {"patient_id": world.patient_a1, **scope_parameters(principal)})
     assert again is not None and again.id == world.patient_a1
+    if dialect.name == "postgresql":  # the next statement made a cursor of its own, kept in turn
+        fresh = db.connection().connection.info.get(_KEPT_CURSOR)
+        assert fresh is not None and fresh is not kept and not fresh.closed
 
 
 def test_the_fhir_patient_read_by_id_maps_the_same_row_and_keeps_its_scope(db: Session, world: World) -> None:
