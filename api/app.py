@@ -9,7 +9,7 @@ from types import FunctionType
 from typing import Any
 
 import flask_swagger_ui
-from flask import Blueprint, Flask, Request, Response, request
+from flask import Blueprint, Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from prometheus_client import CollectorRegistry
 from werkzeug.routing import Rule
@@ -24,6 +24,7 @@ from api.config import DOCS_CLIENT_ID, DOCS_REDIRECT_PATH, Settings, load_settin
 from api.db import Database, make_engine
 from api.http.blueprint import SECURITY_SCHEME, Api, defers_revocation
 from api.http.cors import init_cors
+from api.http.current import current_request
 from api.http.idempotency import init_idempotency
 from api.http.input_guard import init_front_refusals, init_input_guard
 from api.http.json_provider import OrjsonProvider
@@ -144,14 +145,16 @@ class CookieSessions(SecureCookieSessionInterface):
     included, which never carry one: 0.6 % of a read's instructions, for nothing."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+        cookies = "HTTP_COOKIE" in request.environ and request.cookies  # no cookie header: nothing parsed
+        if app.secret_key and (not cookies or self.get_cookie_name(app) not in cookies):
             return self.session_class()
         return super().open_session(app, request)
 
 
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith("/v1/") and not request.path.startswith(("/v1/openapi.json", "/v1/docs")):
+    path = current_request().path  # after every request: no proxy (api/http/current.py)
+    if path.startswith("/v1/") and not path.startswith(("/v1/openapi.json", "/v1/docs")):
         # Responses carry PHI: no shared or on-disk caches (clients still revalidate with ETags).
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app
+from flask import Flask
 
 from api.domain.matching import MatchWeights
 from api.domain.telemedicine import (
@@ -20,6 +20,7 @@ from api.domain.telemedicine import (
     RulesTableError,
     parse_rules,
 )
+from api.http.current import current_flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
@@ -317,7 +318,7 @@ def load_settings() -> Settings:
 def get_settings(app: Flask | None = None) -> Settings:
     """The settings ``app`` was created with (``create_app`` keeps them), by default the current app's: the
     one way code that runs in an app (a request, a command) reads them."""
-    settings = (app or current_app).extensions["settings"]
+    settings = (app or current_flask()).extensions["settings"]
     if not isinstance(settings, Settings):
         raise RuntimeError("the app holds no Settings: it was not made by api.app.create_app")
     return settings

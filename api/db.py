@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, g, has_request_context
 from sqlalchemy import (
     Connection,
     CursorResult,
@@ -36,6 +36,8 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeDecorator
+
+from api.http.current import current_flask, current_request, request_globals
 
 if TYPE_CHECKING:
     from api.models.resources import Resource
@@ -122,7 +124,7 @@ def sqlite_begin_statement() -> str:
     begin deferred and read a snapshot concurrently with the writer. Outside a request (the worker, the
     command line) a transaction may write, so it starts IMMEDIATE too.
     """
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if has_request_context() and current_request().method in READ_ONLY_METHODS:
         return "BEGIN"
     return "BEGIN IMMEDIATE"
 
@@ -282,7 +284,7 @@ class Database:
 
 
 def get_db(app: Flask | None = None) -> Database:
-    db: Database = (app or current_app).extensions["db"]
+    db: Database = (app or current_flask()).extensions["db"]
     return db
 
 
@@ -295,14 +297,15 @@ def get_session() -> Session:
     snapshot, a read-only request writes nothing but its audit row, and ``atomic`` groups the statements
     that must commit together. Other requests, the worker and the command line use transactions as usual.
     """
-    session: Session | None = g.get("db_session")
+    context = request_globals()  # on every request, several times: no proxy (api/http/current.py)
+    session: Session | None = context.get("db_session")
     if session is None:
         db = get_db()
-        if db.autocommit_reads and has_request_context() and request.method in READ_ONLY_METHODS:
+        if db.autocommit_reads and has_request_context() and current_request().method in READ_ONLY_METHODS:
             session = db.read_session_factory()  # its engine's connections are in autocommit (Database)
         else:
             session = db.session_factory()
-        g.db_session = session
+        context.db_session = session
     return session
 
 
@@ -534,7 +537,8 @@ def atomic(session: orm.Session) -> Iterator[None]:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    context = request_globals()
     for name in ("db_session", "snapshot_session"):
-        session: Session | None = g.pop(name, None)
+        session: Session | None = context.pop(name, None)
         if session is not None:
             session.close()

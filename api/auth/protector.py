@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 from authlib.oauth2.rfc6749 import OAuth2Error
-from flask import current_app, g, request
+from flask import current_app, g
 from joserfc.errors import JoseError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,6 +16,7 @@ from api.auth.principal import PRINCIPAL_KINDS, Principal, PrincipalKind
 from api.auth.tokens import REALM, AccessTokenValidator, CheckedToken
 from api.db import get_session
 from api.errors import Forbidden, Unauthorized
+from api.http.current import current_flask, current_request, request_globals
 
 _KINDS: frozenset[str] = frozenset(PRINCIPAL_KINDS)
 
@@ -57,7 +58,8 @@ def _invalid(description: str) -> InvalidToken:
 
 
 def _authenticate() -> Principal:
-    header = request.headers.get("Authorization", "")
+    # Once a request, on every request: the context's objects, not their proxies (api/http/current.py).
+    header = current_request().environ.get("HTTP_AUTHORIZATION", "")
     if not header:
         # RFC 6750 §3.1: a request with no credentials gets no error code.
         raise Unauthorized("An access token is required.", headers=_challenge())
@@ -65,7 +67,8 @@ def _authenticate() -> Principal:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise _invalid("The Authorization header must be 'Bearer <token>'.")
-    validator: AccessTokenValidator = current_app.extensions["oauth"].validator
+    app = current_flask()
+    validator: AccessTokenValidator = app.extensions["oauth"].validator
     checked = validator.checked.get(token)
     if checked is None:
         checked = _check(validator, token)
@@ -79,9 +82,10 @@ def _authenticate() -> Principal:
     token_id = str(checked.principal.token_id)
     if token_id in validator.revoked:  # found revoked before, in this process: a revocation is for good
         raise _invalid(REVOKED)
-    defers = current_app.extensions.get(DEFERS_REVOCATION)
+    defers = app.extensions.get(DEFERS_REVOCATION)
     if defers is not None and defers():
-        g.revocation_pending = token_id  # settled by the operation (``check_revocation``), before any answer
+        # Settled by the operation (``check_revocation``), before any answer.
+        request_globals().revocation_pending = token_id
     elif store.is_token_revoked(get_session(), token_id):
         validator.remember_revoked(token_id)
         raise _invalid(REVOKED)
@@ -93,7 +97,7 @@ def check_revocation() -> None:
     operation has run and before anything is recorded or sent: nothing to do when its own statement found
     the token live (``store.confirm_token_live``); otherwise the token's row is read now. Raises
     ``RevokedToken`` for a revoked or unknown token."""
-    token_id = g.pop("revocation_pending", None)
+    token_id = request_globals().pop("revocation_pending", None)
     if token_id is None:
         return
     session = get_session()
@@ -176,12 +180,14 @@ def _check(validator: AccessTokenValidator, token: str) -> CheckedToken:
 
 def authenticate() -> Principal:
     """The request's Principal; the outcome (or the error) is cached so the token is checked once."""
-    if "auth_result" not in g:
+    context = request_globals()  # several times a request: no proxy (api/http/current.py)
+    result = context.get("auth_result")
+    if result is None:
         try:
-            g.auth_result = _authenticate()
+            result = _authenticate()
         except Unauthorized as exc:
-            g.auth_result = exc
-    result = g.auth_result
+            result = exc
+        context.auth_result = result
     if isinstance(result, Unauthorized):
         raise result
     assert isinstance(result, Principal)
@@ -198,7 +204,8 @@ def peek_principal() -> Principal | None:
 
 def require_scopes(*scopes: str) -> Principal:
     principal = authenticate()
-    g.authenticated = principal  # who was refused, for the audit trail, if a scope is missing
+    context = request_globals()
+    context.authenticated = principal  # who was refused, for the audit trail, if a scope is missing
     missing = [s for s in scopes if not principal.has_scope(s)]
     if missing:
         needed = " ".join(scopes)
@@ -206,10 +213,10 @@ def require_scopes(*scopes: str) -> Principal:
             f"This operation needs the scope(s): {needed}.",
             headers=_challenge("insufficient_scope", scope=needed),
         )
-    g.principal = principal
+    context.principal = principal
     return principal
 
 
 def current_principal() -> Principal:
-    principal: Principal = g.principal
+    principal: Principal = request_globals().principal
     return principal

@@ -43,6 +43,7 @@ from api.db import READ_ONLY_METHODS, Session, get_db, get_session
 from api.domain.audit import Action, Keyring, action_of, outcome_of
 from api.errors import DomainError
 from api.group_commit import GroupCommit
+from api.http.current import current_flask, current_request, request_globals
 from api.http.front import ANSWER_HOLD, Answer, Hold
 from api.http.problems import handle_unexpected, problem_response
 from api.http.request_id import HEADER as REQUEST_ID_HEADER
@@ -54,7 +55,7 @@ log = logging.getLogger("api.audit")
 
 
 def _keyring() -> Keyring:
-    keyring: Keyring = current_app.extensions["audit_keyring"]  # loaded by create_app
+    keyring: Keyring = current_flask().extensions["audit_keyring"]  # loaded by create_app
     return keyring
 
 
@@ -78,10 +79,11 @@ class Context:
 def begin(operation: str, success_status: int) -> Context:
     """The operation starts: what its flushes write is logged from now on, for ``record_writes``. A read
     whose row will be group-committed announces it, so that a batch being gathered waits for it."""
-    context = Context(operation, action_of(request.method, operation), success_status)
-    g.audit = context
+    method = current_request().method
+    context = Context(operation, action_of(method, operation), success_status)
+    request_globals().audit = context
     get_session().log_writes()
-    if request.method in READ_ONLY_METHODS:
+    if method in READ_ONLY_METHODS:
         commits = _group_commit()
         if commits is not None and commits.gather_seconds:
             commits.expect()
@@ -93,17 +95,18 @@ def end(context: Context) -> None:
     if context.expected is not None:  # its row was not handed over (refused, failed): not coming
         context.expected.withdraw()
         context.expected = None
-    session: Session | None = g.get("db_session")
+    request_context = request_globals()
+    session: Session | None = request_context.get("db_session")
     if session is not None:
         session.stop_logging_writes()
-    g.pop("audit", None)
-    g.pop("audit_dump", None)
-    g.pop("audit_row_count", None)
+    request_context.pop("audit", None)
+    request_context.pop("audit_dump", None)
+    request_context.pop("audit_row_count", None)
 
 
 def _actor(principal: Principal | None) -> dict[str, Any]:
     if principal is None:
-        authenticated: Principal | None = g.get("authenticated")
+        authenticated: Principal | None = request_globals().get("authenticated")
         principal = authenticated
     if principal is None:
         return {"actor_type": "anonymous"}
@@ -117,7 +120,7 @@ def _actor(principal: Principal | None) -> dict[str, Any]:
 
 def _path_ids() -> list[str]:
     """The ids the path names, outermost first (``/plans/{plan_id}/tasks/{task_id}`` -> plan, task)."""
-    return [str(v) for k, v in (request.view_args or {}).items() if k.endswith("_id")]
+    return [str(v) for k, v in (current_request().view_args or {}).items() if k.endswith("_id")]
 
 
 def _access(context: Context, *, status: int, **facts: Any) -> service.Access:
@@ -126,8 +129,8 @@ def _access(context: Context, *, status: int, **facts: Any) -> service.Access:
         outcome=outcome_of(status),
         operation=context.operation,
         status=status,
-        request_id=g.get("request_id"),
-        ip=request.remote_addr,
+        request_id=request_globals().get("request_id"),
+        ip=current_request().remote_addr,
         **_actor(context.principal),
         **facts,
     )
@@ -185,8 +188,9 @@ def record_writes(context: Context) -> bool:
 
 def capture(dump: Any) -> None:
     """The serialised body of the response (flask-smorest's dump), for the read's row."""
-    if g.get("audit") is not None:
-        g.audit_dump = dump
+    request_context = request_globals()  # on every read (api/http/current.py)
+    if request_context.get("audit") is not None:
+        request_context.audit_dump = dump
 
 
 def _ids_in(items: Iterable[Any]) -> list[str]:
@@ -210,15 +214,16 @@ def record_read(context: Context, response: Response) -> bool:
     caller (the operation's boundary) commits next. True when the caller has that commit to make; False when
     the row went to the process's writer and the session holds nothing to commit (the teardown closes it)."""
     session = get_session()
-    dump = g.pop("audit_dump", None)
+    request_context, current = request_globals(), current_request()  # no proxies (api/http/current.py)
+    dump = request_context.pop("audit_dump", None)
     if dump is None and response.is_json:  # an idempotent replay: the recorded body
         dump = response.get_json(silent=True)
     facts = _read_facts(session, dump)
-    row_count = g.pop("audit_row_count", None)
+    row_count = request_context.pop("audit_row_count", None)
     if row_count is not None:
         facts["row_count"] = row_count
     access = _access(context, status=response.status_code, **facts)
-    if request.method not in READ_ONLY_METHODS:
+    if current.method not in READ_ONLY_METHODS:
         service.record(session, access, _keyring())
         return True
     if session.get_bind().dialect.name == "sqlite":
@@ -230,14 +235,14 @@ def record_read(context: Context, response: Response) -> bool:
     settings = get_settings()
     done = commits.submit(service.make_row(access, _keyring()), expected=context.expected is commits)
     context.expected = None
-    if request.environ.get(ANSWER_HOLD, False) is None:  # the server's front holds the answer
-        failure = partial(_unrecorded, current_app._get_current_object(), g.get("request_id"))  # type: ignore[attr-defined]  # werkzeug's LocalProxy
-        request.environ[ANSWER_HOLD] = Hold(done, settings.audit_commit_timeout, failure)
+    if current.environ.get(ANSWER_HOLD, False) is None:  # the server's front holds the answer
+        failure = partial(_unrecorded, current_flask(), request_context.get("request_id"))
+        current.environ[ANSWER_HOLD] = Hold(done, settings.audit_commit_timeout, failure)
         return False
     try:
         done.result(settings.audit_commit_timeout)
     except TimeoutError:
-        log.error(_NOT_COMMITTED, settings.audit_commit_timeout, g.get("request_id"))
+        log.error(_NOT_COMMITTED, settings.audit_commit_timeout, request_context.get("request_id"))
         raise
     return False
 
@@ -253,7 +258,7 @@ def _group_commit() -> GroupCommit[service.Row] | None:
     """The process's writer of reads' rows; None when reads' rows are written on their own: turned off
     (``AUDIT_GROUP_COMMIT=0``), or sessions that share one connection (tests), which a writer of its own
     could not see."""
-    commits: GroupCommit[service.Row] | None = current_app.extensions.get(_GROUP_COMMIT)
+    commits: GroupCommit[service.Row] | None = current_flask().extensions.get(_GROUP_COMMIT)
     if commits is not None:
         return commits
     settings = get_settings()

@@ -36,6 +36,7 @@ from api.auth.protector import check_revocation, require_scopes, revocation_refu
 from api.db import Base, get_session
 from api.errors import FieldError, PreconditionFailed, ValidationFailed
 from api.http import audit, idempotency
+from api.http.current import current_flask, current_request
 from api.http.input_guard import JsonBodyParser
 from api.http.json_provider import json_bytes
 from api.http.problems import PROBLEM_MEDIA_TYPE
@@ -96,6 +97,7 @@ def refuse_unknown_parameters(known: frozenset[str]) -> None:
     """422 ``unknown_parameter`` for any query parameter the operation does not take, each named with the
     nearest one it does take: ``?emial=ada@example.com`` would otherwise be ignored, and a list filtered
     by nothing handed back — code reading ``data[0]`` would pick the wrong patient (issue 27)."""
+    request = current_request()
     if not request.query_string:  # nothing sent: nothing to parse (most reads by id)
         return
     unknown = sorted(set(request.args) - known)
@@ -288,6 +290,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
                 _document_errors(apidoc, _PATH_PARAMETER_ERRORS)
 
     def _check_not_modified(self, etag: str) -> None:
+        request = current_request()
         if (
             "HTTP_IF_NONE_MATCH" in request.environ  # not parsed when not sent (most reads)
             and request.method in self.METHODS_CHECKING_NOT_MODIFIED
@@ -446,9 +449,10 @@ def defers_revocation() -> bool:
     """Whether this request's operation checks its token's revocation in its own statement, so the token
     check leaves it to it (api/auth/protector.py ``DEFERS_REVOCATION``): a GET or HEAD of an operation
     declared ``token_in_statement``. Asked once per request, by the first token check."""
+    request = current_request()  # once a request, on every request: no proxies (api/http/current.py)
     if request.method not in ("GET", "HEAD"):
         return False
-    view = current_app.view_functions.get(request.endpoint or "")
+    view = current_flask().view_functions.get(request.endpoint or "")
     view_class = getattr(view, "view_class", None)
     handler = getattr(view_class, "get", None) if view_class is not None else view
     return bool(getattr(handler, TOKEN_IN_STATEMENT, False))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Final, TypeVar
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g
 
 from api.auth.principal import Principal
 from api.auth.protector import InsufficientScope, check_revocation, require_scopes, revocation_refusal
@@ -28,6 +28,7 @@ from api.config import get_settings
 from api.db import get_session
 from api.fhir.registry import Served
 from api.http import audit
+from api.http.current import current_request
 from api.http.problems import PROBLEM_MEDIA_TYPE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,7 +86,7 @@ def operation_outcome(problem: dict[str, Any]) -> dict[str, Any]:
 
 def _as_fhir(response: Response) -> Response:
     """After every request under /fhir/: an error as an OperationOutcome; no cache holds PHI."""
-    if not request.path.startswith(FHIR_PREFIX):
+    if not current_request().path.startswith(FHIR_PREFIX):  # after every request: no proxy
         return response
     response.headers.setdefault("Cache-Control", "no-store")
     if response.mimetype == PROBLEM_MEDIA_TYPE:

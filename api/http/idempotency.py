@@ -36,6 +36,7 @@ from api.auth.sealing import InvalidToken, Purpose, seal, unseal
 from api.config import get_settings
 from api.db import get_session, rows_changed, utcnow
 from api.errors import BadRequest, Conflict, RuleViolation
+from api.http.current import request_globals
 from api.models import IdempotencyKey
 
 log = logging.getLogger("api.idempotency")
@@ -191,7 +192,7 @@ def mark_taken_effect() -> None:
 
 
 def _record(response: Response) -> Response:
-    row_id = g.pop("idempotency_row_id", None)
+    row_id = request_globals().pop("idempotency_row_id", None)  # after every request: no proxy
     if row_id is None:
         return response
     session = get_session()

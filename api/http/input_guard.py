@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Request, Response, g, jsonify
 from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser
@@ -42,6 +42,7 @@ from api.errors import (
     UriTooLong,
     ValidationFailed,
 )
+from api.http.current import current_request, request_globals
 from api.http.front import BAD_HOST, BODY_TIMEOUT, FRONT_REFUSAL, TOO_MANY_BODIES
 
 MAX_JSON_DEPTH = 32
@@ -142,7 +143,7 @@ def parse_json_document(raw: bytes) -> Any:
         raise MalformedJson(f"The body is not valid JSON: {exc}.") from None
 
 
-def _check_parameters() -> list[FieldError]:
+def _check_parameters(request: Request) -> list[FieldError]:
     """Path parameters, query parameters and form fields (the OAuth endpoints and sign-in pages)."""
     errors = []
     values = [*(request.view_args or {}).items()]
@@ -164,7 +165,7 @@ def _printable(name: str) -> str:
     return name.replace("\x00", "\\0")
 
 
-def _check_json_body() -> list[FieldError]:
+def _check_json_body(request: Request) -> list[FieldError]:
     if not core.is_json(request.mimetype):
         return []
     raw = request.get_data(cache=True)
@@ -173,7 +174,7 @@ def _check_json_body() -> list[FieldError]:
     document = parse_json_document(raw)
     errors = list(_walk(document))
     if not errors:
-        g.json_body = document
+        request_globals().json_body = document
     return errors
 
 
@@ -209,13 +210,14 @@ def _check_header_lines(environ: dict[str, Any]) -> None:
 
 
 def _guard() -> Response | None:
+    request = current_request()  # on every request: the request itself, not its proxy (api/http/current.py)
     check_request_size(request.environ)
     if request.environ.get(_BODY_TOO_LARGE):
         raise RequestEntityTooLarge()
     if request.routing_exception is not None:
         return None  # no operation here (404) or not with this method (405): routing answers, not the body
     try:
-        errors = _check_parameters() or _check_json_body()
+        errors = _check_parameters(request) or _check_json_body(request)
     except MalformedJson as exc:
         if request.path in _OAUTH_ENDPOINTS:
             return _oauth_error(exc.detail)
@@ -301,7 +303,7 @@ def _read_at_most(stream: Any, size: int) -> bytes:
 
 def _front_refusal() -> None:
     """The problem for a request the server's front refused before the application ran (api.http.front)."""
-    refusal = request.environ.get(FRONT_REFUSAL)
+    refusal = current_request().environ.get(FRONT_REFUSAL)
     if refusal is None:
         return
     if refusal == BODY_TIMEOUT:

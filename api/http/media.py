@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request
 
 from api.errors import DomainError
+from api.http.current import current_request
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -13,7 +14,7 @@ class UnsupportedMediaType(DomainError):
     status, code, title = 415, "unsupported_media_type", "Unsupported media type"
 
 
-def _has_body() -> bool:
+def _has_body(request: Request) -> bool:
     return bool(request.content_length) or request.headers.get("Transfer-Encoding", "").lower() == "chunked"
 
 
@@ -24,7 +25,8 @@ def _is_json(mimetype: str) -> bool:
 
 
 def _check_media_type() -> None:
-    needs_json = request.method in _BODY_METHODS and request.path.startswith("/v1/") and _has_body()
+    request = current_request()  # before every request: the request itself, not its proxy
+    needs_json = request.method in _BODY_METHODS and request.path.startswith("/v1/") and _has_body(request)
     if needs_json and not _is_json(request.mimetype):
         raise UnsupportedMediaType(
             f"Send the body as application/json (got {request.mimetype or 'no Content-Type'}).",

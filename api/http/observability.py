@@ -10,10 +10,11 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from api.auth.protector import peek_principal
+from api.http.current import current_request, request_globals
 
 access_log = logging.getLogger("api.access")
 _MAX_SERIES = 4096
@@ -48,7 +49,7 @@ class Metrics:
         series[1].observe(elapsed)
 
 
-def _route() -> str:
+def _route(request: Request) -> str:
     return request.url_rule.rule if request.url_rule is not None else "unmatched"
 
 
@@ -57,23 +58,25 @@ def init_observability(app: Flask, registry: CollectorRegistry) -> Metrics:
 
     @app.before_request
     def _start_timer() -> None:
-        g.started_at = time.perf_counter()
+        request_globals().started_at = time.perf_counter()
 
     @app.after_request
     def _observe(response: Response) -> Response:
-        started = g.get("started_at")
+        # After every request: the context's objects, not their proxies (api/http/current.py).
+        request, context = current_request(), request_globals()
+        started = context.get("started_at")
         elapsed = time.perf_counter() - started if started is not None else 0.0
-        route, status = _route(), str(response.status_code)
+        route, status = _route(request), str(response.status_code)
         metrics.observe(request.method, route, status, elapsed)
         if access_log.isEnabledFor(logging.INFO):
-            principal = peek_principal() if "auth_result" in g else None
+            principal = peek_principal() if "auth_result" in context else None
             access_log.info(
                 "%s %s %s %.1fms request_id=%s client_id=%s",
                 request.method,
                 route,
                 status,
                 elapsed * 1000,
-                g.get("request_id"),
+                context.get("request_id"),
                 principal.client_id if principal else "-",
             )
         return response

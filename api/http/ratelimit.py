@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Request, Response, jsonify, request
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
@@ -34,6 +34,7 @@ from api.auth.protector import peek_principal
 from api.config import ConfigurationError, Settings
 from api.db import get_session
 from api.errors import RateLimited
+from api.http.current import current_request, request_globals
 from api.http.problems import handle_domain_error
 
 log = logging.getLogger("api.ratelimit")
@@ -177,7 +178,7 @@ class Limits:
             self._checks = 0
 
 
-def _exempt() -> bool:
+def _exempt(request: Request) -> bool:
     """Health checks and metrics, requests no operation answers (404, 405: routing answers them), and static
     files (the API documentation's assets) are not counted."""
     if request.path in _EXEMPT_PATHS:
@@ -211,15 +212,15 @@ def init_rate_limits(app: Flask, settings: Settings) -> Limits:
 
     @app.before_request
     def _count() -> Response | None:
-        if _exempt():
+        if _exempt(current_request()):  # before every request: no proxies (api/http/current.py)
             return None
         count = limits.count(rate_limit_key())
-        g.rate_limit = count
+        request_globals().rate_limit = count
         return None if count.allowed else _too_many(count)
 
     @app.after_request
     def _rate_limit_headers(response: Response) -> Response:
-        count: Count | None = g.get("rate_limit")
+        count: Count | None = request_globals().get("rate_limit")
         if count is not None:
             response.headers["RateLimit-Policy"] = limits.policy
             response.headers["RateLimit"] = f'"{POLICY}";r={count.remaining};t={count.seconds_to_reset()}'

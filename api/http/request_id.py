@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response
+
+from api.http.current import current_request, request_globals
 
 HEADER = "X-Request-ID"
+_ENVIRON_KEY = "HTTP_X_REQUEST_ID"  # the header as WSGI carries it
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
@@ -17,11 +20,12 @@ def request_id_for(incoming: str) -> str:
 
 
 def _assign() -> None:
-    g.request_id = request_id_for(request.headers.get(HEADER, ""))
+    # Before and after every request: the context's objects, not their proxies (api/http/current.py).
+    request_globals().request_id = request_id_for(current_request().environ.get(_ENVIRON_KEY, ""))
 
 
 def _echo(response: Response) -> Response:
-    response.headers[HEADER] = g.get("request_id") or ""
+    response.headers[HEADER] = request_globals().get("request_id") or ""
     return response
 
 
