@@ -152,11 +152,16 @@ class CookieSessions(SecureCookieSessionInterface):
 
 
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Set when absent, as ``setdefault`` would; werkzeug's ``setdefault`` and ``in`` raise and catch an HTTP
+    # exception for a header that is absent, as these are on most responses.
+    headers = response.headers
+    if not headers.getlist("X-Content-Type-Options"):
+        headers.add("X-Content-Type-Options", "nosniff")
     path = current_request().path  # after every request: no proxy (api/http/current.py)
-    if path.startswith("/v1/") and not path.startswith(("/v1/openapi.json", "/v1/docs")):
-        # Responses carry PHI: no shared or on-disk caches (clients still revalidate with ETags).
-        response.headers.setdefault("Cache-Control", "no-store")
+    # Responses carry PHI: no shared or on-disk caches (clients still revalidate with ETags).
+    api = path.startswith("/v1/") and not path.startswith(("/v1/openapi.json", "/v1/docs"))
+    if api and not headers.getlist("Cache-Control"):
+        headers.add("Cache-Control", "no-store")
     return response
 
 

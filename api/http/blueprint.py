@@ -295,11 +295,12 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
     # a request, each about 8,500 instructions on Python 3.11.
 
     def _is_etag_enabled(self) -> bool:
-        apis = current_flask().extensions["flask-smorest"]["blp_name_to_api"]
+        app = current_flask()
+        apis = app.extensions["flask-smorest"]["blp_name_to_api"]
         for name in current_request().blueprints:
             api = apis.get(name)
-            if api:
-                return not api.config.get("ETAG_DISABLED", False)
+            if api:  # its ``config`` is the app's, under its prefix (a mapping that raises to say "absent")
+                return not app.config.get(f"{api.config_prefix}ETAG_DISABLED", False)
         raise CurrentApiNotAvailableError("Current Blueprint not registered in any Api.")
 
     def _check_precondition(self) -> None:

@@ -149,7 +149,8 @@ def _check_parameters(request: Request) -> list[FieldError]:
     values = [*(request.view_args or {}).items()]
     if request.query_string:  # parsed only when there is one (most reads by id have none)
         values.extend(request.args.items(multi=True))
-    if request.mimetype in _FORM_TYPES:  # only these bodies are form fields (werkzeug's own test)
+    # Only these bodies are form fields (werkzeug's own test); no Content-Type (most reads): nothing to parse.
+    if "CONTENT_TYPE" in request.environ and request.mimetype in _FORM_TYPES:
         values.extend(request.form.items(multi=True))
     for name, value in values:
         problem = _string_problem(name) or (_string_problem(value) if isinstance(value, str) else None)
