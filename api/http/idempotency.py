@@ -36,11 +36,12 @@ from api.auth.sealing import InvalidToken, Purpose, seal, unseal
 from api.config import get_settings
 from api.db import get_session, rows_changed, utcnow
 from api.errors import BadRequest, Conflict, RuleViolation
-from api.http.current import request_globals
+from api.http.current import current_request, request_globals
 from api.models import IdempotencyKey
 
 log = logging.getLogger("api.idempotency")
 HEADER = "Idempotency-Key"
+_ENVIRON_KEY = "HTTP_IDEMPOTENCY_KEY"
 MAX_KEY_LENGTH = 255
 # 1 to 255 visible ASCII characters (a UUID is the usual choice): what a header carries safely.
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -81,7 +82,8 @@ def _replay(row: IdempotencyKey) -> Response:
 
 def claim(principal: Principal) -> Response | None:
     """Claim the request's key for ``principal`` (already authorised): None to go on, or the replay."""
-    key = request.headers.get(HEADER)
+    # On every POST: the request itself (api/http/current.py), the header as WSGI carries it.
+    key = current_request().environ.get(_ENVIRON_KEY)
     if key is None:
         return None
     if not KEY_PATTERN.fullmatch(key):
@@ -180,7 +182,7 @@ def mark_taken_effect() -> None:
     """The claimed request has taken effect: called by the operation's boundary (``Blueprint.operation``) in
     the transaction that commits the request's writes, just before it commits, so that the claim says so
     exactly when the writes are there. A retry then never runs the request again."""
-    row_id = g.get("idempotency_row_id")
+    row_id = request_globals().get("idempotency_row_id")
     if row_id is None:
         return
     get_session().execute(

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, Request, Response, g, jsonify
+from flask import Flask, Request, Response, jsonify
 from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser
@@ -141,6 +141,9 @@ def parse_json_document(raw: bytes) -> Any:
         raise MalformedJson(f"The JSON body nests too deeply (at most {MAX_JSON_DEPTH} levels).") from None
     except ValueError as exc:
         raise MalformedJson(f"The body is not valid JSON: {exc}.") from None
+
+
+_NOT_PARSED = object()  # no body checked and parsed yet (a JSON body may be ``null``)
 
 
 def _check_parameters(request: Request) -> list[FieldError]:
@@ -260,9 +263,8 @@ class JsonBodyParser(FlaskParser):
         return made
 
     def _raw_load_json(self, req: Any) -> Any:
-        if "json_body" in g:
-            return g.json_body
-        return super()._raw_load_json(req)
+        document = request_globals().get("json_body", _NOT_PARSED)  # no proxy (api/http/current.py)
+        return super()._raw_load_json(req) if document is _NOT_PARSED else document
 
 
 class BodyLimit:
