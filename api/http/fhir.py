@@ -88,7 +88,8 @@ def _as_fhir(response: Response) -> Response:
     """After every request under /fhir/: an error as an OperationOutcome; no cache holds PHI."""
     if not current_request().path.startswith(FHIR_PREFIX):  # after every request: no proxy
         return response
-    response.headers.setdefault("Cache-Control", "no-store")
+    if not response.headers.getlist("Cache-Control"):  # ``setdefault`` raises and catches when absent
+        response.headers.add("Cache-Control", "no-store")
     if response.mimetype == PROBLEM_MEDIA_TYPE:
         problem = json.loads(response.get_data() or b"{}")
         response.set_data(json.dumps(operation_outcome(problem), separators=(",", ":")))

@@ -170,7 +170,7 @@ def _printable(name: str) -> str:
 
 
 def _check_json_body(request: Request) -> list[FieldError]:
-    if not core.is_json(request.mimetype):
+    if "CONTENT_TYPE" not in request.environ or not core.is_json(request.mimetype):
         return []
     raw = request.get_data(cache=True)
     if not raw:
