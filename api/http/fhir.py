@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Final, TypeVar
 
-from flask import Blueprint, Response, current_app, g
+from flask import Blueprint, Response, g
 
 from api.auth.principal import Principal
 from api.auth.protector import InsufficientScope, check_revocation, require_scopes, revocation_refusal
@@ -28,7 +28,7 @@ from api.config import get_settings
 from api.db import get_session
 from api.fhir.registry import Served
 from api.http import audit
-from api.http.current import current_request
+from api.http.current import current_flask, current_request, request_globals
 from api.http.problems import PROBLEM_MEDIA_TYPE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,7 +53,7 @@ ISSUE_TYPES: Final = {
 
 
 def fhir_response(body: dict[str, Any], status: int = 200) -> Response:
-    response: Response = current_app.response_class(
+    response: Response = current_flask().response_class(  # on every FHIR answer: no proxy
         json.dumps(body, separators=(",", ":")), status=status, mimetype=FHIR_JSON
     )
     return response
@@ -173,7 +173,7 @@ def fhir_operation(view: F) -> F:
         try:
             response = view(*args, **kwargs)
             check_revocation()  # when left to the read's statement: settled before the rest
-            context.principal = g.get("principal")
+            context.principal = request_globals().get("principal")
         except Exception as error:
             refusal = revocation_refusal(error)  # a revoked token: 401, whatever the read found
             if refusal is None:

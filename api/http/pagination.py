@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Response, request
+from flask import Response
 from marshmallow import ValidationError
 
 from api.config import get_settings
 from api.errors import InvalidCursor
 from api.http import audit
+from api.http.current import current_request
 from api.http.json_provider import json_bytes, object_response
 from api.schemas.common import check_date_range
 from api.services.directory_pages import RenderedPage
@@ -82,6 +83,7 @@ def page_links(
     next_cursor = encode_cursor(list_name, last_key) if has_more and last_key else None
     headers: dict[str, str] = {}
     if next_cursor:
+        request = current_request()  # on every page with a next one: no proxy (api/http/current.py)
         params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
         params.append(("cursor", next_cursor))
         # From ISSUER, the service's public address: never from the request's Host, which the caller chose.

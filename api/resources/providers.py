@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 
 from api.auth.protector import current_principal
 from api.db import get_session
 from api.http.blueprint import Blueprint
+from api.http.current import current_flask
 from api.http.json_provider import json_bytes
 from api.http.pagination import page_request, rendered_page_response
 from api.models import Provider
@@ -63,7 +63,7 @@ class Providers(MethodView):
             current_principal(),
             args,
             page_request("providers", args),
-            cache=current_app.extensions["provider_pages"],
+            cache=current_flask().extensions["provider_pages"],
             render=_page_data,
         )
         return rendered_page_response("providers", page)
