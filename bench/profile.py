@@ -1,7 +1,8 @@
 """Where a request's time goes: one scenario of ``make bench``, in process, under pyinstrument.
 
     .venv/bin/python bench/profile.py read|read_consultation|search|create|create_consultation|health
-        [-n 500] [--server postgresql://…] [--database NAME] [--reuse] [--time-only | --cpu | --parts]
+        [-n 500] [--server postgresql://…] [--database NAME] [--reuse]
+        [--time-only | --cpu | --parts | --raised]
 
 Seeds the same PostgreSQL data as bench/load.py (``--reuse`` keeps the last seeded database), builds the app
 as ``telemedical run`` does (real JWT, rate limiter, audit), sends the scenario's request ``-n`` times after
@@ -13,7 +14,11 @@ On a shared machine wall time swings with the neighbours; CPU time much less:
   the request thread's alone), the median of ``--rounds`` rounds of ``-n`` requests;
 - ``--parts`` prints, per part of the request (the token check, the limiter, the read, the dump, the ETag,
   the audit row, each hook, each WSGI layer…), its CPU time per request on the request's thread: inclusive
-  (with the parts it calls) and its own (without them). Timing each part adds a microsecond or two to it.
+  (with the parts it calls) and its own (without them). Timing each part adds a microsecond or two to it;
+- ``--raised`` prints what a request does that no sampling profiler shows where it is paid: its reads through
+  werkzeug's proxies (``request.x``, ``g.x``, ``current_app.x``: about 8,500 instructions each on Python 3.11,
+  charged by a profiler to the line that reads them; api/http/current.py), by the function that reads, and the
+  exceptions raised and caught inside the application (each built, then dropped), by where they are raised.
 
 To compare two commits, run the same command in a worktree of each, alternately (bench/README.md).
 """
@@ -33,6 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,6 +204,56 @@ def print_parts(timer: PartTimer, requests: int, total: float) -> None:
     print(f"{'the whole request (test client included)':<58}{'':>7}{total / requests * 1e6:>10.1f}")
 
 
+def _where(frame: FrameType | None) -> str:
+    if frame is None:
+        return "-"
+    name = frame.f_code.co_filename
+    name = name.split("site-packages/")[-1] if "site-packages/" in name else os.path.relpath(name, ROOT)
+    return f"{name}:{frame.f_code.co_name}"
+
+
+def print_raised(send: Callable[[int], None], scenario: str, requests: int) -> None:
+    """``--raised``: per request, the reads through werkzeug's proxies by the function reading, and the
+    exceptions raised inside the application (not the test client's), by where each is raised and by whom."""
+    from flask import Flask as FlaskApp
+    from werkzeug.local import _ProxyLookup
+
+    proxy_code = _ProxyLookup.__get__.__code__
+    app_code = FlaskApp.wsgi_app.__code__
+    proxies: Counter[str] = Counter()
+    raised: Counter[tuple[str, str, str]] = Counter()
+
+    def in_app(frame: FrameType | None) -> bool:
+        while frame is not None:
+            if frame.f_code is app_code:
+                return True
+            frame = frame.f_back
+        return False
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "call":
+            if frame.f_code is proxy_code:
+                proxies[_where(frame.f_back)] += 1
+            return tracer
+        # Counted once, in the frame that raised it (its traceback starts and ends there).
+        if event == "exception" and (arg[2] is None or arg[2].tb_next is None) and in_app(frame):
+            raised[(arg[0].__name__, _where(frame), _where(frame.f_back))] += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        for index in range(requests):
+            send(index)
+    finally:
+        sys.settrace(None)
+    print(f"{scenario}: {proxies.total() / requests:.1f} reads through a proxy a request, by reader:")
+    for reader, count in proxies.most_common():
+        print(f"  {count / requests:6.2f}  {reader}")
+    print(f"{scenario}: {raised.total() / requests:.1f} exceptions raised a request (in, from):")
+    for (kind, place, caller), count in raised.most_common():
+        print(f"  {count / requests:6.2f}  {kind} in {place}, from {caller}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario")
@@ -212,6 +268,9 @@ def main() -> None:
     parser.add_argument("--cpu", action="store_true", help="CPU time per request, median of --rounds")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--parts", action="store_true", help="CPU time per part of a request")
+    parser.add_argument(
+        "--raised", action="store_true", help="proxy reads and exceptions raised, per request and where"
+    )
     args = parser.parse_args()
     url, ids = database(args.server, args.reuse, args.database)
     os.environ.update(server_env(url, Path(tempfile.mkdtemp(prefix="tm-profile-")), 8000))
@@ -258,6 +317,9 @@ def main() -> None:
             f" {statements / (args.n * args.rounds):.1f} statements; rounds (process CPU us):"
             f" {' '.join(f'{value:.0f}' for value in process)}"
         )
+        return
+    if args.raised:
+        print_raised(send, args.scenario, args.n)
         return
     if args.parts:
         started_cpu = time.thread_time()
