@@ -183,8 +183,10 @@ def fhir_operation(view: F) -> F:
             audit.fail(context, refusal)  # refused as the token check refuses: no actor
             raise refusal from None
         else:
-            audit.record_read(context, response)  # if it cannot be recorded: 500, no data out
-            get_session().commit()
+            # If it cannot be recorded: 500, no data out. A row handed to the process's group commit leaves
+            # the session nothing to commit (as ``Blueprint.operation``): no commit's bookkeeping then.
+            if audit.record_read(context, response):
+                get_session().commit()
             return response
         finally:
             audit.end(context)
