@@ -291,8 +291,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
 
     # flask-smorest's ETag steps, run by its ``etag`` wrapper on every request of an operation under
     # ``@blp.etag`` (flask-smorest pinned to 0.47 in pyproject.toml: these are its private methods), doing the
-    # same with the request's objects instead of their proxies (api/http/current.py): its own read ten proxies
-    # a request, each about 8,500 instructions on Python 3.11.
+    # same with the request's objects instead of their proxies (api/http/current.py): its own read eight
+    # proxies a request, each about 8,500 instructions on Python 3.11.
 
     def _is_etag_enabled(self) -> bool:
         app = current_flask()
