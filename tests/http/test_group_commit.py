@@ -380,6 +380,26 @@ def test_concurrent_reads_each_have_their_row_and_the_chain_verifies(committing:
     assert commits.rows >= len(answered)
 
 
+def test_a_fhir_read_has_its_row_committed_by_the_group_commit(committing: Committing) -> None:
+    """The FHIR boundary hands its read's row to the writer and commits nothing itself (as /v1's does): the
+    row is on disk all the same, naming the patient read, before the answer is sent."""
+    client = committing.app.test_client()
+    token = cc_token(client, committing.portal)
+    patient = committing.patients[1]
+    response = client.get(
+        f"/fhir/R4/Patient/{to_fhir_id(patient)}", headers={**bearer(token), "X-Request-ID": "fhir-group-1"}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with Session(committing.engine) as session:
+        row = session.execute(
+            select(AuditEvent.operation, AuditEvent.patient_id, AuditEvent.status).where(
+                AuditEvent.request_id == "fhir-group-1"
+            )
+        ).one()
+    assert tuple(row) == ("readFhirPatient", patient, 200)
+    assert committing.app.extensions["audit_group_commit"].rows >= 1  # written by the writer, not the session
+
+
 def test_a_read_whose_row_cannot_be_committed_sends_no_data(committing: Committing) -> None:
     def refuse(connection: Connection, rows: Sequence[trail.Row]) -> None:
         raise RuntimeError("the disk is full")
